@@ -1,0 +1,51 @@
+// Builds every entry point into dist/ as CommonJS (the VS Code extension host and plain `node` both load it).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, existsSync, readdirSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+mkdirSync('dist', { recursive: true });
+
+// The ESM builds of our wasm packages read import.meta.url, which is empty in cjs output: point it at the bundle.
+const importMetaShim = {
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
+
+const entries = [
+  { in: 'src/cli/main.ts', out: 'cli', shebang: true },
+];
+
+// Wasm files are loaded next to the bundle (explicit locations, see src/core/sandbox and src/core/workspace/syntax).
+function copyAssets() {
+  const quickjsWasm = join(dirname(require.resolve('@jitl/quickjs-wasmfile-release-sync/package.json')), 'dist', 'emscripten-module.wasm');
+  cpSync(quickjsWasm, 'dist/quickjs.wasm');
+  const tsWasm = join(dirname(require.resolve('web-tree-sitter/package.json')), 'web-tree-sitter.wasm');
+  cpSync(tsWasm, 'dist/web-tree-sitter.wasm');
+  if (existsSync('grammars') && readdirSync('grammars').length > 0) cpSync('grammars', 'dist/grammars', { recursive: true });
+}
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({
+  entryPoints: { [e.out]: e.in },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outdir: 'dist',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['vscode'],
+  ...importMetaShim,
+  banner: { js: (e.shebang ? '#!/usr/bin/env node\n' : '') + importMetaShim.banner.js },
+})));
+
+copyAssets();
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  chmodSync('dist/cli.js', 0o755);
+}

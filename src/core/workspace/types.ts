@@ -1,0 +1,54 @@
+// What model code sees of a workspace. Paths are workspace-relative with '/'.
+
+export interface FileInfo {
+  path: string;
+  language: string;
+  bytes: number;
+  lines: number;
+}
+
+export interface GrepOptions {
+  glob?: string;
+  ignoreCase?: boolean;
+  maxResults?: number;
+  /** Lines of context before and after each match. */
+  context?: number;
+}
+
+export interface GrepMatch {
+  path: string;
+  line: number;
+  text: string;
+  /** Present when context lines were asked for. */
+  before?: string[];
+  after?: string[];
+}
+
+export interface GrepResult {
+  matches: GrepMatch[];
+  /** True when the search stopped at maxResults. */
+  capped: boolean;
+}
+
+export interface WorkspaceSummary {
+  /** The folder's name (never the absolute path: model prompts should not leak the user's layout). */
+  root: string;
+  files: number;
+  bytes: number;
+  /** Language name to file count. */
+  languages: Record<string, number>;
+}
+
+/**
+ * The workspace as the engine needs it. Synchronous on purpose: model code calls `files()`, `read()` and
+ * `grep()` without `await` (as the paper's context is a plain variable), and a host call is microseconds.
+ * The plain file-system implementation lives beside this file.
+ */
+export interface Workspace {
+  summary(): WorkspaceSummary;
+  files(glob?: string): FileInfo[];
+  /** 1-based, inclusive line range. Throws a clear Error for paths outside the workspace or missing files. */
+  read(path: string, startLine?: number, endLine?: number): string;
+  grep(pattern: string, options?: GrepOptions): GrepResult;
+  dispose?(): void;
+}
