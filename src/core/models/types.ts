@@ -32,6 +32,20 @@ export interface CompletionRequest {
   /** Called with each piece of text as it streams in. */
   onText?: (delta: string) => void;
   maxOutputTokens?: number;
+  /**
+   * Called before each retry. Text already streamed through `onText` belonged to the failed attempt:
+   * the next attempt streams its answer from the start, so a viewer should discard what it showed.
+   */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  /** The attempt that is about to start (2 for the first retry). */
+  attempt: number;
+  /** How long we wait before it. */
+  delayMs: number;
+  /** What went wrong, in a few words ("429 rate limited", "ECONNREFUSED", "stream cut off"). */
+  reason: string;
 }
 
 export interface ChatModel {

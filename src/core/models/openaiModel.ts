@@ -1,0 +1,108 @@
+// OpenAI chat completions through the official SDK, streaming. Also serves every OpenAI-compatible
+// server (Ollama, vLLM, LM Studio, llama.cpp, OpenRouter, LiteLLM) through a base URL.
+
+import OpenAI from 'openai';
+import { ConfigError } from './configError';
+import { TruncatedStreamError, type Endpoint } from './failures';
+import { ConcurrencyLimiter } from './limiter';
+import { defaultPriceTable, type PriceTable } from './pricing';
+import { DEFAULT_RETRY_POLICY, withRetries, type Attempt, type RetryPolicy } from './retry';
+import { estimateUsage } from './usage';
+import type { ChatModel, Completion, CompletionRequest, Usage } from './types';
+
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** Local servers ignore the key, but the SDK refuses to start without one. */
+const PLACEHOLDER_KEY = 'no-key-needed';
+
+export interface OpenAIModelOptions {
+  model: string;
+  apiKey?: string;
+  /** An OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama. Absent: api.openai.com. */
+  baseUrl?: string;
+  /** Tokens; default from the price table (128k for unknown models). */
+  contextWindow?: number;
+  /** Cap on reply tokens when the request sets none; absent: the server's default. */
+  maxOutputTokens?: number;
+  retry?: Partial<RetryPolicy>;
+  limiter?: ConcurrencyLimiter;
+  /** Where the context window comes from when not given. */
+  prices?: PriceTable;
+}
+
+export class OpenAIChatModel implements ChatModel {
+  readonly provider: 'openai' | 'openai-compatible';
+  readonly name: string;
+  readonly contextWindow: number;
+  private readonly client: OpenAI;
+  private readonly endpoint: Endpoint;
+  private readonly policy: RetryPolicy;
+
+  constructor(private readonly options: OpenAIModelOptions) {
+    const baseUrl = options.baseUrl?.replace(/\/+$/, '');
+    if (!options.apiKey && !baseUrl) {
+      throw new ConfigError('Missing OPENAI_API_KEY: set it in the environment, or pass --base-url for a local server that needs no key.');
+    }
+    this.provider = baseUrl ? 'openai-compatible' : 'openai';
+    this.name = options.model;
+    this.contextWindow = options.contextWindow ?? (options.prices ?? defaultPriceTable).lookup(options.model).contextWindow;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    // Retries and their backoff are ours (retry.ts), so the SDK must not add its own.
+    this.client = new OpenAI({ apiKey: options.apiKey || PLACEHOLDER_KEY, baseURL: baseUrl ?? OPENAI_DEFAULT_BASE_URL, maxRetries: 0, timeout: this.policy.timeoutMs });
+    this.endpoint = {
+      provider: this.provider,
+      url: baseUrl ?? OPENAI_DEFAULT_BASE_URL,
+      custom: Boolean(baseUrl),
+      model: options.model,
+      keyEnv: 'OPENAI_API_KEY',
+      secrets: options.apiKey ? [options.apiKey] : [],
+    };
+  }
+
+  async complete(request: CompletionRequest): Promise<Completion> {
+    const started = Date.now();
+    const result = await withRetries((attempt) => this.attempt(request, attempt), {
+      policy: this.policy,
+      endpoint: this.endpoint,
+      sdk: OpenAI,
+      signal: request.signal,
+      onRetry: request.onRetry,
+      limiter: this.options.limiter,
+    });
+    return { ...result, latencyMs: Date.now() - started };
+  }
+
+  private async attempt(request: CompletionRequest, attempt: Attempt): Promise<Omit<Completion, 'latencyMs'>> {
+    const maxTokens = request.maxOutputTokens ?? this.options.maxOutputTokens;
+    const stream = await this.client.chat.completions.create(
+      {
+        model: this.name,
+        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        stream: true,
+        stream_options: { include_usage: true },
+        // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
+        ...(maxTokens === undefined ? {} : this.provider === 'openai' ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens }),
+      },
+      { signal: attempt.signal, timeout: this.policy.timeoutMs },
+    );
+    let text = '';
+    let model = this.name;
+    let finishReason: string | undefined;
+    let usage: Usage | undefined;
+    for await (const chunk of stream) {
+      attempt.alive();
+      if (chunk.model) model = chunk.model;
+      const choice = chunk.choices?.[0];
+      const delta = choice?.delta?.content;
+      if (delta) {
+        text += delta;
+        request.onText?.(delta);
+      }
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, estimated: false };
+    }
+    // The SDK ends the iteration quietly when the signal fires mid-stream.
+    if (attempt.signal.aborted) throw attempt.signal.reason ?? new Error('aborted');
+    if (!finishReason) throw new TruncatedStreamError(`ended without a finish reason after ${text.length} characters`);
+    return { text, model, finishReason, usage: usage ?? estimateUsage(request.messages, text) };
+  }
+}

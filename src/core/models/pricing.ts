@@ -1,0 +1,181 @@
+// What a call costs and how much context a model takes. Prices are USD per 1M tokens, from the providers'
+// public price pages as of 2025-12 (OpenAI: platform.openai.com/docs/pricing, standard tier; Anthropic:
+// docs.anthropic.com/en/docs/about-claude/pricing, base input/output, no caching). Prices change: users
+// override them with a JSON file (`--prices FILE` or RLM_PRICES), see loadPriceTable.
+
+import { readFileSync } from 'node:fs';
+import { ConfigError } from './configError';
+import type { Usage } from './types';
+
+export interface ModelPrice {
+  /** USD per 1M input tokens. */
+  input: number;
+  /** USD per 1M output tokens. */
+  output: number;
+  /** Context window in tokens. */
+  contextWindow?: number;
+  /** Most output tokens the model can produce in one reply (Anthropic requires max_tokens). */
+  maxOutputTokens?: number;
+}
+
+export interface PriceLookup {
+  input: number;
+  output: number;
+  contextWindow: number;
+  maxOutputTokens?: number;
+  /** False for unknown and local models: they cost 0 here, which may not be the truth. */
+  known: boolean;
+  /** The table entry that matched (the model itself, or the prefix of a dated snapshot). */
+  matched?: string;
+}
+
+/** A window that fits most current local models; override per model when it is wrong. */
+export const DEFAULT_CONTEXT_WINDOW = 128_000;
+
+const OPENAI: Record<string, ModelPrice> = {
+  'gpt-5.2': { input: 1.75, output: 14, contextWindow: 400_000 },
+  'gpt-5.1': { input: 1.25, output: 10, contextWindow: 400_000 },
+  'gpt-5.1-codex-mini': { input: 0.25, output: 2, contextWindow: 400_000 },
+  'gpt-5': { input: 1.25, output: 10, contextWindow: 400_000 },
+  'gpt-5-mini': { input: 0.25, output: 2, contextWindow: 400_000 },
+  'gpt-5-nano': { input: 0.05, output: 0.4, contextWindow: 400_000 },
+  'gpt-5-pro': { input: 15, output: 120, contextWindow: 400_000 },
+  'gpt-4.1': { input: 2, output: 8, contextWindow: 1_047_576 },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6, contextWindow: 1_047_576 },
+  'gpt-4.1-nano': { input: 0.1, output: 0.4, contextWindow: 1_047_576 },
+  'gpt-4o': { input: 2.5, output: 10, contextWindow: 128_000 },
+  'gpt-4o-mini': { input: 0.15, output: 0.6, contextWindow: 128_000 },
+  o3: { input: 2, output: 8, contextWindow: 200_000 },
+  'o3-pro': { input: 20, output: 80, contextWindow: 200_000 },
+  'o3-mini': { input: 1.1, output: 4.4, contextWindow: 200_000 },
+  'o4-mini': { input: 1.1, output: 4.4, contextWindow: 200_000 },
+  o1: { input: 15, output: 60, contextWindow: 200_000 },
+};
+
+const ANTHROPIC: Record<string, ModelPrice> = {
+  'claude-opus-4-5': { input: 5, output: 25, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-opus-4-1': { input: 15, output: 75, contextWindow: 200_000, maxOutputTokens: 32_000 },
+  'claude-opus-4': { input: 15, output: 75, contextWindow: 200_000, maxOutputTokens: 32_000 },
+  'claude-sonnet-4-5': { input: 3, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-sonnet-4': { input: 3, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-haiku-4-5': { input: 1, output: 5, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-3-7-sonnet': { input: 3, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-3-5-haiku': { input: 0.8, output: 4, contextWindow: 200_000, maxOutputTokens: 8_192 },
+};
+
+export const BUILT_IN_PRICES: Readonly<Record<string, ModelPrice>> = Object.freeze({ ...OPENAI, ...ANTHROPIC });
+
+export class PriceTable {
+  private readonly entries: Map<string, ModelPrice>;
+
+  /** Overrides win over the built-in table field by field; an override may also add a model the table lacks. */
+  constructor(overrides: Record<string, ModelPrice> = {}, base: Record<string, ModelPrice> = BUILT_IN_PRICES) {
+    this.entries = new Map();
+    for (const [name, price] of Object.entries(base)) this.entries.set(name.toLowerCase(), price);
+    for (const [name, price] of Object.entries(overrides)) {
+      // Merge, so overriding only the prices of a known model keeps its context window.
+      this.entries.set(name.toLowerCase(), { ...this.entries.get(name.toLowerCase()), ...price });
+    }
+  }
+
+  /** A new table with more overrides on top of this one. */
+  withOverrides(overrides: Record<string, ModelPrice>): PriceTable {
+    return new PriceTable(overrides, Object.fromEntries(this.entries));
+  }
+
+  /**
+   * Exact name first, then the longest entry that prefixes the name up to a '-' (so the snapshot
+   * `gpt-5-mini-2025-08-07` prices as `gpt-5-mini`, but `gpt-5.2` never falls back to `gpt-5`).
+   * A routing prefix such as `openai/` (OpenRouter, LiteLLM) is ignored.
+   */
+  lookup(model: string): PriceLookup {
+    const name = model.toLowerCase().replace(/^[a-z0-9_.-]+\//, '');
+    let matched = this.entries.has(name) ? name : undefined;
+    if (!matched) {
+      for (const key of this.entries.keys()) {
+        if (name.startsWith(`${key}-`) && (!matched || key.length > matched.length)) matched = key;
+      }
+    }
+    if (!matched) return { input: 0, output: 0, contextWindow: DEFAULT_CONTEXT_WINDOW, known: false };
+    const price = this.entries.get(matched)!;
+    return {
+      input: price.input,
+      output: price.output,
+      contextWindow: price.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
+      maxOutputTokens: price.maxOutputTokens,
+      known: true,
+      matched,
+    };
+  }
+
+  costUsd(model: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>): number {
+    const price = this.lookup(model);
+    return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
+  }
+}
+
+export const defaultPriceTable = new PriceTable();
+
+export function costUsd(model: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>, table = defaultPriceTable): number {
+  return table.costUsd(model, usage);
+}
+
+/**
+ * The table to use for a run: the built-in prices plus overrides from `file` (the CLI's --prices), else from
+ * the RLM_PRICES environment variable, which holds a file path or the JSON itself.
+ */
+export function loadPriceTable(options: { file?: string; env?: Record<string, string | undefined> } = {}): PriceTable {
+  const source = options.file ?? (options.env ?? process.env).RLM_PRICES;
+  if (!source) return defaultPriceTable;
+  const inline = source.trimStart().startsWith('{');
+  return new PriceTable(parsePriceOverrides(inline ? source : readPricesFile(source), inline ? 'RLM_PRICES' : source));
+}
+
+/** Reads and checks a JSON file of the form {"model": {"input": 1.25, "output": 10, "contextWindow": 400000}}. */
+export function loadPriceOverrides(file: string): Record<string, ModelPrice> {
+  return parsePriceOverrides(readPricesFile(file), file);
+}
+
+function readPricesFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Cannot read the prices file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): check the path given to --prices or RLM_PRICES.`);
+  }
+}
+
+const EXAMPLE = '{"my-model": {"input": 1.25, "output": 10, "contextWindow": 128000}}';
+
+export function parsePriceOverrides(json: string, source: string): Record<string, ModelPrice> {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (err) {
+    throw new ConfigError(`Prices in ${source} are not valid JSON (${(err as Error).message}). Expected for example ${EXAMPLE}.`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(`Prices in ${source} must be a JSON object of model names, for example ${EXAMPLE}.`);
+  }
+  const out: Record<string, ModelPrice> = {};
+  for (const [model, entry] of Object.entries(data as Record<string, unknown>)) {
+    const e = entry as Record<string, unknown> | null;
+    const isCount = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v > 0);
+    if (!e || typeof e !== 'object' || !isPrice(e.input) || !isPrice(e.output) || !isCount(e.contextWindow) || !isCount(e.maxOutputTokens)) {
+      throw new ConfigError(
+        `Prices in ${source}: "${model}" needs "input" and "output" in USD per 1M tokens (numbers >= 0) and optionally ` +
+          `a whole "contextWindow" and "maxOutputTokens", for example ${EXAMPLE}.`,
+      );
+    }
+    out[model] = {
+      input: e.input as number,
+      output: e.output as number,
+      ...(e.contextWindow !== undefined ? { contextWindow: e.contextWindow as number } : {}),
+      ...(e.maxOutputTokens !== undefined ? { maxOutputTokens: e.maxOutputTokens as number } : {}),
+    };
+  }
+  return out;
+}
+
+function isPrice(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
