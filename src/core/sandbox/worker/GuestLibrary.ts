@@ -1,0 +1,105 @@
+// Host-side handle on the guest library (guestLibrarySource.ts): installs it in a context and calls its functions,
+// owning every handle involved.
+
+import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
+import type { GuestValue } from '../protocol';
+import {
+  GUEST_LIBRARY_EXPORTS,
+  GUEST_LIBRARY_GLOBALS,
+  GUEST_LIBRARY_SOURCE,
+  type GuestLibraryExports,
+} from './guestLibrarySource';
+
+type Exports = Record<keyof GuestLibraryExports, QuickJSHandle>;
+
+export class GuestLibrary {
+  private constructor(
+    private readonly ctx: QuickJSContext,
+    private readonly exports: Exports,
+  ) {}
+
+  /** Evaluates the library; `emit` receives every printed line. */
+  static install(ctx: QuickJSContext, emit: (line: string) => void): GuestLibrary {
+    const factory = ctx.unwrapResult(ctx.evalCode(GUEST_LIBRARY_SOURCE, 'sandbox-library.js'));
+    const emitHandle = ctx.newFunction('emit', (lineHandle) => {
+      emit(ctx.getString(lineHandle));
+    });
+    try {
+      const library = ctx.unwrapResult(ctx.callFunction(factory, ctx.undefined, emitHandle));
+      try {
+        const exports = {} as Exports;
+        for (const name of GUEST_LIBRARY_EXPORTS) exports[name] = ctx.getProp(library, name);
+        return new GuestLibrary(ctx, exports);
+      } finally {
+        library.dispose();
+      }
+    } finally {
+      emitHandle.dispose();
+      factory.dispose();
+    }
+  }
+
+  /** The engine globals the library provides (print, console, SHOW_VARS); the caller owns the handles. */
+  globals(): Array<[string, QuickJSHandle]> {
+    return GUEST_LIBRARY_GLOBALS.map((name) => [name, this.exports[name].dup()]);
+  }
+
+  /** The REPL display of a cell's value; undefined for undefined. */
+  renderValue(value: QuickJSHandle): string | undefined {
+    const result = this.ctx.callFunction(this.exports.renderValue, this.ctx.undefined, value);
+    if (result.error) {
+      result.error.dispose();
+      return '[the value could not be rendered]';
+    }
+    return result.value.consume((rendered) => (this.ctx.typeof(rendered) === 'string' ? this.ctx.getString(rendered) : undefined));
+  }
+
+  /** "TypeError: ... (at line 3)", or undefined if the guest cannot run (e.g. its heap is full). */
+  describeError(error: QuickJSHandle): string | undefined {
+    return this.callForString(this.exports.describeError, error);
+  }
+
+  describeVariablesJSON(): string | undefined {
+    return this.callForString(this.exports.describeVariablesJSON);
+  }
+
+  markBaseline(): void {
+    this.ctx.unwrapResult(this.ctx.callFunction(this.exports.markBaseline, this.ctx.undefined)).dispose();
+  }
+
+  /** Builds a guest value; the caller owns (and disposes) the handle. */
+  toGuest(value: GuestValue): QuickJSHandle {
+    if ('string' in value) return this.ctx.newString(value.string);
+    if ('undefined' in value) return this.ctx.undefined;
+    const text = this.ctx.newString(value.json);
+    try {
+      return this.ctx.unwrapResult(this.ctx.callFunction(this.exports.parseJSON, this.ctx.undefined, text));
+    } finally {
+      text.dispose();
+    }
+  }
+
+  /** JSON.stringify in the guest; throws the guest's message (e.g. on a cycle) so it reaches the model. */
+  toJSONText(value: QuickJSHandle): string | undefined {
+    const result = this.ctx.callFunction(this.exports.toJSONText, this.ctx.undefined, value);
+    if (result.error) {
+      const message = this.callForString(this.exports.describeError, result.error) ?? 'the value cannot be sent as JSON';
+      result.error.dispose();
+      throw new Error(`host function arguments must be JSON values: ${message}`);
+    }
+    return result.value.consume((text) => (this.ctx.typeof(text) === 'string' ? this.ctx.getString(text) : undefined));
+  }
+
+  dispose(): void {
+    for (const handle of Object.values(this.exports)) if (handle.alive) handle.dispose();
+  }
+
+  private callForString(fn: QuickJSHandle, ...args: QuickJSHandle[]): string | undefined {
+    const result = this.ctx.callFunction(fn, this.ctx.undefined, ...args);
+    if (result.error) {
+      result.error.dispose();
+      return undefined;
+    }
+    return result.value.consume((text) => (this.ctx.typeof(text) === 'string' ? this.ctx.getString(text) : undefined));
+  }
+}

@@ -1,0 +1,321 @@
+// One QuickJS runtime + context running REPL cells: sets up the engine globals, runs each cell to completion
+// (driving pending jobs and host promises), enforces the limits, and restores the engine functions afterwards.
+
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
+import type { CellResult, SandboxLimits } from '../types';
+import type { GuestValue, HostFunctionDescriptor, VariableInfo } from '../protocol';
+import { transformCell } from '../replTransform';
+import { loadQuickJS } from './quickjsModule';
+import { CellClock } from './CellClock';
+import { OutputBuffer } from './OutputBuffer';
+import { HostCallBridge, type HostLink } from './HostCallBridge';
+import { GuestLibrary } from './GuestLibrary';
+
+export interface EngineSetup {
+  limits: SandboxLimits;
+  functions: HostFunctionDescriptor[];
+  globals: Record<string, unknown>;
+  prelude?: string;
+}
+
+export interface EngineHost extends HostLink {
+  /** Polled from the interrupt handler, so it must be cheap and must not need the event loop. */
+  isCancelled(cellId: number): boolean;
+}
+
+type StopReason = 'cancelled' | 'timeout';
+
+interface ActiveCell {
+  id: number;
+  clock: CellClock;
+  output: OutputBuffer;
+  stop?: StopReason;
+}
+
+/** The prelude runs as cell 0; model cells count from 1. */
+const PRELUDE_CELL_ID = 0;
+
+export class ReplEngine {
+  private active: ActiveCell | undefined;
+  private wakeUp: (() => void) | undefined;
+  private readonly engineFunctions = new Map<string, QuickJSHandle>();
+  private library!: GuestLibrary;
+  private bridge!: HostCallBridge;
+  private disposed = false;
+
+  private constructor(
+    private readonly runtime: QuickJSRuntime,
+    private readonly ctx: QuickJSContext,
+    private readonly setup: EngineSetup,
+    private readonly host: EngineHost,
+  ) {}
+
+  /** Creates the runtime and context; call initialize() next (messages for it may arrive meanwhile). */
+  static async open(setup: EngineSetup, host: EngineHost): Promise<ReplEngine> {
+    const quickjs = await loadQuickJS();
+    const runtime = quickjs.newRuntime();
+    const ctx = runtime.newContext();
+    return new ReplEngine(runtime, ctx, setup, host);
+  }
+
+  /** Installs globals, host functions and the prelude. On failure the engine is disposed and the error thrown. */
+  async initialize(): Promise<void> {
+    try {
+      await this.install();
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+  }
+
+  /** Runs one cell. Never throws: every failure is reported in the result. */
+  async run(cellId: number, code: string): Promise<CellResult> {
+    const started = performance.now();
+    const cell: ActiveCell = { id: cellId, clock: new CellClock(), output: new OutputBuffer() };
+    const finish = (fields: Partial<CellResult>): CellResult => ({
+      output: cell.output.text(),
+      ...fields,
+      durationMs: Math.round(performance.now() - started),
+    });
+    if (this.disposed) return finish({ error: 'the sandbox was disposed; create a new one' });
+    const transformed = transformCell(code);
+    if (!transformed.ok) return finish({ error: transformed.error });
+
+    this.active = cell;
+    try {
+      const outcome = await this.evaluate(cell, transformed.script, `cell-${cellId}.js`);
+      return finish(outcome);
+    } finally {
+      this.active = undefined;
+      this.bridge.dropCell(cellId);
+      this.restoreEngineFunctions();
+    }
+  }
+
+  /** Called when something the running cell may wait on happened (a host result, a cancel request). */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  settle(callId: number, value: GuestValue | undefined, error: string | undefined): void {
+    if (this.disposed) return;
+    if (this.bridge?.settle(callId, value, error)) this.wake();
+  }
+
+  variables(): VariableInfo[] {
+    if (this.disposed) return [];
+    const cell: ActiveCell = { id: -1, clock: new CellClock(), output: new OutputBuffer() };
+    this.active = cell; // so a user getter cannot hang the engine: the usual deadline applies
+    try {
+      const json = this.library.describeVariablesJSON();
+      return json ? (JSON.parse(json) as VariableInfo[]) : [];
+    } catch {
+      return [];
+    } finally {
+      this.active = undefined;
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.wake();
+    try {
+      this.bridge?.dropAll();
+      for (const handle of this.engineFunctions.values()) handle.dispose();
+      this.engineFunctions.clear();
+      this.library?.dispose();
+      this.ctx.dispose();
+      this.runtime.dispose();
+    } catch {
+      // A leaked handle makes QuickJS assert; the worker is terminated right after, so nothing is lost.
+    }
+  }
+
+  private async install(): Promise<void> {
+    const { ctx, runtime, setup } = this;
+    runtime.setMaxStackSize(setup.limits.stackBytes);
+    runtime.setInterruptHandler(() => this.shouldInterrupt());
+    this.library = GuestLibrary.install(ctx, (line) => this.active?.output.appendLine(line));
+    this.bridge = new HostCallBridge(
+      ctx,
+      this.host,
+      (value) => this.library.toGuest(value),
+      (handle) => this.library.toJSONText(handle),
+      () => this.active?.id ?? PRELUDE_CELL_ID,
+    );
+    for (const [name, handle] of this.library.globals()) this.defineEngineFunction(name, handle);
+    for (const descriptor of setup.functions) this.defineEngineFunction(descriptor.name, this.bridge.newGuestFunction(descriptor));
+    for (const [name, value] of Object.entries(setup.globals)) {
+      const handle = typeof value === 'string' ? ctx.newString(value) : this.library.toGuest({ json: JSON.stringify(value) ?? 'null' });
+      ctx.setProp(ctx.global, name, handle);
+      handle.dispose();
+    }
+    // The model's heap budget comes on top of the data given to it (a 100 MB context must not eat it).
+    runtime.setMemoryLimit(this.heapInUse() + setup.limits.memoryBytes);
+    if (setup.prelude) await this.runPrelude(setup.prelude);
+    this.library.markBaseline();
+  }
+
+  private async runPrelude(prelude: string): Promise<void> {
+    const transformed = transformCell(prelude);
+    if (!transformed.ok) throw new Error(`the sandbox prelude does not parse: ${transformed.error}`);
+    const cell: ActiveCell = { id: PRELUDE_CELL_ID, clock: new CellClock(), output: new OutputBuffer() };
+    this.active = cell;
+    let outcome: Partial<CellResult>;
+    try {
+      outcome = await this.evaluate(cell, transformed.script, 'prelude.js');
+    } finally {
+      this.active = undefined;
+      this.bridge.dropCell(PRELUDE_CELL_ID);
+    }
+    if (outcome.error) throw new Error(`the sandbox prelude failed: ${outcome.error}`);
+    // Functions the prelude defines are engine functions: restored after every cell like host functions.
+    for (const name of transformed.declaredNames) {
+      const handle = this.ctx.getProp(this.ctx.global, name);
+      if (this.ctx.typeof(handle) === 'function') this.engineFunctions.set(name, handle);
+      else handle.dispose();
+    }
+  }
+
+  /** Evaluates a transformed cell and drives it until its promise settles or a limit ends it. */
+  private async evaluate(cell: ActiveCell, script: string, filename: string): Promise<Partial<CellResult>> {
+    const evaluated = this.ctx.evalCode(script, filename);
+    if (evaluated.error) return this.failure(cell, evaluated.error);
+    const promise = evaluated.value;
+    try {
+      for (;;) {
+        const jobs = this.runtime.executePendingJobs(-1);
+        if (jobs.error) jobs.error.dispose(); // the failing job's own promise carries the error
+        if (cell.stop) return this.stopped(cell);
+        const state = this.ctx.getPromiseState(promise);
+        if (state.type === 'fulfilled') {
+          if (state.notAPromise) return { value: this.library.renderValue(promise) };
+          try {
+            return { value: this.library.renderValue(state.value) };
+          } finally {
+            state.value.dispose();
+          }
+        }
+        if (state.type === 'rejected') return this.failure(cell, state.error);
+        const pending = this.bridge.pendingOf(cell.id);
+        if (pending.model + pending.plain === 0 && !this.runtime.hasPendingJob()) {
+          return {
+            error:
+              'the cell awaits a promise that can never settle: no host call or job is pending. ' +
+              'Await only host functions (llm_query, ...) or promises that something resolves.',
+          };
+        }
+        const remaining = this.setup.limits.cellTimeoutMs - cell.clock.elapsedMs();
+        if (remaining <= 0) {
+          cell.stop = 'timeout';
+          return this.stopped(cell);
+        }
+        if (this.host.isCancelled(cell.id)) {
+          cell.stop = 'cancelled';
+          return this.stopped(cell);
+        }
+        const onlyModelCalls = pending.plain === 0 && pending.model > 0;
+        if (onlyModelCalls) cell.clock.pause();
+        await this.waitForWake(onlyModelCalls ? undefined : remaining);
+        cell.clock.resume();
+        if (this.disposed) return { error: 'the sandbox was disposed while the cell ran' };
+        if (this.host.isCancelled(cell.id)) cell.stop = 'cancelled';
+      }
+    } finally {
+      promise.dispose();
+    }
+  }
+
+  private failure(cell: ActiveCell, errorHandle: QuickJSHandle): Partial<CellResult> {
+    try {
+      if (cell.stop) return this.stopped(cell);
+      const message = this.library.describeError(errorHandle) ?? this.describeErrorOnHost(errorHandle);
+      return { error: /out of memory/i.test(message) ? this.outOfMemoryHint(message) : message };
+    } finally {
+      errorHandle.dispose();
+    }
+  }
+
+  private stopped(cell: ActiveCell): Partial<CellResult> {
+    if (cell.stop === 'cancelled') return { error: 'cancelled' };
+    const seconds = this.setup.limits.cellTimeoutMs / 1000;
+    return {
+      error:
+        `cell exceeded its ${seconds} s deadline (time waiting on model calls does not count); ` +
+        'make the code faster, or split the work across cells',
+      timedOut: true,
+    };
+  }
+
+  /** Used when the guest cannot even describe its error (for example when its heap is full). */
+  private describeErrorOnHost(errorHandle: QuickJSHandle): string {
+    try {
+      const dumped = this.ctx.dump(errorHandle) as { name?: string; message?: string } | string;
+      if (typeof dumped === 'object' && dumped && typeof dumped.message === 'string') {
+        return `${dumped.name ?? 'Error'}: ${dumped.message}`;
+      }
+      return `Uncaught ${String(dumped)}`;
+    } catch {
+      return 'the cell failed and its error could not be read (the sandbox heap may be full)';
+    }
+  }
+
+  private outOfMemoryHint(message: string): string {
+    const mb = Math.round(this.setup.limits.memoryBytes / (1024 * 1024));
+    return (
+      `${message}: the sandbox has a ${mb} MB heap for your variables. ` +
+      'Free big variables (x = null), or process the data in slices instead of copying it whole.'
+    );
+  }
+
+  private shouldInterrupt(): boolean {
+    const cell = this.active;
+    if (!cell) return false;
+    if (cell.stop) return true;
+    if (this.host.isCancelled(cell.id)) cell.stop = 'cancelled';
+    else if (cell.clock.elapsedMs() > this.setup.limits.cellTimeoutMs) cell.stop = 'timeout';
+    return cell.stop !== undefined;
+  }
+
+  private waitForWake(timeoutMs: number | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      this.wakeUp = () => {
+        if (timer) clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      if (timeoutMs !== undefined) timer = setTimeout(this.wakeUp, Math.ceil(timeoutMs) + 1);
+    });
+  }
+
+  private defineEngineFunction(name: string, handle: QuickJSHandle): void {
+    this.ctx.setProp(this.ctx.global, name, handle);
+    this.engineFunctions.get(name)?.dispose();
+    this.engineFunctions.set(name, handle);
+  }
+
+  /** Model code may overwrite `print` or `llm_query` within a cell; the next cell gets the originals back. */
+  private restoreEngineFunctions(): void {
+    if (this.disposed) return;
+    for (const [name, handle] of this.engineFunctions) {
+      try {
+        // A plain assignment: globals declared with `var` (as the prelude's are) cannot be redefined.
+        this.ctx.setProp(this.ctx.global, name, handle);
+      } catch {
+        // The model made it read-only; nothing more can be done without a new sandbox.
+      }
+    }
+  }
+
+  private heapInUse(): number {
+    const usage = this.runtime.computeMemoryUsage();
+    try {
+      const dumped = this.ctx.dump(usage) as { malloc_size?: number };
+      return typeof dumped.malloc_size === 'number' ? dumped.malloc_size : 0;
+    } finally {
+      usage.dispose();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// Entry point of the sandbox worker thread: owns one ReplEngine and talks to the Sandbox on the host thread.
+// Synchronous host calls block this thread on a shared flag until the host posts its reply on a dedicated
+// port, so guest code sees plain return values; cancellation is read from the same shared buffer, which the
+// interrupt handler can poll even while a guest loop never yields.
+
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { CONTROL_SLOTS, type HostCallReply, type HostToWorker, type WorkerToHost } from '../protocol';
+import { ReplEngine, type EngineHost, type EngineSetup } from './ReplEngine';
+
+export interface SandboxWorkerData {
+  setup: EngineSetup;
+  control: SharedArrayBuffer;
+  replyPort: MessagePort;
+}
+
+function start(port: NonNullable<typeof parentPort>, data: SandboxWorkerData): void {
+  const slots = new Int32Array(data.control);
+  const post = (message: WorkerToHost) => port.postMessage(message);
+  let nextCallId = 1;
+
+  const host: EngineHost = {
+    call(name: string, args: unknown[]): HostCallReply {
+      const callId = nextCallId++;
+      Atomics.store(slots, CONTROL_SLOTS.replyReady, 0);
+      post({ type: 'call', callId, name, args });
+      for (;;) {
+        Atomics.wait(slots, CONTROL_SLOTS.replyReady, 0);
+        const received = receiveMessageOnPort(data.replyPort);
+        if (received) return received.message as HostCallReply;
+      }
+    },
+    isCancelled(cellId: number): boolean {
+      return Atomics.load(slots, CONTROL_SLOTS.cancelCell) === cellId;
+    },
+  };
+
+  let engine: ReplEngine | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (message: HostToWorker) => {
+    switch (message.type) {
+      case 'settle':
+        engine?.settle(message.callId, message.value, message.error);
+        break;
+      case 'cancel':
+        engine?.wake();
+        break;
+      case 'run': {
+        const { cellId, code } = message;
+        queue = queue.then(async () => {
+          if (!engine) return;
+          const result = await engine.run(cellId, code);
+          post({ type: 'cellResult', cellId, result, variables: engine.variables() });
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  });
+
+  void (async () => {
+    try {
+      engine = await ReplEngine.open(data.setup, host);
+      await engine.initialize();
+      post({ type: 'ready', variables: engine.variables() });
+    } catch (error) {
+      engine = undefined;
+      post({ type: 'initError', message: error instanceof Error ? error.message : String(error) });
+    }
+  })();
+}
+
+if (parentPort && workerData) start(parentPort, workerData as SandboxWorkerData);
