@@ -1,0 +1,66 @@
+// Turns a path written by model code into a workspace-relative one and keeps it inside the root.
+// Model code is untrusted: '..', absolute paths and symlinks that lead out of the root are refused with
+// an error the model can act on.
+
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
+
+const EXAMPLE = "use a workspace-relative path such as 'src/index.ts' (see files())";
+
+export class PathGuard {
+  /** @param root the workspace root; it must already be a real path (no symlinks in it). */
+  constructor(readonly root: string) {}
+
+  /**
+   * The workspace-relative form of `input` ('' for the root itself), with '/' separators and no
+   * leading './' or trailing '/'. Throws for paths that leave the root.
+   */
+  relative(input: unknown): string {
+    if (typeof input !== 'string') {
+      throw new Error(`Expected a path string but got ${input === null ? 'null' : typeof input}: ${EXAMPLE}`);
+    }
+    const slashed = input.trim().replace(/\\/g, '/');
+    if (slashed.includes('\0')) throw new Error(`Path ${JSON.stringify(input)} contains a NUL character: ${EXAMPLE}`);
+    if (slashed.startsWith('/') || /^[A-Za-z]:\//.test(slashed)) {
+      const inside = path.relative(this.root, path.resolve(slashed));
+      if (inside === '' || (!inside.startsWith('..') && !path.isAbsolute(inside))) {
+        throw new Error(`Path '${input}' is absolute: use the workspace-relative path '${inside.split(path.sep).join('/') || '.'}' instead`);
+      }
+      throw new Error(`Path '${input}' is outside the workspace: ${EXAMPLE}`);
+    }
+    const normal = path.posix.normalize(slashed === '' ? '.' : slashed);
+    if (normal === '..' || normal.startsWith('../')) {
+      throw new Error(`Path '${input}' is outside the workspace: ${EXAMPLE}`);
+    }
+    const trimmed = normal.replace(/\/+$/, '');
+    return trimmed === '.' ? '' : trimmed;
+  }
+
+  /** The absolute path of a workspace-relative path (no file-system access). */
+  absolute(relative: string): string {
+    return relative === '' ? this.root : path.join(this.root, relative);
+  }
+
+  /** True when an absolute real path is the root or lies under it. */
+  contains(realPath: string): boolean {
+    return realPath === this.root || realPath.startsWith(this.root.endsWith(path.sep) ? this.root : this.root + path.sep);
+  }
+
+  /**
+   * `relative(input)` plus a symlink check: when the path exists, its real path must stay inside the root.
+   * Returns the workspace-relative path.
+   */
+  confine(input: unknown): string {
+    const relative = this.relative(input);
+    let real: string;
+    try {
+      real = realpathSync(this.absolute(relative));
+    } catch {
+      return relative; // missing paths cannot escape; callers report them as missing
+    }
+    if (!this.contains(real)) {
+      throw new Error(`Path '${String(input)}' is a symlink that leads outside the workspace: ${EXAMPLE}`);
+    }
+    return relative;
+  }
+}

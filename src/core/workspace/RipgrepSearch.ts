@@ -1,0 +1,184 @@
+// The fast grep engine: ripgrep over the index's own file list (so both engines see exactly the same
+// files, whatever rg's ignore logic would decide), in growing chunks so a capped search stops early.
+//
+// Dialects: the JavaScript source is first given to rg's default (Rust) engine, after rewriting the two
+// JS habits it rejects (identity escapes such as '\/' and '(?<name>' groups); if rg rejects it, to PCRE2
+// (lookaround, backreferences); if that fails too, the V8 engine takes over. Every line rg reports is
+// re-tested with the JavaScript regex, so results are JavaScript's: rg only narrows the lines to test.
+// Known gap: where the Unicode-aware Rust/PCRE2 engines find *fewer* matches than V8 (for example `\b`
+// next to non-ASCII letters), those lines are missed.
+
+import { accessSync, constants } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import type { GrepCollector, GrepQuery } from './GrepQuery';
+import { regexSearch } from './RegexSearch';
+
+export type GrepEngine = 'ripgrep' | 'ripgrep-pcre2' | 'v8';
+
+/** Chunks start small (a capped search often ends in the first one) and double up to this size. */
+const FIRST_CHUNK_FILES = 256;
+const LAST_CHUNK_FILES = 8192;
+/** Stays well below Linux's 2 MB argument limit (and Windows' 32 K command line, with the rest). */
+const CHUNK_ARGUMENT_BYTES = process.platform === 'win32' ? 24_000 : 512_000;
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+export class Ripgrep {
+  private pcre2: boolean | undefined;
+
+  constructor(readonly executable: string) {}
+
+  /** An explicit path, or `rg` from PATH; undefined when there is none (or `false` was passed). */
+  static locate(explicit?: string | false): Ripgrep | undefined {
+    if (explicit === false) return undefined;
+    if (explicit !== undefined) {
+      if (!isExecutable(explicit)) throw new Error(`ripgrep was not found at '${explicit}': pass the path of an 'rg' executable, or omit the option to use the one on PATH`);
+      return new Ripgrep(explicit);
+    }
+    const found = findOnPath(process.platform === 'win32' ? 'rg.exe' : 'rg');
+    return found ? new Ripgrep(found) : undefined;
+  }
+
+  /**
+   * Searches `files` (workspace-relative, in result order) into `collector`. Falls back to the V8
+   * engine when rg cannot take the pattern or fails; returns the engine that produced the results.
+   */
+  search(root: string, files: readonly string[], query: GrepQuery, collector: GrepCollector): GrepEngine {
+    let engine: GrepEngine = 'ripgrep';
+    let chunkSize = FIRST_CHUNK_FILES;
+    for (let start = 0; start < files.length && !collector.full; ) {
+      const chunk = takeChunk(files, start, chunkSize);
+      let output = this.run(root, chunk, query, engine);
+      if (output === 'rejected' && engine === 'ripgrep' && this.hasPcre2()) {
+        engine = 'ripgrep-pcre2';
+        output = this.run(root, chunk, query, engine);
+      }
+      if (output === 'rejected' || output === 'failed') {
+        regexSearch(root, files.slice(start), query, collector);
+        return output === 'rejected' ? 'v8' : engine;
+      }
+      collectChunk(output, chunk, query, collector);
+      start += chunk.length;
+      chunkSize = Math.min(chunkSize * 2, LAST_CHUNK_FILES);
+    }
+    return engine;
+  }
+
+  private run(root: string, files: readonly string[], query: GrepQuery, engine: GrepEngine): string | 'rejected' | 'failed' {
+    const args = [
+      '--no-config', '--no-ignore', '--text', '--crlf', '--no-heading', '--with-filename', '--line-number',
+      '--null', '--color', 'never', '--max-count', String(query.maxResults + 1),
+      query.ignoreCase ? '--ignore-case' : '--case-sensitive',
+    ];
+    if (query.context > 0) args.push('--context', String(query.context));
+    if (engine === 'ripgrep-pcre2') args.push('--pcre2', '--regexp', query.source);
+    else args.push('--regexp', toRustRegex(query.source));
+    args.push('--', ...files);
+    const result = spawnSync(this.executable, args, { cwd: root, encoding: 'utf8', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true });
+    if (result.error) return 'failed'; // not runnable, or more output than maxBuffer
+    // Exit 2 with no output is an error about the pattern; exit 2 with output means some files vanished.
+    if (result.status === 2 && result.stdout === '' && /regex|pcre2|pattern/i.test(result.stderr)) return 'rejected';
+    if (result.status !== 0 && result.status !== 1 && result.status !== 2) return 'failed';
+    return result.stdout;
+  }
+
+  private hasPcre2(): boolean {
+    if (this.pcre2 === undefined) {
+      const probe = spawnSync(this.executable, ['--pcre2-version'], { encoding: 'utf8', windowsHide: true });
+      this.pcre2 = probe.status === 0;
+    }
+    return this.pcre2;
+  }
+}
+
+/** Files from `start`, at most `size` of them and within the argument budget (at least one). */
+function takeChunk(files: readonly string[], start: number, size: number): readonly string[] {
+  let end = start;
+  let bytes = 0;
+  while (end < files.length && end - start < size) {
+    bytes += Buffer.byteLength(files[end]) + 1;
+    if (bytes > CHUNK_ARGUMENT_BYTES && end > start) break;
+    end++;
+  }
+  return files.slice(start, end);
+}
+
+/**
+ * Parses `path\0LINE:text` (match) and `path\0LINE-text` (context) lines, then hands the lines that the
+ * JavaScript regex confirms to the collector, file by file in `chunk` order.
+ */
+function collectChunk(output: string, chunk: readonly string[], query: GrepQuery, collector: GrepCollector): void {
+  const byFile = new Map<string, { lines: Map<number, string>; hits: number[] }>();
+  for (let at = 0; at < output.length; ) {
+    let end = output.indexOf('\n', at);
+    if (end === -1) end = output.length;
+    const nul = output.indexOf('\0', at);
+    if (nul !== -1 && nul < end) {
+      const file = output.slice(at, nul);
+      let digits = nul + 1;
+      while (digits < end && output.charCodeAt(digits) >= 48 && output.charCodeAt(digits) <= 57) digits++;
+      const lineNumber = Number(output.slice(nul + 1, digits));
+      let text = output.slice(digits + 1, end);
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      let entry = byFile.get(file);
+      if (!entry) byFile.set(file, (entry = { lines: new Map(), hits: [] }));
+      entry.lines.set(lineNumber, text);
+      if (output[digits] === ':') entry.hits.push(lineNumber);
+    }
+    at = end + 1;
+  }
+  for (const file of chunk) {
+    const entry = byFile.get(file);
+    if (!entry) continue;
+    entry.hits.sort((a, b) => a - b);
+    const lineAt = (n: number) => entry.lines.get(n);
+    for (const lineNumber of entry.hits) {
+      if (collector.full) return;
+      const text = entry.lines.get(lineNumber)!;
+      if (query.lineRegex.test(text)) collector.add(file, lineNumber, text, lineAt);
+    }
+  }
+}
+
+/**
+ * Rewrites JavaScript regex source for Rust's regex engine: JS accepts escaped punctuation that has no
+ * special meaning ('\/', '\:', '\"'), Rust rejects it; JS names groups '(?<name>', Rust 1.5 wants '(?P<name>'.
+ * Anything else Rust does not know is left for rg to reject (then PCRE2 or V8 takes over).
+ */
+export function toRustRegex(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\' && i + 1 < source.length) {
+      const next = source[i + 1];
+      out += /[A-Za-z0-9]/.test(next) || RUST_ESCAPABLE.includes(next) ? c + next : next;
+      i++;
+    } else if (c === '(' && source.startsWith('?<', i + 1) && /[A-Za-z_]/.test(source[i + 3] ?? '')) {
+      out += '(?P<';
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+const RUST_ESCAPABLE = '\\.+*?()|[]{}^$#&-~';
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

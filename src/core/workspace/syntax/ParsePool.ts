@@ -1,0 +1,249 @@
+// Parses queued files off the main thread: a few worker threads fed with batches, or (workers: 0, or when
+// workers cannot start) short slices on the calling thread so the event loop stays responsive.
+import { Worker } from 'node:worker_threads';
+import type { ParseOutcome } from './parseFileSymbols';
+import type { SyntaxAssets } from './SyntaxAssets';
+import { FATAL_PREFIX, type WorkerRequest, type WorkerResponse } from './workerProtocol';
+
+export interface ParseJob {
+  path: string;
+  absolutePath: string;
+  language: string;
+  bytes: number;
+  mtimeMs: number;
+  /** Set once the job was in flight in a worker that died: a second death marks the file as failed. */
+  retried?: boolean;
+}
+
+export interface ParsePoolOptions {
+  assets: SyntaxAssets;
+  workers: number;
+  /** Asked right before a job is sent: false skips it (already parsed on demand, removed, changed). */
+  wanted(job: ParseJob): boolean;
+  onResult(job: ParseJob, outcome: ParseOutcome): void;
+  /** Called each time the queue drains and nothing is in flight. */
+  onIdle(): void;
+  /** Parses one job on the calling thread (inline mode). */
+  parseInline(job: ParseJob): ParseOutcome;
+}
+
+// Batches big enough to amortise message passing, small enough to balance two workers near the end.
+const BATCH_BYTES = 256 * 1024;
+const BATCH_FILES = 64;
+const BATCHES_IN_FLIGHT_PER_WORKER = 2;
+const INLINE_SLICE_MS = 15;
+const MAX_WORKER_RESTARTS = 3;
+/**
+ * A tree costs ~20x its source and a wasm heap never shrinks: a 9 MB bundle leaves a worker holding
+ * ~300 MB. Files this big are parsed one at a time, each by a worker that is then replaced.
+ */
+export const BIG_FILE_BYTES = 2 * 1024 * 1024;
+
+interface WorkerSlot {
+  worker: Worker;
+  inFlight: Map<number, ParseJob[]>;
+  /** Set when the worker reports Tree-sitter initialised: a death before that is a start failure, not a bad file. */
+  started: boolean;
+  /** Parsing a big file: replace the worker once it answers. */
+  recycle: boolean;
+}
+
+/** A FIFO with O(1) take. */
+class JobQueue {
+  private items: ParseJob[] = [];
+  private head = 0;
+  get size(): number { return this.items.length - this.head; }
+  push(jobs: ParseJob[]): void { this.items.push(...jobs); }
+  unshift(jobs: ParseJob[]): void { this.items.splice(this.head, 0, ...jobs); }
+  take(): ParseJob | undefined {
+    const job = this.items[this.head++];
+    if (this.head >= this.items.length) { this.items = []; this.head = 0; }
+    return job;
+  }
+  clear(): void { this.items = []; this.head = 0; }
+}
+
+export class ParsePool {
+  private readonly small = new JobQueue();
+  private readonly big = new JobQueue();
+  private readonly slots: WorkerSlot[] = [];
+  private nextBatch = 1;
+  private restarts = 0;
+  private inlineScheduled = false;
+  private inline: boolean;
+  private disposed = false;
+
+  constructor(private readonly options: ParsePoolOptions) {
+    this.inline = options.workers <= 0;
+    if (!this.inline) for (let i = 0; i < options.workers; i++) this.spawn();
+  }
+
+  get idle(): boolean {
+    return this.small.size === 0 && this.big.size === 0 && !this.inlineScheduled
+      && this.slots.every((s) => s.inFlight.size === 0);
+  }
+
+  /** Largest first, so a big file never ends up alone on one worker at the end. */
+  enqueue(jobs: ParseJob[]): void {
+    if (this.disposed) return;
+    const sorted = [...jobs].sort((a, b) => b.bytes - a.bytes);
+    this.big.push(sorted.filter((j) => j.bytes >= BIG_FILE_BYTES));
+    this.small.push(sorted.filter((j) => j.bytes < BIG_FILE_BYTES));
+    this.pump();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.small.clear();
+    this.big.clear();
+    for (const s of this.slots) void s.worker.terminate();
+    this.slots.length = 0;
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    if (this.inline) {
+      this.scheduleInline();
+    } else {
+      const bigInFlight = this.slots.some((s) => s.recycle);
+      const idleSlot = this.slots.find((s) => s.inFlight.size === 0);
+      if (!bigInFlight && idleSlot) {
+        const job = this.takeWanted(this.big);
+        if (job) { idleSlot.recycle = true; this.send(idleSlot, [job]); }
+      }
+      for (const slot of this.slots) {
+        while (!slot.recycle && slot.inFlight.size < BATCHES_IN_FLIGHT_PER_WORKER) {
+          const jobs = this.takeBatch();
+          if (jobs.length === 0) break;
+          this.send(slot, jobs);
+        }
+      }
+    }
+    if (this.idle) this.options.onIdle();
+  }
+
+  private send(slot: WorkerSlot, jobs: ParseJob[]): void {
+    const batch = this.nextBatch++;
+    slot.inFlight.set(batch, jobs);
+    slot.worker.ref(); // keep the process alive while work is pending; unref'd again when idle
+    const req: WorkerRequest = { batch, files: jobs.map(({ path, absolutePath, language }) => ({ path, absolutePath, language })) };
+    slot.worker.postMessage(req);
+  }
+
+  private takeWanted(queue: JobQueue): ParseJob | undefined {
+    for (let job = queue.take(); job; job = queue.take()) if (this.options.wanted(job)) return job;
+    return undefined;
+  }
+
+  private takeBatch(): ParseJob[] {
+    const jobs: ParseJob[] = [];
+    let bytes = 0;
+    while (jobs.length < BATCH_FILES && bytes < BATCH_BYTES) {
+      const job = this.takeWanted(this.small);
+      if (!job) break;
+      jobs.push(job);
+      bytes += job.bytes;
+    }
+    return jobs;
+  }
+
+  private spawn(): void {
+    const worker = startWorker(this.options.assets);
+    const slot: WorkerSlot = { worker, inFlight: new Map(), started: false, recycle: false };
+    this.slots.push(slot);
+    worker.unref();
+    worker.on('message', (res: WorkerResponse) => this.onResponse(slot, res));
+    worker.on('error', (err) => this.onWorkerDeath(slot, err.message));
+    worker.on('exit', (code) => { if (!this.disposed && code !== 0) this.onWorkerDeath(slot, `exit code ${code}`); });
+  }
+
+  private onResponse(slot: WorkerSlot, res: WorkerResponse): void {
+    if (res.started) {
+      slot.started = true;
+      return;
+    }
+    const jobs = slot.inFlight.get(res.batch);
+    slot.inFlight.delete(res.batch);
+    if (slot.inFlight.size === 0) slot.worker.unref();
+    if (res.fatal) {
+      this.onWorkerDeath(slot, res.fatal, jobs);
+      return;
+    }
+    if (jobs) {
+      const byPath = new Map(jobs.map((j) => [j.path, j]));
+      for (const r of res.results) {
+        const job = byPath.get(r.path);
+        if (job) this.options.onResult(job, { symbols: r.symbols, error: r.error });
+      }
+    }
+    if (slot.recycle && slot.inFlight.size === 0) this.replace(slot);
+    this.pump();
+  }
+
+  private replace(slot: WorkerSlot): void {
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    slot.worker.removeAllListeners('exit');
+    void slot.worker.terminate();
+    this.spawn();
+  }
+
+  /**
+   * A dead worker's batches go back to the queue once (a file that kills a worker twice is reported as
+   * failed); past a few restarts, or when Tree-sitter cannot start in a worker, the pool parses inline.
+   */
+  private onWorkerDeath(slot: WorkerSlot, reason: string, extraJobs?: ParseJob[]): void {
+    if (this.disposed || !this.slots.includes(slot)) return;
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    void slot.worker.terminate();
+    const orphans = [...(extraJobs ?? []), ...[...slot.inFlight.values()].flat()];
+    const startFailure = !slot.started || reason.startsWith(FATAL_PREFIX);
+    if (!startFailure && this.restarts < MAX_WORKER_RESTARTS) {
+      this.restarts++;
+      this.spawn();
+    } else if (this.slots.length === 0) {
+      this.inline = true;
+    }
+    const retry: ParseJob[] = [];
+    for (const job of orphans) {
+      if (startFailure) retry.push(job); // not the file's fault
+      else if (job.retried) this.options.onResult(job, { symbols: [], error: `parser worker died (${reason})` });
+      else retry.push({ ...job, retried: true });
+    }
+    this.big.unshift(retry.filter((j) => j.bytes >= BIG_FILE_BYTES));
+    this.small.unshift(retry.filter((j) => j.bytes < BIG_FILE_BYTES));
+    this.pump();
+  }
+
+  private scheduleInline(): void {
+    if (this.inlineScheduled || (this.small.size === 0 && this.big.size === 0)) return;
+    this.inlineScheduled = true;
+    setImmediate(() => {
+      this.inlineScheduled = false;
+      if (this.disposed) return;
+      const until = performance.now() + INLINE_SLICE_MS;
+      while (performance.now() < until) {
+        const job = this.takeWanted(this.big) ?? this.takeWanted(this.small);
+        if (!job) break;
+        let outcome: ParseOutcome;
+        try {
+          outcome = this.options.parseInline(job);
+        } catch (err) {
+          outcome = { symbols: [], error: (err as Error).message };
+        }
+        this.options.onResult(job, outcome);
+      }
+      this.pump();
+    });
+  }
+}
+
+/**
+ * The bundle runs dist/syntaxWorker.js directly. From source, the worker entry is TypeScript and tsx's
+ * `--import` hooks do not reach worker threads, so a one-line bootstrap registers tsx's require hook first.
+ */
+function startWorker(assets: SyntaxAssets): Worker {
+  const workerData = { assets };
+  if (!assets.workerEntry.endsWith('.ts')) return new Worker(assets.workerEntry, { workerData });
+  const bootstrap = `require('tsx/cjs'); require(${JSON.stringify(assets.workerEntry)});`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}

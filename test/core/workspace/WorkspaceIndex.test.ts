@@ -1,0 +1,99 @@
+// Discovery: which files the index holds and what it records about them, on a fixture with every kind of
+// file that must be left out.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { EXPECTED_PATHS, FIXTURE_MAX_FILE_BYTES, FILES, createFixture } from './fixtureWorkspace';
+import { WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
+import { DEFAULT_EXCLUDES } from '../../../src/core/workspace/IgnoreRules';
+
+const fixture = createFixture();
+after(() => fixture.cleanup());
+const index = WorkspaceIndex.open(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES });
+
+test('indexes exactly the text files that no rule excludes, sorted by path', () => {
+  assert.deepEqual(index.list().map((f) => f.path), EXPECTED_PATHS);
+  assert.equal(index.size, EXPECTED_PATHS.length);
+  assert.equal(index.name, 'shop');
+});
+
+test('records language, bytes, lines and mtime per file', () => {
+  const http = index.get('src/server/http.ts')!;
+  assert.equal(http.language, 'typescript');
+  assert.equal(http.bytes, Buffer.byteLength(FILES['src/server/http.ts']));
+  assert.equal(http.lines, 13);
+  assert.ok(http.mtimeMs > 0);
+  assert.equal(index.get('src/components/Button.tsx')!.language, 'tsx');
+  assert.equal(index.get('py/app/models.py')!.language, 'python');
+  assert.equal(index.get('go/main.go')!.language, 'go');
+  assert.equal(index.get('rust/src/lib.rs')!.language, 'rust');
+  assert.equal(index.get('public/styles.css')!.language, 'css');
+  assert.equal(index.get('README.md')!.language, 'markdown');
+  assert.equal(index.get('package.json')!.language, 'json');
+  assert.equal(index.get('windows.txt')!.lines, 3, 'CRLF lines count once each');
+  assert.equal(index.get('keep.log')!.language, 'text');
+});
+
+test('extensionless scripts get their language from the shebang', () => {
+  assert.equal(index.get('scripts/deploy')!.language, 'shell');
+  assert.equal(index.get('scripts/migrate')!.language, 'python');
+  assert.equal(index.get('tools/run')!.language, 'javascript', '#!/usr/bin/env -S node --flags');
+});
+
+test('.gitignore at the root, nested .gitignore with a negation, and .git/info/exclude are honoured', () => {
+  assert.equal(index.get('app.log'), undefined, '*.log');
+  assert.ok(index.get('keep.log'), '!keep.log');
+  assert.equal(index.get('secrets.txt'), undefined);
+  assert.equal(index.get('dist/bundle.js'), undefined, 'dist/');
+  assert.equal(index.get('src/legacy/old.gen.ts'), undefined, 'nested *.gen.ts');
+  assert.ok(index.get('src/legacy/keep.gen.ts'), 'nested !keep.gen.ts');
+  assert.equal(index.get('local-notes.md'), undefined, '.git/info/exclude');
+  assert.equal(index.explain('src/legacy/old.gen.ts')?.message, 'it is excluded by src/legacy/.gitignore');
+  assert.equal(index.explain('local-notes.md')?.message, 'it is excluded by .git/info/exclude');
+});
+
+test('default excludes leave out VCS folders, node_modules and __pycache__', () => {
+  assert.ok(index.list().every((f) => !/^(\.git|node_modules|__pycache__)\//.test(f.path)));
+  assert.deepEqual(index.explain('node_modules/left-pad/index.js'), { reason: 'ignored', message: 'it is excluded by the exclude option' });
+  assert.ok(DEFAULT_EXCLUDES.includes('node_modules/'));
+});
+
+test('binary, oversized, minified and source-map files are skipped with a reason', () => {
+  for (const path of ['assets/logo.png', 'data/big.txt', 'public/app.min.js', 'public/vendor.js', 'public/app.js.map']) {
+    assert.equal(index.get(path), undefined, path);
+  }
+  assert.equal(index.explain('assets/logo.png')?.reason, 'binary');
+  assert.equal(index.explain('data/big.txt')?.reason, 'too-large');
+  assert.match(index.explain('data/big.txt')!.message, /over the 16384-byte limit/);
+  assert.equal(index.explain('public/app.min.js')?.reason, 'minified');
+  assert.equal(index.explain('public/vendor.js')?.reason, 'minified');
+  assert.match(index.explain('public/vendor.js')!.message, /character line/);
+});
+
+test('symlinks: folder links are never followed, file links only when they stay inside the root', () => {
+  assert.equal(index.get('link-out-dir/inner.ts'), undefined);
+  assert.equal(index.get('link-in-dir/index.ts'), undefined, 'no duplicate tree through a folder link');
+  assert.equal(index.get('link-out-file.txt'), undefined);
+  assert.equal(index.explain('link-out-file.txt')?.message, 'it is a symlink that leads outside the workspace');
+  assert.equal(index.get('link-in-file.ts')?.language, 'typescript');
+  assert.ok(!index.directories().has('link-in-dir'));
+});
+
+test('a user exclude list replaces the defaults but version-control folders stay out', () => {
+  const custom = WorkspaceIndex.open(fixture.root, { exclude: ['py/', '*.md'], maxFileBytes: FIXTURE_MAX_FILE_BYTES });
+  const paths = custom.list().map((f) => f.path);
+  assert.ok(!paths.some((p) => p.startsWith('py/') || p.endsWith('.md')));
+  assert.ok(paths.includes('node_modules/left-pad/index.js'), 'node_modules is only excluded by default');
+  assert.ok(!paths.some((p) => p.startsWith('.git/')));
+});
+
+test('openAsync builds the same index', async () => {
+  const asyncIndex = await WorkspaceIndex.openAsync(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES });
+  assert.deepEqual(asyncIndex.list(), index.list());
+});
+
+test('a missing or non-folder root is refused with a clear message', () => {
+  assert.throws(() => WorkspaceIndex.open(fixture.root + '/nope'), /does not exist: pass an existing folder/);
+  assert.throws(() => WorkspaceIndex.open(fixture.root + '/README.md'), /is not a folder/);
+  assert.throws(() => WorkspaceIndex.open(fixture.root, { maxFileBytes: 0 }), /maxFileBytes must be a positive number/);
+});
