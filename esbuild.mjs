@@ -16,14 +16,18 @@ const importMetaShim = {
 
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli', shebang: true },
+  // The QuickJS sandbox runs in its own thread (src/core/sandbox/workerLaunch.ts starts dist/sandbox-worker.js).
+  { in: 'src/core/sandbox/worker/sandboxWorker.ts', out: 'sandbox-worker' },
+  // Symbol index parser threads (src/core/workspace/syntax/ParsePool.ts starts dist/syntaxWorker.js).
+  { in: 'src/core/workspace/syntax/syntaxWorker.ts', out: 'syntaxWorker' },
 ];
 
 // Wasm files are loaded next to the bundle (explicit locations, see src/core/sandbox and src/core/workspace/syntax).
 function copyAssets() {
   const quickjsWasm = join(dirname(require.resolve('@jitl/quickjs-wasmfile-release-sync/package.json')), 'dist', 'emscripten-module.wasm');
   cpSync(quickjsWasm, 'dist/quickjs.wasm');
-  const tsWasm = join(dirname(require.resolve('web-tree-sitter/package.json')), 'web-tree-sitter.wasm');
-  cpSync(tsWasm, 'dist/web-tree-sitter.wasm');
+  // web-tree-sitter's exports map hides package.json but exports the wasm itself.
+  cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');
   if (existsSync('grammars') && readdirSync('grammars').length > 0) cpSync('grammars', 'dist/grammars', { recursive: true });
 }
 

@@ -1,0 +1,102 @@
+// Engine benchmarks: sub-call fan-out against the ideal, per-cell sandbox overhead, and the root prompt
+// size for a 1 MB and a 100 MB context. Real engine, real QuickJS, real SDK over HTTP to a fake server.
+
+import { RlmSession } from '../src/core/loop/RlmSession';
+import { createModel } from '../src/core/models/createModel';
+import { Sandbox } from '../src/core/sandbox/Sandbox';
+import type { RlmEvent } from '../src/core/trajectory/events';
+import { FakeModelServer } from '../test/fakes/FakeModelServer';
+
+const fence = (body: string) => '```repl\n' + body + '\n```';
+
+export interface EngineFigures {
+  fanout: { prompts: number; latencyMs: number; concurrency: number; idealMs: number; cellMs: number; ratio: number; blockingMs: number };
+  cell: { emptyCellMs: number; hostCallUs: number };
+  prompt: Array<{ contextBytes: number; rootPromptChars: number }>;
+}
+
+async function fanout(prompts = 400, latencyMs = 100, concurrency = 16) {
+  const server = await FakeModelServer.start((req) =>
+    req.model === 'root'
+      ? req.messages.some((m) => m.role === 'assistant')
+        ? fence('FINAL(String(answers.length))')
+        : fence(`const answers = await llm_query_batched(Array.from({length: ${prompts}}, (_, i) => 'prompt ' + i));`)
+      : { text: 'ok', delayMs: latencyMs },
+  );
+  try {
+    const common = { provider: 'openai', baseUrl: server.openaiBaseUrl, apiKey: 'bench', concurrency } as const;
+    const root = await createModel({ ...common, model: 'root' });
+    const sub = await createModel({ ...common, model: 'sub' });
+    const session = await RlmSession.create({ models: { root, sub }, context: { kind: 'text', text: 'x' }, limits: { concurrency } });
+    let cellMs = 0;
+    const result = await session.ask('fan out', {
+      onEvent: (e: RlmEvent) => {
+        if (e.type === 'cell_end' && cellMs === 0) cellMs = e.durationMs;
+      },
+    });
+    session.dispose();
+    if (result.answer !== String(prompts)) throw new Error(`fan-out bench: unexpected answer ${result.answer} (${result.detail})`);
+    const idealMs = Math.ceil(prompts / concurrency) * latencyMs;
+    return { prompts, latencyMs, concurrency, idealMs, cellMs, ratio: cellMs / idealMs, blockingMs: prompts * latencyMs };
+  } finally {
+    await server.close();
+  }
+}
+
+async function cellOverhead() {
+  const sandbox = await Sandbox.create({ functions: { ping: { fn: () => 1 } } });
+  try {
+    for (let i = 0; i < 20; i++) await sandbox.run('1 + 1');
+    const cells = 300;
+    let t = performance.now();
+    for (let i = 0; i < cells; i++) await sandbox.run(`const v${i % 10} = ${i}; v${i % 10} + 1`);
+    const emptyCellMs = (performance.now() - t) / cells;
+    const calls = 20_000;
+    t = performance.now();
+    await sandbox.run(`let s = 0; for (let i = 0; i < ${calls}; i++) s += ping(); s`);
+    const hostCallUs = ((performance.now() - t) * 1000) / calls;
+    return { emptyCellMs, hostCallUs };
+  } finally {
+    sandbox.dispose();
+  }
+}
+
+async function promptSize(bytes: number) {
+  const server = await FakeModelServer.start(() => fence('FINAL(String(context.length))'));
+  try {
+    const model = await createModel({ provider: 'openai', baseUrl: server.openaiBaseUrl, apiKey: 'bench', model: 'root' });
+    const session = await RlmSession.create({ models: { root: model, sub: model }, context: { kind: 'text', text: 'x'.repeat(bytes) } });
+    const result = await session.ask('How long is the context?');
+    session.dispose();
+    if (result.answer !== String(bytes)) throw new Error('prompt bench: wrong answer');
+    const first = server.requests[0]!;
+    return { contextBytes: bytes, rootPromptChars: first.messages.reduce((n, m) => n + m.content.length, 0) };
+  } finally {
+    await server.close();
+  }
+}
+
+export async function engineBench(): Promise<EngineFigures> {
+  const fan = await fanout();
+  const cell = await cellOverhead();
+  const prompt = [await promptSize(1_000_000), await promptSize(100_000_000)];
+  return { fanout: fan, cell, prompt };
+}
+
+export function printEngine(f: EngineFigures): void {
+  const { fanout: x } = f;
+  console.log('\n## Sub-call fan-out (llm_query_batched through the engine, fake server)');
+  console.log(`${x.prompts} prompts x ${x.latencyMs} ms latency, concurrency ${x.concurrency}`);
+  console.log(`  ideal ${(x.idealMs / 1000).toFixed(2)} s | measured cell ${(x.cellMs / 1000).toFixed(2)} s | ratio ${x.ratio.toFixed(3)}x (target <= 1.15x) | blocking calls would take ${(x.blockingMs / 1000).toFixed(0)} s`);
+  console.log('\n## Sandbox');
+  console.log(`  per-cell overhead ${f.cell.emptyCellMs.toFixed(2)} ms | sync host call ${f.cell.hostCallUs.toFixed(1)} us`);
+  console.log('\n## Root prompt size (system + first user message)');
+  for (const p of f.prompt) console.log(`  context ${(p.contextBytes / 1e6).toFixed(0)} MB -> ${p.rootPromptChars.toLocaleString('en-US')} chars`);
+}
+
+if (require.main === module) {
+  engineBench().then(printEngine).catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,154 @@
+// `rlm ask`: a thin terminal layer over RlmSession. Builds the context and models from flags, streams
+// progress to stderr, writes the trace, prints the answer, and maps the outcome to an exit code.
+
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../core/models/configError';
+import { createModel } from '../core/models/createModel';
+import { loadPriceTable, type PriceTable } from '../core/models/pricing';
+import type { ChatModel } from '../core/models/types';
+import type { RlmContext, RlmLimits } from '../core/loop/options';
+import { RlmSession } from '../core/loop/RlmSession';
+import type { RunResult } from '../core/loop/RlmRun';
+import { TraceWriter } from '../core/trajectory/TraceWriter';
+import { Trajectory } from '../core/trajectory/Trajectory';
+import { FileSystemWorkspace } from '../core/workspace/FileSystemWorkspace';
+import { UsageError, type AskArgs } from './args';
+import { ProgressReporter } from './progress';
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  /** Fires on Ctrl-C. */
+  signal?: AbortSignal;
+}
+
+export const EXIT = { final: 0, failed: 1, usage: 2, stopped: 3 } as const;
+
+const DEFAULT_MODELS = {
+  openai: { root: 'gpt-5', sub: 'gpt-5-mini' },
+  anthropic: { root: 'claude-sonnet-4-5', sub: 'claude-haiku-4-5' },
+};
+
+export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
+  const context = loadContext(args);
+  const prices = loadPrices(args, io.env);
+  const { root, sub, byName } = await buildModels(args, io.env, prices);
+  const secrets = [io.env.OPENAI_API_KEY, io.env.ANTHROPIC_API_KEY];
+
+  const session = await RlmSession.create({
+    models: { root, sub, byName },
+    context,
+    limits: limitsFrom(args),
+    costOf: (model, usage) => prices.costUsd(model, usage),
+    secrets,
+  });
+  const trajectory = new Trajectory({ secrets });
+  let writer: TraceWriter | undefined;
+  try {
+    writer = args.trace ? new TraceWriter(trajectory, resolve(args.trace)) : undefined;
+  } catch (err) {
+    session.dispose();
+    throw new UsageError(`Cannot write the trace file ${args.trace}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const progress = args.json || args.quiet ? undefined : new ProgressReporter(io.stderr);
+  let result: RunResult;
+  try {
+    result = await session.ask(args.question, { signal: io.signal, trajectory, onEvent: progress?.onEvent });
+  } finally {
+    writer?.close();
+    progress?.done();
+    session.dispose();
+  }
+
+  if (args.json) {
+    io.stdout.write(JSON.stringify({
+      answer: result.answer,
+      stopReason: result.stopReason,
+      detail: result.detail ?? null,
+      iterations: result.iterations,
+      subCalls: result.subCalls,
+      usage: result.usage,
+      trace: args.trace ? resolve(args.trace) : null,
+      receipt: result.receipt?.sha256 ?? null,
+    }) + '\n');
+  } else {
+    io.stdout.write(result.answer.endsWith('\n') ? result.answer : result.answer + '\n');
+    if (result.stopReason !== 'final') io.stderr.write(`Stopped before a final answer (${result.stopReason}): ${result.detail ?? ''}\n${nextStep(result)}\n`);
+    if (args.trace && !args.quiet) io.stderr.write(`Trace: ${resolve(args.trace)} (rlm replay ${args.trace})\n`);
+  }
+  if (result.stopReason === 'final') return EXIT.final;
+  return result.stopReason === 'error' ? EXIT.failed : EXIT.stopped;
+}
+
+function nextStep(result: RunResult): string {
+  switch (result.stopReason) {
+    case 'max_iterations': return 'The answer above is the model\'s best so far. Raise --max-iterations, or ask a narrower question.';
+    case 'max_sub_calls': return 'Raise --max-sub-calls if the question needs more sub-calls.';
+    case 'max_tokens': return 'Raise --max-tokens, or use a cheaper sub-model.';
+    case 'max_cost': return 'Raise --max-cost, or pick a cheaper --sub-model.';
+    case 'timeout': return 'Raise --timeout, or ask a narrower question.';
+    case 'cancelled': return 'Cancelled. The answer above is the best the run had.';
+    default: return 'See the trace (--trace FILE) for what happened.';
+  }
+}
+
+function loadContext(args: AskArgs): RlmContext {
+  if (args.workspace) {
+    const dir = resolve(args.workspace);
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      throw new UsageError(`Workspace folder not found: ${args.workspace}`);
+    }
+    if (!isDir) throw new UsageError(`--workspace must be a folder, but ${args.workspace} is a file (use --context-file for a text file)`);
+    return { kind: 'workspace', workspace: FileSystemWorkspace.open(dir, { exclude: args.exclude }) };
+  }
+  try {
+    return { kind: 'text', text: readFileSync(resolve(args.contextFile!), 'utf8') };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `Context file not found: ${args.contextFile}` : `Cannot read context file ${args.contextFile}: ${code}`);
+  }
+}
+
+function loadPrices(args: AskArgs, env: NodeJS.ProcessEnv): PriceTable {
+  try {
+    return loadPriceTable({ file: args.prices, env });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function buildModels(args: AskArgs, env: NodeJS.ProcessEnv, prices: PriceTable) {
+  const defaults = DEFAULT_MODELS[args.provider];
+  const local = args.baseUrl !== undefined;
+  const common = { provider: args.provider, baseUrl: args.baseUrl, prices, env } as const;
+  const root = await createModel({ ...common, model: args.model ?? (local ? 'auto' : defaults.root) });
+  // A local server usually serves one model: use it for sub-calls too unless told otherwise.
+  const subName = args.subModel ?? (local ? root.name : defaults.sub);
+  const sub = subName === root.name ? root : await createModel({ ...common, model: subName });
+  const cache = new Map<string, Promise<ChatModel>>([[root.name, Promise.resolve(root)], [sub.name, Promise.resolve(sub)]]);
+  const byName = (name: string) => {
+    if (!cache.has(name)) cache.set(name, createModel({ ...common, model: name }));
+    return cache.get(name)!;
+  };
+  return { root, sub, byName };
+}
+
+function limitsFrom(args: AskArgs): Partial<RlmLimits> {
+  const limits: Partial<RlmLimits> = {};
+  if (args.maxDepth !== undefined) limits.maxDepth = args.maxDepth;
+  if (args.maxIterations !== undefined) limits.maxIterations = args.maxIterations;
+  if (args.maxSubCalls !== undefined) limits.maxSubCalls = args.maxSubCalls;
+  if (args.maxTokens !== undefined) limits.maxTokens = args.maxTokens;
+  if (args.concurrency !== undefined) limits.concurrency = args.concurrency;
+  if (args.timeoutMs !== undefined) limits.timeoutMs = args.timeoutMs;
+  if (args.maxCostUsd !== undefined) limits.maxCostUsd = args.maxCostUsd;
+  if (args.cellTimeoutMs !== undefined) limits.sandbox = { cellTimeoutMs: args.cellTimeoutMs } as RlmLimits['sandbox'];
+  return limits;
+}
+
+export { ConfigError };

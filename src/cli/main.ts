@@ -1,0 +1,60 @@
+// The `rlm` command: `rlm ask` and `rlm replay` over the same engine as the editor.
+
+import { ConfigError } from '../core/models/configError';
+import { ModelError } from '../core/models/types';
+import { readTrace, TraceFormatError } from '../core/trajectory/readTrace';
+import { parseCli, USAGE, UsageError } from './args';
+import { EXIT, runAsk } from './ask';
+import { renderTree, replayJson } from './replay';
+
+declare const RLM_VERSION: string | undefined;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    const args = parseCli(argv, env);
+    switch (args.command) {
+      case 'help':
+        process.stdout.write(USAGE + '\n');
+        return EXIT.final;
+      case 'version':
+        process.stdout.write((typeof RLM_VERSION === 'string' ? RLM_VERSION : 'dev') + '\n');
+        return EXIT.final;
+      case 'replay': {
+        const trace = readTrace(args.trace);
+        process.stdout.write((args.json ? JSON.stringify(replayJson(trace)) : renderTree(trace)) + '\n');
+        return trace.receipt === 'mismatch' ? EXIT.failed : EXIT.final;
+      }
+      case 'ask':
+        return await runAsk(args, { stdout: process.stdout, stderr: process.stderr, env, signal: interruptSignal() });
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof TraceFormatError) {
+      process.stderr.write(`rlm: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof ModelError) {
+      process.stderr.write(`rlm: ${err.message}\n`);
+      return EXIT.failed;
+    }
+    process.stderr.write(`rlm: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.failed;
+  }
+}
+
+/** First Ctrl-C cancels the run (the best answer is still printed); a second one quits at once. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nCancelling… (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  });
+  process.on('SIGTERM', () => controller.abort());
+  return controller.signal;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,104 @@
+// Live progress on stderr while a run goes on: turn, cells, sub-calls done/total, tokens, cost.
+// On a terminal one status line is redrawn in place; otherwise (CI, a pipe) a line per step, throttled.
+
+import type { RlmEvent } from '../core/trajectory/events';
+
+const fmtTokens = (n: number) => (n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n));
+
+export class ProgressReporter {
+  private turn = 0;
+  private depth = 0;
+  private cells = 0;
+  private cellRunning = false;
+  private subStarted = 0;
+  private subDone = 0;
+  private subFailed = 0;
+  private tokens = 0;
+  private cost = 0;
+  private lastLine = '';
+  private lastPrint = 0;
+  private pending: NodeJS.Timeout | undefined;
+  private readonly started = Date.now();
+
+  constructor(private readonly out: NodeJS.WriteStream = process.stderr, private readonly live = Boolean(out.isTTY)) {}
+
+  onEvent = (event: RlmEvent): void => {
+    switch (event.type) {
+      case 'turn_start':
+        if (event.id.split('.').length <= 2) this.turn = event.iteration;
+        break;
+      case 'run_start':
+        this.depth = Math.max(this.depth, event.depth);
+        break;
+      case 'cell_start':
+        this.cellRunning = true;
+        break;
+      case 'cell_end':
+        this.cellRunning = false;
+        this.cells++;
+        if (!this.live && event.error) this.print(`cell error: ${event.error.split('\n')[0]}`, true);
+        break;
+      case 'subcall_start':
+        this.subStarted++;
+        break;
+      case 'subcall_end':
+        this.subDone++;
+        if (event.error) this.subFailed++;
+        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd);
+        break;
+      case 'turn_end':
+        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd);
+        break;
+      case 'limit':
+        this.print(`stopped: ${event.detail}`, true);
+        return;
+      case 'error':
+        this.print(`error: ${event.message}`, true);
+        return;
+      default:
+        return;
+    }
+    this.print(this.status(), event.type === 'turn_start' || event.type === 'cell_end');
+  };
+
+  private add(tokens: number, cost: number): void {
+    this.tokens += tokens;
+    this.cost += cost;
+  }
+
+  private status(): string {
+    const secs = ((Date.now() - this.started) / 1000).toFixed(0);
+    const subs = this.subStarted ? ` · sub-calls ${this.subDone}/${this.subStarted}${this.subFailed ? ` (${this.subFailed} failed)` : ''}` : '';
+    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens · $${this.cost.toFixed(4)} · ${secs}s`;
+  }
+
+  private print(line: string, important: boolean): void {
+    if (this.live) {
+      this.out.write(`\r\x1b[2K${line}`);
+      if (important && !line.startsWith('turn')) this.out.write('\n');
+      this.lastLine = line;
+      return;
+    }
+    const now = Date.now();
+    if (line === this.lastLine) return;
+    if (!important && now - this.lastPrint < 1000) {
+      // Throttled: show the latest status when the second is up, so a long wait still shows where it is.
+      this.pending ??= setTimeout(() => {
+        this.pending = undefined;
+        this.print(this.status(), true);
+      }, 1000 - (now - this.lastPrint));
+      this.pending.unref?.();
+      return;
+    }
+    this.out.write(line + '\n');
+    this.lastLine = line;
+    this.lastPrint = now;
+  }
+
+  /** Ends the live line so the answer starts on a clean one. */
+  done(): void {
+    if (this.pending) clearTimeout(this.pending);
+    if (this.live && this.lastLine) this.out.write('\n');
+    else if (!this.live) this.out.write(this.status() + '\n');
+  }
+}

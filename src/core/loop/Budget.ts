@@ -1,0 +1,102 @@
+// The limits a run shares with its child runs: sub-calls, tokens, cost and time. Every model call is
+// recorded here, so the totals are the same whichever part of the tree spent them.
+
+import type { Usage } from '../models/types';
+import type { RunUsage, StopReason, UsageTotals } from '../trajectory/events';
+import type { RlmLimits } from './options';
+
+export type CallRole = 'root' | 'sub';
+
+/** Prices a call; the models layer provides the real table. */
+export type CostOf = (model: string, usage: Usage) => number;
+
+export interface LimitHit {
+  reason: StopReason;
+  detail: string;
+}
+
+const emptyTotals = (): UsageTotals => ({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false });
+
+/** Usage split root/sub. A run keeps one for itself; the shared Budget keeps one for the whole tree. */
+export class UsageTally {
+  private readonly usage = { root: emptyTotals(), sub: emptyTotals() };
+
+  add(role: CallRole, usage: Usage, costUsd: number): void {
+    const t = this.usage[role];
+    t.calls++;
+    t.inputTokens += usage.inputTokens;
+    t.outputTokens += usage.outputTokens;
+    t.costUsd += costUsd;
+    t.estimated ||= usage.estimated;
+  }
+
+  totals(): RunUsage {
+    const { root, sub } = this.usage;
+    return {
+      root: { ...root },
+      sub: { ...sub },
+      total: {
+        calls: root.calls + sub.calls,
+        inputTokens: root.inputTokens + sub.inputTokens,
+        outputTokens: root.outputTokens + sub.outputTokens,
+        costUsd: root.costUsd + sub.costUsd,
+        estimated: root.estimated || sub.estimated,
+      },
+    };
+  }
+}
+
+export class Budget {
+  private readonly tally = new UsageTally();
+  private subCallsStarted = 0;
+  readonly startedAt = Date.now();
+  /** The first limit that was hit; the run stops at the next safe point once set. */
+  hit: LimitHit | undefined;
+
+  constructor(private readonly limits: RlmLimits, private readonly costOf: CostOf) {}
+
+  get subCalls(): number {
+    return this.subCallsStarted;
+  }
+
+  /** Records a finished call and returns its cost in USD. */
+  record(role: CallRole, model: string, usage: Usage): number {
+    const cost = this.costOf(model, usage);
+    this.tally.add(role, usage, cost);
+    this.check();
+    return cost;
+  }
+
+  /** Claims one sub-call; returns the limit that forbids it, if any. */
+  claimSubCall(): LimitHit | undefined {
+    const blocked = this.check();
+    if (blocked) return blocked;
+    if (this.subCallsStarted >= this.limits.maxSubCalls) {
+      return this.stop({ reason: 'max_sub_calls', detail: `the run reached its limit of ${this.limits.maxSubCalls} sub-calls` });
+    }
+    this.subCallsStarted++;
+    return undefined;
+  }
+
+  /** Returns the hit limit, checking tokens and cost. */
+  check(): LimitHit | undefined {
+    if (this.hit) return this.hit;
+    const total = this.totals().total;
+    if (total.inputTokens + total.outputTokens > this.limits.maxTokens) {
+      return this.stop({ reason: 'max_tokens', detail: `the run used ${total.inputTokens + total.outputTokens} tokens, over its limit of ${this.limits.maxTokens}` });
+    }
+    if (total.costUsd > this.limits.maxCostUsd) {
+      return this.stop({ reason: 'max_cost', detail: `the run cost $${total.costUsd.toFixed(4)}, over its limit of $${this.limits.maxCostUsd}` });
+    }
+    return undefined;
+  }
+
+  stop(hit: LimitHit): LimitHit {
+    this.hit ??= hit;
+    return this.hit;
+  }
+
+  totals(): RunUsage {
+    return this.tally.totals();
+  }
+}

@@ -1,0 +1,169 @@
+// The loop over a text context (--context-file): scripted root transcripts against real QuickJS and the
+// real SDKs over HTTP.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RlmSession } from '../../../src/core/loop/RlmSession';
+import type { RlmEvent } from '../../../src/core/trajectory/events';
+import { code, scripted } from '../../support/scriptedModels';
+
+const LOG = Array.from({ length: 2000 }, (_, i) => (i === 1234 ? 'ERROR code 7731: disk quota exceeded on /var/data' : `INFO request ${i} served in ${i % 50} ms`)).join('\n');
+
+test('peek, search with a regex, then FINAL from code: the context never enters a prompt', async () => {
+  const s = await scripted([
+    code('Let me look at the context first.', 'print(context.length);\nprint(context.slice(0, 200));'),
+    (req) => {
+      const feedback = req.messages.at(-1)!.content;
+      assert.match(feedback, /\[cell 1 output\]\n\d+\nINFO request 0 served/);
+      return code('Now search for errors.', 'const errs = context.split("\\n").filter(l => /ERROR/.test(l));\nprint(errs);');
+    },
+    (req) => {
+      assert.match(req.messages.at(-1)!.content, /ERROR code 7731/);
+      return code('Found it.', 'FINAL("error code " + errs[0].match(/code (\\d+)/)[1]);');
+    },
+  ]);
+  const events: RlmEvent[] = [];
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: LOG } });
+  try {
+    const result = await session.ask('Which error code appears in the log?', { onEvent: (e) => events.push(e) });
+    assert.equal(result.stopReason, 'final');
+    assert.equal(result.answer, 'error code 7731');
+    assert.equal(result.iterations, 3);
+    assert.equal(result.usage.root.calls, 3);
+    assert.equal(result.usage.sub.calls, 0);
+    assert.ok(result.usage.root.inputTokens > 0);
+    for (const req of s.rootRequests()) {
+      const all = req.messages.map((m) => m.content).join('\n');
+      assert.ok(!all.includes('disk quota exceeded on /var/data') || req !== s.rootRequests()[0], 'the first prompt holds no context text');
+    }
+    const first = s.rootRequests()[0]!;
+    assert.equal(first.messages[0]!.role, 'system');
+    assert.match(first.messages[1]!.content, /string of [\d,]+ characters/);
+    assert.ok(!first.messages.some((m) => m.content.includes('INFO request 17 served')));
+    const types = events.map((e) => e.type);
+    assert.equal(types[0], 'run_start');
+    assert.equal(types.at(-1), 'run_end');
+    assert.ok(types.includes('model_text'));
+    assert.equal(types.filter((t) => t === 'cell_start').length, 3);
+    assert.ok(events.some((e) => e.type === 'final' && e.answer === 'error code 7731'));
+    assert.match(result.receipt!.sha256, /^[0-9a-f]{64}$/);
+  } finally {
+    session.dispose();
+    await s.close();
+  }
+});
+
+test('a text FINAL in a turn without code ends the run; beside code it waits for the output', async () => {
+  const s = await scripted([
+    // The model invents an answer in the same turn as code: the code must run first.
+    code('I think the answer is 3.', 'print(context.split("\\n").length)') + '\nFINAL(3)',
+    (req) => {
+      assert.match(req.messages.at(-1)!.content, /\[cell 1 output\]\n2000/);
+      return 'The log has 2000 lines.\nFINAL(2000 lines (counted in code))';
+    },
+  ]);
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: LOG } });
+  try {
+    const result = await session.ask('How many lines?');
+    assert.equal(result.stopReason, 'final');
+    assert.equal(result.answer, '2000 lines (counted in code)');
+    assert.equal(result.iterations, 2);
+  } finally {
+    session.dispose();
+    await s.close();
+  }
+});
+
+test('a text FINAL_VAR resolves the variable; a missing one is reported back', async () => {
+  const s = await scripted([
+    code('Build the summary.', 'const summary = { lines: context.split("\\n").length, errors: 1 };'),
+    'Done. FINAL_VAR(sumary)',
+    (req) => {
+      assert.match(req.messages.at(-1)!.content, /no variable named sumary/);
+      return 'FINAL_VAR(summary)';
+    },
+  ]);
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: LOG } });
+  try {
+    const result = await session.ask('Summarise the log.');
+    assert.equal(result.stopReason, 'final');
+    assert.deepEqual(JSON.parse(result.answer), { lines: 2000, errors: 1 });
+  } finally {
+    session.dispose();
+    await s.close();
+  }
+});
+
+test('broken code comes back as an error the model can fix; the REPL keeps state', async () => {
+  const s = await scripted([
+    code('Count lines.', 'const lines = context.split("\\n");\nprint(lines.length'),
+    (req) => {
+      assert.match(req.messages.at(-1)!.content, /\[cell 1 error\] .*SyntaxError|\[cell 1 error\].*expected/i);
+      return code('Fix the typo.', 'const lines = context.split("\\n");\nprint(lines.length)');
+    },
+    code('Use the variable from the last cell.', 'FINAL(lines.length * 2)'),
+  ]);
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: LOG } });
+  try {
+    const result = await session.ask('Twice the line count?');
+    assert.equal(result.answer, '4000');
+  } finally {
+    session.dispose();
+    await s.close();
+  }
+});
+
+test('consecutive failing turns end the run with error and the best answer so far', async () => {
+  const bad = code('Trying.', 'throw new Error("still broken")');
+  const s = await scripted([bad, bad, bad]);
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxConsecutiveErrors: 3 } });
+  try {
+    const result = await session.ask('?');
+    assert.equal(result.stopReason, 'error');
+    assert.match(result.detail!, /3 turns in a row/);
+    assert.equal(result.answer, 'Trying.');
+  } finally {
+    session.dispose();
+    await s.close();
+  }
+});
+
+test('out of iterations: one extra root call asks for the best answer', async () => {
+  const s = await scripted([
+    code('Step 1.', 'print(1)'),
+    code('Step 2.', 'print(2)'),
+    (req) => {
+      assert.match(req.messages.at(-1)!.content, /run out of iterations \(2\)/);
+      return 'FINAL(best guess: 42)';
+    },
+  ]);
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxIterations: 2 } });
+  try {
+    const result = await session.ask('?');
+    assert.equal(result.stopReason, 'max_iterations');
+    assert.equal(result.answer, 'best guess: 42');
+    assert.equal(s.rootRequests().length, 3);
+  } finally {
+    session.dispose();
+    await s.close();
+  }
+});
+
+test('the root prompt does not grow with the context: 1 MB and 100 MB give the same size', async () => {
+  const sizes: number[] = [];
+  for (const size of [1_000_000, 100_000_000]) {
+    const s = await scripted([code('Done.', 'FINAL(context.length)')]);
+    const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'a'.repeat(size) } });
+    try {
+      const result = await session.ask('How long is it?');
+      assert.equal(result.answer, String(size));
+      sizes.push(s.rootRequests()[0]!.messages.reduce((n, m) => n + m.content.length, 0));
+    } finally {
+      session.dispose();
+      await s.close();
+    }
+  }
+  // Only the printed size differs ("1,000,000" vs "100,000,000" and the token estimate).
+  assert.ok(Math.abs(sizes[0]! - sizes[1]!) <= 8, `prompt sizes ${sizes.join(' vs ')}`);
+  assert.ok(sizes[0]! < 20_000);
+});
