@@ -1,6 +1,8 @@
 // Engine benchmarks: sub-call fan-out against the ideal, per-cell sandbox overhead, and the root prompt
 // size for a 1 MB and a 100 MB context. Real engine, real QuickJS, real SDK over HTTP to a fake server.
 
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { RlmSession } from '../src/core/loop/RlmSession';
 import { createModel } from '../src/core/models/createModel';
 import { Sandbox } from '../src/core/sandbox/Sandbox';
@@ -15,16 +17,19 @@ export interface EngineFigures {
   prompt: Array<{ contextBytes: number; rootPromptChars: number }>;
 }
 
+/** Starts bench/fanoutServer.ts in a child process and resolves its base URL. */
+function startRemoteServer(prompts: number, latencyMs: number): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fanoutServer.ts'), String(prompts), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (d) => resolve({ url: String(d).trim(), stop: () => child.kill() }));
+  });
+}
+
 async function fanout(prompts = 400, latencyMs = 100, concurrency = 16) {
-  const server = await FakeModelServer.start((req) =>
-    req.model === 'root'
-      ? req.messages.some((m) => m.role === 'assistant')
-        ? fence('FINAL(String(answers.length))')
-        : fence(`const answers = await llm_query_batched(Array.from({length: ${prompts}}, (_, i) => 'prompt ' + i));`)
-      : { text: 'ok', delayMs: latencyMs },
-  );
+  const server = await startRemoteServer(prompts, latencyMs);
   try {
-    const common = { provider: 'openai', baseUrl: server.openaiBaseUrl, apiKey: 'bench', concurrency } as const;
+    const common = { provider: 'openai', baseUrl: server.url, apiKey: 'bench', concurrency } as const;
     const root = await createModel({ ...common, model: 'root' });
     const sub = await createModel({ ...common, model: 'sub' });
     const session = await RlmSession.create({ models: { root, sub }, context: { kind: 'text', text: 'x' }, limits: { concurrency } });
@@ -39,7 +44,7 @@ async function fanout(prompts = 400, latencyMs = 100, concurrency = 16) {
     const idealMs = Math.ceil(prompts / concurrency) * latencyMs;
     return { prompts, latencyMs, concurrency, idealMs, cellMs, ratio: cellMs / idealMs, blockingMs: prompts * latencyMs };
   } finally {
-    await server.close();
+    server.stop();
   }
 }
 

@@ -7,7 +7,7 @@ import { ConfigError } from '../core/models/configError';
 import { createModel } from '../core/models/createModel';
 import { loadPriceTable, type PriceTable } from '../core/models/pricing';
 import type { ChatModel } from '../core/models/types';
-import type { RlmContext, RlmLimits } from '../core/loop/options';
+import { DEFAULT_LIMITS, type RlmContext, type RlmLimits } from '../core/loop/options';
 import { RlmSession } from '../core/loop/RlmSession';
 import type { RunResult } from '../core/loop/RlmRun';
 import { TraceWriter } from '../core/trajectory/TraceWriter';
@@ -25,6 +25,8 @@ export interface CliIO {
 }
 
 export const EXIT = { final: 0, failed: 1, usage: 2, stopped: 3 } as const;
+
+const DEFAULT_CONCURRENCY = DEFAULT_LIMITS.concurrency;
 
 const DEFAULT_MODELS = {
   openai: { root: 'gpt-5', sub: 'gpt-5-mini' },
@@ -125,7 +127,8 @@ function loadPrices(args: AskArgs, env: NodeJS.ProcessEnv): PriceTable {
 async function buildModels(args: AskArgs, env: NodeJS.ProcessEnv, prices: PriceTable) {
   const defaults = DEFAULT_MODELS[args.provider];
   const local = args.baseUrl !== undefined;
-  const common = { provider: args.provider, baseUrl: args.baseUrl, prices, env } as const;
+  // The provider's limiter must let a whole batch through: it is shared by every model on the endpoint.
+  const common = { provider: args.provider, baseUrl: args.baseUrl, prices, env, concurrency: args.concurrency ?? DEFAULT_CONCURRENCY } as const;
   const root = await createModel({ ...common, model: args.model ?? (local ? 'auto' : defaults.root) });
   // A local server usually serves one model: use it for sub-calls too unless told otherwise.
   const subName = args.subModel ?? (local ? root.name : defaults.sub);

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeModelServer, type FakeResponder } from '../fakes/FakeModelServer';
+import { closedPort } from '../support/closedPort';
 import { code } from '../support/scriptedModels';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -164,12 +165,13 @@ test('usage and configuration errors: exit 2 with one clear line and no stack tr
 });
 
 test('an unreachable endpoint fails with exit 1 and says so, without hanging', async () => {
+  const port = await closedPort();
   const started = Date.now();
-  const r = await rlm(['ask', 'q', '--context-file', join(workspace(), 'README.md'), '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--json']);
+  const r = await rlm(['ask', 'q', '--context-file', join(workspace(), 'README.md'), '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--json']);
   assert.equal(r.code, 1, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.stopReason, 'error');
-  assert.match(out.detail, /Could not reach http:\/\/127\.0\.0\.1:9/);
+  assert.match(out.detail, new RegExp(`Could not reach http://127\\.0\\.0\\.1:${port}/v1 \\(ECONNREFUSED\\) after \\d+ tries`));
   assert.ok(Date.now() - started < 20_000);
   assert.ok(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node'));
 });

@@ -15,6 +15,7 @@
 // The responder decides each completion's reply: text, an HTTP error, delays, chunking, a dropped socket, usage.
 // Only completions are recorded in `requests`; model listings are not.
 
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -83,6 +84,8 @@ export class FakeModelServer {
     private responder: FakeResponder,
     private readonly models: string[],
   ) {
+    // Every waiting reply listens for close(); hundreds at once is the point of a load test.
+    setMaxListeners(0, this.closing.signal);
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
     this.openaiBaseUrl = `${this.url}/v1`;

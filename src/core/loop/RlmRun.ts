@@ -77,6 +77,8 @@ export class RlmRun {
       messages,
       signal: this.scope.signal,
       onText: (delta) => trajectory.emit({ type: 'model_text', time: Date.now(), parentId: turnId, delta }),
+      // A retried request streams again from the start: tell viewers to drop what they showed.
+      onRetry: () => trajectory.emit({ type: 'model_text', time: Date.now(), parentId: turnId, delta: '', reset: true }),
     });
     // Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split.
     const costUsd = this.record('root', completion.model || this.rootModel.name, completion.usage);

@@ -1,6 +1,7 @@
 // What one question's run shares with every child run it starts: the event stream, the budget, the
 // limits, and one abort signal that fires on cancellation or on the run's timeout.
 
+import { setMaxListeners } from 'node:events';
 import type { CostOf } from './Budget';
 import { Budget } from './Budget';
 import type { LimitHit } from './Budget';
@@ -21,6 +22,8 @@ export class RunScope {
     userSignal?: AbortSignal,
   ) {
     this.budget = new Budget(limits, costOf);
+    // Every in-flight sub-call listens to this signal; a batch of hundreds is normal, not a leak.
+    setMaxListeners(0, this.controller.signal);
     const onUserAbort = () => this.abort({ reason: 'cancelled', detail: 'the run was cancelled' });
     if (userSignal?.aborted) onUserAbort();
     userSignal?.addEventListener('abort', onUserAbort, { once: true });

@@ -25,6 +25,8 @@ export interface PromptOptions {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+/** A chunk size for the examples, as a JavaScript literal (models copy it into code). */
+const chunkChars = (o: PromptOptions) => String(Math.min(o.subCallChars, 100_000)).replace(/\B(?=(\d{3})+(?!\d))/g, '_');
 
 export function buildSystemPrompt(o: PromptOptions): string {
   const sections = [
@@ -121,7 +123,7 @@ const chunks = [];
 let current = '';
 for (const f of sources) {
   const text = \`=== \${f.path} ===\\n\${read(f.path)}\\n\`;
-  if (current.length + text.length > ${fmt(Math.min(o.subCallChars, 100_000))} && current) { chunks.push(current); current = ''; }
+  if (current.length + text.length > ${chunkChars(o)} && current) { chunks.push(current); current = ''; }
   current += text;
 }
 if (current) chunks.push(current);
@@ -166,7 +168,7 @@ for (const m of hits) print(m.index, context.slice(Math.max(0, m.index - 200), m
 
 Partition and map-reduce with parallel sub-calls:
 \`\`\`repl
-const size = ${fmt(Math.min(o.subCallChars, 100_000))};
+const size = ${chunkChars(o)};
 const parts = [];
 for (let i = 0; i < context.length; i += size) parts.push(context.slice(i, i + size));
 const answers = await llm_query_batched(parts.map((p, i) =>

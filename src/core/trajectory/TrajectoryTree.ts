@@ -50,7 +50,7 @@ export class TrajectoryTree {
         return this.add(event.parentId, { id: event.id, kind: 'turn', label: `turn ${event.iteration}`, input: '', startTime: event.time });
       case 'model_text': {
         const turn = this.nodes.get(event.parentId);
-        if (turn) turn.input = (turn.input ?? '') + event.delta;
+        if (turn) turn.input = (event.reset ? '' : turn.input ?? '') + event.delta;
         return turn;
       }
       case 'turn_end':

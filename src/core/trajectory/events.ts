@@ -67,6 +67,8 @@ export interface ModelTextEvent extends EventBase {
   type: 'model_text';
   parentId: string; // turn
   delta: string;
+  /** The provider retried: drop the text streamed so far for this turn before appending `delta`. */
+  reset?: boolean;
 }
 
 export interface TurnEndEvent extends EventBase {

@@ -52,3 +52,19 @@ test('a FINAL inside a code block is not a text FINAL; an unrelated word is not 
   assert.equal(findTextFinal('I will call my_FINAL(x) later'), undefined);
   assert.equal(findTextFinal('No final answer yet.'), undefined);
 });
+
+test('every example in the system prompt is valid JavaScript (models copy them)', async () => {
+  const { buildSystemPrompt } = await import('../../../src/core/loop/systemPrompt');
+  const acorn = await import('acorn');
+  for (const contextKind of ['text', 'workspace', 'child'] as const) {
+    for (const canRecurse of [false, true]) {
+      const prompt = buildSystemPrompt({ contextKind, hasWorkspace: contextKind !== 'text', outputChars: 20_000, subCallChars: 380_000, canRecurse, concurrency: 16 });
+      const blocks = extractCodeBlocks(prompt);
+      assert.ok(blocks.length >= 4, `${contextKind}: examples present`);
+      for (const block of blocks) {
+        // Wrapped in an async function so top-level await parses, as the REPL allows it.
+        assert.doesNotThrow(() => acorn.parse(`(async () => {\n${block}\n})`, { ecmaVersion: 'latest' }), `${contextKind} example:\n${block}`);
+      }
+    }
+  }
+});

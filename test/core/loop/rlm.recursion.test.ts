@@ -12,6 +12,7 @@ import { readTrace } from '../../../src/core/trajectory/readTrace';
 import { TraceWriter } from '../../../src/core/trajectory/TraceWriter';
 import { Trajectory } from '../../../src/core/trajectory/Trajectory';
 import { TrajectoryTree } from '../../../src/core/trajectory/TrajectoryTree';
+import { closedPort } from '../../support/closedPort';
 import { code, scripted, SUB, TEST_KEY } from '../../support/scriptedModels';
 
 test('depth 2: rlm_query runs a child RLM with its own sandbox, nested under the calling cell', async () => {
@@ -134,13 +135,14 @@ test('the JSONL trace is written as the run goes, has a valid receipt, and never
 });
 
 test('an unreachable root endpoint ends the run with error and a message naming the URL', async () => {
-  const root = await createModel({ provider: 'openai', model: 'm', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', retries: 1 });
+  const port = await closedPort();
+  const root = await createModel({ provider: 'openai', model: 'm', baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: 'k', retries: 1 });
   const session = await RlmSession.create({ models: { root, sub: root }, context: { kind: 'text', text: 'x' } });
   try {
     const started = Date.now();
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'error');
-    assert.match(result.detail!, /127\.0\.0\.1:9/);
+    assert.match(result.detail!, new RegExp(`Could not reach http://127\\.0\\.0\\.1:${port}/v1 \\(ECONNREFUSED\\)`));
     assert.ok(Date.now() - started < 10_000);
   } finally {
     session.dispose();
