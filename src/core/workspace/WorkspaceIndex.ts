@@ -169,7 +169,16 @@ export class WorkspaceIndex {
     }
     if (changes.length > 0) {
       this.sorted = undefined;
-      for (const listener of [...this.listeners]) listener(changes);
+      // One consumer's bug must not keep the others from hearing about the change.
+      let failure: unknown;
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(changes);
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+      if (failure !== undefined) throw failure;
     }
     return changes;
   }

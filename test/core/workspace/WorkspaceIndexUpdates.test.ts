@@ -41,6 +41,18 @@ test('applyChange: created, changed and deleted update one record and notify lis
   unlinkSync(at('src/orders/Refund.ts'));
 });
 
+test('a throwing listener does not keep the others from hearing about a change', () => {
+  const index = open();
+  const heard: string[] = [];
+  index.onDidChange(() => { throw new Error('consumer bug'); });
+  index.onDidChange((changes) => heard.push(...summarize(changes)));
+  write(at('src/heard.ts'), 'export {};\n');
+  assert.throws(() => index.applyChange('src/heard.ts', 'created'), /consumer bug/);
+  assert.deepEqual(heard, ['created src/heard.ts']);
+  assert.ok(index.get('src/heard.ts'));
+  unlinkSync(at('src/heard.ts'));
+});
+
 test('applyChange respects ignore rules and skip rules for the changed path', () => {
   const index = open();
   write(at('debug.log'), 'ignored\n');
