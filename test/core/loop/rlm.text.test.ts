@@ -167,3 +167,37 @@ test('the root prompt does not grow with the context: 1 MB and 100 MB give the s
   assert.ok(Math.abs(sizes[0]! - sizes[1]!) <= 8, `prompt sizes ${sizes.join(' vs ')}`);
   assert.ok(sizes[0]! < 20_000);
 });
+
+test('runaway code ends only its cell: an endless loop, a memory bomb and overwritten engine functions', async () => {
+  const s = await scripted([
+    code('Scan forever by mistake.', 'let n = 0;\nwhile (true) { n++; }'),
+    (req) => {
+      assert.match(req.messages.at(-1)!.content, /\[cell 1 error\] .*deadline/i);
+      return code('Build a huge array by mistake.', 'const big = [];\nwhile (true) big.push(new Uint8Array(1 << 20));');
+    },
+    (req) => {
+      assert.match(req.messages.at(-1)!.content, /\[cell 1 error\] .*memory/i);
+      return code('Clobber the engine by mistake.', 'llm_query = null; FINAL = 0; print = undefined;\nconst kept = 42;');
+    },
+    code('The engine functions are back.', 'SHOW_VARS();\nprint(typeof llm_query, typeof FINAL);'),
+    (req) => {
+      const out = req.messages.at(-1)!.content;
+      assert.match(out, /kept/);
+      assert.match(out, /function function/);
+      return code('Finish.', 'FINAL(kept)');
+    },
+  ]);
+  const session = await RlmSession.create({
+    models: s.models,
+    context: { kind: 'text', text: 'x' },
+    limits: { sandbox: { cellTimeoutMs: 300, memoryBytes: 64 * 1024 * 1024, stackBytes: 512 * 1024 } },
+  });
+  try {
+    const result = await session.ask('?');
+    assert.equal(result.stopReason, 'final', result.detail);
+    assert.equal(result.answer, '42');
+  } finally {
+    session.dispose();
+    await s.close();
+  }
+});
