@@ -5,7 +5,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emsc
 import type { CellResult, SandboxLimits } from '../types';
 import type { GuestValue, HostFunctionDescriptor, VariableInfo } from '../protocol';
 import { transformCell } from '../replTransform';
-import { loadQuickJS } from './quickjsModule';
+import { loadQuickJS, MAX_WASM_BYTES } from './quickjsModule';
 import { CellClock } from './CellClock';
 import { OutputBuffer } from './OutputBuffer';
 import { HostCallBridge, type HostLink } from './HostCallBridge';
@@ -32,6 +32,9 @@ interface ActiveCell {
   stop?: StopReason;
 }
 
+/** Room for QuickJS itself, the guest library and the scratch space of cells. */
+const ENGINE_OVERHEAD_BYTES = 32 * 1024 * 1024;
+
 /** The prelude runs as cell 0; model cells count from 1. */
 const PRELUDE_CELL_ID = 0;
 
@@ -48,14 +51,16 @@ export class ReplEngine {
     private readonly ctx: QuickJSContext,
     private readonly setup: EngineSetup,
     private readonly host: EngineHost,
+    private readonly wasmBytes: number,
   ) {}
 
   /** Creates the runtime and context; call initialize() next (messages for it may arrive meanwhile). */
   static async open(setup: EngineSetup, host: EngineHost): Promise<ReplEngine> {
-    const quickjs = await loadQuickJS();
+    const wasmBytes = wasmBytesFor(setup);
+    const quickjs = await loadQuickJS(wasmBytes);
     const runtime = quickjs.newRuntime();
     const ctx = runtime.newContext();
-    return new ReplEngine(runtime, ctx, setup, host);
+    return new ReplEngine(runtime, ctx, setup, host, wasmBytes);
   }
 
   /** Installs globals, host functions and the prelude. On failure the engine is disposed and the error thrown. */
@@ -151,8 +156,9 @@ export class ReplEngine {
       ctx.setProp(ctx.global, name, handle);
       handle.dispose();
     }
-    // The model's heap budget comes on top of the data given to it (a 100 MB context must not eat it).
-    runtime.setMemoryLimit(this.heapInUse() + setup.limits.memoryBytes);
+    // The real cap is the wasm memory's maximum (see quickjsModule.ts); this one only catches what
+    // QuickJS's own accounting sees.
+    runtime.setMemoryLimit(this.wasmBytes);
     if (setup.prelude) await this.runPrelude(setup.prelude);
     this.library.markBaseline();
   }
@@ -309,13 +315,29 @@ export class ReplEngine {
     }
   }
 
-  private heapInUse(): number {
-    const usage = this.runtime.computeMemoryUsage();
-    try {
-      const dumped = this.ctx.dump(usage) as { malloc_size?: number };
-      return typeof dumped.malloc_size === 'number' ? dumped.malloc_size : 0;
-    } finally {
-      usage.dispose();
+}
+
+/**
+ * The wasm memory a sandbox gets: the model's heap budget on top of the data given to it (a 100 MB
+ * context must not eat the budget), counting the transient UTF-8 copy made while a string is copied in.
+ */
+export function wasmBytesFor(setup: EngineSetup): number {
+  let dataBytes = 0;
+  for (const value of Object.values(setup.globals)) {
+    if (typeof value === 'string') {
+      const utf8 = Buffer.byteLength(value, 'utf8');
+      dataBytes += utf8 + (utf8 === value.length ? value.length : 2 * value.length);
+    } else {
+      dataBytes += 4 * (JSON.stringify(value) ?? '').length;
     }
   }
+  const total = ENGINE_OVERHEAD_BYTES + setup.limits.memoryBytes + dataBytes;
+  if (total > MAX_WASM_BYTES) {
+    const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+    throw new Error(
+      `the sandbox would need ${mb(total)} MB (${mb(dataBytes)} MB for its globals, ${mb(setup.limits.memoryBytes)} MB of heap), ` +
+        `more than the ${mb(MAX_WASM_BYTES)} MB a sandbox can address; pass less data as globals (serve it through host functions) or lower limits.memoryBytes`,
+    );
+  }
+  return total;
 }

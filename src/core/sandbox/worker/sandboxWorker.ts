@@ -48,8 +48,17 @@ function start(port: NonNullable<typeof parentPort>, data: SandboxWorkerData): v
         const { cellId, code } = message;
         queue = queue.then(async () => {
           if (!engine) return;
-          const result = await engine.run(cellId, code);
-          post({ type: 'cellResult', cellId, result, variables: engine.variables() });
+          try {
+            const result = await engine.run(cellId, code);
+            post({ type: 'cellResult', cellId, result, variables: engine.variables() });
+          } catch (error) {
+            // A trap inside the wasm engine (e.g. it ran out of memory in a spot QuickJS does not check):
+            // its state cannot be trusted, so report the cell and end the worker; the Sandbox marks itself dead.
+            const message = error instanceof Error ? error.message : String(error);
+            const result = { output: '', error: `the sandbox engine crashed (${message}); its variables are lost, start a new sandbox`, durationMs: 0 };
+            post({ type: 'cellResult', cellId, result, variables: [] });
+            setImmediate(() => process.exit(1));
+          }
         });
         break;
       }

@@ -32,7 +32,8 @@ export class AstQueryRunner {
     if (typeof source !== 'string' || source.trim() === '') {
       throw new Error('ast_query needs a Tree-sitter query string, e.g. "(function_declaration name: (identifier) @name)".');
     }
-    const maxResults = Math.min(Math.max(1, Math.floor(options.maxResults ?? DEFAULT_AST_MAX_RESULTS)), HARD_MAX_RESULTS);
+    const asked = Number(options.maxResults ?? DEFAULT_AST_MAX_RESULTS);
+    const maxResults = Number.isFinite(asked) ? Math.min(Math.max(1, Math.floor(asked)), HARD_MAX_RESULTS) : DEFAULT_AST_MAX_RESULTS;
     const languages = [...new Set(files.map((f) => f.language))];
     const compiled = new Map<string, Query>();
     const errors: string[] = [];

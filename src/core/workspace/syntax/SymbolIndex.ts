@@ -42,7 +42,7 @@ export class SymbolIndex {
   private readonly maxFileBytes: number;
   private readonly workers: number;
   private readonly startedAt = performance.now();
-  private counters = { cacheHits: 0, parsedInWorkers: 0, parsedOnDemand: 0 };
+  private counters = { cacheHits: 0, parsedInBackground: 0, parsedOnDemand: 0 };
   private indexingMs: number | undefined;
   private isReady = false;
   private readyPromise!: Promise<void>;
@@ -127,6 +127,9 @@ export class SymbolIndex {
 
   /** Runs a Tree-sitter query on matching files (parsed here, a few trees cached); stops at maxResults. */
   astQuery(query: string, options: AstQueryOptions = {}): AstMatch[] {
+    if (options === null || typeof options !== 'object') {
+      throw new Error('ast_query options must be an object: {language?, glob?, maxResults?}.');
+    }
     if (options.language !== undefined && !Grammars.supports(options.language)) {
       throw new Error(`ast_query: no grammar for language "${options.language}". Languages with grammars: ${GRAMMAR_LANGUAGES.join(', ')}.`);
     }
@@ -199,6 +202,7 @@ export class SymbolIndex {
       this.flush();
     } finally {
       this.disposed = true;
+      this.resolveReady(); // nobody waits forever on an index that is gone
       this.pool?.dispose();
       this.runner.dispose();
       this.grammars.dispose();
@@ -251,7 +255,7 @@ export class SymbolIndex {
   private onParsed(job: ParseJob, outcome: ParseOutcome): void {
     if (!this.wanted(job)) return; // parsed on demand meanwhile, or changed / removed since it was queued
     this.store(job.path, job, outcome);
-    this.counters.parsedInWorkers++;
+    this.counters.parsedInBackground++;
   }
 
   private markReady(): void {

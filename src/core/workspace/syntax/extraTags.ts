@@ -3,7 +3,8 @@
 // `@definition.<kind>` the whole definition (its line range), `@container` an explicit enclosing name
 // (Go receivers, C++ `Foo::bar`), `@scope` + `@name` a named range that only serves as a container
 // (Rust `impl Foo { ... }`). A later pattern overrides an earlier one tagging the same name node, so these
-// refine the stock kinds (a C struct is a `struct`, not a `class`).
+// refine the stock kinds (a C struct is a `struct`, not a `class`). `(#set! top-level)` keeps a match only
+// outside function and class bodies.
 
 export interface ExtraTags {
   patterns: string;
@@ -17,14 +18,13 @@ export interface ExtraTags {
 const JS_TS_SHARED = `
 (method_definition name: [(private_property_identifier) (computed_property_name)] @name) @definition.method
 
-(program
-  [
-    (lexical_declaration (variable_declarator name: (identifier) @name value: (object)) @definition.constant)
-    (variable_declaration (variable_declarator name: (identifier) @name value: (object)) @definition.constant)
-    (export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name value: (object)) @definition.constant))
-    (expression_statement (assignment_expression left: (member_expression property: (property_identifier) @name) right: (object)) @definition.constant)
-  ]
-  (#not-eq? @name "exports"))
+; top-level is checked in extractSymbols: a pattern rooted at program doubles the query time.
+((variable_declarator name: (identifier) @name value: (object)) @definition.constant
+  (#set! top-level))
+
+((assignment_expression left: (member_expression property: (property_identifier) @name) right: (object)) @definition.constant
+  (#not-eq? @name "exports")
+  (#set! top-level))
 `;
 
 const JS_COMMON = JS_TS_SHARED + `
@@ -115,7 +115,11 @@ export const EXTRA_TAGS: Record<string, ExtraTags> = {
   javascript: { patterns: JS_COMMON },
   typescript: { patterns: TS_COMMON },
   tsx: { patterns: TS_COMMON },
-  python: { patterns: '' },
+  python: {
+    patterns: `
+(assignment left: (identifier) @name right: (lambda)) @definition.function
+`,
+  },
   go: {
     patterns: `
 (type_spec name: (type_identifier) @name type: (struct_type)) @definition.struct

@@ -37,6 +37,7 @@ export function extractSymbols(tree: Tree, query: Query): FileSymbol[] {
       else if (cap === 'container' || cap === 'local.scope') container = c.node.text;
     }
     if (!nameNode || !defNode) continue;
+    if (match.setProperties?.['top-level'] !== undefined && !isTopLevel(defNode)) continue;
     const name = nameNode.text.trim();
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) continue;
     const tagged: Tagged = {
@@ -54,6 +55,14 @@ export function extractSymbols(tree: Tree, query: Query): FileSymbol[] {
     }
   }
   return withContainers([...byNameNode.values()]);
+}
+
+/** Bodies that make a definition local (JS/TS function bodies and class bodies). */
+const LOCAL_BODIES = new Set(['statement_block', 'class_body']);
+
+function isTopLevel(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (LOCAL_BODIES.has(n.type)) return false;
+  return true;
 }
 
 /** 1-based last line; a node ending right after a newline (`#define`) ends on the line before. */

@@ -62,7 +62,8 @@ export interface SymbolIndexStats {
   symbols: number;
   /** Files whose symbols came from the cache file at open. */
   cacheHits: number;
-  parsedInWorkers: number;
+  /** Files parsed by the background indexing: worker threads, or slices on this thread when workers are off or cannot start. */
+  parsedInBackground: number;
   /** Files parsed on the calling thread because a synchronous query needed them before the workers got there. */
   parsedOnDemand: number;
   failedFiles: number;

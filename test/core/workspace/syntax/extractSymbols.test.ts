@@ -107,6 +107,24 @@ describe('extractSymbols: the gaps our extra patterns fill', () => {
     find(s, 'struct', 'Point');
   });
 
+  test('JS/TS: private and computed methods; object-literal tables only at module level', () => {
+    const s = symbolsOf('javascript', [
+      'const RETRY_POLICY = { attempts: 3 };',
+      'exports.Codes = { ok: 0 };',
+      'module.exports = { RETRY_POLICY };',
+      'class Stream {',
+      '  #flush() {}',
+      '  [Symbol.iterator]() {}',
+      '}',
+      'function build() {',
+      '  const local = { a: 1 };',
+      '}',
+    ].join('\n'));
+    assert.deepEqual(s.map((x) => `${x.kind} ${x.name}`), [
+      'constant RETRY_POLICY', 'constant Codes', 'class Stream', 'method #flush', 'method [Symbol.iterator]', 'function build',
+    ]);
+  });
+
   test('a file with a syntax error still yields the definitions Tree-sitter recovers', () => {
     const broken = [
       'export class Parser {',
