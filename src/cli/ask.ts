@@ -12,7 +12,8 @@ import { RlmSession } from '../core/loop/RlmSession';
 import type { RunResult } from '../core/loop/RlmRun';
 import { TraceWriter } from '../core/trajectory/TraceWriter';
 import { Trajectory } from '../core/trajectory/Trajectory';
-import { FileSystemWorkspace } from '../core/workspace/FileSystemWorkspace';
+import { CodeWorkspace, defaultCacheDir } from '../core/workspace/CodeWorkspace';
+import { DEFAULT_EXCLUDES } from '../core/workspace/IgnoreRules';
 import { UsageError, type AskArgs } from './args';
 import { ProgressReporter } from './progress';
 
@@ -34,7 +35,15 @@ const DEFAULT_MODELS = {
 };
 
 export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
-  const context = loadContext(args);
+  const context = await loadContext(args, io.env);
+  try {
+    return await askWith(args, io, context);
+  } finally {
+    if (context.kind === 'workspace') context.workspace.dispose?.();
+  }
+}
+
+async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<number> {
   const prices = loadPrices(args, io.env);
   const { root, sub, byName } = await buildModels(args, io.env, prices);
   const secrets = [io.env.OPENAI_API_KEY, io.env.ANTHROPIC_API_KEY];
@@ -96,7 +105,7 @@ function nextStep(result: RunResult): string {
   }
 }
 
-function loadContext(args: AskArgs): RlmContext {
+async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<RlmContext> {
   if (args.workspace) {
     const dir = resolve(args.workspace);
     let isDir = false;
@@ -106,7 +115,9 @@ function loadContext(args: AskArgs): RlmContext {
       throw new UsageError(`Workspace folder not found: ${args.workspace}`);
     }
     if (!isDir) throw new UsageError(`--workspace must be a folder, but ${args.workspace} is a file (use --context-file for a text file)`);
-    return { kind: 'workspace', workspace: FileSystemWorkspace.open(dir, { exclude: args.exclude }) };
+    // Symbols are parsed in the background while the model starts; the cache makes the next run instant.
+    const workspace = await CodeWorkspace.openAsync(dir, { exclude: [...DEFAULT_EXCLUDES, ...args.exclude], cacheDir: defaultCacheDir(env) });
+    return { kind: 'workspace', workspace };
   }
   try {
     return { kind: 'text', text: readFileSync(resolve(args.contextFile!), 'utf8') };

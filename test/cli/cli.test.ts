@@ -12,7 +12,10 @@ import { closedPort } from '../support/closedPort';
 import { code } from '../support/scriptedModels';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|ANTHROPIC|RLM)_/.test(k)));
+const CLEAN_ENV = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|ANTHROPIC|RLM)_/.test(k))),
+  RLM_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rlm-cli-cache-')),
+};
 
 interface Run { code: number | null; stdout: string; stderr: string }
 

@@ -15,7 +15,7 @@ import { RlmRun, type RunResult } from './RlmRun';
 import { RunScope } from './RunScope';
 import { SubCalls, promptCharsFor } from './SubCalls';
 import { buildSystemPrompt } from './systemPrompt';
-import { workspaceFunctions, WORKSPACE_PRELUDE } from './workspaceFunctions';
+import { SYNTAX_FUNCTION_DOCS, workspaceFunctions, WORKSPACE_PRELUDE } from './workspaceFunctions';
 
 export interface RlmSessionOptions {
   models: ModelPair;
@@ -128,6 +128,7 @@ export class RlmSession {
         subCallChars,
         canRecurse: this.run.canRecurse,
         concurrency: this.limits.concurrency,
+        extraFunctions: this.options.context.kind === 'workspace' && this.options.context.workspace.syntax ? SYNTAX_FUNCTION_DOCS : undefined,
         notes: modelNotes(rootModel.name, subCallChars),
       });
       return await rlmLoop(this.run, { systemPrompt, context: this.meta, history: this.history });

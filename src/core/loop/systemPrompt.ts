@@ -18,7 +18,7 @@ export interface PromptOptions {
   canRecurse: boolean;
   /** How many sub-calls llm_query_batched runs at once. */
   concurrency: number;
-  /** Extra workspace functions available (e.g. symbols, ast_query, outline), documented by their providers. */
+  /** Extra workspace functions available (symbols, ast_query, outline), documented by their providers. */
   extraFunctions?: string[];
   /** Model-specific notes appended at the end (see modelNotes.ts). */
   notes?: string[];
@@ -108,7 +108,14 @@ print(all.length, 'files');
 print(all.slice(0, 40).map(f => \`\${f.path} (\${f.lines} lines)\`).join('\\n'));
 \`\`\`
 
-Search, then read what matters, with line numbers you can cite:
+${o.extraFunctions?.length ? `Read structure before text:
+\`\`\`repl
+print(outline("src/server.ts"));
+const handlers = symbols({name: "/^handle/", kind: ["function", "method"]});
+print(handlers.map(s => \`\${s.path}:\${s.line} \${s.container ? s.container + '.' : ''}\${s.name}\`).join('\\n'));
+\`\`\`
+
+` : ''}Search, then read what matters, with line numbers you can cite:
 \`\`\`repl
 const hits = grep("retry|backoff", {glob: "src/**", ignoreCase: true});
 print(hits.length, 'hits');

@@ -2,10 +2,13 @@
 // grep prints a note when it stopped at maxResults, so the model knows the list is not complete.
 
 import type { HostFunctionSpec } from '../sandbox/types';
-import type { GrepOptions, Workspace } from '../workspace/types';
+import type { AstQueryOptions, SymbolFilter } from '../workspace/syntax/types';
+import type { GrepOptions, Workspace, WorkspaceSyntax } from '../workspace/types';
 
 export function workspaceFunctions(workspace: Workspace): Record<string, HostFunctionSpec> {
+  const syntax = workspace.syntax;
   return {
+    ...(syntax ? syntaxFunctions(syntax) : {}),
     files: { fn: (glob) => workspace.files(optionalString(glob, 'files', 'glob')) },
     read: {
       fn: (path, start, end) => {
@@ -23,6 +26,26 @@ export function workspaceFunctions(workspace: Workspace): Record<string, HostFun
     },
   };
 }
+
+function syntaxFunctions(syntax: WorkspaceSyntax): Record<string, HostFunctionSpec> {
+  return {
+    symbols: { fn: (filter) => syntax.symbols((filter ?? undefined) as SymbolFilter | undefined) },
+    ast_query: { fn: (query, options) => syntax.astQuery(query as string, (options ?? undefined) as AstQueryOptions | undefined) },
+    outline: {
+      fn: (path) => {
+        if (typeof path !== 'string') throw new Error('outline expects a path string, e.g. outline("src/server.ts")');
+        return syntax.outline(path);
+      },
+    },
+  };
+}
+
+/** How the syntax functions are documented in the system prompt (only when the workspace has them). */
+export const SYNTAX_FUNCTION_DOCS = [
+  '`symbols({name, kind, path}?)` returns `[{name, kind, path, line, endLine, container}]`: definitions found by parsing every file with Tree-sitter (kinds: function, method, class, interface, type, enum, struct, module, constant, macro, field). `name` and `path` take an exact value, a glob (`"get*"`, `"src/**/*.py"`) or a `"/regex/i"` string; `kind` a string or an array. `container` is the enclosing definition (the class of a method). With no argument, every definition in the workspace.',
+  '`outline(path)` returns a file\'s definitions as an indented outline with line ranges: read the structure of a large file before its text.',
+  '`ast_query(query, {language, glob, maxResults}?)` runs a Tree-sitter S-expression query over matching files and returns `[{path, language, captures: [{name, text, line, endLine}]}]` (default 100 matches). For example `ast_query(\'(call_expression function: (identifier) @fn (#eq? @fn "fetch"))\', {language: "typescript"})`. Languages: typescript, tsx, javascript, python, go, rust, java, c, cpp, csharp, ruby, php.',
+];
 
 export const WORKSPACE_PRELUDE = `
 function grep(pattern, options) {

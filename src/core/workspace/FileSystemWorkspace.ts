@@ -3,7 +3,7 @@
 // what the model can read is exactly what files() lists.
 
 import picomatch from 'picomatch';
-import type { FileInfo, GrepOptions, GrepResult, Workspace, WorkspaceSummary } from './types';
+import type { FileInfo, GrepOptions, GrepResult, Workspace, WorkspaceSummary, WorkspaceSyntax } from './types';
 import { type IndexedFile, WorkspaceIndex, type WorkspaceIndexOptions } from './WorkspaceIndex';
 import { closestPath } from './closestPath';
 import { GrepCollector, parseGrepQuery } from './GrepQuery';
@@ -109,6 +109,11 @@ export class FileSystemWorkspace implements Workspace {
     if (this.ripgrep && files.length > 0) engine = this.ripgrep.search(this.index.root, files, query, collector);
     else regexSearch(this.index.root, files, query, collector);
     return { result: collector.result(), engine };
+  }
+
+  /** No syntax here; CodeWorkspace adds the Tree-sitter symbol index. */
+  get syntax(): WorkspaceSyntax | undefined {
+    return undefined;
   }
 
   dispose(): void {

@@ -1,5 +1,7 @@
 // What model code sees of a workspace. Paths are workspace-relative with '/'.
 
+import type { AstMatch, AstQueryOptions, CodeSymbol, SymbolFilter } from './syntax/types';
+
 export interface FileInfo {
   path: string;
   language: string;
@@ -50,5 +52,14 @@ export interface Workspace {
   /** 1-based, inclusive line range. Throws a clear Error for paths outside the workspace or missing files. */
   read(path: string, startLine?: number, endLine?: number): string;
   grep(pattern: string, options?: GrepOptions): GrepResult;
+  /** Tree-sitter syntax, when the workspace has a symbol index (see CodeWorkspace). */
+  readonly syntax?: WorkspaceSyntax;
   dispose?(): void;
+}
+
+/** Syntax-aware access for model code: definitions, AST queries, outlines. Synchronous, like the rest. */
+export interface WorkspaceSyntax {
+  symbols(filter?: SymbolFilter): CodeSymbol[];
+  astQuery(query: string, options?: AstQueryOptions): AstMatch[];
+  outline(path: string): string;
 }

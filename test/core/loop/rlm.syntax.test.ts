@@ -1,0 +1,81 @@
+// symbols(), outline() and ast_query() from model code over a CodeWorkspace (file index + Tree-sitter
+// symbol index), before background indexing has finished, and kept current by index changes.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RlmSession } from '../../../src/core/loop/RlmSession';
+import { CodeWorkspace } from '../../../src/core/workspace/CodeWorkspace';
+import { code, scripted } from '../../support/scriptedModels';
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rlm-syntax-'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src', 'cache.ts'), [
+    'export interface Store { get(key: string): string | undefined }',
+    'export class LruCache implements Store {',
+    '  private map = new Map<string, string>();',
+    '  get(key: string) { return this.map.get(key); }',
+    '  set(key: string, value: string) { this.map.set(key, value); fetch("/audit"); }',
+    '}',
+    'export function makeCache(): Store { return new LruCache(); }',
+  ].join('\n') + '\n');
+  writeFileSync(join(dir, 'src', 'jobs.py'), 'class Scheduler:\n    def run(self):\n        pass\n\ndef schedule(job):\n    return Scheduler().run()\n');
+  return dir;
+}
+
+test('model code reads structure: symbols, outline and ast_query', async () => {
+  const s = await scripted([
+    (req) => {
+      assert.match(req.messages[0]!.content, /`symbols\(\{name, kind, path\}\?\)`/, 'the prompt documents the syntax functions');
+      return code('Find the classes and their methods.', `const classes = symbols({kind: "class"});
+print(classes.map(c => c.path + ':' + c.line + ' ' + c.name).join('\\n'));
+print(symbols({name: "/^(get|set|run)$/"}).map(m => m.container + '.' + m.name).join(' '));
+print(outline("src/cache.ts"));
+const calls = ast_query('(call_expression function: (identifier) @fn (#eq? @fn "fetch"))', {language: "typescript"});
+print(JSON.stringify(calls.map(m => [m.path, m.captures[0].line])));
+try { ast_query('(call_expresion)', {language: "typescript"}); } catch (e) { print('bad query: ' + e.message); }
+try { outline("../x.ts"); } catch (e) { print('outline refused: ' + e.message); }`);
+    },
+    (req) => {
+      const out = req.messages.at(-1)!.content;
+      assert.match(out, /src\/cache\.ts:2 LruCache\nsrc\/jobs\.py:1 Scheduler/);
+      assert.match(out, /LruCache\.get LruCache\.set Scheduler\.run/);
+      assert.match(out, /class LruCache .*2-6/);
+      assert.match(out, /\[\["src\/cache\.ts",5\]\]/);
+      assert.match(out, /bad query: ast_query: invalid query for language "typescript"/);
+      assert.match(out, /outline refused: .*outside the workspace/);
+      return code('Done.', 'FINAL(classes.length)');
+    },
+  ]);
+  const workspace = await CodeWorkspace.openAsync(project(), { cacheDir: false, workers: 1 });
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'workspace', workspace } });
+  try {
+    const result = await session.ask('Which classes are there?');
+    assert.equal(result.stopReason, 'final', result.detail);
+    assert.equal(result.answer, '2');
+  } finally {
+    session.dispose();
+    workspace.dispose();
+    await s.close();
+  }
+});
+
+test('index changes flow into the symbol index without a rescan', async () => {
+  const dir = project();
+  const workspace = await CodeWorkspace.openAsync(dir, { cacheDir: false, workers: 1 });
+  try {
+    await workspace.ready;
+    assert.deepEqual(workspace.symbols({ name: 'retry' }), []);
+    writeFileSync(join(dir, 'src', 'retry.go'), 'package net\n\nfunc retry(n int) int {\n\treturn n * 2\n}\n');
+    workspace.index.applyChange('src/retry.go', 'created');
+    const found = workspace.symbols({ name: 'retry' });
+    assert.deepEqual(found.map((s) => [s.path, s.kind, s.line]), [['src/retry.go', 'function', 3]]);
+    workspace.index.applyChange('src/cache.ts', 'deleted');
+    assert.deepEqual(workspace.symbols({ path: 'src/cache.ts' }), []);
+  } finally {
+    workspace.dispose();
+  }
+});
