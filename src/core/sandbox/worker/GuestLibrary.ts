@@ -3,6 +3,7 @@
 
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import type { GuestValue } from '../protocol';
+import { newGuestString } from './guestStrings';
 import {
   GUEST_LIBRARY_EXPORTS,
   GUEST_LIBRARY_GLOBALS,
@@ -69,7 +70,7 @@ export class GuestLibrary {
 
   /** Builds a guest value; the caller owns (and disposes) the handle. */
   toGuest(value: GuestValue): QuickJSHandle {
-    if ('string' in value) return this.ctx.newString(value.string);
+    if ('string' in value) return newGuestString(this.ctx, value.string, this.exports.parseJSON);
     if ('undefined' in value) return this.ctx.undefined;
     const text = this.ctx.newString(value.json);
     try {

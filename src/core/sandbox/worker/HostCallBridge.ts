@@ -93,10 +93,27 @@ export class HostCallBridge {
     this.pending.clear();
   }
 
+  /**
+   * The engine hands strings out as C strings: a "\0" cuts them short, and a failed allocation (a huge
+   * string, a full heap) yields "". Compare lengths, retry through JSON, and fail loudly rather than
+   * pass on a wrong string.
+   */
+  private stringToHost(handle: QuickJSHandle): string {
+    const text = this.ctx.getString(handle);
+    const length = this.ctx.getProp(handle, 'length').consume((h) => this.ctx.getNumber(h));
+    if (text.length === length) return text;
+    const json = this.toJSONText(handle);
+    const parsed = json === undefined ? undefined : (JSON.parse(json) as unknown);
+    if (typeof parsed === 'string' && parsed.length === length) return parsed;
+    throw new Error(
+      `could not copy a ${length}-character string out of the sandbox (its heap is too full); pass smaller pieces, e.g. slices`,
+    );
+  }
+
   private argumentToHost(handle: QuickJSHandle): unknown {
     switch (this.ctx.typeof(handle)) {
       case 'string':
-        return this.ctx.getString(handle);
+        return this.stringToHost(handle);
       case 'number':
         return this.ctx.getNumber(handle);
       case 'boolean':

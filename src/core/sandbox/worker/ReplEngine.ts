@@ -73,7 +73,7 @@ export class ReplEngine {
     }
   }
 
-  /** Runs one cell. Never throws: every failure is reported in the result. */
+  /** Runs one cell. Failures of the model's code come back in the result; only an engine crash (a wasm trap) throws. */
   async run(cellId: number, code: string): Promise<CellResult> {
     const started = performance.now();
     const cell: ActiveCell = { id: cellId, clock: new CellClock(), output: new OutputBuffer() };
@@ -121,8 +121,12 @@ export class ReplEngine {
     }
   }
 
-  dispose(): void {
-    if (this.disposed) return;
+  /**
+   * Frees the runtime. Returns false if QuickJS found objects still referenced (a leaked handle), which
+   * makes it abort; the error is swallowed because the worker is terminated right after anyway.
+   */
+  dispose(): boolean {
+    if (this.disposed) return true;
     this.disposed = true;
     this.wake();
     try {
@@ -132,8 +136,9 @@ export class ReplEngine {
       this.library?.dispose();
       this.ctx.dispose();
       this.runtime.dispose();
+      return true;
     } catch {
-      // A leaked handle makes QuickJS assert; the worker is terminated right after, so nothing is lost.
+      return false;
     }
   }
 
@@ -152,10 +157,13 @@ export class ReplEngine {
     for (const [name, handle] of this.library.globals()) this.defineEngineFunction(name, handle);
     for (const descriptor of setup.functions) this.defineEngineFunction(descriptor.name, this.bridge.newGuestFunction(descriptor));
     for (const [name, value] of Object.entries(setup.globals)) {
-      const handle = typeof value === 'string' ? ctx.newString(value) : this.library.toGuest({ json: JSON.stringify(value) ?? 'null' });
+      const handle = this.library.toGuest(typeof value === 'string' ? { string: value } : { json: JSON.stringify(value) ?? 'null' });
       ctx.setProp(ctx.global, name, handle);
       handle.dispose();
     }
+    // The guest has its copy now; dropping ours (and workerData's, the same object) keeps a 100 MB
+    // context from being held twice by this thread.
+    setup.globals = {};
     // The real cap is the wasm memory's maximum (see quickjsModule.ts); this one only catches what
     // QuickJS's own accounting sees.
     runtime.setMemoryLimit(this.wasmBytes);
@@ -319,18 +327,23 @@ export class ReplEngine {
 
 /**
  * The wasm memory a sandbox gets: the model's heap budget on top of the data given to it (a 100 MB
- * context must not eat the budget), counting the transient UTF-8 copy made while a string is copied in.
+ * context must not eat the budget), counting the UTF-8 copies made while a string is copied in or out.
  */
 export function wasmBytesFor(setup: EngineSetup): number {
   let dataBytes = 0;
+  let largestCopyOut = 0;
   for (const value of Object.values(setup.globals)) {
     if (typeof value === 'string') {
       const utf8 = Buffer.byteLength(value, 'utf8');
-      dataBytes += utf8 + (utf8 === value.length ? value.length : 2 * value.length);
+      const ascii = utf8 === value.length;
+      dataBytes += utf8 + (ascii ? value.length : 2 * value.length);
+      // Passing the whole string to a host function (llm_query(context)) makes a UTF-8 copy of it.
+      largestCopyOut = Math.max(largestCopyOut, ascii ? value.length : 3 * value.length);
     } else {
       dataBytes += 4 * (JSON.stringify(value) ?? '').length;
     }
   }
+  dataBytes += largestCopyOut;
   const total = ENGINE_OVERHEAD_BYTES + setup.limits.memoryBytes + dataBytes;
   if (total > MAX_WASM_BYTES) {
     const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
