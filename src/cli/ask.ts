@@ -7,7 +7,7 @@ import { ConfigError } from '../core/models/configError';
 import { createModel } from '../core/models/createModel';
 import { loadPriceTable, type PriceTable } from '../core/models/pricing';
 import type { ChatModel } from '../core/models/types';
-import { DEFAULT_LIMITS, type RlmContext, type RlmLimits } from '../core/loop/options';
+import { DEFAULT_LIMITS, type RlmContext, type RlmLimitsInput } from '../core/loop/options';
 import { RlmSession } from '../core/loop/RlmSession';
 import type { RunResult } from '../core/loop/RlmRun';
 import { TraceWriter } from '../core/trajectory/TraceWriter';
@@ -152,8 +152,8 @@ async function buildModels(args: AskArgs, env: NodeJS.ProcessEnv, prices: PriceT
   return { root, sub, byName };
 }
 
-function limitsFrom(args: AskArgs): Partial<RlmLimits> {
-  const limits: Partial<RlmLimits> = {};
+function limitsFrom(args: AskArgs): RlmLimitsInput {
+  const limits: RlmLimitsInput = {};
   if (args.maxDepth !== undefined) limits.maxDepth = args.maxDepth;
   if (args.maxIterations !== undefined) limits.maxIterations = args.maxIterations;
   if (args.maxSubCalls !== undefined) limits.maxSubCalls = args.maxSubCalls;
@@ -161,7 +161,7 @@ function limitsFrom(args: AskArgs): Partial<RlmLimits> {
   if (args.concurrency !== undefined) limits.concurrency = args.concurrency;
   if (args.timeoutMs !== undefined) limits.timeoutMs = args.timeoutMs;
   if (args.maxCostUsd !== undefined) limits.maxCostUsd = args.maxCostUsd;
-  if (args.cellTimeoutMs !== undefined) limits.sandbox = { cellTimeoutMs: args.cellTimeoutMs } as RlmLimits['sandbox'];
+  if (args.cellTimeoutMs !== undefined) limits.sandbox = { cellTimeoutMs: args.cellTimeoutMs };
   return limits;
 }
 

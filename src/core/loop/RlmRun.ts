@@ -2,12 +2,12 @@
 // each reported as trajectory events. The order of the steps lives in rlmLoop.ts.
 
 import type { ChatMessage, ChatModel, Usage } from '../models/types';
-import type { Sandbox } from '../sandbox/Sandbox';
 import { truncateOutput } from '../sandbox/truncate';
 import type { CellResult } from '../sandbox/types';
 import type { ContextMeta, ReceiptLine, RunUsage, StopReason } from '../trajectory/events';
 import { UsageTally, type CallRole, type LimitHit } from './Budget';
 import type { ModelPair } from './options';
+import type { Repl } from './Repl';
 import type { RunScope } from './RunScope';
 
 export interface RunResult {
@@ -47,7 +47,7 @@ export class RlmRun {
     readonly depth: number,
     readonly question: string,
     private readonly models: ModelPair,
-    private readonly sandbox: Sandbox,
+    private readonly sandbox: Repl,
     private readonly runChild: ChildRunner,
     readonly parentId?: string,
   ) {}

@@ -9,9 +9,10 @@ import { Trajectory } from '../trajectory/Trajectory';
 import type { Workspace } from '../workspace/types';
 import type { PriorExchange } from './messages';
 import { modelNotes } from './modelNotes';
-import { resolveLimits, type ModelPair, type RlmContext, type RlmLimits } from './options';
+import { resolveLimits, type ModelPair, type RlmContext, type RlmLimits, type RlmLimitsInput } from './options';
 import { rlmLoop } from './rlmLoop';
 import { RlmRun, type RunResult } from './RlmRun';
+import { Repl } from './Repl';
 import { RunScope } from './RunScope';
 import { SubCalls, promptCharsFor } from './SubCalls';
 import { buildSystemPrompt } from './systemPrompt';
@@ -20,7 +21,7 @@ import { SYNTAX_FUNCTION_DOCS, workspaceFunctions, WORKSPACE_PRELUDE } from './w
 export interface RlmSessionOptions {
   models: ModelPair;
   context: RlmContext;
-  limits?: Partial<RlmLimits>;
+  limits?: RlmLimitsInput;
   /** Prices a call in USD (the models layer's price table); free when absent. */
   costOf?: CostOf;
   /** Strings redacted from every event (API keys), as defence in depth. */
@@ -60,7 +61,7 @@ export class RlmSession {
     private readonly options: RlmSessionOptions,
     private readonly limits: RlmLimits,
     private readonly shape: SessionShape,
-    private sandbox: Sandbox,
+    private readonly repl: Repl,
     private readonly meta: ContextMeta,
   ) {}
 
@@ -87,13 +88,13 @@ export class RlmSession {
       ...(workspace ? workspaceFunctions(workspace) : {}),
     };
     const contextValue = childContext !== undefined ? childContext : context.kind === 'text' ? context.text : { workspace: workspace!.summary() };
-    const sandbox = await Sandbox.create({
+    const createSandbox = () => Sandbox.create({
       limits: limits.sandbox,
       functions,
       globals: { context: contextValue },
       prelude: ENGINE_PRELUDE + (workspace ? WORKSPACE_PRELUDE : '') + (context.kind === 'workspace' && childContext === undefined ? QUESTION_GETTER : ''),
     });
-    session = new RlmSession(options, limits, shape, sandbox, meta);
+    session = new RlmSession(options, limits, shape, new Repl(await createSandbox(), createSandbox), meta);
     return session;
   }
 
@@ -117,7 +118,7 @@ export class RlmSession {
 
   private async answer(question: string, scope: RunScope, id: string): Promise<RunResult> {
     const models = this.options.models;
-    this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.sandbox, (parent, prompt, context) => this.child(parent, prompt, context), this.shape.parentRunId);
+    this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.repl, (parent, prompt, context) => this.child(parent, prompt, context), this.shape.parentRunId);
     try {
       const rootModel = this.run.rootModel;
       const subCallChars = promptCharsFor(models.sub);
@@ -150,11 +151,11 @@ export class RlmSession {
 
   /** Variables the model created, for a UI's variable view. */
   variables(): Array<{ name: string; type: string; summary: string }> {
-    return this.sandbox.variables();
+    return this.repl.variables();
   }
 
   dispose(): void {
-    this.sandbox.dispose();
+    this.repl.dispose();
   }
 }
 

@@ -43,7 +43,10 @@ export type RlmContext =
   | { kind: 'text'; text: string }
   | { kind: 'workspace'; workspace: Workspace };
 
-export function resolveLimits(partial: Partial<RlmLimits> = {}): RlmLimits {
+/** What callers pass: any subset of the limits, the sandbox's too. */
+export type RlmLimitsInput = Partial<Omit<RlmLimits, 'sandbox'>> & { sandbox?: Partial<SandboxLimits> };
+
+export function resolveLimits(partial: RlmLimitsInput = {}): RlmLimits {
   const limits = { ...DEFAULT_LIMITS, ...partial, sandbox: { ...DEFAULT_LIMITS.sandbox, ...partial.sandbox } };
   for (const [key, value] of Object.entries(limits)) {
     if (typeof value === 'number' && !(value > 0) && !(key === 'maxSubCalls' && value === 0)) throw new RangeError(`Limit ${key} must be a positive number, got ${value}`);

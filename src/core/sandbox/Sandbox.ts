@@ -31,6 +31,13 @@ export type { VariableInfo } from './protocol';
 
 /** How long a cancelled cell may take to stop before its worker is terminated (losing the sandbox state). */
 const CANCEL_GRACE_MS = 1500;
+/**
+ * QuickJS checks its interrupt handler only every ~10k bytecode operations, so a loop around a heavy native
+ * call (a big `repeat`, a GC near the heap cap) can run far past its deadline. Past the deadline by this much,
+ * the host terminates the worker: the REPL state is lost, but the run is not held hostage.
+ */
+const DEADLINE_GRACE_MS = 2000;
+const WATCHDOG_TICK_MS = 250;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 interface RunningCell {
@@ -48,8 +55,11 @@ export class Sandbox {
   private nextCellId = 1;
   private vars: VariableInfo[] = [];
   /** Why the sandbox can no longer run cells (disposed, or its worker stopped). */
-  private deadReason: string | undefined;
+  private stoppedBecause: string | undefined;
   private failStart: ((error: Error) => void) | undefined;
+  /** Host calls of kind 'model' still pending: while any is, the cell deadline is paused (as in the worker). */
+  private pendingModelCalls = 0;
+  private readonly limits: SandboxLimits;
 
   private constructor(
     private readonly functions: Record<string, HostFunctionSpec>,
@@ -57,6 +67,7 @@ export class Sandbox {
     globals: Record<string, unknown>,
     prelude: string | undefined,
   ) {
+    this.limits = limits;
     const { port1, port2 } = new MessageChannel();
     this.replyPort = port1;
     const workerData: SandboxWorkerData = {
@@ -111,17 +122,45 @@ export class Sandbox {
     return this.vars.map((v) => ({ ...v }));
   }
 
+  /** Why the sandbox can no longer run cells, or undefined while it can. A dead sandbox must be replaced. */
+  get deadReason(): string | undefined {
+    return this.stoppedBecause;
+  }
+
+  /**
+   * Host-side backstop for the worker's own deadline: counts wall time the guest could be running (no
+   * model call pending) and terminates the worker once it is DEADLINE_GRACE_MS past the deadline.
+   */
+  private watchdog(cellId: number): NodeJS.Timeout {
+    let guestMs = 0;
+    const timer = setInterval(() => {
+      if (this.running?.cellId !== cellId) return clearInterval(timer);
+      if (this.pendingModelCalls === 0) guestMs += WATCHDOG_TICK_MS;
+      if (guestMs > this.limits.cellTimeoutMs + DEADLINE_GRACE_MS) {
+        clearInterval(timer);
+        const secs = this.limits.cellTimeoutMs / 1000;
+        this.stop(
+          `the cell ran past its ${secs} s deadline without stopping (a long native operation), so the sandbox was terminated`,
+          `cell exceeded its ${secs} s deadline and did not stop, so the REPL was terminated; avoid huge single operations (very large strings or arrays) and work in slices`,
+        );
+      }
+    }, WATCHDOG_TICK_MS);
+    timer.unref();
+    return timer;
+  }
+
   /** Stops the worker. Idempotent; a running cell ends with an error. */
   dispose(): void {
     this.stop('the sandbox was disposed');
   }
 
   private runNow(code: string, signal: AbortSignal | undefined): Promise<CellResult> {
-    if (this.deadReason) return Promise.resolve({ output: '', error: `${this.deadReason}; create a new sandbox`, durationMs: 0 });
+    if (this.stoppedBecause) return Promise.resolve({ output: '', error: `${this.stoppedBecause}; create a new sandbox`, durationMs: 0 });
     if (signal?.aborted) return Promise.resolve({ output: '', error: 'cancelled', durationMs: 0 });
     const cellId = this.nextCellId++;
     return new Promise<CellResult>((resolve) => {
       let graceTimer: NodeJS.Timeout | undefined;
+      const watchdog = this.watchdog(cellId);
       const onAbort = () => {
         Atomics.store(this.control, CONTROL_SLOTS.cancelCell, cellId);
         this.post({ type: 'cancel', cellId });
@@ -134,9 +173,10 @@ export class Sandbox {
         cellId,
         finish: (result) => {
           if (graceTimer) clearTimeout(graceTimer);
+          clearInterval(watchdog);
           signal?.removeEventListener('abort', onAbort);
           this.running = undefined;
-          if (!this.deadReason) this.worker.unref();
+          if (!this.stoppedBecause) this.worker.unref();
           resolve(result);
         },
       };
@@ -146,7 +186,7 @@ export class Sandbox {
   }
 
   private onMessage(message: WorkerToHost): void {
-    if (this.deadReason) return;
+    if (this.stoppedBecause) return;
     if (message.type === 'call') {
       this.reply(this.callHost(message.callId, message.name, message.args));
     } else if (message.type === 'cellResult' && this.running?.cellId === message.cellId) {
@@ -162,7 +202,11 @@ export class Sandbox {
     try {
       const result = spec.fn(...args);
       if (isThenable(result)) {
-        Promise.resolve(result).then(
+        const model = spec.kind === 'model';
+        if (model) this.pendingModelCalls++;
+        Promise.resolve(result).finally(() => {
+          if (model) this.pendingModelCalls--;
+        }).then(
           (value) => this.settle(callId, name, value, undefined),
           (error: unknown) => this.settle(callId, name, undefined, error),
         );
@@ -175,7 +219,7 @@ export class Sandbox {
   }
 
   private settle(callId: number, name: string, value: unknown, error: unknown): void {
-    if (this.deadReason) return; // the sandbox is gone; the result has nowhere to go
+    if (this.stoppedBecause) return; // the sandbox is gone; the result has nowhere to go
     if (error !== undefined) {
       this.post({ type: 'settle', callId, error: errorMessage(error) });
       return;
@@ -195,13 +239,13 @@ export class Sandbox {
   }
 
   private post(message: HostToWorker): void {
-    if (!this.deadReason) this.worker.postMessage(message);
+    if (!this.stoppedBecause) this.worker.postMessage(message);
   }
 
   /** Marks the sandbox dead, ends a running cell and terminates the worker. Safe to call repeatedly. */
   private stop(reason: string, runningCellError: string = reason): void {
-    if (this.deadReason) return;
-    this.deadReason = reason;
+    if (this.stoppedBecause) return;
+    this.stoppedBecause = reason;
     this.failStart?.(new Error(reason));
     this.failStart = undefined;
     this.running?.finish({ output: '', error: runningCellError, durationMs: 0 });

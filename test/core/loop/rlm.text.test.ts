@@ -201,3 +201,29 @@ test('runaway code ends only its cell: an endless loop, a memory bomb and overwr
     await s.close();
   }
 });
+
+test('a cell the sandbox had to terminate: the REPL is replaced and the model is told its variables are gone', async () => {
+  const s = await scripted([
+    code('Set up.', 'const keep = 7;\nprint(keep);'),
+    code('Scan a huge string in a loop.', 'const big = "x".repeat(5e7);\nwhile (true) big.indexOf("y");'),
+    (req) => {
+      assert.match(req.messages.at(-1)!.content, /\[cell 1 error\] cell exceeded its 0\.3 s deadline and did not stop/);
+      return code('Check state.', 'print(typeof keep);');
+    },
+    (req) => {
+      const out = req.messages.at(-1)!.content;
+      assert.match(out, /\[The REPL was restarted because .*deadline.*Variables from earlier cells are gone/);
+      assert.match(out, /\nundefined/);
+      return code('Recompute.', 'FINAL(7 * 6)');
+    },
+  ]);
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'abc' }, limits: { sandbox: { cellTimeoutMs: 300 } } });
+  try {
+    const result = await session.ask('?');
+    assert.equal(result.stopReason, 'final', result.detail);
+    assert.equal(result.answer, '42');
+  } finally {
+    session.dispose();
+    await s.close();
+  }
+});
