@@ -7,7 +7,6 @@ const fmtTokens = (n: number) => (n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : 
 
 export class ProgressReporter {
   private turn = 0;
-  private depth = 0;
   private cells = 0;
   private cellRunning = false;
   private subStarted = 0;
@@ -26,9 +25,6 @@ export class ProgressReporter {
     switch (event.type) {
       case 'turn_start':
         if (event.id.split('.').length <= 2) this.turn = event.iteration;
-        break;
-      case 'run_start':
-        this.depth = Math.max(this.depth, event.depth);
         break;
       case 'cell_start':
         this.cellRunning = true;
@@ -99,6 +95,6 @@ export class ProgressReporter {
   done(): void {
     if (this.pending) clearTimeout(this.pending);
     if (this.live && this.lastLine) this.out.write('\n');
-    else if (!this.live) this.out.write(this.status() + '\n');
+    else if (!this.live && this.status() !== this.lastLine) this.out.write(this.status() + '\n');
   }
 }
