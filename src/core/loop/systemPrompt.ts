@@ -73,7 +73,7 @@ function workspaceFunctions(o: PromptOptions): string {
 ${contextLine}
 - \`files(glob?)\` returns \`[{path, language, bytes, lines}]\` for every file, or those matching a glob (\`"*.py"\` matches at any depth; \`"src/**/*.ts"\`, \`"{a,b}/**"\` as usual). Paths are relative to the workspace root and use \`/\`.
 - \`read(path, startLine?, endLine?)\` returns the text of a file, or of lines startLine..endLine (1-based, inclusive).
-- \`grep(pattern, {glob, ignoreCase, maxResults, context}?)\` searches every file with a JavaScript regular expression (a string such as \`"class \\\\w+Cache"\` or \`"/todo/i"\`) and returns \`[{path, line, text}]\` (with \`before\`/\`after\` line arrays when \`context: N\` is given). It stops at \`maxResults\` (default 200) and prints a note when it did.
+- \`grep(pattern, {glob, ignoreCase, maxResults, context}?)\` searches every file with a JavaScript regular expression (a string such as \`"class \\\\w+Cache"\` or \`"/todo/i"\`) and returns \`[{path, line, text}]\` (with \`before\`/\`after\` line arrays when \`context: N\` is given). It stops at \`maxResults\` (default 200), or after 10 s on a huge workspace, and prints a note when it did.
 ${extra}
 These functions are synchronous: call them without \`await\`. They are fast, so search and read widely before you conclude.`.replace(/\n\n+/g, '\n');
 }

@@ -51,7 +51,8 @@ export const WORKSPACE_PRELUDE = `
 function grep(pattern, options) {
   if (pattern instanceof RegExp) pattern = '/' + pattern.source + '/' + pattern.flags;
   const result = __rlm_grep(pattern, options);
-  if (result.capped) console.log('[grep: stopped at ' + result.matches.length + ' matches (maxResults); narrow the pattern or glob, or pass a larger maxResults]');
+  if (result.timedOut) console.log('[grep: ran out of time after ' + result.matches.length + ' matches; the list is incomplete: narrow the glob or simplify the pattern]');
+  else if (result.capped) console.log('[grep: stopped at ' + result.matches.length + ' matches (maxResults); narrow the pattern or glob, or pass a larger maxResults]');
   return result.matches;
 }
 `;

@@ -19,15 +19,19 @@ export interface FileSystemWorkspaceOptions {
   ripgrep?: string | false;
   /** Bytes of recently read files kept split into lines (default 8 MB). */
   readCacheBytes?: number;
+  /** How long one grep may search before it returns what it found, marked incomplete (default 10 s). */
+  grepTimeBudgetMs?: number;
 }
 
 export class FileSystemWorkspace implements Workspace {
   private readonly ripgrep: Ripgrep | undefined;
   private readonly lineCache: LineCache;
+  private readonly grepTimeBudgetMs: number | undefined;
 
   constructor(readonly index: WorkspaceIndex, options: FileSystemWorkspaceOptions = {}) {
     this.ripgrep = Ripgrep.locate(options.ripgrep);
     this.lineCache = new LineCache(options.readCacheBytes);
+    this.grepTimeBudgetMs = options.grepTimeBudgetMs;
   }
 
   /** Indexes `root` synchronously and wraps it (the CLI's way in). */
@@ -104,7 +108,7 @@ export class FileSystemWorkspace implements Workspace {
     const matches = this.globMatcher(query.glob);
     const files: string[] = [];
     for (const file of this.index.list()) if (matches(file.path)) files.push(file.path);
-    const collector = new GrepCollector(query);
+    const collector = new GrepCollector(query, this.grepTimeBudgetMs);
     let engine: GrepEngine = 'v8';
     if (this.ripgrep && files.length > 0) engine = this.ripgrep.search(this.index.root, files, query, collector);
     else regexSearch(this.index.root, files, query, collector);

@@ -106,14 +106,32 @@ export function contextExcerpt(line: string): string {
  * Gathers matches in the order the engines produce them (file by file in path order, lines ascending)
  * and stops at maxResults. One extra match is looked for, so `capped` means more matches really exist.
  */
+/** A grep never holds a cell longer than this; what it found so far comes back, marked incomplete. */
+export const DEFAULT_GREP_TIME_BUDGET_MS = 10_000;
+
 export class GrepCollector {
   readonly matches: GrepMatch[] = [];
   capped = false;
+  /** The time budget ran out before every file was searched. */
+  timedOut = false;
+  private readonly deadline: number;
 
-  constructor(private readonly query: GrepQuery) {}
+  constructor(private readonly query: GrepQuery, timeBudgetMs = DEFAULT_GREP_TIME_BUDGET_MS) {
+    this.deadline = Date.now() + timeBudgetMs;
+  }
 
+  /** True once no more matches are wanted: maxResults reached, or the time budget spent. */
   get full(): boolean {
-    return this.capped;
+    if (this.capped || this.timedOut) return true;
+    // Polled per line by the V8 engine; a clock read (~30 ns) is cheap next to a regex test, and one slow
+    // line (a backtracking pattern) can take longer than thousands of ordinary ones.
+    if (Date.now() > this.deadline) this.timedOut = true;
+    return this.timedOut;
+  }
+
+  /** Milliseconds left of the time budget (at least 1, for child-process timeouts). */
+  remainingMs(): number {
+    return Math.max(1, this.deadline - Date.now());
   }
 
   /** Records a matched line; `lineAt` gives other lines of the same file (1-based) for context. */
@@ -142,6 +160,6 @@ export class GrepCollector {
   }
 
   result(): GrepResult {
-    return { matches: this.matches, capped: this.capped };
+    return this.timedOut ? { matches: this.matches, capped: true, timedOut: true } : { matches: this.matches, capped: this.capped };
   }
 }

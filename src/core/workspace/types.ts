@@ -28,8 +28,9 @@ export interface GrepMatch {
 
 export interface GrepResult {
   matches: GrepMatch[];
-  /** True when the search stopped at maxResults. */
+  /** True when the search stopped early: at maxResults, or (with timedOut) when its time budget ran out. */
   capped: boolean;
+  timedOut?: boolean;
 }
 
 export interface WorkspaceSummary {

@@ -99,6 +99,13 @@ test('JavaScript syntax that ripgrep rejects falls back: escapes, named groups, 
   assert.deepEqual(where(grepBoth('[^]ead', { glob: 'README.md' }, 'v8')), [], 'JS-only [^] goes to V8');
 });
 
+test('\\b next to a non-ASCII letter is a boundary, as in JavaScript (rg is given the ASCII boundary)', () => {
+  write(join(fixture.root, 'data/accents.txt'), 'éfoo\nfooé\nxfoo\n');
+  withRg.index.applyChange('data/accents.txt', 'created');
+  assert.deepEqual(where(grepBoth('\\bfoo', { glob: 'data/accents.txt' })), ['data/accents.txt:1', 'data/accents.txt:2']);
+  assert.deepEqual(where(grepBoth('foo\\b', { glob: 'data/accents.txt' })), ['data/accents.txt:1', 'data/accents.txt:2', 'data/accents.txt:3']);
+});
+
 test('long matched lines are cut to a window around the match', () => {
   write(join(fixture.root, 'data/long.txt'), `${'a'.repeat(1500)}needle${'b'.repeat(1500)}\nshort needle\n`);
   withRg.index.applyChange('data/long.txt', 'created');
