@@ -8,6 +8,7 @@ import { createModel } from '../src/core/models/createModel';
 import { Sandbox } from '../src/core/sandbox/Sandbox';
 import type { RlmEvent } from '../src/core/trajectory/events';
 import { FakeModelServer } from '../test/fakes/FakeModelServer';
+import { renderSection, type Section } from './report';
 
 const fence = (body: string) => '```repl\n' + body + '\n```';
 
@@ -88,15 +89,38 @@ export async function engineBench(): Promise<EngineFigures> {
   return { fanout: fan, cell, prompt };
 }
 
-export function printEngine(f: EngineFigures): void {
+export const FANOUT_TARGET = 1.15;
+/** The root prompt holds metadata about the context, never the context: it must not grow with it. */
+const PROMPT_GROWTH_LIMIT_CHARS = 1_000;
+
+export function engineSection(f: EngineFigures): Section {
   const { fanout: x } = f;
-  console.log('\n## Sub-call fan-out (llm_query_batched through the engine, fake server)');
-  console.log(`${x.prompts} prompts x ${x.latencyMs} ms latency, concurrency ${x.concurrency}`);
-  console.log(`  ideal ${(x.idealMs / 1000).toFixed(2)} s | measured cell ${(x.cellMs / 1000).toFixed(2)} s | ratio ${x.ratio.toFixed(3)}x (target <= 1.15x) | blocking calls would take ${(x.blockingMs / 1000).toFixed(0)} s`);
-  console.log('\n## Sandbox');
-  console.log(`  per-cell overhead ${f.cell.emptyCellMs.toFixed(2)} ms | sync host call ${f.cell.hostCallUs.toFixed(1)} us`);
-  console.log('\n## Root prompt size (system + first user message)');
-  for (const p of f.prompt) console.log(`  context ${(p.contextBytes / 1e6).toFixed(0)} MB -> ${p.rootPromptChars.toLocaleString('en-US')} chars`);
+  const [small, large] = f.prompt;
+  const growth = large.rootPromptChars - small.rootPromptChars;
+  const rows: Section['rows'] = [
+    {
+      measure: `fan-out: ${x.prompts} prompts x ${x.latencyMs} ms, concurrency ${x.concurrency} (llm_query_batched, fake server)`,
+      value: `${(x.cellMs / 1000).toFixed(2)} s (ideal ${(x.idealMs / 1000).toFixed(2)} s; blocking calls ${(x.blockingMs / 1000).toFixed(0)} s)`,
+      target: `<= ${FANOUT_TARGET}x ideal: ${x.ratio.toFixed(3)}x`,
+      ok: x.ratio <= FANOUT_TARGET,
+    },
+    { measure: 'sandbox per-cell overhead', value: `${f.cell.emptyCellMs.toFixed(2)} ms`, target: '' },
+    { measure: 'sandbox sync host call', value: `${f.cell.hostCallUs.toFixed(1)} us`, target: '' },
+  ];
+  for (const p of f.prompt) {
+    rows.push({ measure: `root prompt (system + first user message), ${(p.contextBytes / 1e6).toFixed(0)} MB context`, value: `${p.rootPromptChars.toLocaleString('en-US')} chars`, target: '' });
+  }
+  rows.push({
+    measure: 'root prompt growth 1 MB -> 100 MB context',
+    value: `${growth} chars`,
+    target: `< ${PROMPT_GROWTH_LIMIT_CHARS} chars (metadata only)`,
+    ok: growth < PROMPT_GROWTH_LIMIT_CHARS,
+  });
+  return { title: 'Engine', rows, notes: ['Real engine, real QuickJS, the official OpenAI SDK over HTTP to a fake server in its own process.'] };
+}
+
+export function printEngine(f: EngineFigures): void {
+  console.log(renderSection(engineSection(f)));
 }
 
 if (require.main === module) {

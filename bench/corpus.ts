@@ -1,0 +1,120 @@
+// The benchmark corpus: real code no one on this team wrote, copied once to a temp dir so the set stays
+// fixed between runs, then pruned to exactly the files the product indexes (WorkspaceIndex with its 1 MB
+// size limit and its binary / minified filters). Every tool in the benchmark then sees the same files:
+// ctags through a list file, ripgrep walking the folder, the product through its own index.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { WorkspaceIndex, type IndexedFile } from '../src/core/workspace/WorkspaceIndex';
+
+/** Bump when SOURCES or the copy rules change: a new folder means a fresh copy. */
+const CORPUS_VERSION = 2;
+export const BENCH_DIR = join(tmpdir(), `rlm-bench-v${CORPUS_VERSION}`);
+const CORPUS_DIR = join(BENCH_DIR, 'corpus');
+const DOUBLE_DIR = join(BENCH_DIR, 'double');
+const META_FILE = join(BENCH_DIR, 'corpus.json');
+
+export const SOURCES = [
+  { from: join(__dirname, '..', 'node_modules'), as: 'node_modules', what: "this repo's node_modules (TS/JS)" },
+  { from: '/usr/lib/node_modules', as: 'usr-node_modules', what: "the system npm's /usr/lib/node_modules (JS, some Python)" },
+  { from: '/usr/lib/python3.11', as: 'python3.11', what: "Python 3.11's standard library /usr/lib/python3.11" },
+  { from: '/usr/lib/python3/dist-packages', as: 'python3-dist-packages', what: "Debian's Python packages /usr/lib/python3/dist-packages" },
+];
+/** Languages both the product and ctags parse; the rest of the source trees (JSON, docs, data) is left out. */
+const CODE_FILE = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx|py|pyi)$/;
+
+export interface CorpusMeta {
+  sources: string[];
+  copied: { files: number; bytes: number };
+  /** Copied files the product does not index, by reason (too-large, minified, binary). */
+  pruned: Record<string, { files: number; bytes: number }>;
+}
+
+export interface Corpus extends CorpusMeta {
+  dir: string;
+  files: readonly IndexedFile[];
+  bytes: number;
+  /** The product's file list, one corpus-relative path a line (for `ctags -L`). */
+  listFile: string;
+  /** Files and bytes by language. */
+  languages: Record<string, { files: number; bytes: number }>;
+}
+
+/** Builds the corpus on first use (about a minute), then reuses it. */
+export function prepareCorpus(): Corpus {
+  if (!existsSync(META_FILE) || !existsSync(CORPUS_DIR)) buildCorpus();
+  const meta = JSON.parse(readFileSync(META_FILE, 'utf8')) as CorpusMeta;
+  const files = WorkspaceIndex.open(CORPUS_DIR, { exclude: [] }).list();
+  const listFile = join(BENCH_DIR, 'files.txt');
+  writeFileSync(listFile, files.map((f) => f.path).join('\n') + '\n');
+  const languages: Corpus['languages'] = {};
+  let bytes = 0;
+  for (const f of files) {
+    bytes += f.bytes;
+    const l = (languages[f.language] ??= { files: 0, bytes: 0 });
+    l.files++;
+    l.bytes += f.bytes;
+  }
+  return { ...meta, dir: CORPUS_DIR, files, bytes, listFile, languages };
+}
+
+/** The corpus twice, under double/a and double/b (hard links: no extra disk, distinct paths to the index). */
+export function prepareDoubleCorpus(): string {
+  if (!existsSync(join(DOUBLE_DIR, 'b'))) {
+    rmSync(DOUBLE_DIR, { recursive: true, force: true });
+    mkdirSync(DOUBLE_DIR, { recursive: true });
+    for (const half of ['a', 'b']) execFileSync('cp', ['-al', CORPUS_DIR, join(DOUBLE_DIR, half)]);
+  }
+  return DOUBLE_DIR;
+}
+
+function buildCorpus(): void {
+  rmSync(BENCH_DIR, { recursive: true, force: true });
+  mkdirSync(CORPUS_DIR, { recursive: true });
+  const sources: string[] = [];
+  let copiedFiles = 0;
+  let copiedBytes = 0;
+  const walk = (dir: string, base: string, as: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const abs = join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== '__pycache__') walk(abs, base, as);
+      else if (entry.isFile() && CODE_FILE.test(entry.name)) {
+        const target = join(CORPUS_DIR, as, relative(base, abs));
+        mkdirSync(dirname(target), { recursive: true });
+        copyFileSync(abs, target);
+        copiedFiles++;
+        copiedBytes += statSync(target).size;
+      }
+    }
+  };
+  for (const s of SOURCES) {
+    if (!existsSync(s.from)) continue;
+    walk(s.from, s.from, s.as);
+    sources.push(s.what);
+  }
+  // Prune what the product would not index, so that `rg` walking the folder sees the same files too.
+  const index = WorkspaceIndex.open(CORPUS_DIR, { exclude: [] });
+  const pruned: CorpusMeta['pruned'] = {};
+  const prune = (dir: string) => {
+    for (const entry of readdirSync(join(CORPUS_DIR, dir), { withFileTypes: true })) {
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) { prune(rel); continue; }
+      if (index.get(rel)) continue;
+      const reason = index.explain(rel)?.reason ?? 'unknown';
+      const p = (pruned[reason] ??= { files: 0, bytes: 0 });
+      p.files++;
+      p.bytes += statSync(join(CORPUS_DIR, rel)).size;
+      rmSync(join(CORPUS_DIR, rel));
+    }
+  };
+  prune('');
+  const meta: CorpusMeta = { sources, copied: { files: copiedFiles, bytes: copiedBytes }, pruned };
+  writeFileSync(META_FILE, JSON.stringify(meta));
+}
+
+if (require.main === module) {
+  const c = prepareCorpus();
+  console.log(`${c.files.length} files, ${(c.bytes / 1e6).toFixed(1)} MB in ${c.dir}`);
+  console.log(JSON.stringify({ sources: c.sources, copied: c.copied, pruned: c.pruned, languages: c.languages }, null, 1));
+}

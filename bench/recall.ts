@@ -1,0 +1,87 @@
+// Symbol recall against universal-ctags: the share of ctags' function / method / class / struct /
+// interface / enum definitions that symbols() also reports with the same path and name. Misses are
+// grouped by language, ctags kind and what we have on that line, with examples to read.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CtagsTag } from './ctags';
+
+/** ctags kinds counted; Python calls its methods "member". */
+const RECALL_KINDS = new Set(['function', 'method', 'class', 'struct', 'interface', 'enum', 'member']);
+/** ctags invents names for anonymous functions and classes (AnonymousFunction1a2b...): nothing to look up. */
+const ANONYMOUS = /^Anonymous(Function|Class|Object)[0-9a-f]+$/;
+
+export interface RecallMiss { cause: string; tags: CtagsTag[] }
+
+export interface Recall {
+  counted: number;
+  found: number;
+  share: number;
+  /** Largest group first. */
+  misses: RecallMiss[];
+}
+
+/** `dumpFile` holds our symbols as `path\tname\tkind\tline` lines (written by the cold phase). */
+export function measureRecall(corpusDir: string, tags: readonly CtagsTag[], dumpFile: string, languageOf: (path: string) => string): Recall {
+  const texts = new Map<string, string[]>();
+  const lineText = (t: CtagsTag) => {
+    let lines = texts.get(t.path);
+    if (!lines) texts.set(t.path, (lines = readFileSync(join(corpusDir, t.path), 'utf8').split('\n')));
+    return lines[t.line - 1] ?? '';
+  };
+  const names = new Map<string, Set<string>>(); // path -> our names
+  const onLine = new Map<string, string[]>(); // path:line -> our "name (kind)"
+  for (const row of readFileSync(dumpFile, 'utf8').split('\n')) {
+    const [path, name, kind, line] = row.split('\t');
+    if (!path) continue;
+    let set = names.get(path);
+    if (!set) names.set(path, (set = new Set()));
+    set.add(name);
+    const key = `${path}:${line}`;
+    onLine.set(key, [...(onLine.get(key) ?? []), `${name} (${kind})`]);
+  }
+  const counted = tags.filter((t) => RECALL_KINDS.has(t.kind) && !ANONYMOUS.test(t.name));
+  const groups = new Map<string, CtagsTag[]>();
+  let found = 0;
+  for (const t of counted) {
+    // ctags drops the '#' of private JS methods (it keeps it in TS); our names keep it.
+    const ours = names.get(t.path);
+    if (ours?.has(t.name) || ours?.has(`#${t.name}`)) {
+      found++;
+      continue;
+    }
+    const cause = `${languageOf(t.path)} ${t.kind}: ${explainMiss(t, onLine.has(`${t.path}:${t.line}`), lineText(t))}`;
+    groups.set(cause, [...(groups.get(cause) ?? []), t]);
+  }
+  const misses = [...groups].map(([cause, list]) => ({ cause, tags: list })).sort((a, b) => b.tags.length - a.tags.length);
+  return { counted: counted.length, found, share: counted.length ? found / counted.length : 1, misses };
+}
+
+const STATEMENT_KEYWORDS = /^(if|else|for|while|do|switch|case|return|new|catch|try|throw)$/;
+
+/** Known patterns first (mostly ctags misreading code), then what we have on that line. */
+function explainMiss(t: CtagsTag, weHaveThatLine: boolean, line: string): string {
+  if (STATEMENT_KEYWORDS.test(t.name)) return `ctags tags the keyword '${t.name}' (a statement or construct signature misread)`;
+  if (line.includes(`${t.name}.prototype`)) return 'ctags reads a `Name.prototype...` expression as a class';
+  if (t.kind === 'class' && new RegExp(`^\\s*['"]?${escapeRegex(t.name)}['"]?\\s*:\\s*\\{`).test(line)) {
+    return 'ctags calls an object-literal key holding an object a class';
+  }
+  if (t.kind === 'class' && new RegExp(`\\b${escapeRegex(t.name)}(\\[[^\\]]*\\])?\\s*=\\s*\\{`).test(line)) {
+    return 'ctags calls an object literal assigned to a name a class (we index module-level ones only)';
+  }
+  if (t.name.startsWith('[')) return 'computed member name ([...])';
+  if (!/^[\p{L}_$#][\p{L}\p{N}_$]*$/u.test(t.name)) return 'name is not an identifier (quoted key or operator)';
+  return weHaveThatLine ? 'we report another name on that line' : 'nothing of ours on that line';
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The source line of a tag, trimmed, for the examples in the report. */
+export function sourceLine(corpusDir: string, t: CtagsTag): string {
+  try {
+    return readFileSync(join(corpusDir, t.path), 'utf8').split('\n')[t.line - 1]?.trim().slice(0, 90) ?? '';
+  } catch {
+    return '';
+  }
+}
