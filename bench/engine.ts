@@ -27,7 +27,7 @@ function startRemoteServer(prompts: number, latencyMs: number): Promise<{ url: s
   });
 }
 
-async function fanout(prompts = 400, latencyMs = 100, concurrency = 16) {
+export async function fanout(prompts = 400, latencyMs = 100, concurrency = 16) {
   const server = await startRemoteServer(prompts, latencyMs);
   try {
     const common = { provider: 'openai', baseUrl: server.url, apiKey: 'bench', concurrency } as const;

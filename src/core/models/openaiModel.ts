@@ -73,16 +73,28 @@ export class OpenAIChatModel implements ChatModel {
 
   private async attempt(request: CompletionRequest, attempt: Attempt): Promise<Omit<Completion, 'latencyMs'>> {
     const maxTokens = request.maxOutputTokens ?? this.options.maxOutputTokens;
+    const body = {
+      model: this.name,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+      // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
+      ...(maxTokens === undefined ? {} : this.provider === 'openai' ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens }),
+    };
+    const options = { signal: attempt.signal, timeout: this.policy.timeoutMs };
+    // Stream only when someone listens: sub-calls come back whole, which costs a quarter less CPU per call
+    // (no SSE parsing or web streams), and that is what bounds a fan-out of hundreds of calls.
+    if (!request.onText) {
+      const response = await this.client.chat.completions.create({ ...body, stream: false }, options);
+      const choice = response.choices?.[0];
+      const text = choice?.message?.content ?? '';
+      if (!choice?.finish_reason) throw new TruncatedStreamError(`the response had no finish reason (${text.length} characters)`);
+      const usage = response.usage
+        ? { inputTokens: response.usage.prompt_tokens, outputTokens: response.usage.completion_tokens, estimated: false }
+        : estimateUsage(request.messages, text);
+      return { text, model: response.model || this.name, finishReason: choice.finish_reason, usage };
+    }
     const stream = await this.client.chat.completions.create(
-      {
-        model: this.name,
-        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-        stream: true,
-        stream_options: { include_usage: true },
-        // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
-        ...(maxTokens === undefined ? {} : this.provider === 'openai' ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens }),
-      },
-      { signal: attempt.signal, timeout: this.policy.timeoutMs },
+      { ...body, stream: true, stream_options: { include_usage: true } },
+      options,
     );
     let text = '';
     let model = this.name;

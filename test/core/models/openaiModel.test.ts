@@ -178,11 +178,24 @@ test('abort during a backoff sleep ends at once', async () => {
   assert.equal(server.requests.length, 1);
 });
 
+test('a request streams only when someone listens for text', async () => {
+  const server = await start(() => ({ text: 'whole reply', usage: null }));
+  const deltas: string[] = [];
+  const streamed = await model(server).complete({ messages: ask, onText: (d) => deltas.push(d) });
+  const whole = await model(server).complete({ messages: ask });
+  assert.deepEqual(server.requests.map((r) => r.stream), [true, false]);
+  assert.equal(deltas.join(''), 'whole reply');
+  assert.equal(whole.text, 'whole reply');
+  assert.equal(whole.finishReason, streamed.finishReason);
+  assert.equal(whole.usage.estimated, true, 'no usage reported: estimated, as when streaming');
+  assert.deepEqual(whole.usage, streamed.usage);
+});
+
 test('a server that stalls mid-stream times out and is retried', async () => {
   let calls = 0;
   const server = await start(() => (++calls === 1 ? { text: 'abcdef', chunkChars: 2, chunkDelayMs: 5_000 } : 'fresh'));
   const retries: RetryInfo[] = [];
-  const completion = await model(server, { retry: { ...FAST, timeoutMs: 300 } }).complete({ messages: ask, onRetry: (r) => retries.push(r) });
+  const completion = await model(server, { retry: { ...FAST, timeoutMs: 300 } }).complete({ messages: ask, onText: () => {}, onRetry: (r) => retries.push(r) });
   assert.equal(completion.text, 'fresh');
   assert.match(retries[0].reason, /timed out/);
 });
@@ -191,7 +204,7 @@ test('an error chunk inside the stream is retried', async () => {
   let calls = 0;
   const server = await start(() => (++calls === 1 ? { text: 'abc def', streamError: { afterChars: 3, type: 'server_error', message: 'The server had an error' } } : 'second'));
   const retries: RetryInfo[] = [];
-  const completion = await model(server).complete({ messages: ask, onRetry: (r) => retries.push(r) });
+  const completion = await model(server).complete({ messages: ask, onText: () => {}, onRetry: (r) => retries.push(r) });
   assert.equal(completion.text, 'second');
   assert.match(retries[0].reason, /The server had an error/);
 });
