@@ -53,6 +53,7 @@ class JobQueue {
   private items: ParseJob[] = [];
   private head = 0;
   get size(): number { return this.items.length - this.head; }
+  peek(): ParseJob | undefined { return this.items[this.head]; }
   push(jobs: ParseJob[]): void { this.items.push(...jobs); }
   unshift(jobs: ParseJob[]): void { this.items.splice(this.head, 0, ...jobs); }
   take(): ParseJob | undefined {
@@ -135,10 +136,16 @@ export class ParsePool {
     return undefined;
   }
 
+  /**
+   * Files of equal size are kept in one batch (up to twice the usual count): the queue is sorted by size,
+   * so copies of a file (vendored packages, `.d.ts` beside an identical `.d.mts`) sit next to each other,
+   * and a worker parses a text only once per batch (see syntaxWorker.ts).
+   */
   private takeBatch(): ParseJob[] {
     const jobs: ParseJob[] = [];
     let bytes = 0;
-    while (jobs.length < BATCH_FILES && bytes < BATCH_BYTES) {
+    while ((jobs.length < BATCH_FILES && bytes < BATCH_BYTES)
+      || (jobs.length < 2 * BATCH_FILES && this.small.peek()?.bytes === jobs[jobs.length - 1].bytes)) {
       const job = this.takeWanted(this.small);
       if (!job) break;
       jobs.push(job);
