@@ -12,7 +12,7 @@ import { WorkspaceIndex, type IndexedFile } from '../src/core/workspace/Workspac
 const CORPUS_VERSION = 2;
 export const BENCH_DIR = join(tmpdir(), `rlm-bench-v${CORPUS_VERSION}`);
 const CORPUS_DIR = join(BENCH_DIR, 'corpus');
-const DOUBLE_DIR = join(BENCH_DIR, 'double');
+const DOUBLE_DIR = join(BENCH_DIR, 'double-distinct');
 const META_FILE = join(BENCH_DIR, 'corpus.json');
 
 export const SOURCES = [
@@ -59,12 +59,25 @@ export function prepareCorpus(): Corpus {
   return { ...meta, dir: CORPUS_DIR, files, bytes, listFile, languages };
 }
 
-/** The corpus twice, under double/a and double/b (hard links: no extra disk, distinct paths to the index). */
+/**
+ * The corpus twice, under double/a (hard links) and double/b (copies with one comment line appended, so no
+ * text is shared: the index cannot reuse the first half's work, and growth measures a really larger workspace).
+ */
 export function prepareDoubleCorpus(): string {
   if (!existsSync(join(DOUBLE_DIR, 'b'))) {
     rmSync(DOUBLE_DIR, { recursive: true, force: true });
     mkdirSync(DOUBLE_DIR, { recursive: true });
-    for (const half of ['a', 'b']) execFileSync('cp', ['-al', CORPUS_DIR, join(DOUBLE_DIR, half)]);
+    execFileSync('cp', ['-al', CORPUS_DIR, join(DOUBLE_DIR, 'a')]);
+    const copy = (from: string, to: string) => {
+      mkdirSync(to, { recursive: true });
+      for (const entry of readdirSync(from, { withFileTypes: true })) {
+        const src = join(from, entry.name);
+        const dst = join(to, entry.name);
+        if (entry.isDirectory()) copy(src, dst);
+        else if (entry.isFile()) writeFileSync(dst, readFileSync(src, 'utf8') + (entry.name.endsWith('.py') ? '\n# second copy\n' : '\n// second copy\n'));
+      }
+    };
+    copy(CORPUS_DIR, join(DOUBLE_DIR, 'b'));
   }
   return DOUBLE_DIR;
 }
