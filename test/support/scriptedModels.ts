@@ -4,6 +4,7 @@
 
 import { createModel } from '../../src/core/models/createModel';
 import type { ModelPair } from '../../src/core/loop/options';
+import { RlmSession, type RlmSessionOptions } from '../../src/core/loop/RlmSession';
 import { FakeModelServer, type FakeReply, type FakeRequest, type FakeResponder } from '../fakes/FakeModelServer';
 
 export const ROOT = 'root-model';
@@ -53,4 +54,19 @@ export async function scripted(
 /** A root reply: prose plus one ```repl block, as models write them. */
 export function code(prose: string, ...blocks: string[]): string {
   return [prose, ...blocks.map((b) => '```repl\n' + b.trim() + '\n```')].join('\n\n');
+}
+
+/** Runs `fn` with a session over the scripted models, then disposes the session and closes the server. */
+export async function withSession<T>(
+  s: Scripted,
+  options: RlmSessionOptions,
+  fn: (session: RlmSession) => Promise<T>,
+): Promise<T> {
+  const session = await RlmSession.create(options);
+  try {
+    return await fn(session);
+  } finally {
+    session.dispose();
+    await s.close();
+  }
 }

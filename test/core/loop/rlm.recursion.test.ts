@@ -13,7 +13,7 @@ import { TraceWriter } from '../../../src/core/trajectory/TraceWriter';
 import { Trajectory } from '../../../src/core/trajectory/Trajectory';
 import { TrajectoryTree } from '../../../src/core/trajectory/TrajectoryTree';
 import { closedPort } from '../../support/closedPort';
-import { code, scripted, SUB, TEST_KEY } from '../../support/scriptedModels';
+import { code, scripted, withSession, SUB, TEST_KEY } from '../../support/scriptedModels';
 
 test('depth 2: rlm_query runs a child RLM with its own sandbox, nested under the calling cell', async () => {
   const s = await scripted(
@@ -36,8 +36,7 @@ test('depth 2: rlm_query runs a child RLM with its own sandbox, nested under the
     },
   );
   const events: RlmEvent[] = [];
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'parent context' }, limits: { maxDepth: 2 } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'parent context' }, limits: { maxDepth: 2 } }, async (session) => {
     const result = await session.ask('Twice the sum?', { onEvent: (e) => events.push(e) });
     assert.equal(result.stopReason, 'final');
     assert.equal(result.answer, '24');
@@ -54,10 +53,7 @@ test('depth 2: rlm_query runs a child RLM with its own sandbox, nested under the
     const cell = tree.get(firstCell.id)!;
     assert.equal(cell.children[0]!.kind, 'run');
     assert.equal(cell.children[0]!.output, '12');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('depth 1 (the default): rlm_query is a plain sub-call with the context appended', async () => {
@@ -68,15 +64,11 @@ test('depth 1 (the default): rlm_query is a plain sub-call with the context appe
       return '3';
     },
   );
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.answer, '3');
     assert.equal(s.subRequests().length, 1);
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('a session answers several questions on one sandbox; variables and history carry over', async () => {
@@ -87,15 +79,11 @@ test('a session answers several questions on one sandbox; variables and history 
       return code('Reuse the variable.', 'FINAL(words[words.length - 1])');
     },
   ]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'the quick brown fox' } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'the quick brown fox' } }, async (session) => {
     assert.equal((await session.ask('How many words?')).answer, '4');
     assert.equal((await session.ask('Last word?')).answer, 'fox');
     assert.ok(session.variables().some((v) => v.name === 'words'));
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('the JSONL trace is written as the run goes, has a valid receipt, and never holds the API key', async () => {
@@ -107,8 +95,7 @@ test('the JSONL trace is written as the run goes, has a valid receipt, and never
   const file = join(dir, 'run.jsonl');
   const trajectory = new Trajectory({ secrets: [TEST_KEY] });
   const writer = new TraceWriter(trajectory, file);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' } }, async (session) => {
     let linesMidRun = 0;
     const result = await session.ask('?', {
       trajectory,
@@ -128,10 +115,7 @@ test('the JSONL trace is written as the run goes, has a valid receipt, and never
     const tampered = join(dir, 'tampered.jsonl');
     writeFileSync(tampered, raw.replace('"Echo.', '"Edited.'));
     assert.equal(readTrace(tampered).receipt, 'mismatch');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('an unreachable root endpoint ends the run with error and a message naming the URL', async () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RlmSession } from '../../../src/core/loop/RlmSession';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
-import { code, scripted, SUB } from '../../support/scriptedModels';
+import { code, scripted, withSession, SUB } from '../../support/scriptedModels';
 
 const BOOK = Array.from({ length: 40 }, (_, i) => `Chapter ${i + 1}. ${i === 26 ? 'The treasure is buried under the old oak.' : 'Nothing happens.'} `.repeat(50)).join('\n');
 
@@ -33,8 +33,7 @@ test('map-reduce with llm_query_batched: prompts run in parallel, answers in ord
     },
   );
   const events: RlmEvent[] = [];
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: BOOK }, limits: { concurrency: 8 } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: BOOK }, limits: { concurrency: 8 } }, async (session) => {
     const result = await session.ask('Where is the treasure?', { onEvent: (e) => events.push(e) });
     assert.equal(result.answer, 'under the old oak (chapter 27)');
     assert.equal(result.subCalls, 40);
@@ -46,10 +45,7 @@ test('map-reduce with llm_query_batched: prompts run in parallel, answers in ord
     assert.equal(subStarts.length, 40);
     assert.ok(subStarts.every((e) => e.type === 'subcall_start' && e.parentId === (cell as { id: string }).id));
     assert.ok(events.filter((e) => e.type === 'subcall_end').every((e) => e.type === 'subcall_end' && e.model === SUB && e.latencyMs >= 0));
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('a failed slot in a batch is an "Error:" string; the batch still returns', async () => {
@@ -61,14 +57,10 @@ test('a failed slot in a batch is an "Error:" string; the batch still returns', 
     }],
     (req) => (req.messages[0]!.content.includes('fail') ? { status: 400, text: 'bad request' } : `sub says ${req.messages[0]!.content}`),
   );
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.answer, '2');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('llm_query throws into model code on failure; a prompt larger than the window is refused unsent', async () => {
@@ -81,32 +73,24 @@ print(await llm_query('small'));`), (req) => {
     () => 'small answer',
     { subContextWindow: 1000 },
   );
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.answer, 'done');
     assert.equal(s.subRequests().length, 1, 'the oversized prompt was never sent');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('max_sub_calls: calls past the limit are refused and the run stops with the best answer', async () => {
   const s = await scripted([
     code('I expect 5 answers.', 'const r = await llm_query_batched(["a","b","c","d","e"]);\nprint(r.filter(x => x.startsWith("Error:")).length + " refused");'),
   ]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxSubCalls: 3 } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxSubCalls: 3 } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'max_sub_calls');
     assert.equal(result.answer, 'I expect 5 answers.');
     assert.equal(s.subRequests().length, 3);
     assert.match(result.detail!, /limit of 3 sub-calls/);
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('max_cost and max_tokens stop the run after the cell that crossed them', async () => {
@@ -139,17 +123,13 @@ test('timeout: a run whose sub-calls hang ends at the deadline with its best ans
     [code('This will take a while.', 'print(await llm_query("slow"))')],
     () => ({ text: 'late', delayMs: 10_000 }),
   );
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' }, limits: { timeoutMs: 400 } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' }, limits: { timeoutMs: 400 } }, async (session) => {
     const started = Date.now();
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'timeout');
     assert.equal(result.answer, 'This will take a while.');
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('cancellation stops in-flight sub-calls and the sandbox within a second', async () => {
@@ -202,13 +182,9 @@ test('a sub-call answered 429 with retry-after is retried and succeeds', async (
     [code('Ask once.', 'FINAL(await llm_query("hello"))')],
     () => (++tries === 1 ? { status: 429, retryAfter: 0.2 } : 'hi there'),
   );
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.answer, 'hi there');
     assert.equal(tries, 2);
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });

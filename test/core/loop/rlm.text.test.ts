@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RlmSession } from '../../../src/core/loop/RlmSession';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
-import { code, scripted } from '../../support/scriptedModels';
+import { code, scripted, withSession } from '../../support/scriptedModels';
 
 const LOG = Array.from({ length: 2000 }, (_, i) => (i === 1234 ? 'ERROR code 7731: disk quota exceeded on /var/data' : `INFO request ${i} served in ${i % 50} ms`)).join('\n');
 
@@ -23,8 +23,7 @@ test('peek, search with a regex, then FINAL from code: the context never enters 
     },
   ]);
   const events: RlmEvent[] = [];
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: LOG } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: LOG } }, async (session) => {
     const result = await session.ask('Which error code appears in the log?', { onEvent: (e) => events.push(e) });
     assert.equal(result.stopReason, 'final');
     assert.equal(result.answer, 'error code 7731');
@@ -47,10 +46,7 @@ test('peek, search with a regex, then FINAL from code: the context never enters 
     assert.equal(types.filter((t) => t === 'cell_start').length, 3);
     assert.ok(events.some((e) => e.type === 'final' && e.answer === 'error code 7731'));
     assert.match(result.receipt!.sha256, /^[0-9a-f]{64}$/);
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('a text FINAL in a turn without code ends the run; beside code it waits for the output', async () => {
@@ -62,16 +58,12 @@ test('a text FINAL in a turn without code ends the run; beside code it waits for
       return 'The log has 2000 lines.\nFINAL(2000 lines (counted in code))';
     },
   ]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: LOG } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: LOG } }, async (session) => {
     const result = await session.ask('How many lines?');
     assert.equal(result.stopReason, 'final');
     assert.equal(result.answer, '2000 lines (counted in code)');
     assert.equal(result.iterations, 2);
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('a text FINAL_VAR resolves the variable; a missing one is reported back', async () => {
@@ -83,15 +75,11 @@ test('a text FINAL_VAR resolves the variable; a missing one is reported back', a
       return 'FINAL_VAR(summary)';
     },
   ]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: LOG } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: LOG } }, async (session) => {
     const result = await session.ask('Summarise the log.');
     assert.equal(result.stopReason, 'final');
     assert.deepEqual(JSON.parse(result.answer), { lines: 2000, errors: 1 });
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('broken code comes back as an error the model can fix; the REPL keeps state', async () => {
@@ -103,29 +91,21 @@ test('broken code comes back as an error the model can fix; the REPL keeps state
     },
     code('Use the variable from the last cell.', 'FINAL(lines.length * 2)'),
   ]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: LOG } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: LOG } }, async (session) => {
     const result = await session.ask('Twice the line count?');
     assert.equal(result.answer, '4000');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('consecutive failing turns end the run with error and the best answer so far', async () => {
   const bad = code('Trying.', 'throw new Error("still broken")');
   const s = await scripted([bad, bad, bad]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxConsecutiveErrors: 3 } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxConsecutiveErrors: 3 } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'error');
     assert.match(result.detail!, /3 turns in a row/);
     assert.equal(result.answer, 'Trying.');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('out of iterations: one extra root call asks for the best answer', async () => {
@@ -137,16 +117,12 @@ test('out of iterations: one extra root call asks for the best answer', async ()
       return 'FINAL(best guess: 42)';
     },
   ]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxIterations: 2 } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxIterations: 2 } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'max_iterations');
     assert.equal(result.answer, 'best guess: 42');
     assert.equal(s.rootRequests().length, 3);
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('the root prompt does not grow with the context: 1 MB and 100 MB give the same size', async () => {
@@ -187,19 +163,15 @@ test('runaway code ends only its cell: an endless loop, a memory bomb and overwr
       return code('Finish.', 'FINAL(kept)');
     },
   ]);
-  const session = await RlmSession.create({
+  await withSession(s, {
     models: s.models,
     context: { kind: 'text', text: 'x' },
     limits: { sandbox: { cellTimeoutMs: 300, memoryBytes: 64 * 1024 * 1024, stackBytes: 512 * 1024 } },
-  });
-  try {
+  }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'final', result.detail);
     assert.equal(result.answer, '42');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
 
 test('a cell the sandbox had to terminate: the REPL is replaced and the model is told its variables are gone', async () => {
@@ -217,13 +189,9 @@ test('a cell the sandbox had to terminate: the REPL is replaced and the model is
       return code('Recompute.', 'FINAL(7 * 6)');
     },
   ]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'abc' }, limits: { sandbox: { cellTimeoutMs: 300 } } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'abc' }, limits: { sandbox: { cellTimeoutMs: 300 } } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'final', result.detail);
     assert.equal(result.answer, '42');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });

@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RlmSession } from '../../../src/core/loop/RlmSession';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
-import { code, scripted } from '../../support/scriptedModels';
+import { code, scripted, withSession } from '../../support/scriptedModels';
 
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rlm-ws-'));
@@ -61,8 +60,7 @@ print(few.length);`);
       return code('Done.', 'FINAL("src/net/retry.ts:4 doubles the delay each try")');
     },
   ]);
-  const session = await RlmSession.create({ models: s.models, context: { kind: 'workspace', workspace: FileSystemWorkspace.open(project()) } });
-  try {
+  await withSession(s, { models: s.models, context: { kind: 'workspace', workspace: FileSystemWorkspace.open(project()) } }, async (session) => {
     const result = await session.ask('How are retries done?');
     assert.equal(result.stopReason, 'final', result.detail);
     assert.equal(result.answer, 'src/net/retry.ts:4 doubles the delay each try');
@@ -70,8 +68,5 @@ print(few.length);`);
     assert.match(first, /code workspace of 4 files/);
     assert.match(first, /Files by language: typescript 2, ignore 1, python 1\./);
     assert.doesNotMatch(first, /withRetry/, 'no file text in the root prompt');
-  } finally {
-    session.dispose();
-    await s.close();
-  }
+  });
 });
