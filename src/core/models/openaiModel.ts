@@ -6,7 +6,7 @@ import { ConfigError } from './configError';
 import { TruncatedStreamError, type Endpoint } from './failures';
 import { ConcurrencyLimiter } from './limiter';
 import { defaultPriceTable, type PriceTable } from './pricing';
-import { DEFAULT_RETRY_POLICY, withRetries, type Attempt, type RetryPolicy } from './retry';
+import { completeWithRetries, DEFAULT_RETRY_POLICY, type Attempt, type RetryPolicy } from './retry';
 import { estimateUsage } from './usage';
 import type { ChatModel, Completion, CompletionRequest, Usage } from './types';
 
@@ -58,17 +58,13 @@ export class OpenAIChatModel implements ChatModel {
     };
   }
 
-  async complete(request: CompletionRequest): Promise<Completion> {
-    const started = Date.now();
-    const result = await withRetries((attempt) => this.attempt(request, attempt), {
+  complete(request: CompletionRequest): Promise<Completion> {
+    return completeWithRetries(request, (attempt) => this.attempt(request, attempt), {
       policy: this.policy,
       endpoint: this.endpoint,
       sdk: OpenAI,
-      signal: request.signal,
-      onRetry: request.onRetry,
       limiter: this.options.limiter,
     });
-    return { ...result, latencyMs: Date.now() - started };
   }
 
   private async attempt(request: CompletionRequest, attempt: Attempt): Promise<Omit<Completion, 'latencyMs'>> {

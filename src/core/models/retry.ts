@@ -13,7 +13,7 @@ import {
   type Failure,
   type SdkErrorClasses,
 } from './failures';
-import type { RetryInfo } from './types';
+import type { Completion, CompletionRequest, RetryInfo } from './types';
 
 export interface RetryPolicy {
   /** Retries after the first try (so `retries + 1` tries in all). */
@@ -56,6 +56,20 @@ export interface RetryOptions {
   limiter?: ConcurrencyLimiter;
   /** Source of jitter (tests make it deterministic). */
   random?: () => number;
+}
+
+/**
+ * One completion with retries, as every provider does it: each try runs `attempt`, the request's signal and
+ * onRetry hook apply, and latency covers the whole call (queueing and retries included).
+ */
+export async function completeWithRetries(
+  request: CompletionRequest,
+  attempt: (attempt: Attempt) => Promise<Omit<Completion, 'latencyMs'>>,
+  options: Omit<RetryOptions, 'signal' | 'onRetry'>,
+): Promise<Completion> {
+  const started = Date.now();
+  const result = await withRetries(attempt, { ...options, signal: request.signal, onRetry: request.onRetry });
+  return { ...result, latencyMs: Date.now() - started };
 }
 
 export async function withRetries<T>(run: (attempt: Attempt) => Promise<T>, options: RetryOptions): Promise<T> {
