@@ -4,7 +4,7 @@
 import type { ChatMessage, ChatModel, Usage } from '../models/types';
 import { truncateOutput } from '../sandbox/truncate';
 import type { CellResult } from '../sandbox/types';
-import type { ContextMeta, ReceiptLine, RunUsage, StopReason } from '../trajectory/events';
+import { runStatus, type ContextMeta, type ReceiptLine, type RunUsage, type StopReason } from '../trajectory/events';
 import { UsageTally, type CallRole, type LimitHit } from './Budget';
 import type { ModelPair } from './options';
 import type { Repl } from './Repl';
@@ -78,12 +78,12 @@ export class RlmRun {
       signal: this.scope.signal,
       onText: (delta) => trajectory.emit({ type: 'model_text', time: Date.now(), parentId: turnId, delta }),
       // A retried request streams again from the start: tell viewers to drop what they showed.
-      onRetry: () => trajectory.emit({ type: 'model_text', time: Date.now(), parentId: turnId, delta: '', reset: true }),
+      onRetry: (info) => trajectory.emit({ type: 'retry', time: Date.now(), parentId: turnId, ...info }),
     });
     // Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split.
     const costUsd = this.record('root', completion.model || this.rootModel.name, completion.usage);
     trajectory.emit({
-      type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, text: completion.text,
+      type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: 'done', text: completion.text,
       model: completion.model || this.rootModel.name, usage: completion.usage, costUsd, latencyMs: completion.latencyMs,
     });
     this.lastTurnId = turnId;
@@ -105,7 +105,7 @@ export class RlmRun {
     }
     const shown = [result.output, result.value !== undefined ? `=> ${result.value}` : ''].filter(Boolean).join('\n');
     trajectory.emit({
-      type: 'cell_end', time: Date.now(), id, parentId: this.lastTurnId,
+      type: 'cell_end', time: Date.now(), id, parentId: this.lastTurnId, status: result.error === 'cancelled' ? 'cancelled' : result.error ? 'error' : 'done',
       output: truncateOutput(shown, this.scope.limits.outputChars), error: result.error, durationMs: result.durationMs,
     });
     return result;
@@ -177,7 +177,7 @@ export class RlmRun {
       durationMs: time - this.startedAt,
     };
     trajectory.emit({
-      type: 'run_end', time, id: this.id, parentId: this.parentId, answer, stopReason, iterations: result.iterations,
+      type: 'run_end', time, id: this.id, parentId: this.parentId, status: runStatus(stopReason), answer, stopReason, detail: result.detail, iterations: result.iterations,
       subCalls: result.subCalls, usage: result.usage, durationMs: result.durationMs,
     });
     return result;

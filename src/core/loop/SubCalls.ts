@@ -5,6 +5,7 @@
 import type { ChatModel } from '../models/types';
 import { truncateOutput } from '../sandbox/truncate';
 import type { RlmRun } from './RlmRun';
+import type { SubCallFunction } from '../trajectory/events';
 
 /** Rough characters per token for prompts of code and English; errs on the side of refusing early. */
 export const CHARS_PER_TOKEN = 3.5;
@@ -96,7 +97,7 @@ export class SubCalls {
     const parentId = this.run.currentCellId ?? this.run.id;
     const trajectory = this.run.scope.trajectory;
     trajectory.emit({
-      type: 'subcall_start', time: Date.now(), id, parentId, model: model.name,
+      type: 'subcall_start', time: Date.now(), id, parentId, fn: fn as SubCallFunction, model: model.name,
       prompt: truncateOutput(prompt, TRACE_PROMPT_CHARS), promptChars: prompt.length,
     });
     const started = Date.now();
@@ -107,7 +108,7 @@ export class SubCalls {
       });
       const costUsd = this.run.record('sub', completion.model || model.name, completion.usage);
       trajectory.emit({
-        type: 'subcall_end', time: Date.now(), id, parentId, model: completion.model || model.name,
+        type: 'subcall_end', time: Date.now(), id, parentId, status: 'done', model: completion.model || model.name,
         response: truncateOutput(completion.text, TRACE_RESPONSE_CHARS), usage: completion.usage, costUsd,
         latencyMs: completion.latencyMs,
       });
@@ -115,7 +116,7 @@ export class SubCalls {
     } catch (err) {
       const message = (err as Error).message || String(err);
       trajectory.emit({
-        type: 'subcall_end', time: Date.now(), id, parentId, model: model.name, response: '', error: message,
+        type: 'subcall_end', time: Date.now(), id, parentId, status: 'error', model: model.name, response: '', error: message,
         usage: { inputTokens: 0, outputTokens: 0, estimated: false }, costUsd: 0, latencyMs: Date.now() - started,
       });
       return { text: '', error: message };

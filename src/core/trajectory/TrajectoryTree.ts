@@ -50,7 +50,7 @@ export class TrajectoryTree {
         return this.add(event.parentId, { id: event.id, kind: 'turn', label: `turn ${event.iteration}`, input: '', startTime: event.time });
       case 'model_text': {
         const turn = this.nodes.get(event.parentId);
-        if (turn) turn.input = (event.reset ? '' : turn.input ?? '') + event.delta;
+        if (turn) turn.input = (turn.input ?? '') + event.delta;
         return turn;
       }
       case 'turn_end':
@@ -77,6 +77,11 @@ export class TrajectoryTree {
           output: event.answer, stopReason: event.stopReason, inputTokens: event.usage.total.inputTokens,
           outputTokens: event.usage.total.outputTokens, costUsd: event.usage.total.costUsd,
         });
+      case 'retry': {
+        const node = this.nodes.get(event.parentId);
+        if (node?.kind === 'turn') node.input = '';
+        return node;
+      }
       case 'error': {
         const run = this.nodes.get(event.parentId);
         if (run) run.error = event.message;

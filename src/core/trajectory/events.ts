@@ -1,8 +1,21 @@
 // Every run emits these events as they happen. They form a tree: a run holds turns, a turn holds cells,
 // a cell holds sub-calls and child runs (which hold their own turns...). `parentId` always names the node
 // an event hangs under, so a viewer can draw the tree from the stream alone, in order, without lookahead.
+//
+// Schema rules (see README "Trace format"): every node that starts also ends, and every `*_end` event says
+// how (`status`). Readers skip event types they do not know, so later versions may add types (proposed
+// edits, for example) without breaking older viewers; a field is never repurposed.
 
 import type { Usage } from '../models/types';
+
+/** Bumped when an event changes shape. Written in the trace header; readers accept older versions. */
+export const TRACE_SCHEMA_VERSION = 2;
+
+/** How a node ended. A run stopped by a limit ended normally: 'done', and its stopReason names the limit. */
+export type EndStatus = 'done' | 'error' | 'cancelled';
+
+/** What a viewer shows for a node: waiting for a slot, in progress, or one of the end statuses. */
+export type NodeStatus = 'queued' | 'running' | EndStatus;
 
 export type StopReason =
   | 'final'
@@ -13,6 +26,9 @@ export type StopReason =
   | 'timeout'
   | 'cancelled'
   | 'error';
+
+/** The function in model code that made a sub-call. */
+export type SubCallFunction = 'llm_query' | 'llm_query_batched' | 'rlm_query';
 
 export interface UsageTotals {
   calls: number;
@@ -37,8 +53,19 @@ export interface ContextMeta {
   languages?: Record<string, number>;
 }
 
+/** The budgets a run works under; null means none (JSON has no Infinity). */
+export interface RunLimitsSummary {
+  maxDepth: number;
+  maxIterations: number;
+  maxSubCalls: number | null;
+  maxTokens: number | null;
+  maxCostUsd: number | null;
+  timeoutMs: number | null;
+  concurrency: number;
+}
+
 interface EventBase {
-  /** Monotonic index of the event in its trajectory (set by the Trajectory, not by emitters). */
+  /** Position of the event in its session's stream, continuous across questions (set by the Trajectory). */
   seq?: number;
   /** Milliseconds since the epoch. */
   time: number;
@@ -54,6 +81,7 @@ export interface RunStartEvent extends EventBase {
   rootModel: string;
   subModel: string;
   context: ContextMeta;
+  limits?: RunLimitsSummary;
 }
 
 export interface TurnStartEvent extends EventBase {
@@ -61,25 +89,32 @@ export interface TurnStartEvent extends EventBase {
   id: string;
   parentId: string; // run
   iteration: number;
+  /** True for the extra call that asks for a best answer once a limit stopped the run (its code does not run). */
+  last?: boolean;
 }
 
+/**
+ * Streamed model text of a turn, or of a sub-call when a listener asked for sub-call streaming. A `retry`
+ * event for the same node discards the text streamed so far: the next attempt streams from the start.
+ */
 export interface ModelTextEvent extends EventBase {
   type: 'model_text';
-  parentId: string; // turn
+  parentId: string; // turn or sub-call
   delta: string;
-  /** The provider retried: drop the text streamed so far for this turn before appending `delta`. */
-  reset?: boolean;
 }
 
 export interface TurnEndEvent extends EventBase {
   type: 'turn_end';
   id: string;
   parentId: string; // run
+  status: EndStatus;
   text: string;
   model: string;
+  /** For a cancelled turn: estimated from the prompt and the text streamed before the cut. */
   usage: Usage;
   costUsd: number;
   latencyMs: number;
+  error?: string;
 }
 
 export interface CellStartEvent extends EventBase {
@@ -94,28 +129,55 @@ export interface CellEndEvent extends EventBase {
   type: 'cell_end';
   id: string;
   parentId: string; // turn
+  status: EndStatus;
   /** Output as the model was shown it (already truncated). */
   output: string;
+  /** The error as the model was shown it (truncated head + tail like output). */
   error?: string;
   durationMs: number;
+  /** The cell hit its deadline. */
+  timedOut?: boolean;
 }
 
+/** A sub-call was made by model code; it waits for a slot until `subcall_running`. */
 export interface SubCallStartEvent extends EventBase {
   type: 'subcall_start';
   id: string;
   parentId: string; // cell
+  fn: SubCallFunction;
+  /** llm_query_batched: the batch this prompt belongs to (unique in the run) and its index in the prompts array. */
+  batchId?: string;
+  slot?: number;
   model: string;
   prompt: string;
   promptChars: number;
+}
+
+/** The request actually went out (a concurrency slot was free). */
+export interface SubCallRunningEvent extends EventBase {
+  type: 'subcall_running';
+  parentId: string; // sub-call
+}
+
+/** A model call (turn or sub-call) failed transiently and will be tried again after `delayMs`. */
+export interface RetryEvent extends EventBase {
+  type: 'retry';
+  parentId: string; // turn or sub-call
+  /** The attempt about to start (2 for the first retry). */
+  attempt: number;
+  delayMs: number;
+  reason: string;
 }
 
 export interface SubCallEndEvent extends EventBase {
   type: 'subcall_end';
   id: string;
   parentId: string; // cell
+  status: EndStatus;
   model: string;
   response: string;
   error?: string;
+  /** `usage.estimated` is true when the server reported none, or the call was cut short (cancelled). */
   usage: Usage;
   costUsd: number;
   latencyMs: number;
@@ -144,8 +206,12 @@ export interface RunEndEvent extends EventBase {
   type: 'run_end';
   id: string;
   parentId?: string;
+  /** 'done' for a final answer and for a limit, 'error' for a failed run, 'cancelled' when cancelled. */
+  status: EndStatus;
   answer: string;
   stopReason: StopReason;
+  /** Why the run stopped, in words, when it was not a final answer. */
+  detail?: string;
   iterations: number;
   subCalls: number;
   usage: RunUsage;
@@ -160,19 +226,46 @@ export type RlmEvent =
   | CellStartEvent
   | CellEndEvent
   | SubCallStartEvent
+  | SubCallRunningEvent
+  | RetryEvent
   | SubCallEndEvent
   | FinalEvent
   | LimitEvent
   | ErrorEvent
   | RunEndEvent;
 
-/** The last line of a JSONL trace: a SHA-256 over every event line before it. */
+export type RlmEventType = RlmEvent['type'];
+
+/** Every event type this version writes; a reader skips the others. */
+export const RLM_EVENT_TYPES: readonly RlmEventType[] = [
+  'run_start', 'turn_start', 'model_text', 'turn_end', 'cell_start', 'cell_end', 'subcall_start',
+  'subcall_running', 'retry', 'subcall_end', 'final', 'limit', 'error', 'run_end',
+];
+
+/** The first line of a JSONL trace. */
+export interface TraceHeader {
+  type: 'trace';
+  schema: number;
+  /** ISO time the trace was started. */
+  createdAt: string;
+  /** The program that wrote it, e.g. "rlm-code 0.1.0". */
+  generator: string;
+  /** The session whose question this trace records (ids of its events start with it). */
+  sessionId: string;
+}
+
+/** The last line of a JSONL trace: a SHA-256 over every line before it, header included. */
 export interface ReceiptLine {
   type: 'receipt';
   events: number;
   sha256: string;
 }
 
-export type TraceLine = RlmEvent | ReceiptLine;
+export type TraceLine = TraceHeader | RlmEvent | ReceiptLine;
 
 export type RlmEventListener = (event: RlmEvent) => void;
+
+/** The end status a run's stop reason implies. */
+export function runStatus(stopReason: StopReason): EndStatus {
+  return stopReason === 'error' ? 'error' : stopReason === 'cancelled' ? 'cancelled' : 'done';
+}

@@ -1,7 +1,7 @@
 // Reads a JSONL trace back: every line must parse and be an event; the receipt, if present, is checked.
 
 import { readFileSync } from 'node:fs';
-import type { ReceiptLine, RlmEvent } from './events';
+import { RLM_EVENT_TYPES, type ReceiptLine, type RlmEvent } from './events';
 import { receiptOf } from './Trajectory';
 
 export class TraceFormatError extends Error {
@@ -15,10 +15,7 @@ export interface Trace {
   sha256?: string;
 }
 
-const EVENT_TYPES = new Set([
-  'run_start', 'turn_start', 'model_text', 'turn_end', 'cell_start', 'cell_end',
-  'subcall_start', 'subcall_end', 'final', 'limit', 'error', 'run_end',
-]);
+const EVENT_TYPES = new Set<string>(RLM_EVENT_TYPES);
 
 export function readTrace(file: string): Trace {
   let text: string;
