@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark in one go (engine, symbol index vs ctags, grep vs rg, memory), one
+// `npm run bench`: every benchmark in one go (engine, symbol index vs ctags, grep vs rg, memory, trajectory fold), one
 // markdown report with each figure, its target and pass/fail, printed and written to .bench/results.md.
 // Needs universal-ctags and ripgrep (apt-get install universal-ctags ripgrep) and a build (npm run build).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { memoryBench, memorySection } from './memory';
 import { buildPhaseBundle } from './phaseRunner';
 import { BUSY_LOAD, loadLine, machineLine, renderSection, type Section } from './report';
 import { symbolBench, symbolSection } from './symbols';
+import { trajectoryBench, trajectorySection } from './trajectory';
 
 const RESULTS = join(__dirname, '..', '.bench', 'results.md');
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   sections.push(await timedSection('symbol index vs ctags', () => symbolSection(symbolBench(corpus))));
   sections.push(await timedSection('grep vs rg', () => grepSection(grepBench(corpus), corpus)));
   sections.push(await timedSection('memory', () => memorySection(memoryBench(corpus))));
+  sections.push(await timedSection('trajectory fold', () => trajectorySection(trajectoryBench())));
   const loadAtEnd = loadLine('at end');
 
   const languages = Object.entries(corpus.languages)
