@@ -20,7 +20,7 @@ export interface Usage {
 }
 
 export interface Completion {
-  /** The whole answer; when `onText` was given, exactly the concatenation of what it received. */
+  /** The whole answer: what `onText` received since the last `onRetry` (or since the start). */
   text: string;
   usage: Usage;
   /** The model name the server says answered (falls back to the requested name). */
