@@ -21,6 +21,8 @@ export interface AskArgs {
   maxSubCalls?: number;
   maxTokens?: number;
   concurrency?: number;
+  /** Cap on requests in flight at once on the endpoint, across root and sub-calls; absent: no cap. */
+  endpointConcurrency?: number;
   cellTimeoutMs?: number;
   timeoutMs?: number;
   maxCostUsd?: number;
@@ -43,7 +45,7 @@ export const USAGE = `Usage:
   rlm ask "<question>" (--workspace DIR | --context-file FILE)
       [--provider openai|anthropic] [--base-url URL] [--model NAME] [--sub-model NAME]
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
-      [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
+      [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--quiet]
   rlm replay <trace.jsonl> [--json]
 
@@ -64,6 +66,7 @@ const ASK_OPTIONS = {
   'max-sub-calls': { type: 'string' },
   'max-tokens': { type: 'string' },
   concurrency: { type: 'string' },
+  'endpoint-concurrency': { type: 'string' },
   'cell-timeout': { type: 'string' },
   timeout: { type: 'string' },
   'max-cost': { type: 'string' },
@@ -122,6 +125,7 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     maxSubCalls: int(v['max-sub-calls'], '--max-sub-calls', 0),
     maxTokens: int(v['max-tokens'], '--max-tokens', 1),
     concurrency: int(v.concurrency, '--concurrency', 1),
+    endpointConcurrency: int(v['endpoint-concurrency'], '--endpoint-concurrency', 1),
     cellTimeoutMs: seconds(v['cell-timeout'], '--cell-timeout'),
     timeoutMs: seconds(v.timeout, '--timeout'),
     maxCostUsd: positive(v['max-cost'], '--max-cost'),
