@@ -308,7 +308,10 @@ export class WorkspaceIndex {
       }
       yield;
     }
-    for (const link of links) if (this.admit(link, true, changes)) before.delete(link);
+    for (const link of links) {
+      if (this.admit(link, true, changes)) before.delete(link);
+      yield;
+    }
     for (const gone of before) this.remove(gone, changes);
   }
 
@@ -381,6 +384,7 @@ export class WorkspaceIndex {
    * target that became ignored, changed or vanished takes its links along.
    */
   private refreshLinksInto(scopes: readonly string[], changes: IndexChange[]): void {
+    if (this.links.size === 0) return;
     for (const [link, target] of [...this.links]) {
       if (target !== undefined && !scopes.some((scope) => scope === '' || target === scope || target.startsWith(scope + '/'))) continue;
       for (const _ of this.update(link, 'changed', changes)) { /* drain */ }
