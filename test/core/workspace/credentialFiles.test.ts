@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
 import { WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
 import { allowCredentialFiles, DEFAULT_CREDENTIAL_FILES } from '../../../src/core/workspace/credentialFiles';
 import { write } from './fixtureWorkspace';
@@ -72,4 +73,13 @@ test('allowCredentialFiles() lets chosen paths through and keeps the rest of the
   assert.deepEqual(list, [...DEFAULT_CREDENTIAL_FILES, '!certs/server.pem', '!.env']);
   const index = WorkspaceIndex.open(root, { credentialFiles: list, gitUserPaths: { home } });
   assert.deepEqual(CREDENTIALS.filter((p) => index.get(p)), ['.env', 'config/.env', 'certs/server.pem']);
+});
+
+test('model code cannot read or grep a credential file, and is told why', () => {
+  const workspace = FileSystemWorkspace.open(root, { gitUserPaths: { home }, ripgrep: false });
+  assert.throws(() => workspace.read('.env'), {
+    message: "File '.env' is not readable: it is a credential file (left out by default; see 'Credential files' in the README)",
+  });
+  assert.deepEqual(workspace.grep('contents of').matches.filter((m) => CREDENTIALS.includes(m.path)), []);
+  assert.ok(workspace.grep('contents of').matches.some((m) => m.path === '.env.example'));
 });

@@ -5,6 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../../src/core/workspace/WorkspaceIndex';
 import { write } from './fixtureWorkspace';
 import { createGitSandbox, gitIgnored } from './gitFixture';
@@ -48,6 +49,10 @@ test('seen: a workspace in a subfolder of a git repository honours the repositor
   const candidates = ['.env', 'anchored.txt', 'sub/anchored.txt', 'private.secret', 'public.secret', 'build/out.js', 'src/index.ts', 'notes/local.md'];
   const ours = candidates.filter((p) => index.explain(p)?.reason === 'ignored' || index.explain(p)?.reason === 'credential').sort();
   assert.deepEqual(ours, await gitIgnored(sandbox, app, candidates));
+  // What model code sees.
+  const workspace = FileSystemWorkspace.open(app, { ...user, ripgrep: false });
+  assert.throws(() => workspace.read('.env'), { message: "File '.env' is not readable: it is excluded by ../.gitignore" });
+  assert.deepEqual(workspace.grep('sk-live').matches, []);
 });
 
 test('.gitignore files in every folder between the repository root and the workspace apply, relative to their folder', async () => {
