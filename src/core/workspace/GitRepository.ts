@@ -4,9 +4,12 @@
 // host). Left out, as documented in README.md: config `include`/`includeIf`, the system config,
 // GIT_DIR / GIT_CONFIG_* environment variables, and `~user/` paths.
 
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
+
+/** Rule and config files larger than this are not read (real ones are a few KB). */
+const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
 
 /** Where git looks for the user's own settings; injectable so tests never read the real home folder. */
 export interface GitUserPaths {
@@ -128,10 +131,24 @@ function configValue(raw: string): string {
   return out;
 }
 
+/**
+ * A small rule or config file's text, or undefined. Only regular files are read: a `.gitignore` that is a
+ * FIFO, or an excludesFile of /dev/zero, would otherwise block or exhaust the thread that reads it.
+ */
 export function readText(file: string): string | undefined {
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
     return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_RULE_FILE_BYTES) return undefined;
+    return readFileSync(fd, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }

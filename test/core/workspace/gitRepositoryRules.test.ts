@@ -3,6 +3,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
@@ -189,4 +190,18 @@ test('applyChange on the root re-reads the repository rules above the workspace'
   index.applyChange('', 'changed');
   assert.equal(index.get('src/index.ts'), undefined);
   assert.ok(index.get('anchored.txt'));
+});
+
+test('rule files that are FIFOs or devices are skipped instead of blocking the thread', async () => {
+  const repo = join(base, 'hostile');
+  mkdirSync(repo);
+  await git(repo, 'init', '-q');
+  write(join(repo, 'src/a.ts'), 'export {};\n');
+  const fifo = spawnSync('mkfifo', [join(repo, 'src/.gitignore')]);
+  if (fifo.status !== 0) return; // no mkfifo here
+  await git(repo, 'config', 'core.excludesFile', '/dev/zero');
+  const started = Date.now();
+  const index = WorkspaceIndex.open(repo, user);
+  assert.deepEqual(paths(index), ['src/a.ts']);
+  assert.ok(Date.now() - started < 2000);
 });
