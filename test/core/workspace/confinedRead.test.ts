@@ -5,8 +5,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
 import {
   checkConfined, ConfinementError, type ConfinedFile, type ConfinedReadOptions, readConfined, readConfinedSync,
@@ -20,6 +22,7 @@ const root = join(sandbox.base, 'ws');
 const outside = join(sandbox.base, 'outside.txt');
 const at = (p: string) => join(root, p);
 const MAX = 4096;
+const MODULE = join(__dirname, '../../../src/core/workspace/confinedRead.ts');
 
 const methods: Array<ConfinedReadOptions['verification']> = ['inode'];
 if (existsSync('/proc/self/fd')) methods.unshift('proc-fd');
@@ -147,4 +150,24 @@ test('a missing file, a folder, a FIFO and a grown file are refused with clear m
 
 test('a bad maxBytes is a programming error, reported as such', () => {
   assert.throws(() => readConfinedSync(root, { path: 'src/b.ts' }, { maxBytes: -1 }), /maxBytes must be a positive number/);
+});
+
+test('loads in a worker thread (imports nothing but node:fs and node:path) and reads there', async () => {
+  const source = readFileSync(MODULE, 'utf8');
+  const imports = [...source.matchAll(/^import [^;]*? from '([^']+)';/gms)].map((m) => m[1]).sort();
+  assert.deepEqual(imports, ['node:fs', 'node:fs/promises', 'node:path']);
+  const worker = new Worker(
+    // tsx's --import hooks do not reach workers: register its require hook first (as ParsePool does).
+    `require('tsx/cjs');
+     const { parentPort, workerData } = require('node:worker_threads');
+     const { readConfinedSync, ConfinementError } = require(workerData.module);
+     const ok = readConfinedSync(workerData.root, { path: 'src/b.ts' }, { maxBytes: 4096 });
+     let refused;
+     try { readConfinedSync(workerData.root, { path: 'src/c.ts' }, { maxBytes: 4096 }); } catch (e) { refused = e instanceof ConfinementError && e.problem; }
+     parentPort.postMessage({ ok, refused });`,
+    { eval: true, workerData: { module: MODULE, root } },
+  );
+  const [reply] = await once(worker, 'message');
+  await worker.terminate();
+  assert.deepEqual(reply, { ok: 'export const b = 1;\n', refused: 'outside' });
 });
