@@ -29,6 +29,8 @@ export interface AskArgs {
   trace?: string;
   prices?: string;
   exclude: string[];
+  /** Credential files to let through (gitignore-style globs), see credentialFiles.ts. */
+  allowCredentialFiles: string[];
   json: boolean;
   quiet: boolean;
 }
@@ -46,11 +48,12 @@ export const USAGE = `Usage:
       [--provider openai|anthropic] [--base-url URL] [--model NAME] [--sub-model NAME]
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
       [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
-      [--prices FILE] [--exclude GLOB]... [--quiet]
+      [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
   rlm replay <trace.jsonl> [--json]
 
 Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY; a local server given by --base-url (or RLM_API_URL)
-needs none. --model auto picks the first model the server lists.
+needs none. --model auto picks the first model the server lists. Credential files (.env, keys, tokens:
+see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), 2 bad usage or
 configuration, 1 the run failed.`;
 
@@ -73,6 +76,7 @@ const ASK_OPTIONS = {
   trace: { type: 'string' },
   prices: { type: 'string' },
   exclude: { type: 'string', multiple: true },
+  'allow-credential-file': { type: 'string', multiple: true },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
@@ -132,6 +136,7 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     trace: v.trace,
     prices: v.prices,
     exclude: v.exclude ?? [],
+    allowCredentialFiles: v['allow-credential-file'] ?? [],
     json: v.json ?? false,
     quiet: v.quiet ?? false,
   };

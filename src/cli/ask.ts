@@ -13,6 +13,7 @@ import { TraceWriter } from '../core/trajectory/TraceWriter';
 import { Trajectory } from '../core/trajectory/Trajectory';
 import { CodeWorkspace, defaultCacheDir } from '../core/workspace/CodeWorkspace';
 import { DEFAULT_EXCLUDES } from '../core/workspace/IgnoreRules';
+import { allowCredentialFiles } from '../core/workspace/credentialFiles';
 import { UsageError, type AskArgs } from './args';
 import { ProgressReporter } from './progress';
 
@@ -116,7 +117,11 @@ async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<RlmCo
     }
     if (!isDir) throw new UsageError(`--workspace must be a folder, but ${args.workspace} is a file (use --context-file for a text file)`);
     // Symbols are parsed in the background while the model starts; the cache makes the next run instant.
-    const workspace = await CodeWorkspace.openAsync(dir, { exclude: [...DEFAULT_EXCLUDES, ...args.exclude], cacheDir: defaultCacheDir(env) });
+    const workspace = await CodeWorkspace.openAsync(dir, {
+      exclude: [...DEFAULT_EXCLUDES, ...args.exclude],
+      credentialFiles: allowCredentialFiles(args.allowCredentialFiles),
+      cacheDir: defaultCacheDir(env),
+    });
     return { kind: 'workspace', workspace };
   }
   try {

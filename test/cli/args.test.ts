@@ -1,4 +1,4 @@
-// parseCli for the flags that shape model calls; the whole CLI runs end to end in cli.test.ts.
+// parseCli for the flags that shape model calls and the workspace; the whole CLI runs end to end in cli.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCli, UsageError, USAGE, type AskArgs } from '../../src/cli/args';
@@ -13,4 +13,9 @@ test('--endpoint-concurrency: absent means no cap; a whole number >= 1 caps the 
     assert.throws(() => ask(`--endpoint-concurrency=${bad}`), (err) => err instanceof UsageError && /--endpoint-concurrency: '.*' \(expected a whole number >= 1\)/.test(err.message));
   }
   assert.match(USAGE, /--endpoint-concurrency N/);
+});
+
+test('--allow-credential-file is repeatable and defaults to none', () => {
+  assert.deepEqual(ask().allowCredentialFiles, []);
+  assert.deepEqual(ask('--allow-credential-file', 'test/fixtures/*.pem', '--allow-credential-file', '.env.test').allowCredentialFiles, ['test/fixtures/*.pem', '.env.test']);
 });
