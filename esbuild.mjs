@@ -22,6 +22,8 @@ const entries = [
   { in: 'src/core/sandbox/worker/sandboxWorker.ts', out: 'sandbox-worker' },
   // Symbol index parser threads (src/core/workspace/syntax/ParsePool.ts starts dist/syntaxWorker.js).
   { in: 'src/core/workspace/syntax/syntaxWorker.ts', out: 'syntaxWorker' },
+  // Model-driven searches (grep, globs, regex filters, AST queries) under a deadline (src/core/workspace/queries).
+  { in: 'src/core/workspace/queries/queryWorker.ts', out: 'query-worker' },
 ];
 
 // Wasm files are loaded next to the bundle (explicit locations, see src/core/sandbox and src/core/workspace/syntax).

@@ -50,7 +50,7 @@ function timed<T>(fn: () => T): [T, number] {
   return [value, performance.now() - t];
 }
 
-export function grepBench(corpus: Corpus): GrepFigure[] {
+export async function grepBench(corpus: Corpus): Promise<GrepFigure[]> {
   if (!ripgrepVersion()) throw new Error('ripgrep is missing: apt-get update && apt-get install -y ripgrep');
   const withRg = FileSystemWorkspace.open(corpus.dir, { exclude: [] });
   const v8Only = FileSystemWorkspace.open(corpus.dir, { exclude: [], ripgrep: false });
@@ -65,18 +65,18 @@ export function grepBench(corpus: Corpus): GrepFigure[] {
     };
     // One untimed round so every side starts from a warm page cache.
     cli();
-    withRg.grepWithEngine(p.pattern, options);
+    await withRg.grepWithEngine(p.pattern, options);
     const times = { cli: [] as number[], ws: [] as number[], v8: [] as number[] };
     let cliLines = 0;
-    let ws = withRg.grepWithEngine(p.pattern, options);
-    let v8 = v8Only.grepWithEngine(p.pattern, options);
+    let ws = await withRg.grepWithEngine(p.pattern, options);
+    let v8 = await v8Only.grepWithEngine(p.pattern, options);
     for (let i = 0; i < RUNS; i++) {
       let ms: number;
       [cliLines, ms] = timed(cli);
       times.cli.push(ms);
-      [ws, ms] = timed(() => withRg.grepWithEngine(p.pattern, options));
+      [ws, ms] = await timedAsync(() => withRg.grepWithEngine(p.pattern, options));
       times.ws.push(ms);
-      [v8, ms] = timed(() => v8Only.grepWithEngine(p.pattern, options));
+      [v8, ms] = await timedAsync(() => v8Only.grepWithEngine(p.pattern, options));
       times.v8.push(ms);
     }
     figures.push({
@@ -86,7 +86,15 @@ export function grepBench(corpus: Corpus): GrepFigure[] {
       v8Ms: median(times.v8), v8Matches: v8.result.matches.length,
     });
   }
+  withRg.dispose();
+  v8Only.dispose();
   return figures;
+}
+
+async function timedAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await fn();
+  return [value, performance.now() - started];
 }
 
 export function grepSection(figures: GrepFigure[], corpus: Corpus): Section {
@@ -118,7 +126,7 @@ if (require.main === module) {
   try {
     console.log(loadLine('at start'));
     const corpus = prepareCorpus();
-    console.log(renderSection(grepSection(grepBench(corpus), corpus)));
+    console.log(renderSection(grepSection(await grepBench(corpus), corpus)));
     console.log(loadLine('at end'));
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);

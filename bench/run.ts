@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const sections: Section[] = [];
   sections.push(await timedSection('engine', async () => engineSection(await engineBench())));
   sections.push(await timedSection('symbol index vs ctags', () => symbolSection(symbolBench(corpus))));
-  sections.push(await timedSection('grep vs rg', () => grepSection(grepBench(corpus), corpus)));
+  sections.push(await timedSection('grep vs rg', async () => grepSection(await grepBench(corpus), corpus)));
   sections.push(await timedSection('memory', () => memorySection(memoryBench(corpus))));
   sections.push(await timedSection('trajectory fold', () => trajectorySection(trajectoryBench())));
   const loadAtEnd = loadLine('at end');

@@ -83,17 +83,22 @@ async function run(req: PhaseRequest): Promise<PhaseResult> {
   const queries: PhaseResult['queries'] = [];
   for (const filter of req.queries ?? []) {
     const t = performance.now();
-    const results = ws.symbols(filter).length;
+    const results = (await ws.symbols({ ...filter, maxResults: 50_000 })).items.length;
     queries.push({ filter, results, ms: performance.now() - t });
   }
   const greps: PhaseResult['greps'] = [];
   for (const g of req.greps ?? []) {
     const t = performance.now();
-    const { result, engine } = ws.grepWithEngine(g.pattern, { ignoreCase: g.ignoreCase, maxResults: 10_000 });
+    const { result, engine } = await ws.grepWithEngine(g.pattern, { ignoreCase: g.ignoreCase, maxResults: 10_000 });
     greps.push({ pattern: g.pattern, matches: result.matches.length, capped: result.capped, engine, ms: performance.now() - t });
   }
   if (req.dumpFile) {
-    writeFileSync(req.dumpFile, ws.symbols().map((s) => `${s.path}\t${s.name}\t${s.kind}\t${s.line}`).join('\n'));
+    // Every definition, straight from the index (symbols() caps what one call returns to model code).
+    const lines: string[] = [];
+    for (const file of ws.symbolIndex.files()) {
+      for (const s of ws.symbolIndex.symbolsOf(file.path) ?? []) lines.push(`${file.path}\t${s.name}\t${s.kind}\t${s.line}`);
+    }
+    writeFileSync(req.dumpFile, lines.join('\n'));
   }
   const retainedMb = mb(heapAfterGc() - heapBefore);
   const stats = ws.symbolIndex.stats();

@@ -10,7 +10,6 @@ import type { RlmContext, RlmLimitsInput } from '../core/loop/options';
 import { RlmSession } from '../core/loop/RlmSession';
 import type { RunResult } from '../core/loop/RlmRun';
 import { TraceWriter } from '../core/trajectory/TraceWriter';
-import { Trajectory } from '../core/trajectory/Trajectory';
 import { CodeWorkspace, defaultCacheDir } from '../core/workspace/CodeWorkspace';
 import { DEFAULT_EXCLUDES } from '../core/workspace/IgnoreRules';
 import { allowCredentialFiles } from '../core/workspace/credentialFiles';
@@ -27,12 +26,27 @@ export interface CliIO {
 
 export const EXIT = { final: 0, failed: 1, usage: 2, stopped: 3 } as const;
 
+/** After the answer is printed, the symbol cache gets this long to be saved before the CLI exits. */
+const CACHE_SAVE_GRACE_MS = 1500;
+
 export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
   const context = await loadContext(args, io.env);
   try {
     return await askWith(args, io, context);
   } finally {
-    if (context.kind === 'workspace') context.workspace.dispose?.();
+    if (context.kind === 'workspace') await closeWorkspace(context.workspace);
+  }
+}
+
+/** Saves what the symbol index learned for the next run, but never holds the exit for long. */
+async function closeWorkspace(workspace: CodeWorkspace): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, CACHE_SAVE_GRACE_MS); });
+  try {
+    await Promise.race([workspace.close().catch(() => undefined), grace]);
+  } finally {
+    clearTimeout(timer);
+    workspace.dispose();
   }
 }
 
@@ -56,7 +70,7 @@ async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<n
     costOf: (model, usage) => prices.costUsd(model, usage),
     secrets,
   });
-  const trajectory = new Trajectory({ secrets });
+  const trajectory = session.newTrajectory();
   let writer: TraceWriter | undefined;
   try {
     writer = args.trace ? new TraceWriter(trajectory, resolve(args.trace)) : undefined;
@@ -86,8 +100,11 @@ async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<n
       receipt: result.receipt?.sha256 ?? null,
     }) + '\n');
   } else {
-    io.stdout.write(result.answer.endsWith('\n') ? result.answer : result.answer + '\n');
-    if (result.stopReason !== 'final') io.stderr.write(`Stopped before a final answer (${result.stopReason}): ${result.detail ?? ''}\n${nextStep(result)}\n`);
+    if (result.answer !== '') io.stdout.write(result.answer.endsWith('\n') ? result.answer : result.answer + '\n');
+    if (result.stopReason !== 'final') {
+      const what = result.answer === '' ? 'The run stopped before the model gave an answer' : 'Stopped before a final answer';
+      io.stderr.write(`${what} (${result.stopReason}): ${result.detail ?? ''}\n${nextStep(result)}\n`);
+    }
     if (args.trace && !args.quiet) io.stderr.write(`Trace: ${resolve(args.trace)} (rlm replay ${args.trace})\n`);
   }
   if (result.stopReason === 'final') return EXIT.final;
@@ -101,12 +118,12 @@ function nextStep(result: RunResult): string {
     case 'max_tokens': return 'Raise --max-tokens, or use a cheaper sub-model.';
     case 'max_cost': return 'Raise --max-cost, or pick a cheaper --sub-model.';
     case 'timeout': return 'Raise --timeout, or ask a narrower question.';
-    case 'cancelled': return 'Cancelled. The answer above is the best the run had.';
+    case 'cancelled': return result.answer === '' ? 'Cancelled.' : 'Cancelled. The answer above is the best the run had.';
     default: return 'See the trace (--trace FILE) for what happened.';
   }
 }
 
-async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<RlmContext> {
+async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<{ kind: 'text'; text: string } | { kind: 'workspace'; workspace: CodeWorkspace }> {
   if (args.workspace) {
     const dir = resolve(args.workspace);
     let isDir = false;

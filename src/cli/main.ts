@@ -52,8 +52,16 @@ function interruptSignal(): AbortSignal {
   return controller.signal;
 }
 
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+  // Exit as soon as the answer is out: nothing left running (a sub-call nobody awaited, an idle worker)
+  // may keep the terminal waiting.
+  main(process.argv.slice(2)).then(async (code) => {
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
   });
 }

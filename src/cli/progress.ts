@@ -7,6 +7,8 @@ const fmtTokens = (n: number) => (n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : 
 
 export class ProgressReporter {
   private turn = 0;
+  /** The top-level run: its turns are the ones counted (child runs have turns of their own). */
+  private topRunId: string | undefined;
   private cells = 0;
   private cellRunning = false;
   private subStarted = 0;
@@ -23,8 +25,11 @@ export class ProgressReporter {
 
   onEvent = (event: RlmEvent): void => {
     switch (event.type) {
+      case 'run_start':
+        if (event.depth === 0) this.topRunId = event.id;
+        return;
       case 'turn_start':
-        if (event.id.split('.').length <= 2) this.turn = event.iteration;
+        if (event.parentId === this.topRunId) this.turn = event.iteration;
         break;
       case 'cell_start':
         this.cellRunning = true;

@@ -6,9 +6,6 @@ import { UsageTally, type CallRole } from '../models/usage';
 import type { RunUsage, StopReason } from '../trajectory/events';
 import type { RlmLimits } from './options';
 
-// Re-exported for the loop files that still import them from here; their home is models/usage.ts.
-export { UsageTally, type CallRole };
-
 /** Prices a call; the models layer provides the real table. */
 export type CostOf = (model: string, usage: Usage) => number;
 

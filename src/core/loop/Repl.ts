@@ -11,7 +11,7 @@ export class Repl {
 
   constructor(private sandbox: Sandbox, private readonly replace: () => Promise<Sandbox>) {}
 
-  async run(code: string, options: { signal?: AbortSignal } = {}): Promise<CellResult> {
+  async run(code: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CellResult> {
     if (this.disposed) return { output: '', error: 'the session was closed', durationMs: 0 };
     if (this.sandbox.deadReason) await this.restart(this.sandbox.deadReason);
     const result = await this.sandbox.run(code, options);

@@ -1,12 +1,16 @@
 // One question's run at one depth: the steps the loop is made of (ask the root model, run a cell, end),
-// each reported as trajectory events. The order of the steps lives in rlmLoop.ts.
+// each reported as trajectory events. The order of the steps lives in rlmLoop.ts. Every node a step
+// starts is ended, whatever happens: a failed or cancelled root call ends its turn with that status, and a
+// cell or run that ends first stops the sub-calls and child runs it left behind.
 
-import type { ChatMessage, ChatModel, Usage } from '../models/types';
+import { estimateUsage, UsageTally, type CallRole } from '../models/usage';
+import { ModelError, type ChatMessage, type ChatModel, type Usage } from '../models/types';
 import { truncateOutput } from '../sandbox/truncate';
 import type { CellResult } from '../sandbox/types';
-import { runStatus, type ContextMeta, type ReceiptLine, type RunUsage, type StopReason } from '../trajectory/events';
-import { UsageTally, type CallRole, type LimitHit } from './Budget';
-import type { ModelPair } from './options';
+import { runStatus, type ContextMeta, type EndStatus, type ReceiptLine, type RunLimitsSummary, type RunUsage, type StopReason } from '../trajectory/events';
+import type { LimitHit } from './Budget';
+import { OpenCalls } from './OpenCalls';
+import type { ModelPair, RlmLimits } from './options';
 import type { Repl } from './Repl';
 import type { RunScope } from './RunScope';
 
@@ -19,25 +23,34 @@ export interface RunResult {
   subCalls: number;
   usage: RunUsage;
   durationMs: number;
-  /** SHA-256 over the run's events (top-level runs only). */
+  /** SHA-256 over the run's trace (top-level runs only). */
   receipt?: ReceiptLine;
 }
 
 export interface ChildRunner {
-  (parent: RlmRun, prompt: string, context: unknown): Promise<RunResult>;
+  (parent: RlmRun, prompt: string, context: unknown, signal: AbortSignal): Promise<RunResult>;
+}
+
+export interface RunSettings {
+  /** Stream sub-call text as model_text events (off by default: it costs CPU on big fan-outs). */
+  streamSubCalls?: boolean;
 }
 
 export class RlmRun {
   final: string | undefined;
-  /** The best answer so far, for a run that ends without FINAL: a text FINAL seen too early, or the last prose. */
+  /** The best answer so far for a run that ends without FINAL: a FINAL written as text too early. */
   candidate = '';
   currentCellId: string | undefined;
   iterations = 0;
+  /** Sub-calls and child runs started from this run's cells and not finished yet. */
+  readonly open = new OpenCalls();
   private turnSeq = 0;
   private cellSeq = 0;
   private subCallSeq = 0;
+  private batchSeq = 0;
   private childSeq = 0;
   private subCallsMade = 0;
+  private lastTurnId = '';
   private readonly tally = new UsageTally();
   private readonly startedAt = Date.now();
 
@@ -46,14 +59,19 @@ export class RlmRun {
     readonly scope: RunScope,
     readonly depth: number,
     readonly question: string,
-    private readonly models: ModelPair,
+    readonly models: ModelPair,
     private readonly sandbox: Repl,
     private readonly runChild: ChildRunner,
     readonly parentId?: string,
+    private readonly settings: RunSettings = {},
   ) {}
 
   get canRecurse(): boolean {
     return this.depth + 1 < this.scope.limits.maxDepth;
+  }
+
+  get streamSubCalls(): boolean {
+    return this.settings.streamSubCalls === true;
   }
 
   /** The model that plays root here: the root model at the top, the sub-model in child runs. */
@@ -65,33 +83,59 @@ export class RlmRun {
     this.scope.trajectory.emit({
       type: 'run_start', time: Date.now(), id: this.id, parentId: this.parentId, depth: this.depth,
       question: this.question, rootModel: this.rootModel.name, subModel: this.models.sub.name, context,
+      limits: summarize(this.scope.limits),
     });
   }
 
-  /** One root turn: streams the reply and records its usage. */
-  async askRoot(messages: ChatMessage[], iteration: number): Promise<string> {
+  /**
+   * One root turn: streams the reply and records its usage. A call that fails for good or is cancelled still
+   * ends its turn (with that status and what it spent) before the error goes on to the loop.
+   */
+  async askRoot(messages: ChatMessage[], iteration: number, last = false): Promise<string> {
     const turnId = `${this.id}.t${++this.turnSeq}`;
     const trajectory = this.scope.trajectory;
-    trajectory.emit({ type: 'turn_start', time: Date.now(), id: turnId, parentId: this.id, iteration });
-    const completion = await this.rootModel.complete({
-      messages,
-      signal: this.scope.signal,
-      onText: (delta) => trajectory.emit({ type: 'model_text', time: Date.now(), parentId: turnId, delta }),
-      // A retried request streams again from the start: tell viewers to drop what they showed.
-      onRetry: (info) => trajectory.emit({ type: 'retry', time: Date.now(), parentId: turnId, ...info }),
-    });
-    // Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split.
-    const costUsd = this.record('root', completion.model || this.rootModel.name, completion.usage);
-    trajectory.emit({
-      type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: 'done', text: completion.text,
-      model: completion.model || this.rootModel.name, usage: completion.usage, costUsd, latencyMs: completion.latencyMs,
-    });
+    const model = this.rootModel;
+    const started = Date.now();
+    let streamed = '';
+    let sent = false;
+    trajectory.emit({ type: 'turn_start', time: started, id: turnId, parentId: this.id, iteration, ...(last ? { last } : {}) });
     this.lastTurnId = turnId;
-    return completion.text;
+    try {
+      const completion = await model.complete({
+        messages,
+        signal: this.scope.signal,
+        onAttempt: () => (sent = true),
+        onText: (delta) => {
+          streamed += delta;
+          trajectory.emit({ type: 'model_text', time: Date.now(), parentId: turnId, delta });
+        },
+        // A retried request streams again from the start: viewers drop what they showed for this turn.
+        onRetry: (info) => {
+          streamed = '';
+          trajectory.emit({ type: 'retry', time: Date.now(), parentId: turnId, ...info });
+        },
+      });
+      const name = completion.model || model.name;
+      const costUsd = this.record('root', name, completion.usage);
+      trajectory.emit({
+        type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: 'done', text: completion.text,
+        model: name, usage: completion.usage, costUsd, latencyMs: completion.latencyMs,
+      });
+      return completion.text;
+    } catch (err) {
+      const cancelled = (err instanceof ModelError && err.kind === 'cancelled') || this.scope.signal.aborted;
+      const usage: Usage = err instanceof ModelError && err.spent ? err.spent
+        : sent ? estimateUsage(messages, streamed) : { inputTokens: 0, outputTokens: 0, estimated: false };
+      const costUsd = usage.inputTokens + usage.outputTokens > 0 ? this.record('root', model.name, usage) : 0;
+      trajectory.emit({
+        type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: cancelled ? 'cancelled' : 'error', text: streamed,
+        model: model.name, usage, costUsd, latencyMs: Date.now() - started, error: (err as Error).message || String(err),
+      });
+      throw err;
+    }
   }
 
-  private lastTurnId = '';
-
+  /** Runs one cell; what its code left running is stopped before the cell's end event. */
   async runCell(code: string, index: number): Promise<CellResult> {
     const id = `${this.lastTurnId}.c${++this.cellSeq}`;
     const trajectory = this.scope.trajectory;
@@ -102,11 +146,15 @@ export class RlmRun {
       result = await this.sandbox.run(code, { signal: this.scope.signal });
     } finally {
       this.currentCellId = undefined;
+      await this.open.cancel(id, 'the cell ended before this call finished (it was not awaited)');
     }
+    const outputChars = this.scope.limits.outputChars;
     const shown = [result.output, result.value !== undefined ? `=> ${result.value}` : ''].filter(Boolean).join('\n');
+    const status: EndStatus = result.cancelled ? 'cancelled' : result.error !== undefined ? 'error' : 'done';
     trajectory.emit({
-      type: 'cell_end', time: Date.now(), id, parentId: this.lastTurnId, status: result.error === 'cancelled' ? 'cancelled' : result.error ? 'error' : 'done',
-      output: truncateOutput(shown, this.scope.limits.outputChars), error: result.error, durationMs: result.durationMs,
+      type: 'cell_end', time: Date.now(), id, parentId: this.lastTurnId, status, output: truncateOutput(shown, outputChars),
+      ...(result.error !== undefined ? { error: truncateOutput(result.error, outputChars) } : {}),
+      durationMs: result.durationMs, ...(result.timedOut ? { timedOut: true } : {}),
     });
     return result;
   }
@@ -125,15 +173,16 @@ export class RlmRun {
   }
 
   record(role: CallRole, model: string, usage: Usage): number {
+    // Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split.
     const treeRole: CallRole = this.depth === 0 ? role : 'sub';
     const cost = this.scope.budget.record(treeRole, model, usage);
     this.tally.add(role, usage, cost);
     return cost;
   }
 
-  async modelFor(name: string | undefined): Promise<ChatModel> {
+  async modelFor(name: unknown): Promise<ChatModel> {
     const { sub, byName } = this.models;
-    if (name === undefined || name === sub.name) return sub;
+    if (name === undefined || name === null || name === sub.name) return sub;
     if (typeof name !== 'string') throw new Error('the model option must be a model name string');
     if (!byName) throw new Error(`model '${name}' is not available: this run only has the sub-model '${sub.name}'`);
     return byName(name);
@@ -143,13 +192,28 @@ export class RlmRun {
     return `${this.currentCellId ?? this.id}.s${++this.subCallSeq}`;
   }
 
+  nextBatchId(): string {
+    return `${this.id}.b${++this.batchSeq}`;
+  }
+
   /** Counts a sub-call (or child run) this run's code started, once the budget allowed it. */
   countSubCall(): void {
     this.subCallsMade++;
   }
 
-  async startChild(prompt: string, context: unknown): Promise<RunResult> {
-    return this.runChild(this, prompt, context);
+  /** A child RLM for rlm_query: cancelled on its own when `signal` fires (its cell ended), tracked until it ends. */
+  startChild(prompt: string, context: unknown, signal: AbortSignal): Promise<RunResult> {
+    const stop = new AbortController();
+    const cellId = this.currentCellId;
+    const result = this.runChild(this, prompt, context, AbortSignal.any([signal, stop.signal]));
+    this.open.track({
+      cellId,
+      cancel: async (reason) => {
+        stop.abort(new Error(reason));
+        await result.catch(() => undefined);
+      },
+    }, result);
+    return result;
   }
 
   nextChildId(): string {
@@ -161,7 +225,9 @@ export class RlmRun {
     return this.scope.limitHit();
   }
 
-  end(stopReason: StopReason, answer: string, detail?: string): RunResult {
+  /** Ends the run: stops what its cells left running, then reports how it ended. */
+  async end(stopReason: StopReason, answer: string, detail?: string): Promise<RunResult> {
+    await this.open.cancel(undefined, `the run ended (${stopReason}) before this call finished`);
     const trajectory = this.scope.trajectory;
     const time = Date.now();
     if (stopReason === 'final') trajectory.emit({ type: 'final', time, parentId: this.id, answer });
@@ -177,9 +243,23 @@ export class RlmRun {
       durationMs: time - this.startedAt,
     };
     trajectory.emit({
-      type: 'run_end', time, id: this.id, parentId: this.parentId, status: runStatus(stopReason), answer, stopReason, detail: result.detail, iterations: result.iterations,
+      type: 'run_end', time, id: this.id, parentId: this.parentId, status: runStatus(stopReason), answer, stopReason,
+      ...(result.detail !== undefined ? { detail: result.detail } : {}), iterations: result.iterations,
       subCalls: result.subCalls, usage: result.usage, durationMs: result.durationMs,
     });
     return result;
   }
+}
+
+function summarize(limits: RlmLimits): RunLimitsSummary {
+  const finite = (n: number) => (Number.isFinite(n) ? n : null);
+  return {
+    maxDepth: limits.maxDepth,
+    maxIterations: limits.maxIterations,
+    maxSubCalls: finite(limits.maxSubCalls),
+    maxTokens: finite(limits.maxTokens),
+    maxCostUsd: finite(limits.maxCostUsd),
+    timeoutMs: finite(limits.timeoutMs),
+    concurrency: limits.concurrency,
+  };
 }

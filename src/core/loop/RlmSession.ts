@@ -1,11 +1,15 @@
 // An RLM session: one sandbox that lives across questions (variables persist, as in a chat), the models,
-// and the context. `ask` runs the loop for one question; `rlm_query` starts child sessions below it.
+// and the context. `ask` runs the loop for one question; `rlm_query` starts child sessions below it. A
+// chat UI keeps one session per conversation: it may change models and limits between questions, cancel
+// a question (or dispose of the session, which cancels it too), and save the conversation as JSON to
+// restore it after a window reload.
 
 import type { CostOf } from './Budget';
 import { Sandbox } from '../sandbox/Sandbox';
 import type { HostFunctionSpec } from '../sandbox/types';
-import type { ContextMeta, RlmEventListener } from '../trajectory/events';
+import type { ContextMeta, RlmEventListener, StopReason } from '../trajectory/events';
 import { Trajectory } from '../trajectory/Trajectory';
+import { TraceSession } from '../trajectory/TraceSession';
 import type { Workspace } from '../workspace/types';
 import type { PriorExchange } from './messages';
 import { modelNotes } from './modelNotes';
@@ -16,7 +20,7 @@ import { Repl } from './Repl';
 import { RunScope } from './RunScope';
 import { SubCalls, promptCharsFor } from './SubCalls';
 import { buildSystemPrompt } from './systemPrompt';
-import { SYNTAX_FUNCTION_DOCS, workspaceFunctions, WORKSPACE_PRELUDE } from './workspaceFunctions';
+import { SYNTAX_FUNCTION_DOCS, SYNTAX_PRELUDE, workspaceFunctions, WORKSPACE_PRELUDE } from './workspaceFunctions';
 
 export interface RlmSessionOptions {
   models: ModelPair;
@@ -26,16 +30,41 @@ export interface RlmSessionOptions {
   costOf?: CostOf;
   /** Strings redacted from every event (API keys), as defence in depth. */
   secrets?: Array<string | undefined>;
+  /** A conversation saved by `snapshot()`: its questions and answers become the session's history. */
+  restore?: SessionSnapshot;
 }
 
 export interface AskOptions {
   signal?: AbortSignal;
   onEvent?: RlmEventListener;
-  /** Supply a trajectory to attach writers (a JSONL trace) before the run starts. */
+  /**
+   * Supply a trajectory to attach writers (a JSONL trace) before the run starts; make it with
+   * `session.newTrajectory()` so its events carry the session's ids and numbering.
+   */
   trajectory?: Trajectory;
+  /** Stream sub-call replies as model_text events (off by default: it costs CPU on big fan-outs). */
+  streamSubCalls?: boolean;
 }
 
-// Engine functions written in JavaScript, on top of the host functions. They are restored after every cell.
+/** One answered question, as a chat history keeps it. */
+export interface SessionExchange {
+  question: string;
+  answer: string;
+  stopReason: StopReason;
+  /** The SHA-256 receipt of the question's trace. */
+  receipt?: string;
+}
+
+/** A conversation as JSON: enough to show it again and to give the model its history after a reload. */
+export interface SessionSnapshot {
+  version: 1;
+  sessionId: string;
+  /** The seq the session's next event gets, so a restored chat numbers its events on. */
+  nextSeq: number;
+  exchanges: SessionExchange[];
+}
+
+// Engine functions written in JavaScript, on top of the host functions. They are locked like host functions.
 const ENGINE_PRELUDE = `
 function FINAL_VAR(name) {
   if (typeof name !== 'string') throw new Error('FINAL_VAR expects the variable name as a string, e.g. FINAL_VAR("report")');
@@ -44,35 +73,47 @@ function FINAL_VAR(name) {
 }
 `;
 
+// In a workspace session, context.question always reads the question being answered now.
+const QUESTION_GETTER = `
+Object.defineProperty(context, 'question', { get: () => __rlm_question(), enumerable: true, configurable: true });
+`;
+
 interface SessionShape {
   depth: number;
-  /** The current question's scope, shared with child sessions. */
-  scope?: RunScope;
   parentRunId?: string;
 }
 
 export class RlmSession {
   private run: RlmRun | undefined;
-  private readonly history: PriorExchange[] = [];
+  private readonly history: PriorExchange[];
+  private readonly exchanges: SessionExchange[];
   private runSeq = 0;
-  private busy = false;
+  private current: AbortController | undefined;
+  private disposed = false;
 
   private constructor(
-    private readonly options: RlmSessionOptions,
-    private readonly limits: RlmLimits,
+    private options: RlmSessionOptions,
+    private limits: RlmLimits,
     private readonly shape: SessionShape,
     private readonly repl: Repl,
     private readonly meta: ContextMeta,
-  ) {}
-
-  static async create(options: RlmSessionOptions): Promise<RlmSession> {
-    return RlmSession.open(options, resolveLimits(options.limits), { depth: 0 });
+    /** The session's id and event counter, shared by the traces of all its questions. */
+    private readonly trace: TraceSession,
+  ) {
+    const restored = options.restore?.exchanges ?? [];
+    this.exchanges = restored.map((e) => ({ ...e }));
+    // Restored answers came from an earlier REPL: their variables are gone.
+    this.history = restored.map((e) => ({ question: e.question, answer: e.answer, variablesLost: true }));
   }
 
-  private static async open(options: RlmSessionOptions, limits: RlmLimits, shape: SessionShape, childContext?: unknown): Promise<RlmSession> {
+  static async create(options: RlmSessionOptions): Promise<RlmSession> {
+    const trace = new TraceSession(options.restore ? { id: options.restore.sessionId, nextSeq: options.restore.nextSeq } : {});
+    return RlmSession.open(options, resolveLimits(options.limits), { depth: 0 }, undefined, trace);
+  }
+
+  private static async open(options: RlmSessionOptions, limits: RlmLimits, shape: SessionShape, childContext: unknown, trace: TraceSession): Promise<RlmSession> {
     const { context } = options;
     const workspace = context.kind === 'workspace' ? context.workspace : undefined;
-    const meta = describe(context, childContext);
     let session: RlmSession | undefined;
     const current = () => {
       if (!session?.run) throw new Error('no question is being answered');
@@ -80,56 +121,113 @@ export class RlmSession {
     };
     const subCalls = () => new SubCalls(current());
     const functions: Record<string, HostFunctionSpec> = {
-      llm_query: { kind: 'model', fn: (prompt, opts) => subCalls().query(prompt, opts) },
-      llm_query_batched: { kind: 'model', fn: (prompts, opts) => subCalls().batched(prompts, opts) },
-      rlm_query: { kind: 'model', fn: (prompt, opts) => subCalls().recurse(prompt, opts) },
-      FINAL: { fn: (value) => current().setFinal(value) },
+      llm_query: { kind: 'model', fn: (args, call) => subCalls().query(args, call) },
+      llm_query_batched: { kind: 'model', fn: (args, call) => subCalls().batched(args, call) },
+      rlm_query: { kind: 'model', fn: (args, call) => subCalls().recurse(args, call) },
+      FINAL: { fn: ([value]) => current().setFinal(value) },
       __rlm_question: { fn: () => session?.run?.question ?? '' },
       ...(workspace ? workspaceFunctions(workspace) : {}),
     };
     const contextValue = childContext !== undefined ? childContext : context.kind === 'text' ? context.text : { workspace: workspace!.summary() };
-    const createSandbox = () => Sandbox.create({
-      limits: limits.sandbox,
-      functions,
-      globals: { context: contextValue },
-      prelude: ENGINE_PRELUDE + (workspace ? WORKSPACE_PRELUDE : '') + (context.kind === 'workspace' && childContext === undefined ? QUESTION_GETTER : ''),
-    });
-    session = new RlmSession(options, limits, shape, new Repl(await createSandbox(), createSandbox), meta);
+    const prelude = ENGINE_PRELUDE
+      + (workspace ? WORKSPACE_PRELUDE : '')
+      + (workspace?.syntax ? SYNTAX_PRELUDE : '')
+      + (workspace && childContext === undefined ? QUESTION_GETTER : '');
+    const createSandbox = () => Sandbox.create({ limits: limits.sandbox, functions, globals: { context: contextValue }, prelude });
+    session = new RlmSession(options, limits, shape, new Repl(await createSandbox(), createSandbox), describe(context, childContext), trace);
     return session;
+  }
+
+  /** Unique across sessions: every event id of this session starts with it. */
+  get id(): string {
+    return this.trace.id;
+  }
+
+  /** A trajectory for this session's next question, to attach a trace writer to before calling ask(). */
+  newTrajectory(): Trajectory {
+    return new Trajectory({ secrets: this.options.secrets, session: this.trace });
+  }
+
+  /** True while a question is being answered. */
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
+
+  /**
+   * Changes the models or limits for the next questions; the REPL and its variables stay. The cell deadline
+   * applies from the next cell; the sandbox's memory and stack limits stay as they were when it started.
+   */
+  configure(changes: { models?: ModelPair; limits?: RlmLimitsInput; costOf?: CostOf }): void {
+    if (this.busy) throw new Error('This session is answering a question; change its settings once it has finished (or cancel it).');
+    this.options = { ...this.options, ...(changes.models ? { models: changes.models } : {}), ...(changes.costOf ? { costOf: changes.costOf } : {}) };
+    if (changes.limits) this.limits = resolveLimits({ ...this.limits, ...changes.limits, sandbox: { ...this.limits.sandbox, ...changes.limits.sandbox } });
   }
 
   /** Answers one question. Questions in one session run one after another on the same sandbox. */
   async ask(question: string, options: AskOptions = {}): Promise<RunResult> {
+    if (this.disposed) throw new Error('This session was closed; start a new one.');
     if (this.busy) throw new Error('This session is already answering a question; wait for it or cancel it first.');
-    this.busy = true;
-    const trajectory = options.trajectory ?? new Trajectory({ secrets: this.options.secrets });
+    const controller = new AbortController();
+    this.current = controller;
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const trajectory = options.trajectory ?? this.newTrajectory();
     const unsubscribe = options.onEvent ? trajectory.on((event) => options.onEvent!(event)) : undefined;
-    const scope = new RunScope(this.limits, this.options.costOf ?? (() => 0), trajectory, options.signal);
+    const scope = RunScope.forQuestion(this.limits, this.options.costOf ?? (() => 0), trajectory, signal);
     try {
-      const result = await this.answer(question, scope, `r${++this.runSeq}`);
+      // Ids start with the id of the trajectory's session (this session's, unless the caller made its own).
+      const result = await this.answer(question, scope, `${trajectory.session.id}.r${++this.runSeq}`, options);
+      const receipt = trajectory.receipt();
       this.history.push({ question, answer: result.answer });
-      return { ...result, receipt: trajectory.receipt() };
+      this.exchanges.push({ question, answer: result.answer, stopReason: result.stopReason, receipt: receipt.sha256 });
+      return { ...result, receipt };
     } finally {
       scope.close();
       unsubscribe?.();
-      this.busy = false;
+      this.current = undefined;
     }
   }
 
-  private async answer(question: string, scope: RunScope, id: string): Promise<RunResult> {
+  /** Cancels the question being answered, if any (it ends within a second with its best answer). */
+  cancel(): void {
+    this.current?.abort(new Error('the question was cancelled'));
+  }
+
+  /** The conversation so far, as JSON a UI can store and pass back as `restore`. */
+  snapshot(): SessionSnapshot {
+    return { version: 1, sessionId: this.id, nextSeq: this.trace.nextSeq, exchanges: this.exchanges.map((e) => ({ ...e })) };
+  }
+
+  /** Variables the model created, for a UI's variable view. */
+  variables(): Array<{ name: string; type: string; summary: string }> {
+    return this.repl.variables();
+  }
+
+  /** Cancels a running question and frees the sandbox. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.cancel();
+    this.repl.dispose();
+  }
+
+  private async answer(question: string, scope: RunScope, id: string, ask: AskOptions): Promise<RunResult> {
     const models = this.options.models;
-    this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.repl, (parent, prompt, context) => this.child(parent, prompt, context), this.shape.parentRunId);
+    this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.repl,
+      (parent, prompt, context, signal) => this.child(parent, prompt, context, signal), this.shape.parentRunId,
+      { streamSubCalls: ask.streamSubCalls });
     try {
       const rootModel = this.run.rootModel;
       const subCallChars = promptCharsFor(models.sub);
+      const workspace = this.options.context.kind === 'workspace' ? this.options.context.workspace : undefined;
       const systemPrompt = buildSystemPrompt({
         contextKind: this.shape.depth > 0 ? 'child' : this.options.context.kind,
-        hasWorkspace: this.options.context.kind === 'workspace',
+        hasWorkspace: workspace !== undefined,
         outputChars: this.limits.outputChars,
         subCallChars,
         canRecurse: this.run.canRecurse,
         concurrency: this.limits.concurrency,
-        extraFunctions: this.options.context.kind === 'workspace' && this.options.context.workspace.syntax ? SYNTAX_FUNCTION_DOCS : undefined,
+        cellTimeoutMs: this.limits.sandbox.cellTimeoutMs,
+        extraFunctions: workspace?.syntax ? SYNTAX_FUNCTION_DOCS : undefined,
         notes: modelNotes(rootModel.name, subCallChars),
       });
       return await rlmLoop(this.run, { systemPrompt, context: this.meta, history: this.history });
@@ -139,30 +237,18 @@ export class RlmSession {
   }
 
   /** rlm_query below max depth: a child session with its own sandbox, sharing the parent's budget and events. */
-  private async child(parent: RlmRun, prompt: string, context: unknown): Promise<RunResult> {
+  private async child(parent: RlmRun, prompt: string, context: unknown, signal: AbortSignal): Promise<RunResult> {
     const childContext = context === undefined ? prompt : context;
-    const child = await RlmSession.open(this.options, this.limits, { depth: parent.depth + 1, parentRunId: parent.currentCellId ?? parent.id }, childContext);
+    const scope = parent.scope.child(signal);
+    const child = await RlmSession.open(this.options, this.limits, { depth: parent.depth + 1, parentRunId: parent.currentCellId ?? parent.id }, childContext, this.trace);
     try {
-      return await child.answer(prompt, parent.scope, parent.nextChildId());
+      return await child.answer(prompt, scope, parent.nextChildId(), {});
     } finally {
+      scope.close();
       child.dispose();
     }
   }
-
-  /** Variables the model created, for a UI's variable view. */
-  variables(): Array<{ name: string; type: string; summary: string }> {
-    return this.repl.variables();
-  }
-
-  dispose(): void {
-    this.repl.dispose();
-  }
 }
-
-// In a workspace session, context.question always reads the question being answered now.
-const QUESTION_GETTER = `
-Object.defineProperty(context, 'question', { get: () => __rlm_question(), enumerable: true, configurable: true });
-`;
 
 function describe(context: RlmContext, childContext: unknown): ContextMeta {
   if (childContext !== undefined) {

@@ -1,20 +1,18 @@
 // The model-calling functions lent to model code: llm_query, llm_query_batched and rlm_query. Each call is
-// checked against the shared budget and the sub-model's window before anything is sent, and is reported as
-// a sub-call event under the cell that made it.
+// checked against the sub-model's window before anything is sent and against the shared budget when its
+// turn comes, reported as a sub-call node under the cell that made it, and stopped when that cell ends
+// (nobody can await it any more) or the run ends.
 
+import { CHARS_PER_TOKEN } from '../models/usage';
 import type { ChatModel } from '../models/types';
-import { truncateOutput } from '../sandbox/truncate';
+import type { HostCall } from '../sandbox/types';
 import type { RlmRun } from './RlmRun';
-import type { SubCallFunction } from '../trajectory/events';
+import { SubCallNode, type SubCallOrigin } from './SubCallNode';
 
-/** Rough characters per token for prompts of code and English; errs on the side of refusing early. */
-export const CHARS_PER_TOKEN = 3.5;
-/** Share of a model's window a prompt may fill, leaving room for the answer. */
-const PROMPT_SHARE = 0.85;
-/** How much of a prompt and a response the trajectory keeps (the model saw all of it). */
-const TRACE_PROMPT_CHARS = 4_000;
-const TRACE_RESPONSE_CHARS = 20_000;
+/** Share of a model's window a prompt may fill, leaving room for the answer and for the rough token estimate. */
+const PROMPT_SHARE = 0.75;
 
+/** About how many characters one prompt to `model` may hold. */
 export function promptCharsFor(model: ChatModel): number {
   return Math.floor(model.contextWindow * PROMPT_SHARE * CHARS_PER_TOKEN);
 }
@@ -23,27 +21,35 @@ export interface QueryOptions {
   model?: string;
 }
 
+type Answer = { text: string; error?: string };
+
 export class SubCalls {
   constructor(private readonly run: RlmRun) {}
 
   /** One prompt to the sub-model; throws (into model code) on failure. */
-  async query(prompt: unknown, options?: unknown): Promise<string> {
-    const result = await this.one(prompt, options, 'llm_query');
+  async query([prompt, options]: unknown[], call: HostCall): Promise<string> {
+    const model = await this.modelFor(options, 'llm_query');
+    const result = await this.one(prompt, model, { fn: 'llm_query' }, call.signal);
     if (result.error) throw new Error(result.error);
     return result.text;
   }
 
   /** Many prompts, `concurrency` at a time; a failed slot is a string starting with "Error:". */
-  async batched(prompts: unknown, options?: unknown): Promise<string[]> {
+  async batched([prompts, options]: unknown[], call: HostCall): Promise<string[]> {
     if (!Array.isArray(prompts)) {
       throw new Error('llm_query_batched expects an array of prompt strings, e.g. llm_query_batched(chunks.map(c => `Summarise:\\n${c}`))');
     }
+    const model = await this.modelFor(options, 'llm_query_batched');
+    const batchId = this.run.nextBatchId();
+    // Every prompt is a node from the start ("queued"), so a viewer sees the whole batch and its progress.
+    const nodes = prompts.map((prompt, slot) => (this.checkPrompt(prompt, model, 'llm_query_batched') ?? new SubCallNode(this.run, model, prompt as string, { fn: 'llm_query_batched', batchId, slot })));
     const answers = new Array<string>(prompts.length);
     let next = 0;
     const worker = async () => {
-      while (next < prompts.length) {
+      while (next < nodes.length) {
         const i = next++;
-        const result = await this.one(prompts[i], options, 'llm_query_batched');
+        const node = nodes[i];
+        const result = typeof node === 'string' ? { text: '', error: node } : await this.send(node, call.signal);
         answers[i] = result.error ? `Error: ${result.error}` : result.text;
       }
     };
@@ -53,73 +59,67 @@ export class SubCalls {
   }
 
   /** A child RLM below max depth; a plain sub-call at max depth. */
-  async recurse(prompt: unknown, options?: unknown): Promise<string> {
+  async recurse([prompt, options]: unknown[], call: HostCall): Promise<string> {
     if (typeof prompt !== 'string' || prompt.trim() === '') {
       throw new Error('rlm_query expects a non-empty prompt string, e.g. rlm_query("Which module parses the config?", {context: part})');
     }
     const context = (options as { context?: unknown } | undefined)?.context;
     if (!this.run.canRecurse) {
       const withContext = context === undefined ? prompt : `${prompt}\n\nContext:\n${typeof context === 'string' ? context : JSON.stringify(context, null, 2)}`;
-      return this.query(withContext);
+      const result = await this.one(withContext, this.run.models.sub, { fn: 'rlm_query' }, call.signal);
+      if (result.error) throw new Error(result.error);
+      return result.text;
     }
     const hit = this.run.scope.budget.claimSubCall();
     if (hit) throw new Error(`rlm_query refused: ${hit.detail}. Finish with what you have (FINAL).`);
     this.run.countSubCall();
-    const child = await this.run.startChild(prompt, context);
+    const child = await this.run.startChild(prompt, context, call.signal);
     if (child.stopReason !== 'final' && child.answer === '') {
-      throw new Error(`the child run stopped (${child.stopReason}) without an answer`);
+      throw new Error(`the child run stopped (${child.stopReason}) without an answer${child.detail ? `: ${child.detail}` : ''}`);
     }
     return child.answer;
   }
 
-  private async one(prompt: unknown, options: unknown, fn: string): Promise<{ text: string; error?: string }> {
-    if (typeof prompt !== 'string') {
-      return { text: '', error: `${fn} expects a string prompt, got ${Array.isArray(prompt) ? 'an array (use llm_query_batched for many prompts)' : typeof prompt}` };
+  private async one(prompt: unknown, model: ChatModel, origin: SubCallOrigin, signal: AbortSignal): Promise<Answer> {
+    const invalid = this.checkPrompt(prompt, model, origin.fn);
+    if (invalid) return { text: '', error: invalid };
+    return this.send(new SubCallNode(this.run, model, prompt as string, origin), signal);
+  }
+
+  /** Claims the budget for one call when its turn comes, then sends it; the run tracks it until it ends. */
+  private async send(node: SubCallNode, signal: AbortSignal): Promise<Answer> {
+    if (signal.aborted) {
+      node.refuse('cancelled', 'not sent: the cell ended first');
+      return { text: '', error: 'not sent: the cell ended first' };
     }
-    let model: ChatModel;
-    try {
-      model = await this.run.modelFor((options as QueryOptions | undefined)?.model);
-    } catch (err) {
-      return { text: '', error: (err as Error).message };
+    const hit = this.run.scope.budget.claimSubCall();
+    if (hit) {
+      const reason = `sub-call refused: ${hit.detail}. Finish with what you have (FINAL).`;
+      node.refuse('cancelled', reason);
+      return { text: '', error: reason };
+    }
+    this.run.countSubCall();
+    const done = node.complete(AbortSignal.any([signal, this.run.scope.signal]), this.run.streamSubCalls);
+    this.run.open.track(node, done);
+    return done;
+  }
+
+  /** Why a prompt cannot be sent, or undefined when it can. */
+  private checkPrompt(prompt: unknown, model: ChatModel, fn: string): string | undefined {
+    if (typeof prompt !== 'string') {
+      return `${fn} expects a string prompt, got ${Array.isArray(prompt) ? 'an array (use llm_query_batched for many prompts)' : prompt === null ? 'null' : typeof prompt}`;
     }
     const maxChars = promptCharsFor(model);
     if (prompt.length > maxChars) {
-      return {
-        text: '',
-        error: `prompt of ${prompt.length.toLocaleString('en-US')} characters is larger than ${model.name}'s context window (${model.contextWindow.toLocaleString('en-US')} tokens, about ${maxChars.toLocaleString('en-US')} characters): split it into smaller chunks`,
-      };
+      return `prompt of ${prompt.length.toLocaleString('en-US')} characters is larger than ${model.name}'s context window (${model.contextWindow.toLocaleString('en-US')} tokens, about ${maxChars.toLocaleString('en-US')} characters): split it into smaller chunks`;
     }
-    const hit = this.run.scope.budget.claimSubCall();
-    if (hit) return { text: '', error: `sub-call refused: ${hit.detail}. Finish with what you have (FINAL).` };
-    this.run.countSubCall();
+    return undefined;
+  }
 
-    const id = this.run.nextSubCallId();
-    const parentId = this.run.currentCellId ?? this.run.id;
-    const trajectory = this.run.scope.trajectory;
-    trajectory.emit({
-      type: 'subcall_start', time: Date.now(), id, parentId, fn: fn as SubCallFunction, model: model.name,
-      prompt: truncateOutput(prompt, TRACE_PROMPT_CHARS), promptChars: prompt.length,
-    });
-    const started = Date.now();
-    try {
-      const completion = await model.complete({
-        messages: [{ role: 'user', content: prompt }],
-        signal: this.run.scope.signal,
-      });
-      const costUsd = this.run.record('sub', completion.model || model.name, completion.usage);
-      trajectory.emit({
-        type: 'subcall_end', time: Date.now(), id, parentId, status: 'done', model: completion.model || model.name,
-        response: truncateOutput(completion.text, TRACE_RESPONSE_CHARS), usage: completion.usage, costUsd,
-        latencyMs: completion.latencyMs,
-      });
-      return { text: completion.text };
-    } catch (err) {
-      const message = (err as Error).message || String(err);
-      trajectory.emit({
-        type: 'subcall_end', time: Date.now(), id, parentId, status: 'error', model: model.name, response: '', error: message,
-        usage: { inputTokens: 0, outputTokens: 0, estimated: false }, costUsd: 0, latencyMs: Date.now() - started,
-      });
-      return { text: '', error: message };
+  private async modelFor(options: unknown, fn: string): Promise<ChatModel> {
+    if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
+      throw new Error(`${fn}: options must be an object such as {model: "gpt-5-mini"}`);
     }
+    return this.run.modelFor((options as { model?: unknown } | undefined)?.model);
   }
 }

@@ -10,14 +10,20 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export interface PriorExchange {
   question: string;
   answer: string;
+  /** Answered in an earlier REPL (a restored conversation): its variables are gone. */
+  variablesLost?: boolean;
 }
 
 export function firstMessage(question: string, meta: ContextMeta, history: PriorExchange[] = []): string {
   const parts: string[] = [describeContext(meta)];
   if (history.length > 0) {
+    const kept = history.some((h) => !h.variablesLost);
+    const note = kept
+      ? 'the variables you created for them still exist, except where marked; SHOW_VARS() lists them'
+      : 'the REPL was restarted since, so the variables you created for them are gone';
     parts.push(
-      'Earlier questions in this session (the variables you created for them still exist; SHOW_VARS() lists them):\n' +
-        history.map((h, i) => `${i + 1}. Q: ${h.question}\n   A: ${truncateOutput(h.answer, 600)}`).join('\n'),
+      `Earlier questions in this session (${note}):\n` +
+        history.map((h, i) => `${i + 1}. Q: ${h.question}${kept && h.variablesLost ? ' (variables gone)' : ''}\n   A: ${truncateOutput(h.answer, 600)}`).join('\n'),
     );
   }
   parts.push(`Question: ${question}`);
@@ -38,21 +44,26 @@ export function describeContext(meta: ContextMeta): string {
 }
 
 
-/** What the model sees after its code ran: each cell's output, value and error, cut to the output budget. */
-export function executionFeedback(cells: CellResult[], outputChars: number, iteration: number, maxIterations: number, question: string): string {
+/**
+ * What the model sees after its code ran: each cell's output, value and error, each cut head + tail to its
+ * share of the output budget, then how to go on (or, once the run is stopping, the last request).
+ */
+export function executionFeedback(cells: CellResult[], outputChars: number, next: string): string {
   const share = Math.max(1_000, Math.floor(outputChars / Math.max(1, cells.length)));
   const parts = cells.map((cell, i) => {
     const lines: string[] = [`[cell ${i + 1} output]`];
     const body = [cell.output, cell.value !== undefined ? `=> ${cell.value}` : ''].filter(Boolean).join('\n');
     lines.push(body === '' ? '(no output: print() what you want to see)' : truncateOutput(body, share));
-    if (cell.error) lines.push(`[cell ${i + 1} error] ${cell.error}`);
+    if (cell.error) lines.push(`[cell ${i + 1} error] ${truncateOutput(cell.error, share)}`);
     return lines.join('\n');
   });
-  const left = maxIterations - iteration;
-  parts.push(
-    `Turn ${iteration} of ${maxIterations} done (${left} left). Continue working on the question in the REPL: "${truncateOutput(question, 500)}". When your code has verified the answer, call FINAL(...) or FINAL_VAR(...) in a repl block.`,
-  );
+  parts.push(next);
   return parts.join('\n\n');
+}
+
+export function keepGoing(iteration: number, maxIterations: number, question: string): string {
+  const left = maxIterations - iteration;
+  return `Turn ${iteration} of ${maxIterations} done (${left} left). Continue working on the question in the REPL: "${truncateOutput(question, 500)}". When your code has verified the answer, call FINAL(...) or FINAL_VAR(...) in a repl block.`;
 }
 
 export const NO_CODE_NUDGE =
@@ -62,6 +73,7 @@ export function finalVarMissing(name: string): string {
   return `FINAL_VAR("${name}") failed: there is no variable named ${name}. SHOW_VARS() lists your variables; or pass the answer to FINAL(...).`;
 }
 
-export function lastChance(reason: string): string {
-  return `You have run out of ${reason}. No more code will run. Give your best final answer now, based on what your code and sub-calls found, as FINAL(your answer). Say what you could not verify.`;
+/** The last request, once a limit stopped the run (`why` completes "The run stopped because ..."). */
+export function lastChance(why: string): string {
+  return `The run stopped because ${why}. No more code will run and no more sub-calls can be made. Give your best final answer now, based on what your code and sub-calls found so far, as FINAL(your answer) written as plain text. Say what you could not verify.`;
 }

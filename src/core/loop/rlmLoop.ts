@@ -5,8 +5,9 @@
 import type { ChatMessage } from '../models/types';
 import type { CellResult } from '../sandbox/types';
 import type { ContextMeta } from '../trajectory/events';
-import { extractCodeBlocks, findTextFinal, proseOf } from './codeBlocks';
-import { executionFeedback, finalVarMissing, firstMessage, lastChance, NO_CODE_NUDGE, type PriorExchange } from './messages';
+import type { LimitHit } from './Budget';
+import { answerOf, extractCodeBlocks, findTextFinal } from './codeBlocks';
+import { executionFeedback, finalVarMissing, firstMessage, keepGoing, lastChance, NO_CODE_NUDGE, type PriorExchange } from './messages';
 import type { RlmRun, RunResult } from './RlmRun';
 
 export interface LoopInput {
@@ -14,6 +15,9 @@ export interface LoopInput {
   context: ContextMeta;
   history?: PriorExchange[];
 }
+
+/** Limits after which one more root call may still ask for the best answer (it costs no sub-calls). */
+const LAST_CALL_AFTER = new Set(['max_iterations', 'max_sub_calls']);
 
 export async function rlmLoop(run: RlmRun, input: LoopInput): Promise<RunResult> {
   const { limits } = run.scope;
@@ -25,24 +29,19 @@ export async function rlmLoop(run: RlmRun, input: LoopInput): Promise<RunResult>
   let failedTurns = 0;
 
   try {
-    for (let iteration = 1; iteration <= limits.maxIterations; iteration++) {
-      const hit = run.limitHit();
-      if (hit) return run.end(hit.reason, run.candidate, hit.detail);
-
+    for (let iteration = 1; iteration <= limits.maxIterations && !run.limitHit(); iteration++) {
       run.iterations = iteration;
       const reply = await run.askRoot(messages, iteration);
       messages.push({ role: 'assistant', content: reply });
-      const prose = proseOf(reply);
-      if (prose) run.candidate = prose;
 
       const cells = extractCodeBlocks(reply);
       const textFinal = findTextFinal(reply);
       if (cells.length === 0) {
         // Only a turn without code may end on a FINAL written as text.
-        if (textFinal?.kind === 'value') return run.end('final', textFinal.value);
+        if (textFinal?.kind === 'value') return await run.end('final', textFinal.value);
         if (textFinal?.kind === 'var') {
           const resolved = await run.runQuietly(`FINAL_VAR(${JSON.stringify(textFinal.name)})`);
-          if (run.final !== undefined) return run.end('final', run.final);
+          if (run.final !== undefined) return await run.end('final', run.final);
           messages.push({ role: 'user', content: resolved.error ? finalVarMissing(textFinal.name) : NO_CODE_NUDGE });
         } else {
           messages.push({ role: 'user', content: NO_CODE_NUDGE });
@@ -58,28 +57,61 @@ export async function rlmLoop(run: RlmRun, input: LoopInput): Promise<RunResult>
         results.push(await run.runCell(code, index));
         if (run.final !== undefined || run.limitHit()) break;
       }
-      if (run.final !== undefined) return run.end('final', run.final);
+      if (run.final !== undefined) return await run.end('final', run.final);
 
       failedTurns = results.every((r) => r.error) ? failedTurns + 1 : 0;
+      const stopping = run.limitHit() ?? (iteration === limits.maxIterations ? outOfIterations(run) : undefined);
+      messages.push({
+        role: 'user',
+        content: executionFeedback(results, limits.outputChars, stopping ? lastChance(stopping.detail) : keepGoing(iteration, limits.maxIterations, run.question)),
+      });
       if (failedTurns >= limits.maxConsecutiveErrors) break;
-      messages.push({ role: 'user', content: executionFeedback(results, limits.outputChars, iteration, limits.maxIterations, run.question) });
     }
-
-    const hit = run.limitHit();
-    if (hit) return run.end(hit.reason, run.candidate, hit.detail);
-    if (failedTurns >= limits.maxConsecutiveErrors) {
-      return run.end('error', run.candidate, `${failedTurns} turns in a row produced no working code`);
-    }
-    // Out of iterations: one more root call asks for the best answer, as the paper's implementation does.
-    messages.push({ role: 'user', content: lastChance(`iterations (${limits.maxIterations})`) });
-    const reply = await run.askRoot(messages, limits.maxIterations + 1);
-    const last = findTextFinal(reply);
-    const answer = last?.kind === 'value' ? last.value : proseOf(reply) || run.candidate;
-    return run.end('max_iterations', answer, `the run used all ${limits.maxIterations} iterations`);
+    return await stop(run, messages, failedTurns);
   } catch (err) {
-    // A model call that failed for good, or an abort that surfaced as an error.
+    // A root call that failed for good, or an abort that surfaced as an error.
     const hit = run.limitHit();
-    if (hit) return run.end(hit.reason, run.candidate, hit.detail);
-    return run.end('error', run.candidate, (err as Error).message || String(err));
+    if (hit) return await run.end(hit.reason, run.candidate, hit.detail);
+    return await run.end('error', run.candidate, (err as Error).message || String(err));
   }
+}
+
+/**
+ * The run stops without a FINAL. After running out of iterations or sub-calls, one more root call (its code
+ * does not run) asks for the best answer from what is known; after cancellation, the timeout, or the token
+ * or cost budget, the best answer so far stands.
+ */
+async function stop(run: RlmRun, messages: ChatMessage[], failedTurns: number): Promise<RunResult> {
+  const { limits } = run.scope;
+  const hit = run.limitHit() ?? (failedTurns >= limits.maxConsecutiveErrors ? undefined : outOfIterations(run));
+  if (!hit) return run.end('error', run.candidate, `${failedTurns} turns in a row produced no working code`);
+  if (!LAST_CALL_AFTER.has(hit.reason)) return run.end(hit.reason, run.candidate, hit.detail);
+  const request = lastChance(hit.detail);
+  const last = messages[messages.length - 1];
+  if (last.role !== 'user') messages.push({ role: 'user', content: request });
+  else if (!last.content.endsWith(request)) last.content += `\n\n${request}`;
+  let answer = run.candidate;
+  try {
+    const reply = await run.askRoot(messages, run.iterations + 1, true);
+    answer = (await finalOf(run, reply)) || answer;
+  } catch (err) {
+    const now = run.limitHit();
+    if (now && !LAST_CALL_AFTER.has(now.reason)) return run.end(now.reason, answer, now.detail);
+    return run.end(hit.reason, answer, `${hit.detail}; the last call for an answer failed: ${(err as Error).message}`);
+  }
+  return run.end(hit.reason, answer, hit.detail);
+}
+
+/** The answer in the last call's reply; a FINAL_VAR there is resolved from the REPL (no model code runs). */
+async function finalOf(run: RlmRun, reply: string): Promise<string> {
+  const final = findTextFinal(reply);
+  if (final?.kind === 'var') {
+    await run.runQuietly(`FINAL_VAR(${JSON.stringify(final.name)})`);
+    if (run.final !== undefined) return run.final;
+  }
+  return answerOf(reply);
+}
+
+function outOfIterations(run: RlmRun): LimitHit {
+  return { reason: 'max_iterations', detail: `the run used all ${run.scope.limits.maxIterations} iterations` };
 }

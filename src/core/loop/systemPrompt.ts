@@ -18,6 +18,8 @@ export interface PromptOptions {
   canRecurse: boolean;
   /** How many sub-calls llm_query_batched runs at once. */
   concurrency: number;
+  /** The deadline of one code block, in ms (time waiting on model calls does not count). */
+  cellTimeoutMs?: number;
   /** Extra workspace functions available (symbols, ast_query, outline), documented by their providers. */
   extraFunctions?: string[];
   /** Model-specific notes appended at the end (see modelNotes.ts). */
@@ -49,9 +51,9 @@ To run code, write it in a fenced block tagged \`repl\`:
 \`\`\`repl
 print(typeof context);
 \`\`\`
-Every \`repl\` block in your reply runs, in order, in the same REPL. After your reply you will see what each block printed (cut to ${fmt(o.outputChars)} characters, so print summaries and slices, not whole files) and any error. Then you write your next step. You see nothing of the context except what your code prints.
+Every \`repl\` block in your reply runs, in order, in the same REPL (blocks tagged \`js\` or \`javascript\` run too; any other fenced block, such as \`json\` or \`ts\`, is treated as text). After your reply you will see what each block printed (cut to ${fmt(o.outputChars)} characters, so print summaries and slices, not whole files) and any error. Then you write your next step. You see nothing of the context except what your code prints.
 
-The REPL is JavaScript (ES2023, QuickJS). Top-level \`const\`, \`let\`, \`function\` and \`class\` declarations persist between blocks and turns, like a notebook, and you may redeclare them. Top-level \`await\` works. There is no Node.js or browser API: no \`require\`, \`import\`, \`fs\`, \`fetch\`, \`setTimeout\` or \`process\`. Everything you can use is listed below.`;
+The REPL is JavaScript (ES2023, QuickJS). Top-level \`const\`, \`let\`, \`function\` and \`class\` declarations persist between blocks and turns, like a notebook, and you may redeclare them. Top-level \`await\` works.${o.cellTimeoutMs ? ` Each block may compute for ${fmt(Math.round(o.cellTimeoutMs / 1000))} s (time spent waiting on model calls does not count).` : ''} There is no Node.js or browser API: no \`require\`, \`import\`, \`fs\`, \`fetch\`, \`setTimeout\` or \`process\`. Everything you can use is listed below; these functions are read-only, so give your own variables other names.`;
 }
 
 function childContext(): string {
@@ -86,6 +88,7 @@ function modelFunctions(o: PromptOptions): string {
 - \`await llm_query(prompt, {model}?)\` sends one prompt to a sub-model and returns its answer as a string. The sub-model sees only the prompt you give it, so put the text it needs inside the prompt, with a precise question and the answer format you want. One prompt may hold about ${fmt(o.subCallChars)} characters; a larger one is refused with an error.
 - \`await llm_query_batched(prompts, {model}?)\` sends many prompts at once (up to ${o.concurrency} run in parallel) and returns the answers in the same order. It is much faster than calling \`llm_query\` in a loop. A failed prompt gives a string starting with \`Error:\` in its slot instead of failing the batch: check for it.
 ${recurse}
+Always \`await\` these calls in the block that makes them: a call still running when its block ends is cancelled and its answer is lost.
 Sub-models are strong readers: give them large chunks (tens of thousands of characters) rather than many tiny pieces, and ask them for short, structured answers that your code can combine.`;
 }
 

@@ -1,52 +1,56 @@
-// The workspace as model code sees it: files(), read(), grep(). Thin host functions over the Workspace;
-// grep prints a note when it stopped at maxResults, so the model knows the list is not complete.
+// The workspace as model code sees it: files(), read(), grep(), and with syntax symbols(), outline() and
+// ast_query(). Host functions of kind 'blocking': async on the host (so the editor's thread never waits on a
+// disk, a regex or a parser), plain calls in model code. Each gets the cell's abort signal and what is left
+// of its deadline. Searches that can be partial print a note, so the model knows the list is not complete.
 
-import type { HostFunctionSpec } from '../sandbox/types';
+import type { HostCall, HostFunctionSpec } from '../sandbox/types';
+import { describeType } from '../workspace/queries/patterns';
 import type { AstQueryOptions, SymbolFilter } from '../workspace/syntax/types';
-import type { GrepOptions, Workspace, WorkspaceSyntax } from '../workspace/types';
+import type { CallControl, GrepOptions, Workspace, WorkspaceSyntax } from '../workspace/types';
 
 export function workspaceFunctions(workspace: Workspace): Record<string, HostFunctionSpec> {
   const syntax = workspace.syntax;
   return {
     ...(syntax ? syntaxFunctions(syntax) : {}),
-    files: { fn: (glob) => workspace.files(optionalString(glob, 'files', 'glob')) },
-    read: {
-      fn: (path, start, end) => {
-        if (typeof path !== 'string') throw new Error('read expects a path string, e.g. read("src/index.ts", 1, 80)');
-        return workspace.read(path, optionalNumber(start, 'startLine'), optionalNumber(end, 'endLine'));
-      },
-    },
-    __rlm_grep: {
-      fn: (pattern, options) => {
-        if (typeof pattern !== 'string' || pattern === '') {
-          throw new Error('grep expects a regular expression as a non-empty string, e.g. grep("TODO|FIXME", {glob: "src/**"})');
-        }
-        return workspace.grep(pattern, (options ?? {}) as GrepOptions);
-      },
-    },
+    files: blocking(([glob], control) => workspace.files(optionalString(glob, 'files', 'glob'), control)),
+    read: blocking(([path, start, end], control) => {
+      if (typeof path !== 'string') throw new Error(`read: path must be a workspace-relative path string, e.g. read("src/index.ts", 1, 80), got ${describeType(path)}`);
+      return workspace.read(path, optionalLine(start, 'startLine'), optionalLine(end, 'endLine'), control);
+    }),
+    __rlm_grep: blocking(([pattern, options], control) => {
+      if (typeof pattern !== 'string' || pattern === '') {
+        throw new Error(`grep: pattern must be a regular expression as a non-empty string, e.g. grep("TODO|FIXME", {glob: "src/**"}), got ${describeType(pattern)}`);
+      }
+      return workspace.grep(pattern, optionalObject<GrepOptions>(options, 'grep', '{glob, ignoreCase, maxResults, context}'), control);
+    }),
   };
 }
 
 function syntaxFunctions(syntax: WorkspaceSyntax): Record<string, HostFunctionSpec> {
   return {
-    symbols: { fn: (filter) => syntax.symbols((filter ?? undefined) as SymbolFilter | undefined) },
-    ast_query: { fn: (query, options) => syntax.astQuery(query as string, (options ?? undefined) as AstQueryOptions | undefined) },
-    outline: {
-      fn: (path) => {
-        if (typeof path !== 'string') throw new Error('outline expects a path string, e.g. outline("src/server.ts")');
-        return syntax.outline(path);
-      },
-    },
+    __rlm_symbols: blocking(([filter], control) => syntax.symbols(optionalObject<SymbolFilter>(filter, 'symbols', '{name, kind, path}'), control)),
+    __rlm_ast_query: blocking(([query, options], control) => syntax.astQuery(query as string, optionalObject<AstQueryOptions>(options, 'ast_query', '{language, glob, maxResults}'), control)),
+    outline: blocking(([path], control) => {
+      if (typeof path !== 'string') throw new Error(`outline: path must be a workspace-relative path string, e.g. outline("src/server.ts"), got ${describeType(path)}`);
+      return syntax.outline(path, control);
+    }),
   };
+}
+
+/** A host function that runs asynchronously on the host while model code waits for its value. */
+function blocking(run: (args: unknown[], control: CallControl) => Promise<unknown>): HostFunctionSpec {
+  return { kind: 'blocking', fn: (args: unknown[], call: HostCall) => run(args, { signal: call.signal, timeBudgetMs: call.deadlineMs }) };
 }
 
 /** How the syntax functions are documented in the system prompt (only when the workspace has them). */
 export const SYNTAX_FUNCTION_DOCS = [
-  '`symbols({name, kind, path}?)` returns `[{name, kind, path, line, endLine, container}]`: definitions found by parsing every file with Tree-sitter (kinds: function, method, class, interface, type, enum, struct, module, constant, macro, field). `name` and `path` take an exact value, a glob (`"get*"`, `"src/**/*.py"`) or a `"/regex/i"` string; `kind` a string or an array. `container` is the enclosing definition (the class of a method). With no argument, every definition in the workspace.',
+  '`symbols({name, kind, path, maxResults}?)` returns `[{name, kind, path, line, endLine, container}]`: definitions found by parsing every file with Tree-sitter (kinds: function, method, class, interface, type, enum, struct, module, constant, macro, field). `name` and `path` take an exact value, a glob (`"get*"`, `"src/**/*.py"`) or a `"/regex/i"` string; `kind` a string or an array. `container` is the enclosing definition (the class of a method). With no argument, every definition in the workspace (at most 5,000 unless you pass maxResults). While indexing is still running it prints a note when some files could not be parsed in time.',
   '`outline(path)` returns a file\'s definitions as an indented outline with line ranges: read the structure of a large file before its text.',
   '`ast_query(query, {language, glob, maxResults}?)` runs a Tree-sitter S-expression query over matching files and returns `[{path, language, captures: [{name, text, line, endLine}]}]` (default 100 matches). For example `ast_query(\'(call_expression function: (identifier) @fn (#eq? @fn "fetch"))\', {language: "typescript"})`. Languages: typescript, tsx, javascript, python, go, rust, java, c, cpp, csharp, ruby, php.',
 ];
 
+// grep, symbols and ast_query return plain arrays to model code; when the host says the answer is partial
+// (a cap, the time budget, indexing still running), the wrappers print why.
 export const WORKSPACE_PRELUDE = `
 function grep(pattern, options) {
   if (pattern instanceof RegExp) pattern = '/' + pattern.source + '/' + pattern.flags;
@@ -57,14 +61,33 @@ function grep(pattern, options) {
 }
 `;
 
+export const SYNTAX_PRELUDE = `
+function symbols(filter) {
+  const result = __rlm_symbols(filter);
+  if (result.incomplete) console.log('[symbols: ' + result.incomplete + ']');
+  return result.items;
+}
+function ast_query(query, options) {
+  const result = __rlm_ast_query(query, options);
+  if (result.incomplete) console.log('[ast_query: ' + result.incomplete + ']');
+  return result.items;
+}
+`;
+
 function optionalString(value: unknown, fn: string, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new Error(`${fn}: ${name} must be a string, got ${typeof value}`);
+  if (typeof value !== 'string') throw new Error(`${fn}: ${name} must be a string, got ${describeType(value)}`);
   return value;
 }
 
-function optionalNumber(value: unknown, name: string): number | undefined {
+function optionalObject<T>(value: unknown, fn: string, shape: string): T | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`read: ${name} must be a line number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${fn}: options must be an object ${shape}, got ${describeType(value)}`);
+  return value as T;
+}
+
+function optionalLine(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`read: ${name} must be a line number, got ${describeType(value)}`);
   return value;
 }

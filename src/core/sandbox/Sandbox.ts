@@ -3,6 +3,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { CellClock } from './CellClock';
 import { DEFAULT_SANDBOX_LIMITS, type CellResult, type HostFunctionSpec, type SandboxLimits } from './types';
 import {
   CONTROL_BYTES,
@@ -45,6 +46,12 @@ interface RunningCell {
   finish(result: CellResult): void;
 }
 
+/** A host call that has not answered yet; its signal fires when its answer can no longer be used. */
+interface PendingHostCall {
+  cellId: number;
+  controller: AbortController;
+}
+
 export class Sandbox {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
   private readonly replyPort: MessagePort;
@@ -57,8 +64,7 @@ export class Sandbox {
   /** Why the sandbox can no longer run cells (disposed, or its worker stopped). */
   private stoppedBecause: string | undefined;
   private failStart: ((error: Error) => void) | undefined;
-  /** Host calls of kind 'model' still pending: while any is, the cell deadline is paused (as in the worker). */
-  private pendingModelCalls = 0;
+  private readonly pendingCalls = new Map<number, PendingHostCall>();
   private readonly limits: SandboxLimits;
 
   private constructor(
@@ -110,9 +116,13 @@ export class Sandbox {
     return sandbox;
   }
 
-  /** Runs one REPL cell. Cells run one at a time, in call order; the result never throws. */
-  run(code: string, options: { signal?: AbortSignal } = {}): Promise<CellResult> {
-    const result = this.queue.then(() => this.runNow(code, options.signal));
+  /**
+   * Runs one REPL cell. Cells run one at a time, in call order; the result never throws. `timeoutMs`
+   * overrides the cell deadline of the sandbox's limits for this cell.
+   */
+  run(code: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CellResult> {
+    const timeoutMs = options.timeoutMs ?? this.limits.cellTimeoutMs;
+    const result = this.queue.then(() => this.runNow(code, options.signal, timeoutMs));
     this.queue = result;
     return result;
   }
@@ -128,17 +138,19 @@ export class Sandbox {
   }
 
   /**
-   * Host-side backstop for the worker's own deadline: counts wall time the guest could be running (no
-   * model call pending) and terminates the worker once it is DEADLINE_GRACE_MS past the deadline.
+   * Host-side backstop for the worker's own deadline: counts the wall time the cell's clock runs (the worker
+   * publishes when it is paused, waiting only on model calls) and terminates the worker once that is
+   * DEADLINE_GRACE_MS past the deadline. Wall time, not ticks: a busy host thread delays ticks, not the count.
    */
-  private watchdog(cellId: number): NodeJS.Timeout {
-    let guestMs = 0;
+  private watchdog(cellId: number, timeoutMs: number): NodeJS.Timeout {
+    const clock = new CellClock();
     const timer = setInterval(() => {
       if (this.running?.cellId !== cellId) return clearInterval(timer);
-      if (this.pendingModelCalls === 0) guestMs += WATCHDOG_TICK_MS;
-      if (guestMs > this.limits.cellTimeoutMs + DEADLINE_GRACE_MS) {
+      if (Atomics.load(this.control, CONTROL_SLOTS.clockPaused) === 1) clock.pause();
+      else clock.resume();
+      if (clock.elapsedMs() > timeoutMs + DEADLINE_GRACE_MS) {
         clearInterval(timer);
-        const secs = this.limits.cellTimeoutMs / 1000;
+        const secs = timeoutMs / 1000;
         this.stop(
           `the cell ran past its ${secs} s deadline without stopping (a long native operation), so the sandbox was terminated`,
           `cell exceeded its ${secs} s deadline and did not stop, so the REPL was terminated; avoid huge single operations (very large strings or arrays) and work in slices`,
@@ -154,15 +166,16 @@ export class Sandbox {
     this.stop('the sandbox was disposed');
   }
 
-  private runNow(code: string, signal: AbortSignal | undefined): Promise<CellResult> {
+  private runNow(code: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<CellResult> {
     if (this.stoppedBecause) return Promise.resolve({ output: '', error: `${this.stoppedBecause}; create a new sandbox`, durationMs: 0 });
-    if (signal?.aborted) return Promise.resolve({ output: '', error: 'cancelled', durationMs: 0 });
+    if (signal?.aborted) return Promise.resolve({ output: '', error: 'cancelled', cancelled: true, durationMs: 0 });
     const cellId = this.nextCellId++;
     return new Promise<CellResult>((resolve) => {
       let graceTimer: NodeJS.Timeout | undefined;
-      const watchdog = this.watchdog(cellId);
+      const watchdog = this.watchdog(cellId, timeoutMs);
       const onAbort = () => {
         Atomics.store(this.control, CONTROL_SLOTS.cancelCell, cellId);
+        this.abortCalls(cellId, 'the cell was cancelled');
         this.post({ type: 'cancel', cellId });
         graceTimer = setTimeout(() => {
           this.stop('the sandbox did not stop within 1.5 s of cancellation, so its worker was terminated', 'cancelled');
@@ -176,45 +189,80 @@ export class Sandbox {
           clearInterval(watchdog);
           signal?.removeEventListener('abort', onAbort);
           this.running = undefined;
+          // Calls the cell started and never awaited can no longer reach model code: stop their work.
+          this.abortCalls(cellId, 'the cell ended before this call finished');
           if (!this.stoppedBecause) this.worker.unref();
           resolve(result);
         },
       };
       this.worker.ref();
-      this.post({ type: 'run', cellId, code });
+      this.post({ type: 'run', cellId, code, timeoutMs });
     });
   }
 
   private onMessage(message: WorkerToHost): void {
     if (this.stoppedBecause) return;
     if (message.type === 'call') {
-      this.reply(this.callHost(message.callId, message.name, message.args));
+      this.callHost(message.callId, message.name, message.args, message.remainingMs);
     } else if (message.type === 'cellResult' && this.running?.cellId === message.cellId) {
       this.vars = message.variables;
       this.running.finish(message.result);
+      if (message.fatal) this.stop(message.fatal);
     }
   }
 
-  /** Runs a host function for the guest; a promise result is answered "pending" now and settled later. */
-  private callHost(callId: number, name: string, args: unknown[]): HostCallReply {
+  /**
+   * Runs a host function for the guest, whose worker waits for the reply. A synchronous result is the reply;
+   * a 'blocking' function's promise is awaited before replying (the worker keeps waiting, this thread does
+   * not); any other promise is answered "pending" now and settled later, so many calls run in parallel.
+   */
+  private callHost(callId: number, name: string, args: unknown[], remainingMs: number): void {
     const spec = this.functions[name];
-    if (!spec) return { callId, error: `no host function named ${name}` };
+    if (!spec) return this.reply({ callId, error: `no host function named ${name}` });
+    const controller = new AbortController();
+    let result: unknown;
     try {
-      const result = spec.fn(...args);
-      if (isThenable(result)) {
-        const model = spec.kind === 'model';
-        if (model) this.pendingModelCalls++;
-        Promise.resolve(result).finally(() => {
-          if (model) this.pendingModelCalls--;
-        }).then(
-          (value) => this.settle(callId, name, value, undefined),
-          (error: unknown) => this.settle(callId, name, undefined, error),
-        );
-        return { callId, pending: true };
-      }
-      return { callId, value: toGuestValue(result) };
+      result = spec.fn(args, { signal: controller.signal, deadlineMs: remainingMs });
     } catch (error) {
-      return { callId, error: errorMessage(error) };
+      return this.reply({ callId, error: errorMessage(error) });
+    }
+    if (!isThenable(result)) return this.reply(this.valueReply(callId, name, result));
+    const cellId = this.running?.cellId ?? 0;
+    this.pendingCalls.set(callId, { cellId, controller });
+    const settled = Promise.resolve(result).finally(() => this.pendingCalls.delete(callId));
+    if (spec.kind === 'blocking') {
+      const timer = setTimeout(() => controller.abort(new Error('the cell reached its deadline')), remainingMs);
+      timer.unref();
+      settled.finally(() => clearTimeout(timer)).then(
+        (value) => this.answerBlocked(this.valueReply(callId, name, value)),
+        (error: unknown) => this.answerBlocked({ callId, error: errorMessage(error) }),
+      );
+      return;
+    }
+    this.reply({ callId, pending: true });
+    settled.then(
+      (value) => this.settle(callId, name, value, undefined),
+      (error: unknown) => this.settle(callId, name, undefined, error),
+    );
+  }
+
+  private valueReply(callId: number, name: string, value: unknown): HostCallReply {
+    try {
+      return { callId, value: toGuestValue(value) };
+    } catch (conversionError) {
+      return { callId, error: `${name} returned a value that is not JSON: ${errorMessage(conversionError)}` };
+    }
+  }
+
+  /** The reply to a blocking call, unless the worker is gone (then nobody waits for it). */
+  private answerBlocked(reply: HostCallReply): void {
+    if (!this.stoppedBecause) this.reply(reply);
+  }
+
+  /** Aborts the pending host calls of one cell (or of every cell). */
+  private abortCalls(cellId: number | undefined, reason: string): void {
+    for (const call of this.pendingCalls.values()) {
+      if (cellId === undefined || call.cellId === cellId) call.controller.abort(new Error(reason));
     }
   }
 
@@ -224,11 +272,8 @@ export class Sandbox {
       this.post({ type: 'settle', callId, error: errorMessage(error) });
       return;
     }
-    try {
-      this.post({ type: 'settle', callId, value: toGuestValue(value) });
-    } catch (conversionError) {
-      this.post({ type: 'settle', callId, error: `${name} returned a value that is not JSON: ${errorMessage(conversionError)}` });
-    }
+    const reply = this.valueReply(callId, name, value);
+    this.post({ type: 'settle', callId, ...('value' in reply ? { value: reply.value } : { error: (reply as { error: string }).error }) });
   }
 
   /** The worker is blocked until the reply is on the port and the flag is raised. */
@@ -248,7 +293,8 @@ export class Sandbox {
     this.stoppedBecause = reason;
     this.failStart?.(new Error(reason));
     this.failStart = undefined;
-    this.running?.finish({ output: '', error: runningCellError, durationMs: 0 });
+    this.running?.finish({ output: '', error: runningCellError, durationMs: 0, ...(runningCellError === 'cancelled' ? { cancelled: true } : {}) });
+    this.abortCalls(undefined, reason);
     this.replyPort.close();
     this.worker.terminate().catch(() => undefined);
   }

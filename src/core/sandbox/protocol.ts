@@ -2,7 +2,7 @@
 // exists so a guest `while(true){}` never blocks the host: the host can still cancel it, stream events and
 // answer other calls. Host functions stay on the host thread, reached by messages.
 
-import type { CellResult, SandboxLimits } from './types';
+import type { CellResult, HostFunctionKind, SandboxLimits } from './types';
 
 /** Slots of the Int32Array over the shared control buffer. */
 export const CONTROL_SLOTS = {
@@ -10,6 +10,8 @@ export const CONTROL_SLOTS = {
   replyReady: 0,
   /** Id of the cell the host wants cancelled; the worker's interrupt handler polls it. */
   cancelCell: 1,
+  /** 1 while the running cell's deadline clock is paused (it only waits on model calls), for the host's watchdog. */
+  clockPaused: 2,
 } as const;
 export const CONTROL_BYTES = 4 * Object.keys(CONTROL_SLOTS).length;
 
@@ -21,7 +23,7 @@ export interface VariableInfo {
 
 export interface HostFunctionDescriptor {
   name: string;
-  kind: 'model' | 'plain';
+  kind: HostFunctionKind;
 }
 
 /**
@@ -46,15 +48,17 @@ export interface InitMessage {
 
 export type HostToWorker =
   | InitMessage
-  | { type: 'run'; cellId: number; code: string }
+  | { type: 'run'; cellId: number; code: string; timeoutMs: number }
   | { type: 'settle'; callId: number; value?: GuestValue; error?: string }
   | { type: 'cancel'; cellId: number };
 
 export type WorkerToHost =
   | { type: 'ready'; variables: VariableInfo[] }
   | { type: 'initError'; message: string }
-  | { type: 'call'; callId: number; name: string; args: unknown[] }
-  | { type: 'cellResult'; cellId: number; result: CellResult; variables: VariableInfo[] };
+  /** `remainingMs`: the calling cell's time left before its deadline. */
+  | { type: 'call'; callId: number; name: string; args: unknown[]; remainingMs: number }
+  /** `fatal`: the cell left the REPL unusable (see CellOutcome); the host replaces the sandbox. */
+  | { type: 'cellResult'; cellId: number; result: CellResult; variables: VariableInfo[]; fatal?: string };
 
 /** Converts a host function's result into what crosses back into the guest. */
 export function toGuestValue(value: unknown): GuestValue {

@@ -24,8 +24,12 @@ interface Edit {
   text: string;
 }
 
-/** Transforms a cell's source; a syntax error comes back as a message with the model's line and column. */
-export function transformCell(source: string): CellTransform {
+/**
+ * Transforms a cell's source; a syntax error comes back as a message with the model's line and column.
+ * `reserved` names the engine's globals: declaring one at the top level is refused, since the engine's
+ * globals are read-only and the declaration would silently do nothing.
+ */
+export function transformCell(source: string, reserved: ReadonlySet<string> = new Set()): CellTransform {
   let program: Program;
   try {
     program = parse(source, {
@@ -39,6 +43,10 @@ export function transformCell(source: string): CellTransform {
   }
   const rewriter = new CellRewriter(source);
   rewriter.rewriteTopLevel(program.body);
+  const clash = [...rewriter.names].find((name) => reserved.has(name));
+  if (clash !== undefined) {
+    return { ok: false, error: `\`${clash}\` is an engine function and cannot be redeclared; pick another name for your variable (e.g. my_${clash})` };
+  }
   return { ok: true, script: rewriter.script(), declaredNames: [...rewriter.names] };
 }
 

@@ -16,20 +16,40 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   stackBytes: 1024 * 1024,
 };
 
+/** What the host knows about one call from model code. */
+export interface HostCall {
+  /**
+   * Fires when the result can no longer reach model code: the cell that made the call ended or was
+   * cancelled, the sandbox was disposed, or (for a 'blocking' call) the cell's deadline passed. Work done
+   * for the call should stop then; whatever it returns afterwards is dropped.
+   */
+  signal: AbortSignal;
+  /** Milliseconds left before the calling cell's deadline when the call was made. */
+  deadlineMs: number;
+}
+
 /**
  * A capability the host lends to model code. Arguments arrive as plain JSON values; the return value
  * (or what the promise resolves to) is copied back as JSON. Throwing (or rejecting) raises an Error with
  * the same message inside the sandbox.
  */
-export type HostFunction = (...args: unknown[]) => unknown;
+export type HostFunction = (args: unknown[], call: HostCall) => unknown;
+
+/**
+ * How a host function runs:
+ * - 'plain': answered at once; it must be quick (microseconds), because the guest waits for it and the host
+ *   thread is shared (a returned promise becomes a guest promise).
+ * - 'blocking': async on the host, synchronous to model code: the sandbox worker waits for the answer, the
+ *   host thread stays free. For work on files and indexes (grep, read, symbols). The cell deadline runs.
+ * - 'model': async on the host and a promise in model code, so many can be in flight. For calls that wait
+ *   on language models: the cell deadline is paused while only such calls are pending, since budgets and the
+ *   run timeout govern them.
+ */
+export type HostFunctionKind = 'plain' | 'blocking' | 'model';
 
 export interface HostFunctionSpec {
   fn: HostFunction;
-  /**
-   * 'model' marks host calls that wait on language models (llm_query, rlm_query): the cell deadline is
-   * paused while only such calls are pending, since budgets and the run timeout govern them.
-   */
-  kind?: 'model' | 'plain';
+  kind?: HostFunctionKind;
 }
 
 export interface CellResult {
@@ -39,6 +59,8 @@ export interface CellResult {
   value?: string;
   /** Error message (with the guest stack line when useful) if the cell threw, timed out, or ran out of memory. */
   error?: string;
+  /** True when the cell ended because it was cancelled. */
+  cancelled?: boolean;
   durationMs: number;
   /** True when the cell ended because the deadline passed. */
   timedOut?: boolean;

@@ -4,10 +4,12 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { FileSystemWorkspace, type FileSystemWorkspaceOptions } from './FileSystemWorkspace';
+import { FileSystemWorkspace, toFileRow, type FileSystemWorkspaceOptions } from './FileSystemWorkspace';
 import { SymbolIndex } from './syntax/SymbolIndex';
+import { SymbolQueries } from './syntax/SymbolQueries';
+import { locateSyntaxAssets, type SyntaxAssets } from './syntax/SyntaxAssets';
 import type { AstMatch, AstQueryOptions, CodeSymbol, SymbolFilter } from './syntax/types';
-import type { WorkspaceSyntax } from './types';
+import type { CallControl, PartialResult, WorkspaceSyntax } from './types';
 import { WorkspaceIndex, type Disposable, type WorkspaceIndexOptions } from './WorkspaceIndex';
 
 export interface CodeWorkspaceOptions extends WorkspaceIndexOptions, FileSystemWorkspaceOptions {
@@ -26,12 +28,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSyntax {
   private readonly subscriptions: Disposable[] = [];
+  private readonly symbolQueries: SymbolQueries;
 
-  private constructor(index: WorkspaceIndex, readonly symbolIndex: SymbolIndex, options: CodeWorkspaceOptions) {
-    super(index, options);
+  private constructor(index: WorkspaceIndex, readonly symbolIndex: SymbolIndex, options: CodeWorkspaceOptions, assets: SyntaxAssets) {
+    super(index, options, assets);
+    this.symbolQueries = new SymbolQueries(symbolIndex, this.queries, this.timeBudgetMs);
     this.subscriptions.push(index.onDidChange((changes) => {
       const removed = changes.filter((c) => c.kind === 'deleted').map((c) => c.path);
-      const current = changes.flatMap((c) => (c.kind !== 'deleted' && c.file ? [c.file] : []));
+      const current = changes.flatMap((c) => (c.kind !== 'deleted' && c.file ? [toFileRow(c.file)] : []));
       if (removed.length) symbolIndex.remove(removed);
       if (current.length) symbolIndex.update(current);
     }));
@@ -45,8 +49,9 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
   static override async openAsync(root: string, options: CodeWorkspaceOptions = {}): Promise<CodeWorkspace> {
     const index = await WorkspaceIndex.openAsync(root, options);
     const cacheDir = options.cacheDir === false ? undefined : options.cacheDir ?? defaultCacheDir();
-    const symbolIndex = await SymbolIndex.open({ root: index.root, files: index.list(), cacheDir, workers: options.workers });
-    return new CodeWorkspace(index, symbolIndex, options);
+    const assets = locateSyntaxAssets();
+    const symbolIndex = await SymbolIndex.open({ root: index.root, files: index.list().map(toFileRow), cacheDir, workers: options.workers, assets });
+    return new CodeWorkspace(index, symbolIndex, options, assets);
   }
 
   override get syntax(): WorkspaceSyntax {
@@ -58,19 +63,25 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
     return this.symbolIndex.ready;
   }
 
-  symbols(filter?: SymbolFilter): CodeSymbol[] {
-    return this.symbolIndex.symbols(filter ?? {});
+  symbols(filter?: SymbolFilter, control?: CallControl): Promise<PartialResult<CodeSymbol>> {
+    return this.symbolQueries.symbols(filter, control);
   }
 
-  astQuery(query: string, options?: AstQueryOptions): AstMatch[] {
-    if (typeof query !== 'string' || query.trim() === '') {
-      throw new Error('ast_query expects a Tree-sitter query string, e.g. ast_query("(function_declaration name: (identifier) @name)", {language: "typescript"})');
+  astQuery(query: string, options?: AstQueryOptions, control?: CallControl): Promise<PartialResult<AstMatch>> {
+    return this.symbolQueries.astQuery(query, options, control);
+  }
+
+  outline(path: string, control?: CallControl): Promise<string> {
+    return this.symbolQueries.outline(this.index.guard.relative(path), control);
+  }
+
+  /** Saves the symbol cache, then releases everything (dispose() does not wait for the save). */
+  async close(): Promise<void> {
+    try {
+      await this.symbolIndex.flush();
+    } finally {
+      this.dispose();
     }
-    return this.symbolIndex.astQuery(query, options ?? {});
-  }
-
-  outline(path: string): string {
-    return this.symbolIndex.outline(this.index.guard.relative(path));
   }
 
   override dispose(): void {

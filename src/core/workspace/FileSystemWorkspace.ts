@@ -1,15 +1,19 @@
 // The Workspace that model code sees (files / read / grep / summary), over a WorkspaceIndex on disk.
 // Every path from model code goes through the PathGuard; every answer is limited to indexed files, so
-// what the model can read is exactly what files() lists.
+// what the model can read is exactly what files() lists. Nothing here blocks the host thread: file reads
+// are asynchronous, and every glob or regex the model wrote runs in a query worker under a deadline.
 
-import picomatch from 'picomatch';
-import type { FileInfo, GrepOptions, GrepResult, Workspace, WorkspaceSummary, WorkspaceSyntax } from './types';
+import type { FileInfo, CallControl, GrepOptions, GrepResult, Workspace, WorkspaceSummary, WorkspaceSyntax } from './types';
 import { type IndexedFile, WorkspaceIndex, type WorkspaceIndexOptions } from './WorkspaceIndex';
 import { closestPath } from './closestPath';
-import { GrepCollector, parseGrepQuery } from './GrepQuery';
+import { parseGrepQuery } from './GrepQuery';
 import { LineCache } from './LineCache';
-import { regexSearch } from './RegexSearch';
-import { type GrepEngine, Ripgrep } from './RipgrepSearch';
+import { Ripgrep, type GrepEngine } from './RipgrepSearch';
+import { callBudget, DEFAULT_TIME_BUDGET_MS, seconds, workerDeadline } from './queries/budget';
+import { checkPattern, literalMatcher, type PatternKind } from './queries/patterns';
+import type { FileRow, TableName } from './queries/protocol';
+import { QueryWorkers } from './queries/QueryWorkers';
+import type { SyntaxAssets } from './syntax/SyntaxAssets';
 
 export interface FileSystemWorkspaceOptions {
   /**
@@ -19,19 +23,29 @@ export interface FileSystemWorkspaceOptions {
   ripgrep?: string | false;
   /** Bytes of recently read files kept split into lines (default 8 MB). */
   readCacheBytes?: number;
-  /** How long one grep may search before it returns what it found, marked incomplete (default 10 s). */
-  grepTimeBudgetMs?: number;
+  /**
+   * How long one search from model code (grep, a glob, a symbol filter, an AST query) may run before it
+   * returns what it found, marked incomplete (default 10 s). A search that stalls inside one regex test
+   * is stopped shortly after and fails with a message naming the pattern as too slow.
+   */
+  timeBudgetMs?: number;
 }
 
 export class FileSystemWorkspace implements Workspace {
   private readonly ripgrep: Ripgrep | undefined;
   private readonly lineCache: LineCache;
-  private readonly grepTimeBudgetMs: number | undefined;
+  readonly timeBudgetMs: number;
+  readonly queries: QueryWorkers;
+  private filesVersion = 0;
+  private readonly stopListening: () => void;
 
-  constructor(readonly index: WorkspaceIndex, options: FileSystemWorkspaceOptions = {}) {
+  constructor(readonly index: WorkspaceIndex, options: FileSystemWorkspaceOptions = {}, assets?: SyntaxAssets) {
     this.ripgrep = Ripgrep.locate(options.ripgrep);
     this.lineCache = new LineCache(options.readCacheBytes);
-    this.grepTimeBudgetMs = options.grepTimeBudgetMs;
+    this.timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+    this.queries = new QueryWorkers({ assets });
+    this.queries.setTable('files', { version: () => this.filesVersion, rows: () => this.index.list().map(toFileRow) });
+    this.stopListening = index.onDidChange(() => this.filesVersion++).dispose;
   }
 
   /** Indexes `root` synchronously and wraps it (the CLI's way in). */
@@ -54,18 +68,17 @@ export class FileSystemWorkspace implements Workspace {
     return { root: this.index.name, files: this.index.size, bytes, languages };
   }
 
-  /**
-   * Indexed files, sorted by path, optionally filtered by a glob:
-   * - no '/' in the glob: it matches the file name at any depth ('*.ts', 'README.md', 'test_*.py');
-   * - with '/': the whole path, picomatch syntax ('src/**\/*.ts', 'src/*.{js,ts}');
-   * - a trailing '/', or a path without wildcards that names a folder, means everything under it ('src/core').
-   * Dotfiles match like any other file.
-   */
-  files(glob?: string): FileInfo[] {
-    const matches = this.globMatcher(glob);
-    const result: FileInfo[] = [];
-    for (const file of this.index.list()) if (matches(file.path)) result.push(toFileInfo(file));
-    return result;
+  /** Indexed files, sorted by path, optionally filtered by a glob (see PatternKind 'fileGlob'). */
+  async files(glob?: string, control?: CallControl): Promise<FileInfo[]> {
+    checkPattern('fileGlob', glob, 'files', 'glob');
+    const literal = literalMatcher('fileGlob', glob ?? '');
+    if (literal) return this.index.list().filter((file) => literal(file.path)).map(toFileInfo);
+    const paths = await selectRows(this.queries, 'files', 'fileGlob', glob!, 'files', callBudget(this.timeBudgetMs, control), control);
+    // Records as they are now: a file deleted while the worker matched is left out.
+    return paths.flatMap((path) => {
+      const file = this.index.get(path);
+      return file ? [toFileInfo(file)] : [];
+    });
   }
 
   /**
@@ -73,24 +86,22 @@ export class FileSystemWorkspace implements Workspace {
    * by default. A start before line 1 reads from line 1, an end past the last line stops there, and a start
    * past the last line gives ''.
    */
-  read(path: string, startLine?: number, endLine?: number): string {
+  async read(path: string, startLine?: number, endLine?: number, _control?: CallControl): Promise<string> {
     const file = this.resolveFile(path);
     const start = lineArgument('startLine', startLine) ?? 1;
     const end = lineArgument('endLine', endLine);
     if (end !== undefined && end < start) {
       throw new Error(`read('${file.path}', ${startLine}, ${endLine}): endLine is before startLine; lines are 1-based and inclusive`);
     }
-    let lines: string[] | undefined;
+    let lines: string[];
     try {
-      lines = this.lineCache.lines(this.index.guard.absolute(file.path), this.index.maxFileBytes);
-    } catch {
-      lines = undefined;
-    }
-    if (lines === undefined) {
-      // Deleted, or grown past the size limit, since it was indexed: update the record and say why.
+      lines = await this.lineCache.lines(this.index.root, toFileRow(file), this.index.maxFileBytes);
+    } catch (error) {
+      // Deleted, grown past the size limit, or swapped for something else since it was indexed: update the
+      // record (its new state may be readable, or refused for a reason files() then shows) and say why.
       this.index.applyChange(file.path, 'changed');
-      this.resolveFile(file.path);
-      throw new Error(`File '${file.path}' changed while being read: try again`);
+      this.resolveFile(file.path); // throws the precise reason when the file is no longer indexed
+      throw new Error(`${(error as Error).message}. Try again, or list the files with files().`);
     }
     const from = Math.max(1, start);
     const to = Math.min(lines.length, end ?? lines.length);
@@ -98,21 +109,31 @@ export class FileSystemWorkspace implements Workspace {
   }
 
   /** See GrepOptions; `pattern` is JavaScript regex source or a '/source/flags' literal, matched line by line. */
-  grep(pattern: string, options?: GrepOptions): GrepResult {
-    return this.grepWithEngine(pattern, options).result;
+  async grep(pattern: string, options?: GrepOptions, control?: CallControl): Promise<GrepResult> {
+    return (await this.grepWithEngine(pattern, options, control)).result;
   }
 
   /** grep() plus which engine answered (for diagnostics, benchmarks and tests). */
-  grepWithEngine(pattern: string, options?: GrepOptions): { result: GrepResult; engine: GrepEngine } {
-    const query = parseGrepQuery(pattern, options);
-    const matches = this.globMatcher(query.glob);
-    const files: string[] = [];
-    for (const file of this.index.list()) if (matches(file.path)) files.push(file.path);
-    const collector = new GrepCollector(query, this.grepTimeBudgetMs);
-    let engine: GrepEngine = 'v8';
-    if (this.ripgrep && files.length > 0) engine = this.ripgrep.search(this.index.root, files, query, collector);
-    else regexSearch(this.index.root, files, query, collector);
-    return { result: collector.result(), engine };
+  async grepWithEngine(pattern: string, options: GrepOptions = {}, control?: CallControl): Promise<{ result: GrepResult; engine: GrepEngine }> {
+    const query = parseGrepQuery(pattern, options); // a bad pattern or option fails here, quickly
+    checkPattern('fileGlob', query.glob, 'grep', 'glob');
+    const budgetMs = callBudget(this.timeBudgetMs, control);
+    const found: GrepResult['matches'] = [];
+    const outcome = await this.queries.run(
+      { kind: 'grep', root: this.index.root, files: { name: 'files' }, pattern, options, ripgrep: this.ripgrep?.executable, maxFileBytes: this.index.maxFileBytes, budgetMs },
+      { ...workerDeadline(budgetMs, control), onPartial: (matches) => found.push(...matches) },
+    );
+    if (outcome.status === 'done') {
+      const { matches, capped, timedOut, engine } = outcome.answer;
+      return { result: timedOut ? { matches, capped: true, timedOut } : { matches, capped }, engine };
+    }
+    if (outcome.status === 'cancelled') throw new Error('grep was cancelled');
+    const where = outcome.row !== undefined ? ` on '${this.index.list()[outcome.row]?.path ?? '?'}'` : '';
+    throw new Error(
+      `grep: the pattern ${JSON.stringify(pattern)} is too slow: testing it${where} did not finish within the ${seconds(budgetMs)} s budget ` +
+        `(nested quantifiers such as (a+)+ backtrack exponentially), so the search was stopped after ${found.length} matches. ` +
+        'Simplify the pattern (drop nested quantifiers, anchor it, or search for a plain word first).',
+    );
   }
 
   /** No syntax here; CodeWorkspace adds the Tree-sitter symbol index. */
@@ -121,11 +142,13 @@ export class FileSystemWorkspace implements Workspace {
   }
 
   dispose(): void {
+    this.stopListening();
+    this.queries.dispose();
     this.lineCache.clear();
   }
 
   /** The record for a path from model code, or a clear Error saying why it cannot be read. */
-  private resolveFile(input: string): IndexedFile {
+  protected resolveFile(input: string): IndexedFile {
     const relative = this.index.guard.confine(input);
     const known = this.index.get(relative);
     if (known) return known;
@@ -142,22 +165,20 @@ export class FileSystemWorkspace implements Workspace {
     }
     throw new Error(`File '${relative}' is not readable: ${exclusion.message}`);
   }
+}
 
-  private globMatcher(glob: string | undefined): (path: string) => boolean {
-    if (glob === undefined || glob === null || glob === '' || glob === '**' || glob === '**/*') return () => true;
-    if (typeof glob !== 'string') throw new Error(`files(glob) takes a string such as '*.ts' or 'src/**/*.py', got ${JSON.stringify(glob)}`);
-    let pattern = glob.trim().replace(/\\/g, '/').replace(/^\.\//, '');
-    if (pattern.endsWith('/')) pattern += '**';
-    if (!picomatch.scan(pattern).isGlob) {
-      const exact = pattern;
-      const under = exact + '/';
-      const byName = !exact.includes('/');
-      return (p) => p === exact || p.startsWith(under) || (byName && p.slice(p.lastIndexOf('/') + 1) === exact);
-    }
-    const matcher = picomatch(pattern, { dot: true });
-    // Matching the name ourselves is several times faster than picomatch's `basename` option.
-    return pattern.includes('/') ? matcher : (p) => matcher(p.slice(p.lastIndexOf('/') + 1));
-  }
+/** The keys of the table rows a glob or regex matches, computed in a query worker under the time budget. */
+export async function selectRows(
+  queries: QueryWorkers, table: TableName, patternKind: PatternKind, pattern: string, fn: string, budgetMs: number, control?: CallControl,
+): Promise<string[]> {
+  const outcome = await queries.run({ kind: 'select', table: { name: table }, patternKind, pattern }, workerDeadline(budgetMs, control, 0));
+  if (outcome.status === 'done') return outcome.answer;
+  if (outcome.status === 'cancelled') throw new Error(`${fn} was cancelled`);
+  throw new Error(`${fn}: the pattern ${JSON.stringify(pattern)} is too slow to match (over ${seconds(budgetMs)} s); use a simpler glob or regex`);
+}
+
+export function toFileRow(file: IndexedFile): FileRow {
+  return { path: file.path, language: file.language, bytes: file.bytes, mtimeMs: file.mtimeMs, ...(file.target ? { target: file.target } : {}) };
 }
 
 function toFileInfo(file: IndexedFile): FileInfo {

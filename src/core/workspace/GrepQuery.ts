@@ -104,11 +104,9 @@ export function contextExcerpt(line: string): string {
 
 /**
  * Gathers matches in the order the engines produce them (file by file in path order, lines ascending)
- * and stops at maxResults. One extra match is looked for, so `capped` means more matches really exist.
+ * and stops at maxResults or at the end of its time budget. One extra match is looked for, so `capped`
+ * means more matches really exist.
  */
-/** A grep never holds a cell longer than this; what it found so far comes back, marked incomplete. */
-export const DEFAULT_GREP_TIME_BUDGET_MS = 10_000;
-
 export class GrepCollector {
   readonly matches: GrepMatch[] = [];
   capped = false;
@@ -116,7 +114,7 @@ export class GrepCollector {
   timedOut = false;
   private readonly deadline: number;
 
-  constructor(private readonly query: GrepQuery, timeBudgetMs = DEFAULT_GREP_TIME_BUDGET_MS) {
+  constructor(private readonly query: GrepQuery, timeBudgetMs: number) {
     this.deadline = Date.now() + timeBudgetMs;
   }
 

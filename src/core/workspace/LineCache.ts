@@ -2,7 +2,10 @@
 // (read(p, 1, 200), read(p, 201, 400), ...), which should not re-read and re-split it each time.
 // Bounded by total bytes, so memory does not grow with the workspace.
 
-import { readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readConfined } from './confinedRead';
+import type { FileRow } from './queries/protocol';
 import { splitLines } from './RegexSearch';
 
 const DEFAULT_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -20,30 +23,35 @@ export class LineCache {
   constructor(private readonly budgetBytes = DEFAULT_BUDGET_BYTES) {}
 
   /**
-   * The lines of the file at `absolutePath` (no terminators), re-read when the file changed on disk;
-   * undefined when it has grown past `maxBytes` since it was indexed.
+   * The lines of an indexed file (no terminators), re-read when the file changed on disk. Rejects with a
+   * ConfinementError when it is gone, has grown past `maxBytes`, or no longer resolves to the indexed file.
    */
-  lines(absolutePath: string, maxBytes: number): string[] | undefined {
-    const stat = statSync(absolutePath);
-    if (stat.size > maxBytes) return undefined;
-    const cached = this.entries.get(absolutePath);
-    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
-      this.entries.delete(absolutePath); // re-insert: Map order is the recency order
-      this.entries.set(absolutePath, cached);
-      return cached.lines;
+  async lines(root: string, row: FileRow, maxBytes: number): Promise<string[]> {
+    const key = row.path;
+    const now = await stat(join(root, row.path)).catch(() => undefined);
+    const cached = this.entries.get(key);
+    if (cached) {
+      if (now && cached.mtimeMs === now.mtimeMs && cached.size === now.size) {
+        this.entries.delete(key); // re-insert: Map order is the recency order
+        this.entries.set(key, cached);
+        return cached.lines;
+      }
+      this.evict(key, cached);
     }
-    if (cached) this.evict(absolutePath, cached);
-    const lines = splitLines(readFileSync(absolutePath, 'utf8'));
-    const entry = { mtimeMs: stat.mtimeMs, size: stat.size, lines };
-    if (stat.size <= this.budgetBytes) {
-      this.entries.set(absolutePath, entry);
-      this.bytes += stat.size;
-      for (const [key, oldest] of this.entries) {
+    // Read through the confinement check even when stat looked fine: it decides what may be read.
+    const text = await readConfined(root, row, { maxBytes });
+    const entry = { mtimeMs: now?.mtimeMs ?? 0, size: now?.size ?? text.length, lines: splitLines(text) };
+    if (entry.size <= this.budgetBytes) {
+      const raced = this.entries.get(key); // another read of the same file finished first
+      if (raced) this.evict(key, raced);
+      this.entries.set(key, entry);
+      this.bytes += entry.size;
+      for (const [oldKey, oldest] of this.entries) {
         if (this.bytes <= this.budgetBytes) break;
-        this.evict(key, oldest);
+        this.evict(oldKey, oldest);
       }
     }
-    return lines;
+    return entry.lines;
   }
 
   clear(): void {

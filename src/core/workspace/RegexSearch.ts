@@ -1,28 +1,28 @@
 // The grep engine that needs nothing but V8: reads each candidate file and tests its lines with the
 // JavaScript regex itself. Used when ripgrep is absent, when ripgrep rejects the pattern (lookbehind,
-// backreferences, JS-only syntax), and to cross-check ripgrep in tests.
+// backreferences, JS-only syntax), and to cross-check ripgrep in tests. It runs model-written regexes, so
+// it runs only in a query worker (see queries/), never on the host thread.
 
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readIfConfined } from './confinedRead';
 import { GrepCollector, type GrepQuery } from './GrepQuery';
+import type { FileRow } from './queries/protocol';
 
-/** Searches `files` (workspace-relative, in the order results should come) under `root` into `collector`. */
-export function regexSearch(root: string, files: readonly string[], query: GrepQuery, collector: GrepCollector): void {
+/**
+ * Searches `files` (in the order results should come) under `root` into `collector`; `onFile` is told which
+ * file is being tested, so a stall can be located.
+ */
+export function regexSearch(root: string, files: readonly FileRow[], query: GrepQuery, collector: GrepCollector, maxBytes: number, onFile?: (file: FileRow) => void): void {
   // Whole-file test first, so files without a match are never split into lines. Sound because a match on
   // one line is also a match in the whole text with the 'm' flag (^ and $ then see line ends); lookaround
   // could peek across a line end, so it skips this shortcut.
   const wholeFile = query.hasLookaround ? undefined : new RegExp(query.source, query.flags + 'm');
-  for (const file of files) {
+  for (let i = 0; i < files.length; i++) {
     if (collector.full) return;
-    let text: string;
-    try {
-      text = readFileSync(path.join(root, file), 'utf8');
-    } catch {
-      continue; // deleted since it was indexed
-    }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM is not part of line 1 (ripgrep agrees)
+    onFile?.(files[i]);
+    const text = readIfConfined(root, files[i], maxBytes);
+    if (text === undefined) continue; // deleted, or no longer the file that was indexed
     if (wholeFile && !wholeFile.test(text)) continue;
-    searchText(file, text, query, collector);
+    searchText(files[i].path, text, query, collector);
   }
 }
 

@@ -5,13 +5,16 @@
 // JS habits it rejects (identity escapes such as '\/' and '(?<name>' groups); if rg rejects it, to PCRE2
 // (lookaround, backreferences); if that fails too, the V8 engine takes over. Every line rg reports is
 // re-tested with the JavaScript regex, so results are JavaScript's: rg only narrows the lines to test.
+// That re-test runs a model-written regex, so this runs only in a query worker (see queries/).
 // Known gap: where the Unicode-aware Rust/PCRE2 engines find *fewer* matches than V8 (for example `\s`
 // and U+FEFF, or `\b` next to non-ASCII letters under PCRE2), those lines are missed.
 
 import { accessSync, constants } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { GrepCollector, GrepQuery } from './GrepQuery';
+import type { FileRow } from './queries/protocol';
+import { stillConfined } from './confinedRead';
 import { regexSearch } from './RegexSearch';
 
 export type GrepEngine = 'ripgrep' | 'ripgrep-pcre2' | 'v8';
@@ -31,8 +34,14 @@ const CHUNK_MARGIN = 1.5;
 const CHUNK_ARGUMENT_BYTES = process.platform === 'win32' ? 24_000 : 512_000;
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
+/** Progress hooks for the worker: which file is being tested, and when a chunk's matches are in. */
+export interface SearchHooks {
+  onFile?(file: FileRow): void;
+  onChunk?(): void;
+}
+
 export class Ripgrep {
-  private pcre2: boolean | undefined;
+  private pcre2: Promise<boolean> | undefined;
 
   constructor(readonly executable: string) {}
 
@@ -48,31 +57,36 @@ export class Ripgrep {
   }
 
   /**
-   * Searches `files` (workspace-relative, in result order) into `collector`. Falls back to the V8
-   * engine when rg cannot take the pattern or fails; returns the engine that produced the results.
+   * Searches `files` (in result order) into `collector`. Falls back to the V8 engine when rg cannot take the
+   * pattern or fails; returns the engine that produced the results. rg opens the paths it is given itself,
+   * so a file with matches is checked to still be the indexed file before its lines are used: one swapped
+   * for a symlink that leads elsewhere is left out. (Only a swap and a swap back while rg runs gets past it.)
    */
-  search(root: string, files: readonly string[], query: GrepQuery, collector: GrepCollector): GrepEngine {
+  async search(root: string, files: readonly FileRow[], query: GrepQuery, collector: GrepCollector, maxBytes: number, hooks: SearchHooks = {}): Promise<GrepEngine> {
     let engine: GrepEngine = 'ripgrep';
     let chunkSize = clampChunk(query.maxResults + 1);
     for (let start = 0; start < files.length && !collector.full; ) {
-      const chunk = takeChunk(files, start, chunkSize);
-      let output = this.run(root, chunk, query, engine, collector);
-      if (output === 'rejected' && engine === 'ripgrep' && this.hasPcre2()) {
+      const end = chunkEnd(files, start, chunkSize);
+      const chunk = files.slice(start, end);
+      let output = await this.run(root, chunk, query, engine, collector);
+      if (output === 'rejected' && engine === 'ripgrep' && (await this.hasPcre2())) {
         engine = 'ripgrep-pcre2';
-        output = this.run(root, chunk, query, engine, collector);
+        output = await this.run(root, chunk, query, engine, collector);
       }
       if (output === 'rejected' || output === 'failed') {
-        regexSearch(root, files.slice(start), query, collector);
+        const rest = files.slice(start);
+        regexSearch(root, rest, query, collector, maxBytes, hooks.onFile);
         return output === 'rejected' ? 'v8' : engine;
       }
-      collectChunk(output, chunk, query, collector);
-      start += chunk.length;
+      collectChunk(output, chunk, query, collector, (row) => hooks.onFile?.(row), (row) => stillConfined(root, row, maxBytes));
+      hooks.onChunk?.();
+      start = end;
       chunkSize = nextChunkSize(start, collector.matches.length, query.maxResults);
     }
     return engine;
   }
 
-  private run(root: string, files: readonly string[], query: GrepQuery, engine: GrepEngine, collector: GrepCollector): string | 'rejected' | 'failed' {
+  private run(root: string, files: readonly FileRow[], query: GrepQuery, engine: GrepEngine, collector: GrepCollector): Promise<string | 'rejected' | 'failed'> {
     const args = [
       '--no-config', '--no-ignore', '--text', '--crlf', '--no-heading', '--with-filename', '--line-number',
       '--null', '--color', 'never', '--max-count', String(query.maxResults + 1),
@@ -81,26 +95,53 @@ export class Ripgrep {
     if (query.context > 0) args.push('--context', String(query.context));
     if (engine === 'ripgrep-pcre2') args.push('--pcre2', '--regexp', query.source);
     else args.push('--regexp', toRustRegex(query.source, query.flags));
-    args.push('--', ...files);
-    const result = spawnSync(this.executable, args, {
-      cwd: root, encoding: 'utf8', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, timeout: collector.remainingMs(),
+    args.push('--', ...files.map((f) => f.path));
+    return new Promise((resolve) => {
+      const child = spawn(this.executable, args, { cwd: root, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let outBytes = 0;
+      let settled = false;
+      const finish = (value: string | 'rejected' | 'failed') => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      };
+      // Past the budget, keep the lines rg printed so far: they are real matches.
+      const timer = setTimeout(() => {
+        collector.timedOut = true;
+        child.kill('SIGKILL');
+        finish(Buffer.concat(out).toString('utf8'));
+      }, collector.remainingMs());
+      child.stdout.on('data', (data: Buffer) => {
+        outBytes += data.length;
+        if (outBytes > MAX_OUTPUT_BYTES) {
+          child.kill('SIGKILL');
+          finish('failed');
+          return;
+        }
+        out.push(data);
+      });
+      child.stderr.on('data', (data: Buffer) => err.push(data));
+      child.on('error', () => finish('failed')); // not runnable
+      child.on('close', (status) => {
+        const stdout = Buffer.concat(out).toString('utf8');
+        const stderr = Buffer.concat(err).toString('utf8');
+        // Exit 2 with no output is an error about the pattern; exit 2 with output means some files vanished.
+        if (status === 2 && stdout === '' && /regex|pcre2|pattern/i.test(stderr)) finish('rejected');
+        else if (status !== 0 && status !== 1 && status !== 2) finish('failed');
+        else finish(stdout);
+      });
     });
-    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
-      collector.timedOut = true; // keep the lines rg printed before the budget ran out
-      return result.stdout ?? '';
-    }
-    if (result.error) return 'failed'; // not runnable, or more output than maxBuffer
-    // Exit 2 with no output is an error about the pattern; exit 2 with output means some files vanished.
-    if (result.status === 2 && result.stdout === '' && /regex|pcre2|pattern/i.test(result.stderr)) return 'rejected';
-    if (result.status !== 0 && result.status !== 1 && result.status !== 2) return 'failed';
-    return result.stdout;
   }
 
-  private hasPcre2(): boolean {
-    if (this.pcre2 === undefined) {
-      const probe = spawnSync(this.executable, ['--pcre2-version'], { encoding: 'utf8', windowsHide: true });
-      this.pcre2 = probe.status === 0;
-    }
+  private hasPcre2(): Promise<boolean> {
+    this.pcre2 ??= new Promise((resolve) => {
+      const probe = spawn(this.executable, ['--pcre2-version'], { windowsHide: true, stdio: 'ignore' });
+      probe.on('error', () => resolve(false));
+      probe.on('close', (status) => resolve(status === 0));
+    });
     return this.pcre2;
   }
 }
@@ -119,23 +160,30 @@ function clampChunk(files: number): number {
   return Math.min(MAX_CHUNK_FILES, Math.max(MIN_CHUNK_FILES, files));
 }
 
-/** Files from `start`, at most `size` of them and within the argument budget (at least one). */
-function takeChunk(files: readonly string[], start: number, size: number): readonly string[] {
+/** End (exclusive) of the chunk from `start`: at most `size` files, within the argument budget, at least one. */
+function chunkEnd(files: readonly FileRow[], start: number, size: number): number {
   let end = start;
   let bytes = 0;
   while (end < files.length && end - start < size) {
-    bytes += Buffer.byteLength(files[end]) + 1;
+    bytes += Buffer.byteLength(files[end].path) + 1;
     if (bytes > CHUNK_ARGUMENT_BYTES && end > start) break;
     end++;
   }
-  return files.slice(start, end);
+  return end;
 }
 
 /**
  * Parses `path\0LINE:text` (match) and `path\0LINE-text` (context) lines, then hands the lines that the
  * JavaScript regex confirms to the collector, file by file in `chunk` order.
  */
-function collectChunk(output: string, chunk: readonly string[], query: GrepQuery, collector: GrepCollector): void {
+function collectChunk(
+  output: string,
+  chunk: readonly FileRow[],
+  query: GrepQuery,
+  collector: GrepCollector,
+  onFile: (row: FileRow) => void,
+  stillIndexed: (row: FileRow) => boolean,
+): void {
   const byFile = new Map<string, { lines: Map<number, string>; hits: number[] }>();
   for (let at = 0; at < output.length; ) {
     let end = output.indexOf('\n', at);
@@ -155,9 +203,11 @@ function collectChunk(output: string, chunk: readonly string[], query: GrepQuery
     }
     at = end + 1;
   }
-  for (const file of chunk) {
+  for (const row of chunk) {
+    const file = row.path;
     const entry = byFile.get(file);
-    if (!entry) continue;
+    if (!entry || !stillIndexed(row)) continue;
+    onFile(row);
     entry.hits.sort((a, b) => a - b);
     const lineAt = (n: number) => entry.lines.get(n);
     for (const lineNumber of entry.hits) {

@@ -114,6 +114,25 @@ export async function readConfined(root: string, file: ConfinedFile, options: Co
   }
 }
 
+/** For readers that skip what they cannot read (search, parsing): the text, or undefined when refused or gone. */
+export function readIfConfined(root: string, file: ConfinedFile, maxBytes: number): string | undefined {
+  try {
+    return readConfinedSync(root, file, { maxBytes });
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when checkConfined passes. */
+export function stillConfined(root: string, file: ConfinedFile, maxBytes = Infinity): boolean {
+  try {
+    checkConfined(root, file, maxBytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks without opening it that an indexed file still resolves to its admitted real path and is a regular
  * file (within `maxBytes` when given), for readers that hand paths to another program (ripgrep): check

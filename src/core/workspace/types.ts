@@ -33,6 +33,14 @@ export interface GrepResult {
   timedOut?: boolean;
 }
 
+/** How long one call from model code may take, and how to stop it early. */
+export interface CallControl {
+  /** Stops the work (the cell ended or was cancelled); the call then rejects. */
+  signal?: AbortSignal;
+  /** At most this many ms (the caller's own deadline); the workspace's default budget applies too. */
+  timeBudgetMs?: number;
+}
+
 export interface WorkspaceSummary {
   /** The folder's name (never the absolute path: model prompts should not leak the user's layout). */
   root: string;
@@ -43,24 +51,31 @@ export interface WorkspaceSummary {
 }
 
 /**
- * The workspace as the engine needs it. Synchronous on purpose: model code calls `files()`, `read()` and
- * `grep()` without `await` (as the paper's context is a plain variable), and a host call is microseconds.
+ * The workspace as the engine needs it. Asynchronous on the host, so the host thread (the editor's extension
+ * host) never waits on disk, a regex or a parser; model code still calls `files()`, `read()` and `grep()`
+ * without `await`, because the sandbox worker waits for the answer (see HostFunctionKind 'blocking').
  * The plain file-system implementation lives beside this file.
  */
 export interface Workspace {
   summary(): WorkspaceSummary;
-  files(glob?: string): FileInfo[];
-  /** 1-based, inclusive line range. Throws a clear Error for paths outside the workspace or missing files. */
-  read(path: string, startLine?: number, endLine?: number): string;
-  grep(pattern: string, options?: GrepOptions): GrepResult;
+  files(glob?: string, control?: CallControl): Promise<FileInfo[]>;
+  /** 1-based, inclusive line range. Rejects with a clear Error for paths outside the workspace or missing files. */
+  read(path: string, startLine?: number, endLine?: number, control?: CallControl): Promise<string>;
+  grep(pattern: string, options?: GrepOptions, control?: CallControl): Promise<GrepResult>;
   /** Tree-sitter syntax, when the workspace has a symbol index (see CodeWorkspace). */
   readonly syntax?: WorkspaceSyntax;
   dispose?(): void;
 }
 
-/** Syntax-aware access for model code: definitions, AST queries, outlines. Synchronous, like the rest. */
+/** An answer that may be partial: `incomplete` says why, in words the model can act on. */
+export interface PartialResult<T> {
+  items: T[];
+  incomplete?: string;
+}
+
+/** Syntax-aware access for model code: definitions, AST queries, outlines. */
 export interface WorkspaceSyntax {
-  symbols(filter?: SymbolFilter): CodeSymbol[];
-  astQuery(query: string, options?: AstQueryOptions): AstMatch[];
-  outline(path: string): string;
+  symbols(filter?: SymbolFilter, control?: CallControl): Promise<PartialResult<CodeSymbol>>;
+  astQuery(query: string, options?: AstQueryOptions, control?: CallControl): Promise<PartialResult<AstMatch>>;
+  outline(path: string, control?: CallControl): Promise<string>;
 }

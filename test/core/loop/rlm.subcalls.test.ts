@@ -80,17 +80,29 @@ print(await llm_query('small'));`), (req) => {
   });
 });
 
-test('max_sub_calls: calls past the limit are refused and the run stops with the best answer', async () => {
+test('max_sub_calls mid-batch: later prompts are refused, then one last root call gives the answer (not the chatter)', async () => {
   const s = await scripted([
-    code('I expect 5 answers.', 'const r = await llm_query_batched(["a","b","c","d","e"]);\nprint(r.filter(x => x.startsWith("Error:")).length + " refused");'),
-  ]);
-  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxSubCalls: 3 } }, async (session) => {
-    const result = await session.ask('?');
+    code('Let me fan out over the chapters.', 'const r = await llm_query_batched(["c1","c2","c3","c4","c5","c6"]);\nprint(r.filter(x => x.startsWith("Error:")).length + " refused");'),
+    (req) => {
+      const last = req.messages.at(-1)!.content;
+      assert.match(last, /3 refused/);
+      assert.match(last, /The run stopped because the run reached its limit of 3 sub-calls\. No more code will run/);
+      return code('From the three chapters I read:', 'print("this must not run")') + '\nFINAL(dragons appear in 3 of the 6 chapters read so far)';
+    },
+  ], () => 'a dragon');
+  const events: RlmEvent[] = [];
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxSubCalls: 3, concurrency: 2 } }, async (session) => {
+    const result = await session.ask('?', { onEvent: (e) => events.push(e) });
     assert.equal(result.stopReason, 'max_sub_calls');
-    assert.equal(result.answer, 'I expect 5 answers.');
+    assert.equal(result.answer, 'dragons appear in 3 of the 6 chapters read so far');
     assert.equal(s.subRequests().length, 3);
+    assert.equal(s.rootRequests().length, 2);
     assert.match(result.detail!, /limit of 3 sub-calls/);
   });
+  const ends = events.filter((e): e is Extract<RlmEvent, { type: 'subcall_end' }> => e.type === 'subcall_end');
+  assert.deepEqual(ends.map((e) => e.status).sort(), ['cancelled', 'cancelled', 'cancelled', 'done', 'done', 'done']);
+  assert.equal(events.filter((e) => e.type === 'cell_start').length, 1, 'the last call\'s code did not run');
+  assert.equal(events.filter((e) => e.type === 'turn_start' && e.last).length, 1);
 });
 
 test('max_cost and max_tokens stop the run after the cell that crossed them', async () => {
@@ -118,7 +130,7 @@ test('max_cost and max_tokens stop the run after the cell that crossed them', as
   }
 });
 
-test('timeout: a run whose sub-calls hang ends at the deadline with its best answer', async () => {
+test('timeout: a run whose sub-calls hang ends at the deadline with its best answer (none yet, not the chatter)', async () => {
   const s = await scripted(
     [code('This will take a while.', 'print(await llm_query("slow"))')],
     () => ({ text: 'late', delayMs: 10_000 }),
@@ -127,7 +139,7 @@ test('timeout: a run whose sub-calls hang ends at the deadline with its best ans
     const started = Date.now();
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'timeout');
-    assert.equal(result.answer, 'This will take a while.');
+    assert.equal(result.answer, '');
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   });
 });

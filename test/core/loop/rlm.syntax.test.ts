@@ -29,7 +29,7 @@ function project(): string {
 test('model code reads structure: symbols, outline and ast_query', async () => {
   const s = await scripted([
     (req) => {
-      assert.match(req.messages[0]!.content, /`symbols\(\{name, kind, path\}\?\)`/, 'the prompt documents the syntax functions');
+      assert.match(req.messages[0]!.content, /`symbols\(\{name, kind, path, maxResults\}\?\)`/, 'the prompt documents the syntax functions');
       return code('Find the classes and their methods.', `const classes = symbols({kind: "class"});
 print(classes.map(c => c.path + ':' + c.line + ' ' + c.name).join('\\n'));
 print(symbols({name: "/^(get|set|run)$/"}).map(m => m.container + '.' + m.name).join(' '));
@@ -68,13 +68,13 @@ test('index changes flow into the symbol index without a rescan', async () => {
   const workspace = await CodeWorkspace.openAsync(dir, { cacheDir: false, workers: 1 });
   try {
     await workspace.ready;
-    assert.deepEqual(workspace.symbols({ name: 'retry' }), []);
+    assert.deepEqual((await workspace.symbols({ name: 'retry' })).items, []);
     writeFileSync(join(dir, 'src', 'retry.go'), 'package net\n\nfunc retry(n int) int {\n\treturn n * 2\n}\n');
     workspace.index.applyChange('src/retry.go', 'created');
-    const found = workspace.symbols({ name: 'retry' });
+    const found = (await workspace.symbols({ name: 'retry' })).items;
     assert.deepEqual(found.map((s) => [s.path, s.kind, s.line]), [['src/retry.go', 'function', 3]]);
     workspace.index.applyChange('src/cache.ts', 'deleted');
-    assert.deepEqual(workspace.symbols({ path: 'src/cache.ts' }), []);
+    assert.deepEqual((await workspace.symbols({ path: 'src/cache.ts' })).items, []);
   } finally {
     workspace.dispose();
   }

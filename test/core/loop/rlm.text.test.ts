@@ -97,14 +97,15 @@ test('broken code comes back as an error the model can fix; the REPL keeps state
   });
 });
 
-test('consecutive failing turns end the run with error and the best answer so far', async () => {
+test('consecutive failing turns end the run with error and the best answer so far (never the chatter)', async () => {
   const bad = code('Trying.', 'throw new Error("still broken")');
-  const s = await scripted([bad, bad, bad]);
+  const early = code('Trying.\nFINAL(probably 7)', 'throw new Error("still broken")');
+  const s = await scripted([early, bad, bad]);
   await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' }, limits: { maxConsecutiveErrors: 3 } }, async (session) => {
     const result = await session.ask('?');
     assert.equal(result.stopReason, 'error');
     assert.match(result.detail!, /3 turns in a row/);
-    assert.equal(result.answer, 'Trying.');
+    assert.equal(result.answer, 'probably 7', 'a FINAL written too early is the best answer there is');
   });
 });
 
@@ -113,7 +114,9 @@ test('out of iterations: one extra root call asks for the best answer', async ()
     code('Step 1.', 'print(1)'),
     code('Step 2.', 'print(2)'),
     (req) => {
-      assert.match(req.messages.at(-1)!.content, /run out of iterations \(2\)/);
+      const last = req.messages.at(-1)!.content;
+      assert.match(last, /\[cell 1 output\]\n2/, 'the last call sees the output of the last cell');
+      assert.match(last, /The run stopped because the run used all 2 iterations\. No more code will run/);
       return 'FINAL(best guess: 42)';
     },
   ]);

@@ -148,11 +148,11 @@ describe('host functions', () => {
   before(async () => {
     sandbox = await Sandbox.create({
       functions: {
-        record: { fn: (...args: unknown[]) => { calls.push(args); return { count: calls.length }; } },
-        upper: { fn: (text: unknown) => String(text).toUpperCase() },
+        record: { fn: (args) => { calls.push(args); return { count: calls.length }; } },
+        upper: { fn: ([text]) => String(text).toUpperCase() },
         failSync: { fn: () => { throw new Error('sync failure: check the path'); } },
         failAsync: { fn: async () => { throw new Error('async failure'); } },
-        sleep: { fn: (ms: unknown) => delay(Number(ms), `slept ${String(ms)}`), kind: 'model' },
+        sleep: { fn: ([ms]) => delay(Number(ms), `slept ${String(ms)}`), kind: 'model' },
         nothing: { fn: () => undefined },
       },
       globals: { settings: { depth: 2, names: ['a', 'b'] } },
@@ -192,12 +192,13 @@ describe('host functions', () => {
     assert.ok(elapsed < 1000, `8 parallel calls took ${Math.round(elapsed)} ms (sequential would be 1600)`);
   });
 
-  test('engine functions cannot be overwritten for good', async () => {
+  test('engine functions cannot be overwritten: assignments do nothing, redeclarations are refused by name', async () => {
     assertOk(await sandbox.run('print = null; upper = 1; shout = "x"; console = null; SHOW_VARS = 0'));
     const result = assertOk(await sandbox.run('print(upper("ok"), shout("y")); console.log("console back"); typeof SHOW_VARS'));
     assert.equal(result.output, 'OK Y!\nconsole back\n');
     assert.equal(result.value, '"function"');
-    assertOk(await sandbox.run('const print = 3; var upper = 2'));
+    assert.match((await sandbox.run('const print = 3; var upper = 2')).error ?? '', /`print` is an engine function and cannot be redeclared; pick another name/);
+    assert.match((await sandbox.run('if (true) { var upper = 2 }')).error ?? '', /`upper` is an engine function/);
     assert.equal(assertOk(await sandbox.run('print(upper("again"))')).output, 'AGAIN\n');
   });
 

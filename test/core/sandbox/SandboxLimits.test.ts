@@ -117,7 +117,7 @@ describe('cancellation', () => {
 
   test('an already aborted signal does not start the cell', async () => {
     const result = await sandbox.run('print("never")', { signal: AbortSignal.abort() });
-    assert.deepEqual(result, { output: '', error: 'cancelled', durationMs: 0 });
+    assert.deepEqual(result, { output: '', error: 'cancelled', cancelled: true, durationMs: 0 });
   });
 });
 

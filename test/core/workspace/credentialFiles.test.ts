@@ -75,11 +75,15 @@ test('allowCredentialFiles() lets chosen paths through and keeps the rest of the
   assert.deepEqual(CREDENTIALS.filter((p) => index.get(p)), ['.env', 'config/.env', 'certs/server.pem']);
 });
 
-test('model code cannot read or grep a credential file, and is told why', () => {
+test('model code cannot read or grep a credential file, and is told why', async () => {
   const workspace = FileSystemWorkspace.open(root, { gitUserPaths: { home }, ripgrep: false });
-  assert.throws(() => workspace.read('.env'), {
-    message: "File '.env' is not readable: it is a credential file (left out by default; see 'Credential files' in the README)",
-  });
-  assert.deepEqual(workspace.grep('contents of').matches.filter((m) => CREDENTIALS.includes(m.path)), []);
-  assert.ok(workspace.grep('contents of').matches.some((m) => m.path === '.env.example'));
+  try {
+    await assert.rejects(workspace.read('.env'), {
+      message: "File '.env' is not readable: it is a credential file (left out by default; see 'Credential files' in the README)",
+    });
+    assert.deepEqual((await workspace.grep('contents of')).matches.filter((m) => CREDENTIALS.includes(m.path)), []);
+    assert.ok((await workspace.grep('contents of')).matches.some((m) => m.path === '.env.example'));
+  } finally {
+    workspace.dispose();
+  }
 });

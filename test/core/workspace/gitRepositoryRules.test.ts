@@ -52,8 +52,9 @@ test('seen: a workspace in a subfolder of a git repository honours the repositor
   assert.deepEqual(ours, await gitIgnored(sandbox, app, candidates));
   // What model code sees.
   const workspace = FileSystemWorkspace.open(app, { ...user, ripgrep: false });
-  assert.throws(() => workspace.read('.env'), { message: "File '.env' is not readable: it is excluded by ../.gitignore" });
-  assert.deepEqual(workspace.grep('sk-live').matches, []);
+  await assert.rejects(workspace.read('.env'), { message: "File '.env' is not readable: it is excluded by ../.gitignore" });
+  assert.deepEqual((await workspace.grep('sk-live')).matches, []);
+  workspace.dispose();
 });
 
 test('.gitignore files in every folder between the repository root and the workspace apply, relative to their folder', async () => {

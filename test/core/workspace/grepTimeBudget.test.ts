@@ -1,4 +1,6 @@
-// grep never holds a cell hostage: past its time budget it returns what it found, marked incomplete.
+// grep never holds a cell (or the host thread) hostage: past its time budget it returns what it found,
+// marked incomplete, and a pattern that stalls inside one regex test fails soon after with a message that
+// names it as too slow. The host thread keeps running timers throughout.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,6 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
+import { Ripgrep } from '../../../src/core/workspace/RipgrepSearch';
+
+const hasRg = Ripgrep.locate() !== undefined;
 
 function manyFiles(count: number, line: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rlm-grep-budget-'));
@@ -13,26 +18,120 @@ function manyFiles(count: number, line: string): string {
   return dir;
 }
 
-test('V8 engine: a catastrophically backtracking pattern stops at the budget with partial results', () => {
-  // (a+)+$ against "aaa…a!" backtracks exponentially: each line costs milliseconds.
-  const ws = FileSystemWorkspace.open(manyFiles(150, 'a'.repeat(18) + '!'), { ripgrep: false, grepTimeBudgetMs: 300 });
+/** Runs `fn` while counting 10 ms timer ticks on this thread; returns its result, the time and the longest gap. */
+async function watchingTheEventLoop<T>(fn: () => Promise<T>): Promise<{ value: T; took: number; longestGapMs: number }> {
+  let last = performance.now();
+  let longestGapMs = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestGapMs = Math.max(longestGapMs, now - last);
+    last = now;
+  }, 10);
   const started = Date.now();
-  const result = ws.grep('(a+)+$|a!');
-  const took = Date.now() - started;
-  assert.equal(result.timedOut, true);
-  assert.equal(result.capped, true);
-  assert.ok(result.matches.length > 0 && result.matches.length < 600, `${result.matches.length} matches before the budget`);
-  assert.ok(took < 2000, `took ${took} ms`);
+  try {
+    const value = await fn();
+    return { value, took: Date.now() - started, longestGapMs };
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+test('V8 engine: a slow backtracking pattern stops at the budget with partial results', async () => {
+  // (a+)+$ against "aaa…a!" backtracks exponentially: with 18 a's each line costs milliseconds.
+  const ws = FileSystemWorkspace.open(manyFiles(150, 'a'.repeat(18) + '!'), { ripgrep: false, timeBudgetMs: 300 });
+  try {
+    const { value: result, took, longestGapMs } = await watchingTheEventLoop(() => ws.grep('(a+)+$|a!'));
+    assert.equal(result.timedOut, true);
+    assert.equal(result.capped, true);
+    assert.ok(result.matches.length > 0 && result.matches.length < 600, `${result.matches.length} matches before the budget`);
+    assert.ok(took < 2000, `took ${took} ms`);
+    assert.ok(longestGapMs < 100, `the host thread stalled for ${Math.round(longestGapMs)} ms`);
+  } finally {
+    ws.dispose();
+  }
 });
 
-test('ripgrep engine: the search process is stopped at the budget', () => {
+test('V8 engine (no rg): grep("(a+)+$") over 34 a\'s then "!" returns within the budget, naming the pattern as too slow', async () => {
+  const dir = manyFiles(3, 'a'.repeat(34) + '!');
+  const ws = FileSystemWorkspace.open(dir, { ripgrep: false, timeBudgetMs: 400 });
+  try {
+    const { value, took, longestGapMs } = await watchingTheEventLoop(() => ws.grep('(a+)+$').then(() => 'returned', (e: Error) => e.message));
+    assert.match(value, /grep: the pattern "\(a\+\)\+\$" is too slow: testing it on 'f000\.txt' did not finish within the 0\.4 s budget/);
+    assert.match(value, /Simplify the pattern/);
+    assert.ok(took < 400 + 500 + 600, `returned after ${took} ms`);
+    assert.ok(longestGapMs < 100, `the host thread stalled for ${Math.round(longestGapMs)} ms`);
+    // The stalled worker was replaced: the next search works.
+    assert.deepEqual((await ws.grep('a!')).matches.length, 12);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('ripgrep engine: grep("(a+)+b|c") over 34 a\'s then "!c" (rg finds the line, the JS re-test stalls) returns within the budget', { skip: hasRg ? false : 'ripgrep is not installed' }, async () => {
+  const ws = FileSystemWorkspace.open(manyFiles(2, 'a'.repeat(34) + '!c'), { timeBudgetMs: 400 });
+  try {
+    const { value, took, longestGapMs } = await watchingTheEventLoop(() => ws.grep('(a+)+b|c').then(() => 'returned', (e: Error) => e.message));
+    assert.match(value, /grep: the pattern "\(a\+\)\+b\|c" is too slow/);
+    assert.ok(took < 400 + 500 + 600, `returned after ${took} ms`);
+    assert.ok(longestGapMs < 100, `the host thread stalled for ${Math.round(longestGapMs)} ms`);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('a stalled grep is stopped by cancellation within a second, and so is one waiting for a worker', async () => {
+  const ws = FileSystemWorkspace.open(manyFiles(2, 'a'.repeat(34) + '!'), { ripgrep: false });
+  try {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const calls = [1, 2, 3].map(() => ws.grep('(a+)+$', {}, { signal: controller.signal }).then(() => 'returned', (e: Error) => e.message));
+    const messages = await Promise.all(calls);
+    assert.deepEqual(messages, ['grep was cancelled', 'grep was cancelled', 'grep was cancelled']);
+    assert.ok(Date.now() - started < 1_200, `took ${Date.now() - started} ms`);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('the caller\'s deadline (the cell\'s) shortens the budget', async () => {
+  const ws = FileSystemWorkspace.open(manyFiles(2, 'a'.repeat(34) + '!'), { ripgrep: false });
+  try {
+    const started = Date.now();
+    await assert.rejects(ws.grep('(a+)+$', {}, { timeBudgetMs: 900 }), /too slow.*within the 0\.4 s budget/);
+    assert.ok(Date.now() - started < 1_500);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('ripgrep engine: the search process is stopped at the budget', { skip: hasRg ? false : 'ripgrep is not installed' }, async () => {
   const dir = manyFiles(400, 'needle in a haystack');
-  const ws = FileSystemWorkspace.open(dir, { grepTimeBudgetMs: 1 });
-  const { result, engine } = ws.grepWithEngine('needle', { maxResults: 5000 });
-  if (engine === 'v8') return; // no rg on this machine: the V8 test above covers the budget
-  assert.equal(result.timedOut, true);
-  assert.ok(result.matches.length < 1600);
-  const unbounded = FileSystemWorkspace.open(dir, {}).grep('needle', { maxResults: 5000 });
-  assert.equal(unbounded.timedOut, undefined);
-  assert.equal(unbounded.matches.length, 1600);
+  const ws = FileSystemWorkspace.open(dir, { timeBudgetMs: 1 });
+  const unboundedWs = FileSystemWorkspace.open(dir, {});
+  try {
+    const { result } = await ws.grepWithEngine('needle', { maxResults: 5000 });
+    assert.equal(result.timedOut, true);
+    assert.ok(result.matches.length < 1600);
+    const unbounded = await unboundedWs.grep('needle', { maxResults: 5000 });
+    assert.equal(unbounded.timedOut, undefined);
+    assert.equal(unbounded.matches.length, 1600);
+  } finally {
+    ws.dispose();
+    unboundedWs.dispose();
+  }
+});
+
+test('a glob that would backtrack for minutes in files() fails within the budget without stalling the host', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rlm-glob-'));
+  writeFileSync(join(dir, 'a'.repeat(60) + '.ts'), 'x\n');
+  const ws = FileSystemWorkspace.open(dir, { timeBudgetMs: 300 });
+  try {
+    const { value, took, longestGapMs } = await watchingTheEventLoop(() => ws.files('**/*a*a*a*a*a*a*a*a*a*a*a*a*b').then(() => 'returned', (e: Error) => e.message));
+    assert.match(value, /files: the pattern .* is too slow to match/);
+    assert.ok(took < 1_500, `took ${took} ms`);
+    assert.ok(longestGapMs < 100, `the host thread stalled for ${Math.round(longestGapMs)} ms`);
+  } finally {
+    ws.dispose();
+  }
 });

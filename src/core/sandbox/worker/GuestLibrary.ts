@@ -68,6 +68,24 @@ export class GuestLibrary {
     this.ctx.unwrapResult(this.ctx.callFunction(this.exports.markBaseline, this.ctx.undefined)).dispose();
   }
 
+  /** Makes the named globals read-only and non-configurable, and remembers the global object's prototype. */
+  lockGlobals(names: string[]): void {
+    const list = this.ctx.newString(JSON.stringify(names));
+    try {
+      this.ctx.unwrapResult(this.ctx.callFunction(this.exports.lockGlobals, this.ctx.undefined, list)).dispose();
+    } finally {
+      list.dispose();
+    }
+  }
+
+  /**
+   * After a cell: puts back a replaced global prototype, and returns why later cells cannot run normally
+   * ('' when they can), e.g. a frozen global object that rejects every new declaration.
+   */
+  checkGlobals(): string {
+    return this.callForString(this.exports.checkGlobals) ?? 'the sandbox could not check its global object';
+  }
+
   /** Builds a guest value; the caller owns (and disposes) the handle. */
   toGuest(value: GuestValue): QuickJSHandle {
     if ('string' in value) return newGuestString(this.ctx, value.string, this.exports.parseJSON);

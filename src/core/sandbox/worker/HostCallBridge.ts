@@ -7,12 +7,12 @@ import type { GuestValue, HostCallReply, HostFunctionDescriptor } from '../proto
 
 /** How the worker reaches the host thread; `call` blocks until the host answers (or says "pending"). */
 export interface HostLink {
-  call(name: string, args: unknown[]): HostCallReply;
+  call(name: string, args: unknown[], remainingMs: number): HostCallReply;
 }
 
 interface PendingCall {
   deferred: QuickJSDeferredPromise;
-  kind: 'model' | 'plain';
+  model: boolean;
   cellId: number;
 }
 
@@ -25,17 +25,19 @@ export class HostCallBridge {
     private readonly toGuest: (value: GuestValue) => QuickJSHandle,
     private readonly toJSONText: (handle: QuickJSHandle) => string | undefined,
     private readonly currentCellId: () => number,
+    /** Time the running cell has left before its deadline, passed to the host with each call. */
+    private readonly remainingMs: () => number,
   ) {}
 
   /** Creates the guest function for one host function; the caller owns the returned handle. */
   newGuestFunction(descriptor: HostFunctionDescriptor): QuickJSHandle {
     return this.ctx.newFunction(descriptor.name, (...argHandles) => {
       const args = argHandles.map((handle) => this.argumentToHost(handle));
-      const reply = this.link.call(descriptor.name, args);
+      const reply = this.link.call(descriptor.name, args, Math.max(0, Math.floor(this.remainingMs())));
       if ('error' in reply) throw new Error(reply.error);
       if ('value' in reply) return this.toGuest(reply.value);
       const deferred = this.ctx.newPromise();
-      this.pending.set(reply.callId, { deferred, kind: descriptor.kind, cellId: this.currentCellId() });
+      this.pending.set(reply.callId, { deferred, model: descriptor.kind === 'model', cellId: this.currentCellId() });
       // The library disposes the returned handle after the call; the deferred keeps its own resolvers.
       return deferred.handle;
     });
@@ -75,7 +77,7 @@ export class HostCallBridge {
   /** Pending calls of a cell by kind, which decides whether the cell's clock runs while it waits. */
   pendingOf(cellId: number): { model: number; plain: number } {
     const counts = { model: 0, plain: 0 };
-    for (const call of this.pending.values()) if (call.cellId === cellId) counts[call.kind]++;
+    for (const call of this.pending.values()) if (call.cellId === cellId) counts[call.model ? 'model' : 'plain']++;
     return counts;
   }
 

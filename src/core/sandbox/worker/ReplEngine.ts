@@ -6,7 +6,8 @@ import type { CellResult, SandboxLimits } from '../types';
 import type { GuestValue, HostFunctionDescriptor, VariableInfo } from '../protocol';
 import { transformCell } from '../replTransform';
 import { loadQuickJS, MAX_WASM_BYTES } from './quickjsModule';
-import { CellClock } from './CellClock';
+import { CellClock } from '../CellClock';
+import { truncateOutput } from '../truncate';
 import { OutputBuffer } from './OutputBuffer';
 import { HostCallBridge, type HostLink } from './HostCallBridge';
 import { GuestLibrary } from './GuestLibrary';
@@ -21,16 +22,31 @@ export interface EngineSetup {
 export interface EngineHost extends HostLink {
   /** Polled from the interrupt handler, so it must be cheap and must not need the event loop. */
   isCancelled(cellId: number): boolean;
+  /** Tells the host's watchdog whether the cell's deadline clock is paused (waiting only on model calls). */
+  setClockPaused(paused: boolean): void;
 }
 
-type StopReason = 'cancelled' | 'timeout';
+/** Why a cell was stopped from outside its own code. */
+type CellStop = 'cancelled' | 'timeout';
 
 interface ActiveCell {
   id: number;
   clock: CellClock;
   output: OutputBuffer;
-  stop?: StopReason;
+  /** This cell's deadline in ms (the sandbox limit unless the run asked for another). */
+  timeoutMs: number;
+  stop?: CellStop;
 }
+
+/** What one cell run produced, and whether the REPL can go on after it. */
+export interface CellOutcome {
+  result: CellResult;
+  /** Set when the cell left the REPL unusable for later cells (e.g. froze the global object): the sandbox must be replaced. */
+  fatal?: string;
+}
+
+/** An error message longer than this is cut head + tail here; the loop cuts it much shorter for the model. */
+const ERROR_SAFETY_CAP_CHARS = 100_000;
 
 /** Room for QuickJS itself, the guest library and the scratch space of cells. */
 const ENGINE_OVERHEAD_BYTES = 32 * 1024 * 1024;
@@ -41,7 +57,8 @@ const PRELUDE_CELL_ID = 0;
 export class ReplEngine {
   private active: ActiveCell | undefined;
   private wakeUp: (() => void) | undefined;
-  private readonly engineFunctions = new Map<string, QuickJSHandle>();
+  /** Globals the engine provides (host functions, print, prelude functions): locked, and never the model's names. */
+  private readonly engineNames = new Set<string>();
   private library!: GuestLibrary;
   private bridge!: HostCallBridge;
   private disposed = false;
@@ -74,27 +91,35 @@ export class ReplEngine {
   }
 
   /** Runs one cell. Failures of the model's code come back in the result; only an engine crash (a wasm trap) throws. */
-  async run(cellId: number, code: string): Promise<CellResult> {
+  async run(cellId: number, code: string, timeoutMs = this.setup.limits.cellTimeoutMs): Promise<CellOutcome> {
     const started = performance.now();
-    const cell: ActiveCell = { id: cellId, clock: new CellClock(), output: new OutputBuffer() };
+    const cell: ActiveCell = { id: cellId, clock: new CellClock(), output: new OutputBuffer(), timeoutMs };
     const finish = (fields: Partial<CellResult>): CellResult => ({
       output: cell.output.text(),
       ...fields,
+      ...(fields.error !== undefined ? { error: truncateOutput(fields.error, ERROR_SAFETY_CAP_CHARS) } : {}),
       durationMs: Math.round(performance.now() - started),
     });
-    if (this.disposed) return finish({ error: 'the sandbox was disposed; create a new one' });
-    const transformed = transformCell(code);
-    if (!transformed.ok) return finish({ error: transformed.error });
+    if (this.disposed) return { result: finish({ error: 'the sandbox was disposed; create a new one' }) };
+    const transformed = transformCell(code, this.engineNames);
+    if (!transformed.ok) return { result: finish({ error: transformed.error }) };
 
     this.active = cell;
+    let outcome: Partial<CellResult>;
+    let broken = '';
     try {
-      const outcome = await this.evaluate(cell, transformed.script, `cell-${cellId}.js`);
-      return finish(outcome);
+      outcome = await this.evaluate(cell, transformed.script, `cell-${cellId}.js`);
+      // While the cell is still active: a note about restored engine functions goes into its output.
+      if (!this.disposed) broken = this.library.checkGlobals();
     } finally {
       this.active = undefined;
+      this.host.setClockPaused(false);
       this.bridge.dropCell(cellId);
-      this.restoreEngineFunctions();
     }
+    if (!broken) return { result: finish(outcome) };
+    const fatal = `${broken}; the REPL was restarted`;
+    const error = [outcome.error, `${fatal}: variables from earlier cells are gone. Do not freeze or lock globalThis.`].filter(Boolean).join('\n');
+    return { result: finish({ ...outcome, error }), fatal };
   }
 
   /** Called when something the running cell may wait on happened (a host result, a cancel request). */
@@ -109,7 +134,7 @@ export class ReplEngine {
 
   variables(): VariableInfo[] {
     if (this.disposed) return [];
-    const cell: ActiveCell = { id: -1, clock: new CellClock(), output: new OutputBuffer() };
+    const cell: ActiveCell = { id: -1, clock: new CellClock(), output: new OutputBuffer(), timeoutMs: this.setup.limits.cellTimeoutMs };
     this.active = cell; // so a user getter cannot hang the engine: the usual deadline applies
     try {
       const json = this.library.describeVariablesJSON();
@@ -131,8 +156,6 @@ export class ReplEngine {
     this.wake();
     try {
       this.bridge?.dropAll();
-      for (const handle of this.engineFunctions.values()) handle.dispose();
-      this.engineFunctions.clear();
       this.library?.dispose();
       this.ctx.dispose();
       this.runtime.dispose();
@@ -153,6 +176,7 @@ export class ReplEngine {
       (value) => this.library.toGuest(value),
       (handle) => this.library.toJSONText(handle),
       () => this.active?.id ?? PRELUDE_CELL_ID,
+      () => (this.active?.timeoutMs ?? setup.limits.cellTimeoutMs) - (this.active?.clock.elapsedMs() ?? 0),
     );
     for (const [name, handle] of this.library.globals()) this.defineEngineFunction(name, handle);
     for (const descriptor of setup.functions) this.defineEngineFunction(descriptor.name, this.bridge.newGuestFunction(descriptor));
@@ -168,13 +192,15 @@ export class ReplEngine {
     // QuickJS's own accounting sees.
     runtime.setMemoryLimit(this.wasmBytes);
     if (setup.prelude) await this.runPrelude(setup.prelude);
+    // Engine functions can be neither reassigned nor redefined by model code, so no cell can take them away.
+    this.library.lockGlobals([...this.engineNames]);
     this.library.markBaseline();
   }
 
   private async runPrelude(prelude: string): Promise<void> {
     const transformed = transformCell(prelude);
     if (!transformed.ok) throw new Error(`the sandbox prelude does not parse: ${transformed.error}`);
-    const cell: ActiveCell = { id: PRELUDE_CELL_ID, clock: new CellClock(), output: new OutputBuffer() };
+    const cell: ActiveCell = { id: PRELUDE_CELL_ID, clock: new CellClock(), output: new OutputBuffer(), timeoutMs: this.setup.limits.cellTimeoutMs };
     this.active = cell;
     let outcome: Partial<CellResult>;
     try {
@@ -184,23 +210,28 @@ export class ReplEngine {
       this.bridge.dropCell(PRELUDE_CELL_ID);
     }
     if (outcome.error) throw new Error(`the sandbox prelude failed: ${outcome.error}`);
-    // Functions the prelude defines are engine functions: restored after every cell like host functions.
+    // Functions the prelude defines are engine functions, locked like host functions.
     for (const name of transformed.declaredNames) {
       const handle = this.ctx.getProp(this.ctx.global, name);
-      if (this.ctx.typeof(handle) === 'function') this.engineFunctions.set(name, handle);
-      else handle.dispose();
+      if (this.ctx.typeof(handle) === 'function') this.engineNames.add(name);
+      handle.dispose();
     }
   }
 
   /** Evaluates a transformed cell and drives it until its promise settles or a limit ends it. */
   private async evaluate(cell: ActiveCell, script: string, filename: string): Promise<Partial<CellResult>> {
     const evaluated = this.ctx.evalCode(script, filename);
-    if (evaluated.error) return this.failure(cell, evaluated.error);
+    if (evaluated.error) {
+      if (!cell.stop && this.host.isCancelled(cell.id)) cell.stop = 'cancelled';
+      return this.failure(cell, evaluated.error);
+    }
     const promise = evaluated.value;
     try {
       for (;;) {
         const jobs = this.runtime.executePendingJobs(-1);
         if (jobs.error) jobs.error.dispose(); // the failing job's own promise carries the error
+        // A cancelled host call fails in model code before the interrupt handler sees the cancellation.
+        if (!cell.stop && this.host.isCancelled(cell.id)) cell.stop = 'cancelled';
         if (cell.stop) return this.stopped(cell);
         const state = this.ctx.getPromiseState(promise);
         if (state.type === 'fulfilled') {
@@ -220,7 +251,7 @@ export class ReplEngine {
               'Await only host functions (llm_query, ...) or promises that something resolves.',
           };
         }
-        const remaining = this.setup.limits.cellTimeoutMs - cell.clock.elapsedMs();
+        const remaining = cell.timeoutMs - cell.clock.elapsedMs();
         if (remaining <= 0) {
           cell.stop = 'timeout';
           return this.stopped(cell);
@@ -230,9 +261,13 @@ export class ReplEngine {
           return this.stopped(cell);
         }
         const onlyModelCalls = pending.plain === 0 && pending.model > 0;
-        if (onlyModelCalls) cell.clock.pause();
+        if (onlyModelCalls) {
+          cell.clock.pause();
+          this.host.setClockPaused(true);
+        }
         await this.waitForWake(onlyModelCalls ? undefined : remaining);
         cell.clock.resume();
+        this.host.setClockPaused(false);
         if (this.disposed) return { error: 'the sandbox was disposed while the cell ran' };
         if (this.host.isCancelled(cell.id)) cell.stop = 'cancelled';
       }
@@ -252,8 +287,8 @@ export class ReplEngine {
   }
 
   private stopped(cell: ActiveCell): Partial<CellResult> {
-    if (cell.stop === 'cancelled') return { error: 'cancelled' };
-    const seconds = this.setup.limits.cellTimeoutMs / 1000;
+    if (cell.stop === 'cancelled') return { error: 'cancelled', cancelled: true };
+    const seconds = cell.timeoutMs / 1000;
     return {
       error:
         `cell exceeded its ${seconds} s deadline (time waiting on model calls does not count); ` +
@@ -288,7 +323,7 @@ export class ReplEngine {
     if (!cell) return false;
     if (cell.stop) return true;
     if (this.host.isCancelled(cell.id)) cell.stop = 'cancelled';
-    else if (cell.clock.elapsedMs() > this.setup.limits.cellTimeoutMs) cell.stop = 'timeout';
+    else if (cell.clock.elapsedMs() > cell.timeoutMs) cell.stop = 'timeout';
     return cell.stop !== undefined;
   }
 
@@ -306,23 +341,9 @@ export class ReplEngine {
 
   private defineEngineFunction(name: string, handle: QuickJSHandle): void {
     this.ctx.setProp(this.ctx.global, name, handle);
-    this.engineFunctions.get(name)?.dispose();
-    this.engineFunctions.set(name, handle);
+    handle.dispose();
+    this.engineNames.add(name);
   }
-
-  /** Model code may overwrite `print` or `llm_query` within a cell; the next cell gets the originals back. */
-  private restoreEngineFunctions(): void {
-    if (this.disposed) return;
-    for (const [name, handle] of this.engineFunctions) {
-      try {
-        // A plain assignment: globals declared with `var` (as the prelude's are) cannot be redefined.
-        this.ctx.setProp(this.ctx.global, name, handle);
-      } catch {
-        // The model made it read-only; nothing more can be done without a new sandbox.
-      }
-    }
-  }
-
 }
 
 /**

@@ -12,6 +12,8 @@ export interface GuestLibraryExports {
   describeError: unknown;
   describeVariablesJSON: unknown;
   markBaseline: unknown;
+  lockGlobals: unknown;
+  checkGlobals: unknown;
   parseJSON: unknown;
   toJSONText: unknown;
 }
@@ -24,6 +26,8 @@ export const GUEST_LIBRARY_EXPORTS: Array<keyof GuestLibraryExports> = [
   'describeError',
   'describeVariablesJSON',
   'markBaseline',
+  'lockGlobals',
+  'checkGlobals',
   'parseJSON',
   'toJSONText',
 ];
@@ -48,6 +52,9 @@ export const GUEST_LIBRARY_SOURCE = String.raw`(function (emit) {
   const protoOf = Object.getPrototypeOf;
   const objectIs = Object.is;
   const freeze = Object.freeze;
+  const defineProperty = Object.defineProperty;
+  const isExtensible = Object.isExtensible;
+  const setPrototypeOf = Object.setPrototypeOf;
   const isView = ArrayBuffer.isView;
   const fnToString = Function.prototype.call.bind(Function.prototype.toString);
   const errorToString = Function.prototype.call.bind(Error.prototype.toString);
@@ -187,6 +194,47 @@ export const GUEST_LIBRARY_SOURCE = String.raw`(function (emit) {
   let baseline = null;
   function markBaseline() { baseline = namesOf(globalThis); }
 
+  // Engine functions are made read-only, so a plain assignment does nothing. QuickJS lets
+  // Object.defineProperty replace even a read-only, non-configurable property of the global object, so
+  // after every cell they are also checked against the originals kept here and put back. The global
+  // prototype is remembered too, so a cell that swaps it (a Proxy that answers every name) can be undone.
+  const engine = [];
+  let globalProto = null;
+  function lockGlobals(namesJSON) {
+    const names = parseJSON(namesJSON);
+    for (let i = 0; i < names.length; i++) {
+      const descriptor = descriptorOf(globalThis, names[i]);
+      if (!descriptor) continue;
+      engine.push({ name: names[i], value: descriptor.value });
+      defineProperty(globalThis, names[i], { value: descriptor.value, writable: false, configurable: false });
+    }
+    globalProto = protoOf(globalThis);
+  }
+
+  // Returns '' when later cells can run as usual, else why they cannot (the host then replaces the REPL).
+  function checkGlobals() {
+    if (protoOf(globalThis) !== globalProto) {
+      try { setPrototypeOf(globalThis, globalProto); } catch (e) { /* reported below */ }
+    }
+    if (!isExtensible(globalThis)) {
+      return 'the cell made the global object non-extensible (Object.freeze, Object.seal or Object.preventExtensions on globalThis), which blocks every later declaration';
+    }
+    if (protoOf(globalThis) !== globalProto) return "the cell replaced the global object's prototype and it could not be restored";
+    const restored = [];
+    for (let i = 0; i < engine.length; i++) {
+      const descriptor = descriptorOf(globalThis, engine[i].name);
+      if (descriptor && descriptor.value === engine[i].value && !descriptor.get && !descriptor.set) continue;
+      try {
+        defineProperty(globalThis, engine[i].name, { value: engine[i].value, writable: false, configurable: false });
+      } catch (e) { /* checked below */ }
+      const now = descriptorOf(globalThis, engine[i].name);
+      if (!now || now.value !== engine[i].value) return 'the cell redefined the engine function ' + engine[i].name + ' and it could not be restored';
+      restored.push(engine[i].name);
+    }
+    if (restored.length > 0) emit('[the engine put back ' + restored.join(', ') + ', which this cell redefined: engine functions cannot be replaced]');
+    return '';
+  }
+
   function userVariableNames() {
     const all = namesOf(globalThis);
     const names = [];
@@ -290,6 +338,8 @@ export const GUEST_LIBRARY_SOURCE = String.raw`(function (emit) {
     describeError: describeError,
     describeVariablesJSON: describeVariablesJSON,
     markBaseline: markBaseline,
+    lockGlobals: lockGlobals,
+    checkGlobals: checkGlobals,
     parseJSON: parseJSON,
     toJSONText: toJSONText,
   };

@@ -19,10 +19,10 @@ function start(port: NonNullable<typeof parentPort>, data: SandboxWorkerData): v
   let nextCallId = 1;
 
   const host: EngineHost = {
-    call(name: string, args: unknown[]): HostCallReply {
+    call(name: string, args: unknown[], remainingMs: number): HostCallReply {
       const callId = nextCallId++;
       Atomics.store(slots, CONTROL_SLOTS.replyReady, 0);
-      post({ type: 'call', callId, name, args });
+      post({ type: 'call', callId, name, args, remainingMs });
       for (;;) {
         Atomics.wait(slots, CONTROL_SLOTS.replyReady, 0);
         const received = receiveMessageOnPort(data.replyPort);
@@ -30,7 +30,11 @@ function start(port: NonNullable<typeof parentPort>, data: SandboxWorkerData): v
       }
     },
     isCancelled(cellId: number): boolean {
-      return Atomics.load(slots, CONTROL_SLOTS.cancelCell) === cellId;
+      // Model cells count from 1; the slot starts at 0, which must not cancel the prelude (cell 0).
+      return cellId > 0 && Atomics.load(slots, CONTROL_SLOTS.cancelCell) === cellId;
+    },
+    setClockPaused(paused: boolean): void {
+      Atomics.store(slots, CONTROL_SLOTS.clockPaused, paused ? 1 : 0);
     },
   };
 
@@ -45,12 +49,12 @@ function start(port: NonNullable<typeof parentPort>, data: SandboxWorkerData): v
         engine?.wake();
         break;
       case 'run': {
-        const { cellId, code } = message;
+        const { cellId, code, timeoutMs } = message;
         queue = queue.then(async () => {
           if (!engine) return;
           try {
-            const result = await engine.run(cellId, code);
-            post({ type: 'cellResult', cellId, result, variables: engine.variables() });
+            const { result, fatal } = await engine.run(cellId, code, timeoutMs);
+            post({ type: 'cellResult', cellId, result, variables: fatal ? [] : engine.variables(), fatal });
           } catch (error) {
             // A trap inside the wasm engine (e.g. it ran out of memory in a spot QuickJS does not check):
             // its state cannot be trusted, so report the cell and end the worker; the Sandbox marks itself dead.

@@ -1,13 +1,14 @@
-// ast_query(): runs a raw Tree-sitter query over workspace files on the calling thread, with a small LRU of
-// trees so a model refining a query over the same files does not reparse them each time.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// ast_query(): runs a raw Tree-sitter query over workspace files, with a small LRU of trees so a model
+// refining a query over the same files does not reparse them each time. The query and its predicates
+// (`#match?` runs a regex) are model-written, so this runs only in a query worker, under a time budget.
 import { Query, type Tree } from 'web-tree-sitter';
+import { readIfConfined } from '../confinedRead';
+import type { FileRow } from '../queries/protocol';
 import type { Grammars } from './Grammars';
-import type { AstMatch, AstQueryOptions, SourceFileRecord } from './types';
+import type { AstMatch } from './types';
 
 export const DEFAULT_AST_MAX_RESULTS = 100;
-const HARD_MAX_RESULTS = 10_000;
+export const AST_MAX_RESULTS_LIMIT = 10_000;
 /** Trees cost ~20x their source in the wasm heap (capped at 2 GB per thread): keep a few MB of source. */
 const TREE_CACHE_SOURCE_BYTES = 8 * 1024 * 1024;
 const TREE_CACHE_FILES = 64;
@@ -25,15 +26,14 @@ export class AstQueryRunner {
   private treeBytes = 0;
   private readonly queries = new Map<string, Query>();
 
-  constructor(private readonly grammars: Grammars, private readonly root: string) {}
+  constructor(private readonly grammars: Grammars, private readonly root: string, private readonly maxFileBytes: number) {}
 
-  /** `files` are the candidate records (already narrowed by glob), in the order results should follow. */
-  run(source: string, files: readonly SourceFileRecord[], options: AstQueryOptions): AstMatch[] {
-    if (typeof source !== 'string' || source.trim() === '') {
-      throw new Error('ast_query needs a Tree-sitter query string, e.g. "(function_declaration name: (identifier) @name)".');
-    }
-    const asked = Number(options.maxResults ?? DEFAULT_AST_MAX_RESULTS);
-    const maxResults = Number.isFinite(asked) ? Math.min(Math.max(1, Math.floor(asked)), HARD_MAX_RESULTS) : DEFAULT_AST_MAX_RESULTS;
+  /**
+   * `files` are the candidate records (already narrowed by language and glob), in the order results should
+   * follow. Stops at maxResults (capped) or when the budget runs out (timedOut), returning what it found.
+   */
+  run(source: string, files: readonly FileRow[], maxResults: number, budgetMs: number, onFile?: (file: FileRow) => void): { matches: AstMatch[]; capped: boolean; timedOut: boolean } {
+    const deadline = Date.now() + budgetMs;
     const languages = [...new Set(files.map((f) => f.language))];
     const compiled = new Map<string, Query>();
     const errors: string[] = [];
@@ -49,11 +49,17 @@ export class AstQueryRunner {
     if (compiled.size === 0 && errors.length > 0) throw new Error(errors.join('\n'));
 
     const out: AstMatch[] = [];
+    let timedOut = false;
+    // Returning true from the progress callback stops a long query inside one tree.
+    const progressCallback = () => (timedOut ||= Date.now() > deadline);
     for (const file of files) {
+      if (timedOut || Date.now() > deadline) return { matches: out, capped: true, timedOut: true };
       const query = compiled.get(file.language);
       if (!query) continue;
+      onFile?.(file);
       const tree = this.tree(file);
-      for (const match of query.matches(tree.rootNode)) {
+      if (!tree) continue;
+      for (const match of query.matches(tree.rootNode, { progressCallback })) {
         out.push({
           path: file.path,
           language: file.language,
@@ -64,10 +70,10 @@ export class AstQueryRunner {
             endLine: c.node.endPosition.row + 1,
           })),
         });
-        if (out.length >= maxResults) return out;
+        if (out.length >= maxResults) return { matches: out, capped: true, timedOut: false };
       }
     }
-    return out;
+    return { matches: out, capped: false, timedOut };
   }
 
   forget(path: string): void {
@@ -105,7 +111,8 @@ export class AstQueryRunner {
     return query;
   }
 
-  private tree(file: SourceFileRecord): Tree {
+  /** The file's tree, or undefined when it cannot be read (gone, or no longer the indexed file). */
+  private tree(file: FileRow): Tree | undefined {
     const cached = this.trees.get(file.path);
     if (cached && cached.bytes === file.bytes && cached.mtimeMs === file.mtimeMs) {
       this.trees.delete(file.path); // move to the young end
@@ -113,7 +120,9 @@ export class AstQueryRunner {
       return cached.tree;
     }
     this.forget(file.path);
-    const tree = this.grammars.parse(file.language, readFileSync(join(this.root, file.path), 'utf8'));
+    const text = readIfConfined(this.root, file, this.maxFileBytes);
+    if (text === undefined) return undefined;
+    const tree = this.grammars.parse(file.language, text);
     this.trees.set(file.path, { tree, bytes: file.bytes, mtimeMs: file.mtimeMs });
     this.treeBytes += file.bytes;
     while (this.trees.size > 1 && (this.treeBytes > TREE_CACHE_SOURCE_BYTES || this.trees.size > TREE_CACHE_FILES)) {

@@ -1,22 +1,29 @@
 // Parses queued files off the main thread: a few worker threads fed with batches, or (workers: 0, or when
 // workers cannot start) short slices on the calling thread so the event loop stays responsive.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { launchWorker } from '../../workers/launchWorker';
+import type { FileRow } from '../queries/protocol';
 import type { ParseOutcome } from './parseFileSymbols';
 import type { SyntaxAssets } from './SyntaxAssets';
 import { FATAL_PREFIX, type WorkerRequest, type WorkerResponse } from './workerProtocol';
 
-export interface ParseJob {
-  path: string;
-  absolutePath: string;
-  language: string;
-  bytes: number;
-  mtimeMs: number;
+/** A file to parse (where to read it, what it is), and how urgently. */
+export interface ParseJob extends FileRow {
   /** Set once the job was in flight in a worker that died: a second death marks the file as failed. */
   retried?: boolean;
+  /**
+   * A query waits for this job: it jumps the queue. With `literals`, the worker first checks that the text
+   * contains them all and skips the parse when it does not (the file cannot define the name asked for).
+   */
+  urgent?: { literals?: string[] };
 }
 
 export interface ParsePoolOptions {
   assets: SyntaxAssets;
+  /** The workspace root (real path) the jobs' paths are relative to. */
+  root: string;
+  /** Files larger than this are not read. */
+  maxBytes: number;
   workers: number;
   /** Asked right before a job is sent: false skips it (already parsed on demand, removed, changed). */
   wanted(job: ParseJob): boolean;
@@ -24,13 +31,15 @@ export interface ParsePoolOptions {
   /** Called each time the queue drains and nothing is in flight. */
   onIdle(): void;
   /** Parses one job on the calling thread (inline mode). */
-  parseInline(job: ParseJob): ParseOutcome;
+  parseInline(job: ParseJob): Promise<ParseOutcome>;
 }
 
 // Batches big enough to amortise message passing, small enough to balance two workers near the end.
 const BATCH_BYTES = 256 * 1024;
 const BATCH_FILES = 64;
 const BATCHES_IN_FLIGHT_PER_WORKER = 2;
+/** Small batches for urgent jobs: a query waits for the whole batch. */
+const URGENT_BATCH_FILES = 8;
 const INLINE_SLICE_MS = 15;
 const MAX_WORKER_RESTARTS = 3;
 /**
@@ -65,6 +74,7 @@ class JobQueue {
 }
 
 export class ParsePool {
+  private readonly urgent = new JobQueue();
   private readonly small = new JobQueue();
   private readonly big = new JobQueue();
   private readonly slots: WorkerSlot[] = [];
@@ -80,14 +90,15 @@ export class ParsePool {
   }
 
   get idle(): boolean {
-    return this.small.size === 0 && this.big.size === 0 && !this.inlineScheduled
+    return this.urgent.size === 0 && this.small.size === 0 && this.big.size === 0 && !this.inlineScheduled
       && this.slots.every((s) => s.inFlight.size === 0);
   }
 
-  /** Largest first, so a big file never ends up alone on one worker at the end. */
+  /** Largest first, so a big file never ends up alone on one worker at the end. Urgent jobs go first of all. */
   enqueue(jobs: ParseJob[]): void {
     if (this.disposed) return;
-    const sorted = [...jobs].sort((a, b) => b.bytes - a.bytes);
+    this.urgent.push(jobs.filter((j) => j.urgent));
+    const sorted = jobs.filter((j) => !j.urgent).sort((a, b) => b.bytes - a.bytes);
     this.big.push(sorted.filter((j) => j.bytes >= BIG_FILE_BYTES));
     this.small.push(sorted.filter((j) => j.bytes < BIG_FILE_BYTES));
     this.pump();
@@ -95,6 +106,7 @@ export class ParsePool {
 
   dispose(): void {
     this.disposed = true;
+    this.urgent.clear();
     this.small.clear();
     this.big.clear();
     for (const s of this.slots) void s.worker.terminate();
@@ -112,9 +124,17 @@ export class ParsePool {
         const job = this.takeWanted(this.big);
         if (job) { idleSlot.recycle = true; this.send(idleSlot, [job]); }
       }
+      // Urgent work may exceed the usual batches in flight by one, so it waits behind at most those.
+      for (const slot of this.slots) {
+        while (!slot.recycle && slot.inFlight.size <= BATCHES_IN_FLIGHT_PER_WORKER && this.urgent.size > 0) {
+          const jobs = this.takeBatch(this.urgent, URGENT_BATCH_FILES);
+          if (jobs.length === 0) break;
+          this.send(slot, jobs);
+        }
+      }
       for (const slot of this.slots) {
         while (!slot.recycle && slot.inFlight.size < BATCHES_IN_FLIGHT_PER_WORKER) {
-          const jobs = this.takeBatch();
+          const jobs = this.takeBatch(this.small, BATCH_FILES);
           if (jobs.length === 0) break;
           this.send(slot, jobs);
         }
@@ -127,7 +147,12 @@ export class ParsePool {
     const batch = this.nextBatch++;
     slot.inFlight.set(batch, jobs);
     slot.worker.ref(); // keep the process alive while work is pending; unref'd again when idle
-    const req: WorkerRequest = { batch, files: jobs.map(({ path, absolutePath, language }) => ({ path, absolutePath, language })) };
+    const req: WorkerRequest = {
+      batch,
+      root: this.options.root,
+      maxBytes: this.options.maxBytes,
+      files: jobs.map(({ path, target, language, bytes, mtimeMs, urgent }) => ({ path, target, language, bytes, mtimeMs, literals: urgent?.literals })),
+    };
     slot.worker.postMessage(req);
   }
 
@@ -141,12 +166,12 @@ export class ParsePool {
    * so copies of a file (vendored packages, `.d.ts` beside an identical `.d.mts`) sit next to each other,
    * and a worker parses a text only once per batch (see syntaxWorker.ts).
    */
-  private takeBatch(): ParseJob[] {
+  private takeBatch(queue: JobQueue, maxFiles: number): ParseJob[] {
     const jobs: ParseJob[] = [];
     let bytes = 0;
-    while ((jobs.length < BATCH_FILES && bytes < BATCH_BYTES)
-      || (jobs.length < 2 * BATCH_FILES && this.small.peek()?.bytes === jobs[jobs.length - 1].bytes)) {
-      const job = this.takeWanted(this.small);
+    while ((jobs.length < maxFiles && bytes < BATCH_BYTES)
+      || (jobs.length < 2 * maxFiles && queue.peek()?.bytes === jobs[jobs.length - 1].bytes)) {
+      const job = this.takeWanted(queue);
       if (!job) break;
       jobs.push(job);
       bytes += job.bytes;
@@ -216,41 +241,39 @@ export class ParsePool {
       else if (job.retried) this.options.onResult(job, { symbols: [], error: `parser worker died (${reason})` });
       else retry.push({ ...job, retried: true });
     }
-    this.big.unshift(retry.filter((j) => j.bytes >= BIG_FILE_BYTES));
-    this.small.unshift(retry.filter((j) => j.bytes < BIG_FILE_BYTES));
+    this.urgent.unshift(retry.filter((j) => j.urgent));
+    this.big.unshift(retry.filter((j) => !j.urgent && j.bytes >= BIG_FILE_BYTES));
+    this.small.unshift(retry.filter((j) => !j.urgent && j.bytes < BIG_FILE_BYTES));
     this.pump();
   }
 
   private scheduleInline(): void {
-    if (this.inlineScheduled || (this.small.size === 0 && this.big.size === 0)) return;
+    if (this.inlineScheduled || (this.urgent.size === 0 && this.small.size === 0 && this.big.size === 0)) return;
     this.inlineScheduled = true;
-    setImmediate(() => {
-      this.inlineScheduled = false;
-      if (this.disposed) return;
+    setImmediate(() => void this.parseInlineSlice());
+  }
+
+  private async parseInlineSlice(): Promise<void> {
+    try {
       const until = performance.now() + INLINE_SLICE_MS;
-      while (performance.now() < until) {
-        const job = this.takeWanted(this.big) ?? this.takeWanted(this.small);
+      while (performance.now() < until && !this.disposed) {
+        const job = this.takeWanted(this.urgent) ?? this.takeWanted(this.big) ?? this.takeWanted(this.small);
         if (!job) break;
         let outcome: ParseOutcome;
         try {
-          outcome = this.options.parseInline(job);
+          outcome = await this.options.parseInline(job);
         } catch (err) {
           outcome = { symbols: [], error: (err as Error).message };
         }
         this.options.onResult(job, outcome);
       }
-      this.pump();
-    });
+    } finally {
+      this.inlineScheduled = false;
+      if (!this.disposed) this.pump();
+    }
   }
 }
 
-/**
- * The bundle runs dist/syntaxWorker.js directly. From source, the worker entry is TypeScript and tsx's
- * `--import` hooks do not reach worker threads, so a one-line bootstrap registers tsx's require hook first.
- */
 function startWorker(assets: SyntaxAssets): Worker {
-  const workerData = { assets };
-  if (!assets.workerEntry.endsWith('.ts')) return new Worker(assets.workerEntry, { workerData });
-  const bootstrap = `require('tsx/cjs'); require(${JSON.stringify(assets.workerEntry)});`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return launchWorker(assets.workerEntry, { workerData: { assets } });
 }

@@ -1,7 +1,10 @@
-// The symbol index on disk: one JSON file per workspace root, entries keyed by path + size + mtime, the
-// whole file invalidated when the grammars or tags queries change (their hash is the cache's `key`).
+// The symbol index on disk: one JSON Lines file per workspace root, entries keyed by path + size + mtime,
+// the whole file invalidated when the grammars or tags queries change (their hash is the cache's `key`).
+// Read and written a slice at a time: a 20 MB cache parsed in one JSON.parse would hold the host thread
+// (the editor's extension host) for a few hundred milliseconds.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GRAMMAR_LANGUAGES } from './Grammars';
 import type { SyntaxAssets } from './SyntaxAssets';
@@ -9,7 +12,9 @@ import { buildTagsQuery } from './tagsQuery';
 import type { FileSymbol } from './types';
 
 /** Bump when the file layout or what extractSymbols produces changes. */
-const FORMAT = 1;
+const FORMAT = 2;
+/** Work this long, then yield to the event loop. */
+const SLICE_MS = 8;
 
 export interface CachedFile {
   bytes: number;
@@ -19,13 +24,8 @@ export interface CachedFile {
 
 /** [name, kind, line, endLine, container?]: tuples keep the file small and quick to parse. */
 type SymbolTuple = [string, string, number, number] | [string, string, number, number, string];
+/** One line per file after the header line `{"format", "key"}`. */
 type FileTuple = [path: string, bytes: number, mtimeMs: number, symbols: SymbolTuple[]];
-
-interface CacheFile {
-  format: number;
-  key: string;
-  files: FileTuple[];
-}
 
 /** What the cached symbols depend on: the queries we run and the grammar versions (listed in the README). */
 export function symbolCacheKey(assets: SyntaxAssets): string {
@@ -40,41 +40,86 @@ export function symbolCacheKey(assets: SyntaxAssets): string {
 }
 
 export function cacheFilePath(cacheDir: string, root: string): string {
-  return join(cacheDir, `symbols-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json`);
+  return join(cacheDir, `symbols-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.jsonl`);
 }
 
-/** Reads the cache; a missing, corrupt or outdated file is simply an empty cache. */
-export function readSymbolCache(file: string, key: string): Map<string, CachedFile> {
+/** Reads the cache; a missing, corrupt or outdated file is simply an empty cache (a corrupt line drops just itself). */
+export async function readSymbolCache(file: string, key: string): Promise<Map<string, CachedFile>> {
   const out = new Map<string, CachedFile>();
-  let parsed: CacheFile;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    text = await readFile(file, 'utf8');
   } catch {
     return out;
   }
-  if (parsed.format !== FORMAT || parsed.key !== key || !Array.isArray(parsed.files)) return out;
-  for (const [path, bytes, mtimeMs, tuples] of parsed.files) {
-    out.set(path, {
-      bytes, mtimeMs,
-      symbols: tuples.map((t) => (t.length === 5
-        ? { name: t[0], kind: t[1], line: t[2], endLine: t[3], container: t[4] }
-        : { name: t[0], kind: t[1], line: t[2], endLine: t[3] })),
-    });
+  let at = text.indexOf('\n');
+  if (at === -1) return out;
+  try {
+    const header = JSON.parse(text.slice(0, at)) as { format?: unknown; key?: unknown };
+    if (header.format !== FORMAT || header.key !== key) return out;
+  } catch {
+    return out;
+  }
+  let sliceStart = performance.now();
+  while (at < text.length) {
+    const end = text.indexOf('\n', at + 1);
+    const line = text.slice(at + 1, end === -1 ? text.length : end);
+    at = end === -1 ? text.length : end;
+    if (line === '') continue;
+    try {
+      const [path, bytes, mtimeMs, tuples] = JSON.parse(line) as FileTuple;
+      out.set(path, {
+        bytes, mtimeMs,
+        symbols: tuples.map((t) => (t.length === 5
+          ? { name: t[0], kind: t[1], line: t[2], endLine: t[3], container: t[4] }
+          : { name: t[0], kind: t[1], line: t[2], endLine: t[3] })),
+      });
+    } catch {
+      // a torn or edited line: that file is parsed again
+    }
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
   }
   return out;
 }
 
-/** Writes atomically (temp file + rename) so a crash never leaves half a cache. */
-export function writeSymbolCache(file: string, key: string, entries: Iterable<[string, CachedFile]>): void {
-  const files: FileTuple[] = [];
-  for (const [path, e] of entries) {
-    files.push([path, e.bytes, e.mtimeMs, e.symbols.map((s): SymbolTuple => (s.container !== undefined
-      ? [s.name, s.kind, s.line, s.endLine, s.container]
-      : [s.name, s.kind, s.line, s.endLine]))]);
+/** Writes atomically (temp file + rename) so a crash never leaves half a cache; yields between slices. */
+export async function writeSymbolCache(file: string, key: string, entries: Iterable<[string, CachedFile]>): Promise<void> {
+  await mkdir(join(file, '..'), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const stream = createWriteStream(tmp);
+  const written = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  try {
+    stream.write(JSON.stringify({ format: FORMAT, key }) + '\n');
+    let sliceStart = performance.now();
+    let chunk = '';
+    for (const [path, e] of entries) {
+      const tuple: FileTuple = [path, e.bytes, e.mtimeMs, e.symbols.map((s): SymbolTuple => (s.container !== undefined
+        ? [s.name, s.kind, s.line, s.endLine, s.container]
+        : [s.name, s.kind, s.line, s.endLine]))];
+      chunk += JSON.stringify(tuple) + '\n';
+      if (performance.now() - sliceStart > SLICE_MS) {
+        if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+        chunk = '';
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
+    }
+    stream.end(chunk);
+    await written;
+    await rename(tmp, file);
+  } catch (error) {
+    stream.destroy();
+    await rm(tmp, { force: true });
+    throw error;
   }
-  const body: CacheFile = { format: FORMAT, key, files };
-  mkdirSync(join(file, '..'), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(body));
-  renameSync(tmp, file);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,17 +1,15 @@
-// The workspace's definitions, indexed in the background by worker threads and answerable synchronously at
-// any time: a query that needs files the workers have not reached yet parses just those on this thread.
-import { readFileSync } from 'node:fs';
+// The workspace's definitions, indexed in the background by parser threads. Keeps symbols, not trees, and
+// never parses on the host thread (unless no parser thread can start at all, then in short slices). A query
+// that needs files the background work has not reached asks for them urgently (`ensureParsed`) and waits,
+// within its time budget; SymbolQueries (beside this file) answers model code from it.
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join } from 'node:path';
-import { AstQueryRunner } from './AstQueryRunner';
-import { GRAMMAR_LANGUAGES, Grammars } from './Grammars';
-import { formatOutline } from './outline';
+import { isAbsolute } from 'node:path';
+import { Grammars } from './Grammars';
 import { parseFileSymbols, type ParseOutcome } from './parseFileSymbols';
 import { ParsePool, type ParseJob } from './ParsePool';
 import { cacheFilePath, readSymbolCache, symbolCacheKey, writeSymbolCache, type CachedFile } from './SymbolCache';
-import { namePrefilter, pathMatcher, symbolPredicate } from './symbolFilter';
 import { locateSyntaxAssets, type SyntaxAssets } from './SyntaxAssets';
-import type { AstMatch, AstQueryOptions, CodeSymbol, SourceFileRecord, SymbolFilter, SymbolIndexStats } from './types';
+import type { FileSymbol, SourceFileRecord, SymbolIndexStats } from './types';
 
 export interface SymbolIndexOptions {
   /** Absolute workspace root; record paths are relative to it, with '/'. */
@@ -27,51 +25,62 @@ export interface SymbolIndexOptions {
   assets?: SyntaxAssets;
 }
 
+export interface EnsureParsedOptions {
+  /** Skip files whose text lacks one of these (they cannot define the name a query asks for). */
+  literals?: string[];
+  /** Epoch ms after which to stop waiting. */
+  until: number;
+  signal?: AbortSignal;
+}
+
 const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Cache writes after incremental updates are batched: a save storm should not rewrite the cache each time. */
 const CACHE_SAVE_DELAY_MS = 2000;
+
+interface Waiter {
+  missing: Set<string>;
+  done(): void;
+}
 
 export class SymbolIndex {
   private readonly records = new Map<string, SourceFileRecord>();
   private readonly entries = new Map<string, CachedFile>();
   private readonly failed = new Set<string>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
   private pool: ParsePool | undefined;
-  private readonly runner: AstQueryRunner;
+  private grammars: Promise<Grammars> | undefined;
   private readonly cacheFile: string | undefined;
   private readonly cacheKey: string;
-  private readonly maxFileBytes: number;
+  readonly maxFileBytes: number;
   private readonly workers: number;
   private readonly startedAt = performance.now();
-  private counters = { cacheHits: 0, parsedInBackground: 0, parsedOnDemand: 0 };
+  private counters = { cacheHits: 0, parsedInBackground: 0, parsedUrgently: 0 };
   private indexingMs: number | undefined;
   private isReady = false;
   private readyPromise!: Promise<void>;
   private resolveReady!: () => void;
   private dirty = false;
   private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
   private disposed = false;
+  /** Bumped when the file list changes (the 'symbolFiles' table) or when any file's symbols do ('symbolNames'). */
+  private versions = { records: 0, entries: 0 };
+  private namesMemo: { version: number; names: string[] } | undefined;
 
-  private constructor(
-    private readonly root: string,
-    private readonly grammars: Grammars,
-    private readonly assets: SyntaxAssets,
-    options: SymbolIndexOptions,
-  ) {
+  private constructor(readonly root: string, readonly assets: SyntaxAssets, options: SymbolIndexOptions) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.workers = Math.max(0, Math.floor(options.workers ?? Math.min(4, availableParallelism())));
     this.cacheFile = options.cacheDir ? cacheFilePath(options.cacheDir, root) : undefined;
     this.cacheKey = options.cacheDir ? symbolCacheKey(assets) : '';
-    this.runner = new AstQueryRunner(grammars, root);
     this.newReadyPromise();
   }
 
   /** Loads the cache and starts background indexing; resolves before indexing finishes (see `ready`). */
   static async open(options: SymbolIndexOptions): Promise<SymbolIndex> {
     if (!isAbsolute(options.root)) throw new Error(`SymbolIndex needs an absolute root, got "${options.root}".`);
-    const assets = options.assets ?? locateSyntaxAssets();
-    const grammars = await Grammars.create(assets);
-    const index = new SymbolIndex(options.root, grammars, assets, options);
-    index.start(options.files);
+    const index = new SymbolIndex(options.root, options.assets ?? locateSyntaxAssets(), options);
+    const cached = index.cacheFile ? await readSymbolCache(index.cacheFile, index.cacheKey) : new Map<string, CachedFile>();
+    index.start(options.files, cached);
     return index;
   }
 
@@ -80,64 +89,72 @@ export class SymbolIndex {
     return this.readyPromise;
   }
 
+  /** Every known file (parseable or not), in no particular order. */
+  files(): IterableIterator<SourceFileRecord> {
+    return this.records.values();
+  }
+
+  record(path: string): SourceFileRecord | undefined {
+    return this.records.get(normalizePath(path));
+  }
+
+  /** The file's definitions, or undefined while it is not parsed yet. */
+  symbolsOf(path: string): readonly FileSymbol[] | undefined {
+    return this.entries.get(path)?.symbols;
+  }
+
+  /** True when the file has a grammar and is small enough to parse. */
+  parseable(r: SourceFileRecord): boolean {
+    return Grammars.supports(r.language) && r.bytes <= this.maxFileBytes;
+  }
+
+  /** Versions of what the query workers' tables hold: the file list, and the set of symbol names. */
+  version(table: 'records' | 'entries'): number {
+    return this.versions[table];
+  }
+
+  /** Every distinct symbol name, for name filters run in a query worker. */
+  names(): string[] {
+    if (this.namesMemo?.version !== this.versions.entries) {
+      const names = new Set<string>();
+      for (const entry of this.entries.values()) for (const s of entry.symbols) names.add(s.name);
+      this.namesMemo = { version: this.versions.entries, names: [...names] };
+    }
+    return this.namesMemo.names;
+  }
+
   /**
-   * Definitions matching the filter, in file order then line order. Synchronous and complete at any time:
-   * files the background indexing has not reached are parsed here, limited to the files named by `path`,
-   * or to those whose text contains `name` (exact, glob or regex). A query with neither, made before
-   * `ready`, parses all remaining files on this thread.
+   * Makes sure the given files are parsed, ahead of the background queue, and waits until they are (or
+   * were skipped for lacking `literals`), or until `until` or the signal. Returns how many are still missing.
    */
-  symbols(filter: SymbolFilter = {}): CodeSymbol[] {
-    if (filter === null || typeof filter !== 'object') {
-      throw new Error('symbols() takes an optional filter object: {name?, kind?, path?}, e.g. symbols({name: "parse*", kind: "function"}).');
+  async ensureParsed(files: readonly SourceFileRecord[], options: EnsureParsedOptions): Promise<number> {
+    const missing = new Set<string>();
+    const jobs: ParseJob[] = [];
+    for (const r of files) {
+      if (!this.parseable(r) || this.entries.has(r.path)) continue;
+      missing.add(r.path);
+      jobs.push({ ...this.job(r), urgent: { literals: options.literals } });
     }
-    const inPath = filter.path !== undefined ? pathMatcher(filter.path) : undefined;
-    const candidates = [...this.records.values()].filter((r) => !inPath || inPath(r.path));
-    const missing = candidates.filter((r) => this.parseable(r) && !this.entries.has(r.path));
-    if (missing.length > 0) {
-      const prefilter = filter.path === undefined && filter.name !== undefined ? namePrefilter(filter.name) : undefined;
-      for (const r of missing) {
-        if (!prefilter) { this.parseNow(r); continue; }
-        const text = this.readText(r);
-        if (text === undefined || prefilter(text)) this.parseNow(r, text);
+    if (missing.size === 0) return 0;
+    if (this.disposed) return missing.size;
+    await new Promise<void>((resolve) => {
+      const waiter: Waiter = { missing, done: () => finish() };
+      const finish = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', finish);
+        for (const path of waiter.missing) this.waiters.get(path)?.delete(waiter);
+        resolve();
+      };
+      const timer = setTimeout(finish, Math.max(0, options.until - Date.now()));
+      options.signal?.addEventListener('abort', finish, { once: true });
+      for (const path of missing) {
+        let set = this.waiters.get(path);
+        if (!set) this.waiters.set(path, (set = new Set()));
+        set.add(waiter);
       }
-    }
-    const keep = symbolPredicate(filter);
-    const out: CodeSymbol[] = [];
-    for (const r of candidates) {
-      const entry = this.entries.get(r.path);
-      if (!entry) continue;
-      for (const s of entry.symbols) {
-        if (keep(s)) out.push({ ...s, path: r.path });
-      }
-    }
-    return out;
-  }
-
-  /** The file's definitions as an indented outline with line ranges. */
-  outline(path: string): string {
-    const record = this.records.get(normalizePath(path));
-    if (!record) {
-      throw new Error(`outline: "${path}" is not a file of this workspace. Pass a workspace-relative path as listed by files().`);
-    }
-    if (!Grammars.supports(record.language)) return `${record.path}: no outline (no grammar for language "${record.language}")`;
-    if (record.bytes > this.maxFileBytes) return `${record.path}: no outline (file too large to parse: ${record.bytes} bytes)`;
-    this.parseNow(record);
-    return formatOutline(record.path, this.entries.get(record.path)?.symbols ?? []);
-  }
-
-  /** Runs a Tree-sitter query on matching files (parsed here, a few trees cached); stops at maxResults. */
-  astQuery(query: string, options: AstQueryOptions = {}): AstMatch[] {
-    if (options === null || typeof options !== 'object') {
-      throw new Error('ast_query options must be an object: {language?, glob?, maxResults?}.');
-    }
-    if (options.language !== undefined && !Grammars.supports(options.language)) {
-      throw new Error(`ast_query: no grammar for language "${options.language}". Languages with grammars: ${GRAMMAR_LANGUAGES.join(', ')}.`);
-    }
-    const inGlob = options.glob !== undefined ? pathMatcher(options.glob) : undefined;
-    const files = [...this.records.values()].filter((r) => this.parseable(r)
-      && (options.language === undefined || r.language === options.language)
-      && (!inGlob || inGlob(r.path)));
-    return this.runner.run(query, files, options);
+      this.enqueue(jobs);
+    });
+    return missing.size;
   }
 
   /** New or changed files (same path with another size or mtime): reindexed in the background. */
@@ -146,8 +163,9 @@ export class SymbolIndex {
     for (const raw of records) {
       const r = { ...raw, path: normalizePath(raw.path) };
       const old = this.records.get(r.path);
-      if (old && old.bytes === r.bytes && old.mtimeMs === r.mtimeMs && old.language === r.language) continue;
+      if (old && old.bytes === r.bytes && old.mtimeMs === r.mtimeMs && old.language === r.language && old.target === r.target) continue;
       this.records.set(r.path, r);
+      this.versions.records++;
       this.forgetParsed(r.path);
       if (this.parseable(r)) jobs.push(this.job(r));
     }
@@ -157,7 +175,11 @@ export class SymbolIndex {
   remove(paths: readonly string[]): void {
     for (const p of paths) {
       const path = normalizePath(p);
-      if (this.records.delete(path)) this.forgetParsed(path);
+      if (this.records.delete(path)) {
+        this.versions.records++;
+        this.forgetParsed(path);
+        this.resolveWaiters(path);
+      }
     }
     this.scheduleSave();
   }
@@ -185,32 +207,45 @@ export class SymbolIndex {
     };
   }
 
-  /** Writes the cache file now if anything changed since the last write. */
-  flush(): void {
+  /** Writes the cache file now if anything changed since the last write (one write at a time). */
+  async flush(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
+    while (this.saving) await this.saving;
     if (!this.cacheFile || !this.dirty) return;
     this.dirty = false;
     // Failed files are left out so the next session tries them again.
     const good = [...this.entries].filter(([path]) => !this.failed.has(path));
-    writeSymbolCache(this.cacheFile, this.cacheKey, good);
+    this.saving = writeSymbolCache(this.cacheFile, this.cacheKey, good).catch((error: unknown) => {
+      this.dirty = true; // an unwritable cache dir costs a reparse next time, nothing more
+      throw error;
+    }).finally(() => {
+      this.saving = undefined;
+    });
+    await this.saving;
   }
 
-  dispose(): void {
-    if (this.disposed) return;
+  /** Saves the cache, then stops the parser threads. */
+  async close(): Promise<void> {
     try {
-      this.flush();
+      await this.flush();
     } finally {
-      this.disposed = true;
-      this.resolveReady(); // nobody waits forever on an index that is gone
-      this.pool?.dispose();
-      this.runner.dispose();
-      this.grammars.dispose();
+      this.dispose();
     }
   }
 
-  private start(files: readonly SourceFileRecord[]): void {
-    const cached = this.cacheFile ? readSymbolCache(this.cacheFile, this.cacheKey) : new Map<string, CachedFile>();
+  /** Stops at once; unsaved cache changes are lost (use close() to keep them). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.saveTimer);
+    this.resolveReady(); // nobody waits forever on an index that is gone
+    for (const path of [...this.waiters.keys()]) this.resolveWaiters(path);
+    this.pool?.dispose();
+    void this.grammars?.then((g) => g.dispose(), () => undefined);
+  }
+
+  private start(files: readonly SourceFileRecord[], cached: Map<string, CachedFile>): void {
     const jobs: ParseJob[] = [];
     for (const raw of files) {
       const r = { ...raw, path: normalizePath(raw.path) };
@@ -224,6 +259,8 @@ export class SymbolIndex {
         jobs.push(this.job(r));
       }
     }
+    this.versions.records++;
+    this.versions.entries++;
     // Entries of deleted files linger in the cache file until it is rewritten.
     if (cached.size !== this.counters.cacheHits) this.dirty = true;
     this.enqueue(jobs);
@@ -235,16 +272,24 @@ export class SymbolIndex {
       if (this.pool === undefined || this.pool.idle) this.markReady();
       return;
     }
-    if (this.isReady) this.newReadyPromise();
+    if (this.isReady && jobs.some((j) => !j.urgent)) this.newReadyPromise();
     this.pool ??= new ParsePool({
       assets: this.assets,
+      root: this.root,
+      maxBytes: this.maxFileBytes,
       workers: this.workers,
       wanted: (job) => this.wanted(job),
       onResult: (job, outcome) => this.onParsed(job, outcome),
       onIdle: () => this.markReady(),
-      parseInline: (job) => parseFileSymbols(this.grammars, job.absolutePath, job.language),
+      parseInline: (job) => this.parseInline(job),
     });
     this.pool.enqueue(jobs);
+  }
+
+  /** The fallback when no parser thread can start: parse on this thread (the pool keeps it to short slices). */
+  private parseInline(job: ParseJob): Promise<ParseOutcome> {
+    this.grammars ??= Grammars.create(this.assets);
+    return this.grammars.then((grammars) => parseFileSymbols(grammars, this.root, job, this.maxFileBytes));
   }
 
   private wanted(job: ParseJob): boolean {
@@ -253,9 +298,30 @@ export class SymbolIndex {
   }
 
   private onParsed(job: ParseJob, outcome: ParseOutcome): void {
-    if (!this.wanted(job)) return; // parsed on demand meanwhile, or changed / removed since it was queued
-    this.store(job.path, job, outcome);
-    this.counters.parsedInBackground++;
+    if (!this.wanted(job)) return; // parsed meanwhile, or changed / removed since it was queued
+    if (outcome.skipped) {
+      // Not parsed: it cannot define what the urgent query asked for; the background job still parses it.
+      this.resolveWaiters(job.path);
+      return;
+    }
+    this.entries.set(job.path, { bytes: job.bytes, mtimeMs: job.mtimeMs, symbols: outcome.symbols });
+    this.versions.entries++;
+    if (outcome.error) this.failed.add(job.path);
+    if (job.urgent) this.counters.parsedUrgently++;
+    else this.counters.parsedInBackground++;
+    this.dirty = true;
+    this.resolveWaiters(job.path);
+    if (this.isReady) this.scheduleSave();
+  }
+
+  private resolveWaiters(path: string): void {
+    const set = this.waiters.get(path);
+    if (!set) return;
+    this.waiters.delete(path);
+    for (const waiter of set) {
+      waiter.missing.delete(path);
+      if (waiter.missing.size === 0) waiter.done();
+    }
   }
 
   private markReady(): void {
@@ -271,57 +337,23 @@ export class SymbolIndex {
     this.readyPromise = new Promise((resolve) => { this.resolveReady = resolve; });
   }
 
-  /** Parses one file on this thread unless it is already indexed. */
-  private parseNow(r: SourceFileRecord, text?: string): void {
-    if (this.entries.has(r.path) || !this.parseable(r)) return;
-    let outcome: ParseOutcome;
-    try {
-      outcome = parseFileSymbols(this.grammars, join(this.root, r.path), r.language, text);
-    } catch (err) {
-      outcome = { symbols: [], error: (err as Error).message };
-    }
-    this.store(r.path, r, outcome);
-    this.counters.parsedOnDemand++;
-  }
-
-  private store(path: string, version: { bytes: number; mtimeMs: number }, outcome: ParseOutcome): void {
-    this.entries.set(path, { bytes: version.bytes, mtimeMs: version.mtimeMs, symbols: outcome.symbols });
-    if (outcome.error) this.failed.add(path);
-    this.dirty = true;
-    if (this.isReady) this.scheduleSave();
-  }
-
   private forgetParsed(path: string): void {
-    if (this.entries.delete(path)) this.dirty = true;
-    this.failed.delete(path);
-    this.runner.forget(path);
-  }
-
-  private readText(r: SourceFileRecord): string | undefined {
-    try {
-      return readFileSync(join(this.root, r.path), 'utf8');
-    } catch {
-      return undefined;
+    if (this.entries.delete(path)) {
+      this.dirty = true;
+      this.versions.entries++;
     }
-  }
-
-  private parseable(r: SourceFileRecord): boolean {
-    return Grammars.supports(r.language) && r.bytes <= this.maxFileBytes;
+    this.failed.delete(path);
   }
 
   private job(r: SourceFileRecord): ParseJob {
-    return { path: r.path, absolutePath: join(this.root, r.path), language: r.language, bytes: r.bytes, mtimeMs: r.mtimeMs };
+    return { path: r.path, language: r.language, bytes: r.bytes, mtimeMs: r.mtimeMs, ...(r.target ? { target: r.target } : {}) };
   }
 
   private scheduleSave(delayMs = CACHE_SAVE_DELAY_MS): void {
     if (!this.cacheFile || this.disposed || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      try {
-        this.flush();
-      } catch {
-        this.dirty = true; // an unwritable cache dir costs a reparse next time, nothing more
-      }
+      this.flush().catch(() => undefined);
     }, delayMs);
     this.saveTimer.unref();
   }

@@ -1,5 +1,6 @@
-// One file to its definitions: the unit of work of both the worker threads and on-demand parsing.
-import { readFileSync } from 'node:fs';
+// One file to its definitions: the unit of work of the parser threads (and of the fallback on this thread).
+import { readIfConfined } from '../confinedRead';
+import type { FileRow } from '../queries/protocol';
 import type { Grammars } from './Grammars';
 import { extractSymbols } from './extractSymbols';
 import type { FileSymbol } from './types';
@@ -8,20 +9,17 @@ export interface ParseOutcome {
   symbols: FileSymbol[];
   /** Set when the file could not be read or parsed; the file then has no symbols. */
   error?: string;
+  /** An urgent job's text did not contain the literals asked for: not parsed, and cannot define the name. */
+  skipped?: boolean;
 }
 
 /** `text` saves a second read when the caller already has the contents. */
-export function parseFileSymbols(grammars: Grammars, absolutePath: string, language: string, text?: string): ParseOutcome {
-  const query = grammars.tagsQuery(language);
+export function parseFileSymbols(grammars: Grammars, root: string, file: FileRow, maxBytes: number, text?: string): ParseOutcome {
+  const query = grammars.tagsQuery(file.language);
   if (!query) return { symbols: [] };
-  if (text === undefined) {
-    try {
-      text = readFileSync(absolutePath, 'utf8');
-    } catch (err) {
-      return { symbols: [], error: `cannot read: ${(err as Error).message}` };
-    }
-  }
-  const tree = grammars.parse(language, text);
+  text ??= readIfConfined(root, file, maxBytes);
+  if (text === undefined) return { symbols: [], error: 'cannot read: the file is gone or is no longer the file that was indexed' };
+  const tree = grammars.parse(file.language, text);
   try {
     return { symbols: extractSymbols(tree, query) };
   } finally {

@@ -1,8 +1,8 @@
 // Worker thread entry: parses batches of files and posts back their definitions.
 // Bundled as its own entry (dist/syntaxWorker.js, see esbuild.mjs); from source it runs under tsx, which
 // worker threads inherit through execArgv.
-import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { readIfConfined } from '../confinedRead';
 import { Grammars } from './Grammars';
 import { parseFileSymbols, type ParseOutcome } from './parseFileSymbols';
 import type { SyntaxAssets } from './SyntaxAssets';
@@ -19,15 +19,13 @@ port.on('message', (req: WorkerRequest) => {
     const sameText = new DuplicateFiles();
     const results: WorkerResponse['results'] = req.files.map((f) => {
       try {
-        let text: string;
-        try {
-          text = readFileSync(f.absolutePath, 'utf8');
-        } catch (err) {
-          return { path: f.path, symbols: [], error: `cannot read: ${(err as Error).message}` };
-        }
+        // Read through the confinement check: a file swapped for a symlink since it was indexed is refused.
+        const text = readIfConfined(req.root, f, req.maxBytes);
+        if (text === undefined) return { path: f.path, symbols: [], error: 'cannot read: the file is gone or is no longer the file that was indexed' };
+        if (f.literals && !f.literals.every((literal) => text.includes(literal))) return { path: f.path, symbols: [], skipped: true };
         let outcome = sameText.find(f.language, text);
         if (!outcome) {
-          outcome = parseFileSymbols(grammars, f.absolutePath, f.language, text);
+          outcome = parseFileSymbols(grammars, req.root, f, req.maxBytes, text);
           sameText.add(f.language, text, outcome);
         }
         return { path: f.path, ...outcome };

@@ -22,6 +22,8 @@ export interface SymbolFilter {
   kind?: string | string[];
   /** Exact path, a glob (`src/**\/*.ts`), or a `/regex/flags` string. */
   path?: string;
+  /** At most this many definitions (default 5,000). */
+  maxResults?: number;
 }
 
 /** The part of a workspace file record the syntax layer needs (same shape as the WorkspaceIndex's). */
@@ -30,6 +32,8 @@ export interface SourceFileRecord {
   language: string;
   bytes: number;
   mtimeMs: number;
+  /** For a symlink: the workspace-relative real path it must resolve to when read. */
+  target?: string;
 }
 
 export interface AstQueryOptions {
@@ -64,8 +68,8 @@ export interface SymbolIndexStats {
   cacheHits: number;
   /** Files parsed by the background indexing: worker threads, or slices on this thread when workers are off or cannot start. */
   parsedInBackground: number;
-  /** Files parsed on the calling thread because a synchronous query needed them before the workers got there. */
-  parsedOnDemand: number;
+  /** Files parsed ahead of the background queue because a query needed them before the workers got there. */
+  parsedUrgently: number;
   failedFiles: number;
   /** Files over maxFileBytes, left unparsed (generated bundles, data dumps). */
   tooLargeFiles: number;

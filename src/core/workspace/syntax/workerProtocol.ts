@@ -1,14 +1,20 @@
 // Messages between the symbol index and its parsing workers.
+import type { FileRow } from '../queries/protocol';
 import type { FileSymbol } from './types';
 
 export interface WorkerRequest {
   batch: number;
-  files: Array<{ path: string; absolutePath: string; language: string }>;
+  /** The workspace root (real path) the files' paths are relative to. */
+  root: string;
+  /** A file grown past this since it was indexed is not read. */
+  maxBytes: number;
+  /** `literals`: parse only if the text contains them all (an urgent query for a name); else answer `skipped`. */
+  files: Array<FileRow & { literals?: string[] }>;
 }
 
 export interface WorkerResponse {
   batch: number;
-  results: Array<{ path: string; symbols: FileSymbol[]; error?: string }>;
+  results: Array<{ path: string; symbols: FileSymbol[]; error?: string; skipped?: boolean }>;
   /** The worker could not start Tree-sitter at all; its batches will never complete. */
   fatal?: string;
   /** Sent once (batch 0) when Tree-sitter is initialised in the worker. */

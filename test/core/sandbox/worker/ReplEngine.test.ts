@@ -23,6 +23,7 @@ function inThreadHost(functions: Record<string, (...args: unknown[]) => unknown>
       return { callId, value: toGuestValue(result) };
     },
     isCancelled: () => false,
+    setClockPaused: () => undefined,
   };
 }
 
@@ -55,7 +56,7 @@ test('200 cells with host calls, errors and dropped promises release every handl
       `print(helper(${i}), v${i % 5}.i, context.length);`,
       i % 10 === 0 ? 'never(); throw new Error("boom")' : `[v${i % 5}]`,
     ].join('\n');
-    const result = await engine.run(i + 1, code);
+    const { result } = await engine.run(i + 1, code);
     assert.equal(result.output, `${2 * i + 1} ${i} 9\n`);
     if (i % 10 === 0) assert.match(result.error ?? '', /boom/);
     else assert.equal(result.value, `[ { i: ${i} } ]`);

@@ -5,7 +5,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { QueryWorkers } from '../../../../src/core/workspace/queries/QueryWorkers';
 import { SymbolIndex } from '../../../../src/core/workspace/syntax/SymbolIndex';
+import { SymbolQueries } from '../../../../src/core/workspace/syntax/SymbolQueries';
 import type { SourceFileRecord } from '../../../../src/core/workspace/syntax/types';
 
 const FIXTURE = join(__dirname, '..', '..', '..', 'fixtures', 'syntax', 'sample.ts');
@@ -32,21 +34,24 @@ test('copies of a file each get the definitions; same-size or other-language fil
   const files = [record('a.d.ts', 'typescript'), record('a.d.mts', 'typescript'), record('b.ts', 'typescript'), record('c.tsx', 'tsx')];
   assert.equal(new Set(files.map((f) => f.bytes)).size, 1, 'all four files have the same size, so they share a batch');
   const index = await SymbolIndex.open({ root, files, workers: 1 });
+  const workers = new QueryWorkers({ assets: index.assets });
+  const queries = new SymbolQueries(index, workers, 10_000);
   try {
     await index.ready;
     const stats = index.stats();
     assert.equal(stats.parsedInBackground, 4);
     assert.equal(stats.failedFiles, 0);
-    const without = (path: string) => index.symbols({ path }).map(({ path: _, ...s }) => s);
-    const original = without('a.d.ts');
+    const without = async (path: string) => (await queries.symbols({ path })).items.map(({ path: _, ...s }) => s);
+    const original = await without('a.d.ts');
     assert.ok(original.some((s) => s.name === 'TtlCache' && s.kind === 'class'));
-    assert.deepEqual(without('a.d.mts'), original);
-    assert.deepEqual(without('c.tsx'), original, 'the TSX grammar reads this file the same way');
-    const renamed = without('b.ts');
+    assert.deepEqual(await without('a.d.mts'), original);
+    assert.deepEqual(await without('c.tsx'), original, 'the TSX grammar reads this file the same way');
+    const renamed = await without('b.ts');
     assert.ok(renamed.some((s) => s.name === 'TtlStore' && s.kind === 'class'));
     assert.ok(!renamed.some((s) => s.name === 'TtlCache'));
     assert.ok(renamed.some((s) => s.name === 'get' && s.container === 'TtlStore'));
   } finally {
+    workers.dispose();
     index.dispose();
   }
 });

@@ -1,0 +1,26 @@
+// How long one call from model code may search: the workspace's budget, within the calling cell's own
+// deadline, plus a short grace in which a worker past its budget hands back what it found.
+
+import type { CallControl } from '../types';
+import type { QueryControl } from './QueryWorkers';
+
+/** A search never holds a cell longer than this; what it found so far comes back, marked incomplete. */
+export const DEFAULT_TIME_BUDGET_MS = 10_000;
+/** After its budget, a worker gets this long to return partial results before it is terminated. */
+export const STALL_GRACE_MS = 500;
+/** The least time a call gets, even when the caller's deadline is nearly spent. */
+const MIN_BUDGET_MS = 50;
+
+export function callBudget(defaultMs: number, control: CallControl | undefined): number {
+  const fromCaller = control?.timeBudgetMs === undefined ? Infinity : Math.max(MIN_BUDGET_MS, control.timeBudgetMs - STALL_GRACE_MS);
+  return Math.min(defaultMs, fromCaller);
+}
+
+/** A worker request's hard deadline: the budget plus the grace for handing back partial results. */
+export function workerDeadline(budgetMs: number, control: CallControl | undefined, graceMs = STALL_GRACE_MS): QueryControl {
+  return { deadlineMs: budgetMs + graceMs, signal: control?.signal };
+}
+
+export function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}

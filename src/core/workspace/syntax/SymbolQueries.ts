@@ -1,0 +1,158 @@
+// symbols(), outline() and ast_query() for model code, over a SymbolIndex. Nothing here blocks the host
+// thread: files a query needs that are not parsed yet are parsed urgently by the parser threads (within the
+// call's time budget; what is still missing is reported, not waited for forever), and every glob, regex
+// and Tree-sitter query the model wrote runs in a query worker under a deadline.
+import { callBudget, seconds, workerDeadline } from '../queries/budget';
+import { checkPattern, describeType, literalMatcher, nameLiterals } from '../queries/patterns';
+import type { FileRow } from '../queries/protocol';
+import type { QueryWorkers } from '../queries/QueryWorkers';
+import { selectRows } from '../FileSystemWorkspace';
+import type { CallControl, PartialResult } from '../types';
+import { AST_MAX_RESULTS_LIMIT, DEFAULT_AST_MAX_RESULTS } from './AstQueryRunner';
+import { GRAMMAR_LANGUAGES, Grammars } from './Grammars';
+import { formatOutline } from './outline';
+import type { SymbolIndex } from './SymbolIndex';
+import type { AstMatch, AstQueryOptions, CodeSymbol, SourceFileRecord, SymbolFilter } from './types';
+
+export const DEFAULT_SYMBOL_RESULTS = 5_000;
+const MAX_SYMBOL_RESULTS = 50_000;
+
+export class SymbolQueries {
+  constructor(
+    private readonly index: SymbolIndex,
+    private readonly queries: QueryWorkers,
+    private readonly timeBudgetMs: number,
+  ) {
+    queries.setTable('symbolFiles', {
+      version: () => index.version('records'),
+      rows: () => [...index.files()].map(toRow),
+    });
+    queries.setTable('symbolNames', { version: () => index.version('entries'), rows: () => index.names() });
+  }
+
+  /**
+   * Definitions matching the filter, in path order then line order. Files not parsed yet are parsed first
+   * (only those whose text contains a name's literal parts, when a name is given); past the time budget the
+   * answer says how many files it could not wait for.
+   */
+  async symbols(filter: SymbolFilter = {}, control?: CallControl): Promise<PartialResult<CodeSymbol>> {
+    const { name, path, kinds, maxResults } = checkFilter(filter);
+    const budgetMs = callBudget(this.timeBudgetMs, control);
+    const until = Date.now() + budgetMs;
+    const candidates = (await this.filesAt(path, 'symbols', budgetMs, control)).sort(byPath);
+    const literals = name === undefined ? undefined : nameLiterals(name);
+    const missing = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
+    if (control?.signal?.aborted) throw new Error('symbols was cancelled');
+    let keepName: ((value: string) => boolean) | undefined;
+    if (name !== undefined) {
+      keepName = literalMatcher('symbolName', name);
+      if (!keepName) {
+        const names = new Set(await selectRows(this.queries, 'symbolNames', 'symbolName', name, 'symbols', Math.max(1, until - Date.now()), control));
+        keepName = (value) => names.has(value);
+      }
+    }
+    const items: CodeSymbol[] = [];
+    let total = 0;
+    for (const file of candidates) {
+      for (const s of this.index.symbolsOf(file.path) ?? []) {
+        if ((keepName && !keepName(s.name)) || (kinds && !kinds.has(s.kind))) continue;
+        if (++total <= maxResults) items.push({ ...s, path: file.path });
+      }
+    }
+    const notes: string[] = [];
+    if (total > maxResults) notes.push(`showing the first ${maxResults} of ${total} definitions: narrow the filter (name, kind, path) or pass a larger maxResults`);
+    if (missing > 0) {
+      notes.push(`${missing} matching file${missing === 1 ? ' is' : 's are'} not parsed yet (indexing is still running), so definitions there are missing: call again in a moment, or narrow the filter with {path}`);
+    }
+    return { items, ...(notes.length ? { incomplete: notes.join('; ') } : {}) };
+  }
+
+  /** The file's definitions as an indented outline with line ranges. */
+  async outline(path: string, control?: CallControl): Promise<string> {
+    const record = this.index.record(path);
+    if (!record) throw new Error(`outline: "${path}" is not a file of this workspace. Pass a workspace-relative path as listed by files().`);
+    if (!Grammars.supports(record.language)) return `${record.path}: no outline (no grammar for language "${record.language}")`;
+    if (!this.index.parseable(record)) return `${record.path}: no outline (file too large to parse: ${record.bytes} bytes)`;
+    const budgetMs = callBudget(this.timeBudgetMs, control);
+    const missing = await this.index.ensureParsed([record], { until: Date.now() + budgetMs, signal: control?.signal });
+    if (missing > 0) {
+      if (control?.signal?.aborted) throw new Error('outline was cancelled');
+      throw new Error(`outline: '${record.path}' could not be parsed within ${seconds(budgetMs)} s (the parser threads are busy indexing); try again in a moment`);
+    }
+    return formatOutline(record.path, this.index.symbolsOf(record.path) ?? []);
+  }
+
+  /** Runs a Tree-sitter query over matching files in a query worker; stops at maxResults or the time budget. */
+  async astQuery(query: string, options: AstQueryOptions = {}, control?: CallControl): Promise<PartialResult<AstMatch>> {
+    if (typeof query !== 'string' || query.trim() === '') {
+      throw new Error(`ast_query: query must be a Tree-sitter query string, e.g. ast_query("(function_declaration name: (identifier) @name)", {language: "typescript"}), got ${describeType(query)}`);
+    }
+    const { language, glob, maxResults } = checkAstOptions(options);
+    const budgetMs = callBudget(this.timeBudgetMs, control);
+    const outcome = await this.queries.run(
+      { kind: 'astQuery', root: this.index.root, files: { name: 'symbolFiles' }, query, language, glob, maxResults, maxFileBytes: this.index.maxFileBytes, budgetMs },
+      workerDeadline(budgetMs, control),
+    );
+    if (outcome.status === 'cancelled') throw new Error('ast_query was cancelled');
+    if (outcome.status === 'stalled') {
+      throw new Error(`ast_query: the query did not finish within ${seconds(budgetMs)} s and was stopped (a #match? regex that backtracks, or a pattern that matches almost everything?); simplify it or narrow it with {language, glob}`);
+    }
+    const { matches, capped, timedOut } = outcome.answer;
+    const incomplete = timedOut
+      ? `ran out of time after ${matches.length} matches (${seconds(budgetMs)} s budget); the list is incomplete: narrow it with {language, glob}`
+      : capped ? `stopped at ${matches.length} matches (maxResults); narrow the query or glob, or pass a larger maxResults` : undefined;
+    return { items: matches, ...(incomplete ? { incomplete } : {}) };
+  }
+
+  private async filesAt(path: string | undefined, fn: string, budgetMs: number, control?: CallControl): Promise<SourceFileRecord[]> {
+    const all = [...this.index.files()];
+    const literal = literalMatcher('symbolPath', path ?? '');
+    if (literal) return all.filter((r) => literal(r.path));
+    const paths = new Set(await selectRows(this.queries, 'symbolFiles', 'symbolPath', path!, fn, budgetMs, control));
+    return all.filter((r) => paths.has(r.path));
+  }
+}
+
+function checkFilter(filter: unknown): { name?: string; path?: string; kinds?: Set<string>; maxResults: number } {
+  if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) {
+    throw new Error(`symbols: the filter must be an object {name?, kind?, path?, maxResults?}, e.g. symbols({name: "parse*", kind: "function"}), got ${describeType(filter)}`);
+  }
+  const f = filter as Record<string, unknown>;
+  const name = checkPattern('symbolName', f.name, 'symbols', 'name');
+  const path = checkPattern('symbolPath', f.path, 'symbols', 'path');
+  let kinds: Set<string> | undefined;
+  if (f.kind !== undefined && f.kind !== null) {
+    const list = Array.isArray(f.kind) ? f.kind : [f.kind];
+    if (!list.every((k) => typeof k === 'string')) throw new Error(`symbols: kind must be a string or an array of strings such as ["class", "interface"], got ${describeType(f.kind)}`);
+    kinds = new Set((list as string[]).map((k) => k.toLowerCase()));
+  }
+  return { name, path, kinds, maxResults: wholeNumber(f.maxResults, 'symbols', DEFAULT_SYMBOL_RESULTS, MAX_SYMBOL_RESULTS) };
+}
+
+function checkAstOptions(options: unknown): { language?: string; glob?: string; maxResults: number } {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`ast_query: options must be an object {language?, glob?, maxResults?}, got ${describeType(options)}`);
+  }
+  const o = options as Record<string, unknown>;
+  if (o.language !== undefined && (typeof o.language !== 'string' || !Grammars.supports(o.language))) {
+    throw new Error(`ast_query: no grammar for language ${JSON.stringify(o.language)}. Languages with grammars: ${GRAMMAR_LANGUAGES.join(', ')}.`);
+  }
+  const glob = checkPattern('fileGlob', o.glob, 'ast_query', 'glob');
+  return { language: o.language as string | undefined, glob, maxResults: wholeNumber(o.maxResults, 'ast_query', DEFAULT_AST_MAX_RESULTS, AST_MAX_RESULTS_LIMIT) };
+}
+
+function wholeNumber(value: unknown, fn: string, fallback: number, max: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new Error(`${fn}: maxResults must be a whole number of at least 1, got ${describeType(value)}`);
+  }
+  return Math.min(value, max);
+}
+
+function toRow(r: SourceFileRecord): FileRow {
+  return { path: r.path, language: r.language, bytes: r.bytes, mtimeMs: r.mtimeMs, ...(r.target ? { target: r.target } : {}) };
+}
+
+function byPath(a: SourceFileRecord, b: SourceFileRecord): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
