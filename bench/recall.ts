@@ -1,14 +1,29 @@
 // Symbol recall against universal-ctags: the share of ctags' function / method / class / struct /
 // interface / enum definitions that symbols() also reports with the same path and name. Misses are
 // grouped by language, ctags kind and what we have on that line, with examples to read.
+// ctags names these kinds per language (Go's `func`, Ruby's `singletonMethod`, Python's `member` for a
+// method), and some of its names mean something else elsewhere (C/C++ `member` is a data field).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CtagsTag } from './ctags';
 
-/** ctags kinds counted; Python calls its methods "member". */
-const RECALL_KINDS = new Set(['function', 'method', 'class', 'struct', 'interface', 'enum', 'member']);
-/** ctags invents names for anonymous functions and classes (AnonymousFunction1a2b...): nothing to look up. */
-const ANONYMOUS = /^Anonymous(Function|Class|Object)[0-9a-f]+$/;
+/** ctags kinds counted in every language. */
+const RECALL_KINDS = ['function', 'method', 'class', 'struct', 'interface', 'enum'];
+/** The same definitions under ctags' per-language kind names (keys are ctags parser names). */
+const LANGUAGE_KINDS: Record<string, string[]> = {
+  Python: ['member'], // a method
+  Go: ['func'],
+  Ruby: ['singletonMethod', 'module'], // `def self.x`; a module is Ruby's other class-like definition
+  PHP: ['trait'],
+};
+const countedKinds = new Map<string, Set<string>>();
+function isCounted(t: CtagsTag): boolean {
+  let kinds = countedKinds.get(t.language);
+  if (!kinds) countedKinds.set(t.language, (kinds = new Set([...RECALL_KINDS, ...(LANGUAGE_KINDS[t.language] ?? [])])));
+  return kinds.has(t.kind);
+}
+/** ctags invents names for anonymous functions, classes and C structs (AnonymousFunction1a2b, __anon0a1b...): nothing to look up. */
+const ANONYMOUS = /^(Anonymous(Function|Class|Object)[0-9a-f]+|__anon[0-9a-f]+)$/;
 
 export interface RecallMiss { cause: string; tags: CtagsTag[] }
 
@@ -36,16 +51,20 @@ export function measureRecall(corpusDir: string, tags: readonly CtagsTag[], dump
     let set = names.get(path);
     if (!set) names.set(path, (set = new Set()));
     set.add(name);
+    if (/\s/.test(name)) set.add(name.replace(/\s+/g, "")); // `operator ==` and `operator==` alike
     const key = `${path}:${line}`;
     onLine.set(key, [...(onLine.get(key) ?? []), `${name} (${kind})`]);
   }
-  const counted = tags.filter((t) => RECALL_KINDS.has(t.kind) && !ANONYMOUS.test(t.name));
+  const counted = tags.filter((t) => isCounted(t) && !ANONYMOUS.test(t.name));
   const groups = new Map<string, CtagsTag[]>();
   let found = 0;
   for (const t of counted) {
-    // ctags drops the '#' of private JS methods (it keeps it in TS); our names keep it.
+    // ctags drops the '#' of private JS methods (it keeps it in TS); our names keep it. ctags writes C++
+    // operators with a space (`operator ==`), and C# explicit interface implementations qualified
+    // (`IDisposable.Dispose`): ours are the source text (`operator==`) and the method's own name.
     const ours = names.get(t.path);
-    if (ours?.has(t.name) || ours?.has(`#${t.name}`)) {
+    if (ours?.has(t.name) || ours?.has(`#${t.name}`) || ours?.has(t.name.replace(/\s+/g, ''))
+      || (t.language === 'C#' && ours?.has(t.name.slice(t.name.lastIndexOf('.') + 1)))) {
       found++;
       continue;
     }
