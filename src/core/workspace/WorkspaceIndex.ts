@@ -11,6 +11,7 @@ import type { FileInfo } from './types';
 import { PathGuard } from './PathGuard';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './IgnoreRules';
 import { inspectFile, type SkipReason } from './FileInspection';
+import { HeaderMajority } from './headerLanguage';
 import { WorkspaceWatcher, type WatchOptions } from './WorkspaceWatcher';
 
 /** One indexed file. `path` is workspace-relative with '/' separators. */
@@ -67,6 +68,8 @@ export class WorkspaceIndex {
   /** Walked (not ignored) directories, '' being the root: what a per-directory watcher watches. */
   private readonly dirs = new Set<string>();
   private sorted: IndexedFile[] | undefined;
+  /** Decides the language of `.h` files that look neither C nor C++ (see headerLanguage.ts). */
+  private readonly headers = new HeaderMajority();
   private readonly listeners = new Set<(changes: readonly IndexChange[]) => void>();
 
   private constructor(root: string, options: WorkspaceIndexOptions) {
@@ -92,6 +95,7 @@ export class WorkspaceIndex {
   static open(root: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
     const index = new WorkspaceIndex(root, options);
     for (const _ of index.reconcile('', [])) { /* drain the walk */ }
+    index.relabelHeaders([]);
     index.rules.compact();
     return index;
   }
@@ -106,6 +110,7 @@ export class WorkspaceIndex {
         sliceStart = Date.now();
       }
     }
+    index.relabelHeaders([]);
     index.rules.compact();
     return index;
   }
@@ -167,6 +172,7 @@ export class WorkspaceIndex {
       const relative = this.guard.relative(input);
       for (const _ of this.update(relative, kind, changes)) { /* drain */ }
     }
+    this.relabelHeaders(changes);
     if (changes.length > 0) {
       this.sorted = undefined;
       // One consumer's bug must not keep the others from hearing about the change.
@@ -292,7 +298,7 @@ export class WorkspaceIndex {
     }
     const file: IndexedFile = {
       path: relative,
-      language: inspection.language,
+      language: this.headers.record(relative, inspection.language, inspection.plainHeader === true),
       bytes: inspection.bytes,
       lines: inspection.lines,
       mtimeMs: inspection.mtimeMs,
@@ -318,13 +324,35 @@ export class WorkspaceIndex {
     }
   }
 
+  /**
+   * When the workspace's C-family majority turned (C to C++ or back), the plain `.h` headers already recorded
+   * take the new language: their records change, and so does the batch's news about them.
+   */
+  private relabelHeaders(changes: IndexChange[]): void {
+    const relabel = this.headers.settle();
+    if (relabel.length === 0) return;
+    const inBatch = new Map(changes.map((c, i) => [c.path, i]));
+    for (const { path: relative, language } of relabel) {
+      const old = this.records.get(relative);
+      if (!old) continue;
+      const file: IndexedFile = { ...old, language };
+      this.records.set(relative, file);
+      const at = inBatch.get(relative);
+      if (at !== undefined) changes[at] = { ...changes[at], file };
+      else changes.push({ kind: 'changed', path: relative, file });
+    }
+    this.sorted = undefined;
+  }
+
   /** Removes the record of `relative` and, when it was a folder, everything under it. */
   private remove(relative: string, changes: IndexChange[]): void {
+    this.headers.forget(relative);
     if (this.records.delete(relative)) changes.push({ kind: 'deleted', path: relative });
     if (!this.dirs.has(relative)) return;
     const prefix = relative + '/';
     for (const key of [...this.records.keys()]) {
       if (key.startsWith(prefix)) {
+        this.headers.forget(key);
         this.records.delete(key);
         changes.push({ kind: 'deleted', path: key });
       }

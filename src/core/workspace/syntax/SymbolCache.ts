@@ -1,5 +1,5 @@
-// The symbol index on disk: one JSON file per workspace root, entries keyed by path + size + mtime, the
-// whole file invalidated when the grammars or tags queries change (their hash is the cache's `key`).
+// The symbol index on disk: one JSON file per workspace root, entries keyed by path + size + mtime +
+// language (a `.h` header turns C++ when the workspace does), the whole file invalidated when the grammars or tags queries change (their hash is the cache's `key`).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,17 +9,19 @@ import { buildTagsQuery } from './tagsQuery';
 import type { FileSymbol } from './types';
 
 /** Bump when the file layout or what extractSymbols produces changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface CachedFile {
   bytes: number;
   mtimeMs: number;
+  /** The grammar the symbols came from. */
+  language: string;
   symbols: FileSymbol[];
 }
 
 /** [name, kind, line, endLine, container?]: tuples keep the file small and quick to parse. */
 type SymbolTuple = [string, string, number, number] | [string, string, number, number, string];
-type FileTuple = [path: string, bytes: number, mtimeMs: number, symbols: SymbolTuple[]];
+type FileTuple = [path: string, bytes: number, mtimeMs: number, language: string, symbols: SymbolTuple[]];
 
 interface CacheFile {
   format: number;
@@ -53,9 +55,9 @@ export function readSymbolCache(file: string, key: string): Map<string, CachedFi
     return out;
   }
   if (parsed.format !== FORMAT || parsed.key !== key || !Array.isArray(parsed.files)) return out;
-  for (const [path, bytes, mtimeMs, tuples] of parsed.files) {
+  for (const [path, bytes, mtimeMs, language, tuples] of parsed.files) {
     out.set(path, {
-      bytes, mtimeMs,
+      bytes, mtimeMs, language,
       symbols: tuples.map((t) => (t.length === 5
         ? { name: t[0], kind: t[1], line: t[2], endLine: t[3], container: t[4] }
         : { name: t[0], kind: t[1], line: t[2], endLine: t[3] })),
@@ -68,7 +70,7 @@ export function readSymbolCache(file: string, key: string): Map<string, CachedFi
 export function writeSymbolCache(file: string, key: string, entries: Iterable<[string, CachedFile]>): void {
   const files: FileTuple[] = [];
   for (const [path, e] of entries) {
-    files.push([path, e.bytes, e.mtimeMs, e.symbols.map((s): SymbolTuple => (s.container !== undefined
+    files.push([path, e.bytes, e.mtimeMs, e.language, e.symbols.map((s): SymbolTuple => (s.container !== undefined
       ? [s.name, s.kind, s.line, s.endLine, s.container]
       : [s.name, s.kind, s.line, s.endLine]))]);
   }

@@ -217,7 +217,7 @@ export class SymbolIndex {
       this.records.set(r.path, r);
       if (!this.parseable(r)) continue;
       const hit = cached.get(r.path);
-      if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs) {
+      if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs && hit.language === r.language) {
         this.entries.set(r.path, hit);
         this.counters.cacheHits++;
       } else {
@@ -249,7 +249,8 @@ export class SymbolIndex {
 
   private wanted(job: ParseJob): boolean {
     const r = this.records.get(job.path);
-    return r !== undefined && r.bytes === job.bytes && r.mtimeMs === job.mtimeMs && !this.entries.has(job.path);
+    // The language too: a `.h` header relabelled C++ while its C parse was queued must not come back as C.
+    return r !== undefined && r.bytes === job.bytes && r.mtimeMs === job.mtimeMs && r.language === job.language && !this.entries.has(job.path);
   }
 
   private onParsed(job: ParseJob, outcome: ParseOutcome): void {
@@ -284,8 +285,8 @@ export class SymbolIndex {
     this.counters.parsedOnDemand++;
   }
 
-  private store(path: string, version: { bytes: number; mtimeMs: number }, outcome: ParseOutcome): void {
-    this.entries.set(path, { bytes: version.bytes, mtimeMs: version.mtimeMs, symbols: outcome.symbols });
+  private store(path: string, version: { bytes: number; mtimeMs: number; language: string }, outcome: ParseOutcome): void {
+    this.entries.set(path, { bytes: version.bytes, mtimeMs: version.mtimeMs, language: version.language, symbols: outcome.symbols });
     if (outcome.error) this.failed.add(path);
     this.dirty = true;
     if (this.isReady) this.scheduleSave();
