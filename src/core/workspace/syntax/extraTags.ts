@@ -63,7 +63,8 @@ const TS_COMMON = JS_TS_SHARED + `
 (class_declaration name: (type_identifier) @name) @definition.class
 `;
 
-// C and C++ share most of their declarator shapes.
+// C and C++ share most of their declarator shapes. A function definition's name is found by walking its
+// declarator (`@declarator`, see declaratorName.ts), whatever pointers, references and qualifiers wrap it.
 const C_FAMILY = `
 (struct_specifier name: (type_identifier) @name body: (_)) @definition.struct
 
@@ -71,12 +72,7 @@ const C_FAMILY = `
 
 (enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
 
-(function_definition
-  declarator: [
-    (function_declarator declarator: (identifier) @name)
-    (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))
-    (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))
-  ]) @definition.function
+(function_definition declarator: (_) @declarator) @definition.function
 
 (preproc_function_def name: (identifier) @name) @definition.macro
 
@@ -86,26 +82,15 @@ const C_FAMILY = `
 const CPP_ONLY = `
 (class_specifier name: (type_identifier) @name body: (_)) @definition.class
 
+; Specialisations (\`template <> struct hash<Foo> {...}\`) define the template's name.
+(class_specifier name: (template_type name: (type_identifier) @name) body: (_)) @definition.class
+
+(struct_specifier name: (template_type name: (type_identifier) @name) body: (_)) @definition.struct
+
 (namespace_definition name: (namespace_identifier) @name) @definition.module
 
-(function_definition
-  declarator: [
-    (function_declarator declarator: (field_identifier) @name)
-    (function_declarator declarator: (destructor_name) @name)
-    (function_declarator declarator: (operator_name) @name)
-    (reference_declarator (function_declarator declarator: (field_identifier) @name))
-    (pointer_declarator declarator: (function_declarator declarator: (field_identifier) @name))
-  ]) @definition.method
-
-(function_definition
-  declarator: [
-    (function_declarator declarator: (qualified_identifier scope: (_) @container name: [(identifier) (destructor_name) (operator_name)] @name))
-    (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @container name: (identifier) @name)))
-    (reference_declarator (function_declarator declarator: (qualified_identifier scope: (_) @container name: (identifier) @name)))
-  ]) @definition.method
-
-(field_declaration
-  declarator: (function_declarator declarator: [(field_identifier) (destructor_name) (operator_name)] @name)) @definition.method
+; Member function declarations (prototypes in the class body); data members have no function declarator.
+(field_declaration declarator: (_) @declarator) @definition.method
 
 (declaration
   declarator: (function_declarator declarator: (destructor_name) @name)) @definition.method

@@ -1,5 +1,6 @@
 // One file to its definitions: the unit of work of both the worker threads and on-demand parsing.
 import { readFileSync } from 'node:fs';
+import { blankStandaloneMacros } from './cMacros';
 import type { Grammars } from './Grammars';
 import { extractSymbols } from './extractSymbols';
 import type { FileSymbol } from './types';
@@ -21,6 +22,7 @@ export function parseFileSymbols(grammars: Grammars, absolutePath: string, langu
       return { symbols: [], error: `cannot read: ${(err as Error).message}` };
     }
   }
+  if (language === 'c' || language === 'cpp') text = blankStandaloneMacros(text);
   const tree = grammars.parse(language, text);
   try {
     return { symbols: extractSymbols(tree, query) };
