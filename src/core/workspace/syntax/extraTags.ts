@@ -8,10 +8,26 @@
 
 export interface ExtraTags {
   patterns: string;
+  /**
+   * Patterns placed before the stock ones, so that any other pattern tagging the same name wins: broad
+   * catch-alls such as "a module-level const is a constant", which a function or class pattern refines.
+   */
+  fallback?: string;
   /** Stock patterns to drop (tested against each pattern's text), where they tag non-definitions. */
   dropStock?: RegExp[];
 }
 
+
+// Module-level `const`s are constants, unless a later pattern makes them a function or a class
+// (`const f = () => {}`, `const C = class {}`). `const x = require('x')` is an import, not a definition.
+const JS_TS_CONSTANTS = `
+((lexical_declaration kind: "const" (variable_declarator name: (identifier) @name !value) @definition.constant)
+  (#set! top-level))
+
+((lexical_declaration kind: "const" (variable_declarator name: (identifier) @name value: (_) @value) @definition.constant)
+  (#not-match? @value "^require[ ]*[(]")
+  (#set! top-level))
+`;
 
 // Shared by JS and TS: private (#name) and computed ([SYMBOL]) methods, which the stock query skips, and
 // module-level object literals (ctags reports those as classes; models look up such tables by name).
@@ -97,9 +113,9 @@ const CPP_ONLY = `
 `;
 
 export const EXTRA_TAGS: Record<string, ExtraTags> = {
-  javascript: { patterns: JS_COMMON },
-  typescript: { patterns: TS_COMMON },
-  tsx: { patterns: TS_COMMON },
+  javascript: { patterns: JS_COMMON, fallback: JS_TS_CONSTANTS },
+  typescript: { patterns: TS_COMMON, fallback: JS_TS_CONSTANTS },
+  tsx: { patterns: TS_COMMON, fallback: JS_TS_CONSTANTS },
   python: {
     patterns: `
 (assignment left: (identifier) @name right: (lambda)) @definition.function
@@ -166,6 +182,14 @@ export const EXTRA_TAGS: Record<string, ExtraTags> = {
 (constructor_declaration name: (identifier) @name) @definition.method
 
 (compact_constructor_declaration name: (identifier) @name) @definition.method
+
+; Constants: static final fields (either order), and interface fields, which are static final implicitly.
+; Each declarator is its own definition (\`static final int A = 1, B = 2;\` defines two, neither inside the other).
+(field_declaration (modifiers "static" "final") declarator: (variable_declarator name: (identifier) @name) @definition.constant)
+
+(field_declaration (modifiers "final" "static") declarator: (variable_declarator name: (identifier) @name) @definition.constant)
+
+(constant_declaration declarator: (variable_declarator name: (identifier) @name) @definition.constant)
 `,
   },
   // The stock enum and class patterns also tag uses (`enum color c;`, `class Foo;`): ours require a body.
@@ -190,9 +214,21 @@ export const EXTRA_TAGS: Record<string, ExtraTags> = {
 (file_scoped_namespace_declaration name: (_) @name) @definition.module
 
 (namespace_declaration name: (qualified_name) @name) @definition.module
+
+(field_declaration
+  (modifier) @_const
+  (variable_declaration (variable_declarator name: (identifier) @name) @definition.constant)
+  (#eq? @_const "const"))
 `,
   },
-  ruby: { patterns: '' },
+  ruby: {
+    // `FOO = 1`, `Outer::FOO = 1`, `FOO ||= {}`: Ruby allows constant assignment only outside methods.
+    patterns: `
+(assignment left: [(constant) @name (scope_resolution name: (constant) @name)]) @definition.constant
+
+(operator_assignment left: (constant) @name) @definition.constant
+`,
+  },
   php: {
     patterns: `
 (enum_declaration name: (name) @name) @definition.enum

@@ -141,6 +141,42 @@ describe('extractSymbols: the gaps our extra patterns fill', () => {
     ]);
   });
 
+  test('constants: module-level JS/TS consts (not functions, classes, imports or locals), Java static finals, C# consts, Ruby', () => {
+    const kinds = (language: string, text: string) => symbolsOf(language, text).map((x) => `${x.kind} ${x.name}${x.container ? ` in ${x.container}` : ''}`);
+    assert.deepEqual(kinds('typescript', [
+      'import { x } from "./x";',
+      'export const LIMIT = 10;',
+      'export const handler = async (req: Request) => new Response();',
+      'export const Model = class {};',
+      'const pick = require("lodash.pick");',
+      'const { a, b } = x;',
+      'export declare const VERSION: string;',
+      'let counter = 0;',
+      'export function run() { const local = 1; return local; }',
+      'if (x) { const blockScoped = 2; }',
+    ].join('\n')), ['constant LIMIT', 'function handler', 'class Model', 'constant VERSION', 'function run']);
+    assert.deepEqual(kinds('tsx', 'export const Theme = createTheme({ dark: true });\nexport const App = () => <div />;'),
+      ['constant Theme', 'function App']);
+    assert.deepEqual(kinds('java', [
+      'interface Limits { int MAX = 3; }',
+      'class Config {',
+      '  public static final String NAME = "x";',
+      '  private static int count;',
+      '  private final int id = 1;',
+      '  void run() { final int local = 2; }',
+      '}',
+    ].join('\n')), ['interface Limits', 'constant MAX in Limits', 'class Config', 'constant NAME in Config', 'method run in Config']);
+    assert.deepEqual(kinds('csharp', [
+      'class Config {',
+      '  public const int Max = 3;',
+      '  static readonly int Cached = 4;',
+      '  int Run() { const int local = 2; return local; }',
+      '}',
+    ].join('\n')), ['class Config', 'constant Max in Config', 'method Run in Config']);
+    assert.deepEqual(kinds('ruby', 'module Net\n  TIMEOUT = 30\n  RETRIES ||= 3\n  def self.get\n    x = 1\n  end\nend\nNet::PORT = 80\n'),
+      ['module Net', 'constant TIMEOUT in Net', 'constant RETRIES in Net', 'method get in Net', 'constant PORT']);
+  });
+
   test('a file with a syntax error still yields the definitions Tree-sitter recovers', () => {
     const broken = [
       'export class Parser {',
