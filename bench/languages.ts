@@ -64,7 +64,9 @@ export function languageBench(corpora: readonly LanguageCorpus[]): LanguageFigur
   return figures;
 }
 
-const pct = (r: Recall) => `${(100 * r.share).toFixed(1)}%`;
+const pct = (share: number) => `${(100 * share).toFixed(1)}%`;
+/** The recall figure with its count; the misreadings, when any, beside it. */
+const recallValue = (r: Recall) => r.misread === 0 ? pct(r.share) : `${pct(r.shareOfDefinitions)} (${pct(r.share)} counting ${r.misread} ctags misreadings)`;
 const rate = (bytes: number, ms: number) => (ms > 0 ? (bytes / MB / (ms / 1000)).toFixed(1) : '-');
 
 export function languageSection(figures: readonly LanguageFigure[], skipped: readonly LanguageCorpus[] = []): Section {
@@ -73,16 +75,16 @@ export function languageSection(figures: readonly LanguageFigure[], skipped: rea
   for (const f of figures) {
     rows.push({
       measure: `${f.corpus.language}: recall vs ctags`,
-      value: pct(f.recall),
-      target: `>= ${100 * target}% (${f.recall.found} of ${f.recall.counted})`,
-      ok: f.recall.share >= target,
+      value: recallValue(f.recall),
+      target: `>= ${100 * target}% (${f.recall.found} of ${f.recall.counted - f.recall.misread})`,
+      ok: f.recall.shareOfDefinitions >= target,
     });
     if (f.headerRecall && f.corpus.language !== 'c') {
       rows.push({
         measure: `${f.corpus.language}: recall on .h headers`,
-        value: pct(f.headerRecall),
-        target: `>= ${100 * target}% (${f.headerRecall.found} of ${f.headerRecall.counted})`,
-        ok: f.headerRecall.share >= target,
+        value: recallValue(f.headerRecall),
+        target: `>= ${100 * target}% (${f.headerRecall.found} of ${f.headerRecall.counted - f.headerRecall.misread})`,
+        ok: f.headerRecall.shareOfDefinitions >= target,
       });
     }
   }
@@ -91,14 +93,20 @@ export function languageSection(figures: readonly LanguageFigure[], skipped: rea
       'from openAsync until every file is parsed **and the symbol cache is written**; "per CPU-s" divides by the CPU time of all ' +
       `threads instead, the load-independent figure. Best of ${RUNS} alternating runs each.`,
     '',
-    '| language | files | MB | ctags MB/s | ours MB/s (wall) | ours MB/s per CPU-s | ctags MB/s per CPU-s | recall | symbols (ours) | failed |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    'Recall: the share of ctags\' function/method/class/struct/interface/enum definitions (by each ctags parser\'s own ' +
+      'kind names) that symbols() reports with the same path and name. The target applies to real definitions: ' +
+      'misses that are ctags misreadings (object literals it calls classes, keywords it calls methods, `def`s inside ' +
+      'strings of Ruby code) are listed below but not counted against us; the raw share counts them.',
+    '',
+    '| language | files | MB | ctags MB/s | ours MB/s (wall) | ours MB/s per CPU-s | ctags MB/s per CPU-s | recall | raw recall | symbols (ours) | failed |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const f of figures) {
     const { corpus, ctags, ours } = f;
     notes.push(`| ${corpus.language} | ${corpus.files.length} | ${(corpus.bytes / MB).toFixed(1)} | ${rate(corpus.bytes, ctags.ms)} | ` +
       `${rate(corpus.bytes, indexedMs(ours))} | ${rate(corpus.bytes, ours.cpuMs)} | ${rate(corpus.bytes, ctags.cpuMs)} | ` +
-      `${pct(f.recall)} (${f.recall.found}/${f.recall.counted}) | ${ours.stats.symbols.toLocaleString('en-US')} | ${ours.stats.failedFiles} |`);
+      `${pct(f.recall.shareOfDefinitions)} | ${pct(f.recall.share)} (${f.recall.found}/${f.recall.counted}) | ` +
+      `${ours.stats.symbols.toLocaleString('en-US')} | ${ours.stats.failedFiles} |`);
   }
   notes.push('', 'Sources (sampled to a fixed size per source, then cut to the files the product indexes):', '');
   for (const f of figures) {
@@ -112,7 +120,7 @@ export function languageSection(figures: readonly LanguageFigure[], skipped: rea
     for (const miss of f.recall.misses.slice(0, CAUSES_PER_LANGUAGE)) {
       const examples = miss.tags.slice(0, EXAMPLES_PER_CAUSE)
         .map((t) => `\`${t.name.slice(0, 40)}\` ${t.path}:${t.line} \`${sourceLine(f.corpus.dir, t).slice(0, 60).replace(/`/g, "'")}\``).join('; ');
-      notes.push(`- ${f.corpus.language}: ${miss.tags.length} ${miss.cause} (e.g. ${examples})`);
+      notes.push(`- ${f.corpus.language}: ${miss.tags.length} ${miss.cause}${miss.ctagsMisread ? ' (not counted)' : ''} (e.g. ${examples})`);
     }
   }
   return { title: 'Symbols per language vs universal-ctags (same files)', rows, notes };
