@@ -141,6 +141,13 @@ describe('the index records headers by their text, then by the majority, and kee
       'changed include/config.h c', 'changed include/new.h c', 'changed include/ring_buffer.h c',
       'deleted src/app.cpp', 'deleted src/main.cpp',
     ]);
+
+    // A fresh walk (headers met before or after the sources, as readdir has it) ends where the updates did.
+    const fresh = WorkspaceIndex.open(root);
+    assert.deepEqual(fresh.list().map((f) => `${f.path} ${f.language}`), index.list().map((f) => `${f.path} ${f.language}`));
+    write(join(root, 'src/extra1.cpp'), 'int e1;\n');
+    write(join(root, 'src/extra2.cpp'), 'int e2;\n');
+    assert.equal(WorkspaceIndex.open(root).get('include/config.h')!.language, 'cpp', 'majority decided after the whole walk');
   });
 
   test('the symbol index parses a relabelled header with the grammar its record names', { timeout: 60_000 }, async () => {
