@@ -129,7 +129,8 @@ export function prepareLanguageCorpora(options: { only?: readonly string[]; inst
   const specs = LANGUAGE_CORPORA.filter((s) => !options.only?.length || options.only.includes(s.language));
   const unknown = (options.only ?? []).filter((l) => !LANGUAGE_CORPORA.some((s) => s.language === l));
   if (unknown.length > 0) throw new Error(`No benchmark corpus for ${unknown.join(', ')}; languages: ${LANGUAGE_CORPORA.map((s) => s.language).join(', ')}`);
-  const toBuild = specs.filter((s) => !existsSync(metaFile(s.language)));
+  // A corpus built while some of its sources were missing is built again: they may be installed by now.
+  const toBuild = specs.filter((s) => !existsSync(metaFile(s.language)) || readMeta(s.language).missing.length > 0);
   if (toBuild.length > 0 && options.install !== false) installMissing(toBuild);
   for (const spec of toBuild) buildLanguageCorpus(spec);
   return specs.map(loadLanguageCorpus);
@@ -138,8 +139,10 @@ export function prepareLanguageCorpora(options: { only?: readonly string[]; inst
 const corpusDir = (language: string) => join(LANGUAGES_DIR, language);
 const metaFile = (language: string) => join(LANGUAGES_DIR, `${language}.json`);
 
+const readMeta = (language: string) => JSON.parse(readFileSync(metaFile(language), 'utf8')) as LanguageMeta;
+
 function loadLanguageCorpus(spec: LanguageCorpusSpec): LanguageCorpus {
-  const meta = JSON.parse(readFileSync(metaFile(spec.language), 'utf8')) as LanguageMeta;
+  const meta = readMeta(spec.language);
   const dir = corpusDir(spec.language);
   const files = existsSync(dir) ? WorkspaceIndex.open(dir, { exclude: [] }).list() : [];
   const listFile = join(LANGUAGES_DIR, `${spec.language}.files.txt`);
