@@ -1,6 +1,6 @@
 // Builds every entry point into dist/ as CommonJS (the VS Code extension host and plain `node` both load it).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, existsSync, readdirSync, chmodSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, readdirSync, chmodSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -13,6 +13,8 @@ const importMetaShim = {
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl' },
 };
+// src/core/version.ts reads it: `rlm --version` and the generator named in trace headers.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli', shebang: true },
@@ -42,6 +44,7 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   logLevel: 'warning',
   external: ['vscode'],
   ...importMetaShim,
+  define: { ...importMetaShim.define, RLM_VERSION: JSON.stringify(version) },
   banner: { js: (e.shebang ? '#!/usr/bin/env node\n' : '') + importMetaShim.banner.js },
 })));
 

@@ -30,7 +30,7 @@ function startRemoteServer(prompts: number, latencyMs: number): Promise<{ url: s
 export async function fanout(prompts = 400, latencyMs = 100, concurrency = 16) {
   const server = await startRemoteServer(prompts, latencyMs);
   try {
-    const common = { provider: 'openai', baseUrl: server.url, apiKey: 'bench', concurrency } as const;
+    const common = { provider: 'openai', baseUrl: server.url, apiKey: 'bench' } as const;
     const root = await createModel({ ...common, model: 'root' });
     const sub = await createModel({ ...common, model: 'sub' });
     const session = await RlmSession.create({ models: { root, sub }, context: { kind: 'text', text: 'x' }, limits: { concurrency } });

@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark in one go (engine, symbol index vs ctags, symbols per language vs ctags,
-// grep vs rg, memory), one markdown report with each figure, its target and pass/fail, printed and written to
-// .bench/results.md. Needs universal-ctags and ripgrep (apt-get install universal-ctags ripgrep) and a build
-// (npm run build); the per-language corpora install their Debian packages when missing (bench/languageCorpus.ts).
+// grep vs rg, memory, trajectory fold), one markdown report with each figure, its target and pass/fail, printed
+// and written to .bench/results.md. Needs universal-ctags and ripgrep (apt-get install universal-ctags ripgrep)
+// and a build (npm run build); the per-language corpora install their Debian packages when missing
+// (bench/languageCorpus.ts).
 //
 //   npm run bench                                        every section
-//   npm run bench -- --only symbols,languages            some sections (engine, symbols, languages, grep, memory)
+//   npm run bench -- --only symbols,languages            some sections (engine, symbols, languages, grep, memory,
+//                                                        trajectory)
 //   npm run bench -- --only languages --languages c,cpp  some languages (typescript, tsx, javascript, python, go,
 //                                                        rust, java, c, cpp, csharp, ruby, php)
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,10 +22,11 @@ import { memoryBench, memorySection } from './memory';
 import { buildPhaseBundle } from './phaseRunner';
 import { BUSY_LOAD, loadLine, machineLine, renderSection, type Section } from './report';
 import { symbolBench, symbolSection } from './symbols';
+import { trajectoryBench, trajectorySection } from './trajectory';
 
 const RESULTS = join(__dirname, '..', '.bench', 'results.md');
 
-const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory'] as const;
+const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory', 'trajectory'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Args { sections: readonly SectionName[]; languages: string[] }
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
   }
   if (corpus && run('grep')) sections.push(await timedSection('grep vs rg', () => grepSection(grepBench(corpus), corpus)));
   if (corpus && run('memory')) sections.push(await timedSection('memory', () => memorySection(memoryBench(corpus))));
+  if (run('trajectory')) sections.push(await timedSection('trajectory fold', () => trajectorySection(trajectoryBench())));
   const loadAtEnd = loadLine('at end');
 
   const rows = sections.flatMap((s) => s.rows);

@@ -21,12 +21,16 @@ export interface AskArgs {
   maxSubCalls?: number;
   maxTokens?: number;
   concurrency?: number;
+  /** Cap on requests in flight at once on the endpoint, across root and sub-calls; absent: no cap. */
+  endpointConcurrency?: number;
   cellTimeoutMs?: number;
   timeoutMs?: number;
   maxCostUsd?: number;
   trace?: string;
   prices?: string;
   exclude: string[];
+  /** Credential files to let through (gitignore-style globs), see credentialFiles.ts. */
+  allowCredentialFiles: string[];
   json: boolean;
   quiet: boolean;
 }
@@ -43,12 +47,13 @@ export const USAGE = `Usage:
   rlm ask "<question>" (--workspace DIR | --context-file FILE)
       [--provider openai|anthropic] [--base-url URL] [--model NAME] [--sub-model NAME]
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
-      [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
-      [--prices FILE] [--exclude GLOB]... [--quiet]
+      [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
+      [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
   rlm replay <trace.jsonl> [--json]
 
 Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY; a local server given by --base-url (or RLM_API_URL)
-needs none. --model auto picks the first model the server lists.
+needs none. --model auto picks the first model the server lists. Credential files (.env, keys, tokens:
+see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), 2 bad usage or
 configuration, 1 the run failed.`;
 
@@ -64,12 +69,14 @@ const ASK_OPTIONS = {
   'max-sub-calls': { type: 'string' },
   'max-tokens': { type: 'string' },
   concurrency: { type: 'string' },
+  'endpoint-concurrency': { type: 'string' },
   'cell-timeout': { type: 'string' },
   timeout: { type: 'string' },
   'max-cost': { type: 'string' },
   trace: { type: 'string' },
   prices: { type: 'string' },
   exclude: { type: 'string', multiple: true },
+  'allow-credential-file': { type: 'string', multiple: true },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
@@ -122,12 +129,14 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     maxSubCalls: int(v['max-sub-calls'], '--max-sub-calls', 0),
     maxTokens: int(v['max-tokens'], '--max-tokens', 1),
     concurrency: int(v.concurrency, '--concurrency', 1),
+    endpointConcurrency: int(v['endpoint-concurrency'], '--endpoint-concurrency', 1),
     cellTimeoutMs: seconds(v['cell-timeout'], '--cell-timeout'),
     timeoutMs: seconds(v.timeout, '--timeout'),
     maxCostUsd: positive(v['max-cost'], '--max-cost'),
     trace: v.trace,
     prices: v.prices,
     exclude: v.exclude ?? [],
+    allowCredentialFiles: v['allow-credential-file'] ?? [],
     json: v.json ?? false,
     quiet: v.quiet ?? false,
   };

@@ -4,16 +4,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/models/configError';
-import { createModel } from '../core/models/createModel';
+import { createModelPair } from '../core/models/modelPair';
 import { loadPriceTable, type PriceTable } from '../core/models/pricing';
-import type { ChatModel } from '../core/models/types';
-import { DEFAULT_LIMITS, type RlmContext, type RlmLimitsInput } from '../core/loop/options';
+import type { RlmContext, RlmLimitsInput } from '../core/loop/options';
 import { RlmSession } from '../core/loop/RlmSession';
 import type { RunResult } from '../core/loop/RlmRun';
 import { TraceWriter } from '../core/trajectory/TraceWriter';
 import { Trajectory } from '../core/trajectory/Trajectory';
 import { CodeWorkspace, defaultCacheDir } from '../core/workspace/CodeWorkspace';
 import { DEFAULT_EXCLUDES } from '../core/workspace/IgnoreRules';
+import { allowCredentialFiles } from '../core/workspace/credentialFiles';
 import { UsageError, type AskArgs } from './args';
 import { ProgressReporter } from './progress';
 
@@ -27,13 +27,6 @@ export interface CliIO {
 
 export const EXIT = { final: 0, failed: 1, usage: 2, stopped: 3 } as const;
 
-const DEFAULT_CONCURRENCY = DEFAULT_LIMITS.concurrency;
-
-const DEFAULT_MODELS = {
-  openai: { root: 'gpt-5', sub: 'gpt-5-mini' },
-  anthropic: { root: 'claude-sonnet-4-5', sub: 'claude-haiku-4-5' },
-};
-
 export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
   const context = await loadContext(args, io.env);
   try {
@@ -45,7 +38,15 @@ export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
 
 async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<number> {
   const prices = loadPrices(args, io.env);
-  const { root, sub, byName } = await buildModels(args, io.env, prices);
+  const { root, sub, byName } = await createModelPair({
+    provider: args.provider,
+    baseUrl: args.baseUrl,
+    model: args.model,
+    subModel: args.subModel,
+    endpointConcurrency: args.endpointConcurrency,
+    prices,
+    env: io.env,
+  });
   const secrets = [io.env.OPENAI_API_KEY, io.env.ANTHROPIC_API_KEY];
 
   const session = await RlmSession.create({
@@ -116,7 +117,11 @@ async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<RlmCo
     }
     if (!isDir) throw new UsageError(`--workspace must be a folder, but ${args.workspace} is a file (use --context-file for a text file)`);
     // Symbols are parsed in the background while the model starts; the cache makes the next run instant.
-    const workspace = await CodeWorkspace.openAsync(dir, { exclude: [...DEFAULT_EXCLUDES, ...args.exclude], cacheDir: defaultCacheDir(env) });
+    const workspace = await CodeWorkspace.openAsync(dir, {
+      exclude: [...DEFAULT_EXCLUDES, ...args.exclude],
+      credentialFiles: allowCredentialFiles(args.allowCredentialFiles),
+      cacheDir: defaultCacheDir(env),
+    });
     return { kind: 'workspace', workspace };
   }
   try {
@@ -133,23 +138,6 @@ function loadPrices(args: AskArgs, env: NodeJS.ProcessEnv): PriceTable {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-}
-
-async function buildModels(args: AskArgs, env: NodeJS.ProcessEnv, prices: PriceTable) {
-  const defaults = DEFAULT_MODELS[args.provider];
-  const local = args.baseUrl !== undefined;
-  // The provider's limiter must let a whole batch through: it is shared by every model on the endpoint.
-  const common = { provider: args.provider, baseUrl: args.baseUrl, prices, env, concurrency: args.concurrency ?? DEFAULT_CONCURRENCY } as const;
-  const root = await createModel({ ...common, model: args.model ?? (local ? 'auto' : defaults.root) });
-  // A local server usually serves one model: use it for sub-calls too unless told otherwise.
-  const subName = args.subModel ?? (local ? root.name : defaults.sub);
-  const sub = subName === root.name ? root : await createModel({ ...common, model: subName });
-  const cache = new Map<string, Promise<ChatModel>>([[root.name, Promise.resolve(root)], [sub.name, Promise.resolve(sub)]]);
-  const byName = (name: string) => {
-    if (!cache.has(name)) cache.set(name, createModel({ ...common, model: name }));
-    return cache.get(name)!;
-  };
-  return { root, sub, byName };
 }
 
 function limitsFrom(args: AskArgs): RlmLimitsInput {

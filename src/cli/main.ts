@@ -2,12 +2,11 @@
 
 import { ConfigError } from '../core/models/configError';
 import { ModelError } from '../core/models/types';
+import { RLM_CODE_VERSION } from '../core/version';
 import { readTrace, TraceFormatError } from '../core/trajectory/readTrace';
 import { parseCli, USAGE, UsageError } from './args';
 import { EXIT, runAsk } from './ask';
 import { renderTree, replayJson } from './replay';
-
-declare const RLM_VERSION: string | undefined;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
@@ -17,7 +16,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         process.stdout.write(USAGE + '\n');
         return EXIT.final;
       case 'version':
-        process.stdout.write((typeof RLM_VERSION === 'string' ? RLM_VERSION : 'dev') + '\n');
+        process.stdout.write(RLM_CODE_VERSION + '\n');
         return EXIT.final;
       case 'replay': {
         const trace = readTrace(args.trace);

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,14 +86,78 @@ test('without --json: progress on stderr, the answer on stdout; --trace then rlm
 
     const replay = await rlm(['replay', trace]);
     assert.equal(replay.code, 0, replay.stderr);
-    assert.match(replay.stdout, /^run \(gpt-root\) "Where is the backoff computed\?" -> final  \[\d+\+\d+ tok, \$\d\.\d{4}, \d+\.\d\ds\]/);
-    assert.match(replay.stdout, /├─ turn 1 {2}\[/);
-    assert.match(replay.stdout, /│ {2}└─ cell 1: const hits = grep/);
-    assert.match(replay.stdout, /└─ llm_query \(gpt-sub\): export function backoff/);
+    // Status, then figures rolled up over everything under the node.
+    assert.match(replay.stdout, /^run \(gpt-root\) "Where is the backoff computed\?" -> final  \[done · \d+\+\d+ tok · \$\d\.\d{4} · \d+\.\d\ds · 1 sub-call\]/);
+    assert.match(replay.stdout, /├─ turn 1 {2}\[done · \d+\+\d+ tok · \$\d\.\d{4} · \d+\.\d\ds · 1 sub-call\]/);
+    assert.match(replay.stdout, /│ {2}└─ cell 1: const hits = grep.* {2}\[done · \d+\+\d+ tok/);
+    assert.match(replay.stdout, /└─ llm_query \(gpt-sub\): export function backoff.* {2}\[done · \d+\+\d+ tok · \$\d\.\d{4} · \d+\.\d\ds\]/);
     assert.match(replay.stdout, /receipt ok/);
+    assert.match(replay.stdout, /Trace schema 2, written by rlm-code \d+\.\d+\.\d+ at \d{4}-.*\(session s[0-9a-f]{12}\)\./);
+    assert.doesNotMatch(replay.stdout, /Skipped|Schema 1/);
     const asJson = JSON.parse((await rlm(['replay', trace, '--json'])).stdout);
     assert.equal(asJson.receipt, 'valid');
-    assert.equal(asJson.tree[0].children.length, 2);
+    assert.equal(asJson.schema, 2);
+    assert.match(asJson.header.generator, /^rlm-code \d/);
+    assert.deepEqual(asJson.skipped, {});
+    const [run] = asJson.tree;
+    assert.equal(run.children.length, 2);
+    assert.equal(run.status, 'done');
+    assert.equal(run.total.subCalls, 1);
+    assert.equal(run.total.inputTokens, run.children[0].total.inputTokens + run.children[1].total.inputTokens);
+  } finally {
+    await server.close();
+  }
+});
+
+/** A trace file with a receipt that matches its lines (as a writer of that schema would have made it). */
+function signedTrace(file: string, lines: string[], header?: string): void {
+  const hash = createHash('sha256');
+  for (const line of header === undefined ? lines : [header, ...lines]) hash.update(line + '\n');
+  const receipt = JSON.stringify({ type: 'receipt', events: lines.length, sha256: hash.digest('hex') });
+  writeFileSync(file, [...(header === undefined ? [] : [header]), ...lines, receipt].join('\n') + '\n');
+}
+
+test('rlm replay reads a newer trace (skipping event types it does not know, and saying so) and an older one', async () => {
+  const server = await FakeModelServer.start(rootScript(), { models: ['gpt-root'] });
+  try {
+    const dir = workspace();
+    const trace = join(dir, 'trace.jsonl');
+    const r = await rlm(['ask', 'Where is the backoff computed?', '--workspace', dir, '--base-url', server.openaiBaseUrl, '--model', 'gpt-root', '--sub-model', 'gpt-sub', '--trace', trace, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [header, ...rest] = readFileSync(trace, 'utf8').trim().split('\n');
+    const events = rest.slice(0, -1);
+
+    const newer = join(dir, 'newer.jsonl');
+    const future = JSON.stringify({ ...JSON.parse(header!), schema: 3, generator: 'rlm-code 9.0.0' });
+    signedTrace(newer, [events[0]!, '{"type":"proposed_edit","time":1,"path":"src/retry.ts"}', ...events.slice(1), '{"type":"proposed_edit","time":2}', '{"type":"checkpoint","time":3}'], future);
+    const fromFuture = await rlm(['replay', newer]);
+    assert.equal(fromFuture.code, 0, fromFuture.stderr);
+    assert.match(fromFuture.stdout, /^run \(gpt-root\) .* -> final  \[done/);
+    assert.match(fromFuture.stdout, /receipt ok/);
+    assert.match(fromFuture.stdout, /newer than this reader \(schema 2\)/);
+    assert.match(fromFuture.stdout, /Skipped 3 events of types this version does not know: proposed_edit ×2, checkpoint ×1\./);
+    assert.deepEqual(JSON.parse((await rlm(['replay', newer, '--json'])).stdout).skipped, { proposed_edit: 2, checkpoint: 1 });
+
+    // Cut short (a crash): what never ended says so.
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, [header, ...events.slice(0, 3)].join('\n') + '\n');
+    const fromCrash = await rlm(['replay', cut]);
+    assert.equal(fromCrash.code, 0, fromCrash.stderr);
+    assert.match(fromCrash.stdout, /^run \(gpt-root\) .* {2}\[unfinished \(running\) · \d+\.\d\ds\]\n└─ turn 1 {2}\[unfinished \(running\)/);
+    assert.match(fromCrash.stdout, /no receipt: the run did not finish writing this trace/);
+
+    // Schema 1: no header, no status on ends, no fn on sub-calls.
+    const older = join(dir, 'older.jsonl');
+    signedTrace(older, events.map((line) => {
+      const { status: _status, fn: _fn, ...event } = JSON.parse(line);
+      return JSON.stringify(event);
+    }));
+    const fromPast = await rlm(['replay', older]);
+    assert.equal(fromPast.code, 0, fromPast.stderr);
+    assert.match(fromPast.stdout, /^run \(gpt-root\) .* -> final  \[done/);
+    assert.match(fromPast.stdout, /└─ sub-call \(gpt-sub\): .* {2}\[done · /);
+    assert.match(fromPast.stdout, /receipt ok/);
+    assert.match(fromPast.stdout, /Schema 1 trace \(written before traces had a header\): statuses are derived/);
   } finally {
     await server.close();
   }

@@ -2,10 +2,12 @@
 // recorded here, so the totals are the same whichever part of the tree spent them.
 
 import type { Usage } from '../models/types';
-import type { RunUsage, StopReason, UsageTotals } from '../trajectory/events';
+import { UsageTally, type CallRole } from '../models/usage';
+import type { RunUsage, StopReason } from '../trajectory/events';
 import type { RlmLimits } from './options';
 
-export type CallRole = 'root' | 'sub';
+// Re-exported for the loop files that still import them from here; their home is models/usage.ts.
+export { UsageTally, type CallRole };
 
 /** Prices a call; the models layer provides the real table. */
 export type CostOf = (model: string, usage: Usage) => number;
@@ -13,37 +15,6 @@ export type CostOf = (model: string, usage: Usage) => number;
 export interface LimitHit {
   reason: StopReason;
   detail: string;
-}
-
-const emptyTotals = (): UsageTotals => ({ calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false });
-
-/** Usage split root/sub. A run keeps one for itself; the shared Budget keeps one for the whole tree. */
-export class UsageTally {
-  private readonly usage = { root: emptyTotals(), sub: emptyTotals() };
-
-  add(role: CallRole, usage: Usage, costUsd: number): void {
-    const t = this.usage[role];
-    t.calls++;
-    t.inputTokens += usage.inputTokens;
-    t.outputTokens += usage.outputTokens;
-    t.costUsd += costUsd;
-    t.estimated ||= usage.estimated;
-  }
-
-  totals(): RunUsage {
-    const { root, sub } = this.usage;
-    return {
-      root: { ...root },
-      sub: { ...sub },
-      total: {
-        calls: root.calls + sub.calls,
-        inputTokens: root.inputTokens + sub.inputTokens,
-        outputTokens: root.outputTokens + sub.outputTokens,
-        costUsd: root.costUsd + sub.costUsd,
-        estimated: root.estimated || sub.estimated,
-      },
-    };
-  }
 }
 
 export class Budget {

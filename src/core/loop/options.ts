@@ -1,6 +1,5 @@
 // What a caller configures: the two models, the context, and the limits.
 
-import type { ChatModel } from '../models/types';
 import type { SandboxLimits } from '../sandbox/types';
 import { DEFAULT_SANDBOX_LIMITS } from '../sandbox/types';
 import type { Workspace } from '../workspace/types';
@@ -55,9 +54,5 @@ export function resolveLimits(partial: RlmLimitsInput = {}): RlmLimits {
   return limits;
 }
 
-export interface ModelPair {
-  root: ChatModel;
-  sub: ChatModel;
-  /** Resolves `llm_query(prompt, {model})` names; without it only the sub-model's own name is accepted. */
-  byName?: (name: string) => ChatModel | Promise<ChatModel>;
-}
+// The root and sub-model live with the models (createModelPair builds them); the loop takes them as they are.
+export type { ModelPair } from '../models/modelPair';

@@ -4,10 +4,11 @@
 
 import Anthropic from '@anthropic-ai/sdk';
 import { ConfigError } from './configError';
-import { TruncatedStreamError, type Endpoint } from './failures';
+import type { ClassifyFailure } from './failures';
+import { sdkFailures, serviceName, TruncatedStreamError, type Endpoint } from './sdkFailures';
 import { ConcurrencyLimiter } from './limiter';
 import { defaultPriceTable, type PriceTable } from './pricing';
-import { completeWithRetries, DEFAULT_RETRY_POLICY, type Attempt, type RetryPolicy } from './retry';
+import { completeWithRetries, DEFAULT_RETRY_POLICY, type Attempt, type AttemptResult, type RetryPolicy } from './retry';
 import { estimateUsage } from './usage';
 import { ModelError, type ChatMessage, type ChatModel, type Completion, type CompletionRequest, type Usage } from './types';
 
@@ -24,6 +25,7 @@ export interface AnthropicModelOptions {
   /** max_tokens when the request sets none. */
   maxOutputTokens?: number;
   retry?: Partial<RetryPolicy>;
+  /** Caps requests in flight (shared by every model on the endpoint when createModel made it); absent: no cap. */
   limiter?: ConcurrencyLimiter;
   /** Where the context window and output limit come from when not given. */
   prices?: PriceTable;
@@ -36,6 +38,7 @@ export class AnthropicChatModel implements ChatModel {
   private readonly maxOutputTokens: number;
   private readonly client: Anthropic;
   private readonly endpoint: Endpoint;
+  private readonly classify: ClassifyFailure;
   private readonly policy: RetryPolicy;
 
   constructor(private readonly options: AnthropicModelOptions) {
@@ -56,18 +59,20 @@ export class AnthropicChatModel implements ChatModel {
       keyEnv: 'ANTHROPIC_API_KEY',
       secrets: [options.apiKey],
     };
+    this.classify = sdkFailures(Anthropic, this.endpoint);
   }
 
   complete(request: CompletionRequest): Promise<Completion> {
     return completeWithRetries(request, (attempt) => this.attempt(request, attempt), {
+      classify: this.classify,
+      service: serviceName(this.endpoint),
+      model: this.name,
       policy: this.policy,
-      endpoint: this.endpoint,
-      sdk: Anthropic,
       limiter: this.options.limiter,
     });
   }
 
-  private async attempt(request: CompletionRequest, attempt: Attempt): Promise<Omit<Completion, 'latencyMs'>> {
+  private async attempt(request: CompletionRequest, attempt: Attempt): Promise<AttemptResult> {
     const { system, messages } = toAnthropicMessages(request.messages);
     const stream = await this.client.messages.create(
       {
@@ -101,7 +106,7 @@ export class AnthropicChatModel implements ChatModel {
         case 'content_block_delta':
           if (event.delta.type === 'text_delta') {
             text += event.delta.text;
-            request.onText?.(event.delta.text);
+            attempt.onText(event.delta.text);
           }
           break;
         case 'message_delta': {

@@ -1,11 +1,12 @@
-// Builds a ChatModel from user configuration: resolves the key, picks a model for 'auto', and shares one
-// concurrency limiter per endpoint, so a root model and its sub-models on the same server queue together.
+// Builds a ChatModel from user configuration: resolves the key and picks a model for 'auto'. Requests go out as
+// fast as the caller makes them (a run's own concurrency governs); a per-endpoint cap is an explicit option, and
+// then one limiter is shared by every model on that endpoint, so a root model and its sub-models queue together.
 
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { AnthropicChatModel, ANTHROPIC_DEFAULT_BASE_URL } from './anthropicModel';
 import { ConfigError } from './configError';
-import { classifyFailure, toModelError, type Endpoint } from './failures';
+import { sdkFailures, type Endpoint } from './sdkFailures';
 import { ConcurrencyLimiter } from './limiter';
 import { OpenAIChatModel, OPENAI_DEFAULT_BASE_URL } from './openaiModel';
 import { defaultPriceTable, type PriceTable } from './pricing';
@@ -22,8 +23,12 @@ export interface ModelConfig {
   baseUrl?: string;
   /** Default: OPENAI_API_KEY / ANTHROPIC_API_KEY from the environment. */
   apiKey?: string;
-  /** Requests in flight at once on this endpoint (default 8 for the providers' APIs, 4 for a base URL). */
-  concurrency?: number;
+  /**
+   * Caps requests in flight at once on this endpoint (provider + URL), across every model created with a cap
+   * for it. Absent: no cap, so a run's `concurrency` is the real number of parallel calls. Useful for a local
+   * server that serves one request at a time, or an account with a low rate limit.
+   */
+  endpointConcurrency?: number;
   /** Longest silence allowed from the server, before the reply or between chunks (default 5 minutes). */
   timeoutMs?: number;
   maxOutputTokens?: number;
@@ -54,6 +59,10 @@ export async function createModel(config: ModelConfig): Promise<ChatModel> {
   }
   if (!config.model?.trim()) throw new ConfigError(`No model given: pass --model NAME, or --model auto to use the first model the server lists.`);
 
+  const cap = config.endpointConcurrency;
+  if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1)) {
+    throw new ConfigError(`Endpoint concurrency must be a whole number of at least 1 (got ${cap}); leave it out for no cap.`);
+  }
   const prices = config.prices ?? defaultPriceTable;
   const retry: Partial<RetryPolicy> = {
     ...config.retryPolicy,
@@ -61,7 +70,7 @@ export async function createModel(config: ModelConfig): Promise<ChatModel> {
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
   };
   const url = baseUrl ?? (config.provider === 'openai' ? OPENAI_DEFAULT_BASE_URL : ANTHROPIC_DEFAULT_BASE_URL);
-  const limiter = sharedLimiter(`${config.provider} ${url}`, config.concurrency ?? (baseUrl ? 4 : 8));
+  const limiter = cap === undefined ? undefined : sharedLimiter(`${config.provider} ${url}`, cap);
   const model = config.model.trim() === 'auto'
     ? await firstListedModel(config.provider, url, Boolean(baseUrl), apiKey, keyEnv, Math.min(retry.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs, MODEL_LIST_TIMEOUT_MS))
     : config.model.trim();
@@ -115,9 +124,9 @@ async function firstListedModel(
     const list = provider === 'openai' ? new OpenAI(options).models.list() : new Anthropic(options).models.list();
     for await (const model of list) return model.id;
   } catch (err) {
-    const failure = classifyFailure(err, provider === 'openai' ? OpenAI : Anthropic);
+    const failure = sdkFailures(provider === 'openai' ? OpenAI : Anthropic, endpoint)(err);
     if (!failure) throw err;
-    const error = toModelError(failure, endpoint, 1);
+    const error = failure.giveUp(1);
     error.message = `Could not pick a model for --model auto: ${error.message}`;
     throw error;
   }

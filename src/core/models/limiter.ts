@@ -1,6 +1,7 @@
-// Caps how many requests run at once against one provider endpoint. `llm_query_batched` can fan out
-// hundreds of sub-calls; without a cap they would all hit the endpoint together and draw 429s (or, for a
-// local server, queue inside it where we can no longer cancel them).
+// Caps how many requests run at once against one provider endpoint, when the user asks for a cap
+// (createModel's endpointConcurrency, the CLI's --endpoint-concurrency). A run's own concurrency already bounds
+// its fan-out; this is for endpoints that need less: a local server that serves one request at a time (queued
+// here, a call can still be cancelled for free), or an account with a low rate limit.
 
 import { ModelError } from './types';
 

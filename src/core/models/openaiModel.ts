@@ -3,10 +3,11 @@
 
 import OpenAI from 'openai';
 import { ConfigError } from './configError';
-import { TruncatedStreamError, type Endpoint } from './failures';
+import type { ClassifyFailure } from './failures';
+import { sdkFailures, serviceName, TruncatedStreamError, type Endpoint } from './sdkFailures';
 import { ConcurrencyLimiter } from './limiter';
 import { defaultPriceTable, type PriceTable } from './pricing';
-import { completeWithRetries, DEFAULT_RETRY_POLICY, type Attempt, type RetryPolicy } from './retry';
+import { completeWithRetries, DEFAULT_RETRY_POLICY, type Attempt, type AttemptResult, type RetryPolicy } from './retry';
 import { estimateUsage } from './usage';
 import type { ChatModel, Completion, CompletionRequest, Usage } from './types';
 
@@ -24,6 +25,7 @@ export interface OpenAIModelOptions {
   /** Cap on reply tokens when the request sets none; absent: the server's default. */
   maxOutputTokens?: number;
   retry?: Partial<RetryPolicy>;
+  /** Caps requests in flight (shared by every model on the endpoint when createModel made it); absent: no cap. */
   limiter?: ConcurrencyLimiter;
   /** Where the context window comes from when not given. */
   prices?: PriceTable;
@@ -35,6 +37,7 @@ export class OpenAIChatModel implements ChatModel {
   readonly contextWindow: number;
   private readonly client: OpenAI;
   private readonly endpoint: Endpoint;
+  private readonly classify: ClassifyFailure;
   private readonly policy: RetryPolicy;
 
   constructor(private readonly options: OpenAIModelOptions) {
@@ -56,18 +59,20 @@ export class OpenAIChatModel implements ChatModel {
       keyEnv: 'OPENAI_API_KEY',
       secrets: options.apiKey ? [options.apiKey] : [],
     };
+    this.classify = sdkFailures(OpenAI, this.endpoint);
   }
 
   complete(request: CompletionRequest): Promise<Completion> {
     return completeWithRetries(request, (attempt) => this.attempt(request, attempt), {
+      classify: this.classify,
+      service: serviceName(this.endpoint),
+      model: this.name,
       policy: this.policy,
-      endpoint: this.endpoint,
-      sdk: OpenAI,
       limiter: this.options.limiter,
     });
   }
 
-  private async attempt(request: CompletionRequest, attempt: Attempt): Promise<Omit<Completion, 'latencyMs'>> {
+  private async attempt(request: CompletionRequest, attempt: Attempt): Promise<AttemptResult> {
     const maxTokens = request.maxOutputTokens ?? this.options.maxOutputTokens;
     const body = {
       model: this.name,
@@ -80,6 +85,7 @@ export class OpenAIChatModel implements ChatModel {
     // (no SSE parsing or web streams), and that is what bounds a fan-out of hundreds of calls.
     if (!request.onText) {
       const response = await this.client.chat.completions.create({ ...body, stream: false }, options);
+      attempt.alive();
       const choice = response.choices?.[0];
       const text = choice?.message?.content ?? '';
       if (!choice?.finish_reason) throw new TruncatedStreamError(`the response had no finish reason (${text.length} characters)`);
@@ -103,7 +109,7 @@ export class OpenAIChatModel implements ChatModel {
       const delta = choice?.delta?.content;
       if (delta) {
         text += delta;
-        request.onText?.(delta);
+        attempt.onText(delta);
       }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
       if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, estimated: false };

@@ -1,19 +1,13 @@
-// Retries a provider call on transient failures (429, 5xx, network errors, dropped or stalled streams)
-// with exponential backoff and full jitter, honouring the server's retry-after. Cancellation wins over
-// everything: an aborted signal ends a queued task, an in-flight request and a backoff sleep at once.
+// The one retry wrapper every provider uses: retries transient failures (as the provider's classifier judges
+// them) with exponential backoff and full jitter, honouring the server's retry-after; waits for a slot of an
+// optional concurrency limiter before each attempt; stops an attempt when the server stays silent too long;
+// and lets cancellation win over everything: an aborted signal ends a queued call, an in-flight request and a
+// backoff sleep at once, and says what the call had spent.
 
 import { ConcurrencyLimiter } from './limiter';
-import {
-  cancelledError,
-  classifyFailure,
-  failureReason,
-  isRetryable,
-  toModelError,
-  type Endpoint,
-  type Failure,
-  type SdkErrorClasses,
-} from './failures';
-import type { Completion, CompletionRequest, RetryInfo } from './types';
+import { cancelledError, timeoutFailure, type ClassifyFailure, type Failure } from './failures';
+import { estimateMessageTokens, estimateTokensOfChars } from './usage';
+import type { Completion, CompletionRequest, ModelError, Usage } from './types';
 
 export interface RetryPolicy {
   /** Retries after the first try (so `retries + 1` tries in all). */
@@ -23,7 +17,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A server's retry-after is honoured up to this long. */
   maxRetryAfterMs: number;
-  /** Longest silence allowed from the server: before the headers, or between two streamed chunks. */
+  /** Longest silence allowed from the server: before the reply begins, or between two streamed chunks. */
   timeoutMs: number;
 }
 
@@ -36,66 +30,87 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   timeoutMs: 300_000,
 };
 
-/** One try, as the provider sees it. */
+/** One try, as the provider's `attempt` function sees it. */
 export interface Attempt {
   /** 1 for the first try. */
   readonly number: number;
-  /** Fires on cancellation or when the server stays silent too long: pass it to the SDK. */
+  /**
+   * Fires on cancellation or when the server stays silent too long: pass it to the SDK or bridge it to the
+   * provider's own cancellation (e.g. a CancellationTokenSource), so the request really stops.
+   */
   readonly signal: AbortSignal;
-  /** Call whenever data arrives, so that only silence counts toward the timeout. */
+  /** Call whenever data arrives (any chunk), so that only silence counts toward the timeout. */
   alive(): void;
+  /**
+   * Hand each piece of answer text here as it streams in: it reaches the request's `onText`, counts as a sign
+   * of life, and is what a call cut short is charged for (ModelError.spent).
+   */
+  onText(delta: string): void;
 }
 
+/** What an attempt returns: a completion without latency, which the wrapper measures over the whole call. */
+export type AttemptResult = Omit<Completion, 'latencyMs'>;
+
 export interface RetryOptions {
-  policy: RetryPolicy;
-  endpoint: Endpoint;
-  sdk: SdkErrorClasses;
-  signal?: AbortSignal;
-  onRetry?: (info: RetryInfo) => void;
-  /** Each try waits for a slot here; a backoff sleep holds no slot. */
+  /** The provider's reading of its own errors: retry or not, and the error to throw when giving up. */
+  classify: ClassifyFailure;
+  /** Who answers, in words for messages: "OpenAI", "the server at http://127.0.0.1:11434/v1", "the editor". */
+  service: string;
+  /** The model's name, for messages. */
+  model: string;
+  /** Defaults: DEFAULT_RETRY_POLICY. */
+  policy?: Partial<RetryPolicy>;
+  /** Each attempt waits for a slot here (a backoff sleep holds none); absent: no limit. */
   limiter?: ConcurrencyLimiter;
   /** Source of jitter (tests make it deterministic). */
   random?: () => number;
 }
 
 /**
- * One completion with retries, as every provider does it: each try runs `attempt`, the request's signal and
- * onRetry hook apply, and latency covers the whole call (queueing and retries included).
+ * One completion with retries, as every provider does it: each try runs `attempt` (one request, streamed
+ * through `Attempt.onText`), and the request's signal, onAttempt and onRetry hooks apply. Latency covers the
+ * whole call (queueing and retries included). Rejects with the classifier's ModelError after the last try, a
+ * 'cancelled' ModelError when the signal fires, or untouched with an error the classifier does not recognise.
  */
 export async function completeWithRetries(
   request: CompletionRequest,
-  attempt: (attempt: Attempt) => Promise<Omit<Completion, 'latencyMs'>>,
-  options: Omit<RetryOptions, 'signal' | 'onRetry'>,
+  attempt: (attempt: Attempt) => Promise<AttemptResult>,
+  options: RetryOptions,
 ): Promise<Completion> {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  const { signal } = request;
   const started = Date.now();
-  const result = await withRetries(attempt, { ...options, signal: request.signal, onRetry: request.onRetry });
-  return { ...result, latencyMs: Date.now() - started };
-}
-
-export async function withRetries<T>(run: (attempt: Attempt) => Promise<T>, options: RetryOptions): Promise<T> {
-  const { policy, endpoint, signal } = options;
+  const spent = new Spent(request);
+  const cancelled = () => spent.attach(cancelledError(options.service, options.model));
   for (let number = 1; ; number++) {
-    if (signal?.aborted) throw cancelledError(endpoint);
-    let failure: Failure;
+    if (signal?.aborted) throw cancelled();
+    const tally = { sent: false, answered: false, chars: 0 };
+    let failure: Failure | undefined;
     try {
-      const attempt = () => runAttempt(run, number, policy.timeoutMs, signal);
-      return await (options.limiter ? options.limiter.run(attempt, signal) : attempt());
+      const run = () => {
+        tally.sent = true;
+        request.onAttempt?.({ attempt: number });
+        return runAttempt(attempt, number, policy.timeoutMs, signal, request.onText, tally);
+      };
+      const result = await (options.limiter ? options.limiter.run(run, signal) : run());
+      return { ...result, latencyMs: Date.now() - started };
     } catch (err) {
-      if (signal?.aborted) throw cancelledError(endpoint);
-      const classified = err instanceof SilenceTimeout ? { kind: 'timeout' as const, detail: err.message } : classifyFailure(err, options.sdk);
-      if (!classified) throw err;
-      failure = classified;
+      // A request that went out and was cut short, or whose reply had begun, cost tokens.
+      if (tally.sent && (signal?.aborted || tally.answered)) spent.add(tally.chars);
+      if (signal?.aborted) throw cancelled();
+      failure = err instanceof SilenceTimeout ? timeoutFailure(options.service, err.message) : options.classify(err);
+      if (!failure) throw err;
     }
-    if (!isRetryable(failure) || number > policy.retries) throw toModelError(failure, endpoint, number);
+    if (!failure.retryable || number > policy.retries) throw spent.attach(failure.giveUp(number));
     const delayMs = backoffDelay(failure, number, policy, options.random);
-    options.onRetry?.({ attempt: number + 1, delayMs, reason: failureReason(failure) });
-    if (!(await sleep(delayMs, signal))) throw cancelledError(endpoint);
+    request.onRetry?.({ attempt: number + 1, delayMs, reason: failure.reason });
+    if (!(await sleep(delayMs, signal))) throw cancelled();
   }
 }
 
 /** How long to wait after failed try `number` (1-based): the server's retry-after if any, else full jitter. */
-export function backoffDelay(failure: Failure, number: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  if (failure.kind === 'http' && failure.retryAfterMs !== undefined) return Math.min(failure.retryAfterMs, policy.maxRetryAfterMs);
+export function backoffDelay(failure: Pick<Failure, 'retryAfterMs'>, number: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  if (failure.retryAfterMs !== undefined) return Math.min(failure.retryAfterMs, policy.maxRetryAfterMs);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (number - 1));
   return Math.round(random() * ceiling);
 }
@@ -116,15 +131,44 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   });
 }
 
+/** What the attempts of one call that reached the provider cost, estimated: the prompt each time, plus the text streamed. */
+class Spent {
+  private attempts = 0;
+  private outputTokens = 0;
+
+  constructor(private readonly request: CompletionRequest) {}
+
+  add(streamedChars: number): void {
+    this.attempts++;
+    this.outputTokens += estimateTokensOfChars(streamedChars);
+  }
+
+  attach(error: ModelError): ModelError {
+    if (this.attempts > 0) error.spent = this.usage();
+    return error;
+  }
+
+  private usage(): Usage {
+    return { inputTokens: this.attempts * estimateMessageTokens(this.request.messages), outputTokens: this.outputTokens, estimated: true };
+  }
+}
+
 class SilenceTimeout extends Error {
   constructor(ms: number) {
-    super(`no data for ${Math.round(ms / 1000)} s`);
+    super(`no data for ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`);
     this.name = 'SilenceTimeout';
   }
 }
 
 /** Runs one try with its own signal: the caller's cancellation plus a watchdog that fires on silence. */
-async function runAttempt<T>(run: (attempt: Attempt) => Promise<T>, number: number, timeoutMs: number, outer?: AbortSignal): Promise<T> {
+async function runAttempt(
+  attempt: (attempt: Attempt) => Promise<AttemptResult>,
+  number: number,
+  timeoutMs: number,
+  outer: AbortSignal | undefined,
+  onText: ((delta: string) => void) | undefined,
+  tally: { answered: boolean; chars: number },
+): Promise<AttemptResult> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onAbort, { once: true });
@@ -133,8 +177,21 @@ async function runAttempt<T>(run: (attempt: Attempt) => Promise<T>, number: numb
     silent = true;
     controller.abort(new SilenceTimeout(timeoutMs));
   }, timeoutMs);
+  const alive = () => {
+    tally.answered = true;
+    watchdog.refresh();
+  };
   try {
-    return await run({ number, signal: controller.signal, alive: () => watchdog.refresh() });
+    return await attempt({
+      number,
+      signal: controller.signal,
+      alive,
+      onText: (delta) => {
+        alive();
+        tally.chars += delta.length;
+        onText?.(delta);
+      },
+    });
   } catch (err) {
     throw silent ? new SilenceTimeout(timeoutMs) : err;
   } finally {

@@ -1,6 +1,9 @@
-// The narrow interface every language-model provider plugs into. The loop and the sub-call runner
-// know only this; providers (OpenAI, Anthropic, OpenAI-compatible servers, later the editor's LM API)
-// implement it.
+// The narrow interface every language-model provider plugs into. The loop and the sub-call runner know only
+// this; providers implement it: OpenAI, Anthropic and OpenAI-compatible servers here, and third parties such
+// as the editor's language-model API (VS Code's `vscode.lm`, adapted in src/extension; src/core never imports
+// vscode). README "Plug in a provider" shows a complete one; retry.ts gives every provider the same retries,
+// backoff, silence timeout, concurrency limit and cancellation for the price of an `attempt` function and an
+// error classifier.
 
 export type Role = 'system' | 'user' | 'assistant';
 
@@ -12,15 +15,17 @@ export interface ChatMessage {
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
-  /** True when the server reported no usage and the tokens were estimated from characters. */
+  /** True when the tokens were estimated from characters: the server reported none, or the call was cut short. */
   estimated: boolean;
 }
 
 export interface Completion {
+  /** The whole answer: what `onText` received since the last `onRetry` (or since the start). */
   text: string;
   usage: Usage;
   /** The model name the server says answered (falls back to the requested name). */
   model: string;
+  /** The whole call in ms: time queued for a slot, every attempt and every backoff included. */
   latencyMs: number;
   /** Why the model stopped, as the provider says it ('stop', 'length', 'end_turn', 'max_tokens', ...). */
   finishReason?: string;
@@ -28,15 +33,32 @@ export interface Completion {
 
 export interface CompletionRequest {
   messages: ChatMessage[];
+  /**
+   * Cancels the call wherever it is: queued for a slot, in flight, streaming, or waiting to retry. complete()
+   * must then reject promptly (well under a second) with a ModelError of kind 'cancelled', and stop any
+   * network or editor request it started.
+   */
   signal?: AbortSignal;
-  /** Called with each piece of text as it streams in. */
+  /** Called with each piece of answer text as it streams in, in order, from the current attempt only. */
   onText?: (delta: string) => void;
+  /** Cap on answer tokens; absent: the provider's own default. */
   maxOutputTokens?: number;
   /**
-   * Called before each retry. Text already streamed through `onText` belonged to the failed attempt:
-   * the next attempt streams its answer from the start, so a viewer should discard what it showed.
+   * Called when an attempt actually starts: after a concurrency slot was granted, just before the request
+   * goes out. Each retry calls it again, with the next number. Never called when the call is cancelled
+   * while queued.
+   */
+  onAttempt?: (info: AttemptInfo) => void;
+  /**
+   * Called before each retry, before the backoff wait. Text already streamed through `onText` belonged to the
+   * failed attempt: the next attempt streams its answer from the start, so a viewer should discard what it showed.
    */
   onRetry?: (info: RetryInfo) => void;
+}
+
+export interface AttemptInfo {
+  /** 1 for the first attempt, 2 for the first retry. */
+  attempt: number;
 }
 
 export interface RetryInfo {
@@ -48,20 +70,46 @@ export interface RetryInfo {
   reason: string;
 }
 
+/**
+ * A language model the engine can call. Implementations must be safe to call many times at once (a batch of
+ * sub-calls runs its prompts concurrently) and must not block the thread: the extension host is shared.
+ */
 export interface ChatModel {
-  /** 'openai' | 'anthropic' | 'openai-compatible' | ... : used for pricing and model-specific prompt notes. */
+  /** Who serves it: 'openai' | 'anthropic' | 'openai-compatible' | 'vscode-lm' | ... Used for pricing and prompt notes. */
   readonly provider: string;
+  /** The model's name as its provider knows it; prices are looked up by it (unknown names cost 0). */
   readonly name: string;
   /** Context window in tokens; sub-call prompts larger than this are refused before sending. */
   readonly contextWindow: number;
+  /**
+   * One answer to `request.messages`. Resolves with the whole text and its usage (estimated from characters,
+   * see usage.ts, when the provider reports none). Honours `signal`, `onText`, `onAttempt` and `onRetry` as
+   * documented on CompletionRequest. Rejects only with a ModelError (kind says what went wrong, the message
+   * says what the user can do), or with the original error for a bug in the caller or the provider code.
+   * Transient failures (rate limits, overload, dropped connections) are retried inside before giving up.
+   */
   complete(request: CompletionRequest): Promise<Completion>;
 }
 
-/** Raised for provider failures after retries, with a message a user can act on. */
+export type ModelErrorKind = 'auth' | 'unreachable' | 'rate_limited' | 'server' | 'bad_request' | 'cancelled' | 'stream' | 'context_overflow';
+
+/**
+ * Raised by complete() for provider failures after retries, and for cancellation, with a message a user can act
+ * on. Kinds: 'auth' (no key or no permission), 'unreachable', 'rate_limited' (still limited, or out of quota),
+ * 'server' (5xx, overload, timeouts), 'bad_request' (unknown model, bad parameters: permanent), 'cancelled',
+ * 'stream' (the reply was cut off), 'context_overflow' (the prompt is too long for the model).
+ */
 export class ModelError extends Error {
+  /**
+   * What the call spent before it ended, when its request had gone out (in flight, mid-stream, or an attempt
+   * that had begun its reply): input estimated from the messages once per such attempt, output from the text
+   * streamed before the cut. Always `estimated: true`. Absent when nothing was sent (cancelled while queued).
+   */
+  spent?: Usage;
+
   constructor(
     message: string,
-    readonly kind: 'auth' | 'unreachable' | 'rate_limited' | 'server' | 'bad_request' | 'cancelled' | 'stream' | 'context_overflow',
+    readonly kind: ModelErrorKind,
     readonly status?: number,
   ) {
     super(message);

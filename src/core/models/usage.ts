@@ -1,8 +1,8 @@
-// Token accounting for a run: what the root model and the sub-models consumed and cost, kept apart because
-// the RLM's promise is that cheap sub-calls carry the bulk of the context.
+// Token accounting: estimates for servers that report no usage (and for calls cut short), and the tally of a
+// run, root model and sub-models kept apart because the RLM's promise is that cheap sub-calls carry the bulk
+// of the context.
 
 import type { RunUsage, UsageTotals } from '../trajectory/events';
-import { defaultPriceTable, type PriceTable } from './pricing';
 import type { ChatMessage, Usage } from './types';
 
 /** Rough characters per token for English prose and code with common BPE vocabularies. */
@@ -12,7 +12,11 @@ const TOKENS_PER_MESSAGE = 4;
 
 /** A rough token count for servers that report no usage; good to about +-25% on English and code. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
+  return estimateTokensOfChars(text.length);
+}
+
+export function estimateTokensOfChars(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 export function estimateMessageTokens(messages: ChatMessage[]): number {
@@ -24,44 +28,40 @@ export function estimateUsage(messages: ChatMessage[], answer: string): Usage {
   return { inputTokens: estimateMessageTokens(messages), outputTokens: estimateTokens(answer), estimated: true };
 }
 
-export type CallKind = 'root' | 'sub';
+/** Whose call it was: the root model's turn, or a sub-call (llm_query, a child run's calls). */
+export type CallRole = 'root' | 'sub';
 
 export function emptyTotals(): UsageTotals {
   return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false };
 }
 
-export class UsageMeter {
-  private readonly totals: Record<CallKind, UsageTotals> = { root: emptyTotals(), sub: emptyTotals() };
+/** Usage split root/sub. A run keeps one for itself; the shared Budget keeps one for the whole tree. */
+export class UsageTally {
+  private readonly usage: Record<CallRole, UsageTotals> = { root: emptyTotals(), sub: emptyTotals() };
 
-  constructor(private readonly prices: PriceTable = defaultPriceTable) {}
-
-  /** Records one model call and returns its cost in USD. */
-  record(kind: CallKind, model: string, usage: Usage): number {
-    const cost = this.prices.costUsd(model, usage);
-    addInto(this.totals[kind], { calls: 1, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, estimated: usage.estimated });
-    return cost;
-  }
-
-  /** Adds totals measured elsewhere, e.g. a child run's whole usage counted as sub-calls of its parent. */
-  add(kind: CallKind, totals: UsageTotals): void {
-    addInto(this.totals[kind], totals);
+  /** Records one model call; the caller prices it (the price table lives with the run's options). */
+  add(role: CallRole, usage: Usage, costUsd: number): void {
+    const t = this.usage[role];
+    t.calls++;
+    t.inputTokens += usage.inputTokens;
+    t.outputTokens += usage.outputTokens;
+    t.costUsd += costUsd;
+    t.estimated ||= usage.estimated;
   }
 
   /** A copy of the totals so far. */
-  snapshot(): RunUsage {
-    const root = { ...this.totals.root };
-    const sub = { ...this.totals.sub };
-    const total = emptyTotals();
-    addInto(total, root);
-    addInto(total, sub);
-    return { root, sub, total };
+  totals(): RunUsage {
+    const { root, sub } = this.usage;
+    return {
+      root: { ...root },
+      sub: { ...sub },
+      total: {
+        calls: root.calls + sub.calls,
+        inputTokens: root.inputTokens + sub.inputTokens,
+        outputTokens: root.outputTokens + sub.outputTokens,
+        costUsd: root.costUsd + sub.costUsd,
+        estimated: root.estimated || sub.estimated,
+      },
+    };
   }
-}
-
-function addInto(target: UsageTotals, more: UsageTotals): void {
-  target.calls += more.calls;
-  target.inputTokens += more.inputTokens;
-  target.outputTokens += more.outputTokens;
-  target.costUsd += more.costUsd;
-  target.estimated = target.estimated || more.estimated;
 }

@@ -1,5 +1,6 @@
-// Writes a trajectory to a JSONL file while the run goes on. Each event is one synchronous write of a whole
-// line, so a crash or Ctrl-C leaves a valid file (every line parses; only the receipt is missing).
+// Writes one question's trajectory to a JSONL file while the run goes on: the header first, then each event
+// as one synchronous write of a whole line, so a crash or Ctrl-C leaves a valid file (every line parses;
+// only the receipt is missing).
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Trajectory } from './Trajectory';
@@ -9,7 +10,12 @@ export class TraceWriter {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly trajectory: Trajectory, readonly file: string) {
+    // The receipt covers every line from the header on: a file missing the first events could never match it.
+    if (trajectory.eventCount > 0) {
+      throw new Error(`Attach the trace writer before the run starts: ${trajectory.eventCount} event(s) were already emitted`);
+    }
     this.fd = openSync(file, 'w');
+    this.write(trajectory.headerLine);
     this.unsubscribe = trajectory.on((_event, line) => this.write(line));
   }
 

@@ -1,21 +1,49 @@
-// The event stream of one top-level run (its child runs included). Numbers events, redacts secrets before
-// anything leaves it, and keeps a running SHA-256 over the serialised lines: the receipt that a trace file
-// was not edited after the fact.
+// The event stream of one question (its child runs included). Numbers events from its session's counter,
+// redacts secrets before anything leaves it, and keeps a running SHA-256 over the serialised lines, header
+// first: the receipt that a trace file was not edited after the fact.
 
 import { createHash, type Hash } from 'node:crypto';
-import type { ReceiptLine, RlmEvent } from './events';
+import { RLM_CODE_VERSION } from '../version';
+import { TRACE_SCHEMA_VERSION, type ReceiptLine, type RlmEvent, type TraceHeader } from './events';
+import { TraceSession } from './TraceSession';
 
 export type TrajectoryListener = (event: RlmEvent, line: string) => void;
 
+export interface TrajectoryOptions {
+  /** Strings redacted from every line (API keys); ones shorter than 8 characters are ignored. */
+  secrets?: Array<string | undefined>;
+  /** The session this question belongs to (its id and event counter); a one-question session when absent. */
+  session?: TraceSession;
+  /** Written in the header; "rlm-code <version>" when absent. */
+  generator?: string;
+}
+
 export class Trajectory {
-  private seq = 0;
+  readonly session: TraceSession;
+  /** The first line of this question's trace. */
+  readonly header: TraceHeader;
+  readonly headerLine: string;
+  /** The seq of this question's first event (the session's counter when the trajectory was made). */
+  readonly firstSeq: number;
+  private count = 0;
   private readonly hash: Hash = createHash('sha256');
   private readonly listeners = new Set<TrajectoryListener>();
   private readonly secrets: string[];
 
-  constructor(options: { secrets?: Array<string | undefined> } = {}) {
+  constructor(options: TrajectoryOptions = {}) {
     // Very short "secrets" would redact ordinary words; real keys are long.
     this.secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
+    this.session = options.session ?? new TraceSession();
+    this.firstSeq = this.session.nextSeq;
+    this.header = {
+      type: 'trace',
+      schema: TRACE_SCHEMA_VERSION,
+      createdAt: new Date().toISOString(),
+      generator: options.generator ?? `rlm-code ${RLM_CODE_VERSION}`,
+      sessionId: this.session.id,
+    };
+    this.headerLine = this.redact(JSON.stringify(this.header)).line;
+    this.hash.update(this.headerLine + '\n');
   }
 
   on(listener: TrajectoryListener): () => void {
@@ -24,15 +52,10 @@ export class Trajectory {
   }
 
   emit(event: RlmEvent): void {
-    let line = JSON.stringify({ ...event, seq: this.seq++ });
-    let redacted = false;
-    for (const secret of this.secrets) {
-      if (line.includes(secret)) {
-        line = line.split(secret).join('[redacted]');
-        redacted = true;
-      }
-    }
-    const out = redacted ? (JSON.parse(line) as RlmEvent) : ({ ...event, seq: this.seq - 1 } as RlmEvent);
+    const numbered = { ...event, seq: this.session.takeSeq() } as RlmEvent;
+    this.count++;
+    const { line, redacted } = this.redact(JSON.stringify(numbered));
+    const out = redacted ? (JSON.parse(line) as RlmEvent) : numbered;
     this.hash.update(line + '\n');
     for (const listener of this.listeners) {
       try {
@@ -43,18 +66,32 @@ export class Trajectory {
     }
   }
 
+  /** Events this question emitted. */
   get eventCount(): number {
-    return this.seq;
+    return this.count;
   }
 
+  /** The last line of the trace: covers the header and every event so far. */
   receipt(): ReceiptLine {
-    return { type: 'receipt', events: this.seq, sha256: this.hash.copy().digest('hex') };
+    return { type: 'receipt', events: this.count, sha256: this.hash.copy().digest('hex') };
+  }
+
+  private redact(line: string): { line: string; redacted: boolean } {
+    let redacted = false;
+    for (const secret of this.secrets) {
+      if (line.includes(secret)) {
+        line = line.split(secret).join('[redacted]');
+        redacted = true;
+      }
+    }
+    return { line, redacted };
   }
 }
 
-/** Recomputes a receipt from the raw event lines of a trace file (everything before the receipt line). */
-export function receiptOf(lines: string[]): ReceiptLine {
+/** Recomputes a receipt from the lines of a trace file before its receipt: the header (absent in schema 1) and the events. */
+export function receiptOf(headerLine: string | undefined, eventLines: readonly string[]): ReceiptLine {
   const hash = createHash('sha256');
-  for (const line of lines) hash.update(line + '\n');
-  return { type: 'receipt', events: lines.length, sha256: hash.digest('hex') };
+  if (headerLine !== undefined) hash.update(headerLine + '\n');
+  for (const line of eventLines) hash.update(line + '\n');
+  return { type: 'receipt', events: eventLines.length, sha256: hash.digest('hex') };
 }

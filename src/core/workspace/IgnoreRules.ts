@@ -1,10 +1,13 @@
-// Which workspace paths are left out: the user's exclude list, `.git/info/exclude`, and `.gitignore`
-// files at every level (a nested one applies to its own subtree and overrides its parents, negations
-// included), with git's semantics as implemented by the `ignore` package.
+// Which workspace paths are left out: the user's exclude list, the rules of the git repository that holds
+// the workspace (core.excludesFile, info/exclude, and .gitignore files above the root, each relative to its
+// own folder), `.gitignore` files at every level inside (a nested one applies to its own subtree and
+// overrides its parents, negations included), nested repositories' own excludes, and credential files.
+// Git's semantics as implemented by the `ignore` package.
 
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { CREDENTIAL_FILE_REASON, DEFAULT_CREDENTIAL_FILES } from './credentialFiles';
+import { findGitRepository, type GitRepository, type GitUserPaths, globalExcludesFile, readText, repositoryAt } from './GitRepository';
 
 /** Excluded unless the caller passes its own list (extend it with `[...DEFAULT_EXCLUDES, 'dist/']`). */
 export const DEFAULT_EXCLUDES: readonly string[] = ['node_modules/', '.git/', '.hg/', '.svn/', '__pycache__/', '.venv/'];
@@ -15,13 +18,18 @@ const ALWAYS_EXCLUDED: readonly string[] = ['.git', '.hg/', '.svn/']; // '.git' 
 // The `ignore` package caches every path it tests; rebuilding the matcher now and then keeps memory flat.
 const TESTS_BEFORE_CACHE_RESET = 20_000;
 
-/** One rule file (or the exclude option) that applies to the paths under `dir`. */
+const NO_MATCH = Object.freeze({ ignored: false, unignored: false });
+
+/** One rule file (or option list), tested with paths relative to the folder it applies to. */
 class RuleFile {
   private matcher: Ignore;
   private tests = 0;
+  private readonly prefilter: RegExp | undefined;
 
-  constructor(readonly dir: string, readonly source: string, private readonly patterns: string) {
+  /** @param prefix what turns a path relative to the rules' folder into one relative to the file's own folder */
+  constructor(readonly source: string, private readonly patterns: string, readonly prefix = '') {
     this.matcher = RuleFile.build(patterns);
+    this.prefilter = literalPrefilter(patterns);
   }
 
   private static build(patterns: string): Ignore {
@@ -29,10 +37,12 @@ class RuleFile {
     return ignore({ ignorecase: false }).add(patterns);
   }
 
-  /** Git's verdict for a path relative to `dir` ('dir/' form for directories). */
-  test(relativeToDir: string): { ignored: boolean; unignored: boolean } {
+  /** Git's verdict for a path relative to the rules' folder ('dir/' form for directories). */
+  test(relative: string): { ignored: boolean; unignored: boolean } {
+    const local = this.prefix + relative;
+    if (this.prefilter && !this.prefilter.test(local)) return NO_MATCH;
     if (++this.tests > TESTS_BEFORE_CACHE_RESET) this.compact();
-    return this.matcher.test(relativeToDir);
+    return this.matcher.test(local);
   }
 
   compact(): void {
@@ -41,31 +51,65 @@ class RuleFile {
   }
 }
 
-/** Where a path's exclusion comes from, for messages such as "ignored by src/.gitignore". */
+/** Why a path is left out, for messages such as "it is excluded by src/.gitignore". */
 export interface IgnoreVerdict {
   ignored: boolean;
-  /** The rule file (or 'the exclude option') that decided, when ignored. */
-  source?: string;
+  /** Completes the sentence "it is ..." when ignored: 'excluded by src/.gitignore', 'a credential file (...)'. */
+  why?: string;
+  /** Left out as a credential file (no ignore rule left it out first). */
+  credential?: boolean;
 }
+
+export interface IgnoreRulesOptions {
+  /** Gitignore-style patterns left out on top of the rule files (default DEFAULT_EXCLUDES). */
+  exclude?: readonly string[];
+  /** Gitignore-style patterns of credential files (default DEFAULT_CREDENTIAL_FILES; `[]` turns it off). */
+  credentialFiles?: readonly string[];
+  /** Where git's user-level settings live (~/.gitconfig, ~/.config/git/ignore). */
+  gitUserPaths: GitUserPaths;
+}
+
+const NOT_IGNORED: IgnoreVerdict = Object.freeze({ ignored: false });
+const CREDENTIAL: IgnoreVerdict = Object.freeze({ ignored: true, why: CREDENTIAL_FILE_REASON, credential: true });
+const GLOBAL_EXCLUDES = "git's global excludes file (core.excludesFile)";
 
 export class IgnoreRules {
   private readonly excludes: RuleFile;
-  /** Rule files by the directory they apply to; the root has `.git/info/exclude` then `.gitignore`. */
+  private readonly credentials: RuleFile | undefined;
+  private readonly user: GitUserPaths;
+  /**
+   * The enclosing repository's rules, which apply to the whole workspace, lowest precedence first:
+   * core.excludesFile, info/exclude, then the .gitignore files from the working tree's top down to the
+   * root's parent. Deeper rule files (byDir) override them, as in git.
+   */
+  private outer: RuleFile[] = [];
+  /** Set when the repository leaves out the workspace folder itself: then everything is left out. */
+  private rootVerdict: IgnoreVerdict | undefined;
+  /** Rule files by the directory they apply to ('' is the root), lowest precedence first. */
   private readonly byDir = new Map<string, RuleFile[]>();
 
-  constructor(private readonly root: string, exclude: readonly string[] = DEFAULT_EXCLUDES) {
-    this.excludes = new RuleFile('', 'the exclude option', [...ALWAYS_EXCLUDED, ...exclude].join('\n'));
+  constructor(private readonly root: string, options: IgnoreRulesOptions) {
+    this.excludes = new RuleFile('the exclude option', [...ALWAYS_EXCLUDED, ...(options.exclude ?? DEFAULT_EXCLUDES)].join('\n'));
+    const credentials = options.credentialFiles ?? DEFAULT_CREDENTIAL_FILES;
+    this.credentials = credentials.length > 0 ? new RuleFile('the credential files list', credentials.join('\n')) : undefined;
+    this.user = options.gitUserPaths;
   }
 
-  /** (Re)reads the rule files of one directory; call it before testing anything inside that directory. */
+  /**
+   * (Re)reads the rule files of one directory; call it before testing anything inside that directory.
+   * For the root this also re-reads the enclosing repository's rules (not watched: see README.md).
+   */
   loadDirectory(dir: string): void {
     const files: RuleFile[] = [];
     if (dir === '') {
-      const info = readText(path.join(this.root, '.git', 'info', 'exclude'));
-      if (info !== undefined) files.push(new RuleFile('', '.git/info/exclude', info));
+      this.loadRepository();
+    } else {
+      // A nested repository (a submodule or a clone inside the workspace) has its own excludes.
+      const nested = repositoryAt(path.join(this.root, dir));
+      if (nested) files.push(...this.repositoryExcludes(nested, '', `${dir}'s git info/exclude`));
     }
     const gitignore = readText(path.join(this.root, dir, '.gitignore'));
-    if (gitignore !== undefined) files.push(new RuleFile(dir, dir === '' ? '.gitignore' : `${dir}/.gitignore`, gitignore));
+    if (gitignore !== undefined) files.push(new RuleFile(dir === '' ? '.gitignore' : `${dir}/.gitignore`, gitignore));
     if (files.length > 0) this.byDir.set(dir, files);
     else this.byDir.delete(dir);
   }
@@ -79,22 +123,21 @@ export class IgnoreRules {
 
   /**
    * The verdict for one path whose ancestor directories are known not to be ignored (the walk's case).
-   * Deeper rule files override shallower ones, as in git.
+   * Deeper rule files override shallower ones, as in git; credential files are left out whatever the rules say.
    */
   check(relative: string, isDirectory: boolean): IgnoreVerdict {
+    if (this.rootVerdict) return this.rootVerdict;
     const tested = isDirectory ? relative + '/' : relative;
-    if (this.excludes.test(tested).ignored) return { ignored: true, source: this.excludes.source };
-    let verdict: IgnoreVerdict = { ignored: false };
+    if (this.excludes.test(tested).ignored) return excludedBy(this.excludes);
+    let verdict = NOT_IGNORED;
+    for (const file of this.outer) verdict = apply(file, tested, verdict);
     for (const dir of ancestorDirs(relative)) {
       const files = this.byDir.get(dir);
       if (!files) continue;
       const local = dir === '' ? tested : tested.slice(dir.length + 1);
-      for (const file of files) {
-        const result = file.test(local);
-        if (result.ignored) verdict = { ignored: true, source: file.source };
-        else if (result.unignored) verdict = { ignored: false };
-      }
+      for (const file of files) verdict = apply(file, local, verdict);
     }
+    if (!verdict.ignored && !isDirectory && this.credentials?.test(tested).ignored) return CREDENTIAL;
     return verdict;
   }
 
@@ -111,8 +154,85 @@ export class IgnoreRules {
   /** Drops the matchers' caches (call after a full scan). */
   compact(): void {
     this.excludes.compact();
+    this.credentials?.compact();
+    for (const file of this.outer) file.compact();
     for (const files of this.byDir.values()) for (const file of files) file.compact();
   }
+
+  private loadRepository(): void {
+    this.outer = [];
+    this.rootVerdict = undefined;
+    const repository = findGitRepository(this.root);
+    if (!repository) return;
+    const fromTop = path.relative(repository.worktree, this.root).split(path.sep).filter(Boolean);
+    if (fromTop.includes('.git')) {
+      this.rootVerdict = { ignored: true, why: "inside the repository's .git folder, which is never part of the workspace" };
+      return;
+    }
+    const prefix = fromTop.length === 0 ? '' : fromTop.join('/') + '/';
+    this.outer.push(...this.repositoryExcludes(repository, prefix, "the git repository's info/exclude"));
+    for (let depth = 0; depth < fromTop.length; depth++) {
+      const folder = path.join(repository.worktree, ...fromTop.slice(0, depth));
+      const text = readText(path.join(folder, '.gitignore'));
+      if (text !== undefined) this.outer.push(new RuleFile('../'.repeat(fromTop.length - depth) + '.gitignore', text, fromTop.slice(depth).join('/') + '/'));
+    }
+    // The workspace folder itself, as git would test it on the way down (prefix is its 'dir/' form).
+    let verdict = NOT_IGNORED;
+    for (const file of this.outer) if (file.prefix !== '') verdict = apply(file, '', verdict);
+    if (verdict.ignored) this.rootVerdict = { ignored: true, why: `${verdict.why} (which excludes the workspace folder itself)` };
+  }
+
+  /** core.excludesFile then info/exclude of a repository, tested with `prefix` + the path from the rules' folder. */
+  private repositoryExcludes(repository: GitRepository, prefix: string, otherInfoSource: string): RuleFile[] {
+    const files: RuleFile[] = [];
+    const global = globalExcludesFile(repository, this.user);
+    const globalText = global === undefined ? undefined : readText(global);
+    if (globalText !== undefined) files.push(new RuleFile(GLOBAL_EXCLUDES, globalText, prefix));
+    const info = path.join(repository.commonDir, 'info', 'exclude');
+    const infoText = readText(info);
+    if (infoText !== undefined) {
+      // Name it by its path when it sits in the usual place; a linked worktree's or submodule's lives elsewhere.
+      const usual = repository.commonDir === path.join(repository.worktree, '.git');
+      const source = usual ? path.relative(this.root, info).split(path.sep).join('/') : otherInfoSource;
+      files.push(new RuleFile(source, infoText, prefix));
+    }
+    return files;
+  }
+}
+
+/**
+ * A regex of the literal text each pattern needs somewhere in any path it matches (the longest run without
+ * wildcards), so most paths are cleared at regex speed instead of the package's ~9 µs per path with a
+ * long list. Undefined, meaning "test everything", when some pattern has no such text or uses escapes.
+ */
+export function literalPrefilter(patterns: string): RegExp | undefined {
+  const literals = new Set<string>();
+  for (const line of patterns.split(/\r?\n/)) {
+    if (line.startsWith('#')) continue; // only at the very start: ' #x' is a pattern
+    const pattern = line.trim(); // a substring of a pattern's literal text is as necessary as the whole
+    if (pattern === '') continue;
+    if (pattern.includes('\\')) return undefined;
+    const runs = pattern.replace(/^!/, '').split(/[*?]|\[[^\]]*\]/);
+    if (runs.some((run) => run.includes('['))) return undefined;
+    // A leading '/' anchors and '**/' may match no folder at all, so slashes at a run's ends are not required.
+    const longest = runs.map((run) => run.replace(/^\/+|\/+$/g, '')).reduce((a, b) => (b.length > a.length ? b : a), '');
+    if (longest === '') return undefined;
+    literals.add(longest);
+  }
+  if (literals.size === 0) return /(?!)/; // comments only: nothing can match
+  return new RegExp([...literals].map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+}
+
+function excludedBy(file: RuleFile): IgnoreVerdict {
+  return { ignored: true, why: `excluded by ${file.source}` };
+}
+
+/** The verdict after one more rule file: the last file with a matching rule decides. */
+function apply(file: RuleFile, relative: string, verdict: IgnoreVerdict): IgnoreVerdict {
+  const result = file.test(relative);
+  if (result.ignored) return excludedBy(file);
+  if (result.unignored) return NOT_IGNORED;
+  return verdict;
 }
 
 /** '' then each ancestor directory of a path, shallowest first ('a/b/c.ts' -> '', 'a', 'a/b'). */
@@ -122,13 +242,5 @@ function* ancestorDirs(relative: string): Generator<string> {
   while (slash !== -1) {
     yield relative.slice(0, slash);
     slash = relative.indexOf('/', slash + 1);
-  }
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
   }
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { FileInfo } from './types';
 import { PathGuard } from './PathGuard';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './IgnoreRules';
+import { defaultGitUserPaths, type GitUserPaths } from './GitRepository';
 import { inspectFile, type SkipReason } from './FileInspection';
 import { HeaderMajority } from './headerLanguage';
 import { WorkspaceWatcher, type WatchOptions } from './WorkspaceWatcher';
@@ -18,6 +19,11 @@ import { WorkspaceWatcher, type WatchOptions } from './WorkspaceWatcher';
 export interface IndexedFile extends FileInfo {
   /** Last modification time when the file was indexed (ms since the epoch). */
   readonly mtimeMs: number;
+  /**
+   * For a symlink: the workspace-relative real path of its target when it was admitted. Readers open
+   * `path` and check that what they opened is `target ?? path` (see confinedRead.ts).
+   */
+  readonly target?: string;
 }
 
 export type ChangeKind = 'created' | 'changed' | 'deleted';
@@ -36,6 +42,17 @@ export interface Disposable {
 export interface WorkspaceIndexOptions {
   /** Gitignore-style patterns left out on top of the .gitignore files (default DEFAULT_EXCLUDES; replaces it). */
   exclude?: readonly string[];
+  /**
+   * Gitignore-style patterns of credential files, left out even when no ignore rule mentions them
+   * (default DEFAULT_CREDENTIAL_FILES from credentialFiles.ts; a list replaces it, `[]` turns it off,
+   * `!pattern` lets a path through: see allowCredentialFiles).
+   */
+  credentialFiles?: readonly string[];
+  /**
+   * Where git's user-level settings are read when the workspace is in a git repository (~/.gitconfig,
+   * $XDG_CONFIG_HOME/git/config, the default ~/.config/git/ignore). Default: $HOME and $XDG_CONFIG_HOME.
+   */
+  gitUserPaths?: GitUserPaths;
   /** Files larger than this are skipped (default 1 MB). */
   maxFileBytes?: number;
   /**
@@ -47,7 +64,7 @@ export interface WorkspaceIndexOptions {
 
 /** Why a path is not in the index, for error messages such as "File 'x' is not readable: it is binary". */
 export interface Exclusion {
-  reason: 'missing' | 'directory' | 'ignored' | 'symlink' | 'not-indexed' | SkipReason;
+  reason: 'missing' | 'directory' | 'ignored' | 'credential' | 'symlink' | 'not-indexed' | SkipReason;
   /** Completes the sentence "... because <message>". */
   message: string;
 }
@@ -67,6 +84,11 @@ export class WorkspaceIndex {
   private readonly records = new Map<string, IndexedFile>();
   /** Walked (not ignored) directories, '' being the root: what a per-directory watcher watches. */
   private readonly dirs = new Set<string>();
+  /**
+   * File symlinks in walked folders and the workspace-relative real path each leads to (undefined when it
+   * is broken or leads outside), admitted or not: a change to a target re-evaluates the links into it.
+   */
+  private readonly links = new Map<string, string | undefined>();
   private sorted: IndexedFile[] | undefined;
   /** Decides the language of `.h` files that look neither C nor C++ (see headerLanguage.ts). */
   private readonly headers = new HeaderMajority();
@@ -75,7 +97,7 @@ export class WorkspaceIndex {
   private constructor(root: string, options: WorkspaceIndexOptions) {
     let real: string;
     try {
-      real = realpathSync(root);
+      real = realpathSync.native(root); // the form confinedRead compares with: canonical case on macOS
     } catch {
       throw new Error(`Workspace root '${root}' does not exist: pass an existing folder`);
     }
@@ -88,7 +110,11 @@ export class WorkspaceIndex {
     this.name = path.basename(real);
     this.guard = new PathGuard(real);
     this.maxFileBytes = maxFileBytes;
-    this.rules = new IgnoreRules(real, options.exclude ?? DEFAULT_EXCLUDES);
+    this.rules = new IgnoreRules(real, {
+      exclude: options.exclude ?? DEFAULT_EXCLUDES,
+      credentialFiles: options.credentialFiles,
+      gitUserPaths: options.gitUserPaths ?? defaultGitUserPaths(),
+    });
   }
 
   /** Indexes `root` synchronously (about a second for 5,000 files / 40 MB cold). */
@@ -148,13 +174,15 @@ export class WorkspaceIndex {
     }
     if (link.isDirectory()) return { reason: 'directory', message: 'it is a folder (list its files with files())' };
     const verdict = this.rules.checkDeep(relativePath, false);
-    if (verdict.ignored) return { reason: 'ignored', message: `it is excluded by ${verdict.source}` };
+    if (verdict.ignored) return { reason: verdict.credential ? 'credential' : 'ignored', message: `it is ${verdict.why}` };
     if (!this.dirs.has(parentOf(relativePath))) {
       return { reason: 'not-indexed', message: 'it is inside a folder symlink, and folder symlinks are not followed' };
     }
     if (link.isSymbolicLink()) {
-      const target = this.symlinkTarget(absolute);
-      if (target !== 'file') return { reason: 'symlink', message: target };
+      const resolved = this.resolveLink(absolute);
+      if (resolved.exclusion) return resolved.exclusion;
+    } else if (!link.isFile()) {
+      return NOT_A_FILE; // a FIFO would block the thread that opens it
     }
     const inspection = inspectFile(absolute, relativePath, this.maxFileBytes);
     return inspection.kind === 'skipped' ? { reason: inspection.reason, message: inspection.detail } : undefined;
@@ -168,10 +196,13 @@ export class WorkspaceIndex {
   /** Several updates at once, announced to listeners as one batch. */
   applyChanges(batch: ReadonlyArray<{ path: string; kind: ChangeKind }>): IndexChange[] {
     const changes: IndexChange[] = [];
+    const scopes: string[] = [];
     for (const { path: input, kind } of batch) {
       const relative = this.guard.relative(input);
       for (const _ of this.update(relative, kind, changes)) { /* drain */ }
+      scopes.push(affectedScope(relative));
     }
+    this.refreshLinksInto(scopes, changes);
     this.relabelHeaders(changes);
     if (changes.length > 0) {
       this.sorted = undefined;
@@ -213,6 +244,7 @@ export class WorkspaceIndex {
     }
     if (kind === 'deleted') {
       this.remove(relative, changes);
+      this.links.delete(relative);
       return;
     }
     if (!this.dirs.has(parent)) {
@@ -226,16 +258,22 @@ export class WorkspaceIndex {
       link = lstatSync(absolute);
     } catch {
       this.remove(relative, changes);
+      this.links.delete(relative);
       return;
     }
     if (link.isDirectory()) {
+      this.links.delete(relative);
       if (this.rules.check(relative, true).ignored) this.remove(relative, changes);
       else yield* this.reconcile(relative, changes);
       return;
     }
     if (this.dirs.has(relative)) this.remove(relative, changes); // a folder replaced by a file
-    if (this.rules.check(relative, false).ignored) this.remove(relative, changes);
-    else this.admit(relative, link.isSymbolicLink(), changes);
+    if ((!link.isFile() && !link.isSymbolicLink()) || this.rules.check(relative, false).ignored) {
+      this.remove(relative, changes); // FIFOs, sockets and devices are never opened
+      this.links.delete(relative);
+    } else {
+      this.admit(relative, link.isSymbolicLink(), changes);
+    }
   }
 
   /**
@@ -247,8 +285,11 @@ export class WorkspaceIndex {
     const prefix = dir === '' ? '' : dir + '/';
     for (const key of this.records.keys()) if (key.startsWith(prefix)) before.add(key);
     for (const known of [...this.dirs]) if (known === dir || known.startsWith(prefix)) this.dirs.delete(known);
+    for (const link of [...this.links.keys()]) if (link.startsWith(prefix)) this.links.delete(link);
     this.rules.forgetSubtree(dir);
 
+    // Links are admitted after the walk, once the rule files of every folder they may lead into are loaded.
+    const links: string[] = [];
     const stack = [dir];
     while (stack.length > 0) {
       const current = stack.pop()!;
@@ -267,9 +308,14 @@ export class WorkspaceIndex {
           if (!this.rules.check(relative, true).ignored) stack.push(relative);
         } else if (entry.isFile() || entry.isSymbolicLink()) {
           if (this.rules.check(relative, false).ignored) continue;
-          if (this.admit(relative, entry.isSymbolicLink(), changes)) before.delete(relative);
+          if (entry.isSymbolicLink()) links.push(relative);
+          else if (this.admit(relative, false, changes)) before.delete(relative);
         }
       }
+      yield;
+    }
+    for (const link of links) {
+      if (this.admit(link, true, changes)) before.delete(link);
       yield;
     }
     for (const gone of before) this.remove(gone, changes);
@@ -278,12 +324,20 @@ export class WorkspaceIndex {
   /** Adds or refreshes one file's record; returns true when the file is (still) indexed. */
   private admit(relative: string, isSymlink: boolean, changes: IndexChange[]): boolean {
     const absolute = this.guard.absolute(relative);
-    if (isSymlink && this.symlinkTarget(absolute) !== 'file') {
-      this.remove(relative, changes);
-      return false;
+    let target: string | undefined;
+    if (isSymlink) {
+      const resolved = this.resolveLink(absolute);
+      this.links.set(relative, resolved.target);
+      if (resolved.exclusion) {
+        this.remove(relative, changes);
+        return false;
+      }
+      target = resolved.target;
+    } else {
+      this.links.delete(relative);
     }
     const existing = this.records.get(relative);
-    if (existing) {
+    if (existing && existing.target === target) {
       try {
         const stat = statSync(absolute);
         if (stat.mtimeMs === existing.mtimeMs && stat.size === existing.bytes) return true;
@@ -302,25 +356,44 @@ export class WorkspaceIndex {
       bytes: inspection.bytes,
       lines: inspection.lines,
       mtimeMs: inspection.mtimeMs,
+      ...(target === undefined ? {} : { target }),
     };
     this.records.set(relative, file);
     changes.push({ kind: existing ? 'changed' : 'created', path: relative, file });
     return true;
   }
 
-  /** 'file' when a symlink's real path is a file inside the root, else why it is skipped. */
-  private symlinkTarget(absolute: string): string {
+  /**
+   * Where a file symlink leads (workspace-relative) and, when it may not be indexed, why: it is refused
+   * like its target (ignored, excluded, under .git, a credential file) and whenever it leaves the root.
+   */
+  private resolveLink(absolute: string): { target?: string; exclusion?: Exclusion } {
     let real: string;
     try {
-      real = realpathSync(absolute);
+      real = realpathSync.native(absolute);
     } catch {
-      return 'it is a broken symlink';
+      return { exclusion: { reason: 'symlink', message: 'it is a broken symlink' } };
     }
-    if (!this.guard.contains(real)) return 'it is a symlink that leads outside the workspace';
-    try {
-      return statSync(real).isFile() ? 'file' : 'it is a symlink to a folder, and folder symlinks are not followed';
-    } catch {
-      return 'it is a broken symlink';
+    if (!this.guard.contains(real)) return { exclusion: { reason: 'symlink', message: 'it is a symlink that leads outside the workspace' } };
+    const target = path.relative(this.root, real).split(path.sep).join('/');
+    const stat = statSync(real, { throwIfNoEntry: false });
+    if (!stat) return { target, exclusion: { reason: 'symlink', message: 'it is a broken symlink' } };
+    if (stat.isDirectory()) return { target, exclusion: { reason: 'symlink', message: 'it is a symlink to a folder, and folder symlinks are not followed' } };
+    if (!stat.isFile()) return { target, exclusion: { reason: 'symlink', message: 'it is a symlink to something that is not a regular file' } };
+    const verdict = this.rules.checkDeep(target, false);
+    if (verdict.ignored) return { target, exclusion: { reason: 'symlink', message: `it is a symlink to '${target}', which is ${verdict.why}` } };
+    return { target };
+  }
+
+  /**
+   * Re-evaluates the links whose target lies in one of `scopes` ('' is everything) or is unknown: a
+   * target that became ignored, changed or vanished takes its links along.
+   */
+  private refreshLinksInto(scopes: readonly string[], changes: IndexChange[]): void {
+    if (this.links.size === 0) return;
+    for (const [link, target] of [...this.links]) {
+      if (target !== undefined && !scopes.some((scope) => scope === '' || target === scope || target.startsWith(scope + '/'))) continue;
+      for (const _ of this.update(link, 'changed', changes)) { /* drain */ }
     }
   }
 
@@ -358,8 +431,17 @@ export class WorkspaceIndex {
       }
     }
     for (const known of [...this.dirs]) if (known === relative || known.startsWith(prefix)) this.dirs.delete(known);
+    for (const link of [...this.links.keys()]) if (link.startsWith(prefix)) this.links.delete(link);
     this.rules.forgetSubtree(relative);
   }
+}
+
+const NOT_A_FILE: Exclusion = { reason: 'not-a-file', message: 'it is not a regular file (a pipe, socket or device)' };
+
+/** What a change to `relative` can affect: its own subtree, or a .gitignore's whole folder ('' is everything). */
+function affectedScope(relative: string): string {
+  if (relative === '.git/info' || relative.startsWith('.git/info/')) return '';
+  return path.posix.basename(relative) === '.gitignore' ? parentOf(relative) : relative;
 }
 
 function parentOf(relative: string): string {

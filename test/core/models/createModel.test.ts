@@ -1,9 +1,11 @@
-// createModel: keys, 'auto', shared limiters, and the ChatModel it returns, against FakeModelServer.
+// createModel: keys, 'auto', concurrency (none by default, a shared cap on request), and the ChatModel it returns,
+// against FakeModelServer.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createModel, ConfigError, sharedLimiter } from '../../../src/core/models/createModel';
 import { PriceTable } from '../../../src/core/models/pricing';
 import { ModelError } from '../../../src/core/models/types';
+import { DEFAULT_LIMITS } from '../../../src/core/loop/options';
 import { FakeModelServer } from '../../fakes/FakeModelServer';
 
 const servers: FakeModelServer[] = [];
@@ -78,14 +80,69 @@ test('config: retries, context window and price overrides reach the model', asyn
   assert.equal(explicit.contextWindow, 8_192);
 });
 
-test('models on the same endpoint share one limiter', async () => {
+/** Holds every reply until `count` requests are in flight at once (or `giveUpMs` passes), then answers them all. */
+function barrier(count: number, giveUpMs = 3000): { responder: () => Promise<string>; released: () => boolean } {
+  const waiting: Array<() => void> = [];
+  let released = false;
+  return {
+    responder: () => new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve('gave up waiting'), giveUpMs);
+      waiting.push(() => {
+        clearTimeout(timer);
+        resolve('ok');
+      });
+      if (waiting.length === count) {
+        released = true;
+        waiting.splice(0).forEach((go) => go());
+      }
+    }),
+    released: () => released,
+  };
+}
+
+test(`no endpoint option: a run's ${DEFAULT_LIMITS.concurrency} parallel calls are all in flight at once, root and sub alike`, async () => {
+  const width = DEFAULT_LIMITS.concurrency;
+  const gate = barrier(width);
+  const server = await FakeModelServer.start(gate.responder);
+  servers.push(server);
+  const base = { provider: 'openai' as const, baseUrl: server.openaiBaseUrl, env: {} };
+  const root = await createModel({ ...base, model: 'root-model' });
+  const sub = await createModel({ ...base, model: 'sub-model' });
+  const started = Date.now();
+  const answers = await Promise.all(Array.from({ length: width }, (_, i) => (i % 4 === 0 ? root : sub).complete({ messages: [{ role: 'user', content: `q${i}` }] })));
+  assert.ok(gate.released(), 'all calls reached the server together');
+  assert.ok(answers.every((a) => a.text === 'ok'));
+  assert.equal(server.maxInFlight, width);
+  assert.ok(Date.now() - started < 2500);
+});
+
+test('no endpoint option: no hidden cap either (40 at once reach the server together)', async () => {
+  const gate = barrier(40);
+  const server = await FakeModelServer.start(gate.responder);
+  servers.push(server);
+  const model = await createModel({ provider: 'anthropic', model: 'claude-haiku-4-5', baseUrl: server.anthropicBaseUrl, apiKey: 'k' });
+  await Promise.all(Array.from({ length: 40 }, () => model.complete({ messages: [{ role: 'user', content: 'x' }] })));
+  assert.ok(gate.released());
+  assert.equal(server.maxInFlight, 40);
+});
+
+test('endpointConcurrency N: models on the same endpoint share one cap of N', async () => {
   const server = await FakeModelServer.start(() => ({ text: 'ok', delayMs: 40 }));
   servers.push(server);
-  const base = { provider: 'openai' as const, baseUrl: server.openaiBaseUrl, concurrency: 3, env: {} };
+  const base = { provider: 'openai' as const, baseUrl: server.openaiBaseUrl, endpointConcurrency: 3, env: {} };
   const root = await createModel({ ...base, model: 'root-model' });
   const sub = await createModel({ ...base, model: 'sub-model' });
   const calls = [root, sub, sub, root, sub, sub, sub, root].map((m) => m.complete({ messages: [{ role: 'user', content: 'x' }] }));
   await Promise.all(calls);
   assert.equal(server.maxInFlight, 3);
+  assert.equal(server.requests.length, 8);
   assert.equal(sharedLimiter(`openai ${server.openaiBaseUrl}`, 3).active, 0);
+});
+
+test('a bad endpointConcurrency is a ConfigError', async () => {
+  for (const bad of [0, -1, 2.5, Number.NaN]) {
+    const err = await createModel({ provider: 'openai', model: 'm', baseUrl: 'http://127.0.0.1:1/v1', endpointConcurrency: bad, env: {} }).catch((e) => e);
+    assert.ok(err instanceof ConfigError, String(bad));
+    assert.match(err.message, /at least 1.*leave it out for no cap/);
+  }
 });

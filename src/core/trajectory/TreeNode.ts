@@ -1,0 +1,97 @@
+// The nodes a trajectory viewer draws. Plain data (no parent links, no methods), so a tree serialises to
+// JSON as it is and can cross into a webview. Pure TypeScript: no Node imports.
+
+import type { ContextMeta, NodeStatus, RunLimitsSummary, RunUsage, StopReason, SubCallFunction } from './events';
+
+export type NodeKind = 'run' | 'turn' | 'cell' | 'subcall';
+
+/** A node's own figures, or the same rolled up over its subtree (the node itself included). */
+export interface Figures {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Sub-call nodes and child runs. */
+  subCalls: number;
+  /** Nodes that ended with status 'error'. */
+  errors: number;
+  /** Some of these tokens were estimated from characters (the server sent no usage, or the call was cut short). */
+  estimated: boolean;
+  /**
+   * Not a sum (sub-calls overlap): milliseconds from the node's start to its end or, while it runs, to its
+   * latest event. In `total`, to the latest event anywhere under it: a turn's span covers its cells, which
+   * run after the model's reply (the turn's own end).
+   */
+  elapsedMs: number;
+}
+
+interface NodeBase {
+  id: string;
+  /** The parent the start event named; a node whose parent never started is drawn as a root but keeps it. */
+  parentId?: string;
+  /** A short title for a tree row: "turn 2", "llm_query_batched[3] (gpt-5-mini)". */
+  label: string;
+  status: NodeStatus;
+  startTime: number;
+  endTime?: number;
+  own: Figures;
+  total: Figures;
+  /** The model that answered (a turn knows its run's model from the start, the served name at its end). */
+  model?: string;
+  /** run: the question; cell: the code; sub-call: the prompt (as traced, possibly truncated). */
+  input?: string;
+  /** run: the answer; turn: the model's text; cell: the output; sub-call: the response. Turns and sub-calls fill it as text streams in. */
+  output?: string;
+  error?: string;
+  children: TreeNode[];
+}
+
+export interface RunNode extends NodeBase {
+  kind: 'run';
+  depth: number;
+  rootModel: string;
+  subModel: string;
+  context?: ContextMeta;
+  limits?: RunLimitsSummary;
+  stopReason?: StopReason;
+  /** Why the run stopped, in words, when it was not a final answer. */
+  detail?: string;
+  iterations?: number;
+  /** The usage the run reported at its end (its subtree's `total` is the same, counted from the events). */
+  reported?: RunUsage;
+}
+
+export interface TurnNode extends NodeBase {
+  kind: 'turn';
+  iteration: number;
+  /** The extra turn that asks for a best answer once a limit stopped the run. */
+  last: boolean;
+  retries: number;
+  latencyMs?: number;
+}
+
+export interface CellNode extends NodeBase {
+  kind: 'cell';
+  /** 0-based position of the code block in its turn. */
+  index: number;
+  timedOut: boolean;
+}
+
+export interface SubCallNode extends NodeBase {
+  kind: 'subcall';
+  /** Absent in schema-1 traces, which did not record it. */
+  fn?: SubCallFunction;
+  batchId?: string;
+  slot?: number;
+  /** Length of the whole prompt (`input` may be truncated). */
+  promptChars: number;
+  /** When the request went out; `startTime` is when model code made the call, so the gap is time queued for a slot. */
+  sentTime?: number;
+  retries: number;
+  latencyMs?: number;
+}
+
+export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode;
+
+export function emptyFigures(): Figures {
+  return { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false, elapsedMs: 0 };
+}

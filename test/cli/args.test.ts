@@ -1,0 +1,21 @@
+// parseCli for the flags that shape model calls and the workspace; the whole CLI runs end to end in cli.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCli, UsageError, USAGE, type AskArgs } from '../../src/cli/args';
+
+const ask = (...flags: string[]) => parseCli(['ask', 'q', '--workspace', '.', ...flags], {}) as AskArgs;
+
+test('--endpoint-concurrency: absent means no cap; a whole number >= 1 caps the endpoint; documented in --help', () => {
+  assert.equal(ask().endpointConcurrency, undefined);
+  assert.equal(ask('--endpoint-concurrency', '2').endpointConcurrency, 2);
+  assert.equal(ask('--concurrency', '32').endpointConcurrency, undefined, 'the run concurrency sets no endpoint cap');
+  for (const bad of ['0', '-1', '1.5', 'many']) {
+    assert.throws(() => ask(`--endpoint-concurrency=${bad}`), (err) => err instanceof UsageError && /--endpoint-concurrency: '.*' \(expected a whole number >= 1\)/.test(err.message));
+  }
+  assert.match(USAGE, /--endpoint-concurrency N/);
+});
+
+test('--allow-credential-file is repeatable and defaults to none', () => {
+  assert.deepEqual(ask().allowCredentialFiles, []);
+  assert.deepEqual(ask('--allow-credential-file', 'test/fixtures/*.pem', '--allow-credential-file', '.env.test').allowCredentialFiles, ['test/fixtures/*.pem', '.env.test']);
+});
