@@ -106,24 +106,32 @@ function buildCorpus(): void {
     walk(s.from, s.from, s.as);
     sources.push(s.what);
   }
-  // Prune what the product would not index, so that `rg` walking the folder sees the same files too.
-  const index = WorkspaceIndex.open(CORPUS_DIR, { exclude: [] });
+  const pruned = pruneToIndexed(CORPUS_DIR);
+  const meta: CorpusMeta = { sources, copied: { files: copiedFiles, bytes: copiedBytes }, pruned };
+  writeFileSync(META_FILE, JSON.stringify(meta));
+}
+
+/**
+ * Deletes the files under `dir` that the product would not index (over 1 MB, minified, binary), so that tools
+ * walking the folder themselves (rg) see the same files as the product and ctags. Returns them by reason.
+ */
+export function pruneToIndexed(dir: string): CorpusMeta['pruned'] {
+  const index = WorkspaceIndex.open(dir, { exclude: [] });
   const pruned: CorpusMeta['pruned'] = {};
-  const prune = (dir: string) => {
-    for (const entry of readdirSync(join(CORPUS_DIR, dir), { withFileTypes: true })) {
-      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+  const prune = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory()) { prune(rel); continue; }
       if (index.get(rel)) continue;
       const reason = index.explain(rel)?.reason ?? 'unknown';
       const p = (pruned[reason] ??= { files: 0, bytes: 0 });
       p.files++;
-      p.bytes += statSync(join(CORPUS_DIR, rel)).size;
-      rmSync(join(CORPUS_DIR, rel));
+      p.bytes += statSync(join(dir, rel)).size;
+      rmSync(join(dir, rel));
     }
   };
   prune('');
-  const meta: CorpusMeta = { sources, copied: { files: copiedFiles, bytes: copiedBytes }, pruned };
-  writeFileSync(META_FILE, JSON.stringify(meta));
+  return pruned;
 }
 
 if (require.main === module) {

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface CtagsTag { name: string; path: string; line: number; kind: string }
+/** `language` is ctags' parser name (C++, Go, Python...). */
+export interface CtagsTag { name: string; path: string; line: number; kind: string; language: string }
 
 export interface CtagsRun {
   ms: number;
@@ -15,7 +16,7 @@ export interface CtagsRun {
 }
 
 /** The extensions the product gives a grammar that ctags does not map by default. */
-const LANGMAP = ['--langmap=JavaScript:+.cjs', '--langmap=TypeScript:+.mts.cts', '--langmap=Python:+.pyi'];
+const LANGMAP = ['--langmap=JavaScript:+.cjs', '--langmap=TypeScript:+.mts.cts.tsx', '--langmap=Python:+.pyi'];
 
 export function ctagsVersion(): string | undefined {
   const r = spawnSync('ctags', ['--version'], { encoding: 'utf8' });
@@ -27,7 +28,7 @@ export function runCtags(corpusDir: string, listFile: string, workDir: string): 
   const version = ctagsVersion();
   if (!version) throw new Error('universal-ctags is missing: apt-get update && apt-get install -y universal-ctags');
   const out = join(workDir, 'ctags.tags');
-  const args = ['-L', listFile, '-f', out, '--excmd=number', '--fields=+nK', ...LANGMAP];
+  const args = ['-L', listFile, '-f', out, '--excmd=number', '--fields=+nKl', ...LANGMAP];
   // bash's `times` prints the children's CPU after ctags exits. ctags warns about every "null tag" on
   // stderr (thousands of lines): dropped.
   const started = performance.now();
@@ -49,8 +50,9 @@ function parseTags(text: string): CtagsTag[] {
     const cols = line.split('\t');
     const kind = cols[3];
     const lineField = cols.find((c) => c.startsWith('line:'));
+    const languageField = cols.find((c) => c.startsWith('language:'));
     if (!kind || !lineField) continue;
-    tags.push({ name: cols[0], path: cols[1], kind, line: Number(lineField.slice(5)) });
+    tags.push({ name: cols[0], path: cols[1], kind, line: Number(lineField.slice(5)), language: languageField?.slice(9) ?? '' });
   }
   return tags;
 }

@@ -1,13 +1,23 @@
-// `npm run bench`: every benchmark in one go (engine, symbol index vs ctags, grep vs rg, memory, trajectory fold), one
-// markdown report with each figure, its target and pass/fail, printed and written to .bench/results.md.
-// Needs universal-ctags and ripgrep (apt-get install universal-ctags ripgrep) and a build (npm run build).
+// `npm run bench`: every benchmark in one go (engine, symbol index vs ctags, symbols per language vs ctags,
+// grep vs rg, memory, trajectory fold), one markdown report with each figure, its target and pass/fail, printed
+// and written to .bench/results.md. Needs universal-ctags and ripgrep (apt-get install universal-ctags ripgrep)
+// and a build (npm run build); the per-language corpora install their Debian packages when missing
+// (bench/languageCorpus.ts).
+//
+//   npm run bench                                        every section
+//   npm run bench -- --only symbols,languages            some sections (engine, symbols, languages, grep, memory,
+//                                                        trajectory)
+//   npm run bench -- --only languages --languages c,cpp  some languages (typescript, tsx, javascript, python, go,
+//                                                        rust, java, c, cpp, csharp, ruby, php)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { prepareCorpus } from './corpus';
+import { prepareCorpus, type Corpus } from './corpus';
 import { ctagsVersion } from './ctags';
 import { engineBench, engineSection } from './engine';
 import { grepBench, grepSection, ripgrepVersion } from './grep';
+import { LANGUAGE_CORPORA, prepareLanguageCorpora } from './languageCorpus';
+import { languageBench, languageSection } from './languages';
 import { memoryBench, memorySection } from './memory';
 import { buildPhaseBundle } from './phaseRunner';
 import { BUSY_LOAD, loadLine, machineLine, renderSection, type Section } from './report';
@@ -16,15 +26,36 @@ import { trajectoryBench, trajectorySection } from './trajectory';
 
 const RESULTS = join(__dirname, '..', '.bench', 'results.md');
 
-function checkTools(): { ctags: string; rg: string } {
+const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory', 'trajectory'] as const;
+type SectionName = (typeof SECTIONS)[number];
+
+interface Args { sections: readonly SectionName[]; languages: string[] }
+
+/** `--only a,b` (or `--only=a,b`, repeatable) and `--languages x,y`; unknown names are an error, not a silent full run. */
+function parseArgs(argv: readonly string[]): Args {
+  const lists: Record<string, string[]> = { only: [], languages: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--(only|languages)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) throw new Error(`Unknown argument ${argv[i]}. Use --only ${SECTIONS.join(',')} and --languages ${LANGUAGE_CORPORA.map((c) => c.language).join(',')}`);
+    const value = m[2] ?? argv[++i];
+    if (!value) throw new Error(`--${m[1]} needs a comma-separated list`);
+    lists[m[1]].push(...value.split(',').map((v) => v.trim()).filter(Boolean));
+  }
+  const unknown = lists.only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`No benchmark section ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
+  return { sections: lists.only.length > 0 ? SECTIONS.filter((s) => lists.only.includes(s)) : SECTIONS, languages: lists.languages };
+}
+
+function checkTools(sections: readonly SectionName[]): { ctags: string; rg: string } {
   const ctags = ctagsVersion();
   const rg = ripgrepVersion();
-  const missing = [!ctags && 'universal-ctags', !rg && 'ripgrep'].filter(Boolean);
+  const needsCtags = sections.includes('symbols') || sections.includes('languages');
+  const missing = [needsCtags && !ctags && 'universal-ctags', sections.includes('grep') && !rg && 'ripgrep'].filter(Boolean);
   if (missing.length > 0) {
     throw new Error(`The benchmarks compare against ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not installed: ` +
       `run apt-get update && apt-get install -y universal-ctags ripgrep`);
   }
-  return { ctags: ctags!, rg: rg! };
+  return { ctags: ctags ?? 'no ctags', rg: rg ?? 'no ripgrep' };
 }
 
 /** Runs one benchmark, noting the load it ran under (other sessions share the machine). */
@@ -40,22 +71,28 @@ async function timedSection(name: string, run: () => Section | Promise<Section>)
 }
 
 async function main(): Promise<void> {
-  const tools = checkTools();
+  const args = parseArgs(process.argv.slice(2));
+  const run = (name: SectionName) => args.sections.includes(name);
+  const tools = checkTools(args.sections);
   const startedAt = new Date();
   const loadAtStart = loadLine('at start');
   buildPhaseBundle();
-  const corpus = prepareCorpus();
+  const needsCorpus = run('symbols') || run('grep') || run('memory');
+  const corpus = needsCorpus ? prepareCorpus() : undefined;
   const sections: Section[] = [];
-  sections.push(await timedSection('engine', async () => engineSection(await engineBench())));
-  sections.push(await timedSection('symbol index vs ctags', () => symbolSection(symbolBench(corpus))));
-  sections.push(await timedSection('grep vs rg', async () => grepSection(await grepBench(corpus), corpus)));
-  sections.push(await timedSection('memory', () => memorySection(memoryBench(corpus))));
-  sections.push(await timedSection('trajectory fold', () => trajectorySection(trajectoryBench())));
+  if (run('engine')) sections.push(await timedSection('engine', async () => engineSection(await engineBench())));
+  if (corpus && run('symbols')) sections.push(await timedSection('symbol index vs ctags', () => symbolSection(symbolBench(corpus))));
+  if (run('languages')) {
+    sections.push(await timedSection('symbols per language vs ctags', () => {
+      const corpora = prepareLanguageCorpora({ only: args.languages });
+      return languageSection(languageBench(corpora), corpora.filter((c) => c.files.length === 0));
+    }));
+  }
+  if (corpus && run('grep')) sections.push(await timedSection('grep vs rg', async () => grepSection(await grepBench(corpus), corpus)));
+  if (corpus && run('memory')) sections.push(await timedSection('memory', () => memorySection(memoryBench(corpus))));
+  if (run('trajectory')) sections.push(await timedSection('trajectory fold', () => trajectorySection(trajectoryBench())));
   const loadAtEnd = loadLine('at end');
 
-  const languages = Object.entries(corpus.languages)
-    .map(([l, v]) => `${l} ${v.files} files / ${(v.bytes / 1e6).toFixed(1)} MB`).join(', ');
-  const pruned = Object.entries(corpus.pruned).map(([reason, v]) => `${v.files} ${reason} (${(v.bytes / 1e6).toFixed(1)} MB)`).join(', ');
   const rows = sections.flatMap((s) => s.rows);
   const failed = rows.filter((r) => r.ok === false);
   const header = [
@@ -67,9 +104,8 @@ async function main(): Promise<void> {
     `- ${loadAtStart}`,
     `- ${loadAtEnd}`,
     `- Tools: ${tools.ctags}; ${tools.rg}`,
-    `- Corpus (${corpus.dir}): ${corpus.files.length} files, ${(corpus.bytes / 1e6).toFixed(1)} MB, exactly the files WorkspaceIndex indexes ` +
-      `(1 MB limit, binary and minified filters): ${languages}. Copied from ${corpus.sources.join('; ')}; ` +
-      `${corpus.copied.files} code files (${(corpus.copied.bytes / 1e6).toFixed(1)} MB) copied, pruned: ${pruned || 'none'}.`,
+    ...(args.sections.length < SECTIONS.length ? [`- Sections run: ${args.sections.join(', ')}${args.languages.length ? ` (languages: ${args.languages.join(', ')})` : ''}`] : []),
+    ...(corpus ? [corpusLine(corpus)] : []),
     `- Verdict: ${failed.length === 0 ? 'every target met' : `${failed.length} target(s) missed: ${failed.map((r) => r.measure).join('; ')}`}.`,
   ];
   const markdown = [header.join('\n'), ...sections.map(renderSection)].join('\n\n') + '\n';
@@ -77,6 +113,15 @@ async function main(): Promise<void> {
   writeFileSync(RESULTS, markdown);
   console.log(markdown);
   console.log(`(written to ${RESULTS})`);
+}
+
+function corpusLine(corpus: Corpus): string {
+  const languages = Object.entries(corpus.languages)
+    .map(([l, v]) => `${l} ${v.files} files / ${(v.bytes / 1e6).toFixed(1)} MB`).join(', ');
+  const pruned = Object.entries(corpus.pruned).map(([reason, v]) => `${v.files} ${reason} (${(v.bytes / 1e6).toFixed(1)} MB)`).join(', ');
+  return `- Corpus (${corpus.dir}): ${corpus.files.length} files, ${(corpus.bytes / 1e6).toFixed(1)} MB, exactly the files WorkspaceIndex indexes ` +
+    `(1 MB limit, binary and minified filters): ${languages}. Copied from ${corpus.sources.join('; ')}; ` +
+    `${corpus.copied.files} code files (${(corpus.copied.bytes / 1e6).toFixed(1)} MB) copied, pruned: ${pruned || 'none'}.`;
 }
 
 main().catch((err) => {

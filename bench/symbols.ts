@@ -19,6 +19,9 @@ const QUERIES = [{ name: 'createProgram' }, { name: '/^parse[A-Z]/' }, { kind: '
 const EXAMPLES_PER_CAUSE = 3;
 const COLD_RUNS = 2;
 
+/** A cold index is done when every file is parsed and the cache is on disk (a warm flush writes nothing). */
+export const indexedMs = (p: PhaseResult) => p.readyMs + p.flushMs;
+
 export interface SymbolFigures {
   ctags: Omit<CtagsRun, 'tags'> & { tags: number };
   cold: PhaseResult;
@@ -41,9 +44,9 @@ export function symbolBench(corpus: Corpus): SymbolFigures {
     const c = runCtags(corpus.dir, corpus.listFile, BENCH_DIR);
     const p = runPhase({ phase: 'cold', root: corpus.dir, cacheDir, dumpFile });
     runs.ctagsMs.push(c.ms);
-    runs.coldMs.push(p.readyMs);
+    runs.coldMs.push(indexedMs(p));
     if (!ctags || c.ms < ctags.ms) ctags = c;
-    if (!cold || p.readyMs < cold.readyMs) cold = p;
+    if (!cold || indexedMs(p) < indexedMs(cold)) cold = p;
   }
   if (!ctags || !cold) throw new Error('symbol bench: no runs');
   const warm = runPhase({ phase: 'warm', root: corpus.dir, cacheDir, queries: QUERIES });
@@ -55,14 +58,17 @@ export function symbolBench(corpus: Corpus): SymbolFigures {
 export function symbolSection(f: SymbolFigures): Section {
   const { ctags, cold, warm, recall } = f;
   const T = SYMBOL_TARGETS;
-  const coldRatio = cold.readyMs / ctags.ms;
+  const coldMs = indexedMs(cold);
+  const warmMs = indexedMs(warm);
+  const coldRatio = coldMs / ctags.ms;
   const rows: Section['rows'] = [
     { measure: `ctags -L (${ctags.version}, 1 thread)`, value: seconds(ctags.ms), target: '', ok: undefined },
     { measure: 'ctags CPU', value: seconds(ctags.cpuMs), target: '' },
-    { measure: 'cold index (openAsync until ready)', value: seconds(cold.readyMs), target: `<= ${T.coldVsCtags}x ctags: ${ratio(coldRatio)}`, ok: coldRatio <= T.coldVsCtags },
+    { measure: 'cold index (openAsync until ready, cache written)', value: seconds(coldMs), target: `<= ${T.coldVsCtags}x ctags: ${ratio(coldRatio)}`, ok: coldRatio <= T.coldVsCtags },
     { measure: '  of which file index + open', value: seconds(cold.openMs), target: '' },
+    { measure: '  of which cache write (flush)', value: seconds(cold.flushMs), target: '' },
     { measure: 'cold index CPU (all threads)', value: seconds(cold.cpuMs), target: `${ratio(cold.cpuMs / ctags.cpuMs)} ctags CPU` },
-    { measure: 'warm start (cache hit)', value: seconds(warm.readyMs), target: `<= ${100 * T.warmShare}% of cold: ${((100 * warm.readyMs) / cold.readyMs).toFixed(1)}%`, ok: warm.readyMs <= T.warmShare * cold.readyMs },
+    { measure: 'warm start (cache hit)', value: seconds(warmMs), target: `<= ${100 * T.warmShare}% of cold: ${((100 * warmMs) / coldMs).toFixed(1)}%`, ok: warmMs <= T.warmShare * coldMs },
     { measure: 'peak RSS, cold', value: megabytes(cold.maxRssMb), target: `< ${T.rssMb} MB`, ok: cold.maxRssMb < T.rssMb },
     { measure: 'peak RSS, warm', value: megabytes(warm.maxRssMb), target: `< ${T.rssMb} MB`, ok: warm.maxRssMb < T.rssMb },
     { measure: 'recall vs ctags', value: `${(100 * recall.share).toFixed(2)}%`, target: `>= ${100 * T.recall}% (${recall.found} of ${recall.counted})`, ok: recall.share >= T.recall },
@@ -72,7 +78,7 @@ export function symbolSection(f: SymbolFigures): Section {
     `Best of ${f.runs.coldMs.length} alternating runs: ctags ${list(f.runs.ctagsMs)} s, cold index ${list(f.runs.coldMs)} s. ` +
       'CPU is the load-independent figure: with 2 parser threads on 2 cores, the wall-time ratio cannot drop below half the CPU ratio.',
     `Index: ${cold.stats.symbols.toLocaleString('en-US')} symbols in ${cold.stats.indexedFiles} files (ctags: ${ctags.tags.toLocaleString('en-US')} tags of all kinds); ` +
-      `${cold.stats.parsedInBackground} parsed by worker threads, ${cold.stats.failedFiles} failed; cache file ${(cold.cacheBytes / 1e6).toFixed(1)} MB, written in ${seconds(cold.disposeMs)} at dispose. ` +
+      `${cold.stats.parsedInBackground} parsed by worker threads, ${cold.stats.failedFiles} failed; cache file ${(cold.cacheBytes / 1e6).toFixed(1)} MB, written in ${seconds(cold.flushMs)} (counted in the cold time). ` +
       `Warm: ${warm.stats.cacheHits} cache hits, ${warm.stats.parsedInBackground} reparsed. RSS before open ${megabytes(cold.baseRssMb)}.`,
     `Warm queries: ${warm.queries.map((q) => `symbols(${JSON.stringify(q.filter)}) ${q.results} results in ${q.ms.toFixed(1)} ms`).join('; ')}.`,
     '',

@@ -1,14 +1,20 @@
 // Reads one file once to decide whether it belongs in the index (text, within the size limit, not a
-// generated bundle) and to count its lines. Streams through a shared 64 KB buffer, so a scan allocates
-// almost nothing per file and never holds a whole file.
+// generated bundle), to count its lines and, for a `.h` file, to tell C++ from C by its first 64 KB.
+// Streams through a shared 64 KB buffer, so a scan allocates almost nothing per file and never holds a
+// whole file.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { AMBIGUOUS_HEADER, headerLooksLikeCpp } from './headerLanguage';
 import { detectLanguage, isBundleLanguage } from './languages';
 
 export type SkipReason = 'binary' | 'too-large' | 'minified' | 'not-a-file' | 'unreadable';
 
 export type Inspection =
-  | { kind: 'text'; language: string; bytes: number; lines: number; mtimeMs: number }
+  | {
+    kind: 'text'; language: string; bytes: number; lines: number; mtimeMs: number;
+    /** A `.h` file with no C++ construct in its first 64 KB: C or C++ as the workspace decides (HeaderMajority). */
+    plainHeader?: boolean;
+  }
   | { kind: 'skipped'; reason: SkipReason; detail: string };
 
 /** Git's heuristic: a NUL byte early in the file means binary. */
@@ -56,6 +62,7 @@ function scan(fd: number, relativePath: string, size: number, mtimeMs: number): 
   let lastByte = -1;
   let first = true;
   let language = '';
+  let plainHeader = false;
   for (;;) {
     const read = readSync(fd, scratch, 0, scratch.length, null);
     if (read === 0) break;
@@ -71,15 +78,25 @@ function scan(fd: number, relativePath: string, size: number, mtimeMs: number): 
         const verdict = bundleVerdict(chunk, read);
         if (verdict) return { kind: 'skipped', reason: 'minified', detail: verdict };
       }
+      if (language === 'c' && AMBIGUOUS_HEADER.test(relativePath)) {
+        // latin1 maps bytes one to one: the constructs looked for are ASCII, and it is the cheapest decoding.
+        if (headerLooksLikeCpp(chunk.toString('latin1', 0, read))) language = 'cpp';
+        else plainHeader = true;
+      }
     }
     for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines++;
     lastByte = chunk[read - 1];
     total += read;
     if (read < scratch.length && total >= size) break; // saves the final empty read for most files
   }
-  if (first) language = detectLanguage(relativePath, '');
+  if (first) {
+    language = detectLanguage(relativePath, '');
+    plainHeader = language === 'c' && AMBIGUOUS_HEADER.test(relativePath);
+  }
   const lines = total === 0 ? 0 : newlines + (lastByte === 10 ? 0 : 1);
-  return { kind: 'text', language, bytes: total, lines, mtimeMs };
+  return plainHeader
+    ? { kind: 'text', language, bytes: total, lines, mtimeMs, plainHeader }
+    : { kind: 'text', language, bytes: total, lines, mtimeMs };
 }
 
 /** Why the first chunk of a JS/CSS file looks generated, or undefined when it looks hand-written. */

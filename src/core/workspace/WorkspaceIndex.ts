@@ -12,6 +12,7 @@ import { PathGuard } from './PathGuard';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './IgnoreRules';
 import { defaultGitUserPaths, type GitUserPaths } from './GitRepository';
 import { inspectFile, type SkipReason } from './FileInspection';
+import { HeaderMajority } from './headerLanguage';
 import { WorkspaceWatcher, type WatchOptions } from './WorkspaceWatcher';
 
 /** One indexed file. `path` is workspace-relative with '/' separators. */
@@ -89,6 +90,8 @@ export class WorkspaceIndex {
    */
   private readonly links = new Map<string, string | undefined>();
   private sorted: IndexedFile[] | undefined;
+  /** Decides the language of `.h` files that look neither C nor C++ (see headerLanguage.ts). */
+  private readonly headers = new HeaderMajority();
   private readonly listeners = new Set<(changes: readonly IndexChange[]) => void>();
 
   private constructor(root: string, options: WorkspaceIndexOptions) {
@@ -118,6 +121,7 @@ export class WorkspaceIndex {
   static open(root: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
     const index = new WorkspaceIndex(root, options);
     for (const _ of index.reconcile('', [])) { /* drain the walk */ }
+    index.relabelHeaders([]);
     index.rules.compact();
     return index;
   }
@@ -132,6 +136,7 @@ export class WorkspaceIndex {
         sliceStart = Date.now();
       }
     }
+    index.relabelHeaders([]);
     index.rules.compact();
     return index;
   }
@@ -198,6 +203,7 @@ export class WorkspaceIndex {
       scopes.push(affectedScope(relative));
     }
     this.refreshLinksInto(scopes, changes);
+    this.relabelHeaders(changes);
     if (changes.length > 0) {
       this.sorted = undefined;
       // One consumer's bug must not keep the others from hearing about the change.
@@ -346,7 +352,7 @@ export class WorkspaceIndex {
     }
     const file: IndexedFile = {
       path: relative,
-      language: inspection.language,
+      language: this.headers.record(relative, inspection.language, inspection.plainHeader === true),
       bytes: inspection.bytes,
       lines: inspection.lines,
       mtimeMs: inspection.mtimeMs,
@@ -391,13 +397,35 @@ export class WorkspaceIndex {
     }
   }
 
+  /**
+   * When the workspace's C-family majority turned (C to C++ or back), the plain `.h` headers already recorded
+   * take the new language: their records change, and so does the batch's news about them.
+   */
+  private relabelHeaders(changes: IndexChange[]): void {
+    const relabel = this.headers.settle();
+    if (relabel.length === 0) return;
+    const inBatch = new Map(changes.map((c, i) => [c.path, i]));
+    for (const { path: relative, language } of relabel) {
+      const old = this.records.get(relative);
+      if (!old) continue;
+      const file: IndexedFile = { ...old, language };
+      this.records.set(relative, file);
+      const at = inBatch.get(relative);
+      if (at !== undefined) changes[at] = { ...changes[at], file };
+      else changes.push({ kind: 'changed', path: relative, file });
+    }
+    this.sorted = undefined;
+  }
+
   /** Removes the record of `relative` and, when it was a folder, everything under it. */
   private remove(relative: string, changes: IndexChange[]): void {
+    this.headers.forget(relative);
     if (this.records.delete(relative)) changes.push({ kind: 'deleted', path: relative });
     if (!this.dirs.has(relative)) return;
     const prefix = relative + '/';
     for (const key of [...this.records.keys()]) {
       if (key.startsWith(prefix)) {
+        this.headers.forget(key);
         this.records.delete(key);
         changes.push({ kind: 'deleted', path: key });
       }

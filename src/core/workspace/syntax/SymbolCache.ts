@@ -1,5 +1,6 @@
-// The symbol index on disk: one JSON Lines file per workspace root, entries keyed by path + size + mtime,
-// the whole file invalidated when the grammars or tags queries change (their hash is the cache's `key`).
+// The symbol index on disk: one JSON Lines file per workspace root, entries keyed by path + size + mtime +
+// language (a `.h` header turns C++ when the workspace does), the whole file invalidated when the grammars or
+// tags queries change (their hash is the cache's `key`).
 // Read and written a slice at a time: a 20 MB cache parsed in one JSON.parse would hold the host thread
 // (the editor's extension host) for a few hundred milliseconds.
 import { createHash } from 'node:crypto';
@@ -12,20 +13,22 @@ import { buildTagsQuery } from './tagsQuery';
 import type { FileSymbol } from './types';
 
 /** Bump when the file layout or what extractSymbols produces changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 /** Work this long, then yield to the event loop. */
 const SLICE_MS = 8;
 
 export interface CachedFile {
   bytes: number;
   mtimeMs: number;
+  /** The grammar the symbols came from. */
+  language: string;
   symbols: FileSymbol[];
 }
 
 /** [name, kind, line, endLine, container?]: tuples keep the file small and quick to parse. */
 type SymbolTuple = [string, string, number, number] | [string, string, number, number, string];
 /** One line per file after the header line `{"format", "key"}`. */
-type FileTuple = [path: string, bytes: number, mtimeMs: number, symbols: SymbolTuple[]];
+type FileTuple = [path: string, bytes: number, mtimeMs: number, language: string, symbols: SymbolTuple[]];
 
 /** What the cached symbols depend on: the queries we run and the grammar versions (listed in the README). */
 export function symbolCacheKey(assets: SyntaxAssets): string {
@@ -67,9 +70,9 @@ export async function readSymbolCache(file: string, key: string): Promise<Map<st
     at = end === -1 ? text.length : end;
     if (line === '') continue;
     try {
-      const [path, bytes, mtimeMs, tuples] = JSON.parse(line) as FileTuple;
+      const [path, bytes, mtimeMs, language, tuples] = JSON.parse(line) as FileTuple;
       out.set(path, {
-        bytes, mtimeMs,
+        bytes, mtimeMs, language,
         symbols: tuples.map((t) => (t.length === 5
           ? { name: t[0], kind: t[1], line: t[2], endLine: t[3], container: t[4] }
           : { name: t[0], kind: t[1], line: t[2], endLine: t[3] })),
@@ -99,7 +102,7 @@ export async function writeSymbolCache(file: string, key: string, entries: Itera
     let sliceStart = performance.now();
     let chunk = '';
     for (const [path, e] of entries) {
-      const tuple: FileTuple = [path, e.bytes, e.mtimeMs, e.symbols.map((s): SymbolTuple => (s.container !== undefined
+      const tuple: FileTuple = [path, e.bytes, e.mtimeMs, e.language, e.symbols.map((s): SymbolTuple => (s.container !== undefined
         ? [s.name, s.kind, s.line, s.endLine, s.container]
         : [s.name, s.kind, s.line, s.endLine]))];
       chunk += JSON.stringify(tuple) + '\n';

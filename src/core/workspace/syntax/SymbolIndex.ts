@@ -252,7 +252,7 @@ export class SymbolIndex {
       this.records.set(r.path, r);
       if (!this.parseable(r)) continue;
       const hit = cached.get(r.path);
-      if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs) {
+      if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs && hit.language === r.language) {
         this.entries.set(r.path, hit);
         this.counters.cacheHits++;
       } else {
@@ -294,7 +294,8 @@ export class SymbolIndex {
 
   private wanted(job: ParseJob): boolean {
     const r = this.records.get(job.path);
-    return r !== undefined && r.bytes === job.bytes && r.mtimeMs === job.mtimeMs && !this.entries.has(job.path);
+    // The language too: a `.h` header relabelled C++ while its C parse was queued must not come back as C.
+    return r !== undefined && r.bytes === job.bytes && r.mtimeMs === job.mtimeMs && r.language === job.language && !this.entries.has(job.path);
   }
 
   private onParsed(job: ParseJob, outcome: ParseOutcome): void {
@@ -304,7 +305,7 @@ export class SymbolIndex {
       this.resolveWaiters(job.path);
       return;
     }
-    this.entries.set(job.path, { bytes: job.bytes, mtimeMs: job.mtimeMs, symbols: outcome.symbols });
+    this.entries.set(job.path, { bytes: job.bytes, mtimeMs: job.mtimeMs, language: job.language, symbols: outcome.symbols });
     this.versions.entries++;
     if (outcome.error) this.failed.add(job.path);
     if (job.urgent) this.counters.parsedUrgently++;

@@ -8,10 +8,26 @@
 
 export interface ExtraTags {
   patterns: string;
+  /**
+   * Patterns placed before the stock ones, so that any other pattern tagging the same name wins: broad
+   * catch-alls such as "a module-level const is a constant", which a function or class pattern refines.
+   */
+  fallback?: string;
   /** Stock patterns to drop (tested against each pattern's text), where they tag non-definitions. */
   dropStock?: RegExp[];
 }
 
+
+// Module-level `const`s are constants, unless a later pattern makes them a function or a class
+// (`const f = () => {}`, `const C = class {}`). `const x = require('x')` is an import, not a definition.
+const JS_TS_CONSTANTS = `
+((lexical_declaration kind: "const" (variable_declarator name: (identifier) @name !value) @definition.constant)
+  (#set! top-level))
+
+((lexical_declaration kind: "const" (variable_declarator name: (identifier) @name value: (_) @value) @definition.constant)
+  (#not-match? @value "^require[ ]*[(]")
+  (#set! top-level))
+`;
 
 // Shared by JS and TS: private (#name) and computed ([SYMBOL]) methods, which the stock query skips, and
 // module-level object literals (ctags reports those as classes; models look up such tables by name).
@@ -63,7 +79,8 @@ const TS_COMMON = JS_TS_SHARED + `
 (class_declaration name: (type_identifier) @name) @definition.class
 `;
 
-// C and C++ share most of their declarator shapes.
+// C and C++ share most of their declarator shapes. A function definition's name is found by walking its
+// declarator (`@declarator`, see declaratorName.ts), whatever pointers, references and qualifiers wrap it.
 const C_FAMILY = `
 (struct_specifier name: (type_identifier) @name body: (_)) @definition.struct
 
@@ -71,12 +88,7 @@ const C_FAMILY = `
 
 (enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
 
-(function_definition
-  declarator: [
-    (function_declarator declarator: (identifier) @name)
-    (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))
-    (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))
-  ]) @definition.function
+(function_definition declarator: (_) @declarator) @definition.function
 
 (preproc_function_def name: (identifier) @name) @definition.macro
 
@@ -86,35 +98,24 @@ const C_FAMILY = `
 const CPP_ONLY = `
 (class_specifier name: (type_identifier) @name body: (_)) @definition.class
 
+; Specialisations (\`template <> struct hash<Foo> {...}\`) define the template's name.
+(class_specifier name: (template_type name: (type_identifier) @name) body: (_)) @definition.class
+
+(struct_specifier name: (template_type name: (type_identifier) @name) body: (_)) @definition.struct
+
 (namespace_definition name: (namespace_identifier) @name) @definition.module
 
-(function_definition
-  declarator: [
-    (function_declarator declarator: (field_identifier) @name)
-    (function_declarator declarator: (destructor_name) @name)
-    (function_declarator declarator: (operator_name) @name)
-    (reference_declarator (function_declarator declarator: (field_identifier) @name))
-    (pointer_declarator declarator: (function_declarator declarator: (field_identifier) @name))
-  ]) @definition.method
-
-(function_definition
-  declarator: [
-    (function_declarator declarator: (qualified_identifier scope: (_) @container name: [(identifier) (destructor_name) (operator_name)] @name))
-    (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @container name: (identifier) @name)))
-    (reference_declarator (function_declarator declarator: (qualified_identifier scope: (_) @container name: (identifier) @name)))
-  ]) @definition.method
-
-(field_declaration
-  declarator: (function_declarator declarator: [(field_identifier) (destructor_name) (operator_name)] @name)) @definition.method
+; Member function declarations (prototypes in the class body); data members have no function declarator.
+(field_declaration declarator: (_) @declarator) @definition.method
 
 (declaration
   declarator: (function_declarator declarator: (destructor_name) @name)) @definition.method
 `;
 
 export const EXTRA_TAGS: Record<string, ExtraTags> = {
-  javascript: { patterns: JS_COMMON },
-  typescript: { patterns: TS_COMMON },
-  tsx: { patterns: TS_COMMON },
+  javascript: { patterns: JS_COMMON, fallback: JS_TS_CONSTANTS },
+  typescript: { patterns: TS_COMMON, fallback: JS_TS_CONSTANTS },
+  tsx: { patterns: TS_COMMON, fallback: JS_TS_CONSTANTS },
   python: {
     patterns: `
 (assignment left: (identifier) @name right: (lambda)) @definition.function
@@ -181,6 +182,14 @@ export const EXTRA_TAGS: Record<string, ExtraTags> = {
 (constructor_declaration name: (identifier) @name) @definition.method
 
 (compact_constructor_declaration name: (identifier) @name) @definition.method
+
+; Constants: static final fields (either order), and interface fields, which are static final implicitly.
+; Each declarator is its own definition (\`static final int A = 1, B = 2;\` defines two, neither inside the other).
+(field_declaration (modifiers "static" "final") declarator: (variable_declarator name: (identifier) @name) @definition.constant)
+
+(field_declaration (modifiers "final" "static") declarator: (variable_declarator name: (identifier) @name) @definition.constant)
+
+(constant_declaration declarator: (variable_declarator name: (identifier) @name) @definition.constant)
 `,
   },
   // The stock enum and class patterns also tag uses (`enum color c;`, `class Foo;`): ours require a body.
@@ -205,9 +214,21 @@ export const EXTRA_TAGS: Record<string, ExtraTags> = {
 (file_scoped_namespace_declaration name: (_) @name) @definition.module
 
 (namespace_declaration name: (qualified_name) @name) @definition.module
+
+(field_declaration
+  (modifier) @_const
+  (variable_declaration (variable_declarator name: (identifier) @name) @definition.constant)
+  (#eq? @_const "const"))
 `,
   },
-  ruby: { patterns: '' },
+  ruby: {
+    // `FOO = 1`, `Outer::FOO = 1`, `FOO ||= {}`: Ruby allows constant assignment only outside methods.
+    patterns: `
+(assignment left: [(constant) @name (scope_resolution name: (constant) @name)]) @definition.constant
+
+(operator_assignment left: (constant) @name) @definition.constant
+`,
+  },
   php: {
     patterns: `
 (enum_declaration name: (name) @name) @definition.enum

@@ -1,5 +1,6 @@
 // Runs a tags query over a tree and turns its matches into definitions with containers.
 import type { Node, Query, Tree } from 'web-tree-sitter';
+import { declaratorName } from './declaratorName';
 import type { FileSymbol } from './types';
 
 /** Names longer than this are not identifiers a person would look up (minified or generated code). */
@@ -25,6 +26,7 @@ export function extractSymbols(tree: Tree, query: Query): FileSymbol[] {
   const byNameNode = new Map<number, Tagged>();
   for (const match of query.matches(tree.rootNode)) {
     let nameNode: Node | undefined;
+    let declarator: Node | undefined;
     let defNode: Node | undefined;
     let kind = '';
     let scopeOnly = false;
@@ -32,23 +34,39 @@ export function extractSymbols(tree: Tree, query: Query): FileSymbol[] {
     for (const c of match.captures) {
       const cap = c.name;
       if (cap === 'name') nameNode ??= c.node;
+      else if (cap === 'declarator') declarator = c.node;
       else if (cap.startsWith('definition.')) { defNode = c.node; kind = cap.slice('definition.'.length); }
       else if (cap === 'scope') { defNode = c.node; kind = 'impl'; scopeOnly = true; }
       else if (cap === 'container' || cap === 'local.scope') container = c.node.text;
     }
-    if (!nameNode || !defNode) continue;
+    if (!defNode) continue;
     if (match.setProperties?.['top-level'] !== undefined && !isTopLevel(defNode)) continue;
-    const name = nameNode.text.trim();
+    let name: string;
+    let nameStart: number;
+    if (nameNode) {
+      name = nameNode.text.trim();
+      nameStart = nameNode.startIndex;
+    } else if (declarator) { // C/C++: the name sits somewhere inside the declarator
+      const declared = declaratorName(declarator);
+      if (!declared) continue;
+      ({ name, start: nameStart } = declared);
+      if (declared.container !== undefined) {
+        container ??= declared.container;
+        if (kind === 'function') kind = 'method'; // `Foo::bar() {...}`
+      }
+    } else {
+      continue;
+    }
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) continue;
     const tagged: Tagged = {
       name, kind, scopeOnly, container,
       start: defNode.startIndex, end: defNode.endIndex,
       line: defNode.startPosition.row + 1, endLine: lastLine(defNode),
-      nameStart: nameNode.startIndex, pattern: match.patternIndex,
+      nameStart, pattern: match.patternIndex,
     };
     // The same name node tagged twice (stock + extra pattern, or a scope and a definition): the later
     // pattern is the more specific one. Scopes never replace definitions.
-    const key = scopeOnly ? -1 - nameNode.startIndex : nameNode.startIndex;
+    const key = scopeOnly ? -1 - nameStart : nameStart;
     const prev = byNameNode.get(key);
     if (!prev || tagged.pattern > prev.pattern || (tagged.pattern === prev.pattern && tagged.end - tagged.start > prev.end - prev.start)) {
       byNameNode.set(key, tagged);

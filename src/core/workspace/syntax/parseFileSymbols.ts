@@ -1,6 +1,7 @@
 // One file to its definitions: the unit of work of the parser threads (and of the fallback on this thread).
 import { readIfConfined } from '../confinedRead';
 import type { FileRow } from '../queries/protocol';
+import { blankStandaloneMacros } from './cMacros';
 import type { Grammars } from './Grammars';
 import { extractSymbols } from './extractSymbols';
 import type { FileSymbol } from './types';
@@ -19,6 +20,7 @@ export function parseFileSymbols(grammars: Grammars, root: string, file: FileRow
   if (!query) return { symbols: [] };
   text ??= readIfConfined(root, file, maxBytes);
   if (text === undefined) return { symbols: [], error: 'cannot read: the file is gone or is no longer the file that was indexed' };
+  if (file.language === 'c' || file.language === 'cpp') text = blankStandaloneMacros(text);
   const tree = grammars.parse(file.language, text);
   try {
     return { symbols: extractSymbols(tree, query) };

@@ -6,8 +6,9 @@ import { EXTRA_TAGS } from './extraTags';
  * symbol index, and the patterns matching every identifier (Go's `(type_identifier) @reference.type`, Ruby's
  * bare identifiers) are where most query time goes. Doc-comment prefixes (`(comment)* @doc .`) and the
  * predicates web-tree-sitter does not apply (`#strip!`, `#select-adjacent!`, `#set-adjacent!`) are removed,
- * since we ignore doc captures. The language's extra patterns are appended after the stock ones; when two
- * patterns tag the same name node, the later pattern wins (see extractSymbols).
+ * since we ignore doc captures. The language's extra patterns are appended after the stock ones and its
+ * fallback patterns put before them; when two patterns tag the same name node, the later pattern wins (see
+ * extractSymbols).
  */
 export function buildTagsQuery(language: string, stockTags: string): string {
   const extra = EXTRA_TAGS[language];
@@ -15,7 +16,7 @@ export function buildTagsQuery(language: string, stockTags: string): string {
     .filter((p) => p.includes('@definition.'))
     .filter((p) => !extra?.dropStock?.some((re) => re.test(p)))
     .map(stripDocAndUnsupportedPredicates);
-  return [...kept, extra?.patterns ?? ''].join('\n\n').trim() + '\n';
+  return [extra?.fallback ?? '', ...kept, extra?.patterns ?? ''].join('\n\n').trim() + '\n';
 }
 
 /** Splits a query source into its top-level patterns (each with its trailing captures and quantifiers). */

@@ -228,6 +228,28 @@ describe('SymbolIndex', { timeout: 60_000 }, () => {
     rmSync(join(root, 'src/evil.ts'));
   });
 
+  test('a cached file whose language changed (a .h header turned C++) is reparsed with the new grammar', async () => {
+    const dir = join(root, 'headers-cache');
+    mkdirSync(join(dir, 'include'), { recursive: true });
+    copyFileSync(join(FIXTURES, 'headers', 'config.h'), join(dir, 'include', 'config.h'));
+    const st = statSync(join(dir, 'include', 'config.h'));
+    const asLanguage = async (language: string) => {
+      const index = await SymbolIndex.open({ root: dir, files: [{ path: 'include/config.h', language, bytes: st.size, mtimeMs: st.mtimeMs }], workers: 0, cacheDir });
+      const workers = new QueryWorkers({ assets: index.assets });
+      open.push(index, workers);
+      await index.ready;
+      const stats = index.stats();
+      const hits = stats.cacheHits;
+      const matches = (await new SymbolQueries(index, workers, 10_000).astQuery('(translation_unit) @unit', { language })).items.length;
+      await index.close();
+      workers.dispose();
+      return { hits, matches, symbols: stats.symbols };
+    };
+    assert.deepEqual(await asLanguage('c'), { hits: 0, matches: 1, symbols: 7 });
+    assert.deepEqual(await asLanguage('c'), { hits: 1, matches: 1, symbols: 7 });
+    assert.deepEqual(await asLanguage('cpp'), { hits: 0, matches: 1, symbols: 7 }, 'not the C parse from the cache');
+  });
+
   test('when workers cannot start (worker file missing), indexing falls back to this thread', async () => {
     const assets = { ...locateSyntaxAssets(), workerEntry: join(root, 'missing', 'syntaxWorker.js') };
     const index = await SymbolIndex.open({ root, files: records(), workers: 2, assets });

@@ -6,29 +6,27 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Grammars } from '../../../../src/core/workspace/syntax/Grammars';
+import { blankStandaloneMacros } from '../../../../src/core/workspace/syntax/cMacros';
 import { extractSymbols } from '../../../../src/core/workspace/syntax/extractSymbols';
+import { parseFileSymbols } from '../../../../src/core/workspace/syntax/parseFileSymbols';
 import { locateSyntaxAssets } from '../../../../src/core/workspace/syntax/SyntaxAssets';
 import type { FileSymbol } from '../../../../src/core/workspace/syntax/types';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'syntax');
-const FILES: Record<string, string> = {
-  typescript: 'sample.ts', tsx: 'sample.tsx', javascript: 'sample.js', python: 'sample.py', go: 'sample.go',
-  rust: 'sample.rs', java: 'Sample.java', c: 'sample.c', cpp: 'sample.cpp', csharp: 'Sample.cs',
-  ruby: 'sample.rb', php: 'sample.php',
-};
+const FILES: Array<[language: string, file: string]> = [
+  ['typescript', 'sample.ts'], ['tsx', 'sample.tsx'], ['javascript', 'sample.js'], ['python', 'sample.py'], ['go', 'sample.go'],
+  ['rust', 'sample.rs'], ['java', 'Sample.java'], ['c', 'sample.c'], ['cpp', 'sample.cpp'], ['csharp', 'Sample.cs'],
+  ['ruby', 'sample.rb'], ['php', 'sample.php'], ['cpp', 'headers/widget.h'], ['c', 'headers/ring_buffer.h'],
+];
 
 let grammars: Grammars;
 before(async () => {
   grammars = await Grammars.create(locateSyntaxAssets());
 });
 
+/** As the index does it (parseFileSymbols: C/C++ macros blanked first). */
 function symbolsOf(language: string, text: string): FileSymbol[] {
-  const tree = grammars.parse(language, text);
-  try {
-    return extractSymbols(tree, grammars.tagsQuery(language)!);
-  } finally {
-    tree.delete();
-  }
+  return parseFileSymbols(grammars, '(inline)', { path: '(inline)', language, bytes: 0, mtimeMs: 0 }, Infinity, text).symbols;
 }
 
 function render(symbols: FileSymbol[]): string {
@@ -42,7 +40,7 @@ function find(symbols: FileSymbol[], kind: string, name: string, line?: number):
 }
 
 describe('extractSymbols: golden outputs per language', () => {
-  for (const [language, file] of Object.entries(FILES)) {
+  for (const [language, file] of FILES) {
     test(`${language} (${file})`, () => {
       const symbols = symbolsOf(language, readFileSync(join(FIXTURES, file), 'utf8'));
       const goldenPath = join(FIXTURES, `${file}.symbols`);
@@ -107,6 +105,24 @@ describe('extractSymbols: the gaps our extra patterns fill', () => {
     find(s, 'struct', 'Point');
   });
 
+  test('C++ headers: operators through references and pointers, conversions, specialisations, export macros', () => {
+    const text = readFileSync(join(FIXTURES, 'headers', 'widget.h'), 'utf8');
+    const s = symbolsOf('cpp', text);
+    assert.equal(find(s, 'class', 'Widget').container, 'ui');
+    assert.deepEqual(find(s, 'method', 'operator=', 41), { name: 'operator=', kind: 'method', line: 41, endLine: 44, container: 'Widget' });
+    for (const name of ['operator==', 'operator bool', 'name', '~Widget']) assert.equal(find(s, 'method', name).container, 'Widget');
+    assert.deepEqual(s.filter((x) => x.name === 'Traits').map((x) => `${x.kind} ${x.line}`), ['struct 32', 'struct 37']);
+    find(s, 'function', 'MakeWidget');
+    // Without blanking, `UI_NAMESPACE_BEGIN` and `class UI_EXPORT Widget` derail the parse: the class is lost.
+    const raw = grammars.parse('cpp', text);
+    try {
+      assert.ok(!extractSymbols(raw, grammars.tagsQuery('cpp')!).some((x) => x.name === 'Widget' && x.kind === 'class'));
+    } finally {
+      raw.delete();
+    }
+    assert.equal(blankStandaloneMacros(text).length, text.length);
+  });
+
   test('JS/TS: private and computed methods; object-literal tables only at module level', () => {
     const s = symbolsOf('javascript', [
       'const RETRY_POLICY = { attempts: 3 };',
@@ -123,6 +139,42 @@ describe('extractSymbols: the gaps our extra patterns fill', () => {
     assert.deepEqual(s.map((x) => `${x.kind} ${x.name}`), [
       'constant RETRY_POLICY', 'constant Codes', 'class Stream', 'method #flush', 'method [Symbol.iterator]', 'function build',
     ]);
+  });
+
+  test('constants: module-level JS/TS consts (not functions, classes, imports or locals), Java static finals, C# consts, Ruby', () => {
+    const kinds = (language: string, text: string) => symbolsOf(language, text).map((x) => `${x.kind} ${x.name}${x.container ? ` in ${x.container}` : ''}`);
+    assert.deepEqual(kinds('typescript', [
+      'import { x } from "./x";',
+      'export const LIMIT = 10;',
+      'export const handler = async (req: Request) => new Response();',
+      'export const Model = class {};',
+      'const pick = require("lodash.pick");',
+      'const { a, b } = x;',
+      'export declare const VERSION: string;',
+      'let counter = 0;',
+      'export function run() { const local = 1; return local; }',
+      'if (x) { const blockScoped = 2; }',
+    ].join('\n')), ['constant LIMIT', 'function handler', 'class Model', 'constant VERSION', 'function run']);
+    assert.deepEqual(kinds('tsx', 'export const Theme = createTheme({ dark: true });\nexport const App = () => <div />;'),
+      ['constant Theme', 'function App']);
+    assert.deepEqual(kinds('java', [
+      'interface Limits { int MAX = 3; }',
+      'class Config {',
+      '  public static final String NAME = "x";',
+      '  private static int count;',
+      '  private final int id = 1;',
+      '  void run() { final int local = 2; }',
+      '}',
+    ].join('\n')), ['interface Limits', 'constant MAX in Limits', 'class Config', 'constant NAME in Config', 'method run in Config']);
+    assert.deepEqual(kinds('csharp', [
+      'class Config {',
+      '  public const int Max = 3;',
+      '  static readonly int Cached = 4;',
+      '  int Run() { const int local = 2; return local; }',
+      '}',
+    ].join('\n')), ['class Config', 'constant Max in Config', 'method Run in Config']);
+    assert.deepEqual(kinds('ruby', 'module Net\n  TIMEOUT = 30\n  RETRIES ||= 3\n  def self.get\n    x = 1\n  end\nend\nNet::PORT = 80\n'),
+      ['module Net', 'constant TIMEOUT in Net', 'constant RETRIES in Net', 'method get in Net', 'constant PORT']);
   });
 
   test('a file with a syntax error still yields the definitions Tree-sitter recovers', () => {
@@ -143,6 +195,6 @@ describe('extractSymbols: the gaps our extra patterns fill', () => {
   });
 
   test('every language query compiles against its grammar', () => {
-    for (const language of Object.keys(FILES)) assert.ok(grammars.tagsQuery(language), language);
+    for (const [language] of FILES) assert.ok(grammars.tagsQuery(language), language);
   });
 });
