@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { FileSystemWorkspace } from '../src/core/workspace/FileSystemWorkspace';
 import { MAX_RESULTS_LIMIT } from '../src/core/workspace/GrepQuery';
+import { toRustRegex } from '../src/core/workspace/RipgrepSearch';
 import { prepareCorpus, type Corpus } from './corpus';
 import { loadLine, ratio, renderSection, type Section } from './report';
 
@@ -58,7 +59,8 @@ export async function grepBench(corpus: Corpus): Promise<GrepFigure[]> {
   for (const p of GREP_PATTERNS) {
     const options = { ignoreCase: p.ignoreCase, maxResults: MAX_RESULTS_LIMIT };
     const cli = () => {
-      const args = ['-n', '--no-config', ...(p.ignoreCase ? ['-i'] : []), '-e', p.pattern, '.'];
+      // The same dialect grep() hands rg: `\b` as the ASCII boundary JavaScript means, so both do the same work.
+      const args = ['-n', '--no-config', ...(p.ignoreCase ? ['-i'] : []), '-e', toRustRegex(p.pattern, p.ignoreCase ? 'i' : ''), '.'];
       const r = spawnSync('rg', args, { cwd: corpus.dir, encoding: 'utf8', maxBuffer: 256 << 20 });
       if (r.status !== 0 && r.status !== 1) throw new Error(`rg failed: ${r.stderr}`);
       return r.stdout === '' ? 0 : r.stdout.split('\n').length - 1;
@@ -116,20 +118,20 @@ export function grepSection(figures: GrepFigure[], corpus: Corpus): Section {
       `\`rg -n\` walks the corpus folder itself with its default thread count (its best case); grep() passes the index's file list ` +
       `to rg in chunks, re-tests each reported line with the JavaScript regex, and builds result objects (maxResults ${MAX_RESULTS_LIMIT}). ` +
       'A row passes only when grep() found exactly the lines rg printed and was not capped.',
-    'Patterns with `\\b` are slow in `rg` itself: its Unicode word boundary leaves the DFA. grep() gives rg the ASCII ' +
-      'boundary `(?-u:\\b)`, which is what `\\b` means in JavaScript, hence ratios below 1.',
+    'Both sides get the same pattern: grep() hands rg `\\b` as the ASCII boundary `(?-u:\\b)` (what `\\b` means in ' +
+      'JavaScript, and several times faster in rg than its Unicode boundary), and the command-line peer is given that same form.',
   ];
   return { title: 'grep() vs ripgrep on the command line (same files)', rows, notes };
 }
 
 if (require.main === module) {
-  try {
+  (async () => {
     console.log(loadLine('at start'));
     const corpus = prepareCorpus();
     console.log(renderSection(grepSection(await grepBench(corpus), corpus)));
     console.log(loadLine('at end'));
-  } catch (err) {
+  })().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exitCode = 1;
-  }
+  });
 }

@@ -1,6 +1,7 @@
-// Runs one measured phase (bench/workspacePhase.ts) in a fresh process, as the product runs: bundled by
-// esbuild like dist/cli.js and sitting beside dist's grammars, runtime wasm and dist/syntaxWorker.js, so
-// the numbers include neither tsx's start-up nor tsx inside every parser thread (~40 MB each).
+// Runs one measured phase (bench/workspacePhase.ts, bench/eventLoopPhase.ts) in a fresh process, as the
+// product runs: bundled by esbuild like dist/cli.js and sitting beside dist's workers (parser, query and
+// sandbox threads), grammars and wasm files, so the numbers include neither tsx's start-up nor tsx inside
+// every worker thread (~40 MB each).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +11,9 @@ import type { PhaseRequest, PhaseResult } from './workspacePhase';
 const REPO = join(__dirname, '..');
 const DIST = join(REPO, 'dist');
 const OUT_DIR = join(REPO, '.bench', 'build');
-const ENTRY = join(OUT_DIR, 'workspacePhase.js');
-/** What locateSyntaxAssets() looks for beside a bundle. */
-const SHARED_ASSETS = ['grammars', 'web-tree-sitter.wasm', 'syntaxWorker.js'];
+const ENTRIES = ['workspacePhase', 'eventLoopPhase'];
+/** What the engine looks for beside a bundle: syntax assets, and the worker scripts it starts. */
+const SHARED_ASSETS = ['grammars', 'web-tree-sitter.wasm', 'syntaxWorker.js', 'query-worker.js', 'sandbox-worker.js', 'quickjs.wasm'];
 
 let built = false;
 
@@ -25,8 +26,8 @@ export function buildPhaseBundle(): void {
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
   esbuild.buildSync({
-    entryPoints: [join(__dirname, 'workspacePhase.ts')],
-    outfile: ENTRY,
+    entryPoints: Object.fromEntries(ENTRIES.map((name) => [name, join(__dirname, `${name}.ts`)])),
+    outdir: OUT_DIR,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -42,11 +43,16 @@ export function buildPhaseBundle(): void {
 
 /** Runs a phase in its own process (its RSS and start-up are its own) and returns what it measured. */
 export function runPhase(request: PhaseRequest): PhaseResult {
+  return runEntry('workspacePhase', JSON.stringify(request)) as PhaseResult;
+}
+
+/** Runs one bundled phase entry with an argument and parses what it printed. */
+export function runEntry(entry: string, argument: string): unknown {
   buildPhaseBundle();
-  const r = spawnSync(process.execPath, ['--expose-gc', ENTRY, JSON.stringify(request)], {
+  const r = spawnSync(process.execPath, ['--expose-gc', join(OUT_DIR, `${entry}.js`), argument], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
-  if (r.status !== 0) throw new Error(`bench phase ${request.phase} failed (exit ${r.status}):\n${r.stderr}`);
-  return JSON.parse(r.stdout) as PhaseResult;
+  if (r.status !== 0) throw new Error(`bench phase ${entry} failed (exit ${r.status}):\n${r.stderr}`);
+  return JSON.parse(r.stdout);
 }

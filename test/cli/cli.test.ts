@@ -243,3 +243,24 @@ test('an unreachable endpoint fails with exit 1 and says so, without hanging', a
   assert.ok(Date.now() - started < 20_000);
   assert.ok(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node'));
 });
+
+test('seen: the CLI exits as soon as the answer is printed, even with sub-calls nobody awaited (4 s each)', async () => {
+  const server = await FakeModelServer.start((req) =>
+    req.model === 'gpt-root'
+      ? code('Fire and forget.', 'llm_query_batched(["a", "b", "c", "d"]);\nFINAL("done")')
+      : { text: 'late', delayMs: 4_000 });
+  try {
+    const started = Date.now();
+    const r = await rlm(['ask', 'q', '--workspace', workspace(), '--base-url', server.openaiBaseUrl, '--model', 'gpt-root', '--sub-model', 'gpt-sub', '--json']);
+    const took = Date.now() - started;
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.answer, 'done');
+    assert.equal(out.usage.sub.calls, 4, 'the cancelled calls are counted');
+    assert.equal(out.usage.sub.estimated, true);
+    // The whole process (start, index, a model round trip) ends well before one sub-call would have.
+    assert.ok(took < 3_500, `the CLI ran for ${took} ms`);
+  } finally {
+    await server.close();
+  }
+});

@@ -39,6 +39,7 @@ const CANCEL_GRACE_MS = 1500;
  */
 const DEADLINE_GRACE_MS = 2000;
 const WATCHDOG_TICK_MS = 250;
+const NEVER_ABORTED = new AbortController().signal;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 interface RunningCell {
@@ -219,19 +220,21 @@ export class Sandbox {
   private callHost(callId: number, name: string, args: unknown[], remainingMs: number): void {
     const spec = this.functions[name];
     if (!spec) return this.reply({ callId, error: `no host function named ${name}` });
-    const controller = new AbortController();
+    // Plain functions answer at once: they get a signal that never fires (an AbortController per call
+    // would triple the cost of the microsecond calls model code makes in loops).
+    const controller = spec.kind === 'blocking' || spec.kind === 'model' ? new AbortController() : undefined;
     let result: unknown;
     try {
-      result = spec.fn(args, { signal: controller.signal, deadlineMs: remainingMs });
+      result = spec.fn(args, { signal: controller?.signal ?? NEVER_ABORTED, deadlineMs: remainingMs });
     } catch (error) {
       return this.reply({ callId, error: errorMessage(error) });
     }
     if (!isThenable(result)) return this.reply(this.valueReply(callId, name, result));
     const cellId = this.running?.cellId ?? 0;
-    this.pendingCalls.set(callId, { cellId, controller });
+    this.pendingCalls.set(callId, { cellId, controller: controller ?? new AbortController() });
     const settled = Promise.resolve(result).finally(() => this.pendingCalls.delete(callId));
     if (spec.kind === 'blocking') {
-      const timer = setTimeout(() => controller.abort(new Error('the cell reached its deadline')), remainingMs);
+      const timer = setTimeout(() => controller!.abort(new Error('the cell reached its deadline')), remainingMs);
       timer.unref();
       settled.finally(() => clearTimeout(timer)).then(
         (value) => this.answerBlocked(this.valueReply(callId, name, value)),

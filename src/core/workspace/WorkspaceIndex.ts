@@ -73,6 +73,8 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 // Yield to the event loop this often during an async scan so the editor stays responsive.
 const ASYNC_SLICE_MS = 15;
+/** Within a folder, a walk offers to yield after this many entries. */
+const ENTRIES_PER_YIELD = 32;
 
 export class WorkspaceIndex {
   /** Real absolute path of the root. Never show it to a model: use `name`. */
@@ -202,6 +204,32 @@ export class WorkspaceIndex {
       for (const _ of this.update(relative, kind, changes)) { /* drain */ }
       scopes.push(affectedScope(relative));
     }
+    return this.announce(scopes, changes);
+  }
+
+  /**
+   * applyChanges, yielding to the event loop every few milliseconds: a `.gitignore` edit at the root re-walks
+   * the whole folder, which takes seconds on a monorepo. For the watcher (and the editor's file events).
+   */
+  async applyChangesAsync(batch: ReadonlyArray<{ path: string; kind: ChangeKind }>): Promise<IndexChange[]> {
+    const changes: IndexChange[] = [];
+    const scopes: string[] = [];
+    let sliceStart = Date.now();
+    for (const { path: input, kind } of batch) {
+      const relative = this.guard.relative(input);
+      for (const _ of this.update(relative, kind, changes)) {
+        if (Date.now() - sliceStart > ASYNC_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = Date.now();
+        }
+      }
+      scopes.push(affectedScope(relative));
+    }
+    return this.announce(scopes, changes);
+  }
+
+  /** Finishes a batch: links and headers that depend on what changed, then the listeners. */
+  private announce(scopes: string[], changes: IndexChange[]): IndexChange[] {
     this.refreshLinksInto(scopes, changes);
     this.relabelHeaders(changes);
     if (changes.length > 0) {
@@ -301,7 +329,10 @@ export class WorkspaceIndex {
       }
       this.dirs.add(current);
       this.rules.loadDirectory(current);
+      let inspected = 0;
       for (const entry of entries) {
+        // One folder may hold thousands of files, each read once: let an async walk yield within it too.
+        if (++inspected % ENTRIES_PER_YIELD === 0) yield;
         if (!isPortableName(entry.name)) continue;
         const relative = current === '' ? entry.name : `${current}/${entry.name}`;
         if (entry.isDirectory()) {

@@ -30,6 +30,7 @@ export class WorkspaceWatcher implements Disposable {
   private readonly folderWatchers = new Map<string, FSWatcher>();
   private recursiveWatcher: FSWatcher | undefined;
   private disposed = false;
+  private applying: Promise<void> = Promise.resolve();
   private readonly debounceMs: number;
 
   constructor(private readonly index: WorkspaceIndex, private readonly options: WatchOptions = {}) {
@@ -71,12 +72,16 @@ export class WorkspaceWatcher implements Disposable {
       batch.push({ path: relative, kind: existsSync(this.index.guard.absolute(relative)) ? 'changed' : 'deleted' });
     }
     this.pending.clear();
-    try {
-      this.index.applyChanges(batch);
-    } catch (error) {
-      this.report(error);
-    }
-    if (!this.recursiveWatcher) this.syncFolderWatchers(true);
+    // Batches apply one after another, each in slices (a root .gitignore edit re-walks everything).
+    this.applying = this.applying.then(async () => {
+      if (this.disposed) return;
+      try {
+        await this.index.applyChangesAsync(batch);
+      } catch (error) {
+        this.report(error);
+      }
+      if (!this.recursiveWatcher && !this.disposed) this.syncFolderWatchers(true);
+    });
   }
 
   /** Watches every indexed folder not yet watched and closes watches on folders that left the index. */

@@ -79,3 +79,41 @@ test('index changes flow into the symbol index without a rescan', async () => {
     workspace.dispose();
   }
 });
+
+test('wrong argument types to workspace and syntax functions get a clear error naming the function and the parameter', async () => {
+  const calls = [
+    'files(3)', 'read(5)', 'read("src/cache.ts", "one")', 'grep(42)', 'grep("x", "src")', 'grep("x", {maxResults: "all"})',
+    'symbols("Cache")', 'symbols({kind: 3})', 'symbols({name: {}})', 'symbols({path: 7})', 'ast_query(3)', 'ast_query("(x)", [1])',
+    'ast_query("(x)", {language: 3})', 'outline(null)', 'files("**/*a*a*a*a*a*a*a*a*a*a*a*a*b")',
+  ];
+  const expected = [
+    /^files: glob must be a string/, /^read: path must be a workspace-relative path string/, /^read: endLine must be a line number|^read: startLine must be a line number/,
+    /^grep: pattern must be a regular expression as a non-empty string/, /^grep: options must be an object/, /grep option maxResults must be an integer/,
+    /^symbols: options must be an object|^symbols: the filter must be an object/, /^symbols: kind must be a string or an array of strings/,
+    /^symbols: name must be a string/, /^symbols: path must be a string/, /^ast_query: query must be a Tree-sitter query string/,
+    /^ast_query: options must be an object/, /^ast_query: no grammar for language 3/, /^outline: path must be a workspace-relative path string/,
+    /^$/,
+  ];
+  const s = await scripted([
+    code('Try everything wrong.', `const errors = [];
+for (const call of ${JSON.stringify(calls)}) {
+  try { eval(call); errors.push(''); } catch (e) { errors.push(e.message); }
+}
+print(JSON.stringify(errors));`),
+    (req) => {
+      const errors = JSON.parse(/\[cell 1 output\]\n(.*)/.exec(req.messages.at(-1)!.content)![1]!) as string[];
+      errors.forEach((message, i) => assert.match(message, expected[i]!, `${calls[i]} gave: ${message}`));
+      return code('Done.', 'FINAL("ok")');
+    },
+  ]);
+  const workspace = await CodeWorkspace.openAsync(project(), { cacheDir: false, workers: 1 });
+  const session = await RlmSession.create({ models: s.models, context: { kind: 'workspace', workspace } });
+  try {
+    const result = await session.ask('?');
+    assert.equal(result.answer, 'ok', result.detail);
+  } finally {
+    session.dispose();
+    workspace.dispose();
+    await s.close();
+  }
+});

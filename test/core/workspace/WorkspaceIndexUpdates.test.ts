@@ -3,7 +3,8 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_MAX_FILE_BYTES, createFixture, write } from './fixtureWorkspace';
 import { type IndexChange, WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
@@ -189,4 +190,28 @@ test('watch(): an edited .gitignore is applied', async () => {
     watcher.dispose();
     writeFileSync(at('.gitignore'), 'dist/\n*.log\n!keep.log\nsecrets.txt\n');
   }
+});
+
+test('applyChangesAsync: a root .gitignore edit re-walks a big folder in slices, never holding the thread', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rlm-async-walk-'));
+  mkdirSync(join(dir, 'gen'));
+  for (let i = 0; i < 3000; i++) writeFileSync(join(dir, 'gen', `f${i}.${i % 2 ? 'ts' : 'txt'}`), `export const v${i} = ${i};\n`.repeat(20));
+  const index = WorkspaceIndex.open(dir, { gitUserPaths: { home: dir } });
+  assert.equal(index.size, 3000);
+  writeFileSync(join(dir, '.gitignore'), '*.txt\n');
+  let last = performance.now();
+  let longestGap = 0;
+  const ticker = setInterval(() => {
+    longestGap = Math.max(longestGap, performance.now() - last);
+    last = performance.now();
+  }, 5);
+  try {
+    const changes = await index.applyChangesAsync([{ path: '.gitignore', kind: 'changed' }]);
+    assert.equal(changes.filter((c) => c.kind === 'deleted').length, 1500);
+  } finally {
+    clearInterval(ticker);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(index.size, 1501, 'the .ts files and the .gitignore');
+  assert.ok(longestGap < 60, `the thread was held for ${Math.round(longestGap)} ms`);
 });
