@@ -100,7 +100,8 @@ export class RlmSession {
     /** The session's id and event counter, shared by the traces of all its questions. */
     private readonly trace: TraceSession,
   ) {
-    const restored = options.restore?.exchanges ?? [];
+    // A restored conversation belongs to the top-level session, not to the child runs it starts.
+    const restored = shape.depth === 0 ? options.restore?.exchanges ?? [] : [];
     this.exchanges = restored.map((e) => ({ ...e }));
     // Restored answers came from an earlier REPL: their variables are gone.
     this.history = restored.map((e) => ({ question: e.question, answer: e.answer, variablesLost: true }));

@@ -39,7 +39,13 @@ const CACHE_SAVE_DELAY_MS = 2000;
 
 interface Waiter {
   missing: Set<string>;
+  /** The literals this waiter asked for ('' for none): a skip answers only waiters that asked the same. */
+  literalsKey: string;
   done(): void;
+}
+
+function literalsKey(literals: readonly string[] | undefined): string {
+  return literals ? literals.join('\0') : '';
 }
 
 export class SymbolIndex {
@@ -138,7 +144,7 @@ export class SymbolIndex {
     if (missing.size === 0) return 0;
     if (this.disposed) return missing.size;
     await new Promise<void>((resolve) => {
-      const waiter: Waiter = { missing, done: () => finish() };
+      const waiter: Waiter = { missing, literalsKey: literalsKey(options.literals), done: () => finish() };
       const finish = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', finish);
@@ -302,7 +308,7 @@ export class SymbolIndex {
     if (!this.wanted(job)) return; // parsed meanwhile, or changed / removed since it was queued
     if (outcome.skipped) {
       // Not parsed: it cannot define what the urgent query asked for; the background job still parses it.
-      this.resolveWaiters(job.path);
+      this.resolveWaiters(job.path, literalsKey(job.urgent?.literals));
       return;
     }
     this.entries.set(job.path, { bytes: job.bytes, mtimeMs: job.mtimeMs, language: job.language, symbols: outcome.symbols });
@@ -315,14 +321,17 @@ export class SymbolIndex {
     if (this.isReady) this.scheduleSave();
   }
 
-  private resolveWaiters(path: string): void {
+  /** The file is parsed (or gone): its waiters stop waiting for it; with `skippedFor`, only those that asked for those literals. */
+  private resolveWaiters(path: string, skippedFor?: string): void {
     const set = this.waiters.get(path);
     if (!set) return;
-    this.waiters.delete(path);
-    for (const waiter of set) {
+    for (const waiter of [...set]) {
+      if (skippedFor !== undefined && waiter.literalsKey !== skippedFor) continue;
+      set.delete(waiter);
       waiter.missing.delete(path);
       if (waiter.missing.size === 0) waiter.done();
     }
+    if (set.size === 0) this.waiters.delete(path);
   }
 
   private markReady(): void {

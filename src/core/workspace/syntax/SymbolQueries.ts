@@ -15,6 +15,8 @@ import type { SymbolIndex } from './SymbolIndex';
 import type { AstMatch, AstQueryOptions, CodeSymbol, SourceFileRecord, SymbolFilter } from './types';
 
 export const DEFAULT_SYMBOL_RESULTS = 5_000;
+/** A name filter always gets this long in its worker, even after waiting for the parser used up the budget. */
+const MIN_SELECT_MS = 1_000;
 const MAX_SYMBOL_RESULTS = 50_000;
 
 export class SymbolQueries {
@@ -47,7 +49,9 @@ export class SymbolQueries {
     if (name !== undefined) {
       keepName = literalMatcher('symbolName', name);
       if (!keepName) {
-        const names = new Set(await selectRows(this.queries, 'symbolNames', 'symbolName', name, 'symbols', Math.max(1, until - Date.now()), control));
+        // What waiting for the parser left of the budget, but never so little that a fine pattern looks slow.
+        const left = Math.max(MIN_SELECT_MS, until - Date.now());
+        const names = new Set(await selectRows(this.queries, 'symbolNames', 'symbolName', name, 'symbols', left, control));
         keepName = (value) => names.has(value);
       }
     }

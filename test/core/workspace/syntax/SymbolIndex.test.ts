@@ -99,6 +99,19 @@ describe('SymbolIndex', { timeout: 60_000 }, () => {
     assert.equal((await queries.symbols({ name: 'TaskQueue' })).items.length, 1, 'no duplicates once the workers are done');
   });
 
+  test('concurrent name queries before ready each get their definitions (a file skipped for one name is not skipped for another)', async () => {
+    const { index, queries } = await openIndex({ cache: false, workers: 1 });
+    const [tasks, buses, all] = await Promise.all([
+      queries.symbols({ name: 'TaskQueue' }),
+      queries.symbols({ name: 'EventBus' }),
+      queries.symbols({ kind: 'class' }),
+    ]);
+    assert.deepEqual(names(tasks), ['TaskQueue']);
+    assert.deepEqual(names(buses), ['EventBus']);
+    assert.ok(names(all).includes('TaskQueue') && names(all).includes('EventBus'));
+    await index.ready;
+  });
+
   test('a query with no filter before ready waits for the rest (in the workers), within its budget', async () => {
     const { index, queries } = await openIndex({ cache: false });
     const all = await queries.symbols();
