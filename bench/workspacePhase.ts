@@ -80,7 +80,7 @@ async function run(req: PhaseRequest): Promise<PhaseResult> {
   await ws.ready;
   const readyMs = performance.now() - started;
   // Time the cache write here rather than leave it to the timer that ready schedules: it is part of the cold cost.
-  ws.symbolIndex.flush();
+  await ws.symbolIndex.flush();
   const flushMs = performance.now() - started - readyMs;
   const cpu = process.cpuUsage(cpuBefore);
   const rssAtReadyMb = mb(process.memoryUsage().rss);

@@ -28,6 +28,9 @@ export class SubCallNode implements OpenCall {
   private sent = false;
   private ended = false;
   private streamed = '';
+  private markSettled!: () => void;
+  /** Resolves once the node has ended, however it ended. */
+  readonly settled = new Promise<void>((resolve) => { this.markSettled = resolve; });
 
   constructor(
     private readonly run: RlmRun,
@@ -42,6 +45,13 @@ export class SubCallNode implements OpenCall {
       type: 'subcall_start', time: Date.now(), id: this.id, parentId: this.parentId, ...origin, model: model.name,
       prompt: truncateOutput(prompt, TRACE_PROMPT_CHARS), promptChars: prompt.length,
     });
+    // Tracked from the start: a queued node whose cell or run ends is ended then, in order, and never sent.
+    run.open.track(this, this.settled);
+  }
+
+  /** True once the node has ended (a cancelled node is never sent). */
+  get isEnded(): boolean {
+    return this.ended;
   }
 
   /** Sends the prompt; resolves with the answer or the error text (never rejects). */
@@ -96,6 +106,7 @@ export class SubCallNode implements OpenCall {
   private end(status: EndStatus, model: string, usage: Usage, response: string, error?: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.markSettled();
     const costUsd = usage.inputTokens + usage.outputTokens > 0 ? this.run.record('sub', model, usage) : 0;
     this.run.scope.trajectory.emit({
       type: 'subcall_end', time: Date.now(), id: this.id, parentId: this.parentId, status, model,

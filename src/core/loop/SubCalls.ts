@@ -86,9 +86,9 @@ export class SubCalls {
     return this.send(new SubCallNode(this.run, model, prompt as string, origin), signal);
   }
 
-  /** Claims the budget for one call when its turn comes, then sends it; the run tracks it until it ends. */
+  /** Claims the budget for one call when its turn comes, then sends it. */
   private async send(node: SubCallNode, signal: AbortSignal): Promise<Answer> {
-    if (signal.aborted) {
+    if (node.isEnded || signal.aborted) {
       node.refuse('cancelled', 'not sent: the cell ended first');
       return { text: '', error: 'not sent: the cell ended first' };
     }
@@ -99,9 +99,7 @@ export class SubCalls {
       return { text: '', error: reason };
     }
     this.run.countSubCall();
-    const done = node.complete(AbortSignal.any([signal, this.run.scope.signal]), this.run.streamSubCalls);
-    this.run.open.track(node, done);
-    return done;
+    return node.complete(AbortSignal.any([signal, this.run.scope.signal]), this.run.streamSubCalls);
   }
 
   /** Why a prompt cannot be sent, or undefined when it can. */

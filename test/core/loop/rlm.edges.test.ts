@@ -35,7 +35,8 @@ function assertEveryNodeEnded(events: RlmEvent[]): void {
 
 test('seen: llm_query_batched without await, then FINAL: the answer comes at once, the calls are cancelled and counted', async () => {
   const s = await scripted(
-    [code('Fire and forget.', 'llm_query_batched(["a", "b", "c"]);\nFINAL("done")')],
+    // The requests go out while the cell spins (the host sends them); then FINAL ends the cell without awaiting them.
+    [code('Fire and forget.', 'llm_query_batched(["a", "b", "c"]);\nconst until = Date.now() + 300;\nwhile (Date.now() < until) {}\nFINAL("done")')],
     () => ({ text: 'late', delayMs: 4_000 }),
   );
   const events: RlmEvent[] = [];
@@ -51,6 +52,24 @@ test('seen: llm_query_batched without await, then FINAL: the answer comes at onc
     assert.equal(result.usage.sub.calls, 3);
     assert.equal(result.usage.sub.estimated, true);
   });
+  assertEveryNodeEnded(events);
+});
+
+test('an unawaited batch larger than the concurrency: queued prompts end (cancelled, never sent) before their cell does', async () => {
+  const s = await scripted(
+    [code('Fire and forget.', 'llm_query_batched(Array.from({length: 40}, (_, i) => "q" + i));\nconst until = Date.now() + 300;\nwhile (Date.now() < until) {}\nprint("left")'), code('Done.', 'FINAL("ok")')],
+    () => ({ text: 'late', delayMs: 4_000 }),
+  );
+  const events: RlmEvent[] = [];
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' }, limits: { concurrency: 4 } }, async (session) => {
+    assert.equal((await session.ask('?', { onEvent: (e) => events.push(e) })).answer, 'ok');
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(s.subRequests().length, 4, 'only the first four were ever sent');
+  const ends = events.filter((e): e is Extract<RlmEvent, { type: 'subcall_end' }> => e.type === 'subcall_end');
+  assert.equal(ends.length, 40);
+  assert.ok(ends.every((e) => e.status === 'cancelled'));
+  assert.equal(ends.filter((e) => e.usage.inputTokens > 0).length, 4, 'only the sent ones cost anything');
   assertEveryNodeEnded(events);
 });
 
