@@ -117,3 +117,29 @@ print(JSON.stringify(errors));`),
     await s.close();
   }
 });
+
+test('seen: symbols() and outline() before indexing finishes no longer parse on the host thread', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rlm-syntax-big-'));
+  mkdirSync(join(dir, 'src'));
+  // About 3 MB of TypeScript: parsing it on the host thread took seconds.
+  const body = Array.from({ length: 300 }, (_, i) => `export class Service${i} {\n  run${i}(x: number): number { return x * ${i}; }\n}\n`).join('');
+  for (let f = 0; f < 150; f++) writeFileSync(join(dir, 'src', `file${f}.ts`), body.replace(/Service/g, `S${f}_`));
+  const workspace = await CodeWorkspace.openAsync(dir, { cacheDir: false, workers: 1 });
+  let last = performance.now();
+  let longestGap = 0;
+  const ticker = setInterval(() => {
+    longestGap = Math.max(longestGap, performance.now() - last);
+    last = performance.now();
+  }, 5);
+  try {
+    assert.equal(workspace.symbolIndex.stats().ready, false);
+    const classes = await workspace.symbols({ kind: 'class', maxResults: 100_000 });
+    assert.equal(classes.items.length, 45_000, classes.incomplete);
+    assert.match(await workspace.outline('src/file7.ts'), /class S7_299/);
+    assert.equal((await workspace.astQuery('(class_declaration name: (type_identifier) @n)', { glob: 'src/file1.ts', maxResults: 1000 })).items.length, 300);
+  } finally {
+    clearInterval(ticker);
+    workspace.dispose();
+  }
+  assert.ok(longestGap < 100, `the host thread was held for ${Math.round(longestGap)} ms`);
+});
