@@ -128,6 +128,7 @@ export class FileSystemWorkspace implements Workspace {
       return { result: timedOut ? { matches, capped: true, timedOut } : { matches, capped }, engine };
     }
     if (outcome.status === 'cancelled') throw new Error('grep was cancelled');
+    if (outcome.queued) throw new Error(busyMessage('grep', budgetMs));
     const where = outcome.row !== undefined ? ` on '${this.index.list()[outcome.row]?.path ?? '?'}'` : '';
     throw new Error(
       `grep: the pattern ${JSON.stringify(pattern)} is too slow: testing it${where} did not finish within the ${seconds(budgetMs)} s budget ` +
@@ -174,7 +175,13 @@ export async function selectRows(
   const outcome = await queries.run({ kind: 'select', table: { name: table }, patternKind, pattern }, workerDeadline(budgetMs, control, 0));
   if (outcome.status === 'done') return outcome.answer;
   if (outcome.status === 'cancelled') throw new Error(`${fn} was cancelled`);
+  if (outcome.queued) throw new Error(busyMessage(fn, budgetMs));
   throw new Error(`${fn}: the pattern ${JSON.stringify(pattern)} is too slow to match (over ${seconds(budgetMs)} s); use a simpler glob or regex`);
+}
+
+/** For a call that waited its whole budget for a query worker (others held them all). */
+export function busyMessage(fn: string, budgetMs: number): string {
+  return `${fn}: no query worker was free within ${seconds(budgetMs)} s (other searches of this run were using them); try again, or run fewer searches at once`;
 }
 
 export function toFileRow(file: IndexedFile): FileRow {

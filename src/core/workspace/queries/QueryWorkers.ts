@@ -38,8 +38,11 @@ export interface QueryControl {
 
 export type QueryOutcome<T> =
   | { status: 'done'; answer: T }
-  /** The deadline passed; `row` is the table row the worker was on (e.g. the file a regex stalled in). */
-  | { status: 'stalled'; row?: number }
+  /**
+   * The deadline passed; `row` is the table row the worker was on (e.g. the file a regex stalled in), or
+   * `queued` when no worker was free in time (other requests held them all).
+   */
+  | { status: 'stalled'; row?: number; queued?: boolean }
   | { status: 'cancelled' };
 
 export interface QueryWorkersOptions {
@@ -92,7 +95,8 @@ export class QueryWorkers {
   async run<K extends QueryKind>(request: TableRequest<K> & { kind: K }, control: QueryControl): Promise<QueryOutcome<QueryAnswers[K]>> {
     const deadline = Date.now() + Math.max(0, control.deadlineMs);
     const slot = await this.acquire(deadline, control.signal);
-    if (slot === 'cancelled' || slot === 'stalled') return { status: slot };
+    if (slot === 'cancelled') return { status: slot };
+    if (slot === 'stalled') return { status: 'stalled', queued: true };
     const id = this.nextId++;
     const message: ToQueryWorker = { id, request: this.withTables(slot, request as unknown as Record<string, unknown>) as unknown as QueryRequest };
     return new Promise((resolve, reject) => {

@@ -37,7 +37,8 @@ const PARTIAL_EVERY_MS = 200;
 port.on('message', ({ id, request }: ToQueryWorker) => {
   Atomics.store(progress, PROGRESS_SLOTS.request, id);
   Atomics.store(progress, PROGRESS_SLOTS.row, -1);
-  Promise.resolve(handle(id, request)).then(
+  // Through a promise, so a synchronous throw (an invalid regex) is an answer, not a crash of the thread.
+  Promise.resolve().then(() => handle(id, request)).then(
     (answer) => post({ id, type: 'done', answer }),
     (error: unknown) => post({ id, type: 'error', message: error instanceof Error ? error.message : String(error) }),
   );

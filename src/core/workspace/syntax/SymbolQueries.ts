@@ -6,7 +6,7 @@ import { callBudget, seconds, workerDeadline } from '../queries/budget';
 import { checkPattern, describeType, literalMatcher, nameLiterals } from '../queries/patterns';
 import type { FileRow } from '../queries/protocol';
 import type { QueryWorkers } from '../queries/QueryWorkers';
-import { selectRows } from '../FileSystemWorkspace';
+import { busyMessage, selectRows } from '../FileSystemWorkspace';
 import type { CallControl, PartialResult } from '../types';
 import { AST_MAX_RESULTS_LIMIT, DEFAULT_AST_MAX_RESULTS } from './AstQueryRunner';
 import { GRAMMAR_LANGUAGES, Grammars } from './Grammars';
@@ -98,6 +98,7 @@ export class SymbolQueries {
       workerDeadline(budgetMs, control),
     );
     if (outcome.status === 'cancelled') throw new Error('ast_query was cancelled');
+    if (outcome.status === 'stalled' && outcome.queued) throw new Error(busyMessage('ast_query', budgetMs));
     if (outcome.status === 'stalled') {
       throw new Error(`ast_query: the query did not finish within ${seconds(budgetMs)} s and was stopped (a #match? regex that backtracks, or a pattern that matches almost everything?); simplify it or narrow it with {language, glob}`);
     }
