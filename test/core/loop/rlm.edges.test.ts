@@ -266,3 +266,24 @@ test('the run\'s concurrency is real: 16 sub-calls in flight at once by default,
   assert.equal(most, 16);
   assert.match(s.rootRequests()[0]!.messages[0]!.content, /up to 16 run in parallel/);
 });
+
+test('model code that freezes the global object or redefines an engine function does not break later cells', async () => {
+  const s = await scripted([
+    code('Lock it.', 'Object.defineProperty(globalThis, "llm_query", { value: async () => "fake", writable: false, configurable: false });\nObject.freeze(globalThis);'),
+    (req) => {
+      const last = req.messages.at(-1)!.content;
+      assert.match(last, /non-extensible \(Object\.freeze/);
+      return code('Again.', 'const kept = 1;\nprint(await llm_query("real?"));');
+    },
+    (req) => {
+      const last = req.messages.at(-1)!.content;
+      assert.match(last, /The REPL was restarted because/);
+      assert.match(last, /sub answer to: real\?/, 'the real llm_query answered');
+      return code('Done.', 'FINAL(String(kept))');
+    },
+  ]);
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'x' } }, async (session) => {
+    const result = await session.ask('?');
+    assert.equal(result.answer, '1');
+  });
+});
