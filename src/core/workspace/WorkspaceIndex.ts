@@ -72,7 +72,7 @@ export interface Exclusion {
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 // Yield to the event loop this often during an async scan so the editor stays responsive.
-const ASYNC_SLICE_MS = 15;
+const ASYNC_SLICE_MS = 8;
 /** Within a folder, a walk offers to yield after this many entries. */
 const ENTRIES_PER_YIELD = 32;
 
