@@ -18,6 +18,8 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli', shebang: true },
+  // The VS Code extension (the editor provides `vscode`, kept external below).
+  { in: 'src/extension/extension.ts', out: 'extension' },
   // The QuickJS sandbox runs in its own thread (src/core/sandbox/workerLaunch.ts starts dist/sandbox-worker.js).
   { in: 'src/core/sandbox/worker/sandboxWorker.ts', out: 'sandbox-worker' },
   // Symbol index parser threads (src/core/workspace/syntax/ParsePool.ts starts dist/syntaxWorker.js).
@@ -49,6 +51,20 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   define: { ...importMetaShim.define, RLM_VERSION: JSON.stringify(version) },
   banner: { js: (e.shebang ? '#!/usr/bin/env node\n' : '') + importMetaShim.banner.js },
 })));
+
+// The webview pages run in the editor's browser sandbox: plain browser bundles, no Node, no `vscode`.
+const WEBVIEW_PAGES = ['chat', 'trajectory'];
+contexts.push(await esbuild.context({
+  // Each page's main.ts imports its CSS, which esbuild writes beside the script as <page>.css.
+  entryPoints: Object.fromEntries(WEBVIEW_PAGES.map((page) => [page, `webview/${page}/main.ts`])),
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  outdir: 'dist/webview',
+  sourcemap: true,
+  logLevel: 'warning',
+}));
 
 copyAssets();
 if (watch) {

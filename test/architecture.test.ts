@@ -37,3 +37,13 @@ test('src/core imports neither vscode nor the editor, CLI or webview layers', ()
   const violations = files.flatMap((f) => forbiddenImports(readFileSync(f, 'utf8')).map((spec) => `${relative(ROOT, f)} imports ${spec}`));
   assert.deepEqual(violations, []);
 });
+
+test('webview/** and src/protocol run in a browser: no vscode, no Node built-ins, nothing from the extension or CLI layers', () => {
+  const files = [...tsFiles(join(ROOT, 'webview')), ...tsFiles(join(ROOT, 'src', 'protocol'))];
+  assert.ok(files.length >= 3, 'the webview has files to check');
+  const violations = files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(IMPORT)]
+    .map((m) => m[1] ?? m[2] ?? m[3] ?? m[4] ?? '')
+    .filter((spec) => spec === 'vscode' || spec.startsWith('node:') || /(^|\/)src\/(extension|cli)(\/|$)/.test(spec.replace(/^(\.\.\/)+/, 'src/')) || /\/(extension|cli)\//.test(spec))
+    .map((spec) => `${relative(ROOT, f)} imports ${spec}`));
+  assert.deepEqual(violations, []);
+});

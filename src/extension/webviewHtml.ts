@@ -1,0 +1,39 @@
+// The HTML every RLM webview starts from: a strict Content-Security-Policy (scripts only from the extension,
+// with a nonce; no inline script, no remote anything), the page's bundled script and style, and an empty
+// #app the script fills. Model text is never run here: the pages sanitise what they render.
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+/** The webview pages the build produces (dist/webview/<page>.js and .css). */
+export type WebviewPage = 'chat' | 'trajectory';
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset(`${page}.css`)}">
+</head>
+<body data-page="${page}">
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset(`${page}.js`)}"></script>
+</body>
+</html>`;
+}
+
+/** Options every RLM webview needs: scripts on, resources only from the extension's dist folder. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
+}

@@ -1,0 +1,138 @@
+// The one message protocol between the extension host and its webviews (the Chat view, the Trajectory view
+// and the trace editor), shared by both sides: each direction is a map from message type to its fields, so
+// every post and every handler is checked by the compiler. Pure types plus two tiny helpers: no `vscode`, no
+// Node, no DOM, so both bundles import it.
+//
+// Trajectory events travel as they are (RlmEvent, batched); both sides fold them with the same
+// TrajectoryTree (src/core/trajectory/TrajectoryTree.ts).
+
+import type { RlmEvent, StopReason } from '../core/trajectory/events';
+
+/** A message with nothing but its type. */
+export type NoFields = {};
+
+/** A button the UI shows next to a problem: it runs a VS Code command (set a key, open settings...). */
+export interface Action {
+  label: string;
+  command: string;
+  args?: unknown[];
+}
+
+/** What the Chat view needs to know about the set-up before anything can be asked. */
+export interface SetupStatus {
+  /** True when a question can be asked now. */
+  ready: boolean;
+  /** 'vscode-lm' | 'openai' | 'anthropic' | 'openai-compatible'. */
+  provider: string;
+  rootModel?: string;
+  subModel?: string;
+  /** The per-question cost cap shown in the status line; null for none. */
+  maxCostUsd: number | null;
+  /** Why nothing can be asked yet, and what fixes it (the welcome view shows this). */
+  problem?: { message: string; actions: Action[] };
+  /** An OpenAI-compatible server found on its usual local port, offered in the welcome view. */
+  localServer?: { url: string; models: string[] };
+}
+
+/** The part of a file a question is about ("Ask about selection"). */
+export interface Focus {
+  path: string;
+  startLine: number;
+  endLine: number;
+}
+
+export type ExchangeStatus = 'running' | 'done' | 'error' | 'cancelled';
+
+/** One question and its answer in a chat. */
+export interface Exchange {
+  id: string;
+  question: string;
+  focus?: Focus;
+  status: ExchangeStatus;
+  answer?: string;
+  stopReason?: StopReason;
+  /** Why the run stopped, when it was not a final answer; or what went wrong. */
+  detail?: string;
+  /** Buttons that fix what went wrong (a missing key, an exhausted budget). */
+  actions?: Action[];
+  costUsd?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  durationMs?: number;
+  startedAt: number;
+}
+
+export interface ChatSummary {
+  id: string;
+  title: string;
+  updatedAt: number;
+}
+
+export interface ChatSnapshot extends ChatSummary {
+  exchanges: Exchange[];
+}
+
+/** Host to Chat view. */
+export interface HostToChat {
+  /** Everything the view shows, on load and when another chat is opened. */
+  'chat/state': { chat: ChatSnapshot; history: ChatSummary[]; setup: SetupStatus; busy: boolean };
+  'chat/setup': { setup: SetupStatus };
+  'chat/history': { history: ChatSummary[] };
+  /** A question started: the view adds it (running) to the conversation. */
+  'run/start': { chatId: string; exchange: Exchange };
+  /** Events of the running question, batched (the view folds them for the streamed text and the status line). */
+  'run/events': { chatId: string; exchangeId: string; events: RlmEvent[] };
+  /** The question ended: its final state. */
+  'run/end': { chatId: string; exchange: Exchange };
+}
+
+/** Chat view to host. */
+export interface ChatToHost {
+  ready: NoFields;
+  'chat/ask': { question: string };
+  'chat/stop': NoFields;
+  'chat/new': NoFields;
+  'chat/open': { chatId: string };
+  /** Show this exchange's run in the Trajectory view. */
+  'chat/showRun': { exchangeId: string };
+  /** A `path:line` reference was clicked: open the file there. */
+  'link/open': { path: string; line?: number; endLine?: number };
+  'command/run': { command: string; args?: unknown[] };
+  'clipboard/copy': { text: string };
+}
+
+/** Host to the trajectory tree (the Trajectory view and the trace editor). */
+export interface HostToTree {
+  /** Replace the tree: a run selected in a chat, or a trace file opened. `live` while its run still goes on. */
+  'tree/reset': {
+    title: string;
+    events: RlmEvent[];
+    live: boolean;
+    /** For a trace file: whether its receipt verified, and event types it did not know. */
+    source?: { file: string; receipt: 'valid' | 'missing' | 'mismatch'; skipped: Record<string, number> };
+  };
+  /** More events of the live run shown. */
+  'tree/events': { events: RlmEvent[] };
+}
+
+/** Trajectory tree to host. */
+export interface TreeToHost {
+  ready: NoFields;
+  'link/open': { path: string; line?: number; endLine?: number };
+  'clipboard/copy': { text: string };
+}
+
+/** One message of a map: `{type, ...fields}`. */
+export type MessageOf<M> = { [K in keyof M & string]: { type: K } & M[K] }[keyof M & string];
+
+/** True when `value` has a string `type` that is one of `types` (a first check on what crosses the boundary). */
+export function isMessage<M>(value: unknown, types: ReadonlyArray<keyof M & string>): value is MessageOf<M> {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
+    && (types as readonly string[]).includes((value as { type: string }).type);
+}
+
+export const CHAT_TO_HOST_TYPES: ReadonlyArray<keyof ChatToHost & string> = [
+  'ready', 'chat/ask', 'chat/stop', 'chat/new', 'chat/open', 'chat/showRun', 'link/open', 'command/run', 'clipboard/copy',
+];
+
+export const TREE_TO_HOST_TYPES: ReadonlyArray<keyof TreeToHost & string> = ['ready', 'link/open', 'clipboard/copy'];
