@@ -52,7 +52,8 @@ export const USAGE = `Usage:
   rlm replay <trace.jsonl> [--json]
 
 Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY; a local server given by --base-url (or RLM_API_URL)
-needs none. --model auto picks the first model the server lists. Credential files (.env, keys, tokens:
+needs none. --model auto picks the first model the server lists. With neither a key nor a URL, a local
+OpenAI-compatible server on its usual port (Ollama 11434, LM Studio 1234, llama.cpp 8080) is used. Credential files (.env, keys, tokens:
 see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), 2 bad usage or
 configuration, 1 the run failed.`;

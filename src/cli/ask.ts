@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/models/configError';
+import { findLocalServer, localServerCandidates } from '../core/models/localServers';
 import { createModelPair } from '../core/models/modelPair';
 import { loadPriceTable, type PriceTable } from '../core/models/pricing';
 import type { RlmContext, RlmLimitsInput } from '../core/loop/options';
@@ -52,14 +53,18 @@ async function closeWorkspace(workspace: CodeWorkspace): Promise<void> {
 
 async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<number> {
   const prices = loadPrices(args, io.env);
+  const local = await localServerFallback(args, io);
   const { root, sub, byName } = await createModelPair({
     provider: args.provider,
-    baseUrl: args.baseUrl,
-    model: args.model,
+    baseUrl: args.baseUrl ?? local?.baseUrl,
+    model: args.model ?? local?.model,
     subModel: args.subModel,
     endpointConcurrency: args.endpointConcurrency,
     prices,
     env: io.env,
+  }).catch((err: unknown) => {
+    if (err instanceof ConfigError && local === null) err.message += ` No local server answered either (${localServerCandidates(io.env).map((c) => c.baseUrl).join(', ')}).`;
+    throw err;
   });
   const secrets = [io.env.OPENAI_API_KEY, io.env.ANTHROPIC_API_KEY];
 
@@ -109,6 +114,25 @@ async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<n
   }
   if (result.stopReason === 'final') return EXIT.final;
   return result.stopReason === 'error' ? EXIT.failed : EXIT.stopped;
+}
+
+/**
+ * With no key and no base URL, an OpenAI-compatible server on this machine (Ollama, LM Studio, llama.cpp on
+ * their usual ports, or RLM_LOCAL_SERVERS) answers instead, and stderr says so. Undefined when a key or URL
+ * was given (or the provider is Anthropic); null when nothing answered.
+ */
+async function localServerFallback(args: AskArgs, io: CliIO): Promise<{ baseUrl: string; model: string } | null | undefined> {
+  if (args.provider !== 'openai' || args.baseUrl || io.env.OPENAI_API_KEY) return undefined;
+  const candidates = localServerCandidates(io.env);
+  if (candidates.length === 0) return undefined;
+  const server = await findLocalServer({ candidates, signal: io.signal });
+  if (!server) return null;
+  if (!args.model && server.models.length === 0) {
+    throw new ConfigError(`Missing OPENAI_API_KEY, and ${server.name} at ${server.baseUrl} lists no models: load or pull one there (e.g. \`ollama pull qwen2.5-coder\`), or set OPENAI_API_KEY.`);
+  }
+  const model = args.model ?? server.models[0]!;
+  if (!args.quiet) io.stderr.write(`rlm: no OPENAI_API_KEY or --base-url: using ${server.name} at ${server.baseUrl} (model ${model})\n`);
+  return { baseUrl: server.baseUrl, model };
 }
 
 function nextStep(result: RunResult): string {

@@ -214,7 +214,7 @@ test('usage and configuration errors: exit 2 with one clear line and no stack tr
   const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
     [['ask', 'q', '--workspace', dir, '--frobnicate'], {}, /Unknown option '--frobnicate'/],
     [['ask', 'q', '--workspace', dir, '--max-iterations', 'ten'], {}, /Bad number for --max-iterations: 'ten'/],
-    [['ask', 'q', '--workspace', dir], {}, /Missing OPENAI_API_KEY/],
+    [['ask', 'q', '--workspace', dir], { RLM_LOCAL_SERVERS: '' }, /Missing OPENAI_API_KEY/],
     [['ask', 'q', '--workspace', dir, '--provider', 'anthropic'], {}, /Missing ANTHROPIC_API_KEY/],
     [['ask', 'q', '--workspace', join(dir, 'nope')], { OPENAI_API_KEY: 'sk-x' }, /Workspace folder not found/],
     [['ask', 'q'], {}, /exactly one of --workspace DIR or --context-file FILE/],
@@ -230,6 +230,28 @@ test('usage and configuration errors: exit 2 with one clear line and no stack tr
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
+});
+
+test('no key and no --base-url: a local server on its usual port answers instead, and stderr says so', async () => {
+  const server = await FakeModelServer.start(rootScript(), { models: ['gpt-root'] });
+  try {
+    const closed = `http://127.0.0.1:${await closedPort()}/v1`;
+    const r = await rlm(['ask', 'Where is the backoff computed?', '--workspace', workspace(), '--sub-model', 'gpt-sub', '--json'],
+      { RLM_LOCAL_SERVERS: `${closed},${server.openaiBaseUrl}` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).answer, 'backoff is in src/retry.ts:2');
+    assert.equal(r.stderr, `rlm: no OPENAI_API_KEY or --base-url: using a local server at ${server.openaiBaseUrl} (model gpt-root)\n`);
+  } finally {
+    await server.close();
+  }
+});
+
+test('no key, no --base-url and no local server: exit 2, and the message says where it looked', async () => {
+  const closed = `http://127.0.0.1:${await closedPort()}/v1`;
+  const r = await rlm(['ask', 'q', '--workspace', workspace()], { RLM_LOCAL_SERVERS: closed });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /Missing OPENAI_API_KEY.*No local server answered either \(http:\/\/127\.0\.0\.1:\d+\/v1\)\.$/m);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
 });
 
 test('an unreachable endpoint fails with exit 1 and says so, without hanging', async () => {
