@@ -1,0 +1,461 @@
+// The chats of a window: one RlmSession per chat (follow-ups reuse its sandbox and history), one question at a
+// time, every question traced to its own JSONL file, its events streamed to the views in batches, and the
+// conversation saved after each question so a reload brings it back (the session is restored from its
+// snapshot at the next question). Nothing is lost from a conversation: a question that fails shows why and
+// the fix, beside the earlier ones.
+//
+// No `vscode` here: the editor's pieces (settings, SecretStorage, the folder picker, the views) come in as
+// ChatServiceDeps, so this is tested in plain Node with the real engine, a real workspace and the fake server.
+
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { CostOf } from '../../core/loop/Budget';
+import type { ModelPair, RlmLimitsInput } from '../../core/loop/options';
+import { RlmSession } from '../../core/loop/RlmSession';
+import { ModelError, type ChatModel } from '../../core/models/types';
+import { runStatus, type RlmEvent } from '../../core/trajectory/events';
+import { readTraceAsync } from '../../core/trajectory/readTrace';
+import { TraceWriter } from '../../core/trajectory/TraceWriter';
+import type { Workspace } from '../../core/workspace/types';
+import type { ChatSnapshot, Exchange, Focus, HostToChat, HostToTree, MessageOf, SetupStatus } from '../../protocol/messages';
+import type { Log } from '../log';
+import type { PreparedModels } from '../models/modelSetup';
+import { problemFromError, problemFromStop, type Problem, type ProblemContext, SetupProblem } from '../problems';
+import { limitsFrom, type RlmSettings } from '../settings';
+import { ChatStore, summaryOf, titleOf, type ChatRecord, type ExchangeRecord, type FolderRef } from './ChatStore';
+import { EventBatcher, EVENT_BATCH_MS } from './EventBatcher';
+import { logEvent } from './runLog';
+
+export interface ChatServiceDeps {
+  store: ChatStore;
+  /** Where trace files go (created when the first question needs it). */
+  tracesDir: string;
+  /** The rlm.* settings for a folder, read now: a change applies from the next question. */
+  settings(folder: FolderRef): RlmSettings;
+  prepareModels(settings: RlmSettings): Promise<PreparedModels>;
+  /** The folder's workspace, opened on first use; a new object when it had to be reopened (the excludes changed). */
+  workspace(folder: FolderRef, settings: RlmSettings): Promise<Workspace>;
+  /**
+   * The folder a new chat asks about (the active editor's, or one the user picks); undefined when the user
+   * dismissed the choice. Throws SetupProblem when the window has no folder.
+   */
+  pickFolder(): Promise<FolderRef | undefined>;
+  /** Every key used in this window; sessions redact them from events (the list grows as keys are used). */
+  secrets: string[];
+  log: Log;
+  /** To the Chat view (dropped when it is not open). */
+  post(message: MessageOf<HostToChat>): void;
+  /** A short notice outside the chat (a second question while one runs). */
+  notify(message: string): void;
+  /** The set-up status as last looked up (chat/state carries it). */
+  setup(): SetupStatus;
+  batchMs?: number;
+  /** Sessions kept alive at once (each holds a sandbox thread); older ones are restored from their snapshot when asked again. */
+  maxLiveSessions?: number;
+}
+
+/** The question running now, as the Trajectory view and the status bar follow it. */
+export interface LiveRun {
+  chatId: string;
+  exchangeId: string;
+  title: string;
+  /** Every event so far, in order. */
+  events: RlmEvent[];
+  costUsd: number;
+  /** The cap shown beside the cost; null for none. */
+  maxCostUsd: number | null;
+  startedAt: number;
+}
+
+export type RunUpdate =
+  | { kind: 'start'; run: LiveRun }
+  | { kind: 'events'; run: LiveRun; events: RlmEvent[] }
+  | { kind: 'end'; run: LiveRun; exchange: Exchange };
+
+export type TreeReset = HostToTree['tree/reset'];
+
+export interface AskOptions {
+  /** The part of a file the question is about ("Ask about selection"); mentioned to the model. */
+  focus?: Focus;
+  /** The folder the question is about; a chat bound to another folder makes way for a new chat. */
+  folder?: FolderRef;
+}
+
+const DEFAULT_MAX_LIVE_SESSIONS = 3;
+const TRACE_FILE = /^[A-Za-z0-9_.-]+\.rlm\.jsonl$/;
+
+interface Running {
+  chat: ChatRecord;
+  exchange: ExchangeRecord;
+  live: LiveRun;
+  controller: AbortController;
+  session?: RlmSession;
+}
+
+interface LiveSession {
+  session: RlmSession;
+  workspace: Workspace;
+  lastUsed: number;
+}
+
+export class ChatService {
+  private current: ChatRecord;
+  /** Chats this window has touched; others are read from the store when opened. */
+  private readonly chats = new Map<string, ChatRecord>();
+  private readonly sessions = new Map<string, LiveSession>();
+  private running: Running | undefined;
+  private readonly listeners = new Set<(update: RunUpdate) => void>();
+  private tracesReady: Promise<void> | undefined;
+  private disposed = false;
+
+  constructor(private readonly deps: ChatServiceDeps) {
+    const currentId = deps.store.currentId();
+    const saved = currentId ? deps.store.load(currentId) : undefined;
+    this.current = saved ?? newChat();
+    this.chats.set(this.current.id, this.current);
+  }
+
+  /** Follows the running question: its start, its events (batched), its end. */
+  onRun(listener: (update: RunUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  get liveRun(): LiveRun | undefined {
+    return this.running?.live;
+  }
+
+  /** What the Chat view shows (set-up status aside). */
+  viewState(): { chat: ChatSnapshot; history: ReturnType<ChatStore['history']>; busy: boolean } {
+    return { chat: snapshotOf(this.current), history: this.deps.store.history(), busy: this.busy };
+  }
+
+  /** Asks in the current chat. Resolves when the question has ended (answered, stopped or failed). */
+  async ask(question: string, options: AskOptions = {}): Promise<Exchange | undefined> {
+    if (this.disposed) return undefined;
+    if (this.running) {
+      this.deps.notify('RLM is answering a question: stop it or wait for it to finish before asking another.');
+      return undefined;
+    }
+    if (options.folder && this.current.folder && this.current.folder.uri !== options.folder.uri && this.current.exchanges.length > 0) {
+      this.switchTo(newChat());
+    }
+    const chat = this.current;
+    void this.deps.store.setCurrent(chat.id);
+    const now = Date.now();
+    const exchange: ExchangeRecord = {
+      id: `${chat.id}.q${chat.exchanges.length + 1}`,
+      question,
+      ...(options.focus ? { focus: options.focus } : {}),
+      status: 'running',
+      startedAt: now,
+    };
+    chat.exchanges.push(exchange);
+    if (chat.exchanges.length === 1) chat.title = titleOf(question);
+    chat.updatedAt = now;
+    const live: LiveRun = { chatId: chat.id, exchangeId: exchange.id, title: chat.title, events: [], costUsd: 0, maxCostUsd: null, startedAt: now };
+    const running: Running = { chat, exchange, live, controller: new AbortController() };
+    this.running = running;
+    this.deps.post({ type: 'run/start', chatId: chat.id, exchange: publicExchange(exchange) });
+    this.emit({ kind: 'start', run: live });
+    void this.save(chat);
+    this.deps.log.info(`Question ${exchange.id}: ${question.slice(0, 200)}`);
+
+    const batcher = new EventBatcher<RlmEvent>((events) => {
+      this.deps.post({ type: 'run/events', chatId: chat.id, exchangeId: exchange.id, events });
+      this.emit({ kind: 'events', run: live, events });
+    }, this.deps.batchMs ?? EVENT_BATCH_MS);
+    let writer: TraceWriter | undefined;
+    let context: ProblemContext = { provider: 'openai' };
+    try {
+      const folder = chat.folder ?? options.folder ?? (await this.deps.pickFolder());
+      if (!folder) throw new NotAsked('No folder was picked, so the question was not asked.');
+      chat.folder = folder;
+      const settings = this.deps.settings(folder);
+      live.maxCostUsd = settings.maxCostPerQuestion > 0 ? settings.maxCostPerQuestion : null;
+      const prepared = await this.deps.prepareModels(settings);
+      context = { provider: prepared.provider };
+      if (prepared.key && !this.deps.secrets.includes(prepared.key)) this.deps.secrets.push(prepared.key);
+      this.deps.log.info(`Answering with ${prepared.description}`);
+      this.throwIfStopped(running);
+      const workspace = await this.deps.workspace(folder, settings);
+      this.throwIfStopped(running);
+      let rootFailure: ModelError | undefined;
+      const models: ModelPair = { ...prepared.models, root: rememberingFailures(prepared.models.root, (err) => (rootFailure = err)) };
+      const session = await this.sessionFor(chat, workspace, models, prepared.costOf, limitsFrom(settings));
+      running.session = session;
+      this.throwIfStopped(running);
+      await this.ensureTracesDir();
+      const trajectory = session.newTrajectory();
+      exchange.traceFile = `${exchange.id}.rlm.jsonl`;
+      writer = new TraceWriter(trajectory, join(this.deps.tracesDir, exchange.traceFile));
+      // Saved now, so a window closed mid-run still finds the trace of the question it cut off.
+      void this.save(chat);
+      const result = await session.ask(questionForModel(question, options.focus), {
+        trajectory,
+        signal: running.controller.signal,
+        onEvent: (event) => {
+          live.events.push(event);
+          if (event.type === 'turn_end' || event.type === 'subcall_end') live.costUsd += event.costUsd;
+          logEvent(this.deps.log, event);
+          batcher.push(event);
+        },
+      });
+      const problem = problemFromStop(result.stopReason, result.detail, context, rootFailure);
+      finish(exchange, {
+        status: runStatus(result.stopReason),
+        // Events are redacted by the engine; the answer comes straight from the sandbox.
+        answer: redact(result.answer, this.deps.secrets),
+        stopReason: result.stopReason,
+        ...describeProblem(problem, result.detail),
+        costUsd: result.usage.total.costUsd,
+        inputTokens: result.usage.total.inputTokens,
+        outputTokens: result.usage.total.outputTokens,
+      });
+      chat.snapshot = session.snapshot();
+    } catch (err) {
+      if (err instanceof NotAsked) {
+        finish(exchange, { status: 'cancelled', detail: err.message });
+      } else if (running.controller.signal.aborted && !(err instanceof SetupProblem)) {
+        finish(exchange, { status: 'cancelled', detail: 'Stopped before the run started.' });
+      } else {
+        const problem = problemFromError(err, context);
+        this.deps.log.error(`Question ${exchange.id} failed: ${problem.message}${err instanceof Error && !(err instanceof SetupProblem) && !(err instanceof ModelError) ? `\n${err.stack ?? ''}` : ''}`);
+        finish(exchange, { status: 'error', ...describeProblem(problem) });
+      }
+    } finally {
+      try {
+        writer?.close();
+      } catch (err) {
+        this.deps.log.warn(`Could not finish the trace ${exchange.traceFile}: ${(err as Error).message}`);
+      }
+      batcher.flush();
+      exchange.durationMs = Date.now() - exchange.startedAt;
+      exchange.costUsd ??= live.costUsd;
+      chat.updatedAt = Date.now();
+      this.running = undefined;
+      this.deps.post({ type: 'run/end', chatId: chat.id, exchange: publicExchange(exchange) });
+      this.emit({ kind: 'end', run: live, exchange: publicExchange(exchange) });
+      await this.save(chat);
+    }
+    return publicExchange(exchange);
+  }
+
+  /** Stops the running question: it ends within a second with its best answer. */
+  stop(): void {
+    const running = this.running;
+    if (!running) return;
+    running.controller.abort(new Error('stopped by the user'));
+    running.session?.cancel();
+  }
+
+  /** Starts an empty chat (the current one stays in the history). */
+  newChat(): void {
+    if (this.current.exchanges.length > 0) this.switchTo(newChat());
+    this.postState();
+  }
+
+  /** Shows a saved chat; its session comes back at its next question. */
+  openChat(id: string): void {
+    const chat = this.chats.get(id) ?? this.deps.store.load(id);
+    if (!chat) {
+      this.deps.post({ type: 'chat/history', history: this.deps.store.history() });
+      return;
+    }
+    this.switchTo(chat);
+    this.postState();
+  }
+
+  /** The chat view (re)loaded: everything it shows, and the running question's events so far. */
+  postState(): void {
+    this.deps.post({ type: 'chat/state', ...this.viewState(), setup: this.deps.setup() });
+  }
+
+  /** The tree of one question's run: live from memory while it runs, else read from its trace file. */
+  async runTree(exchangeId: string, signal?: AbortSignal): Promise<TreeReset> {
+    const running = this.running;
+    if (running?.exchange.id === exchangeId) return { title: running.live.title, events: [...running.live.events], live: true };
+    const exchange = this.findExchange(exchangeId);
+    const title = exchange ? titleOf(exchange.question) : 'Unknown question';
+    if (!exchange) return { title, events: [], live: false, error: 'This question is not in the chat history any more.' };
+    if (!exchange.traceFile || !TRACE_FILE.test(exchange.traceFile)) {
+      return { title, events: [], live: false, error: 'This question has no trace: it ended before its run started.' };
+    }
+    const file = join(this.deps.tracesDir, exchange.traceFile);
+    try {
+      const trace = await readTraceAsync(file, { signal });
+      return { title, events: trace.events, live: false, source: { file, receipt: trace.receipt, skipped: trace.skipped } };
+    } catch (err) {
+      return { title, events: [], live: false, error: (err as Error).message };
+    }
+  }
+
+  /** A folder left the window: its sessions go (their chats come back from snapshots if it returns). */
+  folderRemoved(uri: string): void {
+    if (this.running?.chat.folder?.uri === uri) this.stop();
+    for (const [chatId, live] of this.sessions) {
+      const chat = this.chats.get(chatId);
+      if (chat?.folder?.uri === uri && !live.session.busy) this.dropSession(chatId);
+    }
+  }
+
+  /** Sessions over a workspace that was reopened (new excludes) are restored over the new one at their next question. */
+  workspaceReplaced(old: Workspace): void {
+    for (const [chatId, live] of this.sessions) if (live.workspace === old && !live.session.busy) this.dropSession(chatId);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stop();
+    for (const chatId of [...this.sessions.keys()]) this.dropSession(chatId);
+    this.listeners.clear();
+  }
+
+  private switchTo(chat: ChatRecord): void {
+    this.current = chat;
+    this.chats.set(chat.id, chat);
+    void this.deps.store.setCurrent(chat.id);
+  }
+
+  private async sessionFor(chat: ChatRecord, workspace: Workspace, models: ModelPair, costOf: CostOf, limits: RlmLimitsInput): Promise<RlmSession> {
+    let live = this.sessions.get(chat.id);
+    if (live && live.workspace !== workspace) {
+      // The folder was reopened (new excludes): the conversation goes on over the new workspace, variables do not.
+      this.dropSession(chat.id);
+      live = undefined;
+    }
+    if (live) {
+      live.session.configure({ models, limits, costOf });
+      live.lastUsed = Date.now();
+      return live.session;
+    }
+    const session = await RlmSession.create({
+      models,
+      context: { kind: 'workspace', workspace },
+      limits,
+      costOf,
+      secrets: this.deps.secrets,
+      ...(chat.snapshot ? { restore: chat.snapshot } : {}),
+    });
+    this.sessions.set(chat.id, { session, workspace, lastUsed: Date.now() });
+    this.evictSessions(chat.id);
+    return session;
+  }
+
+  /** Keeps at most maxLiveSessions sandboxes: the least recently used idle ones go (their snapshots are saved). */
+  private evictSessions(keep: string): void {
+    const max = this.deps.maxLiveSessions ?? DEFAULT_MAX_LIVE_SESSIONS;
+    const idle = [...this.sessions.entries()].filter(([id, s]) => id !== keep && !s.session.busy).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    while (this.sessions.size > max && idle.length > 0) this.dropSession(idle.shift()![0]);
+  }
+
+  private dropSession(chatId: string): void {
+    const live = this.sessions.get(chatId);
+    if (!live) return;
+    const chat = this.chats.get(chatId);
+    if (chat) chat.snapshot = live.session.snapshot();
+    live.session.dispose();
+    this.sessions.delete(chatId);
+  }
+
+  private findExchange(exchangeId: string): ExchangeRecord | undefined {
+    const chatId = exchangeId.replace(/\.q\d+$/, '');
+    const chat = this.chats.get(chatId) ?? this.deps.store.load(chatId);
+    return chat?.exchanges.find((e) => e.id === exchangeId);
+  }
+
+  private throwIfStopped(running: Running): void {
+    if (running.controller.signal.aborted) throw new Error('stopped');
+  }
+
+  private ensureTracesDir(): Promise<void> {
+    this.tracesReady ??= mkdir(this.deps.tracesDir, { recursive: true }).then(() => undefined, (err) => {
+      this.tracesReady = undefined;
+      throw err;
+    });
+    return this.tracesReady;
+  }
+
+  private async save(chat: ChatRecord): Promise<void> {
+    try {
+      const dropped = await this.deps.store.save(chat);
+      for (const old of dropped) {
+        this.chats.delete(old.id);
+        this.dropSession(old.id);
+        for (const e of old.exchanges) {
+          if (e.traceFile && TRACE_FILE.test(e.traceFile)) await rm(join(this.deps.tracesDir, basename(e.traceFile)), { force: true });
+        }
+      }
+      this.deps.post({ type: 'chat/history', history: this.deps.store.history() });
+    } catch (err) {
+      this.deps.log.error(`Could not save the chat ${chat.id}: ${(err as Error).message}`);
+    }
+  }
+
+  private emit(update: RunUpdate): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(update);
+      } catch (err) {
+        this.deps.log.error(`A run listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** A question that ends before it is asked, by the user's choice (no folder picked). */
+class NotAsked extends Error {}
+
+/** What the model is asked: the question, and the part of a file it is about. */
+export function questionForModel(question: string, focus: Focus | undefined): string {
+  if (!focus) return question;
+  const lines = focus.startLine === focus.endLine ? `line ${focus.startLine}` : `lines ${focus.startLine}-${focus.endLine}`;
+  return `${question}\n\n(The question is about ${focus.path}, ${lines}: start there, with read(${JSON.stringify(focus.path)}, ${focus.startLine}, ${focus.endLine}).)`;
+}
+
+function newChat(): ChatRecord {
+  const now = Date.now();
+  return { id: `c${now.toString(36)}${randomBytes(3).toString('hex')}`, title: 'New chat', createdAt: now, updatedAt: now, exchanges: [] };
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+function finish(exchange: ExchangeRecord, outcome: Partial<Exchange> & { status: Exchange['status'] }): void {
+  Object.assign(exchange, outcome);
+}
+
+function describeProblem(problem: Problem | undefined, fallback?: string): Pick<Exchange, 'detail' | 'actions'> {
+  if (!problem) return fallback ? { detail: fallback } : {};
+  return { detail: problem.message, ...(problem.actions.length > 0 ? { actions: problem.actions } : {}) };
+}
+
+export function publicExchange(exchange: ExchangeRecord): Exchange {
+  const { traceFile: _traceFile, ...rest } = exchange;
+  return { ...rest };
+}
+
+export function snapshotOf(chat: ChatRecord): ChatSnapshot {
+  return { ...summaryOf(chat), exchanges: chat.exchanges.map(publicExchange) };
+}
+
+/** The root model, remembering its last failure: a run that ends in error then says which kind, and the fix. */
+function rememberingFailures(model: ChatModel, remember: (err: ModelError) => void): ChatModel {
+  return {
+    provider: model.provider,
+    name: model.name,
+    contextWindow: model.contextWindow,
+    complete: (request) => model.complete(request).catch((err: unknown) => {
+      if (err instanceof ModelError) remember(err);
+      throw err;
+    }),
+  };
+}

@@ -1,0 +1,52 @@
+// What the log says about a run: its start and end, each root turn, every failure and retry; successful
+// sub-calls only at debug level (a fan-out makes hundreds). Event text is already redacted by the engine.
+
+import type { RlmEvent } from '../../core/trajectory/events';
+import type { Log } from '../log';
+
+const TEXT_CHARS = 200;
+
+export function logEvent(log: Log, event: RlmEvent): void {
+  switch (event.type) {
+    case 'run_start':
+      log.info(`${event.id} started${event.depth > 0 ? ` (child run, depth ${event.depth})` : ''}: ${clip(event.question)} [root ${event.rootModel}, sub-calls ${event.subModel}]`);
+      return;
+    case 'turn_end': {
+      const line = `${event.id} ${event.status}: ${event.model}, ${tokens(event.usage)}, $${event.costUsd.toFixed(4)}, ${event.latencyMs} ms`;
+      if (event.error) log.warn(`${line}: ${clip(event.error)}`);
+      else log.info(line);
+      return;
+    }
+    case 'cell_end':
+      if (event.error) log.debug(`${event.id} ${event.status}${event.timedOut ? ' (timed out)' : ''}: ${clip(event.error)}`);
+      return;
+    case 'subcall_end':
+      if (event.error) log.warn(`${event.id} ${event.status}: ${event.model}: ${clip(event.error)}`);
+      else log.debug(`${event.id} done: ${event.model}, ${tokens(event.usage)}, $${event.costUsd.toFixed(4)}, ${event.latencyMs} ms`);
+      return;
+    case 'retry':
+      log.warn(`${event.parentId}: attempt ${event.attempt} in ${event.delayMs} ms (${event.reason})`);
+      return;
+    case 'limit':
+      log.info(`${event.parentId} hit a limit (${event.reason}): ${event.detail}`);
+      return;
+    case 'error':
+      log.error(`${event.parentId} failed: ${event.message}`);
+      return;
+    case 'run_end':
+      log.info(`${event.id} ended ${event.status} (${event.stopReason}) after ${event.iterations} turns, ${event.subCalls} sub-calls, ` +
+        `${tokens(event.usage.total)}, $${event.usage.total.costUsd.toFixed(4)}, ${(event.durationMs / 1000).toFixed(1)} s`);
+      return;
+    default:
+      return;
+  }
+}
+
+function tokens(usage: { inputTokens: number; outputTokens: number; estimated: boolean }): string {
+  return `${usage.inputTokens}+${usage.outputTokens}${usage.estimated ? '~' : ''} tokens`;
+}
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > TEXT_CHARS ? `${line.slice(0, TEXT_CHARS - 1)}…` : line;
+}

@@ -1,0 +1,40 @@
+// The extension's command ids, views and storage names in one place: package.json declares the same ids
+// (a test checks both ways), and the webview may run only the ones its allow-list names (webviewMessages.ts).
+
+export const COMMANDS = {
+  ask: 'rlm.ask',
+  askAboutSelection: 'rlm.askAboutSelection',
+  newChat: 'rlm.newChat',
+  stop: 'rlm.stop',
+  openTrajectory: 'rlm.openTrajectory',
+  setApiKey: 'rlm.setApiKey',
+  clearApiKey: 'rlm.clearApiKey',
+  selectModel: 'rlm.selectModel',
+  showLog: 'rlm.showLog',
+  showHistory: 'rlm.showHistory',
+  /** Pins the local server the search found (rlm.provider + rlm.baseUrl); offered in the set-up status. */
+  useLocalServer: 'rlm.useLocalServer',
+  /** Looks for models and servers again (after starting Ollama, say). */
+  refreshSetup: 'rlm.refreshSetup',
+} as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** Commands of the editor itself that the set-up and error actions use. */
+export const EDITOR_COMMANDS = {
+  openSettings: 'workbench.action.openSettings',
+  openFolder: 'workbench.action.files.openFolder',
+} as const;
+
+export const VIEWS = {
+  container: 'rlm',
+  chat: 'rlm.chat',
+  trajectory: 'rlm.trajectory',
+  /** The read-only trace editor: default for *.rlm.jsonl. */
+  traceEditor: 'rlm.traceEditor',
+  /** The same editor, offered through "Open With..." for any .jsonl. */
+  traceEditorAnyJsonl: 'rlm.traceEditor.jsonl',
+} as const;
+
+/** True while a question runs (package.json: the Stop command's enablement, the view title's Stop button). */
+export const RUNNING_CONTEXT_KEY = 'rlm.running';

@@ -1,0 +1,127 @@
+// Turns the settings into models at question time: gathers what is there (keys, the editor's models, a local
+// server when nothing else answers), lets the plan decide, and builds the pair, through core's createModelPair
+// for the HTTP providers and the editor adapter for vscode-lm. The `vscode` pieces come in through
+// ModelSources, so this runs in plain Node tests against the fake server and the fake editor model.
+
+import type { CostOf } from '../../core/loop/Budget';
+import type { ModelPair } from '../../core/loop/options';
+import { ConfigError } from '../../core/models/configError';
+import type { LocalServer } from '../../core/models/localServers';
+import { createModelPair } from '../../core/models/modelPair';
+import { defaultPriceTable, type PriceTable } from '../../core/models/pricing';
+import { ModelError, type ChatModel } from '../../core/models/types';
+import { ACTIONS, inEditorTerms, SetupProblem } from '../problems';
+import { KEYED_PROVIDERS, type KeyedProvider, type RlmSettings } from '../settings';
+import { editorChatModel, type EditorLanguageModel, type EditorLmApi, type EditorModelOptions } from './editorModel';
+import { pickEditorModel, planProvider, wantsLocalServer, type ProviderPlan, type SetupFacts } from './providerPlan';
+
+export interface ModelSources<M = unknown> {
+  /** vscode.lm.selectChatModels(): every model the editor offers now. */
+  editorModels(): Promise<ReadonlyArray<EditorLanguageModel<M>>>;
+  editorApi: EditorLmApi<M>;
+  /** The key in SecretStorage, if any. */
+  key(provider: KeyedProvider): Promise<string | undefined>;
+  /** A server on a usual local port (the caller may cache the answer for a few seconds). */
+  findLocalServer(): Promise<LocalServer | undefined>;
+  prices?: PriceTable;
+  /** Retry tuning for the editor's models (tests shorten the delays). */
+  editorModelOptions?: EditorModelOptions;
+}
+
+/** What a question is asked with. */
+export interface PreparedModels {
+  models: ModelPair;
+  costOf: CostOf;
+  /** The provider that answers (for messages and the fixes they offer). */
+  provider: 'vscode-lm' | KeyedProvider;
+  /** The key in use, to redact wherever text leaves the engine. */
+  key?: string;
+  /** One line for the log: who answers, which models. */
+  description: string;
+}
+
+/** What is there to answer with; the local ports are probed only when nothing else would answer. */
+export async function gatherFacts<M>(settings: RlmSettings, sources: ModelSources<M>): Promise<{ facts: SetupFacts; editorModels: ReadonlyArray<EditorLanguageModel<M>> }> {
+  const [editorModels, keyed] = await Promise.all([
+    sources.editorModels().catch(() => []),
+    Promise.all(KEYED_PROVIDERS.map(async (p) => ((await sources.key(p)) ? p : undefined))),
+  ]);
+  const facts: SetupFacts = { editorModels, keys: new Set(keyed.filter((p): p is KeyedProvider => p !== undefined)) };
+  if (wantsLocalServer(settings, facts)) facts.localServer = await sources.findLocalServer();
+  return { facts, editorModels };
+}
+
+/**
+ * The models for the next question. Throws SetupProblem when nothing can answer (with the fix), ConfigError
+ * or ModelError when the provider refuses (a server that lists no models, one that cannot be reached).
+ */
+export async function prepareModels<M>(settings: RlmSettings, sources: ModelSources<M>): Promise<PreparedModels> {
+  const { facts, editorModels } = await gatherFacts(settings, sources);
+  const plan = planProvider(settings, facts);
+  const prices = sources.prices ?? defaultPriceTable;
+  const costOf: CostOf = (model, usage) => prices.costUsd(model, usage);
+  switch (plan.kind) {
+    case 'unavailable':
+      throw new SetupProblem(plan.problem);
+    case 'vscode-lm':
+      return editorModelsFor(plan, editorModels, sources);
+    case 'api':
+      return apiModelsFor(plan, sources, prices, costOf);
+  }
+}
+
+function editorModelsFor<M>(plan: Extract<ProviderPlan, { kind: 'vscode-lm' }>, available: ReadonlyArray<EditorLanguageModel<M>>, sources: ModelSources<M>): PreparedModels {
+  const made = new Map<string, ChatModel>();
+  const model = (lm: EditorLanguageModel<M>): ChatModel => {
+    let chat = made.get(lm.id);
+    if (!chat) made.set(lm.id, (chat = editorChatModel(lm, sources.editorApi, sources.editorModelOptions)));
+    return chat;
+  };
+  const find = (id: string) => available.find((m) => m.id === id)!;
+  const root = model(find(plan.root.id));
+  const sub = model(find(plan.sub.id));
+  const byName = async (name: string): Promise<ChatModel> => {
+    const lm = pickEditorModel(await sources.editorModels(), name);
+    if (!lm) throw new ModelError(`The editor offers no language model called "${name}".`, 'bad_request');
+    return model(lm);
+  };
+  return {
+    models: { root, sub, byName },
+    // The editor's models are the user's subscription: no price per token here.
+    costOf: () => 0,
+    provider: 'vscode-lm',
+    description: `the editor's models: ${root.name} (root), ${sub.name} (sub-calls)`,
+  };
+}
+
+async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, sources: ModelSources, prices: PriceTable, costOf: CostOf): Promise<PreparedModels> {
+  const key = await sources.key(plan.provider);
+  try {
+    const models = await createModelPair({
+      provider: plan.provider === 'anthropic' ? 'anthropic' : 'openai',
+      baseUrl: plan.baseUrl,
+      model: plan.rootModel,
+      subModel: plan.subModel,
+      apiKey: key,
+      // Keys come from SecretStorage only: never from the editor's environment.
+      env: {},
+      prices,
+    });
+    const where = plan.localServer ? `${plan.localServer.name} at ${plan.baseUrl}` : plan.baseUrl ? `the server at ${plan.baseUrl}` : plan.provider;
+    return { models, costOf, provider: plan.provider, key, description: `${where}: ${models.root.name} (root), ${models.sub.name} (sub-calls)` };
+  } catch (err) {
+    if (err instanceof ConfigError && /lists no models/.test(err.message)) {
+      throw new SetupProblem({
+        message: `The server at ${plan.baseUrl} lists no models: load or pull one there (for Ollama: \`ollama pull qwen2.5-coder\`), or name one in rlm.rootModel.`,
+        actions: [ACTIONS.openSettings('rlm.rootModel'), ACTIONS.refreshSetup()],
+      });
+    }
+    if (err instanceof ModelError && err.kind === 'unreachable' && plan.baseUrl) {
+      throw new SetupProblem({
+        message: `Could not reach ${plan.baseUrl}: is the server running? ${inEditorTerms(err.message)}`,
+        actions: [ACTIONS.openSettings('rlm.baseUrl'), ACTIONS.selectModel()],
+      });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,136 @@
+// Everything a webview sends is untrusted: the pages render model text, so a page that a hostile answer got
+// to run script in would speak this protocol too. Each message is checked field by field before anything
+// acts on it, commands are limited to an allow-list with checked arguments, and file paths are confined to
+// the workspace folders.
+
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { CHAT_TO_HOST_TYPES, isMessage, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type TreeToHost } from '../protocol/messages';
+import { COMMANDS, EDITOR_COMMANDS } from './commandIds';
+import { isKeyedProvider } from './settings';
+
+/** Longest question accepted: far more than anyone types, far less than would hurt. */
+export const MAX_QUESTION_CHARS = 100_000;
+/** Longest text a page may put on the clipboard (a node's prompt or output, already truncated by the engine). */
+export const MAX_CLIPBOARD_CHARS = 4 * 1024 * 1024;
+const MAX_PATH_CHARS = 4096;
+const ID = /^[A-Za-z0-9_.-]{1,200}$/;
+
+export type Rejection = { ok: false; reason: string };
+export type Checked<T> = { ok: true; message: T } | Rejection;
+
+/** A message from the Chat view, checked; or why it was refused (for the log). */
+export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>> {
+  if (!isMessage<ChatToHost>(value, CHAT_TO_HOST_TYPES)) return refuse(`unknown message ${describe(value)}`);
+  const m = value as Record<string, unknown> & MessageOf<ChatToHost>;
+  switch (m.type) {
+    case 'ready':
+    case 'chat/stop':
+    case 'chat/new':
+      return { ok: true, message: { type: m.type } };
+    case 'chat/ask':
+      if (typeof m.question !== 'string' || m.question.trim() === '') return refuse('chat/ask without a question');
+      if (m.question.length > MAX_QUESTION_CHARS) return refuse(`chat/ask with a question of ${m.question.length} characters (at most ${MAX_QUESTION_CHARS})`);
+      return { ok: true, message: { type: m.type, question: m.question } };
+    case 'chat/open':
+      return isId(m.chatId) ? { ok: true, message: { type: m.type, chatId: m.chatId } } : refuse('chat/open without a valid chat id');
+    case 'chat/showRun':
+      return isId(m.exchangeId) ? { ok: true, message: { type: m.type, exchangeId: m.exchangeId } } : refuse('chat/showRun without a valid exchange id');
+    case 'link/open':
+    case 'clipboard/copy':
+    case 'command/run':
+      return checkShared(m);
+  }
+}
+
+/** A message from the trajectory tree (the Trajectory view or the trace editor), checked. */
+export function checkTreeMessage(value: unknown): Checked<MessageOf<TreeToHost>> {
+  if (!isMessage<TreeToHost>(value, TREE_TO_HOST_TYPES)) return refuse(`unknown message ${describe(value)}`);
+  const m = value as Record<string, unknown> & MessageOf<TreeToHost>;
+  if (m.type === 'ready') return { ok: true, message: { type: 'ready' } };
+  return checkShared(m) as Checked<MessageOf<TreeToHost>>;
+}
+
+function checkShared(m: Record<string, unknown>): Checked<MessageOf<ChatToHost>> {
+  switch (m.type) {
+    case 'link/open': {
+      if (typeof m.path !== 'string' || m.path.trim() === '' || m.path.length > MAX_PATH_CHARS || m.path.includes('\0')) return refuse('link/open without a usable path');
+      const line = optionalLine(m.line);
+      const endLine = optionalLine(m.endLine);
+      if (line === null || endLine === null) return refuse('link/open with a line that is not a whole number from 1');
+      return { ok: true, message: { type: 'link/open', path: m.path.trim(), ...(line !== undefined ? { line } : {}), ...(endLine !== undefined && line !== undefined && endLine >= line ? { endLine } : {}) } };
+    }
+    case 'clipboard/copy':
+      if (typeof m.text !== 'string' || m.text.length > MAX_CLIPBOARD_CHARS) return refuse('clipboard/copy without text, or with too much');
+      return { ok: true, message: { type: 'clipboard/copy', text: m.text } };
+    case 'command/run': {
+      const args = m.args === undefined ? [] : m.args;
+      if (typeof m.command !== 'string' || !Array.isArray(args)) return refuse('command/run without a command');
+      const allowed = WEBVIEW_COMMANDS[m.command];
+      if (!allowed) return refuse(`command/run of ${JSON.stringify(m.command.slice(0, 100))}, which is not one a page may run`);
+      if (!allowed(args)) return refuse(`command/run of ${m.command} with arguments it does not take`);
+      return { ok: true, message: { type: 'command/run', command: m.command, args } };
+    }
+    default:
+      return refuse(`unknown message ${describe(m)}`);
+  }
+}
+
+const none = (args: unknown[]) => args.length === 0;
+
+/**
+ * The commands a page may run (the actions of set-up problems and errors), each with a check of its arguments.
+ * Nothing here takes a URL, a path or a value to store: `rlm.useLocalServer` pins the server the host itself
+ * found, never one a page names.
+ */
+export const WEBVIEW_COMMANDS: Readonly<Record<string, (args: unknown[]) => boolean>> = {
+  [COMMANDS.setApiKey]: (args) => args.length === 0 || (args.length === 1 && isKeyedProvider(args[0])),
+  [COMMANDS.clearApiKey]: none,
+  [COMMANDS.selectModel]: none,
+  [COMMANDS.showLog]: none,
+  [COMMANDS.newChat]: none,
+  [COMMANDS.stop]: none,
+  [COMMANDS.openTrajectory]: none,
+  [COMMANDS.showHistory]: none,
+  [COMMANDS.useLocalServer]: none,
+  [COMMANDS.refreshSetup]: none,
+  // Only this extension's settings.
+  [EDITOR_COMMANDS.openSettings]: (args) => args.length === 0 || (args.length === 1 && typeof args[0] === 'string' && /^rlm\.[A-Za-z.]*$/.test(args[0])),
+  [EDITOR_COMMANDS.openFolder]: none,
+};
+
+/**
+ * The absolute paths a link may name, one per root it lies inside (roots in order; a relative path is taken
+ * relative to each root); empty for anything outside them all. Lexical: the caller checks real paths (symlinks).
+ */
+export function confineToRoots(path: string, roots: readonly string[]): string[] {
+  const candidates: string[] = [];
+  const cleaned = path.replace(/\\/g, '/').replace(/^file:\/\//, '');
+  for (const root of roots) {
+    const absolute = isAbsolute(cleaned) ? resolve(cleaned) : resolve(root, cleaned);
+    if (isInside(root, absolute)) candidates.push(absolute);
+  }
+  return candidates;
+}
+
+export function isInside(root: string, absolute: string): boolean {
+  const rel = relative(resolve(root), absolute);
+  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+}
+
+function optionalLine(value: unknown): number | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 10_000_000 ? value : null;
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID.test(value);
+}
+
+function refuse(reason: string): Rejection {
+  return { ok: false, reason };
+}
+
+function describe(value: unknown): string {
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? JSON.stringify(type.slice(0, 60)) : `(${typeof value})`;
+}
