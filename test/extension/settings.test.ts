@@ -1,0 +1,46 @@
+// The rlm.* settings: what a hand-edited settings.json can hold, and the limits the engine gets from it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveLimits } from '../../src/core/loop/options';
+import { limitsFrom, readSettings, SETTING_DEFAULTS, type RlmSettings } from '../../src/extension/settings';
+
+const from = (values: Record<string, unknown>) => readSettings((name) => values[name]);
+
+test('nothing set: the defaults, with a $2 cap per question', () => {
+  const { settings, warnings } = from({});
+  assert.deepEqual(settings, SETTING_DEFAULTS);
+  assert.equal(settings.maxCostPerQuestion, 2);
+  assert.equal(settings.provider, 'auto');
+  assert.deepEqual(warnings, []);
+});
+
+test('good values are taken, trimmed; a base URL loses its trailing slash', () => {
+  const { settings, warnings } = from({
+    provider: 'openai-compatible', baseUrl: ' http://127.0.0.1:11434/v1/ ', rootModel: ' qwen2.5-coder ', subModel: '', maxDepth: 2, maxIterations: 12,
+    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, excludes: ['fixtures/', ' ', 'big/**'],
+  });
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(settings, {
+    provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen2.5-coder', subModel: '', maxDepth: 2, maxIterations: 12,
+    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, excludes: ['fixtures/', 'big/**'],
+  } satisfies RlmSettings);
+});
+
+test('bad values fall back to the default, one warning each naming the setting', () => {
+  const { settings, warnings } = from({
+    provider: 'gpt', baseUrl: 'ftp://x', rootModel: 7, maxDepth: 1.5, maxIterations: -3, concurrency: '8', cellTimeout: Infinity,
+    maxCostPerQuestion: -1, excludes: 'dist/',
+  });
+  assert.deepEqual(settings, SETTING_DEFAULTS);
+  assert.equal(warnings.length, 9);
+  assert.match(warnings[0]!, /^rlm\.baseUrl: "ftp:\/\/x" is not an http\(s\) URL/);
+  assert.ok(warnings.some((w) => w === 'rlm.provider: "gpt" is not one of auto, vscode-lm, openai, anthropic, openai-compatible; using "auto".'));
+  assert.ok(warnings.some((w) => w === 'rlm.maxDepth: 1.5 is not a whole number from 1 to 5; using 1.'));
+  assert.ok(warnings.some((w) => /^rlm\.excludes: "dist\/" is not a list of strings/.test(w)));
+});
+
+test('limits: every one given (a setting changed back to its default applies too); cap 0 is none; seconds to ms', () => {
+  const limits = limitsFrom({ ...SETTING_DEFAULTS, maxCostPerQuestion: 0, cellTimeout: 1.5 });
+  assert.deepEqual(limits, { maxDepth: 1, maxIterations: 30, maxSubCalls: 1000, concurrency: 16, maxCostUsd: Infinity, sandbox: { cellTimeoutMs: 1500 } });
+  assert.equal(resolveLimits(limitsFrom(SETTING_DEFAULTS)).maxCostUsd, 2, 'the engine accepts them');
+});

@@ -1,0 +1,90 @@
+// What a webview may ask of the host, checked as if the page were hostile: a page that renders model text
+// could be made to send anything.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { LocalServer } from '../../src/core/models/localServers';
+import { ACTIONS } from '../../src/extension/problems';
+import { checkChatMessage, checkTreeMessage, confineToRoots, MAX_QUESTION_CHARS, WEBVIEW_COMMANDS } from '../../src/extension/webviewMessages';
+import { CHAT_TO_HOST_TYPES, TREE_TO_HOST_TYPES } from '../../src/protocol/messages';
+
+const ok = (value: unknown) => {
+  const checked = checkChatMessage(value);
+  assert.ok(checked.ok, `refused ${JSON.stringify(value)}: ${!checked.ok && checked.reason}`);
+  return checked.message;
+};
+const refused = (value: unknown, reason: RegExp) => {
+  const checked = checkChatMessage(value);
+  assert.ok(!checked.ok, `accepted ${JSON.stringify(value)}`);
+  assert.match(checked.reason, reason);
+};
+
+test('well-formed messages pass, stripped of fields the protocol does not have', () => {
+  assert.deepEqual(ok({ type: 'ready', extra: 1 }), { type: 'ready' });
+  assert.deepEqual(ok({ type: 'chat/ask', question: 'Where?', injected: '<script>' }), { type: 'chat/ask', question: 'Where?' });
+  assert.deepEqual(ok({ type: 'chat/open', chatId: 'cmbx1.abc' }), { type: 'chat/open', chatId: 'cmbx1.abc' });
+  assert.deepEqual(ok({ type: 'chat/showRun', exchangeId: 'c1.q2' }), { type: 'chat/showRun', exchangeId: 'c1.q2' });
+  assert.deepEqual(ok({ type: 'link/open', path: 'src/a.ts', line: 3, endLine: 5 }), { type: 'link/open', path: 'src/a.ts', line: 3, endLine: 5 });
+  assert.deepEqual(ok({ type: 'link/open', path: 'src/a.ts', endLine: 5 }), { type: 'link/open', path: 'src/a.ts' }, 'an end without a start is dropped');
+  assert.deepEqual(ok({ type: 'clipboard/copy', text: 'const x = 1;' }), { type: 'clipboard/copy', text: 'const x = 1;' });
+  assert.deepEqual(ok({ type: 'command/run', command: 'rlm.setApiKey', args: ['anthropic'] }), { type: 'command/run', command: 'rlm.setApiKey', args: ['anthropic'] });
+  assert.deepEqual(ok({ type: 'command/run', command: 'workbench.action.openSettings', args: ['rlm.baseUrl'] }), { type: 'command/run', command: 'workbench.action.openSettings', args: ['rlm.baseUrl'] });
+  for (const type of CHAT_TO_HOST_TYPES) assert.ok(typeof type === 'string');
+});
+
+test('malformed or hostile messages are refused with a reason', () => {
+  refused(null, /unknown message/);
+  refused('chat/ask', /unknown message/);
+  refused({ type: 'tree/reset', events: [] }, /unknown message "tree\/reset"/);
+  refused({ type: 'chat/ask' }, /without a question/);
+  refused({ type: 'chat/ask', question: '   ' }, /without a question/);
+  refused({ type: 'chat/ask', question: 'x'.repeat(MAX_QUESTION_CHARS + 1) }, /at most/);
+  refused({ type: 'chat/open', chatId: '../../etc' }, /valid chat id/);
+  refused({ type: 'chat/showRun', exchangeId: { id: 1 } }, /valid exchange id/);
+  refused({ type: 'link/open', path: '' }, /usable path/);
+  refused({ type: 'link/open', path: 'a\0b' }, /usable path/);
+  refused({ type: 'link/open', path: 'a.ts', line: 0 }, /whole number/);
+  refused({ type: 'link/open', path: 'a.ts', line: '3' }, /whole number/);
+  refused({ type: 'clipboard/copy', text: 42 }, /without text/);
+  refused({ type: 'command/run', command: 'workbench.action.terminal.sendSequence', args: [{ text: 'rm -rf ~\n' }] }, /not one a page may run/);
+  refused({ type: 'command/run', command: 'vscode.open', args: ['file:///etc/passwd'] }, /not one a page may run/);
+  refused({ type: 'command/run', command: 'rlm.setApiKey', args: ['openai', 'sk-stolen'] }, /arguments it does not take/);
+  refused({ type: 'command/run', command: 'rlm.setApiKey', args: ['evil'] }, /arguments it does not take/);
+  refused({ type: 'command/run', command: 'workbench.action.openSettings', args: ['terminal.integrated.shell'] }, /arguments it does not take/);
+  refused({ type: 'command/run', command: 'rlm.useLocalServer', args: ['http://attacker.example/v1'] }, /arguments it does not take/);
+  refused({ type: 'command/run', command: 'rlm.newChat', args: 'x' }, /without a command/);
+});
+
+test('the trajectory tree may only ask for ready, links and the clipboard', () => {
+  assert.deepEqual(TREE_TO_HOST_TYPES, ['ready', 'link/open', 'clipboard/copy']);
+  assert.deepEqual(checkTreeMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
+  assert.ok(checkTreeMessage({ type: 'link/open', path: 'src/a.ts', line: 2 }).ok);
+  assert.ok(!checkTreeMessage({ type: 'command/run', command: 'rlm.stop' }).ok);
+  assert.ok(!checkTreeMessage({ type: 'chat/ask', question: 'x' }).ok);
+});
+
+test('every action the host offers passes the allow-list', () => {
+  const server: LocalServer = { name: 'Ollama', baseUrl: 'http://127.0.0.1:11434/v1', models: ['m'] };
+  const actions = [
+    ACTIONS.setApiKey(), ACTIONS.setApiKey('openai'), ACTIONS.setApiKey('anthropic'), ACTIONS.setApiKey('openai-compatible'), ACTIONS.selectModel(),
+    ACTIONS.openSettings(), ACTIONS.openSettings('rlm.baseUrl'), ACTIONS.openSettings('rlm.maxCostPerQuestion'), ACTIONS.useLocalServer(server),
+    ACTIONS.refreshSetup(), ACTIONS.showLog(), ACTIONS.openFolder(),
+  ];
+  for (const action of actions) {
+    assert.ok(checkChatMessage({ type: 'command/run', command: action.command, args: action.args }).ok, JSON.stringify(action));
+    assert.ok(WEBVIEW_COMMANDS[action.command], action.command);
+  }
+});
+
+test('link paths stay inside the workspace folders', () => {
+  const a = join('/work', 'project-a');
+  const b = join('/work', 'project-b');
+  assert.deepEqual(confineToRoots('src/x.ts', [a, b]), [join(a, 'src/x.ts'), join(b, 'src/x.ts')]);
+  assert.deepEqual(confineToRoots(join(b, 'lib/y.ts'), [a, b]), [join(b, 'lib/y.ts')], 'an absolute path inside a root');
+  assert.deepEqual(confineToRoots('../project-b/secret.ts', [a]), []);
+  assert.deepEqual(confineToRoots('/etc/passwd', [a, b]), []);
+  assert.deepEqual(confineToRoots('src/../../../etc/passwd', [a]), []);
+  assert.deepEqual(confineToRoots('..\\..\\etc\\passwd', [a]), [], 'backslashes are separators too');
+  assert.deepEqual(confineToRoots('..foo/bar.ts', [a]), [join(a, '..foo/bar.ts')], 'a name that starts with two dots is inside');
+  assert.deepEqual(confineToRoots(`file://${a}/src/x.ts`, [a]), [join(a, 'src/x.ts')]);
+});
