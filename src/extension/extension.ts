@@ -1,45 +1,177 @@
-// The VS Code extension's entry point: registers the RLM views and commands. The engine (src/core) does the
-// work; this layer adapts it to the editor and never blocks the extension host.
+// The VS Code extension's entry point: wires the engine (src/core) to the editor. The Chat and Trajectory views,
+// the trace editor, the commands, the status bar and the log; ChatService runs the questions, SetupService knows
+// the models, WorkspaceRoots the folders. Nothing here blocks the extension host: indexing yields, parsing and
+// sandboxes run in workers, traces are read in slices.
 
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { CHAT_TO_HOST_TYPES, isMessage, TREE_TO_HOST_TYPES, type ChatToHost, type HostToChat, type HostToTree, type MessageOf, type TreeToHost } from '../protocol/messages';
-import { webviewHtml, webviewOptions, type WebviewPage } from './webviewHtml';
+import type { ChatToHost, MessageOf, TreeToHost } from '../protocol/messages';
+import { ChatService } from './chats/ChatService';
+import { ChatStore, type FolderRef } from './chats/ChatStore';
+import { registerCommands } from './commands';
+import { VIEWS } from './commandIds';
+import { openLink } from './links';
+import { RedactingLog, type Log } from './log';
+import { prepareModels } from './models/modelSetup';
+import { ACTIONS, SetupProblem } from './problems';
+import { SetupService } from './SetupService';
+import { TREE_CHUNK_EVENTS } from './treeMessages';
+import { ChatView } from './views/ChatView';
+import { RunStatusBar } from './views/RunStatusBar';
+import { TraceEditor } from './views/TraceEditor';
+import { TrajectoryView } from './views/TrajectoryView';
+import { WorkspaceRoots } from './workspace/WorkspaceRoots';
+
+/** On shutdown, the symbol caches get this long to be saved. */
+const CLOSE_GRACE_MS = 1500;
+
+let shutdown: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.window.registerWebviewViewProvider('rlm.chat', pageProvider(context.extensionUri, 'chat', (view, message) => {
-      if (!isMessage<ChatToHost>(message, CHAT_TO_HOST_TYPES)) return;
-      if (message.type === 'ready') {
-        post<HostToChat>(view, {
-          type: 'chat/state',
-          chat: { id: 'c1', title: 'New chat', updatedAt: Date.now(), exchanges: [] },
-          history: [],
-          setup: { ready: false, provider: 'openai', maxCostUsd: 2, problem: { message: 'The RLM extension is being built.', actions: [] } },
-          busy: false,
-        });
+  // Every key read in this window: sessions redact them from events, the log from every line.
+  const secrets: string[] = [];
+  const channel = vscode.window.createOutputChannel('RLM', { log: true });
+  const log: Log = new RedactingLog(channel, () => secrets);
+  const tracesDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'traces');
+
+  const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message));
+  const setup = new SetupService(context.secrets, secrets, log, (status) => chatView.post({ type: 'chat/setup', setup: status }));
+  const ripgrep = editorRipgrep();
+  let chats: ChatService | undefined;
+  const roots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep);
+  chats = new ChatService({
+    store: new ChatStore(context.workspaceState),
+    tracesDir,
+    settings: (folder) => setup.settings(vscode.Uri.parse(folder.uri)),
+    prepareModels: (settings) => prepareModels(settings, setup.sources()),
+    workspace: (folder, settings) => roots.open(folder, settings.excludes),
+    pickFolder,
+    secrets,
+    log,
+    post: (message) => chatView.post(message),
+    notify: (message) => void vscode.window.showInformationMessage(`RLM: ${message}`),
+    setup: () => setup.status,
+  });
+  const service = chats;
+  const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => onShared(message);
+  const trajectoryView = new TrajectoryView(context.extensionUri, log, onTreeMessage);
+  const traceEditor = new TraceEditor(context.extensionUri, log, onTreeMessage);
+  const statusBar = new RunStatusBar();
+  service.onRun((update) => {
+    statusBar.onRun(update);
+    trajectoryView.onRun(update);
+  });
+
+  function onChatMessage(message: MessageOf<ChatToHost>): void {
+    switch (message.type) {
+      case 'ready': {
+        service.postState();
+        // A page that (re)loads mid-run gets the running question's events so far.
+        const live = service.liveRun;
+        for (let at = 0; live && at < live.events.length; at += TREE_CHUNK_EVENTS) {
+          chatView.post({ type: 'run/events', chatId: live.chatId, exchangeId: live.exchangeId, events: live.events.slice(at, at + TREE_CHUNK_EVENTS) });
+        }
+        void setup.refresh();
+        return;
       }
-    })),
-    vscode.window.registerWebviewViewProvider('rlm.trajectory', pageProvider(context.extensionUri, 'trajectory', (view, message) => {
-      if (!isMessage<TreeToHost>(message, TREE_TO_HOST_TYPES)) return;
-      if (message.type === 'ready') post<HostToTree>(view, { type: 'tree/reset', title: 'No run yet', events: [], live: false });
-    })),
+      case 'chat/ask':
+        void service.ask(message.question);
+        return;
+      case 'chat/stop':
+        service.stop();
+        return;
+      case 'chat/new':
+        service.newChat();
+        return;
+      case 'chat/open':
+        service.openChat(message.chatId);
+        return;
+      case 'chat/showRun':
+        void service.runTree(message.exchangeId).then(async (reset) => {
+          trajectoryView.show(message.exchangeId, reset, service.liveRun);
+          await trajectoryView.reveal();
+        });
+        return;
+      default:
+        onShared(message);
+    }
+  }
+
+  function onShared(message: Extract<MessageOf<ChatToHost>, { type: 'link/open' | 'command/run' | 'clipboard/copy' }>): void {
+    switch (message.type) {
+      case 'link/open':
+        void openLink(message, linkRoots(service.currentFolder), log);
+        return;
+      case 'command/run':
+        // Checked against the allow-list (webviewMessages.ts) before it got here.
+        void vscode.commands.executeCommand(message.command, ...(message.args ?? []));
+        return;
+      case 'clipboard/copy':
+        void vscode.env.clipboard.writeText(message.text);
+        return;
+    }
+  }
+
+  context.subscriptions.push(
+    channel,
+    setup,
+    roots,
+    statusBar,
+    { dispose: () => service.dispose() },
+    vscode.window.registerWebviewViewProvider(VIEWS.chat, chatView, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerWebviewViewProvider(VIEWS.trajectory, trajectoryView, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerCustomEditorProvider(VIEWS.traceEditor, traceEditor, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerCustomEditorProvider(VIEWS.traceEditorAnyJsonl, traceEditor, { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const folder of e.removed) service.folderRemoved(folder.uri.toString());
+    }),
+    ...registerCommands({ chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir }),
   );
-}
-
-export function deactivate(): void {
-  // Everything registered is in context.subscriptions.
-}
-
-function pageProvider(extensionUri: vscode.Uri, page: WebviewPage, onMessage: (view: vscode.WebviewView, message: unknown) => void): vscode.WebviewViewProvider {
-  return {
-    resolveWebviewView(view) {
-      view.webview.options = webviewOptions(extensionUri);
-      view.webview.html = webviewHtml(view.webview, extensionUri, page);
-      view.webview.onDidReceiveMessage((message: unknown) => onMessage(view, message));
-    },
+  shutdown = async () => {
+    service.dispose();
+    await Promise.race([roots.closeAll(), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS))]);
   };
+  log.info(`RLM ${context.extension.packageJSON.version as string} activated; traces in ${tracesDir}`);
+  void setup.refresh();
 }
 
-function post<M>(view: vscode.WebviewView, message: MessageOf<M>): void {
-  void view.webview.postMessage(message);
+export async function deactivate(): Promise<void> {
+  await shutdown?.();
+  shutdown = undefined;
+}
+
+/** The folder a new chat asks about: the only one, the active editor's, or the one the user picks. */
+async function pickFolder(): Promise<FolderRef | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) throw new SetupProblem({ message: 'Open a folder to ask about its code.', actions: [ACTIONS.openFolder()] });
+  if (folders.length === 1) return WorkspaceRoots.refOf(folders[0]!);
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = active && vscode.workspace.getWorkspaceFolder(active);
+  if (folder) return WorkspaceRoots.refOf(folder);
+  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder is the question about?', ignoreFocusOut: true });
+  return picked && WorkspaceRoots.refOf(picked);
+}
+
+/** Where a link's path is looked for: the chat's folder first, then every folder of the window. */
+function linkRoots(first: FolderRef | undefined): string[] {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  const preferred = folders.find((f) => f.uri.toString() === first?.uri);
+  return [...(preferred ? [preferred] : []), ...folders.filter((f) => f !== preferred)].map((f) => f.uri.fsPath);
+}
+
+/** The ripgrep VS Code ships, so grep() is fast where none is on the PATH. */
+async function editorRipgrep(): Promise<string | undefined> {
+  const exe = process.platform === 'win32' ? 'rg.exe' : 'rg';
+  for (const dir of ['node_modules/@vscode/ripgrep/bin', 'node_modules.asar.unpacked/@vscode/ripgrep/bin']) {
+    const candidate = join(vscode.env.appRoot, dir, exe);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not in this layout.
+    }
+  }
+  return undefined;
 }

@@ -130,6 +130,11 @@ export class ChatService {
     return this.running?.live;
   }
 
+  /** The folder the chat on show asks about (links in it are looked up there first). */
+  get currentFolder(): FolderRef | undefined {
+    return this.current.folder;
+  }
+
   /** What the Chat view shows (set-up status aside). */
   viewState(): { chat: ChatSnapshot; history: ReturnType<ChatStore['history']>; busy: boolean } {
     return { chat: snapshotOf(this.current), history: this.deps.store.history(), busy: this.busy };

@@ -15,7 +15,7 @@ export const EDITOR_PROVIDER = 'vscode-lm';
 /** Shaped like vscode.CancellationToken. */
 export interface CancellationTokenLike {
   readonly isCancellationRequested: boolean;
-  onCancellationRequested(listener: () => void): { dispose(): void };
+  onCancellationRequested(listener: (e?: any) => any): { dispose(): void };
 }
 
 /** Shaped like vscode.LanguageModelChat: what the adapter uses of it. */

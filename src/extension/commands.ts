@@ -1,0 +1,243 @@
+// The "RLM" commands: ask, ask about selection, new chat, stop, open trajectory, set and clear an API key,
+// select provider and model, show the log (and the history, the local-server offer, a fresh look at the
+// set-up). Each takes optional arguments so a test or another extension can drive it without the UI.
+
+import { relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+import { probeLocalServer } from '../core/models/localServers';
+import { BUILT_IN_PRICES } from '../core/models/pricing';
+import { DEFAULT_MODELS } from '../core/models/modelPair';
+import type { ChatService } from './chats/ChatService';
+import { COMMANDS, VIEWS } from './commandIds';
+import type { Log } from './log';
+import type { SetupService } from './SetupService';
+import { isHttpUrl, isKeyedProvider, KEYED_PROVIDERS, PROVIDER_SETTINGS, providerLabel, type KeyedProvider, type ProviderSetting, type RlmSettings } from './settings';
+import type { ChatView } from './views/ChatView';
+import { WorkspaceRoots } from './workspace/WorkspaceRoots';
+
+export interface CommandDeps {
+  chats: ChatService;
+  setup: SetupService;
+  chatView: ChatView;
+  log: vscode.LogOutputChannel;
+  redactedLog: Log;
+  tracesDir: string;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { chats, setup, chatView } = deps;
+  const register = (id: string, run: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await run(...args);
+    } catch (err) {
+      deps.redactedLog.error(`${id} failed: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(`RLM: ${(err as Error).message}`);
+      return undefined;
+    }
+  });
+  return [
+    register(COMMANDS.ask, async (question?: unknown) => {
+      const text = typeof question === 'string' && question.trim() ? question : await vscode.window.showInputBox({
+        title: 'RLM: Ask',
+        prompt: 'A question about the whole workspace',
+        placeHolder: 'Where are HTTP retries handled, and how is the delay chosen?',
+        ignoreFocusOut: true,
+      });
+      if (!text?.trim()) return undefined;
+      await chatView.reveal();
+      return chats.ask(text);
+    }),
+    register(COMMANDS.askAboutSelection, async (question?: unknown) => {
+      const editor = vscode.window.activeTextEditor;
+      const folder = editor && vscode.workspace.getWorkspaceFolder(editor.document.uri);
+      if (!editor || !folder) {
+        void vscode.window.showInformationMessage('RLM: select some code in a file of the workspace first.');
+        return undefined;
+      }
+      const { start, end } = editor.selection;
+      // A selection that ends at the start of a line does not include that line.
+      const endLine = end.line > start.line && end.character === 0 ? end.line : end.line + 1;
+      const focus = { path: relative(folder.uri.fsPath, editor.document.uri.fsPath).split(sep).join('/'), startLine: start.line + 1, endLine };
+      const where = focus.startLine === focus.endLine ? `${focus.path}:${focus.startLine}` : `${focus.path}:${focus.startLine}-${focus.endLine}`;
+      const text = typeof question === 'string' && question.trim() ? question : await vscode.window.showInputBox({
+        title: `RLM: Ask about ${where}`,
+        prompt: `A question about ${where} (the whole workspace is still there to look at)`,
+        placeHolder: 'Who calls this, and what happens when it fails?',
+        ignoreFocusOut: true,
+      });
+      if (!text?.trim()) return undefined;
+      await chatView.reveal();
+      return chats.ask(text, { focus, folder: WorkspaceRoots.refOf(folder) });
+    }),
+    register(COMMANDS.newChat, async () => {
+      chats.newChat();
+      await chatView.reveal();
+    }),
+    register(COMMANDS.stop, () => chats.stop()),
+    register(COMMANDS.openTrajectory, async (target?: unknown) => {
+      const uri = target instanceof vscode.Uri ? target : (await vscode.window.showOpenDialog({
+        title: 'RLM: Open Trajectory',
+        canSelectMany: false,
+        filters: { 'RLM traces': ['jsonl'] },
+        openLabel: 'Open Trajectory',
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      }))?.[0];
+      if (!uri) return undefined;
+      return vscode.commands.executeCommand('vscode.openWith', uri, VIEWS.traceEditor);
+    }),
+    register(COMMANDS.setApiKey, async (provider?: unknown) => {
+      const chosen = isKeyedProvider(provider) ? provider : await pickKeyedProvider('Which provider is the key for?', setup.settings().provider);
+      if (!chosen) return undefined;
+      const key = await vscode.window.showInputBox({
+        title: `RLM: Set API Key for ${providerLabel(chosen)}`,
+        prompt: "Kept in the editor's secret storage: never in settings, traces or the log.",
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.trim() === '' ? 'Paste the key.' : /\s/.test(value.trim()) ? 'A key has no spaces in it.' : undefined),
+      });
+      if (!key?.trim()) return undefined;
+      await setup.storeKey(chosen, key.trim());
+      deps.redactedLog.info(`API key for ${chosen} saved in the secret storage`);
+      void vscode.window.showInformationMessage(`RLM: the ${providerLabel(chosen)} key is saved.`);
+      await setup.refresh();
+      return undefined;
+    }),
+    register(COMMANDS.clearApiKey, async (provider?: unknown) => {
+      const stored = await setup.keyedProviders();
+      if (stored.length === 0) {
+        void vscode.window.showInformationMessage('RLM: no API keys are stored.');
+        return undefined;
+      }
+      const chosen = isKeyedProvider(provider) ? provider : stored.length === 1 ? stored[0] : (await vscode.window.showQuickPick(
+        stored.map((p) => ({ label: providerLabel(p), provider: p })), { title: 'RLM: Clear API Key', placeHolder: 'Which key should go?' }))?.provider;
+      if (!chosen) return undefined;
+      await setup.deleteKey(chosen);
+      deps.redactedLog.info(`API key for ${chosen} removed from the secret storage`);
+      void vscode.window.showInformationMessage(`RLM: the ${providerLabel(chosen)} key is removed.`);
+      await setup.refresh();
+      return undefined;
+    }),
+    register(COMMANDS.selectModel, () => selectProviderAndModel(setup)),
+    register(COMMANDS.showLog, () => deps.log.show(true)),
+    register(COMMANDS.showHistory, async () => {
+      const history = chats.viewState().history;
+      if (history.length === 0) {
+        void vscode.window.showInformationMessage('RLM: no earlier chats yet.');
+        return undefined;
+      }
+      const picked = await vscode.window.showQuickPick(history.map((c) => ({
+        label: c.title, description: c.folder, detail: new Date(c.updatedAt).toLocaleString(), id: c.id,
+      })), { title: 'RLM: Chat History', placeHolder: 'Reopen a chat' });
+      if (!picked) return undefined;
+      chats.openChat(picked.id);
+      await chatView.reveal();
+      return undefined;
+    }),
+    register(COMMANDS.useLocalServer, async () => {
+      const server = setup.lastLocalServer ?? (await setup.refresh({ probe: true }), setup.lastLocalServer);
+      if (!server) {
+        void vscode.window.showWarningMessage('RLM: no local server answers on the usual ports (Ollama 11434, LM Studio 1234, llama.cpp 8080).');
+        return undefined;
+      }
+      await updateSettings({ provider: 'openai-compatible', baseUrl: server.baseUrl });
+      deps.redactedLog.info(`Using ${server.name} at ${server.baseUrl}`);
+      await setup.refresh();
+      return undefined;
+    }),
+    register(COMMANDS.refreshSetup, () => setup.refresh({ probe: true })),
+  ];
+}
+
+async function pickKeyedProvider(title: string, current: ProviderSetting): Promise<KeyedProvider | undefined> {
+  const order = isKeyedProvider(current) ? [current, ...KEYED_PROVIDERS.filter((p) => p !== current)] : [...KEYED_PROVIDERS];
+  const picked = await vscode.window.showQuickPick(order.map((p) => ({
+    label: providerLabel(p),
+    description: p === 'openai-compatible' ? 'OpenRouter, LiteLLM, vLLM... (local servers need none)' : undefined,
+    provider: p,
+  })), { title: 'RLM: Set API Key', placeHolder: title });
+  return picked?.provider;
+}
+
+const PROVIDER_DETAILS: Record<ProviderSetting, string> = {
+  auto: "The editor's models when there are any, or the provider you set a key for; a local server is offered when nothing else is there.",
+  'vscode-lm': 'Models that extensions such as GitHub Copilot add to the editor: no key needed.',
+  openai: 'The OpenAI API, with your key.',
+  anthropic: 'The Anthropic API, with your key.',
+  'openai-compatible': 'Ollama, LM Studio, llama.cpp, vLLM, OpenRouter, LiteLLM... at a URL you give.',
+};
+
+/** The provider, then its root and sub-call models, written to the settings. */
+async function selectProviderAndModel(setup: SetupService): Promise<void> {
+  const settings = setup.settings();
+  const pickedProvider = await vscode.window.showQuickPick(PROVIDER_SETTINGS.map((p) => ({
+    label: providerLabel(p), description: p === settings.provider ? '(current)' : undefined, detail: PROVIDER_DETAILS[p], provider: p,
+  })), { title: 'RLM: Select Provider', placeHolder: 'Who answers the questions?' });
+  if (!pickedProvider) return;
+  const provider = pickedProvider.provider;
+  if (provider === 'auto') {
+    await updateSettings({ provider, rootModel: '', subModel: '' });
+    return;
+  }
+  let baseUrl = provider === settings.provider ? settings.baseUrl : '';
+  let models: string[] = [];
+  if (provider === 'vscode-lm') {
+    const available = await vscode.lm.selectChatModels();
+    if (available.length === 0) {
+      void vscode.window.showWarningMessage('RLM: the editor offers no language models. Install an extension that provides them (GitHub Copilot, for example), then try again.');
+      return;
+    }
+    models = available.map((m) => m.id);
+  } else if (provider === 'openai-compatible') {
+    const url = await vscode.window.showInputBox({
+      title: 'RLM: OpenAI-compatible server',
+      prompt: 'Its base URL (usually ending in /v1)',
+      value: baseUrl || setup.lastLocalServer?.baseUrl || 'http://127.0.0.1:11434/v1',
+      ignoreFocusOut: true,
+      validateInput: (value) => (isHttpUrl(value.trim()) ? undefined : 'An http(s) URL, such as http://127.0.0.1:11434/v1'),
+    });
+    if (!url) return;
+    baseUrl = url.trim().replace(/\/+$/, '');
+    models = (await probeLocalServer({ name: 'server', baseUrl }, { timeoutMs: 5000 }))?.models ?? [];
+  } else {
+    const prefix = provider === 'anthropic' ? /^claude/ : /^(gpt|o\d)/;
+    models = Object.keys(BUILT_IN_PRICES).filter((m) => prefix.test(m));
+  }
+  const defaults = provider === 'openai' || provider === 'anthropic' ? DEFAULT_MODELS[provider] : undefined;
+  const rootModel = await pickModel(`RLM: Root model (${providerLabel(provider)})`, models, {
+    label: defaults ? `Default (${defaults.root})` : provider === 'vscode-lm' ? 'The first model the editor offers' : 'The first model the server lists',
+  }, provider === settings.provider ? settings.rootModel : '');
+  if (rootModel === undefined) return;
+  const subModel = await pickModel('RLM: Sub-call model', models, {
+    label: defaults ? `Default (${defaults.sub})` : 'Same as the root model',
+  }, provider === settings.provider ? settings.subModel : '');
+  if (subModel === undefined) return;
+  await updateSettings({ provider, ...(provider === 'openai-compatible' ? { baseUrl } : {}), rootModel, subModel });
+  if ((provider === 'openai' || provider === 'anthropic') && !(await setup.key(provider)) && !baseUrl) {
+    const choice = await vscode.window.showInformationMessage(`RLM: ${providerLabel(provider)} needs an API key.`, 'Set API Key');
+    if (choice) await vscode.commands.executeCommand(COMMANDS.setApiKey, provider);
+  }
+}
+
+/** '' for the default entry, a model name, or undefined when dismissed. "Other..." asks for a name. */
+async function pickModel(title: string, models: string[], fallback: { label: string }, current: string): Promise<string | undefined> {
+  const items: Array<vscode.QuickPickItem & { model?: string }> = [
+    { label: fallback.label, model: '', description: current === '' ? '(current)' : undefined },
+    ...models.map((m) => ({ label: m, model: m, description: m === current ? '(current)' : undefined })),
+    { label: 'Other…', description: 'type a model name' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Pick a model', matchOnDescription: true });
+  if (!picked) return undefined;
+  if (picked.model !== undefined) return picked.model;
+  const typed = await vscode.window.showInputBox({ title, prompt: 'The model name as the provider knows it', value: current, ignoreFocusOut: true });
+  return typed === undefined ? undefined : typed.trim();
+}
+
+/** Writes settings where the user keeps them: the workspace when it already sets them, else the user settings. */
+async function updateSettings(values: Partial<Pick<RlmSettings, 'provider' | 'baseUrl' | 'rootModel' | 'subModel'>>): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('rlm');
+  for (const [name, value] of Object.entries(values)) {
+    const inspected = configuration.inspect(name);
+    const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await configuration.update(name, value, target);
+  }
+}

@@ -1,0 +1,50 @@
+// The Chat view: serves the chat page, checks every message it sends (webviewMessages.ts) and hands the good
+// ones on. It only carries messages; ChatService and the commands decide.
+
+import * as vscode from 'vscode';
+import type { ChatToHost, HostToChat, MessageOf } from '../../protocol/messages';
+import { VIEWS } from '../commandIds';
+import type { Log } from '../log';
+import { checkChatMessage } from '../webviewMessages';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
+
+export class ChatView implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+    private readonly onMessage: (message: MessageOf<ChatToHost>) => void,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'chat');
+    view.webview.onDidReceiveMessage((raw: unknown) => {
+      const checked = checkChatMessage(raw);
+      if (!checked.ok) {
+        this.log.warn(`The Chat view sent a message that was refused: ${checked.reason}`);
+        return;
+      }
+      this.onMessage(checked.message);
+    });
+    view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  post(message: MessageOf<HostToChat>): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  /** Shows the Chat view (opening the RLM container if needed). */
+  async reveal(): Promise<void> {
+    if (this.view) this.view.show(false);
+    else await vscode.commands.executeCommand(`${VIEWS.chat}.focus`);
+  }
+}

@@ -1,0 +1,54 @@
+// package.json declares what the code uses, once: settings with the defaults and bounds of settings.ts, every
+// command of commandIds.ts (in the "RLM" category) and nothing else, views and editors by the ids the code registers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMANDS, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
+import { NUMBER_BOUNDS, PROVIDER_SETTINGS, SETTING_DEFAULTS } from '../../src/extension/settings';
+
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const contributes = pkg.contributes;
+
+test('every rlm.* setting has the default and bounds the code uses, and no setting is left out or extra', () => {
+  const properties = contributes.configuration.properties as Record<string, { default: unknown; minimum?: number; maximum?: number; type: string; enum?: string[] }>;
+  assert.deepEqual(Object.keys(properties).sort(), Object.keys(SETTING_DEFAULTS).map((k) => `rlm.${k}`).sort());
+  for (const [name, value] of Object.entries(SETTING_DEFAULTS)) assert.deepEqual(properties[`rlm.${name}`]!.default, value, name);
+  for (const [name, bounds] of Object.entries(NUMBER_BOUNDS)) {
+    const p = properties[`rlm.${name}`]!;
+    assert.equal(p.minimum, bounds.minimum, name);
+    assert.equal(p.maximum, bounds.maximum, name);
+    assert.equal(p.type, bounds.integer ? 'integer' : 'number', name);
+  }
+  assert.deepEqual(properties['rlm.provider']!.enum, [...PROVIDER_SETTINGS]);
+  assert.ok(!Object.keys(properties).some((k) => /key/i.test(k)), 'no API key setting: keys live in SecretStorage');
+});
+
+test('where the model answers from and what it may spend are user settings only: a cloned repository cannot redirect code or raise the cap', () => {
+  const properties = contributes.configuration.properties;
+  for (const name of ['rlm.provider', 'rlm.baseUrl', 'rlm.maxCostPerQuestion']) assert.equal(properties[name].scope, 'machine', name);
+});
+
+test('commands: each id of the code declared once, in the RLM category; menus name only declared commands', () => {
+  const declared = (contributes.commands as Array<{ command: string; category: string; title: string }>);
+  assert.deepEqual(declared.map((c) => c.command).sort(), Object.values(COMMANDS).sort());
+  for (const c of declared) assert.equal(c.category, 'RLM', c.command);
+  const stop = declared.find((c) => c.command === COMMANDS.stop) as { enablement?: string };
+  assert.equal(stop.enablement, RUNNING_CONTEXT_KEY);
+  const menuCommands = Object.values(contributes.menus as Record<string, Array<{ command: string }>>).flat().map((m) => m.command);
+  for (const command of menuCommands) assert.ok(declared.some((c) => c.command === command), command);
+  assert.ok(contributes.menus['editor/context'].some((m: { command: string }) => m.command === COMMANDS.askAboutSelection));
+});
+
+test('views, the trace editors and their activation', () => {
+  assert.deepEqual(contributes.views[VIEWS.container].map((v: { id: string; type: string }) => [v.id, v.type]), [[VIEWS.chat, 'webview'], [VIEWS.trajectory, 'webview']]);
+  const editors = contributes.customEditors as Array<{ viewType: string; selector: Array<{ filenamePattern: string }>; priority: string }>;
+  assert.deepEqual(editors.map((e) => [e.viewType, e.selector[0]!.filenamePattern, e.priority]), [
+    [VIEWS.traceEditor, '*.rlm.jsonl', 'default'],
+    [VIEWS.traceEditorAnyJsonl, '*.jsonl', 'option'],
+  ]);
+  for (const id of [VIEWS.chat, VIEWS.trajectory]) assert.ok(pkg.activationEvents.includes(`onView:${id}`));
+  for (const e of editors) assert.ok(pkg.activationEvents.includes(`onCustomEditor:${e.viewType}`));
+  assert.equal(pkg.main, './dist/extension.js');
+  assert.ok(pkg.publisher, 'vsce needs a publisher');
+});
