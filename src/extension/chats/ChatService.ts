@@ -148,7 +148,9 @@ export class ChatService {
       return undefined;
     }
     if (options.folder && this.current.folder && this.current.folder.uri !== options.folder.uri && this.current.exchanges.length > 0) {
+      // A chat's session works over one folder: a question about another starts a chat of its own.
       this.switchTo(newChat());
+      this.postState();
     }
     const chat = this.current;
     void this.deps.store.setCurrent(chat.id);
@@ -163,7 +165,7 @@ export class ChatService {
     chat.exchanges.push(exchange);
     if (chat.exchanges.length === 1) chat.title = titleOf(question);
     chat.updatedAt = now;
-    const live: LiveRun = { chatId: chat.id, exchangeId: exchange.id, title: chat.title, events: [], costUsd: 0, maxCostUsd: null, startedAt: now };
+    const live: LiveRun = { chatId: chat.id, exchangeId: exchange.id, title: titleOf(question), events: [], costUsd: 0, maxCostUsd: null, startedAt: now };
     const running: Running = { chat, exchange, live, controller: new AbortController() };
     this.running = running;
     this.deps.post({ type: 'run/start', chatId: chat.id, exchange: publicExchange(exchange) });

@@ -8,7 +8,8 @@ export function statusText(run: Pick<LiveRun, 'costUsd' | 'maxCostUsd'>): string
 }
 
 export function statusTooltip(run: Pick<LiveRun, 'title' | 'events'>): string {
-  return `RLM is answering "${run.title}" (${run.events.length} events so far). Click to show the chat.`;
+  const n = run.events.length;
+  return `RLM is answering "${run.title}" (${n} event${n === 1 ? '' : 's'} so far). Click to show the chat.`;
 }
 
 /** Cents once a run costs something worth reading; tenths of a cent below. */
