@@ -71,5 +71,5 @@ test('the status bar: a spinner, the cost so far and the cap', () => {
   assert.equal(statusText({ costUsd: 0.01234, maxCostUsd: null }), '$(loading~spin) RLM $0.0123');
   assert.equal(statusText({ costUsd: 1.5, maxCostUsd: 0.5 }), '$(loading~spin) RLM $1.50 / $0.50');
   assert.equal(usd(0.1), '$0.10');
-  assert.match(statusTooltip({ title: 'Where?', events: [event(1)] }), /answering "Where\?" \(1 events so far\)\. Click to show the chat\./);
+  assert.match(statusTooltip({ title: 'Where?', events: [event(1)] }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
 });
