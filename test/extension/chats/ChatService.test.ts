@@ -3,6 +3,7 @@
 // a Map, trace files in a temp folder. What the Chat view is sent is recorded and checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { SETTING_DEFAULTS, type KeyedProvider, type RlmSettings } from '../../..
 import type { HostToChat, MessageOf } from '../../../src/protocol/messages';
 import { FakeModelServer, type FakeReply, type FakeRequest } from '../../fakes/FakeModelServer';
 import { closedPort } from '../../support/closedPort';
+import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../support/eventLoop';
 import { code } from '../../support/scriptedModels';
 
 const ROOT = 'root-model';
@@ -406,6 +408,32 @@ test('the focus of "Ask about selection" is told to the model', async () => {
     assert.equal(exchange?.question, 'What does this do?', 'the chat shows the question as typed');
   } finally {
     await h.close();
+  }
+});
+
+test('a fan-out of 400 sub-calls: a few dozen messages to the view, and the thread keeps running', async () => {
+  // The provider in its own process, as a real one is remote: its CPU is not the host's.
+  const provider = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', '..', 'bench', 'fanoutServer.ts'), '400', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve) => provider.stdout.once('data', (d) => resolve(String(d).trim())));
+  const h = await harness({ settings: { baseUrl: url, rootModel: 'root', subModel: 'sub', concurrency: 32 } });
+  try {
+    // The first question loads the SDK, the sandbox and the workspace (module loading in tests is synchronous).
+    await h.service.ask('Warm up?');
+    h.posted.length = 0;
+    const { value: exchange, took, longestGapMs } = await watchingTheEventLoop(() => h.service.ask('Summarise everything?'));
+    assert.equal(exchange?.answer, '400');
+    const events = h.of('run/events').flatMap((m) => m.events).length;
+    const messages = h.of('run/events').length;
+    assert.ok(events >= 1200, `${events} events`);
+    assert.ok(messages <= Math.ceil(took / 20) + 2, `${messages} messages in ${took} ms at one per 20 ms`);
+    // Here the provider process and the sandbox thread share two cores with the test runner, so the OS alone
+    // deschedules this thread for 50-250 ms under load; work done on it (a trace read or a fold in one piece)
+    // would cost far more.
+    assert.ok(longestGapMs < 2 * HOST_STALL_LIMIT_MS, `the thread stalled ${longestGapMs.toFixed(0)} ms`);
+    console.log(`# fan-out: ${events} events in ${messages} messages over ${took} ms; longest event-loop gap ${longestGapMs.toFixed(0)} ms`);
+  } finally {
+    await h.close();
+    provider.kill();
   }
 });
 
