@@ -101,6 +101,7 @@ export function problemFromStop(stopReason: StopReason, detail: string | undefin
 
 // Terminal words in the engine's messages, and what the editor calls the same thing.
 const EDITOR_TERMS: Array<[RegExp, string]> = [
+  [/Could not pick a model for --model auto: /g, "Could not list the server's models: "],
   [/set (OPENAI|ANTHROPIC)_API_KEY or pass the key in the configuration/g, 'set its key with "RLM: Set API Key"'],
   [/\b(?:OPENAI|ANTHROPIC)_API_KEY\b/g, 'the API key ("RLM: Set API Key")'],
   [/--base-url\b/g, 'rlm.baseUrl'],

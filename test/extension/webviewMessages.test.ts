@@ -88,3 +88,12 @@ test('link paths stay inside the workspace folders', () => {
   assert.deepEqual(confineToRoots('..foo/bar.ts', [a]), [join(a, '..foo/bar.ts')], 'a name that starts with two dots is inside');
   assert.deepEqual(confineToRoots(`file://${a}/src/x.ts`, [a]), [join(a, 'src/x.ts')]);
 });
+
+test('engine messages in the editor\'s terms: settings and commands instead of flags and variables', async () => {
+  const { inEditorTerms } = await import('../../src/extension/problems');
+  assert.equal(inEditorTerms('Could not pick a model for --model auto: The server at http://x/v1 returned 401 Unauthorized: the server wants an API key: set OPENAI_API_KEY or pass the key in the configuration.'),
+    'Could not list the server\'s models: The server at http://x/v1 returned 401 Unauthorized: the server wants an API key: set its key with "RLM: Set API Key".');
+  assert.equal(inEditorTerms('Could not reach http://x/v1 (ECONNREFUSED) after 5 tries. Is the server running? Check --base-url.'), 'Could not reach http://x/v1 (ECONNREFUSED) after 5 tries. Is the server running? Check rlm.baseUrl.');
+  assert.equal(inEditorTerms('OpenAI returned 401 Unauthorized: check OPENAI_API_KEY.'), 'OpenAI returned 401 Unauthorized: check the API key ("RLM: Set API Key").');
+  assert.equal(inEditorTerms('Raise --max-cost, or pick a cheaper --sub-model.'), 'Raise rlm.maxCostPerQuestion, or pick a cheaper rlm.subModel.');
+});

@@ -224,7 +224,8 @@ export class ChatService {
         inputTokens: result.usage.total.inputTokens,
         outputTokens: result.usage.total.outputTokens,
       });
-      chat.snapshot = session.snapshot();
+      const snapshot = session.snapshot();
+      chat.snapshot = { ...snapshot, exchanges: snapshot.exchanges.map((e) => ({ ...e, answer: redact(e.answer, this.deps.secrets) })) };
     } catch (err) {
       if (err instanceof NotAsked) {
         finish(exchange, { status: 'cancelled', detail: err.message });

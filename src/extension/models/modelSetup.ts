@@ -116,6 +116,12 @@ async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, source
         actions: [ACTIONS.openSettings('rlm.rootModel'), ACTIONS.refreshSetup()],
       });
     }
+    if (err instanceof ModelError && err.kind === 'auth') {
+      throw new SetupProblem({ message: inEditorTerms(err.message), actions: [ACTIONS.setApiKey(plan.provider), ACTIONS.selectModel()] });
+    }
+    if (err instanceof ConfigError) {
+      throw new SetupProblem({ message: inEditorTerms(err.message), actions: [ACTIONS.setApiKey(plan.provider), ACTIONS.selectModel()] });
+    }
     if (err instanceof ModelError && err.kind === 'unreachable' && plan.baseUrl) {
       throw new SetupProblem({
         message: `Could not reach ${plan.baseUrl}: is the server running? ${inEditorTerms(err.message)}`,

@@ -2,6 +2,8 @@
 // editor's (through the fake editor model) or an OpenAI-compatible server's (the fake server over HTTP).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { LocalServer } from '../../../src/core/models/localServers';
 import { prepareModels, type ModelSources } from '../../../src/extension/models/modelSetup';
 import { planProvider, setupStatus, wantsLocalServer, type EditorModelInfo, type SetupFacts } from '../../../src/extension/models/providerPlan';
@@ -133,7 +135,7 @@ test('prepareModels: openai-compatible with a URL takes the server\'s first mode
   }
 });
 
-test('prepareModels: nothing set up, a server listing no models, an unreachable server: each a SetupProblem with its fix', async () => {
+test('prepareModels: nothing set up, a server listing no models, one that wants a key, an unreachable one: each a SetupProblem with its fix', async () => {
   const src = sources();
   await assert.rejects(prepareModels(settings(), src), (e: Error) => e instanceof SetupProblem && /Choose how RLM reaches a model/.test(e.message));
   assert.equal(src.probes, 1, 'the ports were looked at once');
@@ -143,6 +145,16 @@ test('prepareModels: nothing set up, a server listing no models, an unreachable 
       (e: Error) => e instanceof SetupProblem && /lists no models/.test(e.message) && e.problem.actions[0]!.args![0] === 'rlm.rootModel');
   } finally {
     await empty.close();
+  }
+  const locked = http.createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"message":"No API key provided","type":"invalid_request_error"}}'));
+  await new Promise<void>((resolve) => locked.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    const lockedUrl = `http://127.0.0.1:${(locked.address() as AddressInfo).port}/v1`;
+    await assert.rejects(prepareModels(settings({ provider: 'openai-compatible', baseUrl: lockedUrl }), sources()), (e: Error) =>
+      e instanceof SetupProblem && /401 Unauthorized: the server wants an API key: set its key with "RLM: Set API Key"/.test(e.message)
+      && JSON.stringify(e.problem.actions[0]!.args) === '["openai-compatible"]');
+  } finally {
+    locked.close();
   }
   const url = `http://127.0.0.1:${await closedPort()}/v1`;
   await assert.rejects(prepareModels(settings({ provider: 'openai-compatible', baseUrl: url }), sources()),
