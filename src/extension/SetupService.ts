@@ -10,7 +10,7 @@ import type { Log } from './log';
 import type { EditorLmApi } from './models/editorModel';
 import { gatherFacts, type ModelSources } from './models/modelSetup';
 import { setupStatus } from './models/providerPlan';
-import { KEYED_PROVIDERS, readSettings, type KeyedProvider, type RlmSettings, type SettingsRead } from './settings';
+import { KEYED_PROVIDERS, readSettings, settingValue, type KeyedProvider, type RlmSettings, type SettingsRead } from './settings';
 
 /** A local server found (or not) is believed for this long; "Look Again" asks at once. */
 const LOCAL_SERVER_TTL_MS = 15_000;
@@ -64,8 +64,13 @@ export class SetupService implements vscode.Disposable {
   /** The rlm.* settings now, for a folder when given (folder-level values win); bad values are logged once. */
   settings(scope?: vscode.Uri): RlmSettings {
     const configuration = vscode.workspace.getConfiguration('rlm', scope);
-    const read: SettingsRead = readSettings((name) => configuration.get(name));
-    for (const warning of read.warnings) {
+    const ignored: string[] = [];
+    const read: SettingsRead = readSettings((name) => {
+      const { value, ignored: note } = settingValue(name, configuration.inspect(name), configuration.get(name));
+      if (note) ignored.push(note);
+      return value;
+    });
+    for (const warning of [...ignored, ...read.warnings]) {
       if (!this.warned.has(warning)) {
         this.warned.add(warning);
         this.log.warn(`Setting ignored: ${warning}`);

@@ -46,6 +46,35 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   excludes: [],
 });
 
+/**
+ * Read from the user's settings only: where code is sent and what a question may spend. A cloned repository's
+ * .vscode/settings.json could otherwise point the models at its own server or lift the cap. (Not `scope:
+ * machine` or `application` in package.json: in remote windows such as code-server, VS Code stops showing the
+ * extension host those values from the user settings after the first change.)
+ */
+export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['provider', 'baseUrl', 'maxCostPerQuestion']);
+
+/** Shaped like vscode.WorkspaceConfiguration.inspect()'s answer. */
+export interface InspectedSetting {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The value a setting has for RLM: for a user-only setting, the user's value (or the default) and a note when a
+ * workspace tried to set it; for the others, what the editor resolved.
+ */
+export function settingValue(name: keyof RlmSettings, inspected: InspectedSetting | undefined, resolved: unknown): { value: unknown; ignored?: string } {
+  if (!USER_ONLY_SETTINGS.has(name)) return { value: resolved };
+  const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
+  const value = inspected?.globalValue ?? inspected?.defaultValue;
+  return fromWorkspace === undefined || JSON.stringify(fromWorkspace) === JSON.stringify(value)
+    ? { value }
+    : { value, ignored: `rlm.${name} in the workspace settings (${JSON.stringify(fromWorkspace)}) is ignored: where code goes and what a question may spend are read from your user settings only.` };
+}
+
 /** Bounds each number setting takes (package.json declares the same). */
 export const NUMBER_BOUNDS: Readonly<Record<NumberSetting, { minimum: number; maximum?: number; integer: boolean }>> = {
   maxDepth: { minimum: 1, maximum: 5, integer: true },

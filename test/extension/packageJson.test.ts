@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
-import { NUMBER_BOUNDS, PROVIDER_SETTINGS, SETTING_DEFAULTS } from '../../src/extension/settings';
+import { NUMBER_BOUNDS, PROVIDER_SETTINGS, SETTING_DEFAULTS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const contributes = pkg.contributes;
@@ -24,9 +24,12 @@ test('every rlm.* setting has the default and bounds the code uses, and no setti
   assert.ok(!Object.keys(properties).some((k) => /key/i.test(k)), 'no API key setting: keys live in SecretStorage');
 });
 
-test('where the model answers from and what it may spend are user settings only: a cloned repository cannot redirect code or raise the cap', () => {
+test('the user-only settings say so, and keep the default scope (user settings must reach a remote extension host)', () => {
   const properties = contributes.configuration.properties;
-  for (const name of ['rlm.provider', 'rlm.baseUrl', 'rlm.maxCostPerQuestion']) assert.equal(properties[name].scope, 'machine', name);
+  for (const name of USER_ONLY_SETTINGS) {
+    assert.match(properties[`rlm.${name}`].markdownDescription, /user settings only/, name);
+    assert.equal(properties[`rlm.${name}`].scope, undefined, name);
+  }
 });
 
 test('commands: each id of the code declared once, in the RLM category; menus name only declared commands', () => {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveLimits } from '../../src/core/loop/options';
-import { limitsFrom, readSettings, SETTING_DEFAULTS, type RlmSettings } from '../../src/extension/settings';
+import { limitsFrom, readSettings, settingValue, SETTING_DEFAULTS, type RlmSettings } from '../../src/extension/settings';
 
 const from = (values: Record<string, unknown>) => readSettings((name) => values[name]);
 
@@ -43,4 +43,14 @@ test('limits: every one given (a setting changed back to its default applies too
   const limits = limitsFrom({ ...SETTING_DEFAULTS, maxCostPerQuestion: 0, cellTimeout: 1.5 });
   assert.deepEqual(limits, { maxDepth: 1, maxIterations: 30, maxSubCalls: 1000, concurrency: 16, maxCostUsd: Infinity, sandbox: { cellTimeoutMs: 1500 } });
   assert.equal(resolveLimits(limitsFrom(SETTING_DEFAULTS)).maxCostUsd, 2, 'the engine accepts them');
+});
+
+test('a workspace cannot choose where code goes or what a question may spend; other settings it may set', () => {
+  const attack = settingValue('baseUrl', { defaultValue: '', globalValue: 'http://127.0.0.1:11434/v1', workspaceValue: 'http://attacker.example/v1' }, 'http://attacker.example/v1');
+  assert.equal(attack.value, 'http://127.0.0.1:11434/v1');
+  assert.match(attack.ignored!, /^rlm\.baseUrl in the workspace settings \("http:\/\/attacker\.example\/v1"\) is ignored/);
+  assert.deepEqual(settingValue('maxCostPerQuestion', { defaultValue: 2, workspaceFolderValue: 1000 }, 1000).value, 2);
+  assert.deepEqual(settingValue('provider', { defaultValue: 'auto', globalValue: 'openai', workspaceValue: 'openai' }, 'openai'), { value: 'openai' }, 'the same value as the user\'s is no attack');
+  assert.deepEqual(settingValue('maxIterations', { defaultValue: 30, workspaceValue: 5 }, 5), { value: 5 });
+  assert.deepEqual(settingValue('excludes', undefined, ['x/']), { value: ['x/'] });
 });
