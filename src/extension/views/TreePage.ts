@@ -19,6 +19,11 @@ export class TreePage {
     for (const message of treeMessages(reset)) this.send(message, generation);
   }
 
+  /** Resolves when every message so far has been handed to the page (or dropped). */
+  get settled(): Promise<void> {
+    return this.queue;
+  }
+
   /** More events of the live run the page shows. */
   append(events: RlmEvent[]): void {
     this.send({ type: 'tree/events', events }, this.generation);

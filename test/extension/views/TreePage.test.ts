@@ -28,16 +28,12 @@ function fakeWebview() {
   return { webview, posted, most: () => most };
 }
 
-async function settle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 100));
-}
-
 test('a big tree goes in slices, one post at a time, and live events come after it', async () => {
   const page = fakeWebview();
   const tree = new TreePage(() => page.webview);
   tree.reset({ title: 'run', events: Array.from({ length: 5000 }, (_, i) => event(i)), live: true });
   tree.append([event(5000), event(5001)]);
-  await settle();
+  await tree.settled;
   assert.deepEqual(page.posted.map((m) => [m.type, m.events.length]), [['tree/reset', 2000], ['tree/events', 2000], ['tree/events', 1000], ['tree/events', 2]]);
   assert.deepEqual(page.posted.flatMap((m) => m.events).map((e) => e.time), Array.from({ length: 5002 }, (_, i) => i));
   assert.equal(page.most(), 1);
@@ -48,7 +44,7 @@ test('a newer tree cancels what is left of an older one', async () => {
   const tree = new TreePage(() => page.webview);
   tree.reset({ title: 'old', events: Array.from({ length: 10_000 }, (_, i) => event(i)), live: false });
   tree.reset({ title: 'new', events: [event(1)], live: false });
-  await settle();
+  await tree.settled;
   const titles = page.posted.filter((m): m is Extract<MessageOf<HostToTree>, { type: 'tree/reset' }> => m.type === 'tree/reset').map((m) => m.title);
   assert.deepEqual(titles, ['new'], 'the old tree had not started: none of it goes');
   assert.equal(page.posted.length, 1);
@@ -59,10 +55,10 @@ test('no page, no posts; the next reset starts over', async () => {
   const page = fakeWebview();
   const tree = new TreePage(() => webview);
   tree.reset({ title: 'unseen', events: [event(0)], live: false });
-  await settle();
+  await tree.settled;
   webview = page.webview;
   tree.reset({ title: 'seen', events: [event(0)], live: false });
-  await settle();
+  await tree.settled;
   assert.deepEqual(page.posted.map((m) => m.type === 'tree/reset' && m.title), ['seen']);
 });
 

@@ -21,7 +21,8 @@ test('a burst of events becomes one batch, one entry per path, with the kinds co
   queue.add('c.ts', 'deleted');
   queue.add('.git/objects/ab/cdef', 'created');
   queue.add('.git/index', 'changed');
-  await new Promise((r) => setTimeout(r, 60));
+  const started = Date.now();
+  while (batches.length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(batches, [[{ path: 'a.ts', kind: 'created' }, { path: 'b.ts', kind: 'changed' }, { path: 'c.ts', kind: 'deleted' }]]);
 });
 
