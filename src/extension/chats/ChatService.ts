@@ -10,9 +10,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { CostOf } from '../../core/loop/Budget';
-import type { ModelPair, RlmLimitsInput } from '../../core/loop/options';
-import { RlmSession } from '../../core/loop/RlmSession';
+import type { ModelPair } from '../../core/loop/options';
+import type { RlmSession, SessionSnapshot } from '../../core/loop/RlmSession';
 import { ModelError, type ChatModel } from '../../core/models/types';
 import { runStatus, type RlmEvent } from '../../core/trajectory/events';
 import { readTraceAsync } from '../../core/trajectory/readTrace';
@@ -26,6 +25,7 @@ import { limitsFrom, type RlmSettings } from '../settings';
 import { ChatStore, summaryOf, titleOf, type ChatRecord, type ExchangeRecord, type FolderRef } from './ChatStore';
 import { EventBatcher, EVENT_BATCH_MS } from './EventBatcher';
 import { logEvent } from './runLog';
+import { SessionPool } from './SessionPool';
 
 export interface ChatServiceDeps {
   store: ChatStore;
@@ -82,7 +82,6 @@ export interface AskOptions {
   folder?: FolderRef;
 }
 
-const DEFAULT_MAX_LIVE_SESSIONS = 3;
 const TRACE_FILE = /^[A-Za-z0-9_.-]+\.rlm\.jsonl$/;
 
 interface Running {
@@ -93,23 +92,21 @@ interface Running {
   session?: RlmSession;
 }
 
-interface LiveSession {
-  session: RlmSession;
-  workspace: Workspace;
-  lastUsed: number;
-}
-
 export class ChatService {
   private current: ChatRecord;
   /** Chats this window has touched; others are read from the store when opened. */
   private readonly chats = new Map<string, ChatRecord>();
-  private readonly sessions = new Map<string, LiveSession>();
+  private readonly sessions: SessionPool;
   private running: Running | undefined;
   private readonly listeners = new Set<(update: RunUpdate) => void>();
   private tracesReady: Promise<void> | undefined;
   private disposed = false;
 
   constructor(private readonly deps: ChatServiceDeps) {
+    this.sessions = new SessionPool(deps.secrets, (chatId, snapshot) => {
+      const chat = this.chats.get(chatId);
+      if (chat) chat.snapshot = redactSnapshot(snapshot, deps.secrets);
+    }, deps.maxLiveSessions);
     const currentId = deps.store.currentId();
     const saved = currentId ? deps.store.load(currentId) : undefined;
     this.current = saved ?? newChat();
@@ -194,7 +191,7 @@ export class ChatService {
       this.throwIfStopped(running);
       let rootFailure: ModelError | undefined;
       const models: ModelPair = { ...prepared.models, root: rememberingFailures(prepared.models.root, (err) => (rootFailure = err)) };
-      const session = await this.sessionFor(chat, workspace, models, prepared.costOf, limitsFrom(settings));
+      const session = await this.sessions.sessionFor(chat, workspace, models, prepared.costOf, limitsFrom(settings));
       running.session = session;
       this.throwIfStopped(running);
       await this.ensureTracesDir();
@@ -224,8 +221,7 @@ export class ChatService {
         inputTokens: result.usage.total.inputTokens,
         outputTokens: result.usage.total.outputTokens,
       });
-      const snapshot = session.snapshot();
-      chat.snapshot = { ...snapshot, exchanges: snapshot.exchanges.map((e) => ({ ...e, answer: redact(e.answer, this.deps.secrets) })) };
+      chat.snapshot = redactSnapshot(session.snapshot(), this.deps.secrets);
     } catch (err) {
       if (err instanceof NotAsked) {
         finish(exchange, { status: 'cancelled', detail: err.message });
@@ -306,21 +302,18 @@ export class ChatService {
   /** A folder left the window: its sessions go (their chats come back from snapshots if it returns). */
   folderRemoved(uri: string): void {
     if (this.running?.chat.folder?.uri === uri) this.stop();
-    for (const [chatId, live] of this.sessions) {
-      const chat = this.chats.get(chatId);
-      if (chat?.folder?.uri === uri && !live.session.busy) this.dropSession(chatId);
-    }
+    this.sessions.dropWhere((chatId) => this.chats.get(chatId)?.folder?.uri === uri);
   }
 
-  /** Sessions over a workspace that was reopened (new excludes) are restored over the new one at their next question. */
+  /** Sessions over a workspace that was reopened (new excludes) or closed are restored at their next question. */
   workspaceReplaced(old: Workspace): void {
-    for (const [chatId, live] of this.sessions) if (live.workspace === old && !live.session.busy) this.dropSession(chatId);
+    this.sessions.dropOver(old);
   }
 
   dispose(): void {
     this.disposed = true;
     this.stop();
-    for (const chatId of [...this.sessions.keys()]) this.dropSession(chatId);
+    this.sessions.dispose();
     this.listeners.clear();
   }
 
@@ -328,47 +321,6 @@ export class ChatService {
     this.current = chat;
     this.chats.set(chat.id, chat);
     void this.deps.store.setCurrent(chat.id);
-  }
-
-  private async sessionFor(chat: ChatRecord, workspace: Workspace, models: ModelPair, costOf: CostOf, limits: RlmLimitsInput): Promise<RlmSession> {
-    let live = this.sessions.get(chat.id);
-    if (live && live.workspace !== workspace) {
-      // The folder was reopened (new excludes): the conversation goes on over the new workspace, variables do not.
-      this.dropSession(chat.id);
-      live = undefined;
-    }
-    if (live) {
-      live.session.configure({ models, limits, costOf });
-      live.lastUsed = Date.now();
-      return live.session;
-    }
-    const session = await RlmSession.create({
-      models,
-      context: { kind: 'workspace', workspace },
-      limits,
-      costOf,
-      secrets: this.deps.secrets,
-      ...(chat.snapshot ? { restore: chat.snapshot } : {}),
-    });
-    this.sessions.set(chat.id, { session, workspace, lastUsed: Date.now() });
-    this.evictSessions(chat.id);
-    return session;
-  }
-
-  /** Keeps at most maxLiveSessions sandboxes: the least recently used idle ones go (their snapshots are saved). */
-  private evictSessions(keep: string): void {
-    const max = this.deps.maxLiveSessions ?? DEFAULT_MAX_LIVE_SESSIONS;
-    const idle = [...this.sessions.entries()].filter(([id, s]) => id !== keep && !s.session.busy).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    while (this.sessions.size > max && idle.length > 0) this.dropSession(idle.shift()![0]);
-  }
-
-  private dropSession(chatId: string): void {
-    const live = this.sessions.get(chatId);
-    if (!live) return;
-    const chat = this.chats.get(chatId);
-    if (chat) chat.snapshot = live.session.snapshot();
-    live.session.dispose();
-    this.sessions.delete(chatId);
   }
 
   private findExchange(exchangeId: string): ExchangeRecord | undefined {
@@ -393,8 +345,8 @@ export class ChatService {
     try {
       const dropped = await this.deps.store.save(chat);
       for (const old of dropped) {
+        this.sessions.drop(old.id);
         this.chats.delete(old.id);
-        this.dropSession(old.id);
         for (const e of old.exchanges) {
           if (e.traceFile && TRACE_FILE.test(e.traceFile)) await rm(join(this.deps.tracesDir, basename(e.traceFile)), { force: true });
         }
@@ -429,6 +381,10 @@ export function questionForModel(question: string, focus: Focus | undefined): st
 function newChat(): ChatRecord {
   const now = Date.now();
   return { id: `c${now.toString(36)}${randomBytes(3).toString('hex')}`, title: 'New chat', createdAt: now, updatedAt: now, exchanges: [] };
+}
+
+function redactSnapshot(snapshot: SessionSnapshot, secrets: readonly string[]): SessionSnapshot {
+  return { ...snapshot, exchanges: snapshot.exchanges.map((e) => ({ ...e, answer: redact(e.answer, secrets) })) };
 }
 
 function redact(text: string, secrets: readonly string[]): string {
