@@ -22,7 +22,7 @@ export interface Action {
 export interface SetupStatus {
   /** True when a question can be asked now. */
   ready: boolean;
-  /** 'vscode-lm' | 'openai' | 'anthropic' | 'openai-compatible'. */
+  /** 'vscode-lm' | 'openai' | 'anthropic' | 'openai-compatible': who answers; 'auto' while nothing does yet (ready false). */
   provider: string;
   rootModel?: string;
   subModel?: string;
@@ -30,7 +30,10 @@ export interface SetupStatus {
   maxCostUsd: number | null;
   /** Why nothing can be asked yet, and what fixes it (the welcome view shows this). */
   problem?: { message: string; actions: Action[] };
-  /** An OpenAI-compatible server found on its usual local port, offered in the welcome view. */
+  /**
+   * An OpenAI-compatible server found on its usual local port. Offered in the welcome view while not ready (the
+   * problem's first action, "Use <name>", runs rlm.useLocalServer); when ready, the server that answers.
+   */
   localServer?: { url: string; models: string[] };
 }
 
