@@ -1,5 +1,7 @@
-// Model text as Markdown: markdown-it parses it (HTML in it allowed, then sanitised), highlight.js colours the
-// code blocks, `path:line` references become links, and DOMPurify makes the result safe (shared/sanitize.ts).
+// Model text as Markdown: markdown-it parses it, highlight.js colours the code blocks, `path:line` references
+// become links, and DOMPurify checks the result (shared/sanitize.ts). HTML the model writes is shown as text,
+// not parsed: even an inert parse of `<img onerror=...>` makes Chromium report a CSP violation, and models
+// rarely need HTML in an answer. DOMPurify is the second wall, behind markdown-it's escaping and link checks.
 
 import MarkdownIt from 'markdown-it';
 import type { StateCore, Token } from 'markdown-it';
@@ -8,7 +10,7 @@ import { findPathRefs, wholePathRef, type PathRef } from './pathRefs';
 import { sanitize } from './sanitize';
 
 const md = new MarkdownIt({
-  html: true,
+  html: false,
   // No fuzzy links: "retry.ts" would become a link to a web site in Tajikistan.
   linkify: false,
   typographer: false,

@@ -12,7 +12,10 @@ const RECEIPT = {
 } as const;
 
 export function sourceView(source: HostToTree['tree/reset']['source'], anomalies: TreeAnomalies) {
-  const skipped = Object.entries(source?.skipped ?? {}).concat(Object.entries(anomalies.unknownTypes));
+  // The reader's count of a file's unknown lines, or the fold's when the events came unfiltered (never both).
+  const counts = new Map<string, number>(Object.entries(source?.skipped ?? {}));
+  for (const [type, n] of Object.entries(anomalies.unknownTypes)) counts.set(type, Math.max(n, counts.get(type) ?? 0));
+  const skipped = [...counts];
   const repaired = anomalies.malformed + anomalies.unknownNode + anomalies.repeated + anomalies.late + anomalies.orphans;
   if (!source && skipped.length === 0 && repaired === 0) return nothing;
   const [receiptText, receiptClass] = source ? RECEIPT[source.receipt] ?? [source.receipt, 'warn'] : ['', 'ok'];
