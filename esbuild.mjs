@@ -64,7 +64,8 @@ contexts.push(await esbuild.context({
   outdir: 'dist/webview',
   sourcemap: true,
   // Lit, the VS Code elements, markdown-it, highlight.js and DOMPurify: minified, the page starts faster.
-  minify: true,
+  // RLM_WEBVIEW_DEBUG=1 keeps names readable for a profile.
+  minify: !process.env.RLM_WEBVIEW_DEBUG,
   logLevel: 'warning',
 }));
 

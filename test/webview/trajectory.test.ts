@@ -134,6 +134,9 @@ describe('Trajectory view', { skip: NO_CHROMIUM }, () => {
     assert.equal(await field('stopped'), 'final answer');
     assert.equal(await field('root-model'), 'gpt-5');
     assert.equal(await page.textContent('[data-testid="detail-output"]'), 'In src/retry.ts:2');
+    // References in a node's text open the file, as in the chat.
+    await page.click('[data-testid="detail-output"] [data-testid="path-link"]');
+    assert.deepEqual(await w.waitForPosted('link/open'), { type: 'link/open', path: 'src/retry.ts', line: 2 });
     // The selection is kept in the view state.
     assert.equal((await w.state() as { selectedId: string }).selectedId, 's1.r1');
     await assertClean(w);

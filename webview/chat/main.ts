@@ -27,7 +27,7 @@ interface SavedView {
 const host = connectHost<HostToChat, ChatToHost>();
 const app = document.getElementById('app')!;
 const state = new ChatState();
-const markdown = new MarkdownCache();
+const markdown = new MarkdownCache(() => draw());
 const saved = readSaved(host.savedState());
 let historyOpen = saved.historyOpen;
 let draft = saved.draft;

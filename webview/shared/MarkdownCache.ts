@@ -4,16 +4,33 @@
 import { renderMarkdown } from './markdown';
 
 export class MarkdownCache {
-  private readonly entries = new Map<string, { text: string; element: HTMLElement }>();
+  private readonly entries = new Map<string, { text: string; element: HTMLElement; at: number }>();
+  private staleTimer: number | undefined;
 
-  get(key: string, text: string, testId: string): HTMLElement {
+  /** `onStale` draws the page again once a throttled text is due (see `get`'s `minIntervalMs`). */
+  constructor(private readonly onStale: () => void = () => {}) {}
+
+  /**
+   * The element for `text`. With `minIntervalMs` (text streaming in), a text that changed again sooner than
+   * that keeps its last rendering for now and is rendered on a later draw: a long reply re-parsed on every
+   * frame would cost more than the frame.
+   */
+  get(key: string, text: string, testId: string, minIntervalMs = 0): HTMLElement {
     const hit = this.entries.get(key);
     if (hit && hit.text === text) return hit.element;
+    const now = performance.now();
+    if (hit && now - hit.at < minIntervalMs) {
+      this.staleTimer ??= window.setTimeout(() => {
+        this.staleTimer = undefined;
+        this.onStale();
+      }, minIntervalMs - (now - hit.at));
+      return hit.element;
+    }
     const element = document.createElement('div');
     element.className = 'markdown';
     element.dataset.testid = testId;
     element.append(renderMarkdown(text));
-    this.entries.set(key, { text, element });
+    this.entries.set(key, { text, element, at: now });
     return element;
   }
 

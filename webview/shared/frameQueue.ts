@@ -1,6 +1,8 @@
 // Incoming work applied once per animation frame: messages arriving between frames are applied together and
 // the page draws once. A frame spends at most `budgetMs` applying, so a large backlog (a trace of 40,000
-// events, a view that was hidden) is spread over frames instead of freezing one.
+// events, a view that was hidden) is spread over frames instead of freezing one. With `drawEveryMs`, a
+// stream that changes the page on every frame is drawn only that often (30 times a second reads as live and
+// halves the layout and paint a busy run costs); the last change is always drawn.
 
 const CHECK_EVERY = 32;
 
@@ -8,12 +10,15 @@ export class FrameQueue<T> {
   private items: T[] = [];
   private head = 0;
   private scheduled = false;
+  private lastFlush = -Infinity;
+  private unflushed = false;
 
   constructor(
     private readonly apply: (item: T) => void,
-    /** Called once per frame after the frame's items were applied: the place to draw. */
+    /** Called after a frame's items were applied (at most every `drawEveryMs`): the place to draw. */
     private readonly flush: () => void,
     private readonly budgetMs = 8,
+    private readonly drawEveryMs = 0,
   ) {}
 
   push(items: readonly T[]): void {
@@ -35,7 +40,7 @@ export class FrameQueue<T> {
   drainAll(): void {
     while (this.head < this.items.length) this.apply(this.items[this.head++]!);
     this.clear();
-    this.flush();
+    this.draw(performance.now());
   }
 
   private schedule(): void {
@@ -57,7 +62,16 @@ export class FrameQueue<T> {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    this.flush();
-    if (this.pending > 0) this.schedule();
+    // A frame is ~16.7 ms: allow a little early so a 33 ms interval means every second frame, not every third.
+    const now = performance.now();
+    if (now - this.lastFlush >= this.drawEveryMs - 4) this.draw(now);
+    else this.unflushed = true;
+    if (this.pending > 0 || this.unflushed) this.schedule();
   };
+
+  private draw(now: number): void {
+    this.lastFlush = now;
+    this.unflushed = false;
+    this.flush();
+  }
 }

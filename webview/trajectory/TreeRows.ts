@@ -21,6 +21,8 @@ export class TreeRows {
   private readonly matchCache = new Map<string, boolean>();
   private readonly parents = new Map<string, TreeNode | undefined>();
   private list: Row[] = [];
+  /** One Row per node, reused by every rebuild: a live run rebuilds each frame, so no garbage per node. */
+  private readonly rowOf = new Map<string, Row>();
   /** Built on demand: only keyboard moves and selection need it, not every streamed frame. */
   private indexById: Map<string, number> | undefined;
   private shapeChanged = true;
@@ -33,6 +35,7 @@ export class TreeRows {
     this.collapsed.clear();
     this.matchCache.clear();
     this.parents.clear();
+    this.rowOf.clear();
     this.changed.clear();
     this.shapeChanged = true;
   }
@@ -42,10 +45,9 @@ export class TreeRows {
     if (changed.length === 0) return;
     const node = changed[0]!;
     if (!this.parents.has(node.id)) {
-      // A new node: its parent is the next changed node when the start named a parent that exists.
       const parent = node.parentId !== undefined ? this.tree.get(node.parentId) : undefined;
       this.parents.set(node.id, parent);
-      this.shapeChanged = true;
+      if (!this.appendRow(node, parent)) this.shapeChanged = true;
     }
     for (const n of changed) {
       this.changed.add(n.id);
@@ -55,6 +57,28 @@ export class TreeRows {
         if (this.matches(n) !== before) this.shapeChanged = true;
       }
     }
+  }
+
+  /**
+   * A live run grows at its end: a new node whose parent holds the last row comes last in display order, so
+   * its row is appended instead of the whole list being rebuilt (which costs a walk of every node per frame).
+   */
+  private appendRow(node: TreeNode, parent: TreeNode | undefined): boolean {
+    if (this.shapeChanged || this.query) return false;
+    const lastRow = this.list[this.list.length - 1];
+    let depth = 0;
+    if (parent) {
+      if (!lastRow || this.collapsed.has(parent.id)) return false;
+      let holder: TreeNode | undefined = lastRow.node;
+      while (holder && holder !== parent) holder = this.parents.get(holder.id);
+      if (!holder) return false;
+      depth = this.rowOf.get(parent.id)!.depth + 1;
+    } else if (this.tree.roots[this.tree.roots.length - 1] !== node) {
+      return false;
+    }
+    this.list.push(this.row(node, depth, true, false));
+    this.indexById?.set(node.id, this.list.length - 1);
+    return true;
   }
 
   get rows(): readonly Row[] {
@@ -120,7 +144,7 @@ export class TreeRows {
         const at = rows.length;
         const match = this.matches(node);
         if (match) this.matchesFound++;
-        rows.push({ node, depth, expanded: true, match });
+        rows.push(this.row(node, depth, true, match));
         let below = false;
         for (const child of node.children) below = visit(child, depth + 1) || below;
         if (!match && !below) rows.length = at;
@@ -129,17 +153,34 @@ export class TreeRows {
       for (const root of this.tree.roots) visit(root, 0);
     } else {
       // Iterative: a deep chain of child runs must not overflow the stack.
-      const stack: Array<[TreeNode, number]> = [];
-      for (let i = this.tree.roots.length - 1; i >= 0; i--) stack.push([this.tree.roots[i]!, 0]);
-      while (stack.length > 0) {
-        const [node, depth] = stack.pop()!;
+      const nodes: TreeNode[] = [];
+      const depths: number[] = [];
+      for (let i = this.tree.roots.length - 1; i >= 0; i--) {
+        nodes.push(this.tree.roots[i]!);
+        depths.push(0);
+      }
+      while (nodes.length > 0) {
+        const node = nodes.pop()!;
+        const depth = depths.pop()!;
         const expanded = !this.collapsed.has(node.id);
-        rows.push({ node, depth, expanded, match: false });
+        rows.push(this.row(node, depth, expanded, false));
         if (!expanded) continue;
-        for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i]!, depth + 1]);
+        for (let i = node.children.length - 1; i >= 0; i--) {
+          nodes.push(node.children[i]!);
+          depths.push(depth + 1);
+        }
       }
     }
     this.list = rows;
     this.indexById = undefined;
+  }
+
+  private row(node: TreeNode, depth: number, expanded: boolean, match: boolean): Row {
+    let row = this.rowOf.get(node.id);
+    if (!row) this.rowOf.set(node.id, (row = { node, depth, expanded, match }));
+    row.depth = depth;
+    row.expanded = expanded;
+    row.match = match;
+    return row;
   }
 }

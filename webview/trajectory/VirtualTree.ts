@@ -3,6 +3,7 @@
 // arrow keys move and open/close like VS Code's own trees.
 
 import { html, nothing, render } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { TreeNode } from '../../src/core/trajectory/TrajectoryTree';
 import { formatCost, formatDuration, formatTokens } from '../shared/format';
@@ -23,6 +24,11 @@ export class VirtualTree {
   /** Keep the newest rows in view while a live run grows, until the reader scrolls up. */
   follow = false;
   private drawScheduled = false;
+  /** Where `draw` last scrolled to itself: the scroll event that follows is ours, not the reader's. */
+  private ownScrollTop = -1;
+  /** The scroll position as last set or seen, and the view's height: read from events, never in `draw`. */
+  private scrollPos = 0;
+  private viewHeight = 0;
 
   constructor(private readonly rows: TreeRows, private readonly on: TreeHandlers) {
     this.element = document.createElement('div');
@@ -37,31 +43,56 @@ export class VirtualTree {
     this.element.addEventListener('scroll', this.onScroll, { passive: true });
     this.element.addEventListener('click', this.onClick);
     this.element.addEventListener('keydown', this.onKeydown);
+    new ResizeObserver(([entry]) => {
+      const height = entry!.contentRect.height;
+      if (height === this.viewHeight) return;
+      this.viewHeight = height;
+      this.draw();
+    }).observe(this.element);
   }
 
+  /**
+   * Draws the rows in view. Layout is read from cached values (the view's height from a ResizeObserver, the
+   * scroll position from scroll events) and written once, so a frame lays out once: reading clientHeight or
+   * scrollTop after the frame's DOM writes would force a second layout every frame of a live run.
+   */
   draw(): void {
     const rows = this.rows.rows;
     const total = rows.length * ROW_HEIGHT;
-    if (this.spacer.style.height !== `${total}px`) this.spacer.style.height = `${total}px`;
-    const view = this.element.clientHeight;
-    if (this.follow) this.element.scrollTop = Math.max(0, total - view);
-    const top = this.element.scrollTop;
+    const view = this.viewHeight;
+    const bottom = Math.max(0, total - view);
+    const top = this.follow ? bottom : Math.min(this.scrollPos, bottom);
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(rows.length, Math.ceil((top + view) / ROW_HEIGHT) + OVERSCAN);
     const slice: Array<[Row, number]> = [];
-    for (let i = first; i < last; i++) slice.push([rows[i]!, i]);
+    let selectedShown = false;
+    for (let i = first; i < last; i++) {
+      slice.push([rows[i]!, i]);
+      if (rows[i]!.node.id === this.selectedId) selectedShown = true;
+    }
+    if (this.spacer.style.height !== `${total}px`) this.spacer.style.height = `${total}px`;
+    // Positional: a row element shows whichever node is at its place (measured cheaper than keyed rows here).
     render(html`${slice.map(([row, i]) => this.rowView(row, i))}`, this.spacer);
-    const active = this.selectedId !== undefined && this.rows.indexOf(this.selectedId) >= 0 ? `n-${this.selectedId}` : '';
-    if (active) this.element.setAttribute('aria-activedescendant', active);
+    if (selectedShown) this.element.setAttribute('aria-activedescendant', `n-${this.selectedId}`);
     else this.element.removeAttribute('aria-activedescendant');
+    if (top !== this.scrollPos) {
+      // Last: the one layout this frame needs happens here, with every write above already in.
+      this.element.scrollTop = top;
+      this.ownScrollTop = top;
+      this.scrollPos = top;
+    }
   }
 
   /** Scrolls just enough to show row `index`. */
   reveal(index: number): void {
     const top = index * ROW_HEIGHT;
-    const el = this.element;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    if (top < this.scrollPos) this.scrollTo(top);
+    else if (top + ROW_HEIGHT > this.scrollPos + this.viewHeight) this.scrollTo(top + ROW_HEIGHT - this.viewHeight);
+  }
+
+  private scrollTo(top: number): void {
+    this.element.scrollTop = top;
+    this.scrollPos = this.element.scrollTop;
   }
 
   private rowView(row: Row, index: number) {
@@ -110,7 +141,11 @@ export class VirtualTree {
 
   private onScroll = (): void => {
     const el = this.element;
-    this.follow = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT;
+    const top = el.scrollTop;
+    if (Math.abs(top - this.ownScrollTop) < 1) return;
+    this.ownScrollTop = -1;
+    this.scrollPos = top;
+    this.follow = top + this.viewHeight >= this.rows.rows.length * ROW_HEIGHT - ROW_HEIGHT;
     this.scheduleDraw();
   };
 
@@ -133,7 +168,7 @@ export class VirtualTree {
     if (rows.length === 0) return;
     const at = this.selectedId !== undefined ? this.rows.indexOf(this.selectedId) : -1;
     const current = at >= 0 ? rows[at]!.node : undefined;
-    const page = Math.max(1, Math.floor(this.element.clientHeight / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor(this.viewHeight / ROW_HEIGHT) - 1);
     let next = at;
     switch (event.key) {
       case 'ArrowDown': next = Math.min(rows.length - 1, at + 1); break;

@@ -11,6 +11,7 @@ import type { TreeNode } from '../../src/core/trajectory/TrajectoryTree';
 import type { HostToTree, TreeToHost } from '../../src/protocol/messages';
 import { connectHost } from '../host';
 import { FrameQueue } from '../shared/frameQueue';
+import { onPathLinkClick } from '../shared/pathLinks';
 import { formatCost, formatDuration } from '../shared/format';
 import { nodeDetailView } from './nodeDetail';
 import { sourceView } from './sourceInfo';
@@ -46,7 +47,10 @@ const tree = new VirtualTree(rows, {
     draw();
   },
 });
-const queue = new FrameQueue<RlmEvent>((event) => rows.apply(event), () => draw());
+/** A live run is drawn at most 30 times a second (see FrameQueue); scrolling, clicks and keys draw at once. */
+const LIVE_DRAW_MS = 33;
+const APPLY_BUDGET_MS = 8;
+const queue = new FrameQueue<RlmEvent>((event) => rows.apply(event), () => draw(), APPLY_BUDGET_MS, LIVE_DRAW_MS);
 const detailEl = document.createElement('div');
 detailEl.className = 'detail-pane';
 
@@ -126,7 +130,7 @@ host.onMessage((message) => {
     selected = undefined;
     tree.selectedId = undefined;
     tree.follow = message.live;
-    tree.element.scrollTop = 0;
+    tree.reveal(0);
     queue.push(message.events);
   } else if (message.type === 'tree/events') {
     queue.push(message.events);
@@ -134,12 +138,12 @@ host.onMessage((message) => {
 });
 new ResizeObserver(() => {
   const wide = window.innerWidth > SIDE_BY_SIDE_PX;
-  if (wide !== sideBySide) {
-    sideBySide = wide;
-    draw();
-  } else tree.draw();
+  if (wide === sideBySide) return;
+  sideBySide = wide;
+  draw();
 }).observe(document.body);
 
+onPathLinkClick(detailEl, (ref) => host.post({ type: 'link/open', path: ref.path, line: ref.line, ...(ref.endLine !== undefined ? { endLine: ref.endLine } : {}) }));
 if (query) rows.search(query);
 draw();
 host.post({ type: 'ready' });

@@ -6,6 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { TreeNode } from '../../src/core/trajectory/TrajectoryTree';
 import type { Figures } from '../../src/core/trajectory/TreeNode';
 import { formatCost, formatDuration, formatStopReason } from '../shared/format';
+import { linkedText } from '../shared/linkedText';
 
 export interface DetailHandlers {
   copy(text: string): void;
@@ -29,7 +30,7 @@ export function nodeDetailView(node: TreeNode | undefined, on: DetailHandlers) {
       ${facts.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => html`<dt>${k}</dt><dd data-field=${k.toLowerCase().replace(/[^a-z]+/g, '-')}>${v}</dd>`)}
     </dl>
     ${figuresTable(node.own, node.total)}
-    ${node.error ? html`<h3>Error</h3><pre class="problem" data-testid="detail-error">${node.error}</pre>` : nothing}
+    ${node.error ? html`<h3>Error</h3><pre class="problem" data-testid="detail-error">${linkedText(node.error)}</pre>` : nothing}
     ${textSection(INPUT_NAME[node.kind], node.input, 'input', on)}
     ${textSection(OUTPUT_NAME[node.kind], node.output, 'output', on)}
   </section>`;
@@ -92,6 +93,6 @@ function textSection(name: string, text: string | undefined, which: 'input' | 'o
       <h3>${name}</h3>
       <vscode-button secondary data-testid=${`copy-${which}`} @click=${() => on.copy(text)}>Copy ${name.toLowerCase()}</vscode-button>
     </div>
-    <pre data-testid=${`detail-${which}`}>${text}</pre>
+    <pre data-testid=${`detail-${which}`}>${linkedText(text)}</pre>
   </div>`;
 }

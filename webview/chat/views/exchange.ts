@@ -9,6 +9,9 @@ import { PATH_REF_CLASS } from '../../shared/markdown';
 import type { RunProgress } from '../RunProgress';
 import { actionButtons } from './actions';
 
+/** Streamed text is re-rendered as Markdown at most this often (a few times a second reads as live). */
+const STREAM_RENDER_MS = 100;
+
 export interface ExchangeHandlers {
   runAction(action: Action): void;
   showRun(exchangeId: string): void;
@@ -29,7 +32,7 @@ function focusChip(focus: Focus) {
 function runningView(x: Exchange, progress: RunProgress | undefined, markdown: MarkdownCache) {
   const text = progress?.currentTurn?.output ?? '';
   if (!text) return html`<div class="streamed thinking" data-testid="streamed-waiting">Thinking…</div>`;
-  return html`<div class="streamed" aria-busy="true">${markdown.get(`${x.id}#stream`, text, 'streamed')}</div>`;
+  return html`<div class="streamed" aria-busy="true">${markdown.get(`${x.id}#stream`, text, 'streamed', STREAM_RENDER_MS)}</div>`;
 }
 
 function endedView(x: Exchange, markdown: MarkdownCache, on: ExchangeHandlers) {
