@@ -125,6 +125,8 @@ export interface HostToTree {
     live: boolean;
     /** For a trace file: whether its receipt verified, and event types it did not know. */
     source?: { file: string; receipt: 'valid' | 'missing' | 'mismatch'; skipped: Record<string, number> };
+    /** Why there is no tree to show: the trace file could not be read or is not a trace (events is then empty). */
+    error?: string;
   };
   /** More events of the live run shown. */
   'tree/events': { events: RlmEvent[] };

@@ -158,6 +158,36 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     await w.close();
   });
 
+  test('a long conversation: the reader\'s scroll position is kept across a reload; a state sent mid-run keeps the fold', async () => {
+    const w = await openChat({ height: 500 });
+    const long = Array.from({ length: 12 }, (_, i) => doneExchange(`x${i}`, `Answer ${i}\n\n${'A paragraph of text. '.repeat(30)}`));
+    const state = msg({ type: 'chat/state', chat: chat(long), history: [], setup: READY, busy: false });
+    await w.send(state);
+    await w.page.waitForSelector('[data-exchange-id="x11"]');
+    const conversation = w.page.locator('[data-testid="conversation"]');
+    // It opens at the newest answer.
+    assert.ok(await conversation.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 4));
+    await conversation.evaluate((el) => { el.scrollTop = 700; });
+    await w.page.waitForFunction(() => (window as unknown as { __rlm: { state: { scrollTop: number } } }).__rlm.state?.scrollTop === 700);
+    const saved = await w.state();
+    await w.close();
+    const again = await openChat({ height: 500, state: saved });
+    await again.send(state);
+    await again.page.waitForSelector('[data-exchange-id="x11"]');
+    await again.frames(2);
+    assert.equal(await again.page.locator('[data-testid="conversation"]').evaluate((el) => el.scrollTop), 700);
+    // A running question: a chat/state without its events (the history changed, say) keeps the status line's fold.
+    const running = { id: 'r1', question: 'q', status: 'running' as const, startedAt: Date.now() };
+    await again.send(msg({ type: 'run/start', chatId: 'c1', exchange: running }));
+    await again.send(msg({ type: 'run/events', chatId: 'c1', exchangeId: 'r1', events: runningEvents() }));
+    await again.page.waitForFunction(() => document.querySelector('[data-testid="status-line"] [data-field="subcalls"]')?.textContent === 'sub-calls 2/3');
+    await again.send(msg({ type: 'chat/state', chat: chat([...long, running]), history: [{ id: 'c1', title: 'Backoff', updatedAt: T0 }], setup: READY, busy: true }));
+    await again.frames(3);
+    assert.equal(await again.page.textContent('[data-testid="status-line"] [data-field="subcalls"]'), 'sub-calls 2/3');
+    assert.deepEqual(again.errors, []);
+    await again.close();
+  });
+
   test('with nothing set up, the welcome explains why and its buttons run the commands that fix it', async () => {
     const w = await openChat();
     const setup = {

@@ -18,6 +18,11 @@ import { largeRun } from './protocolData';
 const NODES = 10_000;
 const EVENTS_PER_SECOND = 1_000;
 const FRAME_LIMIT_MS = 50;
+/**
+ * Frame timestamps sit on the display's 16.7 ms grid, so a frame that took three intervals measures 50.0 ms give or
+ * take a few hundredths; "over 50 ms" is four intervals or more.
+ */
+const OVER_LIMIT_MS = FRAME_LIMIT_MS + 1;
 
 interface Figures {
   events: number;
@@ -47,7 +52,7 @@ const DRIVER = `async ({ events, rate, lastNodeId }) => {
   let t0 = 0;
   function frame(now) {
     gaps.push(now - last);
-    if (now - last > ${FRAME_LIMIT_MS}) slowAt.push([Math.round(now - t0), Math.round(now - last)]);
+    if (now - last > ${OVER_LIMIT_MS}) slowAt.push([Math.round(now - t0), Math.round(now - last)]);
     last = now;
     if (streaming) requestAnimationFrame(frame);
   }
@@ -92,6 +97,28 @@ const DRIVER = `async ({ events, rate, lastNodeId }) => {
   return { gaps, long, loafs, slowAt, streamMs, lastNodeShownMs: shown - lastPosted, rowsInDom: document.querySelectorAll('[data-testid="tree-row"]').length };
 }`;
 
+// In the page: a saved trace of `events` opened at once (one tree/reset), frame gaps while it folds, and the time
+// until every node is in the tree.
+const OPEN_DRIVER = `async ({ events, total }) => {
+  const gaps = [];
+  let measuring = true;
+  let last = performance.now();
+  function frame(now) { gaps.push(now - last); last = now; if (measuring) requestAnimationFrame(frame); }
+  await new Promise((r) => requestAnimationFrame(() => { last = performance.now(); requestAnimationFrame(frame); r(); }));
+  const started = performance.now();
+  window.postMessage({ type: 'tree/reset', title: 'a saved trace', events, live: false }, '*');
+  const done = await new Promise((resolve) => {
+    function check() {
+      if (document.querySelector('[data-testid="tree-count"]')?.textContent === total) resolve(performance.now());
+      else requestAnimationFrame(check);
+    }
+    check();
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  measuring = false;
+  return { gaps, shownMs: done - started };
+}`;
+
 let browser: Browser;
 before(async () => {
   if (!NO_CHROMIUM) browser = await launchChromium();
@@ -119,7 +146,7 @@ test(`${NODES.toLocaleString('en-US')} nodes at ${EVENTS_PER_SECOND.toLocaleStri
     p99FrameMs: round(pct(0.99)),
     p95FrameMs: round(pct(0.95)),
     meanFrameMs: round(gaps.reduce((a, b) => a + b, 0) / gaps.length),
-    framesOver50: gaps.filter((g) => g > FRAME_LIMIT_MS).length,
+    framesOver50: gaps.filter((g) => g > OVER_LIMIT_MS).length,
     slowFramesAt: raw.slowAt,
     longAnimationFrames: raw.long.length,
     longestAnimationFrameMs: round(Math.max(0, ...raw.long)),
@@ -134,7 +161,7 @@ test(`${NODES.toLocaleString('en-US')} nodes at ${EVENTS_PER_SECOND.toLocaleStri
   assert.equal(await w.page.textContent('[data-testid="tree-count"]'), `${NODES.toLocaleString('en-US')} nodes`);
   assert.ok(figures.rowsInDom < 80, `virtualised: ${figures.rowsInDom} rows in the DOM`);
   assert.ok(figures.frames > (raw.streamMs / 1000) * 30, `the page kept drawing: ${figures.frames} frames in ${figures.streamMs} ms`);
-  assert.ok(figures.maxFrameMs <= FRAME_LIMIT_MS, `longest frame ${figures.maxFrameMs} ms`);
+  assert.ok(figures.maxFrameMs <= OVER_LIMIT_MS, `longest frame ${figures.maxFrameMs} ms (${figures.framesOver50} over ${FRAME_LIMIT_MS} ms)`);
   assert.ok(figures.lastNodeShownMs < 500, `last node shown ${figures.lastNodeShownMs} ms after the last event`);
   assert.deepEqual(w.errors, []);
   assert.deepEqual(w.leaks, []);
@@ -142,3 +169,26 @@ test(`${NODES.toLocaleString('en-US')} nodes at ${EVENTS_PER_SECOND.toLocaleStri
 });
 
 const round = (x: number) => Math.round(x * 10) / 10;
+
+test(`a saved trace of ${NODES.toLocaleString('en-US')} nodes opens in one message and folds over frames`, { skip: NO_CHROMIUM, timeout: 60_000 }, async () => {
+  const { events } = largeRun(NODES);
+  const w = await openWebview(browser, 'trajectory', { width: 420, height: 800 });
+  const total = `${NODES.toLocaleString('en-US')} nodes`;
+  const raw = await w.page.evaluate(`(${OPEN_DRIVER})(${JSON.stringify({ events, total })})`) as { gaps: number[]; shownMs: number };
+  const gaps = [...raw.gaps].sort((a, b) => a - b);
+  const figures = {
+    events: events.length,
+    allShownMs: Math.round(raw.shownMs),
+    frames: gaps.length,
+    maxFrameMs: round(gaps.at(-1)!),
+    framesOver50: gaps.filter((g) => g > OVER_LIMIT_MS).length,
+  };
+  writeFileSync(join(__dirname, '..', '..', '.test-output', 'webview', 'performance-open.json'), JSON.stringify(figures, null, 2));
+  console.log(`trace opened at once: ${JSON.stringify(figures)}`);
+  // The fold is spread over frames (8 ms of it per frame): the page draws while it goes on.
+  assert.ok(figures.frames >= 5, `${figures.frames} frames while folding`);
+  assert.ok(figures.allShownMs < 3_000, `all nodes in ${figures.allShownMs} ms`);
+  assert.equal(await w.page.locator('[data-testid="tree-row"]').first().getAttribute('data-node-id'), events[0]!.type === 'run_start' ? events[0]!.id : '');
+  assert.deepEqual(w.errors, []);
+  await w.close();
+});

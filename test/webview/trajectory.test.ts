@@ -221,6 +221,12 @@ describe('Trajectory view', { skip: NO_CHROMIUM }, () => {
     await page.waitForSelector('[data-receipt="valid"]');
     assert.equal(await page.locator('[data-testid="skipped"]').count(), 0);
     assert.equal(await page.textContent('[data-testid="tree-title"]'), 'ok.rlm.jsonl');
+    // A file that is no trace: the reason, and no tree.
+    await w.send(msg({ type: 'tree/reset', title: 'notes.jsonl', events: [], live: false, error: 'notes.jsonl is not an RLM trace: line 1 has no event type.' }));
+    await page.waitForSelector('[data-testid="tree-error"]');
+    assert.equal(await page.textContent('[data-testid="tree-error"]'), 'notes.jsonl is not an RLM trace: line 1 has no event type.');
+    assert.equal(await page.locator('[data-testid="tree-row"]').count(), 0);
+    assert.equal(await page.textContent('[data-testid="tree-count"]'), '0 nodes');
     await assertClean(w);
     await w.close();
   });

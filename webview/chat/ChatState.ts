@@ -19,10 +19,11 @@ export class ChatState {
         this.history = message.history;
         this.setup = message.setup;
         this.busy = message.busy;
-        this.progress.clear();
-        if (message.runEvents) {
+        {
           const running = this.chat.exchanges.find((x) => x.status === 'running');
-          if (running) this.progressOf(running.id).apply(message.runEvents);
+          // A state sent mid-run keeps the fold so far; with the run's events it starts again from them.
+          for (const id of this.progress.keys()) if (id !== running?.id || message.runEvents) this.progress.delete(id);
+          if (running && message.runEvents) this.progressOf(running.id).apply(message.runEvents);
         }
         return;
       case 'chat/setup':

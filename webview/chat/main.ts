@@ -34,6 +34,8 @@ let draft = saved.draft;
 let elapsedTimer: number | undefined;
 /** Follow new text down while the reader is at the bottom; leave them where they are once they scroll up. */
 let stickToBottom = saved.scrollTop < 0;
+/** Where the reader was before the view was re-created: restored once the host's chat is drawn. */
+let restoreScrollTop = saved.scrollTop >= 0 ? saved.scrollTop : undefined;
 
 const runAction = (action: Action) => host.post({ type: 'command/run', command: action.command, ...(action.args ? { args: action.args } : {}) });
 const historyHandlers = {
@@ -84,7 +86,23 @@ function draw(): void {
       : nothing}
     ${composerView(state.busy, state.canAsk, composerHandlers)}
   `, app);
-  if (stickToBottom) conversation()?.scrollTo({ top: conversation()!.scrollHeight });
+  // Sizes change after a draw too (the VS Code elements render themselves a moment later, the question box
+  // grows): the observer keeps the end in view while the reader is there.
+  const c = conversation();
+  if (c) {
+    sizes.observe(c);
+    for (const child of c.children) sizes.observe(child);
+  }
+  if (stickToBottom) scrollToEnd();
+  if (restoreScrollTop !== undefined && chat) {
+    const top = restoreScrollTop;
+    restoreScrollTop = undefined;
+    // After the VS Code elements in it have drawn themselves (a microtask later), so the heights are final.
+    requestAnimationFrame(() => {
+      const el = conversation();
+      if (el) el.scrollTop = top;
+    });
+  }
   tickWhileRunning(running !== undefined && state.busy);
 }
 
@@ -100,6 +118,15 @@ function tickWhileRunning(running: boolean): void {
 }
 
 const conversation = () => app.querySelector<HTMLElement>('.conversation');
+
+const sizes = new ResizeObserver(() => {
+  if (stickToBottom) scrollToEnd();
+});
+
+function scrollToEnd(): void {
+  const c = conversation();
+  if (c) c.scrollTop = c.scrollHeight;
+}
 const questionBox = () => app.querySelector<HTMLTextAreaElement>('[data-testid="question"]');
 
 function setQuestion(text: string): void {
@@ -130,18 +157,6 @@ onPathLinkClick(app, (ref) => host.post({ type: 'link/open', path: ref.path, lin
 
 draw();
 setQuestion(draft);
-const first = conversation();
-if (first && saved.scrollTop >= 0) {
-  // The conversation is drawn once the host's state arrives; restore the position then.
-  const restore = saved.scrollTop;
-  let restored = false;
-  const restoreOnce = () => {
-    if (restored || first.scrollHeight <= first.clientHeight) return;
-    restored = true;
-    first.scrollTop = restore;
-  };
-  new MutationObserver(restoreOnce).observe(first, { childList: true, subtree: true });
-}
 app.addEventListener('scroll', () => {
   const c = conversation();
   if (!c) return;

@@ -10,7 +10,7 @@ import { formatCost, formatDuration, formatTokens } from '../shared/format';
 import type { Row, TreeRows } from './TreeRows';
 
 export const ROW_HEIGHT = 22;
-const OVERSCAN = 8;
+const OVERSCAN = 5;
 const INDENT = 12;
 
 export interface TreeHandlers {

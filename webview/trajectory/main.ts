@@ -83,6 +83,7 @@ function draw(): void {
       ></vscode-textfield>
       ${rows.searching ? html`<span class="hint" data-testid="search-count" aria-live="polite">${rows.matchCount} matching</span>` : nothing}
       ${sourceView(header?.source, rows.tree.anomalies)}
+      ${header?.error ? html`<div class="problem" role="alert" data-testid="tree-error">${header.error}</div>` : nothing}
     </header>
     <vscode-split-layout class="panes" split=${sideBySide ? 'vertical' : 'horizontal'} initial-handle-position="60%">
       <div slot="start" class="tree-pane">${tree.element}</div>
