@@ -114,15 +114,24 @@ interface Harness {
   __rlm: { posted: Array<{ type: string }>; violations: Array<{ directive: string; blocked: string; sample: string }>; state: unknown };
 }
 
+/**
+ * The Content-Security-Policy src/extension/webviewHtml.ts gives every page, read from its source so the harness
+ * cannot drift from it: the directives of its `const csp = [...]`, with this nonce and ORIGIN for webview.cspSource.
+ */
+export function webviewCsp(nonce: string): string {
+  const source = readFileSync(join(ROOT, 'src', 'extension', 'webviewHtml.ts'), 'utf8');
+  const list = /const csp = \[([\s\S]*?)\]\.join\('; '\)/.exec(source)?.[1];
+  const directives = [...(list ?? '').matchAll(/(["'`])((?:(?!\1).)*)\1/g)].map((m) => m[2]!
+    .replace(/\$\{nonce\}/g, nonce)
+    .replace(/\$\{webview\.cspSource\}/g, ORIGIN));
+  if (directives.length === 0 || directives.some((d) => d.includes('${'))) {
+    throw new Error('test/webview/harness.ts cannot read the CSP in src/extension/webviewHtml.ts any more: update webviewCsp()');
+  }
+  return directives.join('; ');
+}
+
 function harnessHtml(page: PageName, nonce: string, theme: (typeof THEMES)[ThemeKind], state: unknown): string {
-  // As webviewHtml builds it, with ORIGIN standing in for webview.cspSource.
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${ORIGIN} 'unsafe-inline'`,
-    `font-src ${ORIGIN}`,
-    `img-src ${ORIGIN} data:`,
-  ].join('; ');
+  const csp = webviewCsp(nonce);
   const vars = Object.entries(theme.vars).map(([k, v]) => `${k}: ${v}`).join('; ');
   const fakeHost = `(() => {
   const rlm = { posted: [], violations: [], state: ${JSON.stringify(state ?? null)} };

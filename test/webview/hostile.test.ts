@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToChat, HostToTree } from '../../src/protocol/messages';
-import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
+import { launchChromium, message, NO_CHROMIUM, openWebview, webviewCsp, type Webview } from './harness';
 import { HOSTILE, PAYLOADS } from './hostilePayloads';
 import { chat, doneExchange, READY, T0 } from './protocolData';
 
@@ -57,6 +57,24 @@ describe('hostile model output', { skip: NO_CHROMIUM }, () => {
   });
   after(async () => {
     await browser?.close();
+  });
+
+  test('the harness serves the page under webviewHtml\'s CSP, and Chromium enforces it', async () => {
+    const w = await openWebview(browser, 'chat');
+    const csp = await w.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.equal(csp!.replace(/'nonce-[^']+'/, "'nonce-N'"), webviewCsp('N'));
+    assert.match(csp!, /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    // Script the page did not bring with its nonce does not run, and Chromium says so.
+    await w.page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__pwned = 1';
+      document.body.append(script);
+      document.body.insertAdjacentHTML('beforeend', '<img src="data:," onload="window.__pwned = 2">');
+    });
+    await w.page.waitForFunction(() => (window as unknown as { __rlm: { violations: unknown[] } }).__rlm.violations.length >= 2);
+    assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.deepEqual((await w.violations()).map((v) => v.directive).sort(), ['script-src-attr', 'script-src-elem']);
+    await w.close();
   });
 
   test('in an answer, a streamed turn, a question and an error: nothing runs, loads or navigates, even when clicked', async () => {
