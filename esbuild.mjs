@@ -63,6 +63,9 @@ contexts.push(await esbuild.context({
   format: 'iife',
   outdir: 'dist/webview',
   sourcemap: true,
+  // Lit, the VS Code elements, markdown-it, highlight.js and DOMPurify: minified, the page starts faster.
+  // RLM_WEBVIEW_DEBUG=1 keeps names readable for a profile.
+  minify: !process.env.RLM_WEBVIEW_DEBUG,
   logLevel: 'warning',
 }));
 

@@ -34,7 +34,12 @@ export interface SetupStatus {
    * An OpenAI-compatible server found on its usual local port. Offered in the welcome view while not ready (the
    * problem's first action, "Use <name>", runs rlm.useLocalServer); when ready, the server that answers.
    */
-  localServer?: { url: string; models: string[] };
+  localServer?: {
+    url: string;
+    models: string[];
+    /** The button that points the settings at this server (the welcome view shows it beside the server). */
+    action?: Action;
+  };
 }
 
 /** The part of a file a question is about ("Ask about selection"). */
@@ -80,7 +85,17 @@ export interface ChatSnapshot extends ChatSummary {
 /** Host to Chat view. */
 export interface HostToChat {
   /** Everything the view shows, on load and when another chat is opened. */
-  'chat/state': { chat: ChatSnapshot; history: ChatSummary[]; setup: SetupStatus; busy: boolean };
+  'chat/state': {
+    chat: ChatSnapshot;
+    history: ChatSummary[];
+    setup: SetupStatus;
+    busy: boolean;
+    /**
+     * While a question of this chat runs: its events so far, so a view that was re-created mid-run (hidden and
+     * shown again, or reloaded) folds its status line and streamed text from the start.
+     */
+    runEvents?: RlmEvent[];
+  };
   'chat/setup': { setup: SetupStatus };
   'chat/history': { history: ChatSummary[] };
   /** A question started: the view adds it (running) to the conversation. */

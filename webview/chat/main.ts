@@ -1,11 +1,166 @@
-// The Chat view (placeholder until the UI lands): shows the set-up state the host sends.
+// The Chat view: host messages are applied once per animation frame (FrameQueue) and the page is drawn with
+// lit templates (chat/views). The draft and the scroll position survive the view being hidden or reloaded
+// through VS Code's webview state.
+
+import '../shared/base.css';
 import './chat.css';
-import type { ChatToHost, HostToChat } from '../../src/protocol/messages';
+import '../shared/elements';
+import { html, nothing, render } from 'lit';
+import type { Action, ChatToHost, HostToChat, MessageOf } from '../../src/protocol/messages';
 import { connectHost } from '../host';
+import { FrameQueue } from '../shared/frameQueue';
+import { MarkdownCache } from '../shared/MarkdownCache';
+import { onPathLinkClick } from '../shared/pathLinks';
+import { ChatState } from './ChatState';
+import { composerView } from './views/composer';
+import { exchangeView } from './views/exchange';
+import { historyView, toolbarView } from './views/history';
+import { statusLineView } from './views/statusLine';
+import { emptyChatView, welcomeView } from './views/welcome';
+
+interface SavedView {
+  draft: string;
+  scrollTop: number;
+  historyOpen: boolean;
+}
 
 const host = connectHost<HostToChat, ChatToHost>();
 const app = document.getElementById('app')!;
-host.onMessage((message) => {
-  if (message.type === 'chat/state') app.textContent = message.setup.problem?.message ?? 'Ask a question about this workspace.';
+const state = new ChatState();
+const markdown = new MarkdownCache(() => draw());
+const saved = readSaved(host.savedState());
+let historyOpen = saved.historyOpen;
+let draft = saved.draft;
+let elapsedTimer: number | undefined;
+/** Follow new text down while the reader is at the bottom; leave them where they are once they scroll up. */
+let stickToBottom = saved.scrollTop < 0;
+/** Where the reader was before the view was re-created: restored once the host's chat is drawn. */
+let restoreScrollTop = saved.scrollTop >= 0 ? saved.scrollTop : undefined;
+
+const runAction = (action: Action) => host.post({ type: 'command/run', command: action.command, ...(action.args ? { args: action.args } : {}) });
+const historyHandlers = {
+  newChat: () => host.post({ type: 'chat/new' }),
+  toggle: () => {
+    historyOpen = !historyOpen;
+    save();
+    draw();
+  },
+  open: (chatId: string) => {
+    historyOpen = false;
+    save();
+    host.post({ type: 'chat/open', chatId });
+  },
+};
+const composerHandlers = {
+  send: () => {
+    const question = questionBox()?.value.trim() ?? '';
+    if (!question || !state.canAsk) return;
+    host.post({ type: 'chat/ask', question });
+    setQuestion('');
+    stickToBottom = true;
+  },
+  stop: () => host.post({ type: 'chat/stop' }),
+  input: (text: string) => {
+    draft = text;
+    save();
+  },
+};
+const exchangeHandlers = { runAction, showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }) };
+
+function draw(): void {
+  const chat = state.chat;
+  const running = state.running;
+  const progress = running ? state.runProgress(running.id) : undefined;
+  const exchanges = chat?.exchanges ?? [];
+  markdown.retain(exchanges.flatMap((x) => [x.id, `${x.id}#stream`]));
+  render(html`
+    ${toolbarView(chat?.title || 'New chat', historyOpen, state.history.length, historyHandlers)}
+    ${historyView(historyOpen, state.history, chat?.id, historyHandlers)}
+    <main class="conversation" data-testid="conversation" aria-label="Conversation">
+      ${welcomeView(state.setup, runAction)}
+      ${state.setup?.ready && exchanges.length === 0 ? emptyChatView(state.setup) : nothing}
+      ${exchanges.map((x) => exchangeView(x, x.status === 'running' ? progress : undefined, markdown, exchangeHandlers))}
+    </main>
+    ${running && state.busy
+      ? statusLineView(progress?.figures() ?? emptyFigures, state.setup?.maxCostUsd ?? null, Date.now() - running.startedAt)
+      : nothing}
+    ${composerView(state.busy, state.canAsk, composerHandlers)}
+  `, app);
+  // Sizes change after a draw too (the VS Code elements render themselves a moment later, the question box
+  // grows): the observer keeps the end in view while the reader is there.
+  const c = conversation();
+  if (c) {
+    sizes.observe(c);
+    for (const child of c.children) sizes.observe(child);
+  }
+  if (stickToBottom) scrollToEnd();
+  if (restoreScrollTop !== undefined && chat) {
+    const top = restoreScrollTop;
+    restoreScrollTop = undefined;
+    // After the VS Code elements in it have drawn themselves (a microtask later), so the heights are final.
+    requestAnimationFrame(() => {
+      const el = conversation();
+      if (el) el.scrollTop = top;
+    });
+  }
+  tickWhileRunning(running !== undefined && state.busy);
+}
+
+const emptyFigures = { turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, estimated: false };
+
+/** The elapsed time moves on between events. */
+function tickWhileRunning(running: boolean): void {
+  if (running && elapsedTimer === undefined) elapsedTimer = window.setInterval(draw, 1_000);
+  if (!running && elapsedTimer !== undefined) {
+    window.clearInterval(elapsedTimer);
+    elapsedTimer = undefined;
+  }
+}
+
+const conversation = () => app.querySelector<HTMLElement>('.conversation');
+
+const sizes = new ResizeObserver(() => {
+  if (stickToBottom) scrollToEnd();
 });
+
+function scrollToEnd(): void {
+  const c = conversation();
+  if (c) c.scrollTop = c.scrollHeight;
+}
+const questionBox = () => app.querySelector<HTMLTextAreaElement>('[data-testid="question"]');
+
+function setQuestion(text: string): void {
+  const box = questionBox();
+  if (box) box.value = text;
+  draft = text;
+  save();
+}
+
+function save(): void {
+  const c = conversation();
+  const atBottom = !c || c.scrollTop + c.clientHeight >= c.scrollHeight - 4;
+  host.saveState({ draft, scrollTop: atBottom ? -1 : c.scrollTop, historyOpen } satisfies SavedView);
+}
+
+function readSaved(value: unknown): SavedView {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof SavedView, unknown>>;
+  return {
+    draft: typeof v.draft === 'string' ? v.draft : '',
+    scrollTop: typeof v.scrollTop === 'number' ? v.scrollTop : -1,
+    historyOpen: v.historyOpen === true,
+  };
+}
+
+const queue = new FrameQueue<MessageOf<HostToChat>>((message) => state.apply(message), draw);
+host.onMessage((message) => queue.push([message]));
+onPathLinkClick(app, (ref) => host.post({ type: 'link/open', path: ref.path, line: ref.line, ...(ref.endLine !== undefined ? { endLine: ref.endLine } : {}) }));
+
+draw();
+setQuestion(draft);
+app.addEventListener('scroll', () => {
+  const c = conversation();
+  if (!c) return;
+  stickToBottom = c.scrollTop + c.clientHeight >= c.scrollHeight - 4;
+  save();
+}, { capture: true, passive: true });
 host.post({ type: 'ready' });

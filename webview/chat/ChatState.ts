@@ -1,0 +1,79 @@
+// What the Chat view knows, updated by the host's messages (applied once per frame, see main.ts). Pure state:
+// the templates in chat/views read it.
+
+import type { ChatSnapshot, ChatSummary, Exchange, HostToChat, MessageOf, SetupStatus } from '../../src/protocol/messages';
+import { RunProgress } from './RunProgress';
+
+export class ChatState {
+  chat: ChatSnapshot | undefined;
+  history: ChatSummary[] = [];
+  setup: SetupStatus | undefined;
+  busy = false;
+  /** The running exchange's fold of its events (status line, streamed text). */
+  private readonly progress = new Map<string, RunProgress>();
+
+  apply(message: MessageOf<HostToChat>): void {
+    switch (message.type) {
+      case 'chat/state':
+        this.chat = message.chat;
+        this.history = message.history;
+        this.setup = message.setup;
+        this.busy = message.busy;
+        {
+          const running = this.chat.exchanges.find((x) => x.status === 'running');
+          // A state sent mid-run keeps the fold so far; with the run's events it starts again from them.
+          for (const id of this.progress.keys()) if (id !== running?.id || message.runEvents) this.progress.delete(id);
+          if (running && message.runEvents) this.progressOf(running.id).apply(message.runEvents);
+        }
+        return;
+      case 'chat/setup':
+        this.setup = message.setup;
+        return;
+      case 'chat/history':
+        this.history = message.history;
+        return;
+      case 'run/start':
+        this.busy = true;
+        if (message.chatId !== this.chat?.id) return;
+        this.upsert(message.exchange);
+        this.progress.set(message.exchange.id, new RunProgress());
+        return;
+      case 'run/events':
+        if (message.chatId !== this.chat?.id) return;
+        this.progressOf(message.exchangeId).apply(message.events);
+        return;
+      case 'run/end':
+        this.busy = false;
+        if (message.chatId !== this.chat?.id) return;
+        this.upsert(message.exchange);
+        this.progress.delete(message.exchange.id);
+        return;
+    }
+  }
+
+  /** The fold of a running exchange, if it is running. */
+  runProgress(exchangeId: string): RunProgress | undefined {
+    return this.progress.get(exchangeId);
+  }
+
+  get running(): Exchange | undefined {
+    return this.chat?.exchanges.find((x) => x.status === 'running');
+  }
+
+  get canAsk(): boolean {
+    return this.setup?.ready === true && !this.busy;
+  }
+
+  private progressOf(exchangeId: string): RunProgress {
+    let progress = this.progress.get(exchangeId);
+    if (!progress) this.progress.set(exchangeId, (progress = new RunProgress()));
+    return progress;
+  }
+
+  private upsert(exchange: Exchange): void {
+    if (!this.chat) return;
+    const at = this.chat.exchanges.findIndex((x) => x.id === exchange.id);
+    if (at >= 0) this.chat.exchanges[at] = exchange;
+    else this.chat.exchanges.push(exchange);
+  }
+}

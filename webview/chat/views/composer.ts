@@ -1,0 +1,36 @@
+// The question box: Enter sends, Shift+Enter starts a new line; Stop replaces Send while a question runs.
+// The text area is not bound to state (a redraw must not move the caret): the page reads and clears it.
+
+import { html } from 'lit';
+
+export interface ComposerHandlers {
+  send(): void;
+  stop(): void;
+  input(text: string): void;
+}
+
+export function composerView(busy: boolean, canAsk: boolean, on: ComposerHandlers) {
+  const keydown = (event: KeyboardEvent) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    on.send();
+  };
+  const input = (event: Event) => on.input((event.currentTarget as HTMLTextAreaElement).value);
+  return html`<div class="composer">
+    <vscode-textarea
+      data-testid="question"
+      class="question-box"
+      rows="3"
+      resize="vertical"
+      label="Question"
+      placeholder="Ask about this workspace (Enter to send, Shift+Enter for a new line)"
+      @keydown=${keydown}
+      @input=${input}
+    ></vscode-textarea>
+    <div class="composer-buttons">
+      ${busy
+        ? html`<vscode-button data-testid="stop" @click=${on.stop} title="Stop the running question">Stop</vscode-button>`
+        : html`<vscode-button data-testid="send" ?disabled=${!canAsk} @click=${on.send}>Send</vscode-button>`}
+    </div>
+  </div>`;
+}

@@ -1,0 +1,60 @@
+// One question and its answer: the question (with its focus), then the streamed text while it runs, the
+// answer rendered as Markdown, or the problem with the buttons that fix it; a footer with the run's figures.
+
+import { html, nothing } from 'lit';
+import type { Action, Exchange, Focus } from '../../../src/protocol/messages';
+import { formatCost, formatDuration, formatStopReason, formatTokens } from '../../shared/format';
+import type { MarkdownCache } from '../../shared/MarkdownCache';
+import { PATH_REF_CLASS } from '../../shared/markdown';
+import type { RunProgress } from '../RunProgress';
+import { actionButtons } from './actions';
+
+/** Streamed text is re-rendered as Markdown at most this often (a few times a second reads as live). */
+const STREAM_RENDER_MS = 100;
+
+export interface ExchangeHandlers {
+  runAction(action: Action): void;
+  showRun(exchangeId: string): void;
+}
+
+export function exchangeView(x: Exchange, progress: RunProgress | undefined, markdown: MarkdownCache, on: ExchangeHandlers) {
+  return html`<article class="exchange" data-testid="exchange" data-exchange-id=${x.id} data-status=${x.status}>
+    <div class="question" data-testid="question-text">${x.focus ? focusChip(x.focus) : nothing}<span class="text">${x.question}</span></div>
+    ${x.status === 'running' ? runningView(x, progress, markdown) : endedView(x, markdown, on)}
+  </article>`;
+}
+
+function focusChip(focus: Focus) {
+  const range = focus.endLine > focus.startLine ? `${focus.startLine}-${focus.endLine}` : `${focus.startLine}`;
+  return html`<a href="#" class="focus ${PATH_REF_CLASS}" data-testid="focus-link">${focus.path}:${range}</a>`;
+}
+
+function runningView(x: Exchange, progress: RunProgress | undefined, markdown: MarkdownCache) {
+  const text = progress?.currentTurn?.output ?? '';
+  if (!text) return html`<div class="streamed thinking" data-testid="streamed-waiting">Thinking…</div>`;
+  return html`<div class="streamed" aria-busy="true">${markdown.get(`${x.id}#stream`, text, 'streamed', STREAM_RENDER_MS)}</div>`;
+}
+
+function endedView(x: Exchange, markdown: MarkdownCache, on: ExchangeHandlers) {
+  const problem = x.status === 'error' || (x.stopReason !== undefined && x.stopReason !== 'final');
+  return html`
+    ${x.status === 'error' ? html`<div class="problem" role="alert" data-testid="error">${x.detail ?? 'The question failed.'}</div>` : nothing}
+    ${x.status !== 'error' && problem && x.detail ? html`<div class="note" data-testid="stop-detail">${x.detail}</div>` : nothing}
+    ${x.actions?.length ? html`<div class="actions">${actionButtons(x.actions, 'error-action', on.runAction)}</div>` : nothing}
+    ${x.answer ? html`<div class="answer">${markdown.get(x.id, x.answer, 'answer')}</div>` : nothing}
+    ${footer(x, on)}`;
+}
+
+function footer(x: Exchange, on: ExchangeHandlers) {
+  const tokens = (x.inputTokens ?? 0) + (x.outputTokens ?? 0);
+  const parts = [
+    x.costUsd !== undefined ? html`<span data-field="cost">${formatCost(x.costUsd)}</span>` : nothing,
+    tokens ? html`<span data-field="tokens" title=${`${x.inputTokens ?? 0} in, ${x.outputTokens ?? 0} out`}>${formatTokens(tokens)} tokens</span>` : nothing,
+    x.durationMs !== undefined ? html`<span data-field="time">${formatDuration(x.durationMs)}</span>` : nothing,
+    x.stopReason ? html`<span data-field="stop-reason">${formatStopReason(x.stopReason)}</span>` : html`<span data-field="stop-reason">${x.status}</span>`,
+  ];
+  return html`<footer class="answer-footer" data-testid="answer-footer">
+    ${parts}
+    <vscode-button secondary data-testid="show-run" @click=${() => on.showRun(x.id)}>Show run</vscode-button>
+  </footer>`;
+}

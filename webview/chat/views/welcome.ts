@@ -1,0 +1,31 @@
+// The welcome shown while nothing can be asked: what is missing, the buttons that fix it, and an
+// OpenAI-compatible server found on its usual local port. Once set up, an empty chat says what to do.
+
+import { html, nothing } from 'lit';
+import type { Action, SetupStatus } from '../../../src/protocol/messages';
+import { formatCost } from '../../shared/format';
+import { actionButtons } from './actions';
+
+export function welcomeView(setup: SetupStatus | undefined, run: (action: Action) => void) {
+  if (!setup) return html`<section class="welcome" data-testid="welcome-loading"><vscode-progress-ring></vscode-progress-ring></section>`;
+  if (setup.ready) return nothing;
+  const server = setup.localServer;
+  return html`<section class="welcome" data-testid="welcome" aria-labelledby="welcome-title">
+    <h2 id="welcome-title">Set up RLM</h2>
+    <p data-testid="welcome-problem">${setup.problem?.message ?? 'RLM needs a model provider before it can answer.'}</p>
+    ${server ? html`<div class="local-server" data-testid="local-server">
+      <p>Found a local model server at <code>${server.url}</code>${server.models.length ? html` with ${server.models.slice(0, 3).join(', ')}${server.models.length > 3 ? ` and ${server.models.length - 3} more` : ''}` : nothing}.</p>
+      ${server.action ? actionButtons([server.action], 'welcome-action', run) : nothing}
+    </div>` : nothing}
+    <div class="actions">${actionButtons(setup.problem?.actions ?? [], 'welcome-action', run, server?.action !== undefined)}</div>
+    <p class="hint">Choose the editor's models, set an API key for OpenAI or Anthropic, or point RLM at a local server (Ollama, LM Studio, llama.cpp).</p>
+  </section>`;
+}
+
+export function emptyChatView(setup: SetupStatus) {
+  const models = [setup.rootModel, setup.subModel].filter((m, i, all) => m && all.indexOf(m) === i).join(' + ');
+  return html`<section class="empty" data-testid="empty-chat">
+    <p>Ask a question about this workspace. The model explores the code in a sandbox and answers with <code>path:line</code> references you can click.</p>
+    <p class="hint" data-testid="setup-summary">${setup.provider}${models ? ` · ${models}` : ''}${setup.localServer ? ` · ${setup.localServer.url}` : ''}${setup.maxCostUsd !== null ? ` · up to ${formatCost(setup.maxCostUsd)} a question` : ''}</p>
+  </section>`;
+}
