@@ -101,8 +101,13 @@ export class CodeServer {
       '--reconnection-grace-time', String(RECONNECTION_GRACE_S),
       '--ignore-last-opened', dirs.workspace,
     ], { env });
-    const [, origin] = await server.waitForOutput(/HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/, START_TIMEOUT_MS, 'starting code-server');
-    return new CodeServer(server, options, origin, dirs.workspace, dirs.userData, dirs.extensions);
+    try {
+      const [, origin] = await server.waitForOutput(/HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/, START_TIMEOUT_MS, 'starting code-server');
+      return new CodeServer(server, options, origin, dirs.workspace, dirs.userData, dirs.extensions);
+    } catch (err) {
+      await endProcesses(await sessionProcesses(server.pid, options.marker), 0);
+      throw err;
+    }
   }
 
   /** `publisher.name@version` of every extension installed in this session (built-ins excluded). */
