@@ -120,7 +120,6 @@ async function ensureNode() {
 
 async function ensureCodeServer() {
   if (existsSync(codeServerDone)) return;
-  await ensurePackages(BUILD_PACKAGES);
   const tmp = join(cache, 'tmp');
   const seed = join(tmp, RIPGREP_SEED.cache, RIPGREP_SEED.tarball);
   if (!existsSync(seed)) {
@@ -190,7 +189,8 @@ async function install() {
   mkdirSync(cache, { recursive: true });
   const started = Date.now();
   await withLock(async () => {
-    await ensurePackages(RUN_PACKAGES);
+    // One apt-get run for everything missing; the build tools only while code-server still has to be built.
+    await ensurePackages([...RUN_PACKAGES, ...(existsSync(codeServerDone) ? [] : BUILD_PACKAGES)]);
     await ensureNode();
     await ensureCodeServer();
   });
