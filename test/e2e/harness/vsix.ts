@@ -1,6 +1,7 @@
 // The packaged extension the end-to-end tests install: `vsce package` of the current dist/, the same command as
 // `npm run package` minus the build (npm test has just built; a stale dist/ is refused rather than tested).
 
+import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -24,7 +25,9 @@ export function packagedExtension(): Promise<string> {
 
 async function packageNow(): Promise<string> {
   await refuseStaleBuild();
-  const out = join(await mkdtemp(join(tmpdir(), 'rlm-vsix-')), `${manifest.name}.vsix`);
+  const dir = await mkdtemp(join(tmpdir(), 'rlm-vsix-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, `${manifest.name}.vsix`);
   const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   await run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: REPO, timeoutMs: PACKAGE_TIMEOUT_MS, what: 'packaging the extension' });
   return out;
