@@ -1,0 +1,41 @@
+// The .vsix users install: `vsce package` of the built dist/ holds every file the extension loads at run time
+// (bundles, worker bundles, webview pages, every wasm and tags query), the manifest, README and LICENSE, and
+// nothing else (no sources, tests, source maps or node_modules).
+
+import assert from 'node:assert/strict';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { packagedExtension, REPO, vsixEntries } from './harness';
+
+/** The packaged size today is about 2.5 MB (the grammars are most of it); this catches a stray heavy folder. */
+const MAX_VSIX_BYTES = 15 * 1024 * 1024;
+
+test('the .vsix holds dist/ (without source maps), media/, the manifest, README and LICENSE, and nothing else', { timeout: 180_000 }, async () => {
+  const vsix = await packagedExtension();
+  const entries = await vsixEntries(vsix);
+  const packaged = new Set(entries.map((e) => e.name).filter((name) => name.startsWith('extension/')).map((name) => name.slice('extension/'.length)));
+
+  const dist = (await readdir(join(REPO, 'dist'), { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile() && !e.name.endsWith('.map'))
+    .map((e) => relative(REPO, join(e.parentPath, e.name)).split('\\').join('/'));
+  const media = (await readdir(join(REPO, 'media'), { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile()).map((e) => relative(REPO, join(e.parentPath, e.name)).split('\\').join('/'));
+  // vsce stores the README as readme.md and the licence as LICENSE.txt.
+  const expected = new Set([...dist, ...media, 'package.json', 'readme.md', 'LICENSE.txt']);
+
+  assert.deepEqual([...packaged].filter((f) => !expected.has(f)).sort(), [], 'files in the package that should not be there');
+  assert.deepEqual([...expected].filter((f) => !packaged.has(f)).sort(), [], 'files missing from the package');
+
+  // What the extension loads at run time, named, so an empty or half-built dist/ cannot pass the comparison above.
+  for (const file of ['dist/extension.js', 'dist/cli.js', 'dist/sandbox-worker.js', 'dist/syntaxWorker.js', 'dist/query-worker.js',
+    'dist/quickjs.wasm', 'dist/web-tree-sitter.wasm', 'dist/webview/chat.js', 'dist/webview/chat.css', 'dist/webview/trajectory.js', 'dist/webview/trajectory.css']) {
+    assert.ok(packaged.has(file), `${file} is packaged`);
+  }
+  const grammars = (await readdir(join(REPO, 'grammars'))).filter((f) => f.endsWith('.wasm') || f.endsWith('.scm'));
+  assert.ok(grammars.length >= 24, `grammars/ has the wasm and tags of 12 languages (found ${grammars.length} files)`);
+  for (const file of grammars) assert.ok(packaged.has(`dist/grammars/${file}`), `dist/grammars/${file} is packaged`);
+
+  const { size } = await stat(vsix);
+  assert.ok(size < MAX_VSIX_BYTES, `the .vsix is ${(size / 1e6).toFixed(1)} MB`);
+});
