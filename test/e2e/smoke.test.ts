@@ -29,8 +29,10 @@ e2eSuite('VS Code with the packaged extension', {
   it('loads both webview pages under the CSP; each renders what the host sent', async (vs) => {
     const chat = await vs.workbench.webview('chat');
     const tree = await vs.workbench.webview('trajectory');
-    // The skeleton host answers `ready` with a set-up problem (chat) and an empty tree titled 'No run yet'.
-    await waitFor(async () => (await chat.locator('#app').textContent())?.includes('The RLM extension is being built.'), { timeoutMs: 15_000, what: 'the chat page to show the host\'s message' });
+    // The host answers `ready` with the chat's state: the editor's models from the test extension make it ready, so the
+    // question box shows (no welcome); the tree is empty and says how to fill it.
+    await waitFor(async () => (await chat.locator('[data-testid=question]').count()) === 1, { timeoutMs: 15_000, what: 'the chat page to show the question box' });
+    assert.equal(await chat.locator('[data-testid=welcome]').count(), 0, 'no welcome: the editor\'s models are set up');
     await waitFor(async () => (await tree.locator('#app').textContent())?.includes('No run yet'), { timeoutMs: 15_000, what: 'the trajectory page to show the host\'s title' });
     for (const frame of [chat, tree]) {
       const page = await frame.evaluate(() => ({
