@@ -86,7 +86,12 @@ export class FakeEditorModel {
   inFlight = 0;
   maxInFlight = 0;
 
-  constructor(readonly id: string, private readonly script: (index: number) => FakeEditorReply) {}
+  /** Like vscode.LanguageModelChat: a display name beside the id. */
+  readonly name: string;
+
+  constructor(readonly id: string, private readonly script: (index: number) => FakeEditorReply, name?: string) {
+    this.name = name ?? id;
+  }
 
   async sendRequest(messages: FakeEditorMessage[], _options: object, token: FakeCancellationToken): Promise<{ text: AsyncIterable<string> }> {
     const index = this.requests.length;

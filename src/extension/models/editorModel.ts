@@ -5,6 +5,7 @@
 // hands in the real constructors.
 
 import { afterTries, type ClassifyFailure, type Failure } from '../../core/models/failures';
+import type { ConcurrencyLimiter } from '../../core/models/limiter';
 import { completeWithRetries, type Attempt, type AttemptResult, type RetryPolicy } from '../../core/models/retry';
 import { ModelError, type ChatModel, type ChatMessage, type CompletionRequest, type ModelErrorKind } from '../../core/models/types';
 import { estimateUsage } from '../../core/models/usage';
@@ -38,6 +39,8 @@ export interface EditorLmApi<Message = unknown> {
 
 export interface EditorModelOptions {
   policy?: Partial<RetryPolicy>;
+  /** Caps the requests in flight to the editor (none by default, like the HTTP providers). */
+  limiter?: ConcurrencyLimiter;
   random?: () => number;
 }
 
@@ -54,7 +57,7 @@ export function editorChatModel<M>(lm: EditorLanguageModel<M>, api: EditorLmApi<
     name: lm.id,
     contextWindow: lm.maxInputTokens > 0 ? lm.maxInputTokens : FALLBACK_CONTEXT_WINDOW,
     complete: (request) => completeWithRetries(request, (attempt) => send(lm, api, request, attempt), {
-      classify, service: 'the editor', model: lm.id, policy: options.policy, random: options.random,
+      classify, service: 'the editor', model: lm.id, policy: options.policy, limiter: options.limiter, random: options.random,
     }),
   };
 }

@@ -1,71 +1,22 @@
 // A provider that is not an HTTP SDK gets the same retries, limiter and cancellation as OpenAI and Anthropic by
-// handing completeWithRetries an attempt function and its own error classifier. The provider here adapts a fake
-// of the editor's language-model API (vscode.lm: CancellationToken, async-iterable text, LanguageModelError codes),
-// written the way src/extension will adapt the real one.
+// handing completeWithRetries an attempt function and its own error classifier. The provider here is the
+// extension's adapter of the editor's language-model API (src/extension/models/editorModel.ts, written against the
+// API's shapes), driven through a fake of it (CancellationToken, async-iterable text, LanguageModelError codes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClassifyFailure } from '../../../src/core/models/failures';
-import { afterTries } from '../../../src/core/models/failures';
 import { ConcurrencyLimiter } from '../../../src/core/models/limiter';
-import { completeWithRetries, type Attempt, type AttemptResult, type RetryPolicy } from '../../../src/core/models/retry';
 import { estimateMessageTokens, estimateTokensOfChars, estimateUsage } from '../../../src/core/models/usage';
 import { ModelError, type ChatModel, type CompletionRequest, type RetryInfo } from '../../../src/core/models/types';
-import { FakeCancellationTokenSource, FakeEditorModel, FakeLanguageModelError, type FakeEditorReply } from '../../fakes/FakeEditorModel';
+import { editorChatModel as editorModel, type EditorLmApi, type EditorModelOptions } from '../../../src/extension/models/editorModel';
+import { FakeCancellationTokenSource, FakeEditorModel, FakeLanguageModelError, type FakeEditorMessage, type FakeEditorReply } from '../../fakes/FakeEditorModel';
 
-// ---- The provider: what a third party writes ------------------------------------------------------------
+const api: EditorLmApi<FakeEditorMessage> = {
+  message: (role, content) => ({ role, content }),
+  cancellationSource: () => new FakeCancellationTokenSource(),
+};
 
-/** The editor's errors in the wrapper's terms: its three named codes are permanent, anything else is worth a retry. */
-function editorFailures(model: string): ClassifyFailure {
-  return (err) => {
-    if (!(err instanceof Error)) return undefined;
-    const code = (err as { code?: unknown }).code;
-    if (err.name === 'Canceled') {
-      return { retryable: false, reason: 'cancelled', giveUp: () => new ModelError(`The editor cancelled the request to "${model}".`, 'cancelled') };
-    }
-    if (typeof code !== 'string') return undefined;
-    const permanent = (kind: ModelError['kind'], message: string) => ({ retryable: false, reason: code, giveUp: () => new ModelError(message, kind) });
-    switch (code) {
-      case 'NoPermissions': return permanent('auth', `The editor has not allowed this extension to use "${model}": accept the access prompt, or allow it under the extension's language model access.`);
-      case 'Blocked': return permanent('rate_limited', `The editor blocked requests to "${model}" (quota or rate limit): wait, or pick another model.`);
-      case 'NotFound': return permanent('bad_request', `The language model "${model}" is not available in the editor: pick another model.`);
-      default: return {
-        retryable: true,
-        reason: `${code}: ${err.message}`,
-        giveUp: (tries) => new ModelError(`The editor's model "${model}" failed ${afterTries(tries)} (${err.message}). Try again later.`, 'server'),
-      };
-    }
-  };
-}
-
-function editorChatModel(lm: FakeEditorModel, options: { policy?: Partial<RetryPolicy>; limiter?: ConcurrencyLimiter; random?: () => number } = {}): ChatModel {
-  const classify = editorFailures(lm.id);
-  return {
-    provider: 'vscode-lm',
-    name: lm.id,
-    contextWindow: lm.maxInputTokens,
-    complete: (request) => completeWithRetries(request, (attempt) => send(lm, request, attempt), { classify, service: 'the editor', model: lm.id, ...options }),
-  };
-}
-
-async function send(lm: FakeEditorModel, request: CompletionRequest, attempt: Attempt): Promise<AttemptResult> {
-  // The attempt's signal fires on cancellation and on silence; the editor listens to its own token.
-  const source = new FakeCancellationTokenSource();
-  const cancel = () => source.cancel();
-  attempt.signal.addEventListener('abort', cancel, { once: true });
-  try {
-    // The editor API has no system role: system text goes in as user text.
-    const messages = request.messages.map((m) => ({ role: m.role === 'assistant' ? 'assistant' as const : 'user' as const, content: m.content }));
-    const response = await lm.sendRequest(messages, {}, source.token);
-    let text = '';
-    for await (const fragment of response.text) {
-      text += fragment;
-      attempt.onText(fragment);
-    }
-    return { text, model: lm.id, usage: estimateUsage(request.messages, text) };
-  } finally {
-    attempt.signal.removeEventListener('abort', cancel);
-    source.dispose();
-  }
+function editorChatModel(lm: FakeEditorModel, options: EditorModelOptions = {}): ChatModel {
+  return editorModel(lm, api, options);
 }
 
 // ---- The tests ------------------------------------------------------------------------------------------
@@ -109,7 +60,7 @@ test('a transient error that persists gives up after the policy retries with the
   const err = await editorChatModel(lm, { policy: { retries: 2, baseDelayMs: 1 } }).complete({ messages: ask }).catch((e) => e);
   assert.ok(err instanceof ModelError);
   assert.equal(err.kind, 'server');
-  assert.equal(err.message, `The editor's model "copilot-fake" failed after 3 tries (connection reset by the model host). Try again later.`);
+  assert.equal(err.message, `The editor's model "copilot-fake" failed after 3 tries (connection reset by the model host). Try again later, or pick another model.`);
   assert.equal(lm.requests.length, 3);
   assert.equal(err.spent, undefined, 'no attempt got a reply');
 });

@@ -15,9 +15,8 @@ const api: EditorLmApi<FakeEditorMessage> = {
 const fast = { policy: { baseDelayMs: 1, maxDelayMs: 2 } };
 const ask = [{ role: 'system' as const, content: 'You read code.' }, { role: 'user' as const, content: 'What is main?' }, { role: 'assistant' as const, content: 'Let me look.' }];
 
-/** The fake with the display name vscode.LanguageModelChat has beside its id. */
-function scripted(...replies: FakeEditorReply[]): FakeEditorModel & { name: string } {
-  return Object.assign(new FakeEditorModel('copilot-gpt', (i) => replies[Math.min(i, replies.length - 1)]!), { name: 'Copilot GPT' });
+function scripted(...replies: FakeEditorReply[]): FakeEditorModel {
+  return new FakeEditorModel('copilot-gpt', (i) => replies[Math.min(i, replies.length - 1)]!, 'Copilot GPT');
 }
 
 test('streams the reply, maps system text to user text (the API has no system role), estimates usage', async () => {
