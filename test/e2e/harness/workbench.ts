@@ -182,8 +182,24 @@ export class Workbench {
     return this.console.filter((entry) => /Content Security Policy|Content-Security-Policy/i.test(entry.text));
   }
 
-  async screenshot(file: string): Promise<string> {
-    await this.page.screenshot({ path: file });
+  /**
+   * Saves a PNG of the window, or of the smallest rectangle holding the parts named by CSS selectors (for the
+   * README: `screenshot(file, '.part.activitybar', '.part.sidebar')` is the side bar with its activity bar).
+   */
+  async screenshot(file: string, ...parts: string[]): Promise<string> {
+    if (parts.length === 0) {
+      await this.page.screenshot({ path: file });
+      return file;
+    }
+    const boxes = await Promise.all(parts.map(async (selector) => {
+      const box = await this.page.locator(selector).first().boundingBox();
+      if (!box) throw new Error(`nothing to take a screenshot of: ${selector} is not on screen`);
+      return box;
+    }));
+    const x = Math.min(...boxes.map((b) => b.x));
+    const y = Math.min(...boxes.map((b) => b.y));
+    const clip = { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
+    await this.page.screenshot({ path: file, clip });
     return file;
   }
 
