@@ -26,6 +26,8 @@ import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 
 /** On shutdown, the symbol caches get this long to be saved. */
 const CLOSE_GRACE_MS = 1500;
+/** While nothing answers and the chat is on screen, the set-up is looked at again this often. */
+const SETUP_RECHECK_MS = 4000;
 
 let shutdown: (() => Promise<void>) | undefined;
 
@@ -133,6 +135,13 @@ export function activate(context: vscode.ExtensionContext): void {
     service.dispose();
     await Promise.race([roots.closeAll(), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS))]);
   };
+  // Models that appear later (an editor model provider signing in, a local server started) must end the welcome by
+  // themselves, but vscode.lm.onDidChangeChatModels never fires in VS Code 1.117 (microsoft/vscode#318187 bridges it
+  // later): while the welcome shows, look again every few seconds.
+  const recheck = setInterval(() => {
+    if (chatView.visible && !setup.status.ready) void setup.refresh();
+  }, SETUP_RECHECK_MS);
+  context.subscriptions.push({ dispose: () => clearInterval(recheck) });
   log.info(`RLM ${context.extension.packageJSON.version as string} activated; traces in ${tracesDir}`);
   void setup.refresh();
 }

@@ -248,6 +248,25 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     await w.close();
   });
 
+  test('a new chat takes the name of its first question once the host has saved it', async () => {
+    const w = await openChat();
+    await w.send(msg({ type: 'chat/state', chat: chat([], 'c9', 'New chat'), history: [], setup: READY, busy: false }));
+    const page = w.page;
+    await page.waitForSelector('[data-testid="empty-chat"]');
+    assert.equal(await page.textContent('[data-testid="chat-title"]'), 'New chat');
+    const running = { id: 'c9.q1', question: 'Where is the discount applied?', status: 'running' as const, startedAt: T0 };
+    await w.send(msg({ type: 'run/start', chatId: 'c9', exchange: running }));
+    // The host saves the chat and sends the history, which is where the new name comes from.
+    await w.send(msg({ type: 'chat/history', history: [{ id: 'c1', title: 'Backoff', updatedAt: T0 - 1 }, { id: 'c9', title: 'Where is the discount applied?', updatedAt: T0 }] }));
+    await page.waitForFunction(() => document.querySelector('[data-testid="chat-title"]')?.textContent === 'Where is the discount applied?');
+    // Another chat's entry never renames the one on show.
+    await w.send(msg({ type: 'chat/history', history: [{ id: 'c1', title: 'Renamed elsewhere', updatedAt: T0 + 1 }, { id: 'c9', title: 'Where is the discount applied?', updatedAt: T0 }] }));
+    await w.frames();
+    assert.equal(await page.textContent('[data-testid="chat-title"]'), 'Where is the discount applied?');
+    await assertClean(w);
+    await w.close();
+  });
+
   test('New chat, the history list and opening an earlier chat', async () => {
     const w = await openChat();
     const history = [{ id: 'c1', title: 'Backoff', updatedAt: T0 }, { id: 'c0', title: 'Config parsing', updatedAt: T0 + 5_000 }];

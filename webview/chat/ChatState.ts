@@ -29,9 +29,13 @@ export class ChatState {
       case 'chat/setup':
         this.setup = message.setup;
         return;
-      case 'chat/history':
+      case 'chat/history': {
         this.history = message.history;
+        // A chat is named after its first question when that question is saved: the new name comes this way.
+        const mine = this.chat && message.history.find((summary) => summary.id === this.chat!.id);
+        if (mine && this.chat) this.chat.title = mine.title;
         return;
+      }
       case 'run/start':
         this.busy = true;
         if (message.chatId !== this.chat?.id) return;

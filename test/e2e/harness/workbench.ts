@@ -103,9 +103,16 @@ export class Workbench {
     await item.waitFor({ state: 'visible', timeout: TIMEOUTS.workbench }).catch(() => {
       throw new Error(`no "${title}" in the activity bar: is the extension installed and its viewsContainers contributed?`);
     });
-    const showing = async () => (await item.getAttribute('class'))?.includes('checked') && (await this.page.locator('.part.sidebar').isVisible());
-    if (!(await showing())) await item.locator('.action-label').click();
-    await waitFor(showing, { timeoutMs: TIMEOUTS.command, what: `the "${title}" view container to show` });
+    const checked = async () => (await item.getAttribute('class'))?.includes('checked') ?? false;
+    const showing = async () => (await checked()) && (await this.page.locator('.part.sidebar').isVisible());
+    const what = `the "${title}" view container to show`;
+    await waitFor(async () => {
+      if (await showing()) return true;
+      // A checked item is the container on its way in (the side bar still laying out after a reload): a click then
+      // would hide the side bar again. Click only an unchecked one, and give it time to show.
+      if (!(await checked())) await item.locator('.action-label').click();
+      return waitFor(showing, { timeoutMs: 2000, what }).catch(() => false);
+    }, { timeoutMs: TIMEOUTS.command, what, intervalMs: 0 });
   }
 
   /** Titles of the views in the side bar (e.g. ['Chat', 'Trajectory']). */
@@ -182,8 +189,24 @@ export class Workbench {
     return this.console.filter((entry) => /Content Security Policy|Content-Security-Policy/i.test(entry.text));
   }
 
-  async screenshot(file: string): Promise<string> {
-    await this.page.screenshot({ path: file });
+  /**
+   * Saves a PNG of the window, or of the smallest rectangle holding the parts named by CSS selectors (for the
+   * README: `screenshot(file, '.part.activitybar', '.part.sidebar')` is the side bar with its activity bar).
+   */
+  async screenshot(file: string, ...parts: string[]): Promise<string> {
+    if (parts.length === 0) {
+      await this.page.screenshot({ path: file });
+      return file;
+    }
+    const boxes = await Promise.all(parts.map(async (selector) => {
+      const box = await this.page.locator(selector).first().boundingBox();
+      if (!box) throw new Error(`nothing to take a screenshot of: ${selector} is not on screen`);
+      return box;
+    }));
+    const x = Math.min(...boxes.map((b) => b.x));
+    const y = Math.min(...boxes.map((b) => b.y));
+    const clip = { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
+    await this.page.screenshot({ path: file, clip });
     return file;
   }
 
