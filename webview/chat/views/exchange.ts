@@ -39,7 +39,7 @@ function endedView(x: Exchange, markdown: MarkdownCache, on: ExchangeHandlers) {
   const problem = x.status === 'error' || (x.stopReason !== undefined && x.stopReason !== 'final');
   return html`
     ${x.status === 'error' ? html`<div class="problem" role="alert" data-testid="error">${x.detail ?? 'The question failed.'}</div>` : nothing}
-    ${x.status !== 'error' && problem && x.detail ? html`<div class="note" data-testid="stop-detail">${x.detail}</div>` : nothing}
+    ${x.status !== 'error' && x.stopReason !== 'final' && x.detail ? html`<div class="note" data-testid="stop-detail">${x.detail}</div>` : nothing}
     ${x.actions?.length ? html`<div class="actions">${actionButtons(x.actions, 'error-action', on.runAction)}</div>` : nothing}
     ${x.answer ? html`<div class="answer">${markdown.get(x.id, x.answer, 'answer')}</div>` : nothing}
     ${footer(x, on)}`;
