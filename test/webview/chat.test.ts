@@ -276,7 +276,7 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
 
   test('New chat, the history list and opening an earlier chat', async () => {
     const w = await openChat();
-    const history = [{ id: 'c1', title: 'Backoff', updatedAt: T0 }, { id: 'c0', title: 'Config parsing', updatedAt: T0 + 5_000 }];
+    const history = [{ id: 'c1', title: 'Backoff', updatedAt: T0, folder: 'client' }, { id: 'c0', title: 'Config parsing', updatedAt: T0 + 5_000 }];
     await w.send(msg({ type: 'chat/state', chat: chat([doneExchange('x1', 'a')]), history, setup: READY, busy: false }));
     const page = w.page;
     await page.waitForSelector('[data-testid="exchange"]');
@@ -290,6 +290,8 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     // Newest first; the open chat is marked.
     assert.deepEqual(await page.locator('[data-testid="history-item"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-chat-id'), e.getAttribute('aria-current')])), [['c0', 'false'], ['c1', 'true']]);
+    // Each names the folder it asks about, once it has one.
+    assert.deepEqual(await page.locator('[data-testid="history-item"]').evaluateAll((els) => els.map((e) => e.querySelector('[data-testid="history-folder"]')?.textContent ?? null)), [null, 'client']);
     await page.locator('[data-testid="history-item"]').first().focus();
     await page.keyboard.press('Enter');
     assert.deepEqual(await w.waitForPosted('chat/open'), { type: 'chat/open', chatId: 'c0' });
