@@ -33,14 +33,6 @@ export interface AskArgs {
   allowCredentialFiles: string[];
   json: boolean;
   quiet: boolean;
-  /** Write the proposed change set as a unified diff that `git apply` accepts. */
-  patch?: string;
-  /** Write the proposed changes to disk (refusing files that changed since the run read them). */
-  apply: boolean;
-  /** A command of the user's that checks the applied change (run in the workspace after --apply). */
-  validate?: string;
-  /** Write the refactor summary (Markdown, ending with its receipt). */
-  summary?: string;
 }
 
 export interface ReplayArgs {
@@ -57,18 +49,14 @@ export const USAGE = `Usage:
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
       [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
-      [--patch FILE] [--apply [--validate "CMD"]] [--summary FILE]
   rlm replay <trace.jsonl> [--json]
 
 Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY; a local server given by --base-url (or RLM_API_URL)
 needs none. --model auto picks the first model the server lists. With neither a key nor a URL, a local
 OpenAI-compatible server on its usual port (Ollama 11434, LM Studio 1234, llama.cpp 8080) is used. Credential files (.env, keys, tokens:
 see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
-The model never writes files: it proposes edits. --patch FILE saves them as a diff for \`git apply\`, --apply
-writes them (files changed since the run read them are refused), --validate "CMD" runs your check afterwards,
---summary FILE writes a Markdown report with a receipt.
-Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), or --apply refused a
-file, or --validate failed; 2 bad usage or configuration, 1 the run failed.`;
+Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), 2 bad usage or
+configuration, 1 the run failed.`;
 
 const ASK_OPTIONS = {
   workspace: { type: 'string' },
@@ -92,10 +80,6 @@ const ASK_OPTIONS = {
   'allow-credential-file': { type: 'string', multiple: true },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
-  patch: { type: 'string' },
-  apply: { type: 'boolean' },
-  validate: { type: 'string' },
-  summary: { type: 'string' },
 } as const;
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
@@ -128,13 +112,6 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
   if (provider !== 'openai' && provider !== 'anthropic') {
     throw new UsageError(`Unknown provider '${provider}': use --provider openai (also for OpenAI-compatible servers) or --provider anthropic`);
   }
-  if (v.validate !== undefined && !v.apply) {
-    throw new UsageError('--validate runs after the changes are written: add --apply (or check the --patch yourself)');
-  }
-  if (v.validate !== undefined && v.validate.trim() === '') throw new UsageError('--validate needs a command, e.g. --validate "npm test"');
-  if ((v.patch !== undefined || v.apply || v.summary !== undefined) && !v.workspace) {
-    throw new UsageError('--patch, --apply and --summary need --workspace DIR: edits are proposed to a workspace\'s files');
-  }
   const baseUrl = v['base-url'] ?? (env.RLM_API_URL || undefined);
   if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
     throw new UsageError(`Bad --base-url '${baseUrl}': expected an http(s) URL such as http://127.0.0.1:11434/v1`);
@@ -163,10 +140,6 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     allowCredentialFiles: v['allow-credential-file'] ?? [],
     json: v.json ?? false,
     quiet: v.quiet ?? false,
-    patch: v.patch,
-    apply: v.apply ?? false,
-    validate: v.validate,
-    summary: v.summary,
   };
 }
 
