@@ -17,22 +17,11 @@ export class ResultsLog {
   private constructor(private fd: number | undefined) {}
 
   static open(file: string): OpenedLog {
-    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    const end = text.lastIndexOf('\n') + 1;
+    const { results, whole } = readResults(file);
     const fd = openSync(file, 'a+');
-    const repairedChars = text.length - end;
-    if (repairedChars > 0) ftruncateSync(fd, Buffer.byteLength(text.slice(0, end)));
-    const previous: JobResult[] = [];
-    for (const line of text.slice(0, end).split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const value = JSON.parse(line) as JobResult;
-        if (typeof value?.key === 'string') previous.push(value);
-      } catch {
-        // Only the last line can be partial, and it was cut above; anything else is not ours to guess at.
-      }
-    }
-    return { log: new ResultsLog(fd), previous, repairedChars };
+    const repairedChars = whole.partialChars;
+    if (repairedChars > 0) ftruncateSync(fd, whole.bytes);
+    return { log: new ResultsLog(fd), previous: results, repairedChars };
   }
 
   /** One write of one whole line. */
@@ -45,6 +34,23 @@ export class ResultsLog {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** The results on file, without changing it; `whole` is where its last whole line ends. */
+export function readResults(file: string): { results: JobResult[]; whole: { bytes: number; partialChars: number } } {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const end = text.lastIndexOf('\n') + 1;
+  const results: JobResult[] = [];
+  for (const line of text.slice(0, end).split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const value = JSON.parse(line) as JobResult;
+      if (typeof value?.key === 'string') results.push(value);
+    } catch {
+      // Only the last line can be partial, and it is not counted; anything else is not ours to guess at.
+    }
+  }
+  return { results, whole: { bytes: Buffer.byteLength(text.slice(0, end)), partialChars: text.length - end } };
 }
 
 /** The latest result of each job. */

@@ -46,16 +46,21 @@ export class EvalOutputError extends Error {
 
 export const RESULTS_FILE = 'results.jsonl';
 
+/** An output folder with results is only reused on purpose: mixing two evals' results would make a false report. */
+export function checkResumable(outDir: string, previous: JobResult[], resume: boolean): void {
+  if (previous.length > 0 && !resume) {
+    throw new EvalOutputError(`${outDir} already holds the results of an eval: add --resume to continue it, or choose another --out folder`);
+  }
+}
+
 export async function runEval(tasks: EvalTask[], options: EvalOptions): Promise<EvalOutcome> {
   mkdirSync(options.outDir, { recursive: true });
   const { log, previous, repairedChars } = ResultsLog.open(join(options.outDir, RESULTS_FILE));
   try {
-    if (previous.length > 0 && !options.resume) {
-      throw new EvalOutputError(`${options.outDir} already holds the results of an eval: add --resume to continue it, or choose another --out folder`);
-    }
+    checkResumable(options.outDir, previous, options.resume);
     checkSameModels(previous, options);
     const latest = latestByKey(previous);
-    const jobs = planJobs(tasks, options.modes, options.trials).filter((j) => !settled(latest.get(j.key)));
+    const jobs = jobsToDo(tasks, options.modes, options.trials, previous);
     const skipped = tasks.length * options.modes.length * options.trials - jobs.length;
 
     const stop = new AbortController();
@@ -91,7 +96,7 @@ export async function runEval(tasks: EvalTask[], options: EvalOptions): Promise<
   }
 }
 
-interface Job {
+export interface Job {
   key: string;
   task: EvalTask;
   mode: EvalMode;
@@ -104,8 +109,13 @@ export function planJobs(tasks: EvalTask[], modes: EvalMode[], trials: number): 
   return ordered.flatMap(({ task }) => Array.from({ length: trials }, (_, t) => modes.map((mode) => ({ key: jobKey(task.id, mode, t + 1), task, mode, trial: t + 1 }))).flat());
 }
 
-function settled(result: JobResult | undefined): boolean {
-  return result !== undefined && isSettled(result);
+/** The planned jobs without a settled result on record. */
+export function jobsToDo(tasks: EvalTask[], modes: EvalMode[], trials: number, previous: JobResult[]): Job[] {
+  const latest = latestByKey(previous);
+  return planJobs(tasks, modes, trials).filter((j) => {
+    const done = latest.get(j.key);
+    return !(done && isSettled(done));
+  });
 }
 
 /** Results from other models cannot be mixed into one report. */
