@@ -131,9 +131,9 @@ export function readChoice(reply: string): string | undefined {
   const patterns = [
     /correct answer is\s*\(([A-D])\)/i,
     /correct answer is\s*:?\s*([A-D])\b/i,
-    /answer\s*(?:is)?\s*:?\s*\(?([A-D])\)?(?![\w])/,
+    /\b[Aa]nswer\s*(?:is\s*)?:?\s*\(?([A-D])\)?(?!\w)/,
     /^\s*\(?([A-D])\)?[.:]?\s*$/,
-    /^\s*\(?([A-D])\)[\s\S]*$/,
+    /^\s*\(?([A-D])[.)]\s[\s\S]*$/,
   ];
   for (const pattern of patterns) {
     const m = pattern.exec(reply.trim());

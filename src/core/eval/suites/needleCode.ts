@@ -17,8 +17,8 @@ const MAX_SYMBOLS = 50_000;
 const MAX_CALLER_FILES = 8;
 /** Short names ("get", "run") match too much text to make a fair question. */
 const MIN_NAME_CHARS = 5;
-/** Candidates tried for a caller question before the slot falls back to a definition question. */
-const MAX_CALLER_TRIES = 20;
+/** Callables whose callers are searched for (one grep each) before the rest are definition questions. */
+const MAX_CALLER_TRIES = 50;
 
 export interface NeedleCodeOptions {
   seed: number;
@@ -38,34 +38,42 @@ export async function needleCodeTasks(workspace: CodeWorkspace, options: NeedleC
   const r = seededRandom(taskSeed(options.seed, 'needle-code', options.name));
   const candidates = shuffled(unique, r);
   const sizeTokens = Math.ceil(workspace.summary().bytes / CHARS_PER_TOKEN);
-  const tasks: EvalTask[] = [];
-  let skipped = 0;
-  const base = (i: number) => ({ id: `needle-code/${options.name}/s${options.seed}/${i}`, suite: 'needle-code', sizeTokens, context: { kind: 'workspace' as const, path: options.path } });
-  // Every other question is about callers, when a callable candidate has a readable set of them.
+  const id = (i: number) => `needle-code/${options.name}/s${options.seed}/${i}`;
+  const common = { suite: 'needle-code', sizeTokens, context: { kind: 'workspace' as const, path: options.path } };
+  // Up to half the questions are about callers, for callables whose callers make a readable list.
+  const callerQuestions: Array<{ symbol: CodeSymbol; callers: string[] }> = [];
+  let tried = 0;
   for (const symbol of candidates) {
-    if (tasks.length >= options.count) break;
-    const i = tasks.length;
-    if (i % 2 === 1 && CALLABLE_KINDS.has(symbol.kind)) {
-      const callers = await callerFiles(workspace, symbol, options.signal);
-      if (callers.length >= 1 && callers.length <= MAX_CALLER_FILES) {
-        tasks.push({
-          ...base(i),
-          question: `Which files call the ${symbol.kind} \`${symbol.name}\` (defined in ${symbol.path})? List the paths of the files that call it, one per line (its own definition does not count).`,
-          answer: callers,
-          scorer: 'f1',
-        });
-        continue;
-      }
+    if (callerQuestions.length >= Math.floor(options.count / 2) || tried >= MAX_CALLER_TRIES) break;
+    if (!CALLABLE_KINDS.has(symbol.kind)) continue;
+    tried++;
+    const callers = await callerFiles(workspace, symbol, options.signal);
+    if (callers.length >= 1 && callers.length <= MAX_CALLER_FILES) callerQuestions.push({ symbol, callers });
+  }
+  const asked = new Set(callerQuestions.map((q) => q.symbol));
+  const definitions = candidates.filter((s) => !asked.has(s)).slice(0, options.count - callerQuestions.length);
+  const tasks: EvalTask[] = [];
+  // Alternate the two kinds, so a run cut short still has both.
+  for (let i = 0; tasks.length < definitions.length + callerQuestions.length; i++) {
+    const definition = definitions[i];
+    if (definition) {
+      tasks.push({
+        ...common, id: id(tasks.length),
+        question: `Where is the ${definition.kind} \`${definition.name}\` defined? Answer with its path and line as path:line.`,
+        answer: { path: definition.path, line: definition.line },
+        scorer: 'location',
+        tolerance: 3,
+      });
     }
-    // No readable callers: try a few more candidates for this slot, then ask where this one is defined.
-    if (i % 2 === 1 && ++skipped % MAX_CALLER_TRIES !== 0) continue;
-    tasks.push({
-      ...base(i),
-      question: `Where is the ${symbol.kind} \`${symbol.name}\` defined? Answer with its path and line as path:line.`,
-      answer: { path: symbol.path, line: symbol.line },
-      scorer: 'location',
-      tolerance: 3,
-    });
+    const caller = callerQuestions[i];
+    if (caller) {
+      tasks.push({
+        ...common, id: id(tasks.length),
+        question: `Which files call the ${caller.symbol.kind} \`${caller.symbol.name}\` (defined in ${caller.symbol.path})? List the paths of the files that call it, one per line (its own definition does not count).`,
+        answer: caller.callers,
+        scorer: 'f1',
+      });
+    }
   }
   return tasks;
 }
