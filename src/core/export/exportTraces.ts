@@ -4,7 +4,7 @@
 // the trace with a note), deduplicated by receipt, filtered by stop reason and cost, and redacted again.
 
 import { readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ChatMessage } from '../models/types';
 import type { StopReason } from '../trajectory/events';
 import { readTraceAsync, TraceFormatError } from '../trajectory/readTrace';
@@ -44,7 +44,8 @@ export class ExportInputError extends Error {
 const CUT_NOTE = /\[\.\.\. [\d,]+ characters cut; print less, or slice the output \.\.\.\]/;
 
 export async function exportTraces(options: ExportOptions): Promise<ExportSummary> {
-  const files = options.inputs.flatMap((input) => traceFiles(input));
+  // The output may sit in a folder being exported (an eval's --out): never read it back as input.
+  const files = options.inputs.flatMap((input) => traceFiles(input)).filter((file) => resolve(file) !== resolve(options.out));
   const summary: ExportSummary = { traces: files.length, examples: { runs: 0, childRuns: 0, subCalls: 0 }, skipped: [], truncatedSubCalls: 0 };
   const lines: string[] = [];
   const seen = new Map<string, string>();
