@@ -72,3 +72,32 @@ export function behaviourModels(answers: Record<string, string>, options: { dela
     return reply(code('Answer.', `FINAL(${JSON.stringify(given)})`));
   };
 }
+
+/**
+ * needle-code, mechanically: the RLM root asks the symbol index or greps in code; the plain model looks for
+ * the definition (or the calls) in the numbered files it was sent.
+ */
+export function codeModels(): FakeResponder {
+  return (req) => {
+    const question = questionOf(req);
+    const name = /`([^`]+)`/.exec(question)?.[1] ?? '?';
+    const callers = question.startsWith('Which files call');
+    if (isVanilla(req)) {
+      let path = '';
+      const found: string[] = [];
+      for (const line of req.messages.at(-1)!.content.split('\n')) {
+        const header = /^==> (.*) <==$/.exec(line);
+        if (header) { path = header[1]!; continue; }
+        const numbered = /^(\d+)\| (.*)$/.exec(line);
+        if (!numbered) continue;
+        if (callers && new RegExp(`\\b${name}\\s*\\(`).test(numbered[2]!) && !new RegExp(`(function|def) ${name}\\b`).test(numbered[2]!)) found.push(path);
+        if (!callers && new RegExp(`(function|def|class|interface) ${name}\\b`).test(numbered[2]!)) found.push(`${path}:${numbered[1]}`);
+      }
+      return found.length ? [...new Set(found)].join('\n') : 'I could not find it.';
+    }
+    if (req.messages[0]?.role !== 'system') return 'unused';
+    return callers
+      ? code('Grep for calls.', `const hits = grep(${JSON.stringify(`\\b${name}\\s*\\(`)}).filter((h) => !/(function|def) ${name}\\b/.test(h.text));\nFINAL([...new Set(hits.map((h) => h.path))].join("\\n"))`)
+      : code('Ask the symbol index.', `const defs = symbols({ name: ${JSON.stringify(name)} });\nFINAL(defs.length ? defs[0].path + ":" + defs[0].line : "not found")`);
+  };
+}
