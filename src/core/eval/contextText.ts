@@ -16,17 +16,39 @@ export async function rlmContextOf(context: TaskContext, workspaces: WorkspaceSo
   return { kind: 'text', text: context.kind === 'text' ? context.text : await readFile(context.path, 'utf8') };
 }
 
+/** A workspace's text is the same for every task about it in one eval: render it once. */
+const rendered = new WeakMap<Workspace, Promise<string>>();
+
 export async function contextAsText(context: TaskContext, workspaces: WorkspaceSource, signal?: AbortSignal): Promise<string> {
   if (context.kind === 'text') return context.text;
   if (context.kind === 'file') return readFile(context.path, 'utf8');
-  return workspaceAsText(await workspaces(context.path), signal);
+  const workspace = await workspaces(context.path);
+  let text = rendered.get(workspace);
+  if (!text) {
+    text = workspaceAsText(workspace);
+    // A failed render is not kept: the next task tries again.
+    text.catch(() => rendered.delete(workspace));
+    rendered.set(workspace, text);
+  }
+  return signal ? untilAborted(text, signal) : text;
 }
 
-export async function workspaceAsText(workspace: Workspace, signal?: AbortSignal): Promise<string> {
-  const files = (await workspace.files(undefined, { signal })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/** `promise`, or a rejection as soon as `signal` fires (the work itself goes on for the next task). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+export async function workspaceAsText(workspace: Workspace): Promise<string> {
+  const files = (await workspace.files()).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const parts: string[] = [];
   for (const file of files) {
-    const text = await workspace.read(file.path, undefined, undefined, { signal });
+    const text = await workspace.read(file.path);
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
     parts.push(`==> ${file.path} <==\n${lines.map((line, i) => `${i + 1}| ${line}`).join('\n')}\n`);
