@@ -42,7 +42,7 @@ test('definition questions point at the definition; caller questions list the fi
   assert.ok(tasks.some((t) => t.scorer === 'location') && tasks.some((t) => t.scorer === 'f1'), tasks.map((t) => t.question).join('\n'));
   for (const task of tasks) {
     assert.deepEqual(task.context, { kind: 'workspace', path: dir });
-    assert.equal(task.sizeLabel, undefined, 'sized by the workspace, bucketed in the report');
+    assert.equal(task.sizeLabel, `${task.sizeTokens}`, 'sized by the workspace (under 1k tokens here)');
     const name = /`([^`]+)`/.exec(task.question)![1]!;
     if (task.scorer === 'location') {
       const { path, line } = task.answer as { path: string; line: number };

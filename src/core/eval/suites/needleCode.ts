@@ -8,6 +8,7 @@ import type { CodeWorkspace } from '../../workspace/CodeWorkspace';
 import type { CodeSymbol } from '../../workspace/syntax/types';
 import type { EvalTask } from '../EvalTask';
 import { seededRandom, shuffled, taskSeed } from '../random';
+import { sizeLabel } from './contextSizes';
 
 const DEFINITION_KINDS = ['function', 'method', 'class', 'interface', 'struct', 'enum', 'type'];
 const CALLABLE_KINDS = new Set(['function', 'method']);
@@ -39,7 +40,8 @@ export async function needleCodeTasks(workspace: CodeWorkspace, options: NeedleC
   const candidates = shuffled(unique, r);
   const sizeTokens = Math.ceil(workspace.summary().bytes / CHARS_PER_TOKEN);
   const id = (i: number) => `needle-code/${options.name}/s${options.seed}/${i}`;
-  const common = { suite: 'needle-code', sizeTokens, context: { kind: 'workspace' as const, path: options.path } };
+  // One workspace, one size: the report shows its own ("70k"), not a bucket.
+  const common = { suite: 'needle-code', sizeTokens, sizeLabel: sizeLabel(sizeTokens), context: { kind: 'workspace' as const, path: options.path } };
   // Up to half the questions are about callers, for callables whose callers make a readable list.
   const callerQuestions: Array<{ symbol: CodeSymbol; callers: string[] }> = [];
   let tried = 0;
