@@ -233,7 +233,7 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     const failed = { id: 'x2', question: 'And the jitter?', status: 'error' as const, detail: 'The budget of $2.00 for this question is spent.', actions: [{ label: 'Raise the limit', command: 'workbench.action.openSettings', args: ['rlm.maxCostUsd'] }], stopReason: 'error' as const, startedAt: T0 };
     const cancelled = doneExchange('x3', 'Best answer so far: src/retry.ts:2', { status: 'cancelled', stopReason: 'cancelled', detail: 'Stopped by you.' });
     // Ended before a run started (no folder picked in a multi-root window): no stop reason, only why.
-    const notAsked = { id: 'x4', question: 'And the timeout?', status: 'cancelled' as const, detail: 'No folder was picked, so the question was not asked.', startedAt: T0 };
+    const notAsked = { id: 'x4', question: 'And the timeout?', status: 'cancelled' as const, detail: 'No folder was picked, so the question was not asked.', startedAt: T0, noRun: true as const };
     await w.send(msg({ type: 'chat/state', chat: chat([doneExchange('x1', 'First answer'), failed, cancelled, notAsked]), history: [], setup: READY, busy: false }));
     const page = w.page;
     await page.waitForSelector('[data-testid="error"]');
@@ -249,6 +249,9 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     const unasked = page.locator('[data-exchange-id="x4"]');
     assert.equal(await unasked.locator('[data-testid="stop-detail"]').textContent(), notAsked.detail);
     assert.equal(await unasked.locator('[data-testid="question-text"] .text').textContent(), 'And the timeout?');
+    // It never ran: no figures and no "Show run" leading to an empty trace.
+    assert.equal(await unasked.locator('[data-testid="answer-footer"]').count(), 0);
+    assert.equal(await stopped.locator('[data-testid="show-run"]').count(), 1);
     // A final answer's footer says so; no note above it.
     assert.equal(await page.locator('[data-exchange-id="x1"] [data-testid="stop-detail"]').count(), 0);
     await assertClean(w);

@@ -47,6 +47,7 @@ function endedView(x: Exchange, markdown: MarkdownCache, on: ExchangeHandlers) {
 }
 
 function footer(x: Exchange, on: ExchangeHandlers) {
+  if (x.noRun) return nothing;
   const tokens = (x.inputTokens ?? 0) + (x.outputTokens ?? 0);
   const parts = [
     x.costUsd !== undefined ? html`<span data-field="cost">${formatCost(x.costUsd)}</span>` : nothing,
