@@ -1,73 +1,175 @@
 // The changes one run proposes. Model code calls propose_edit, propose_rename, propose_delete and
-// pending_edits; each proposal becomes an `edit_proposed` event under the cell that made it, and later
-// read() calls see the pending text. Nothing is written: the run's result carries the change set, and the
-// CLI or the editor turns it into a patch or a reviewed WorkspaceEdit.
+// pending_edits; each proposal becomes an `edit_proposed` event under the cell that made it, and later read()
+// calls see the pending text. Nothing is written: the run's result carries the change set, and the CLI or the
+// editor turns it into a patch or a reviewed edit.
 //
-// A child run (rlm_query) proposes into its own RunEdits, whose base is its parent's view; when it returns,
-// the parent integrates the child's changes (see ../edits) and keeps what collides as conflicts for the root
-// model to resolve. (Integration: wired next, see issue 8.)
+// A child run (rlm_query: one partition of a refactor) proposes into a RunEdits of its own whose base is its
+// parent's view. When it returns, the parent folds the child's changes into its own (integrate, ../edits), in
+// plan order: the order the rlm_query calls were made, whatever order the children finish in. What collides is
+// kept as a conflict; a later proposal to a conflicted file resolves it. Unresolved conflicts go to the user.
 
 import { ChangeSet } from '../edits/ChangeSet';
+import { unresolvedConflicts, type Conflict, type Resolution } from '../edits/conflicts';
+import { editPath } from '../edits/editPath';
+import { integrate, type PartitionStat } from '../edits/integrate';
 import { diffTexts, unifiedDiff } from '../edits/lineDiff';
-import type { BaseReader, Edit, ProposalResult } from '../edits/types';
+import type { SymbolSource } from '../edits/semantic';
+import type { BaseReader, ProposalResult } from '../edits/types';
 import { truncateOutput } from '../sandbox/truncate';
-import type { HostCall, HostFunctionSpec } from '../sandbox/types';
-import type { RlmRun } from './RlmRun';
+import type { Trajectory } from '../trajectory/Trajectory';
 
 /** How a proposal's diff is cut in its trajectory event (the change set keeps the whole text). */
 const EVENT_DIFF_CHARS = 20_000;
 
+/** A conflict as the run ends with it: resolved when a later proposal touched one of its files. */
+export interface RunConflict extends Conflict {
+  resolved: boolean;
+}
+
+/** What a run proposed, for its result: the change set and what integrating its partitions found. */
+export interface RunChanges {
+  changes: ChangeSet;
+  conflicts: RunConflict[];
+  resolutions: Resolution[];
+  /** The partitions folded in, in plan order (empty when the run proposed everything itself). */
+  partitions: PartitionStat[];
+}
+
+/** A child run's proposals waiting for their turn to be folded in. */
+interface Returned {
+  partition: string;
+  instruction: string;
+  changes: ChangeSet | undefined;
+  done: (note: string) => void;
+}
+
 export class RunEdits {
-  readonly changes: ChangeSet;
+  private current: ChangeSet;
+  /** Conflicts found so far; `revision` counts in `current` (see unresolvedConflicts). */
+  private conflicts: Conflict[] = [];
+  private readonly settled = new Set<Conflict>();
+  private readonly resolutions: Resolution[] = [];
+  private readonly partitions: PartitionStat[] = [];
   private proposalSeq = 0;
+  private readonly waiting = new Map<number, Returned>();
+  private nextPartition = 1;
+  private folding = false;
 
-  constructor(readonly base: BaseReader) {
-    this.changes = new ChangeSet(base);
+  constructor(
+    /** The files as this run found them: the workspace for a top-level run, the parent's view for a child. */
+    private readonly base: BaseReader,
+    private readonly symbols: SymbolSource | undefined,
+    private readonly trajectory: Trajectory,
+    /** A child run's parent: what it proposed is this run's base too. */
+    private readonly parent?: RunEdits,
+  ) {
+    this.current = new ChangeSet(base);
   }
 
-  /** What a reader of `path` sees now: the pending text, undefined for a deleted file. */
-  view(path: string): Promise<string | undefined> {
-    return this.changes.textOf(path);
+  get changes(): ChangeSet {
+    return this.current;
   }
 
-  /** True when some proposal touched `path` (read() then answers from the change set, not the disk). */
+  /** The text a reader sees now: proposals first, then the base. Undefined for a file deleted or moved away. */
+  view: BaseReader = (path) => this.current.textOf(path);
+
+  /** True when a proposal here or in a parent named `path` (read() then answers from the proposals, not from the disk). */
   touches(path: string): boolean {
-    return this.changes.touches(path);
+    let normal: string;
+    try {
+      normal = editPath(path);
+    } catch {
+      return false; // read() gives its own error for such a path
+    }
+    return this.current.revisionOf(normal) > 0 || this.current.file(normal) !== undefined || this.parent?.touches(normal) === true;
   }
 
-  /** Records one proposal's event under the cell that made it. */
-  async propose(run: RlmRun, path: string, make: () => Promise<ProposalResult>): Promise<ProposalResult> {
-    const before = await this.changes.textOf(path).catch(() => undefined);
-    const result = await make();
-    const after = await this.changes.textOf(result.path);
-    const cellId = run.currentCellId ?? run.id;
-    run.scope.trajectory.emit({
+  /** True once anything was proposed or folded in. */
+  get isEmpty(): boolean {
+    return this.current.size === 0 && this.conflicts.length === 0 && this.current.revision === 0;
+  }
+
+  /** Makes one proposal and reports it as an event under the cell that made it. */
+  async propose(cellId: string, make: (changes: ChangeSet) => Promise<ProposalResult>): Promise<ProposalResult> {
+    const changes = this.current;
+    const result = await make(changes);
+    const file = changes.file(result.path);
+    const before = result.kind === 'create' ? undefined : file?.base;
+    const diff = unifiedDiff(result.from ?? result.path, result.kind === 'delete' ? undefined : result.path, diffTexts(before, file?.text));
+    this.trajectory.emit({
       type: 'edit_proposed', time: Date.now(), id: `${cellId}.e${++this.proposalSeq}`, parentId: cellId,
       path: result.path, change: result.kind, ...(result.from ? { from: result.from } : {}),
       added: result.added, removed: result.removed, ...(result.description ? { description: result.description } : {}),
-      diff: truncateOutput(unifiedDiff(result.from ?? path, result.kind === 'delete' ? undefined : result.path, diffTexts(before, after)), EVENT_DIFF_CHARS),
+      diff: truncateOutput(diff, EVENT_DIFF_CHARS),
     });
     return result;
   }
+
+  /** What pending_edits() returns: every changed file with its diff, and every conflict with whether it is resolved. */
+  async pending(): Promise<{ files: unknown[]; conflicts: unknown[] }> {
+    const files = await this.current.pending();
+    return { files, conflicts: this.conflictsNow().map(forModel) };
+  }
+
+  /**
+   * Folds a returned child's proposals in, once every partition started before it has been folded (plan
+   * order). Every started child must come here exactly once, with `changes` undefined when it proposed
+   * nothing or was cancelled, or later partitions would wait for it. Resolves with a note for model code.
+   */
+  partitionReturned(seq: number, partition: string, instruction: string, changes: ChangeSet | undefined): Promise<string> {
+    return new Promise((done) => {
+      this.waiting.set(seq, { partition, instruction, changes, done });
+      void this.fold();
+    });
+  }
+
+  /** The run's changes as it ends. */
+  result(): RunChanges {
+    return { changes: this.current, conflicts: this.conflictsNow(), resolutions: [...this.resolutions], partitions: [...this.partitions] };
+  }
+
+  private conflictsNow(): RunConflict[] {
+    const open = new Set(unresolvedConflicts(this.conflicts, this.current));
+    return this.conflicts.map((c) => ({ ...c, resolved: this.settled.has(c) || !open.has(c) }));
+  }
+
+  private async fold(): Promise<void> {
+    if (this.folding) return;
+    this.folding = true;
+    try {
+      for (let next = this.waiting.get(this.nextPartition); next; next = this.waiting.get(this.nextPartition)) {
+        this.waiting.delete(this.nextPartition++);
+        next.done(await this.foldOne(next).catch((err: Error) => `[edits: the proposals of ${next.partition} could not be merged: ${err.message}]`));
+      }
+    } finally {
+      this.folding = false;
+    }
+  }
+
+  private async foldOne({ partition, instruction, changes }: Returned): Promise<string> {
+    if (!changes || changes.size === 0) return '';
+    // What this run holds so far (its own proposals and earlier partitions) folds first: its side is kept.
+    const merged = await integrate({
+      read: this.base,
+      partitions: [{ partition: this.partitions.length ? 'earlier partitions' : 'this run', changes: this.current }, { partition, instruction, changes }],
+      symbols: this.symbols,
+    });
+    // Conflicts still open stay open against the new change set; those resolved stay resolved.
+    for (const c of unresolvedConflicts(this.conflicts, this.current)) c.revision = Math.max(0, ...c.paths.map((p) => merged.changes.revisionOf(p)));
+    for (const c of this.conflicts) if (!unresolvedConflicts([c], this.current).length) this.settled.add(c);
+    const found = merged.conflicts.map((c) => ({ ...c, id: `c${this.conflicts.length + merged.conflicts.indexOf(c) + 1}`, revision: Math.max(c.revision, ...c.paths.map((p) => merged.changes.revisionOf(p))) }));
+    for (const c of found) c.description = c.description.replace(/\bc\d+\b/, c.id);
+    this.conflicts.push(...found);
+    this.resolutions.push(...merged.resolutions);
+    const stat = merged.partitions.find((p) => p.partition === partition);
+    if (stat) this.partitions.push(stat);
+    this.current = merged.changes;
+    const files = changes.size;
+    const problems = found.length ? ` ${found.length} conflict${found.length === 1 ? '' : 's'} (${found.map((c) => `${c.id} ${c.kind} in ${c.paths.join(', ')}`).join('; ')}): see pending_edits().conflicts and resolve each with propose_edit.` : '';
+    return `[edits: ${files} file${files === 1 ? '' : 's'} proposed by this partition merged into your proposals.${problems}]`;
+  }
 }
 
-/** The sandbox functions over the current run's RunEdits. */
-export function editFunctions(current: () => RlmRun & { edits: RunEdits }): Record<string, HostFunctionSpec> {
-  const blocking = (fn: (args: unknown[], call: HostCall) => Promise<unknown>): HostFunctionSpec => ({ kind: 'blocking', fn });
-  return {
-    propose_edit: blocking(async ([path, edit, description]) => {
-      const run = current();
-      if (description !== undefined && description !== null && typeof description !== 'string') throw new Error('propose_edit: description must be a string');
-      return run.edits.propose(run, String(path), () => run.edits.changes.proposeEdit(path as string, edit as Edit, description ?? undefined));
-    }),
-    propose_rename: blocking(async ([from, to]) => {
-      const run = current();
-      return run.edits.propose(run, String(from), () => run.edits.changes.proposeRename(from as string, to as string));
-    }),
-    propose_delete: blocking(async ([path]) => {
-      const run = current();
-      return run.edits.propose(run, String(path), () => run.edits.changes.proposeDelete(path as string));
-    }),
-    pending_edits: blocking(async () => ({ files: current().edits.changes.pending(), conflicts: [] })),
-  };
+function forModel(c: RunConflict) {
+  return { id: c.id, kind: c.kind, paths: c.paths, partitions: c.partitions, resolved: c.resolved, description: c.description };
 }
