@@ -129,9 +129,13 @@ test('a rename across 33 files in two languages: three parallel partitions, conf
     assert.ok(events.some((e) => e.type === 'edit_proposed'), 'proposals are trajectory events');
 
     // Both conflicts were found and resolved by the root.
-    const conflicts = result.changes.conflicts as Array<{ kind: string; path: string; resolved: boolean }>;
-    assert.ok(conflicts.some((c) => c.kind === 'overlapping' && c.path === 'ts/src/index.ts' && c.resolved), JSON.stringify(conflicts));
-    assert.ok(conflicts.some((c) => c.kind === 'semantic' && c.path === 'ts/src/analytics.ts' && c.resolved), JSON.stringify(conflicts));
+    const conflicts = result.changes.conflicts as Array<{ kind: string; paths: string[]; partitions: string[]; resolved: boolean }>;
+    const overlap = conflicts.find((c) => c.kind === 'overlap' && c.paths.includes('ts/src/index.ts'));
+    const semantic = conflicts.find((c) => c.kind === 'semantic' && c.paths.includes('ts/src/analytics.ts'));
+    assert.ok(overlap?.resolved, JSON.stringify(conflicts));
+    assert.ok(semantic?.resolved, JSON.stringify(conflicts));
+    assert.match(overlap!.partitions.join(' | '), /TS-A.*\|.*TS-B/, 'the kept side is the earlier partition in the plan');
+    assert.deepEqual(conflicts.filter((c) => !c.resolved), []);
 
     // The patch applies to the untouched tree.
     const clean = copyFixture();
@@ -146,7 +150,7 @@ test('a rename across 33 files in two languages: three parallel partitions, conf
     execFileSync('python3', ['-m', 'unittest', 'discover', '-s', 'py', '-p', 'test_*.py'], { cwd: dir, stdio: 'pipe' });
 
     const md = readFileSync(summary, 'utf8');
-    for (const part of ['TS-A', 'TS-B', 'PY', 'ts/src/index.ts', 'overlapping', 'semantic', 'Receipt']) assert.match(md, new RegExp(part), `the summary names ${part}`);
+    for (const part of ['TS-A', 'TS-B', 'PY', 'ts/src/index.ts', 'overlap', 'semantic', 'Receipt', 'passed']) assert.match(md, new RegExp(part), `the summary names ${part}`);
   } finally {
     await server.close();
   }

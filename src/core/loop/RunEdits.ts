@@ -47,7 +47,6 @@ export class RunEdits {
   private current: ChangeSet;
   /** Conflicts found so far; `revision` counts in `current` (see unresolvedConflicts). */
   private conflicts: Conflict[] = [];
-  private readonly settled = new Set<Conflict>();
   private readonly resolutions: Resolution[] = [];
   private readonly partitions: PartitionStat[] = [];
   private proposalSeq = 0;
@@ -130,7 +129,7 @@ export class RunEdits {
 
   private conflictsNow(): RunConflict[] {
     const open = new Set(unresolvedConflicts(this.conflicts, this.current));
-    return this.conflicts.map((c) => ({ ...c, resolved: this.settled.has(c) || !open.has(c) }));
+    return this.conflicts.map((c) => ({ ...c, resolved: !open.has(c) }));
   }
 
   private async fold(): Promise<void> {
@@ -146,17 +145,25 @@ export class RunEdits {
     }
   }
 
+  /** Who holds the kept side in a conflict: this run's own proposals, or the partitions folded in before. */
+  private foldedSoFar(): string {
+    if (this.partitions.length === 0) return 'this run';
+    if (this.partitions.length === 1) return this.partitions[0]!.partition;
+    return `${this.partitions.length} partitions before (${this.partitions.map((p) => p.partition.split(':')[0]).join(', ')})`;
+  }
+
   private async foldOne({ partition, instruction, changes }: Returned): Promise<string> {
     if (!changes || changes.size === 0) return '';
     // What this run holds so far (its own proposals and earlier partitions) folds first: its side is kept.
     const merged = await integrate({
       read: this.base,
-      partitions: [{ partition: this.partitions.length ? 'earlier partitions' : 'this run', changes: this.current }, { partition, instruction, changes }],
+      partitions: [{ partition: this.foldedSoFar(), changes: this.current }, { partition, instruction, changes }],
       symbols: this.symbols,
     });
-    // Conflicts still open stay open against the new change set; those resolved stay resolved.
-    for (const c of unresolvedConflicts(this.conflicts, this.current)) c.revision = Math.max(0, ...c.paths.map((p) => merged.changes.revisionOf(p)));
-    for (const c of this.conflicts) if (!unresolvedConflicts([c], this.current).length) this.settled.add(c);
+    // Conflicts still open stay open against the new change set; those resolved stay resolved (a revision
+    // below any the new set can have).
+    const open = new Set(unresolvedConflicts(this.conflicts, this.current));
+    for (const c of this.conflicts) c.revision = open.has(c) ? Math.max(0, ...c.paths.map((p) => merged.changes.revisionOf(p))) : -1;
     const found = merged.conflicts.map((c) => ({ ...c, id: `c${this.conflicts.length + merged.conflicts.indexOf(c) + 1}`, revision: Math.max(c.revision, ...c.paths.map((p) => merged.changes.revisionOf(p))) }));
     for (const c of found) c.description = c.description.replace(/\bc\d+\b/, c.id);
     this.conflicts.push(...found);
