@@ -155,3 +155,41 @@ test('a rename across 33 files in two languages: three parallel partitions, conf
     await server.close();
   }
 });
+
+test('conflicts left unresolved go to the user: the conflicted file is refused by --apply, the summary says so, the failed check exits 3', { timeout: 120_000 }, async () => {
+  let rootTurn = 0;
+  const turns = [
+    code('Two TypeScript partitions.', `
+const p1 = ["ts/src/pricing.ts", "ts/src/index.ts", "ts/src/cart.ts"];
+const p2 = ["ts/src/index.ts", "ts/src/analytics.ts"];
+await Promise.all([rlm_query("PARTITION TS-A: rename", {files: p1}), rlm_query("PARTITION TS-B: rename", {files: p2})]);
+print(JSON.stringify(pending_edits().conflicts.map(c => c.kind)));`),
+    code('Good enough.', 'FINAL("Renamed, with conflicts left for you.")'),
+  ];
+  const server = await FakeModelServer.start((req) => {
+    if (req.model === 'gpt-root') return turns[rootTurn++] ?? { status: 400, text: 'no more root turns' };
+    return childTurn(req);
+  }, { models: ['gpt-root', 'gpt-sub'] });
+  try {
+    const dir = copyFixture();
+    const out = mkdtempSync(join(tmpdir(), 'rlm-refactor-out-'));
+    const summary = join(out, 'summary.md');
+    const indexBefore = readFileSync(join(dir, 'ts', 'src', 'index.ts'), 'utf8');
+    const r = await rlm(['ask', 'Rename computeTotal', '--workspace', dir, '--base-url', server.openaiBaseUrl, '--model', 'gpt-root', '--sub-model', 'gpt-sub',
+      '--max-depth', '2', '--apply', '--validate', `"${process.execPath}" "${TSC}" -p ts`, '--summary', summary]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout.trim(), 'Renamed, with conflicts left for you.');
+    assert.match(r.stderr, /Unresolved conflict c1 \(overlap\) in ts\/src\/index.ts/);
+    assert.match(r.stderr, /REFUSED\s+ts\/src\/index.ts: unresolved conflict c1/);
+    assert.match(r.stderr, /applied\s+ts\/src\/cart.ts/);
+    assert.match(r.stderr, /Validation failed \(exit code [1-9]/);
+    assert.equal(readFileSync(join(dir, 'ts', 'src', 'index.ts'), 'utf8'), indexBefore, 'the conflicted file is not overwritten');
+    assert.match(readFileSync(join(dir, 'ts', 'src', 'cart.ts'), 'utf8'), /calculateTotal/);
+    const md = readFileSync(summary, 'utf8');
+    assert.match(md, /c1 \(overlap\).*\*\*unresolved\*\*/);
+    assert.match(md, /semantic.*\*\*unresolved\*\*/);
+    assert.match(md, /failed \(exit code/);
+  } finally {
+    await server.close();
+  }
+});

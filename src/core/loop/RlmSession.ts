@@ -18,7 +18,7 @@ import { rlmLoop } from './rlmLoop';
 import { RlmRun, type RunResult } from './RlmRun';
 import { Repl } from './Repl';
 import { RunScope } from './RunScope';
-import { RunEdits } from './RunEdits';
+import { RunEdits, type EditView } from './RunEdits';
 import { SubCalls, promptCharsFor } from './SubCalls';
 import { editFunctions } from './editFunctions';
 import { syntaxSymbols } from '../edits/syntaxSymbols';
@@ -84,8 +84,9 @@ Object.defineProperty(context, 'question', { get: () => __rlm_question(), enumer
 interface SessionShape {
   depth: number;
   parentRunId?: string;
-  /** A child's parent run's proposals: the child's edits start from them. */
+  /** A child's parent run's proposals: the child's edits start from them (as they were when it started). */
   parentEdits?: RunEdits;
+  parentView?: EditView;
 }
 
 export class RlmSession {
@@ -248,9 +249,9 @@ export class RlmSession {
 
   /** A run's proposals: over the workspace at the top, over its parent's proposals in a child run. */
   private newEdits(workspace: Workspace, scope: RunScope): RunEdits {
-    const parent = this.shape.parentEdits;
+    const view = this.shape.parentView;
     const symbols = workspace.syntax ? syntaxSymbols(workspace.syntax) : undefined;
-    return new RunEdits(parent ? parent.view : (path) => workspace.readText(path), symbols, scope.trajectory, parent);
+    return new RunEdits(view ? view.read : (path) => workspace.readText(path), symbols, scope.trajectory, view?.touched);
   }
 
   /**
@@ -259,7 +260,7 @@ export class RlmSession {
    */
   private async child(parent: RlmRun, prompt: string, context: unknown, signal: AbortSignal): Promise<RunResult> {
     const { id, seq } = parent.nextChild();
-    const shape: SessionShape = { depth: parent.depth + 1, parentRunId: parent.currentCellId ?? parent.id, ...(this.isWorkspace ? { parentEdits: parent.edits } : {}) };
+    const shape: SessionShape = { depth: parent.depth + 1, parentRunId: parent.currentCellId ?? parent.id, ...(this.isWorkspace ? { parentEdits: parent.edits, parentView: parent.edits.snapshot() } : {}) };
     const childContext = context === undefined ? prompt : context;
     const scope = parent.scope.child(signal);
     let result: RunResult | undefined;

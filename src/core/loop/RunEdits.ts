@@ -4,7 +4,8 @@
 // editor turns it into a patch or a reviewed edit.
 //
 // A child run (rlm_query: one partition of a refactor) proposes into a RunEdits of its own whose base is its
-// parent's view. When it returns, the parent folds the child's changes into its own (integrate, ../edits), in
+// parent's view when the child started (a snapshot: partitions running side by side all start from the same
+// texts, whatever finishes meanwhile). When it returns, the parent folds the child's changes into its own (integrate, ../edits), in
 // plan order: the order the rlm_query calls were made, whatever order the children finish in. What collides is
 // kept as a conflict; a later proposal to a conflicted file resolves it. Unresolved conflicts go to the user.
 
@@ -35,6 +36,13 @@ export interface RunChanges {
   partitions: PartitionStat[];
 }
 
+/** What a child run starts from: the parent's proposals at that moment, over the parent's base. */
+export interface EditView {
+  read: BaseReader;
+  /** Paths the parent's proposals (or its ancestors') changed, moved or deleted: read() answers them from `read`. */
+  touched: ReadonlySet<string>;
+}
+
 /** A child run's proposals waiting for their turn to be folded in. */
 interface Returned {
   partition: string;
@@ -59,8 +67,8 @@ export class RunEdits {
     private readonly base: BaseReader,
     private readonly symbols: SymbolSource | undefined,
     private readonly trajectory: Trajectory,
-    /** A child run's parent: what it proposed is this run's base too. */
-    private readonly parent?: RunEdits,
+    /** For a child run: the paths its parent's view answers from proposals (see EditView). */
+    private readonly inherited: ReadonlySet<string> = new Set(),
   ) {
     this.current = new ChangeSet(base);
   }
@@ -80,7 +88,18 @@ export class RunEdits {
     } catch {
       return false; // read() gives its own error for such a path
     }
-    return this.current.revisionOf(normal) > 0 || this.current.file(normal) !== undefined || this.parent?.touches(normal) === true;
+    return this.current.revisionOf(normal) > 0 || this.current.file(normal) !== undefined || this.inherited.has(normal);
+  }
+
+  /** This run's view now, frozen: the base of a child run starting now. */
+  snapshot(): EditView {
+    const frozen = ChangeSet.fromFiles(this.current.files(), this.base);
+    const touched = new Set(this.inherited);
+    for (const f of frozen.files()) {
+      touched.add(f.path);
+      if (f.from) touched.add(f.from);
+    }
+    return { read: (path) => frozen.textOf(path), touched };
   }
 
   /** True once anything was proposed or folded in. */
