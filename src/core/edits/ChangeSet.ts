@@ -13,7 +13,7 @@ import { editPath } from './editPath';
 import { diffTexts, sha256, unifiedDiff, type TextDiff } from './lineDiff';
 import { wholeTextInStyle } from './textStyle';
 import type { BaseReader, ChangeKind, ChangeSetJSON, Edit, FileChange, FileStat, PendingFile, ProposalResult } from './types';
-import { TimeSlicer } from './TimeSlicer';
+import { pauseIfDue } from './TimeSlicer';
 
 /** Larger texts are refused: they could not have come from the workspace (whose files are at most a few MB). */
 export const MAX_TEXT_CHARS = 16 * 1024 * 1024;
@@ -218,10 +218,9 @@ export class ChangeSet {
 
   /** Per file: kind, descriptions and +/- line counts, sorted by path. Yields to the event loop between files. */
   async summary(): Promise<FileStat[]> {
-    const slicer = new TimeSlicer();
     const stats: FileStat[] = [];
     for (const file of this.files()) {
-      await slicer.pause();
+      await pauseIfDue();
       const { added, removed } = this.diffOf(this.entries.get(file.path)!);
       stats.push(statOf(file, added, removed));
     }
@@ -230,10 +229,9 @@ export class ChangeSet {
 
   /** summary() plus each file's unified diff: what pending_edits() shows the model. */
   async pending(): Promise<PendingFile[]> {
-    const slicer = new TimeSlicer();
     const files: PendingFile[] = [];
     for (const file of this.files()) {
-      await slicer.pause();
+      await pauseIfDue();
       const diff = this.diffOf(this.entries.get(file.path)!);
       const oldPath = file.base === undefined ? undefined : file.from ?? file.path;
       files.push({ ...statOf(file, diff.added, diff.removed), diff: unifiedDiff(oldPath, file.text === undefined ? undefined : file.path, diff) });
