@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync, readdirSync, chmodSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { bundledPackages, writeThirdPartyNotices } from './scripts/third-party-notices.mjs';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -46,6 +47,7 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   outdir: 'dist',
   sourcemap: true,
   logLevel: 'warning',
+  metafile: true,
   external: ['vscode'],
   ...importMetaShim,
   define: { ...importMetaShim.define, RLM_VERSION: JSON.stringify(version) },
@@ -67,13 +69,18 @@ contexts.push(await esbuild.context({
   // RLM_WEBVIEW_DEBUG=1 keeps names readable for a profile.
   minify: !process.env.RLM_WEBVIEW_DEBUG,
   logLevel: 'warning',
+  metafile: true,
 }));
 
 copyAssets();
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(contexts.map((c) => c.rebuild()));
+  const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  // The wasm files copied as they are: QuickJS, and the grammars (grammars/README.md names their packages).
+  const { devDependencies } = JSON.parse(readFileSync('package.json', 'utf8'));
+  const copied = ['@jitl/quickjs-wasmfile-release-sync', 'web-tree-sitter', ...Object.keys(devDependencies).filter((name) => name.startsWith('tree-sitter-'))];
+  writeThirdPartyNotices('dist/THIRD_PARTY_NOTICES.md', bundledPackages(results.map((r) => r.metafile)), copied.map((name) => join('node_modules', name)));
   chmodSync('dist/cli.js', 0o755);
 }

@@ -3,6 +3,7 @@
 // their text in small deltas and sometimes retry, cells that fan out llm_query_batched batches through a
 // concurrency of 8 (queued, sent, streamed, ended, a few failing), and rlm_query child runs two levels deep.
 // Alone: node --import tsx bench/trajectory.ts
+import { seededRandom } from '../src/core/eval/random';
 import type { Usage } from '../src/core/models/types';
 import type { RlmEvent, SubCallFunction } from '../src/core/trajectory/events';
 import { parseTrace } from '../src/core/trajectory/readTrace';
@@ -16,16 +17,9 @@ const CONCURRENCY = 8;
 
 /** A deterministic run of at least `minEvents` events in which every node that starts also ends. */
 export function syntheticStream(minEvents: number, seed = 42): RlmEvent[] {
-  let state = seed >>> 0;
-  const random = () => {
-    // mulberry32: small, seeded, good enough to vary the shape.
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const r = seededRandom(seed);
+  const random = r.next;
+  const between = r.int;
   const events: RlmEvent[] = [];
   let time = 1_700_000_000_000;
   const tick = () => (time += between(0, 3));

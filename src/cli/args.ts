@@ -2,37 +2,91 @@
 // that names the problem.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EVAL_MODES, type EvalMode } from '../core/eval/EvalTask';
+import { DEFAULT_SIZES, parseSizes, type ContextSize } from '../core/eval/suites/contextSizes';
+import { isSuiteName, SUITE_NAMES, type SuiteName } from '../core/eval/suites';
+import { EXPORT_FORMATS, type ExportFormat } from '../core/export/exampleFormats';
+import type { StopReason } from '../core/trajectory/events';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export interface AskArgs {
-  command: 'ask';
-  question: string;
-  workspace?: string;
-  contextFile?: string;
+/** Which models answer, and where: the same flags for every command that calls models. */
+export interface ModelFlags {
   provider: 'openai' | 'anthropic';
   baseUrl?: string;
   model?: string;
   subModel?: string;
+  /** Cap on requests in flight at once on the endpoint, across root and sub-calls; absent: no cap. */
+  endpointConcurrency?: number;
+  prices?: string;
+}
+
+/** The budgets of one run (one question), child runs included. */
+export interface RunBudgetFlags {
   maxDepth?: number;
   maxIterations?: number;
   maxSubCalls?: number;
   maxTokens?: number;
-  concurrency?: number;
-  /** Cap on requests in flight at once on the endpoint, across root and sub-calls; absent: no cap. */
-  endpointConcurrency?: number;
   cellTimeoutMs?: number;
   timeoutMs?: number;
-  maxCostUsd?: number;
-  trace?: string;
-  prices?: string;
+}
+
+/** What may be sent from a workspace folder. */
+export interface WorkspaceFlags {
   exclude: string[];
   /** Credential files to let through (gitignore-style globs), see credentialFiles.ts. */
   allowCredentialFiles: string[];
+}
+
+export interface AskArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
+  command: 'ask';
+  question: string;
+  workspace?: string;
+  contextFile?: string;
+  concurrency?: number;
+  maxCostUsd?: number;
+  trace?: string;
   json: boolean;
   quiet: boolean;
+}
+
+export interface EvalArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
+  command: 'eval';
+  suites: SuiteName[];
+  tasksFile?: string;
+  /** LongBench-v2 only: the domain to keep ("codeqa" for Code Repository Understanding). */
+  domain?: string;
+  modes: EvalMode[];
+  sizes: ContextSize[];
+  trials: number;
+  /** Tasks per suite and size (needle-code: questions about the workspace). */
+  perSize: number;
+  seed: number;
+  /** needle-code's workspace (default: the current folder). */
+  workspace: string;
+  /** Jobs at once. */
+  concurrency: number;
+  /** USD this command may spend. */
+  maxCostUsd?: number;
+  out: string;
+  resume: boolean;
+  /** A line shown under the report's title (which endpoint, which machine). */
+  label?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+export interface ExportArgs {
+  command: 'export';
+  inputs: string[];
+  format: ExportFormat;
+  stopReasons?: StopReason[];
+  maxCostUsd?: number;
+  includeSubcalls: boolean;
+  out: string;
+  json: boolean;
 }
 
 export interface ReplayArgs {
@@ -41,7 +95,7 @@ export interface ReplayArgs {
   json: boolean;
 }
 
-export type CliArgs = AskArgs | ReplayArgs | { command: 'help' } | { command: 'version' };
+export type CliArgs = AskArgs | ReplayArgs | EvalArgs | ExportArgs | { command: 'help' } | { command: 'version' };
 
 export const USAGE = `Usage:
   rlm ask "<question>" (--workspace DIR | --context-file FILE)
@@ -50,37 +104,91 @@ export const USAGE = `Usage:
       [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
   rlm replay <trace.jsonl> [--json]
+  rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
+      [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
+      [--out DIR] [--resume] [--label TEXT] [--json] [--quiet] [model flags and run budgets as in ask]
+  rlm export <trace.jsonl|DIR>... --format openai-chat|sharegpt --out FILE.jsonl [--only final]
+      [--max-cost USD] [--include-subcalls] [--json]
 
 Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY; a local server given by --base-url (or RLM_API_URL)
 needs none. --model auto picks the first model the server lists. With neither a key nor a URL, a local
 OpenAI-compatible server on its usual port (Ollama 11434, LM Studio 1234, llama.cpp 8080) is used. Credential files (.env, keys, tokens:
 see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), 2 bad usage or
-configuration, 1 the run failed.`;
+configuration, 1 the run failed.
+eval suites: ${SUITE_NAMES.join(', ')}; in eval, --concurrency is jobs at once and --max-cost the cap on
+the whole eval (exit 3 when reached; --resume continues). See the README, "Measure it yourself".`;
 
-const ASK_OPTIONS = {
-  workspace: { type: 'string' },
-  'context-file': { type: 'string' },
+const MODEL_OPTIONS = {
   provider: { type: 'string' },
   'base-url': { type: 'string' },
   model: { type: 'string' },
   'sub-model': { type: 'string' },
+  'endpoint-concurrency': { type: 'string' },
+  prices: { type: 'string' },
+} as const;
+
+const RUN_BUDGET_OPTIONS = {
   'max-depth': { type: 'string' },
   'max-iterations': { type: 'string' },
   'max-sub-calls': { type: 'string' },
   'max-tokens': { type: 'string' },
-  concurrency: { type: 'string' },
-  'endpoint-concurrency': { type: 'string' },
   'cell-timeout': { type: 'string' },
   timeout: { type: 'string' },
-  'max-cost': { type: 'string' },
-  trace: { type: 'string' },
-  prices: { type: 'string' },
+} as const;
+
+const WORKSPACE_OPTIONS = {
   exclude: { type: 'string', multiple: true },
   'allow-credential-file': { type: 'string', multiple: true },
+} as const;
+
+const ASK_OPTIONS = {
+  ...MODEL_OPTIONS,
+  ...RUN_BUDGET_OPTIONS,
+  ...WORKSPACE_OPTIONS,
+  workspace: { type: 'string' },
+  'context-file': { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-cost': { type: 'string' },
+  trace: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
+
+const EVAL_OPTIONS = {
+  ...MODEL_OPTIONS,
+  ...RUN_BUDGET_OPTIONS,
+  ...WORKSPACE_OPTIONS,
+  suite: { type: 'string' },
+  tasks: { type: 'string' },
+  domain: { type: 'string' },
+  modes: { type: 'string' },
+  sizes: { type: 'string' },
+  trials: { type: 'string' },
+  'per-size': { type: 'string' },
+  seed: { type: 'string' },
+  workspace: { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-cost': { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  label: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+const EXPORT_OPTIONS = {
+  format: { type: 'string' },
+  only: { type: 'string' },
+  'max-cost': { type: 'string' },
+  'include-subcalls': { type: 'boolean' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Where eval writes when --out is not given: a fixed name, so `--resume` finds it again. */
+export const DEFAULT_EVAL_OUT = 'rlm-eval';
+const STOP_REASONS: readonly StopReason[] = ['final', 'max_iterations', 'max_sub_calls', 'max_tokens', 'max_cost', 'timeout', 'cancelled', 'error'];
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
   const [command, ...rest] = argv;
@@ -88,7 +196,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command === 'ask') return parseAsk(rest, env);
   if (command === 'replay') return parseReplay(rest);
-  throw new UsageError(`Unknown command '${command}': use 'rlm ask' or 'rlm replay' (rlm --help)`);
+  if (command === 'eval') return parseEval(rest, env);
+  if (command === 'export') return parseExport(rest);
+  throw new UsageError(`Unknown command '${command}': use 'rlm ask', 'rlm replay', 'rlm eval' or 'rlm export' (rlm --help)`);
 }
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
@@ -108,7 +218,28 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
   if (!v.workspace === !v['context-file']) {
     throw new UsageError('Give exactly one of --workspace DIR or --context-file FILE');
   }
-  const provider = v.provider ?? (/^claude/i.test(v.model ?? '') ? 'anthropic' : 'openai');
+  return {
+    command: 'ask',
+    question: positionals[0]!,
+    workspace: v.workspace,
+    contextFile: v['context-file'],
+    ...modelFlags(v, env),
+    ...runBudgetFlags(v),
+    ...workspaceFlags(v),
+    concurrency: int(v.concurrency, '--concurrency', 1),
+    maxCostUsd: positive(v['max-cost'], '--max-cost'),
+    trace: v.trace,
+    json: v.json ?? false,
+    quiet: v.quiet ?? false,
+  };
+}
+
+/** What parseArgs gives for a group of string options. */
+type Strings<T> = { [K in keyof T]?: string };
+
+function modelFlags(v: Strings<typeof MODEL_OPTIONS>, env: NodeJS.ProcessEnv): ModelFlags {
+  const model = v.model;
+  const provider = v.provider ?? (/^claude/i.test(model ?? '') ? 'anthropic' : 'openai');
   if (provider !== 'openai' && provider !== 'anthropic') {
     throw new UsageError(`Unknown provider '${provider}': use --provider openai (also for OpenAI-compatible servers) or --provider anthropic`);
   }
@@ -117,31 +248,99 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     throw new UsageError(`Bad --base-url '${baseUrl}': expected an http(s) URL such as http://127.0.0.1:11434/v1`);
   }
   return {
-    command: 'ask',
-    question: positionals[0]!,
-    workspace: v.workspace,
-    contextFile: v['context-file'],
     provider,
     baseUrl,
-    model: v.model,
+    model,
     subModel: v['sub-model'],
+    endpointConcurrency: int(v['endpoint-concurrency'], '--endpoint-concurrency', 1),
+    prices: v.prices,
+  };
+}
+
+function runBudgetFlags(v: Strings<typeof RUN_BUDGET_OPTIONS>): RunBudgetFlags {
+  return {
     maxDepth: int(v['max-depth'], '--max-depth', 1),
     maxIterations: int(v['max-iterations'], '--max-iterations', 1),
     maxSubCalls: int(v['max-sub-calls'], '--max-sub-calls', 0),
     maxTokens: int(v['max-tokens'], '--max-tokens', 1),
-    concurrency: int(v.concurrency, '--concurrency', 1),
-    endpointConcurrency: int(v['endpoint-concurrency'], '--endpoint-concurrency', 1),
     cellTimeoutMs: seconds(v['cell-timeout'], '--cell-timeout'),
     timeoutMs: seconds(v.timeout, '--timeout'),
+  };
+}
+
+function workspaceFlags(v: { exclude?: string[]; 'allow-credential-file'?: string[] }): WorkspaceFlags {
+  return { exclude: v.exclude ?? [], allowCredentialFiles: v['allow-credential-file'] ?? [] };
+}
+
+function parseEval(args: string[], env: NodeJS.ProcessEnv): EvalArgs {
+  const { values: v, positionals } = parse(args, EVAL_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}': rlm eval takes flags only (rlm --help)`);
+  if (!v.suite === !v.tasks) throw new UsageError(`Give one of --suite NAME[,NAME] (${SUITE_NAMES.join(', ')}) or --tasks FILE`);
+  const suites = (v.suite ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = suites.filter((s) => !isSuiteName(s));
+  if (unknown.length > 0) throw new UsageError(`Unknown suite '${unknown[0]}': the suites are ${SUITE_NAMES.join(', ')}`);
+  const modes = list(v.modes ?? EVAL_MODES.join(','));
+  const badMode = modes.find((m) => !(EVAL_MODES as readonly string[]).includes(m));
+  if (badMode !== undefined || modes.length === 0) throw new UsageError(`Unknown mode '${badMode ?? ''}': use --modes rlm, vanilla or rlm,vanilla`);
+  if (v.domain !== undefined && !v.tasks) throw new UsageError('--domain filters a LongBench-v2 data.json given with --tasks');
+  let sizes: ContextSize[];
+  try {
+    sizes = parseSizes(v.sizes ?? DEFAULT_SIZES);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (sizes.length === 0) throw new UsageError('--sizes needs at least one size, e.g. --sizes 8k,32k');
+  return {
+    command: 'eval',
+    suites: suites as SuiteName[],
+    tasksFile: v.tasks,
+    domain: v.domain,
+    modes: [...new Set(modes)] as EvalMode[],
+    sizes,
+    trials: int(v.trials, '--trials', 1) ?? 1,
+    perSize: int(v['per-size'], '--per-size', 1) ?? 3,
+    seed: int(v.seed, '--seed', 0) ?? 1,
+    workspace: v.workspace ?? '.',
+    ...modelFlags(v, env),
+    ...runBudgetFlags(v),
+    ...workspaceFlags(v),
+    concurrency: int(v.concurrency, '--concurrency', 1) ?? 2,
     maxCostUsd: positive(v['max-cost'], '--max-cost'),
-    trace: v.trace,
-    prices: v.prices,
-    exclude: v.exclude ?? [],
-    allowCredentialFiles: v['allow-credential-file'] ?? [],
+    out: v.out ?? DEFAULT_EVAL_OUT,
+    resume: v.resume ?? false,
+    label: v.label,
     json: v.json ?? false,
     quiet: v.quiet ?? false,
   };
 }
+
+function parseExport(args: string[]): ExportArgs {
+  const { values: v, positionals } = parse(args, EXPORT_OPTIONS);
+  const usage = 'rlm export <trace.jsonl|DIR>... --format openai-chat|sharegpt --out FILE.jsonl';
+  if (positionals.length === 0) throw new UsageError(`Missing the traces: ${usage}`);
+  if (!v.format || !(EXPORT_FORMATS as readonly string[]).includes(v.format)) {
+    throw new UsageError(v.format ? `Unknown format '${v.format}': use --format ${EXPORT_FORMATS.join(' or --format ')}` : `Missing --format: ${usage}`);
+  }
+  if (!v.out) throw new UsageError(`Missing --out FILE.jsonl: ${usage}`);
+  let stopReasons: StopReason[] | undefined;
+  if (v.only !== undefined) {
+    stopReasons = list(v.only) as StopReason[];
+    const bad = stopReasons.find((r) => !STOP_REASONS.includes(r));
+    if (bad !== undefined || stopReasons.length === 0) throw new UsageError(`Unknown stop reason '${bad ?? ''}' for --only: use ${STOP_REASONS.join(', ')}`);
+  }
+  return {
+    command: 'export',
+    inputs: positionals,
+    format: v.format as ExportFormat,
+    stopReasons,
+    maxCostUsd: positive(v['max-cost'], '--max-cost'),
+    includeSubcalls: v['include-subcalls'] ?? false,
+    out: v.out,
+    json: v.json ?? false,
+  };
+}
+
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 function parseReplay(args: string[]): ReplayArgs {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });

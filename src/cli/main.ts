@@ -1,11 +1,16 @@
-// The `rlm` command: `rlm ask` and `rlm replay` over the same engine as the editor.
+// The `rlm` command: `rlm ask`, `rlm replay`, `rlm eval` and `rlm export` over the same engine as the editor.
 
+import { EvalOutputError } from '../core/eval/runEval';
+import { TaskFileError } from '../core/eval/TaskFileError';
+import { ExportInputError } from '../core/export/exportTraces';
 import { ConfigError } from '../core/models/configError';
 import { ModelError } from '../core/models/types';
 import { RLM_CODE_VERSION } from '../core/version';
 import { readTrace, TraceFormatError } from '../core/trajectory/readTrace';
 import { parseCli, USAGE, UsageError } from './args';
 import { EXIT, runAsk } from './ask';
+import { runEvalCommand } from './eval';
+import { runExportCommand } from './export';
 import { renderTree, replayJson } from './replay';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -25,9 +30,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       case 'ask':
         return await runAsk(args, { stdout: process.stdout, stderr: process.stderr, env, signal: interruptSignal() });
+      case 'eval':
+        return await runEvalCommand(args, { stdout: process.stdout, stderr: process.stderr, env, signal: interruptSignal() });
+      case 'export':
+        return await runExportCommand(args, { stdout: process.stdout, stderr: process.stderr, env, signal: interruptSignal() });
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof TraceFormatError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof TraceFormatError || err instanceof TaskFileError || err instanceof EvalOutputError || err instanceof ExportInputError) {
       process.stderr.write(`rlm: ${err.message}\n`);
       return EXIT.usage;
     }

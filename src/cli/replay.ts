@@ -44,6 +44,8 @@ function describe(node: TreeNode): string {
       return `${node.label}: ${oneLine(node.input, 60)}${failure}`;
     case 'subcall':
       return `${node.label}: ${oneLine(node.input, 50)}${failure}`;
+    case 'edit':
+      return `proposed ${node.label}${node.input ? `: ${oneLine(node.input, 60)}` : ''}`;
   }
 }
 

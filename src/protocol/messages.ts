@@ -68,6 +68,8 @@ export interface Exchange {
   outputTokens?: number;
   durationMs?: number;
   startedAt: number;
+  /** The question never became a run (no folder picked, stopped before it started): no figures, no trace to show. */
+  noRun?: true;
 }
 
 export interface ChatSummary {

@@ -3,7 +3,7 @@
 // nothing else (no sources, tests, source maps or node_modules).
 
 import assert from 'node:assert/strict';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { packagedExtension, REPO, vsixEntries } from './harness';
@@ -35,6 +35,13 @@ test('the .vsix holds dist/ (without source maps), media/, the manifest, README 
   const grammars = (await readdir(join(REPO, 'grammars'))).filter((f) => f.endsWith('.wasm') || f.endsWith('.scm'));
   assert.ok(grammars.length >= 24, `grammars/ has the wasm and tags of 12 languages (found ${grammars.length} files)`);
   for (const file of grammars) assert.ok(packaged.has(`dist/grammars/${file}`), `dist/grammars/${file} is packaged`);
+
+  // The licences of what ships: every package the bundles hold or whose wasm is copied, with its text.
+  assert.ok(packaged.has('dist/THIRD_PARTY_NOTICES.md'), 'the third-party notices are packaged');
+  const notices = await readFile(join(REPO, 'dist', 'THIRD_PARTY_NOTICES.md'), 'utf8');
+  for (const name of ['dompurify', 'markdown-it', 'lit', 'openai', '@anthropic-ai/sdk', 'quickjs-emscripten-core', 'web-tree-sitter', 'tree-sitter-python']) {
+    assert.match(notices, new RegExp(`^## ${name.replace(/[/.]/g, '\\$&')} \\d`, 'm'), `the notices hold ${name}'s licence`);
+  }
 
   const { size } = await stat(vsix);
   assert.ok(size < MAX_VSIX_BYTES, `the .vsix is ${(size / 1e6).toFixed(1)} MB`);

@@ -232,10 +232,12 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     const w = await openChat();
     const failed = { id: 'x2', question: 'And the jitter?', status: 'error' as const, detail: 'The budget of $2.00 for this question is spent.', actions: [{ label: 'Raise the limit', command: 'workbench.action.openSettings', args: ['rlm.maxCostUsd'] }], stopReason: 'error' as const, startedAt: T0 };
     const cancelled = doneExchange('x3', 'Best answer so far: src/retry.ts:2', { status: 'cancelled', stopReason: 'cancelled', detail: 'Stopped by you.' });
-    await w.send(msg({ type: 'chat/state', chat: chat([doneExchange('x1', 'First answer'), failed, cancelled]), history: [], setup: READY, busy: false }));
+    // Ended before a run started (no folder picked in a multi-root window): no stop reason, only why.
+    const notAsked = { id: 'x4', question: 'And the timeout?', status: 'cancelled' as const, detail: 'No folder was picked, so the question was not asked.', startedAt: T0, noRun: true as const };
+    await w.send(msg({ type: 'chat/state', chat: chat([doneExchange('x1', 'First answer'), failed, cancelled, notAsked]), history: [], setup: READY, busy: false }));
     const page = w.page;
     await page.waitForSelector('[data-testid="error"]');
-    assert.equal(await page.locator('[data-testid="exchange"]').count(), 3);
+    assert.equal(await page.locator('[data-testid="exchange"]').count(), 4);
     assert.equal(await page.textContent('[data-testid="error"]'), failed.detail);
     assert.equal(await page.getAttribute('[data-testid="error"]', 'role'), 'alert');
     await page.click('[data-testid="error-action"]');
@@ -244,6 +246,14 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     assert.equal(await stopped.getAttribute('data-status'), 'cancelled');
     assert.equal(await stopped.locator('[data-testid="stop-detail"]').textContent(), 'Stopped by you.');
     assert.equal(await stopped.locator('[data-field="stop-reason"]').textContent(), 'stopped');
+    const unasked = page.locator('[data-exchange-id="x4"]');
+    assert.equal(await unasked.locator('[data-testid="stop-detail"]').textContent(), notAsked.detail);
+    assert.equal(await unasked.locator('[data-testid="question-text"] .text').textContent(), 'And the timeout?');
+    // It never ran: no figures and no "Show run" leading to an empty trace.
+    assert.equal(await unasked.locator('[data-testid="answer-footer"]').count(), 0);
+    assert.equal(await stopped.locator('[data-testid="show-run"]').count(), 1);
+    // A final answer's footer says so; no note above it.
+    assert.equal(await page.locator('[data-exchange-id="x1"] [data-testid="stop-detail"]').count(), 0);
     await assertClean(w);
     await w.close();
   });
@@ -269,7 +279,7 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
 
   test('New chat, the history list and opening an earlier chat', async () => {
     const w = await openChat();
-    const history = [{ id: 'c1', title: 'Backoff', updatedAt: T0 }, { id: 'c0', title: 'Config parsing', updatedAt: T0 + 5_000 }];
+    const history = [{ id: 'c1', title: 'Backoff', updatedAt: T0, folder: 'client' }, { id: 'c0', title: 'Config parsing', updatedAt: T0 + 5_000 }];
     await w.send(msg({ type: 'chat/state', chat: chat([doneExchange('x1', 'a')]), history, setup: READY, busy: false }));
     const page = w.page;
     await page.waitForSelector('[data-testid="exchange"]');
@@ -283,6 +293,8 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     // Newest first; the open chat is marked.
     assert.deepEqual(await page.locator('[data-testid="history-item"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-chat-id'), e.getAttribute('aria-current')])), [['c0', 'false'], ['c1', 'true']]);
+    // Each names the folder it asks about, once it has one.
+    assert.deepEqual(await page.locator('[data-testid="history-item"]').evaluateAll((els) => els.map((e) => e.querySelector('[data-testid="history-folder"]')?.textContent ?? null)), [null, 'client']);
     await page.locator('[data-testid="history-item"]').first().focus();
     await page.keyboard.press('Enter');
     assert.deepEqual(await w.waitForPosted('chat/open'), { type: 'chat/open', chatId: 'c0' });

@@ -121,12 +121,12 @@ export class VirtualTree {
       <span class="twisty${hasChildren ? (row.expanded ? ' open' : ' closed') : ''}" data-action="toggle"></span>
       <span class="status status-${node.status}"></span>
       <span class="label">${node.label}${snippet ? html`<span class="snippet">${snippet}</span>` : nothing}</span>
-      <span class="figures">
+      ${node.kind === 'edit' ? nothing : html`<span class="figures">
         ${t.errors ? html`<span class="errors" data-field="errors">${t.errors}✕</span>` : nothing}
         ${tokens ? html`<span data-field="tokens">${t.estimated ? '~' : ''}${formatTokens(tokens)}</span>` : nothing}
         <span data-field="cost">${formatCost(t.costUsd)}</span>
         <span data-field="time">${formatDuration(t.elapsedMs)}</span>
-      </span>
+      </span>`}
     </div>`;
   }
 

@@ -12,8 +12,8 @@ export interface DetailHandlers {
   copy(text: string): void;
 }
 
-const INPUT_NAME = { run: 'Question', turn: '', cell: 'Code', subcall: 'Prompt' } as const;
-const OUTPUT_NAME = { run: 'Answer', turn: 'Model text', cell: 'Output', subcall: 'Response' } as const;
+const INPUT_NAME = { run: 'Question', turn: '', cell: 'Code', subcall: 'Prompt', edit: 'Description' } as const;
+const OUTPUT_NAME = { run: 'Answer', turn: 'Model text', cell: 'Output', subcall: 'Response', edit: 'Diff' } as const;
 
 export function nodeDetailView(node: TreeNode | undefined, on: DetailHandlers) {
   if (!node) return html`<div class="detail empty hint" data-testid="node-detail-empty">Select a node to see its detail.</div>`;
@@ -61,6 +61,8 @@ function kindFacts(node: TreeNode): Array<[string, string | number | undefined]>
         ['Retries', node.retries || undefined],
         ['Prompt size', `${node.promptChars.toLocaleString()} characters`],
       ];
+    case 'edit':
+      return [['File', node.path], ['Change', node.from ? `${node.change} from ${node.from}` : node.change], ['Lines', `+${node.added} −${node.removed}`]];
   }
 }
 

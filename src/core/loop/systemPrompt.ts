@@ -14,6 +14,8 @@ export interface PromptOptions {
   outputChars: number;
   /** About how many characters one llm_query prompt may hold (the sub-model's window, with headroom). */
   subCallChars: number;
+  /** Model code can propose edits to the workspace's files (propose_edit and friends). */
+  edits?: boolean;
   /** True when rlm_query starts a child RLM (depth < max depth); otherwise it is a plain sub-call. */
   canRecurse: boolean;
   /** How many sub-calls llm_query_batched runs at once. */
@@ -36,8 +38,10 @@ export function buildSystemPrompt(o: PromptOptions): string {
     o.contextKind === 'child' ? childContext() : o.contextKind === 'workspace' ? '' : textContext(),
     o.hasWorkspace ? workspaceFunctions(o) : '',
     modelFunctions(o),
+    o.edits ? editFunctions(o) : '',
     finishing(),
     o.hasWorkspace ? workspaceExamples(o) : textExamples(o),
+    o.edits ? editExamples(o) : '',
     rules(o),
     ...(o.notes ?? []),
   ];
@@ -90,6 +94,41 @@ function modelFunctions(o: PromptOptions): string {
 ${recurse}
 Always \`await\` these calls in the block that makes them: a call still running when its block ends is cancelled and its answer is lost.
 Sub-models are strong readers: give them large chunks (tens of thousands of characters) rather than many tiny pieces, and ask them for short, structured answers that your code can combine.`;
+}
+
+function editFunctions(o: PromptOptions): string {
+  return `## Proposing changes to files
+You never write files. When the task asks for a change, you propose it; the user reviews every proposal as a diff and applies what they accept.
+- \`propose_edit(path, edit, description?)\` proposes a change to one file. \`edit\` is either the whole new text of the file, or an array of \`{find, replace}\` pairs applied in order, where each \`find\` must occur exactly once in the file's current text (copy it exactly, with enough surrounding text to be unique). If a \`find\` occurs zero times or several times, the call throws an error naming the pair and the count, and the file is left as it was: read it again and retry. A whole text for a path that does not exist creates the file. Returns \`{path, change, added, removed}\`.
+- \`propose_rename(from, to)\` and \`propose_delete(path)\` move or remove a file.
+- Proposals to one file accumulate in order, and later \`read(path)\` calls return the proposed text (\`grep\`, \`files\` and the syntax functions still see the files on disk).
+- \`pending_edits()\` returns what you have proposed so far, \`{files: [{path, change, from?, added, removed, diff}], conflicts: [...]}\`: read the diffs and check your work before you finish.
+${o.canRecurse ? `- For a change across many files, partition the work: \`rlm_query(instruction, {files: [...]})\` runs a child that proposes edits to those files; children run in parallel and their proposals are merged into yours when they return. Changes that collide (two partitions editing the same lines, or one renaming a definition that another still uses) are listed in \`pending_edits().conflicts\` with both sides and the base: resolve each one with \`propose_edit\` before you finish. What you leave unresolved goes to the user as a conflict.` : ''}
+End with FINAL: a short account of what you changed and why; the changes themselves travel with your proposals.`.replace(/\n\n+/g, '\n');
+}
+
+function editExamples(o: PromptOptions): string {
+  return `Propose a change, then check it:
+\`\`\`repl
+const site = grep("retries: 3", {glob: "src/**/*.ts"})[0];
+propose_edit(site.path, [{find: "retries: 3", replace: "retries: MAX_RETRIES"}], "use the shared retry limit");
+propose_edit("src/limits.ts", "export const MAX_RETRIES = 5;\\n", "one place for the retry limit");
+const { files: changed, conflicts } = pending_edits();
+print(changed.map(f => \`\${f.change} \${f.path} +\${f.added} -\${f.removed}\`).join('\\n'));
+print(changed[0].diff);
+\`\`\`
+${o.canRecurse ? `
+A refactor across many files, in parallel partitions:
+\`\`\`repl
+const callers = [...new Set(grep("\\\\bparseConfig\\\\(", {glob: "src/**"}).map(h => h.path))];
+const groups = [callers.slice(0, 10), callers.slice(10, 20), callers.slice(20)].filter(g => g.length);
+const reports = await Promise.all(groups.map(files => rlm_query(
+  \`Rename parseConfig to loadConfig in these files (definition, imports and every call). Propose the edits, check them with pending_edits(), and FINAL a list of what you changed.\`,
+  {files})));
+print(reports.join('\\n---\\n'));
+const { conflicts } = pending_edits();
+for (const c of conflicts) print(c.description);
+\`\`\`` : ''}`;
 }
 
 function finishing(): string {

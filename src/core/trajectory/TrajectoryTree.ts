@@ -9,7 +9,7 @@ import type { RlmEvent } from './events';
 import { endStatusOf } from './olderSchemas';
 import { emptyFigures, type Figures, type TreeNode } from './TreeNode';
 
-export type { CellNode, Figures, NodeKind, RunNode, SubCallNode, TreeNode, TurnNode } from './TreeNode';
+export type { CellNode, EditNode, Figures, NodeKind, RunNode, SubCallNode, TreeNode, TurnNode } from './TreeNode';
 
 /** What the fold ignored or repaired; all zero for a well-formed stream. */
 export interface TreeAnomalies {
@@ -132,6 +132,17 @@ export class TrajectoryTree {
           node.retries++;
           return true;
         });
+      case 'edit_proposed': {
+        if (!isId(event.id) || typeof event.path !== 'string') return this.malformed();
+        const arrow = event.change === 'rename' && typeof event.from === 'string' ? `${event.from} → ` : '';
+        // Born ended: a proposal is one moment, and counts no tokens of its own.
+        return this.start(event.parentId, false, {
+          kind: 'edit', id: event.id, parentId: event.parentId, label: `${event.change} ${arrow}${event.path} +${finite(event.added)} −${finite(event.removed)}`,
+          status: 'done', startTime: time, endTime: time, own: emptyFigures(), total: emptyFigures(), input: event.description,
+          output: event.diff, children: [], path: event.path, change: event.change, from: event.from,
+          added: finite(event.added), removed: finite(event.removed),
+        });
+      }
       case 'final':
         return this.update(event.parentId, time, (node) => node.kind === 'run' && assign(node, { output: event.answer }));
       case 'limit':

@@ -1,9 +1,9 @@
 // The nodes a trajectory viewer draws. Plain data (no parent links, no methods), so a tree serialises to
 // JSON as it is and can cross into a webview. Pure TypeScript: no Node imports.
 
-import type { ContextMeta, NodeStatus, RunLimitsSummary, RunUsage, StopReason, SubCallFunction } from './events';
+import type { ContextMeta, FileChangeKind, NodeStatus, RunLimitsSummary, RunUsage, StopReason, SubCallFunction } from './events';
 
-export type NodeKind = 'run' | 'turn' | 'cell' | 'subcall';
+export type NodeKind = 'run' | 'turn' | 'cell' | 'subcall' | 'edit';
 
 /** A node's own figures, or the same rolled up over its subtree (the node itself included). */
 export interface Figures {
@@ -37,9 +37,9 @@ interface NodeBase {
   total: Figures;
   /** The model that answered (a turn knows its run's model from the start, the served name at its end). */
   model?: string;
-  /** run: the question; cell: the code; sub-call: the prompt (as traced, possibly truncated). */
+  /** run: the question; cell: the code; sub-call: the prompt (as traced, possibly truncated); edit: its description. */
   input?: string;
-  /** run: the answer; turn: the model's text; cell: the output; sub-call: the response. Turns and sub-calls fill it as text streams in. */
+  /** run: the answer; turn: the model's text; cell: the output; sub-call: the response; edit: its diff. Turns and sub-calls fill it as text streams in. */
   output?: string;
   error?: string;
   children: TreeNode[];
@@ -90,7 +90,17 @@ export interface SubCallNode extends NodeBase {
   latencyMs?: number;
 }
 
-export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode;
+/** A change model code proposed to a file: `input` is its description, `output` its diff. */
+export interface EditNode extends NodeBase {
+  kind: 'edit';
+  path: string;
+  change: FileChangeKind;
+  from?: string;
+  added: number;
+  removed: number;
+}
+
+export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode | EditNode;
 
 export function emptyFigures(): Figures {
   return { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false, elapsedMs: 0 };

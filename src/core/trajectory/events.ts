@@ -183,6 +183,29 @@ export interface SubCallEndEvent extends EventBase {
   latencyMs: number;
 }
 
+/** What a proposal does to a file. */
+export type FileChangeKind = 'create' | 'modify' | 'delete' | 'rename';
+
+/**
+ * Model code proposed a change to one file (propose_edit, propose_rename, propose_delete). Nothing is written:
+ * the run's change set collects proposals for review. A node that is born ended: it has no `*_end` event.
+ */
+export interface EditProposedEvent extends EventBase {
+  type: 'edit_proposed';
+  id: string;
+  parentId: string; // cell
+  path: string;
+  change: FileChangeKind;
+  /** A rename's old path. */
+  from?: string;
+  /** Lines this proposal added and removed (against the file's text before it). */
+  added: number;
+  removed: number;
+  description?: string;
+  /** The proposal's unified diff, cut head and tail like cell output. */
+  diff?: string;
+}
+
 export interface FinalEvent extends EventBase {
   type: 'final';
   parentId: string; // run
@@ -229,6 +252,7 @@ export type RlmEvent =
   | SubCallRunningEvent
   | RetryEvent
   | SubCallEndEvent
+  | EditProposedEvent
   | FinalEvent
   | LimitEvent
   | ErrorEvent
@@ -239,7 +263,7 @@ export type RlmEventType = RlmEvent['type'];
 /** Every event type this version writes; a reader skips the others. */
 export const RLM_EVENT_TYPES: readonly RlmEventType[] = [
   'run_start', 'turn_start', 'model_text', 'turn_end', 'cell_start', 'cell_end', 'subcall_start',
-  'subcall_running', 'retry', 'subcall_end', 'final', 'limit', 'error', 'run_end',
+  'subcall_running', 'retry', 'subcall_end', 'edit_proposed', 'final', 'limit', 'error', 'run_end',
 ];
 
 /** The first line of a JSONL trace. */

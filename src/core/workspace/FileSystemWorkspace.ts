@@ -6,6 +6,7 @@
 import type { FileInfo, CallControl, GrepOptions, GrepResult, Workspace, WorkspaceSummary, WorkspaceSyntax } from './types';
 import { type IndexedFile, WorkspaceIndex, type WorkspaceIndexOptions } from './WorkspaceIndex';
 import { closestPath } from './closestPath';
+import { readConfined } from './confinedRead';
 import { parseGrepQuery } from './GrepQuery';
 import { LineCache } from './LineCache';
 import { Ripgrep, type GrepEngine } from './RipgrepSearch';
@@ -106,6 +107,21 @@ export class FileSystemWorkspace implements Workspace {
     const from = Math.max(1, start);
     const to = Math.min(lines.length, end ?? lines.length);
     return from > to ? '' : lines.slice(from - 1, to).join('\n');
+  }
+
+  /**
+   * The exact text of a file, line endings kept: what a proposed edit starts from. Undefined when no file is
+   * there and one may be created; refused like read() for paths outside the workspace, ignored or credential
+   * files, and for new paths the rules would ignore or that go through a symlinked folder.
+   */
+  async readText(path: string): Promise<string | undefined> {
+    const relative = this.index.guard.confine(path);
+    if (this.index.explain(relative)?.reason === 'missing') {
+      const refused = this.index.explainNew(relative);
+      if (refused) throw new Error(`Cannot create '${relative}': ${refused.message}`);
+      return undefined;
+    }
+    return readConfined(this.index.root, this.resolveFile(relative), { maxBytes: this.index.maxFileBytes });
   }
 
   /** See GrepOptions; `pattern` is JavaScript regex source or a '/source/flags' literal, matched line by line. */

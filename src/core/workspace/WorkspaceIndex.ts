@@ -190,6 +190,25 @@ export class WorkspaceIndex {
     return inspection.kind === 'skipped' ? { reason: inspection.reason, message: inspection.detail } : undefined;
   }
 
+  /**
+   * Why a file may not be created at a workspace-relative path that does not exist yet, or undefined when it
+   * may: the ignore and credential rules apply to it as to a file found there, and no folder on the way may be
+   * a symlink (a write through it could land outside the workspace) or a file.
+   */
+  explainNew(relativePath: string): Exclusion | undefined {
+    const verdict = this.rules.checkDeep(relativePath, false);
+    if (verdict.ignored) return { reason: verdict.credential ? 'credential' : 'ignored', message: `it is ${verdict.why}` };
+    const parts = relativePath.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      const link = lstatSync(this.guard.absolute(folder), { throwIfNoEntry: false });
+      if (!link) break; // the rest of the way is new folders
+      if (link.isSymbolicLink()) return { reason: 'symlink', message: `the folder '${folder}' is a symlink` };
+      if (!link.isDirectory()) return { reason: 'not-a-file', message: `'${folder}' is a file, not a folder` };
+    }
+    return undefined;
+  }
+
   /** Updates the index for one path that the editor or a watcher saw change; returns what changed. */
   applyChange(relativePath: string, kind: ChangeKind): IndexChange[] {
     return this.applyChanges([{ path: relativePath, kind }]);

@@ -62,6 +62,11 @@ export interface Workspace {
   /** 1-based, inclusive line range. Rejects with a clear Error for paths outside the workspace or missing files. */
   read(path: string, startLine?: number, endLine?: number, control?: CallControl): Promise<string>;
   grep(pattern: string, options?: GrepOptions, control?: CallControl): Promise<GrepResult>;
+  /**
+   * A file's exact text (line endings kept), the base of a proposed edit; undefined when there is no file and
+   * one may be created there. Refused like read() for paths the model may not see.
+   */
+  readText(path: string): Promise<string | undefined>;
   /** Tree-sitter syntax, when the workspace has a symbol index (see CodeWorkspace). */
   readonly syntax?: WorkspaceSyntax;
   dispose?(): void;

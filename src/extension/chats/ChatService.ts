@@ -403,8 +403,8 @@ function describeProblem(problem: Problem | undefined, fallback?: string): Pick<
 }
 
 export function publicExchange(exchange: ExchangeRecord): Exchange {
-  const { traceFile: _traceFile, ...rest } = exchange;
-  return { ...rest };
+  const { traceFile, ...rest } = exchange;
+  return traceFile === undefined && rest.status !== 'running' && rest.stopReason === undefined ? { ...rest, noRun: true } : { ...rest };
 }
 
 export function snapshotOf(chat: ChatRecord): ChatSnapshot {

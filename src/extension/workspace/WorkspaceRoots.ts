@@ -59,7 +59,11 @@ export class WorkspaceRoots implements vscode.Disposable {
     }
     const key = JSON.stringify(excludes);
     const existing = this.roots.get(ref.uri);
-    if (existing?.excludes === key) return existing.workspace;
+    if (existing?.excludes === key) {
+      // Events still gathering for a batch apply now: a question asked just after a save sees the file as saved.
+      await existing.queue.flush();
+      return existing.workspace;
+    }
     if (existing) {
       this.log.info(`rlm.excludes changed: reopening ${folder.name}`);
       await this.close(ref.uri);

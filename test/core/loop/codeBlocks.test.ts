@@ -57,8 +57,8 @@ test('every example in the system prompt is valid JavaScript (models copy them)'
   const { buildSystemPrompt } = await import('../../../src/core/loop/systemPrompt');
   const acorn = await import('acorn');
   for (const contextKind of ['text', 'workspace', 'child'] as const) {
-    for (const canRecurse of [false, true]) {
-      const prompt = buildSystemPrompt({ contextKind, hasWorkspace: contextKind !== 'text', outputChars: 20_000, subCallChars: 380_000, canRecurse, concurrency: 16 });
+    for (const [canRecurse, edits] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const prompt = buildSystemPrompt({ contextKind, hasWorkspace: contextKind !== 'text', edits: edits && contextKind !== 'text', outputChars: 20_000, subCallChars: 380_000, canRecurse, concurrency: 16 });
       const blocks = extractCodeBlocks(prompt);
       assert.ok(blocks.length >= 4, `${contextKind}: examples present`);
       for (const block of blocks) {

@@ -36,9 +36,9 @@ test('a 100,000-event trace reads the same as readTrace, and the thread keeps ru
 });
 
 test('unknown event types are skipped and counted, an edited line is a mismatch, a missing receipt is missing', async () => {
-  const newer = writeTrace('newer.rlm.jsonl', 50, ['{"type":"edit_proposed","time":1}']);
+  const newer = writeTrace('newer.rlm.jsonl', 50, ['{"type":"merge_planned","time":1}']);
   const read = await readTraceAsync(newer);
-  assert.deepEqual(read.skipped, { edit_proposed: 1 });
+  assert.deepEqual(read.skipped, { merge_planned: 1 });
   assert.equal(read.receipt, 'mismatch', 'the extra line is not covered by the receipt');
   const lines = [new Trajectory().headerLine, '{"type":"run_start","time":1,"id":"s.r1","depth":0,"question":"q","rootModel":"m","subModel":"m","context":{"type":"text","size":1}}'];
   const cut = join(dir, 'cut.rlm.jsonl');

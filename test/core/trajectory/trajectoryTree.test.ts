@@ -183,6 +183,32 @@ test('bad input is counted, never thrown: unknown types, unknown nodes, second e
   assert.equal(tree.get('r1')!.status, 'done');
 });
 
+test('a proposed edit is a node under its cell, born ended, adding no figures; a malformed one is counted', () => {
+  const events = sampleRun();
+  const tree = new TrajectoryTree();
+  for (const e of events.slice(0, 7)) tree.apply(e);
+  const before = JSON.stringify(tree.get('r1')!.total);
+  const changed = tree.apply({
+    type: 'edit_proposed', time: T + 50, id: 'r1.t1.c1.e1', parentId: 'r1.t1.c1', path: 'src/b.ts', change: 'rename', from: 'src/a.ts',
+    added: 3, removed: 1, description: 'rename a to b', diff: '--- a/src/a.ts\n+++ b/src/b.ts',
+  });
+  assert.deepEqual(changed.map((n) => n.id).slice(0, 2), ['r1.t1.c1.e1', 'r1.t1.c1']);
+  const edit = tree.get('r1.t1.c1.e1')!;
+  assert.equal(edit.kind, 'edit');
+  assert.equal(edit.status, 'done');
+  assert.equal(edit.endTime, T + 50);
+  assert.equal(edit.label, 'rename src/a.ts → src/b.ts +3 −1');
+  assert.equal(edit.input, 'rename a to b');
+  assert.ok(edit.kind === 'edit' && edit.path === 'src/b.ts' && edit.from === 'src/a.ts' && edit.added === 3 && edit.removed === 1);
+  assert.equal(JSON.stringify({ ...tree.get('r1')!.total, elapsedMs: 0 }), JSON.stringify({ ...JSON.parse(before), elapsedMs: 0 }));
+  assert.deepEqual(tree.apply({ type: 'edit_proposed', time: T, id: 'r1.t1.c1.e2', parentId: 'r1.t1.c1' } as unknown as RlmEvent), []);
+  assert.equal(tree.anomalies.malformed, 1);
+  // The cell still ends normally after its proposals.
+  for (const e of events.slice(7)) tree.apply(e);
+  assert.equal(tree.get('r1.t1.c1')!.status, 'done');
+  assert.deepEqual(tree.get('r1.t1.c1')!.children.map((n) => n.kind), ['edit', 'subcall', 'run']);
+});
+
 test('folding 100,000 events of a busy run stays well under a second (generous bound here), and the rollup adds up', () => {
   const events = syntheticStream(100_000);
   assert.ok(events.length >= 100_000);

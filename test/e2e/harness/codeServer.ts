@@ -39,6 +39,8 @@ export interface CodeServerOptions {
   root: string;
   /** A folder to copy and open (a fixture). */
   workspace: string;
+  /** A `.code-workspace` file in that folder (relative): opened instead of the folder (a multi-root window). */
+  workspaceFile?: string;
   settings: Record<string, unknown>;
   /** Packaged extensions to install with --install-extension. */
   vsix: string[];
@@ -60,9 +62,15 @@ export class CodeServer {
     readonly extensionsDir: string,
   ) {}
 
-  /** The URL that opens the workbench on the workspace. */
+  /** The `.code-workspace` file the window opens instead of the folder, if any. */
+  get workspaceFile(): string | undefined {
+    return this.options.workspaceFile === undefined ? undefined : join(this.workspace, this.options.workspaceFile);
+  }
+
+  /** The URL that opens the workbench on the workspace (the folder, or the .code-workspace file). */
   get url(): string {
-    return `${this.origin}/?folder=${encodeURIComponent(this.workspace)}`;
+    const file = this.workspaceFile;
+    return file === undefined ? `${this.origin}/?folder=${encodeURIComponent(this.workspace)}` : `${this.origin}/?workspace=${encodeURIComponent(file)}`;
   }
 
   get settingsFile(): string {
@@ -99,7 +107,7 @@ export class CodeServer {
       '--auth', 'none', '--bind-addr', '127.0.0.1:0',
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
       '--reconnection-grace-time', String(RECONNECTION_GRACE_S),
-      '--ignore-last-opened', dirs.workspace,
+      '--ignore-last-opened', options.workspaceFile === undefined ? dirs.workspace : join(dirs.workspace, options.workspaceFile),
     ], { env });
     try {
       const [, origin] = await server.waitForOutput(/HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/, START_TIMEOUT_MS, 'starting code-server');

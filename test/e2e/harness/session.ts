@@ -19,6 +19,11 @@ import { launchChromium, Workbench } from './workbench';
 export interface SessionOptions {
   /** A folder under test/e2e/fixtures, or an absolute path; a copy is opened. Default: 'workspace'. */
   workspace?: string;
+  /**
+   * A `.code-workspace` file inside that folder (a relative path): the window opens it instead of the folder, so a
+   * multi-root workspace is tested. Its folders' relative paths resolve in the copy.
+   */
+  workspaceFile?: string;
   /** Starts a FakeModelServer in this process with this responder (`session.modelServer`). */
   modelServer?: FakeResponder;
   modelServerOptions?: FakeServerOptions;
@@ -66,12 +71,13 @@ export class VsCodeSession {
         root,
         marker,
         workspace: fixturePath(options.workspace ?? 'workspace'),
+        ...(options.workspaceFile ? { workspaceFile: options.workspaceFile } : {}),
         settings,
         vsix: [await packagedExtension()],
         extensionFolders: (options.extensions ?? []).map(fixturePath),
       });
       browser = await launchChromium(environment.chromium, marker);
-      const workbench = await Workbench.open(browser, codeServer.url, codeServer.workspace);
+      const workbench = await Workbench.open(browser, codeServer.url, codeServer.workspace, { multiRoot: options.workspaceFile !== undefined });
       return new VsCodeSession(root, codeServer, browser, workbench, modelServer);
     } catch (err) {
       await browser?.close().catch(() => {});

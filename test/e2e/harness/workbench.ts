@@ -46,16 +46,21 @@ export class Workbench {
   /** Every console message and uncaught page error so far, from the workbench and every webview. */
   readonly console: ConsoleEntry[] = [];
 
-  private constructor(readonly page: Page, private readonly workspace: string) {
+  private constructor(
+    readonly page: Page,
+    private readonly workspace: string,
+    /** A .code-workspace window: workspace paths start with their folder's name (its folder in the copy). */
+    private readonly multiRoot: boolean,
+  ) {
     page.on('console', (message) => this.console.push({ type: message.type(), text: message.text(), url: message.location().url }));
     page.on('pageerror', (error) => this.console.push({ type: 'pageerror', text: `${error.name}: ${error.message}`, url: '' }));
     page.setDefaultTimeout(TIMEOUTS.command);
   }
 
   /** Opens the workbench at `url` (code-server's, with the folder) and waits until it is usable. */
-  static async open(browser: Browser, url: string, workspace: string): Promise<Workbench> {
+  static async open(browser: Browser, url: string, workspace: string, options: { multiRoot?: boolean } = {}): Promise<Workbench> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const workbench = new Workbench(await context.newPage(), workspace);
+    const workbench = new Workbench(await context.newPage(), workspace, options.multiRoot ?? false);
     await workbench.page.goto(url, { timeout: TIMEOUTS.workbench });
     await workbench.waitUntilReady();
     return workbench;
@@ -136,16 +141,24 @@ export class Workbench {
     }, { timeoutMs, what: `the "${page}" webview to load` });
   }
 
-  /** Opens a workspace file (relative path) through Go to File, at `line` when given, and waits until it is active. */
+  /**
+   * Opens a workspace file through Go to File, at `line` when given, and waits until it is active. The path is
+   * relative to the workspace folder; in a multi-root window it starts with the name of the folder holding it.
+   */
   async openFile(path: string, line?: number): Promise<void> {
+    // Go to File searches within each folder of a multi-root window and names the folder in the description
+    // ("beta • lib"), so the folder's name is not part of what is typed.
+    const cut = this.multiRoot ? path.indexOf('/') : -1;
+    const [root, inRoot] = cut < 0 ? [undefined, path] : [path.slice(0, cut), path.slice(cut + 1)];
     await this.pressInWorkbench('Control+P', 'Go to File');
-    await this.quickInputBox().fill(line ? `${path}:${line}` : path);
+    await this.quickInputBox().fill(line ? `${inRoot}:${line}` : inRoot);
     // The list shows recently opened files until the search answers: wait for the file's own row.
-    const slash = path.lastIndexOf('/');
-    const [dir, name] = slash < 0 ? ['', path] : [path.slice(0, slash), path.slice(slash + 1)];
+    const slash = inRoot.lastIndexOf('/');
+    const [dir, name] = slash < 0 ? ['', inRoot] : [inRoot.slice(0, slash), inRoot.slice(slash + 1)];
+    const description = root === undefined ? dir : dir ? `${root} • ${dir}` : root;
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
-      .filter({ has: this.page.locator('.label-description', { hasText: new RegExp(`^${escapeRegExp(dir)}$`) }) })
+      .filter({ has: this.page.locator('.label-description', { hasText: new RegExp(`^${escapeRegExp(description)}$`) }) })
       .first();
     await row.waitFor({ state: 'visible', timeout: TIMEOUTS.command }).catch(async () => {
       throw new Error(`no "${path}" in Go to File (the list shows: ${JSON.stringify(await this.quickPickLabels().catch(() => []))})`);

@@ -36,16 +36,18 @@ function runningView(x: Exchange, progress: RunProgress | undefined, markdown: M
 }
 
 function endedView(x: Exchange, markdown: MarkdownCache, on: ExchangeHandlers) {
-  const problem = x.status === 'error' || (x.stopReason !== undefined && x.stopReason !== 'final');
+  // Why a run stopped short, or why it never started (no stop reason then: no folder picked, cut off by a reload).
+  const note = x.status !== 'error' && x.stopReason !== 'final' ? x.detail : undefined;
   return html`
     ${x.status === 'error' ? html`<div class="problem" role="alert" data-testid="error">${x.detail ?? 'The question failed.'}</div>` : nothing}
-    ${x.status !== 'error' && problem && x.detail ? html`<div class="note" data-testid="stop-detail">${x.detail}</div>` : nothing}
+    ${note ? html`<div class="note" data-testid="stop-detail">${note}</div>` : nothing}
     ${x.actions?.length ? html`<div class="actions">${actionButtons(x.actions, 'error-action', on.runAction)}</div>` : nothing}
     ${x.answer ? html`<div class="answer">${markdown.get(x.id, x.answer, 'answer')}</div>` : nothing}
     ${footer(x, on)}`;
 }
 
 function footer(x: Exchange, on: ExchangeHandlers) {
+  if (x.noRun) return nothing;
   const tokens = (x.inputTokens ?? 0) + (x.outputTokens ?? 0);
   const parts = [
     x.costUsd !== undefined ? html`<span data-field="cost">${formatCost(x.costUsd)}</span>` : nothing,

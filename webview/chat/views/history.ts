@@ -1,4 +1,5 @@
-// The toolbar (New chat, History) and the list of earlier chats, newest first.
+// The toolbar (New chat, History) and the list of earlier chats, newest first, each with the folder it asks about
+// (in a multi-root window, chats with like titles can be about different folders).
 
 import { html, nothing } from 'lit';
 import type { ChatSummary } from '../../../src/protocol/messages';
@@ -26,7 +27,7 @@ export function historyView(open: boolean, history: readonly ChatSummary[], curr
         <button class="history-item" data-testid="history-item" data-chat-id=${chat.id}
           aria-current=${chat.id === currentId ? 'true' : 'false'} @click=${() => on.open(chat.id)}>
           <span class="title">${chat.title || 'Untitled chat'}</span>
-          <span class="when">${new Date(chat.updatedAt).toLocaleString()}</span>
+          <span class="when">${chat.folder ? html`<span data-testid="history-folder">${chat.folder}</span> · ` : nothing}${new Date(chat.updatedAt).toLocaleString()}</span>
         </button>
       </li>`)}
     </ul>`}

@@ -18,7 +18,7 @@ export function welcomeView(setup: SetupStatus | undefined, run: (action: Action
       ${server.action ? actionButtons([server.action], 'welcome-action', run) : nothing}
     </div>` : nothing}
     <div class="actions">${actionButtons(setup.problem?.actions ?? [], 'welcome-action', run, server?.action !== undefined)}</div>
-    <p class="hint">Choose the editor's models, set an API key for OpenAI or Anthropic, or point RLM at a local server (Ollama, LM Studio, llama.cpp).</p>
+    <p class="hint">API keys are kept in VS Code's secret storage, never in settings. A change of provider or model applies from the next question.</p>
   </section>`;
 }
 

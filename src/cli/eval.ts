@@ -1,0 +1,121 @@
+// `rlm eval`: the RLM against the plain model on long-context tasks, on the user's own endpoint. Builds the
+// tasks (built-in suites or a file), prints the plan and a cost estimate, runs the jobs with progress on
+// stderr, and writes the report (Markdown, JSON, SVG) beside every answer and trace under --out.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { EvalTask } from '../core/eval/EvalTask';
+import { estimateCost, type CostEstimate } from '../core/eval/estimate';
+import type { JobResult } from '../core/eval/JobResult';
+import { buildReport, reportMarkdown } from '../core/eval/report';
+import { readResults } from '../core/eval/ResultsLog';
+import { checkResumable, jobsToDo, RESULTS_FILE, runEval } from '../core/eval/runEval';
+import { textSuiteTasks } from '../core/eval/suites';
+import { needleCodeTasks } from '../core/eval/suites/needleCode';
+import { loadTaskFile } from '../core/eval/taskFile';
+import { writeReport } from '../core/eval/writeReport';
+import { CHARS_PER_TOKEN } from '../core/models/usage';
+import type { CodeWorkspace } from '../core/workspace/CodeWorkspace';
+import type { EvalArgs } from './args';
+import { EXIT, type CliIO } from './ask';
+import { limitsFrom, modelsFromFlags } from './modelSetup';
+import { closeWorkspace, openWorkspace } from './workspaceSetup';
+
+const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+
+export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number> {
+  const workspaces = new Map<string, Promise<CodeWorkspace>>();
+  const workspaceAt = (path: string) => {
+    const key = resolve(path);
+    let open = workspaces.get(key);
+    if (!open) workspaces.set(key, (open = openWorkspace(key, args, io.env)));
+    return open;
+  };
+  try {
+    const tasks = await buildTasks(args, workspaceAt, io);
+    const { models, prices, secrets } = await modelsFromFlags(args, io);
+    const outDir = resolve(args.out);
+    const { results: previous } = readResults(join(outDir, RESULTS_FILE));
+    checkResumable(outDir, previous, args.resume);
+    const todo = jobsToDo(tasks, args.modes, args.trials, args.resume ? previous : []);
+    const estimate = estimateCost({
+      jobs: todo,
+      root: models.root,
+      sub: models.sub,
+      costOf: (model, usage) => prices.costUsd(model, usage),
+      maxIterations: args.maxIterations,
+      known: (model) => prices.lookup(model).known,
+    });
+    const say = (line: string) => { if (!args.quiet) io.stderr.write(line + '\n'); };
+    say(planLine(args, tasks, todo.length, estimate));
+    for (const assumption of estimate.assumptions) say(`  assumed: ${assumption}`);
+    if (args.maxCostUsd !== undefined && estimate.usd > args.maxCostUsd) say(`  The estimate is over --max-cost ${usd(args.maxCostUsd)}: the eval will stop there (--resume continues later).`);
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'plan.json'), JSON.stringify({
+      createdAt: new Date().toISOString(), suites: args.suites, tasksFile: args.tasksFile ?? null, sizes: args.sizes.map((s) => s.label),
+      seed: args.seed, perSize: args.perSize, modes: args.modes, trials: args.trials, models: { root: models.root.name, sub: models.sub.name },
+      tasks: tasks.map((t) => ({ id: t.id, suite: t.suite, sizeTokens: t.sizeTokens, question: t.question, answer: t.answer, scorer: t.scorer })),
+      estimate,
+    }, null, 2) + '\n');
+
+    const outcome = await runEval(tasks, {
+      models, costOf: (model, usage) => prices.costUsd(model, usage), limits: limitsFrom(args), secrets, outDir,
+      workspaces: workspaceAt, modes: args.modes, trials: args.trials, concurrency: args.concurrency, maxCostUsd: args.maxCostUsd,
+      resume: args.resume, signal: io.signal, onResult: (r, done, total) => say(progressLine(r, done, total)),
+    });
+    const report = buildReport(outcome.results, { estimate, note: args.label });
+    const files = writeReport(outDir, report);
+    const stopped = outcome.stopped === 'max_cost'
+      ? `Stopped at --max-cost ${usd(args.maxCostUsd!)} (spent ${usd(outcome.spentUsd)}): ${outcome.ran} of ${outcome.planned} jobs done. Run again with --resume (and a higher --max-cost) to finish.`
+      : outcome.stopped === 'cancelled' ? `Cancelled: ${outcome.ran} of ${outcome.planned} jobs done. Run again with --resume to finish.` : undefined;
+    if (args.json) {
+      io.stdout.write(JSON.stringify({ out: outDir, ran: outcome.ran, skipped: outcome.skipped, planned: outcome.planned, stopped: outcome.stopped ?? null, spentUsd: outcome.spentUsd, estimate, report }) + '\n');
+    } else {
+      io.stdout.write(reportMarkdown(report));
+    }
+    if (outcome.repairedChars > 0) say(`(The results log ended in a partial line from an interrupted run: ${outcome.repairedChars} characters cut off; that job was done again.)`);
+    if (outcome.skipped > 0) say(`${outcome.skipped} jobs were done already (--resume).`);
+    say(`This run: ${outcome.ran} jobs, ${usd(outcome.spentUsd)} (estimated ${usd(estimate.usd)}). Report: ${files.join(', ')}; answers and traces under ${join(outDir, 'tasks')}.`);
+    if (stopped) {
+      io.stderr.write(stopped + '\n');
+      return EXIT.stopped;
+    }
+    return EXIT.final;
+  } finally {
+    await Promise.all([...workspaces.values()].map(async (open) => closeWorkspace(await open).catch(() => undefined)));
+  }
+}
+
+async function buildTasks(args: EvalArgs, workspaceAt: (path: string) => Promise<CodeWorkspace>, io: CliIO): Promise<EvalTask[]> {
+  if (args.tasksFile) {
+    const tasks = loadTaskFile(args.tasksFile, { domain: args.domain });
+    for (const task of tasks) {
+      if (task.context.kind === 'workspace') task.sizeTokens = Math.ceil((await workspaceAt(task.context.path)).summary().bytes / CHARS_PER_TOKEN);
+    }
+    return tasks;
+  }
+  const tasks: EvalTask[] = [];
+  for (const suite of args.suites) {
+    if (suite !== 'needle-code') {
+      tasks.push(...textSuiteTasks(suite, args.sizes, args.seed, args.perSize));
+      continue;
+    }
+    if (!args.quiet) io.stderr.write(`needle-code: indexing ${resolve(args.workspace)} for questions...\n`);
+    const workspace = await workspaceAt(args.workspace);
+    tasks.push(...await needleCodeTasks(workspace, { seed: args.seed, count: args.perSize, name: basename(resolve(args.workspace)), path: resolve(args.workspace), signal: io.signal }));
+  }
+  return tasks;
+}
+
+function planLine(args: EvalArgs, tasks: EvalTask[], todo: number, estimate: CostEstimate): string {
+  const all = tasks.length * args.modes.length * args.trials;
+  const modes = Object.entries(estimate.byMode).map(([mode, m]) => `${mode} ${m.calls} calls ${usd(m.usd)}`).join(', ');
+  return `Plan: ${tasks.length} tasks x ${args.modes.length} mode${args.modes.length > 1 ? 's' : ''} x ${args.trials} trial${args.trials > 1 ? 's' : ''} = ${all} jobs` +
+    `${todo < all ? ` (${all - todo} done already, ${todo} to do)` : ''}; about ${estimate.calls} model calls, estimated ${usd(estimate.usd)} (${modes})` +
+    `${estimate.priced ? '' : '; a model is not in the price table, so its calls count as $0 (give --prices FILE)'}.`;
+}
+
+function progressLine(r: JobResult, done: number, total: number): string {
+  const cut = r.cut ? ` · context cut to ${Math.round((r.cut.keptChars / r.cut.contextChars) * 100)}%` : '';
+  return `[${done}/${total}] ${r.taskId} ${r.mode}${r.trial > 1 ? ` #${r.trial}` : ''}: score ${r.score.toFixed(2)} · ${r.stopReason} · ${usd(r.usage.total.costUsd)} · ${(r.durationMs / 1000).toFixed(1)}s${cut}`;
+}

@@ -1,0 +1,41 @@
+// A workspace folder opened the way the CLI does it (its excludes, the credential files let through, the
+// symbol cache), and closed without holding the exit for long.
+
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CodeWorkspace, defaultCacheDir } from '../core/workspace/CodeWorkspace';
+import { DEFAULT_EXCLUDES } from '../core/workspace/IgnoreRules';
+import { allowCredentialFiles } from '../core/workspace/credentialFiles';
+import { UsageError, type WorkspaceFlags } from './args';
+
+/** After the answer is printed, the symbol cache gets this long to be saved before the CLI exits. */
+const CACHE_SAVE_GRACE_MS = 1500;
+
+export async function openWorkspace(folder: string, flags: WorkspaceFlags, env: NodeJS.ProcessEnv): Promise<CodeWorkspace> {
+  const dir = resolve(folder);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`Workspace folder not found: ${folder}`);
+  }
+  if (!isDir) throw new UsageError(`--workspace must be a folder, but ${folder} is a file (use --context-file for a text file)`);
+  // Symbols are parsed in the background while the model starts; the cache makes the next run instant.
+  return CodeWorkspace.openAsync(dir, {
+    exclude: [...DEFAULT_EXCLUDES, ...flags.exclude],
+    credentialFiles: allowCredentialFiles(flags.allowCredentialFiles),
+    cacheDir: defaultCacheDir(env),
+  });
+}
+
+/** Saves what the symbol index learned for the next run, but never holds the exit for long. */
+export async function closeWorkspace(workspace: CodeWorkspace): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((done) => { timer = setTimeout(done, CACHE_SAVE_GRACE_MS); });
+  try {
+    await Promise.race([workspace.close().catch(() => undefined), grace]);
+  } finally {
+    clearTimeout(timer);
+    workspace.dispose();
+  }
+}

@@ -1,0 +1,134 @@
+// The eval's report, computed from the results alone: per mode and context size (and per suite), the mean
+// score, the cost, the tokens of the root model and of the sub-calls, and the latency (p50, p95). As JSON,
+// as a Markdown table, and as an SVG chart of score against size (svgChart.ts).
+
+import type { StopReason } from '../trajectory/events';
+import type { EvalMode } from './EvalTask';
+import type { CostEstimate } from './estimate';
+import type { JobResult } from './JobResult';
+
+export interface GroupFigures {
+  mode: EvalMode;
+  /** Absent in the per-mode-and-size groups; the suite in the per-suite ones. */
+  suite?: string;
+  sizeLabel: string;
+  /** The mean context size of the group's tasks, in tokens (the chart's x). */
+  sizeTokens: number;
+  jobs: number;
+  /** Mean score, 0 to 1. */
+  score: number;
+  costUsd: number;
+  /** Sums over the group's jobs. */
+  tokens: { rootInput: number; rootOutput: number; subInput: number; subOutput: number };
+  /** Seconds per job. */
+  latency: { p50: number; p95: number };
+  stopReasons: Partial<Record<StopReason, number>>;
+  /** Vanilla jobs whose context was cut to fit the window. */
+  cut: number;
+  /** Some tokens were estimated from characters (the server reported none). */
+  estimatedTokens: boolean;
+}
+
+export interface EvalReport {
+  generatedAt: string;
+  models: { root: string; sub: string };
+  jobs: number;
+  costUsd: number;
+  groups: GroupFigures[];
+  bySuite: GroupFigures[];
+  estimate?: Pick<CostEstimate, 'calls' | 'usd'>;
+  /** A note shown under the table, e.g. that the figures come from a fake server. */
+  note?: string;
+}
+
+const MODE_ORDER: EvalMode[] = ['rlm', 'vanilla'];
+
+export function buildReport(results: JobResult[], meta: { estimate?: CostEstimate; note?: string; now?: Date } = {}): EvalReport {
+  const models = results[0]?.models ?? { root: '?', sub: '?' };
+  return {
+    generatedAt: (meta.now ?? new Date()).toISOString(),
+    models,
+    jobs: results.length,
+    costUsd: results.reduce((n, r) => n + r.usage.total.costUsd, 0),
+    groups: groupBy(results, (r) => `${r.mode}|${r.sizeLabel}`).map((g) => figures(g)).sort(byPlace),
+    bySuite: groupBy(results, (r) => `${r.suite}|${r.mode}|${r.sizeLabel}`).map((g) => ({ ...figures(g), suite: g[0]!.suite })).sort(byPlace),
+    ...(meta.estimate ? { estimate: { calls: meta.estimate.calls, usd: meta.estimate.usd } } : {}),
+    ...(meta.note ? { note: meta.note } : {}),
+  };
+}
+
+function groupBy(results: JobResult[], key: (r: JobResult) => string): JobResult[][] {
+  const groups = new Map<string, JobResult[]>();
+  for (const r of results) {
+    const k = key(r);
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.values()];
+}
+
+/** Suite (when grouped by suite), then mode (rlm first), then size. */
+function byPlace(a: GroupFigures, b: GroupFigures): number {
+  return (a.suite ?? '').localeCompare(b.suite ?? '') || MODE_ORDER.indexOf(a.mode) - MODE_ORDER.indexOf(b.mode) || a.sizeTokens - b.sizeTokens;
+}
+
+function figures(group: JobResult[]): GroupFigures {
+  const sum = (f: (r: JobResult) => number) => group.reduce((n, r) => n + f(r), 0);
+  const stopReasons: Partial<Record<StopReason, number>> = {};
+  for (const r of group) stopReasons[r.stopReason] = (stopReasons[r.stopReason] ?? 0) + 1;
+  const seconds = group.map((r) => r.durationMs / 1000);
+  return {
+    mode: group[0]!.mode,
+    sizeLabel: group[0]!.sizeLabel,
+    sizeTokens: Math.round(sum((r) => r.sizeTokens) / group.length),
+    jobs: group.length,
+    score: sum((r) => r.score) / group.length,
+    costUsd: sum((r) => r.usage.total.costUsd),
+    tokens: {
+      rootInput: sum((r) => r.usage.root.inputTokens),
+      rootOutput: sum((r) => r.usage.root.outputTokens),
+      subInput: sum((r) => r.usage.sub.inputTokens),
+      subOutput: sum((r) => r.usage.sub.outputTokens),
+    },
+    latency: { p50: percentile(seconds, 50), p95: percentile(seconds, 95) },
+    stopReasons,
+    cut: group.filter((r) => r.cut).length,
+    estimatedTokens: group.some((r) => r.usage.total.estimated),
+  };
+}
+
+/** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const usd = (n: number) => `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
+const tok = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(Math.round(n)));
+const secs = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} s`;
+
+export function reportMarkdown(report: EvalReport): string {
+  const lines = [
+    `# Eval: RLM against the plain model`,
+    '',
+    `Root model \`${report.models.root}\`, sub-model \`${report.models.sub}\`; ${report.jobs} jobs, ${usd(report.costUsd)} in all${report.estimate ? ` (estimated beforehand: ${usd(report.estimate.usd)} for ${report.estimate.calls} calls)` : ''}. ${report.generatedAt}.`,
+    ...(report.note ? ['', `**${report.note}**`] : []),
+    '',
+    '| mode | size | jobs | score | cost | cost / job | root tokens in / out (per job) | sub-call tokens in / out (per job) | latency p50 / p95 | stopped by | cut to fit |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...report.groups.map((g) => row(g)),
+    '',
+    'Score: the mean over jobs, 0 to 1 (partial credit for counts and lists). Tokens per job, `~` where some were estimated from characters. "Cut to fit": plain-model jobs whose context was cut in the middle (head and tail kept) to fit the window.',
+  ];
+  if (new Set(report.bySuite.map((g) => g.suite)).size > 1) {
+    lines.push('', '## Per suite', '', '| suite | mode | size | jobs | score | cost | latency p50 |', '|---|---|---|---|---|---|---|');
+    for (const g of report.bySuite) lines.push(`| ${g.suite} | ${g.mode} | ${g.sizeLabel} | ${g.jobs} | ${g.score.toFixed(2)} | ${usd(g.costUsd)} | ${secs(g.latency.p50)} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function row(g: GroupFigures): string {
+  const per = (n: number) => `${g.estimatedTokens ? '~' : ''}${tok(n / g.jobs)}`;
+  const stops = Object.entries(g.stopReasons).map(([reason, n]) => `${reason} ${n}`).join(', ');
+  return `| ${g.mode} | ${g.sizeLabel} | ${g.jobs} | ${g.score.toFixed(2)} | ${usd(g.costUsd)} | ${usd(g.costUsd / g.jobs)} | ${per(g.tokens.rootInput)} / ${per(g.tokens.rootOutput)} | ${per(g.tokens.subInput)} / ${per(g.tokens.subOutput)} | ${secs(g.latency.p50)} / ${secs(g.latency.p95)} | ${stops} | ${g.mode === 'vanilla' ? `${g.cut} of ${g.jobs}` : ''} |`;
+}

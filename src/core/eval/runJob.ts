@@ -1,0 +1,160 @@
+// One job: a task answered once, by the RLM or by the plain model, scored, with its trace (rlm) or call record
+// (vanilla) and its answer written under the output folder. A job cancelled by the eval (Ctrl-C, --max-cost)
+// resolves with undefined: it did not finish, so --resume does it again.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CostOf } from '../loop/Budget';
+import type { ModelPair, RlmLimitsInput } from '../loop/options';
+import { RlmSession } from '../loop/RlmSession';
+import { ModelError, type Completion } from '../models/types';
+import { emptyTotals } from '../models/usage';
+import { TraceWriter } from '../trajectory/TraceWriter';
+import type { RlmEvent, RunUsage, StopReason } from '../trajectory/events';
+import { contextAsText, rlmContextOf, type WorkspaceSource } from './contextText';
+import { questionText, type EvalMode, type EvalTask } from './EvalTask';
+import { jobKey, type JobResult } from './JobResult';
+import { scoreReply } from './scorers';
+import { sizeLabelOf } from './suites/contextSizes';
+import { vanillaPrompt, WINDOW_SHARE, type VanillaPrompt } from './vanillaPrompt';
+
+export interface JobEnvironment {
+  models: ModelPair;
+  costOf: CostOf;
+  limits: RlmLimitsInput;
+  /** API keys, redacted from traces. */
+  secrets?: Array<string | undefined>;
+  outDir: string;
+  workspaces: WorkspaceSource;
+  signal: AbortSignal;
+  /** Every priced call as it ends, so the eval can stop at its cost cap while jobs run. */
+  onSpend: (usd: number) => void;
+}
+
+/** Times the plain model's prompt is cut shorter after the server said it was still too long. */
+const OVERFLOW_RETRIES = 2;
+
+export async function runJob(task: EvalTask, mode: EvalMode, trial: number, env: JobEnvironment): Promise<JobResult | undefined> {
+  const dir = join(env.outDir, 'tasks', taskFolder(task.id));
+  mkdirSync(dir, { recursive: true });
+  const outcome = mode === 'rlm' ? await runRlm(task, trial, dir, env) : await runVanilla(task, trial, dir, env);
+  if (!outcome) return undefined;
+  writeFileSync(join(dir, `${mode}.${trial}.answer.txt`), outcome.answer);
+  const { score, parsed } = scoreReply(task, outcome.answer);
+  return {
+    key: jobKey(task.id, mode, trial),
+    taskId: task.id,
+    suite: task.suite,
+    mode,
+    trial,
+    sizeTokens: task.sizeTokens,
+    sizeLabel: sizeLabelOf(task),
+    question: task.question,
+    expected: task.answer,
+    answer: outcome.answer,
+    score,
+    parsed,
+    stopReason: outcome.stopReason,
+    ...(outcome.detail ? { detail: outcome.detail } : {}),
+    usage: outcome.usage,
+    durationMs: outcome.durationMs,
+    ...(outcome.cut ? { cut: outcome.cut } : {}),
+    trace: join('tasks', taskFolder(task.id), outcome.traceFile),
+    models: { root: env.models.root.name, sub: env.models.sub.name },
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+interface Outcome {
+  answer: string;
+  stopReason: StopReason;
+  detail?: string;
+  usage: RunUsage;
+  durationMs: number;
+  cut?: VanillaPrompt['cut'];
+  traceFile: string;
+}
+
+async function runRlm(task: EvalTask, trial: number, dir: string, env: JobEnvironment): Promise<Outcome | undefined> {
+  const context = await rlmContextOf(task.context, env.workspaces);
+  const session = await RlmSession.create({ models: env.models, context, limits: env.limits, costOf: env.costOf, secrets: env.secrets });
+  const traceFile = `rlm.${trial}.rlm.jsonl`;
+  const trajectory = session.newTrajectory();
+  const writer = new TraceWriter(trajectory, join(dir, traceFile));
+  const onEvent = (event: RlmEvent) => {
+    if ((event.type === 'turn_end' || event.type === 'subcall_end') && event.costUsd > 0) env.onSpend(event.costUsd);
+  };
+  try {
+    const result = await session.ask(questionText(task), { signal: env.signal, trajectory, onEvent });
+    if (result.stopReason === 'cancelled' && env.signal.aborted) return undefined;
+    return { answer: result.answer, stopReason: result.stopReason, detail: result.detail, usage: result.usage, durationMs: result.durationMs, traceFile };
+  } finally {
+    writer.close();
+    session.dispose();
+  }
+}
+
+async function runVanilla(task: EvalTask, trial: number, dir: string, env: JobEnvironment): Promise<Outcome | undefined> {
+  const model = env.models.root;
+  const started = Date.now();
+  const context = await contextAsText(task.context, env.workspaces, env.signal);
+  const question = questionText(task);
+  let prompt = vanillaPrompt(question, context, model.contextWindow);
+  let completion: Completion | undefined;
+  let failure: ModelError | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      completion = await model.complete({ messages: prompt.messages, signal: env.signal });
+      break;
+    } catch (err) {
+      if (!(err instanceof ModelError)) throw err;
+      if (err.spent) env.onSpend(env.costOf(model.name, err.spent));
+      if (err.kind === 'cancelled' && env.signal.aborted) return undefined;
+      // Our estimate of the prompt's tokens was short of the server's count: cut more and try again.
+      if (err.kind === 'context_overflow' && attempt < OVERFLOW_RETRIES) {
+        prompt = vanillaPrompt(question, context, model.contextWindow, WINDOW_SHARE * 0.75 ** (attempt + 1));
+        continue;
+      }
+      failure = err;
+      break;
+    }
+  }
+  const usage: RunUsage = { root: emptyTotals(), sub: emptyTotals(), total: emptyTotals() };
+  if (completion) {
+    const costUsd = env.costOf(completion.model || model.name, completion.usage);
+    env.onSpend(costUsd);
+    const call = { calls: 1, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens, costUsd, estimated: completion.usage.estimated };
+    usage.root = { ...call };
+    usage.total = { ...call };
+  }
+  const traceFile = `vanilla.${trial}.call.json`;
+  const answer = completion?.text ?? '';
+  writeFileSync(join(dir, traceFile), JSON.stringify({
+    model: completion?.model ?? model.name,
+    contextWindow: model.contextWindow,
+    // The prompt itself is the task's context (regenerated from the seed, or the file): kept by size and hash.
+    messages: prompt.messages.map((m) => ({ role: m.role, chars: m.content.length, sha256: createHash('sha256').update(m.content).digest('hex') })),
+    cut: prompt.cut ?? null,
+    reply: answer,
+    finishReason: completion?.finishReason ?? null,
+    usage: usage.root,
+    latencyMs: completion?.latencyMs ?? Date.now() - started,
+    error: failure?.message ?? null,
+  }, null, 2) + '\n');
+  return {
+    answer,
+    stopReason: failure ? 'error' : 'final',
+    ...(failure ? { detail: failure.message } : {}),
+    usage,
+    durationMs: Date.now() - started,
+    cut: prompt.cut,
+    traceFile,
+  };
+}
+
+/** A folder name for a task id: readable, and unique through a short hash of the id. */
+export function taskFolder(id: string): string {
+  const readable = id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+  return `${readable}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}`;
+}

@@ -1,0 +1,42 @@
+// parseCli for `rlm eval` and `rlm export`: defaults, the flag groups shared with `ask`, and what each
+// command's own flags mean.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCli, UsageError, type AskArgs, type EvalArgs, type ExportArgs } from '../../src/cli/args';
+
+test('eval: defaults', () => {
+  const args = parseCli(['eval', '--suite', 'needle-text'], {}) as EvalArgs;
+  assert.deepEqual(
+    { suites: args.suites, modes: args.modes, sizes: args.sizes.map((s) => s.label), trials: args.trials, perSize: args.perSize, seed: args.seed, workspace: args.workspace, concurrency: args.concurrency, out: args.out, resume: args.resume, maxCostUsd: args.maxCostUsd, provider: args.provider },
+    { suites: ['needle-text'], modes: ['rlm', 'vanilla'], sizes: ['8k', '32k', '128k'], trials: 1, perSize: 3, seed: 1, workspace: '.', concurrency: 2, out: 'rlm-eval', resume: false, maxCostUsd: undefined, provider: 'openai' },
+  );
+});
+
+test('eval takes the model flags and run budgets exactly as ask parses them', () => {
+  const shared = ['--model', 'claude-sonnet-4-5', '--sub-model', 'claude-haiku-4-5', '--base-url', 'http://127.0.0.1:9/v1', '--endpoint-concurrency', '2', '--prices', 'p.json',
+    '--max-depth', '2', '--max-iterations', '7', '--max-sub-calls', '0', '--max-tokens', '5000', '--cell-timeout', '1.5', '--timeout', '90', '--exclude', 'dist/'];
+  const ask = parseCli(['ask', 'q', '--workspace', '.', ...shared], {}) as AskArgs;
+  const evalArgs = parseCli(['eval', '--suite', 'count-text', ...shared], {}) as EvalArgs;
+  for (const key of ['provider', 'baseUrl', 'model', 'subModel', 'endpointConcurrency', 'prices', 'maxDepth', 'maxIterations', 'maxSubCalls', 'maxTokens', 'cellTimeoutMs', 'timeoutMs', 'exclude', 'allowCredentialFiles'] as const) {
+    assert.deepEqual(evalArgs[key], ask[key], key);
+  }
+  assert.equal(evalArgs.provider, 'anthropic');
+  assert.equal(evalArgs.cellTimeoutMs, 1500);
+  assert.throws(() => parseCli(['eval', '--suite', 'count-text', '--max-iterations', '0'], {}), (e) => e instanceof UsageError && /--max-iterations: '0'/.test(e.message));
+  assert.throws(() => parseCli(['eval', '--suite', 'count-text', '--base-url', 'ftp://x'], {}), /Bad --base-url 'ftp:\/\/x'/);
+});
+
+test('eval: --concurrency is jobs at once and --max-cost the whole eval\'s cap; sizes, modes and suites are checked', () => {
+  const args = parseCli(['eval', '--suite', 'needle-code,pairs-text', '--modes', 'vanilla', '--sizes', '2m,8k', '--concurrency', '4', '--max-cost', '2.5', '--trials', '3', '--per-size', '5', '--seed', '0', '--out', 'x', '--resume', '--label', 'ollama on my laptop'], {}) as EvalArgs;
+  assert.deepEqual([args.suites, args.modes, args.sizes.map((s) => s.tokens), args.concurrency, args.maxCostUsd, args.trials, args.perSize, args.seed, args.out, args.resume, args.label],
+    [['needle-code', 'pairs-text'], ['vanilla'], [8000, 2_000_000], 4, 2.5, 3, 5, 0, 'x', true, 'ollama on my laptop']);
+  assert.throws(() => parseCli(['eval', '--suite', 'needle-text', 'extra'], {}), /Unexpected argument 'extra'/);
+  assert.throws(() => parseCli(['eval', '--suite', 'needle-text', '--max-cost', '0'], {}), /Bad number for --max-cost/);
+  assert.throws(() => parseCli(['eval', '--suite', 'needle-text', '--context-file', 'x'], {}), /Unknown option '--context-file'/);
+});
+
+test('export: inputs, format, filters', () => {
+  const args = parseCli(['export', 'a.jsonl', 'dir', '--format', 'sharegpt', '--only', 'final,max_iterations', '--max-cost', '0.5', '--include-subcalls', '--out', 'x.jsonl'], {}) as ExportArgs;
+  assert.deepEqual(args, { command: 'export', inputs: ['a.jsonl', 'dir'], format: 'sharegpt', stopReasons: ['final', 'max_iterations'], maxCostUsd: 0.5, includeSubcalls: true, out: 'x.jsonl', json: false });
+  assert.throws(() => parseCli(['export', '--format', 'sharegpt', '--out', 'x'], {}), /Missing the traces/);
+});
