@@ -90,7 +90,7 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
 function describe(stats: readonly FileStat[]): string {
   const added = stats.reduce((n, s) => n + s.added, 0);
   const removed = stats.reduce((n, s) => n + s.removed, 0);
-  const lines = stats.slice(0, 20).map((s) => `  ${s.kind.padEnd(6)} ${s.from ? `${s.from} -> ` : ''}${s.path} +${s.added} -${s.removed}`);
+  const lines = stats.slice(0, 20).map((s) => `  ${s.change.padEnd(6)} ${s.from ? `${s.from} -> ` : ''}${s.path} +${s.added} -${s.removed}`);
   if (stats.length > 20) lines.push(`  ... and ${stats.length - 20} more`);
   return [`Proposed changes: ${stats.length} file${stats.length === 1 ? '' : 's'}, +${added} -${removed}`, ...lines].join('\n');
 }

@@ -13,7 +13,7 @@ import { editPath } from './editPath';
 import { diffTexts, sha256, unifiedDiff, type TextDiff } from './lineDiff';
 import { wholeTextInStyle } from './textStyle';
 import type { BaseReader, ChangeKind, ChangeSetJSON, Edit, FileChange, FileStat, PendingFile, ProposalResult } from './types';
-import { TimeSlicer } from './TimeSlicer';
+import { pauseIfDue } from './TimeSlicer';
 
 /** Larger texts are refused: they could not have come from the workspace (whose files are at most a few MB). */
 export const MAX_TEXT_CHARS = 16 * 1024 * 1024;
@@ -184,7 +184,7 @@ export class ChangeSet {
         // Created here, deleted here: nothing left to change.
         this.entries.delete(p);
         this.touch([p]);
-        return { path: p, kind: 'delete', descriptions: [], added: 0, removed: 0, ...(description ? { description } : {}) };
+        return { path: p, change: 'delete', descriptions: [], added: 0, removed: 0, ...(description ? { description } : {}) };
       }
       if (entry.origin !== p && this.entries.has(entry.origin)) {
         throw new Error(`${call}: '${p}' was renamed from '${entry.origin}', whose path now holds another file; delete is not supported here: propose_edit('${p}', '') empties it instead. Nothing was changed.`);
@@ -216,12 +216,11 @@ export class ChangeSet {
     return entry && toFileChange(entry);
   }
 
-  /** Per file: kind, descriptions and +/- line counts, sorted by path. Yields to the event loop between files. */
+  /** Per file: change, descriptions and +/- line counts, sorted by path. Yields to the event loop between files. */
   async summary(): Promise<FileStat[]> {
-    const slicer = new TimeSlicer();
     const stats: FileStat[] = [];
     for (const file of this.files()) {
-      await slicer.pause();
+      await pauseIfDue();
       const { added, removed } = this.diffOf(this.entries.get(file.path)!);
       stats.push(statOf(file, added, removed));
     }
@@ -230,10 +229,9 @@ export class ChangeSet {
 
   /** summary() plus each file's unified diff: what pending_edits() shows the model. */
   async pending(): Promise<PendingFile[]> {
-    const slicer = new TimeSlicer();
     const files: PendingFile[] = [];
     for (const file of this.files()) {
-      await slicer.pause();
+      await pauseIfDue();
       const diff = this.diffOf(this.entries.get(file.path)!);
       const oldPath = file.base === undefined ? undefined : file.from ?? file.path;
       files.push({ ...statOf(file, diff.added, diff.removed), diff: unifiedDiff(oldPath, file.text === undefined ? undefined : file.path, diff) });
@@ -325,7 +323,8 @@ export class ChangeSet {
   }
 }
 
-export function kindOf(file: Pick<FileChange, 'base' | 'text' | 'from'>): ChangeKind {
+/** What a record does: create (no base), delete (no text), rename (from), modify. */
+export function changeOf(file: Pick<FileChange, 'base' | 'text' | 'from'>): ChangeKind {
   return file.base === undefined ? 'create' : file.text === undefined ? 'delete' : file.from !== undefined ? 'rename' : 'modify';
 }
 
@@ -335,7 +334,7 @@ function toFileChange(e: Entry): FileChange {
 }
 
 function statOf(file: FileChange, added: number, removed: number): FileStat {
-  return { path: file.path, kind: kindOf(file), ...(file.from !== undefined ? { from: file.from } : {}), descriptions: [...file.descriptions], added, removed };
+  return { path: file.path, change: changeOf(file), ...(file.from !== undefined ? { from: file.from } : {}), descriptions: [...file.descriptions], added, removed };
 }
 
 function checkDescription(description: unknown): void {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { realpath, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConfinementError, readConfined } from '../workspace/confinedRead';
-import { ChangeSet, kindOf } from './ChangeSet';
+import { ChangeSet, changeOf } from './ChangeSet';
 import { lineSpan } from './conflicts';
 import { editPath } from './editPath';
 import { lstatIfAny, ensureFolders, writeConfined } from './confinedWrite';
@@ -29,7 +29,7 @@ export type ApplyStatus = 'applied' | 'merged' | 'refused';
 export interface ApplyEntry {
   path: string;
   from?: string;
-  kind: ChangeKind;
+  change: ChangeKind;
   status: ApplyStatus;
   /** What was done, or why not. */
   message: string;
@@ -75,8 +75,8 @@ export async function applyChanges(changes: ChangeSet | readonly FileChange[], o
 }
 
 async function plan(root: string, file: FileChange, maxBytes: number, refuse?: ReadonlyMap<string, string>): Promise<Step> {
-  const kind = kindOf(file);
-  const entry: ApplyEntry = { path: file.path, ...(file.from !== undefined ? { from: file.from } : {}), kind, status: 'applied', message: '' };
+  const kind = changeOf(file);
+  const entry: ApplyEntry = { path: file.path, ...(file.from !== undefined ? { from: file.from } : {}), change: kind, status: 'applied', message: '' };
   const step: Step = { file, entry };
   const refused = (message: string) => {
     entry.status = 'refused';
@@ -176,7 +176,7 @@ async function execute(root: string, steps: readonly Step[]): Promise<void> {
     }
   };
   const aside = new Map<Step, string>();
-  for (const step of accepted.filter((s) => s.entry.kind === 'rename' && s.vacates)) {
+  for (const step of accepted.filter((s) => s.entry.change === 'rename' && s.vacates)) {
     const source = join(root, step.file.from!);
     const temp = join(dirname(source), `.${randomBytes(6).toString('hex')}.rlm-apply.tmp`);
     await attempt(step, async () => {
@@ -184,7 +184,7 @@ async function execute(root: string, steps: readonly Step[]): Promise<void> {
       aside.set(step, temp);
     });
   }
-  for (const step of accepted.filter((s) => s.entry.kind === 'delete' && s.vacates)) await attempt(step, () => unlink(join(root, step.vacates!)));
+  for (const step of accepted.filter((s) => s.entry.change === 'delete' && s.vacates)) await attempt(step, () => unlink(join(root, step.vacates!)));
   for (const [step, temp] of aside) {
     await attempt(step, async () => {
       try {
@@ -198,10 +198,10 @@ async function execute(root: string, steps: readonly Step[]): Promise<void> {
       if (step.write !== undefined && !step.keepsText) await writeConfined(root, step.file.path, step.write, { exclusive: false, mode: step.mode });
     });
   }
-  for (const step of accepted.filter((s) => s.entry.kind === 'modify' && s.write !== undefined)) {
+  for (const step of accepted.filter((s) => s.entry.change === 'modify' && s.write !== undefined)) {
     await attempt(step, () => writeConfined(root, step.file.path, step.write!, { exclusive: false, mode: step.mode }));
   }
-  for (const step of accepted.filter((s) => s.entry.kind === 'create' && s.write !== undefined)) {
+  for (const step of accepted.filter((s) => s.entry.change === 'create' && s.write !== undefined)) {
     await attempt(step, () => writeConfined(root, step.file.path, step.write!, { exclusive: true }));
   }
 }

@@ -1,6 +1,7 @@
 // One step of integration: a partition's change of one base file folded into what the earlier partitions
 // made of it (see integrate.ts for the whole picture).
 import { block, describeOverlap, type Conflict, type Resolution } from './conflicts';
+import { sha256 } from './lineDiff';
 import { merge3 } from './merge3';
 import type { FileChange } from './types';
 
@@ -20,6 +21,7 @@ export interface Fold {
   /** The base path (for a created file: its path). */
   origin: string;
   realBase: string | undefined;
+  realBaseSha256: string | undefined;
   text: string | undefined;
   path: string;
   /** Partitions whose content changes are in `text`, in order. */
@@ -39,7 +41,7 @@ export interface FoldReport {
 }
 
 export function newFold(origin: string, realBase: string | undefined, firstOrder: number): Fold {
-  return { origin, realBase, text: realBase, path: origin, contentBy: [], firstOrder, descriptions: [] };
+  return { origin, realBase, realBaseSha256: realBase === undefined ? undefined : sha256(realBase), text: realBase, path: origin, contentBy: [], firstOrder, descriptions: [] };
 }
 
 export function foldChange(fold: Fold, item: Item, report: FoldReport): void {

@@ -10,10 +10,10 @@
 import { ChangeSet } from './ChangeSet';
 import type { Conflict, Resolution } from './conflicts';
 import { foldChange, newFold, type Fold, type FoldReport, type Item } from './foldChange';
-import { diffTexts, sha256 } from './lineDiff';
+import { sha256 } from './lineDiff';
 import { semanticClashes, type SymbolSource } from './semantic';
 import { settlePaths } from './settlePaths';
-import { TimeSlicer } from './TimeSlicer';
+import { pauseIfDue } from './TimeSlicer';
 import type { BaseReader } from './types';
 
 export interface PartitionChanges {
@@ -54,7 +54,6 @@ export async function integrate(options: IntegrateOptions): Promise<Integration>
   const names = options.partitions.map((p) => p.partition);
   if (names.some((n) => typeof n !== 'string' || n === '')) throw new Error('Every partition needs a name');
   if (new Set(names).size !== names.length) throw new Error(`Partition names must be unique, got: ${names.join(', ')}`);
-  const slicer = new TimeSlicer();
   const partitions = options.partitions.map((p, order) => ({ ...p, order, files: p.changes.files() }));
   const conflicts: Conflict[] = [];
   const resolutions: Resolution[] = [];
@@ -69,19 +68,21 @@ export async function integrate(options: IntegrateOptions): Promise<Integration>
   const items: Item[] = [];
   for (const p of partitions) {
     for (const file of p.files) {
-      await slicer.pause();
+      await pauseIfDue();
       items.push({ order: p.order, partition: p.partition, file, textSha256: file.text === undefined ? undefined : sha256(file.text) });
     }
   }
   findProducers(items);
   const folds: Fold[] = [];
   for (const [origin, group] of groupByBasePath(items)) {
-    await slicer.pause();
+    await pauseIfDue();
     const fold = newFold(origin, await options.read(origin), group[0].order);
     for (const item of group) foldChange(fold, item, report);
     folds.push(fold);
   }
-  const changes = ChangeSet.fromFiles(settlePaths(folds, report), options.read);
+  const records = settlePaths(folds, report);
+  await pauseIfDue();
+  const changes = ChangeSet.fromFiles(records, options.read);
 
   if (options.symbols) {
     for (const clash of await semanticClashes(partitions, options.symbols)) {
@@ -102,15 +103,12 @@ export async function integrate(options: IntegrateOptions): Promise<Integration>
 
   const stats: PartitionStat[] = [];
   for (const p of partitions) {
-    let added = 0;
-    let removed = 0;
-    for (const file of p.files) {
-      await slicer.pause();
-      const d = diffTexts(file.base, file.text);
-      added += d.added;
-      removed += d.removed;
-    }
-    stats.push({ partition: p.partition, ...(p.instruction !== undefined ? { instruction: p.instruction } : {}), files: p.files.length, added, removed });
+    // The change set's own diffs (memoised when its proposals were made).
+    const files = await p.changes.summary();
+    stats.push({
+      partition: p.partition, ...(p.instruction !== undefined ? { instruction: p.instruction } : {}), files: files.length,
+      added: files.reduce((n, f) => n + f.added, 0), removed: files.reduce((n, f) => n + f.removed, 0),
+    });
   }
   return { changes, conflicts, resolutions, partitions: stats };
 }

@@ -5,7 +5,7 @@
 import { formatPatch, type StructuredPatch } from 'diff';
 import type { ChangeSet } from './ChangeSet';
 import { diffTexts } from './lineDiff';
-import { TimeSlicer } from './TimeSlicer';
+import { pauseIfDue } from './TimeSlicer';
 import type { FileChange } from './types';
 
 /** Files are written as regular, non-executable files (the change set does not track modes). */
@@ -14,10 +14,9 @@ const FILE_MODE = '100644';
 /** The patch of a change set (or of some of its records), files in path order. Yields between files. */
 export async function toPatch(changes: ChangeSet | readonly FileChange[]): Promise<string> {
   const files = Array.isArray(changes) ? [...(changes as readonly FileChange[])].sort(byPath) : (changes as ChangeSet).files();
-  const slicer = new TimeSlicer();
   const parts: string[] = [];
   for (const file of files) {
-    await slicer.pause();
+    await pauseIfDue();
     parts.push(filePatch(file));
   }
   return parts.join('');

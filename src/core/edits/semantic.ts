@@ -5,6 +5,7 @@
 // a word-boundary scan of the added lines (which also counts names in comments and strings).
 import type { SemanticClash } from './conflicts';
 import { diffTexts } from './lineDiff';
+import { pauseIfDue } from './TimeSlicer';
 import type { FileChange } from './types';
 
 /** A definition in a text (Tree-sitter tags; the shape of the syntax layer's FileSymbol). */
@@ -69,29 +70,46 @@ interface Facts {
   uses: Array<{ name: string; path: string; line: number; text: string }>;
 }
 
+/** Parses in flight at once: enough to keep every parser thread busy, few enough to bound memory. */
+const IN_FLIGHT = 8;
+
 async function factsOf(p: PartitionFiles, symbols: SymbolSource): Promise<Facts> {
+  const perFile = await mapInFlight(p.files, IN_FLIGHT, async (file) => {
+    await pauseIfDue();
+    const oldPath = file.from ?? file.path;
+    const before = file.base === undefined ? [] : (await symbols.definitionsOf(oldPath, file.base)) ?? [];
+    if (file.text === undefined) return { oldPath, before, after: [], uses: [] };
+    const added = addedLines(file);
+    // Identifiers first: a SymbolSource may answer both questions from one parse of the text.
+    const identifiers = added.size === 0 ? [] : (await symbols.identifiersOf?.(file.path, file.text, [...added.keys()])) ?? wordScan(added);
+    const after = (await symbols.definitionsOf(file.path, file.text)) ?? [];
+    return { oldPath, before, after, uses: identifiers.map((id) => ({ name: id.name, path: file.path, line: id.line, text: (added.get(id.line) ?? '').trim() })) };
+  });
   const before = new Map<string, { kind: string; path: string; line: number }>();
   const defines = new Set<string>();
   const uses: Facts['uses'] = [];
-  for (const file of p.files) {
-    if (file.base !== undefined) {
-      for (const d of (await symbols.definitionsOf(file.from ?? file.path, file.base)) ?? []) {
-        if (!before.has(d.name)) before.set(d.name, { kind: d.kind, path: file.from ?? file.path, line: d.line });
-      }
-    }
-    if (file.text === undefined) continue;
-    const added = addedLines(file);
-    // Identifiers first: a SymbolSource may answer both questions from one parse of the text.
-    if (added.size > 0) {
-      const lines = [...added.keys()];
-      const identifiers = (await symbols.identifiersOf?.(file.path, file.text, lines)) ?? wordScan(added);
-      for (const id of identifiers) uses.push({ name: id.name, path: file.path, line: id.line, text: (added.get(id.line) ?? '').trim() });
-    }
-    for (const d of (await symbols.definitionsOf(file.path, file.text)) ?? []) defines.add(d.name);
+  for (const f of perFile) {
+    for (const d of f.before) if (!before.has(d.name)) before.set(d.name, { kind: d.kind, path: f.oldPath, line: d.line });
+    for (const d of f.after) defines.add(d.name);
+    uses.push(...f.uses);
   }
   const removed = new Map([...before].filter(([name]) => !defines.has(name)));
   const introduced = new Set([...defines].filter((name) => !before.has(name)));
   return { partition: p.partition, removed, introduced, uses };
+}
+
+/** `fn` over the items with at most `limit` running at once; results in the items' order. */
+async function mapInFlight<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** 1-based line numbers of the lines a change adds (in its new text), with their text. */

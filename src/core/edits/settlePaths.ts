@@ -44,17 +44,17 @@ function recordsOf(changed: readonly Fold[], final: ReadonlyMap<string, Fold>): 
     const original = baseAt.get(path);
     if (original) {
       // The path existed: whatever lands here is an edit of it (a shim left behind, a file moved onto a deleted one).
-      if (text !== original.realBase) records.push({ path, base: original.realBase, baseSha256: undefined, text, descriptions: [...new Set([...original.descriptions, ...fold.descriptions])] });
+      if (text !== original.realBase) records.push({ path, base: original.realBase, baseSha256: original.realBaseSha256, text, descriptions: [...new Set([...original.descriptions, ...fold.descriptions])] });
     } else if (fold.realBase !== undefined && fold.origin !== path && !final.has(fold.origin)) {
       renamedFrom.add(fold.origin);
-      records.push({ path, from: fold.origin, base: fold.realBase, baseSha256: undefined, text, descriptions: fold.descriptions });
+      records.push({ path, from: fold.origin, base: fold.realBase, baseSha256: fold.realBaseSha256, text, descriptions: fold.descriptions });
     } else {
       records.push({ path, base: undefined, baseSha256: undefined, text, descriptions: fold.descriptions });
     }
   }
   for (const [origin, fold] of baseAt) {
     if (final.has(origin) || renamedFrom.has(origin)) continue;
-    records.push({ path: origin, base: fold.realBase, baseSha256: undefined, text: undefined, descriptions: fold.descriptions });
+    records.push({ path: origin, base: fold.realBase, baseSha256: fold.realBaseSha256, text: undefined, descriptions: fold.descriptions });
   }
   return records;
 }

@@ -72,7 +72,7 @@ export async function refactorSummary(input: SummaryInput): Promise<string> {
     const applied = new Map(input.apply ? [...input.apply.applied, ...input.apply.merged, ...input.apply.refused].map((e) => [e.path, e]) : []);
     out.push(`| file | change | + | − | status |${input.apply ? ' applied |' : ''}`, `|---|---|---|---|---|${input.apply ? '---|' : ''}`);
     for (const s of stats) {
-      const what = s.kind === 'rename' ? `renamed from \`${cell(s.from!)}\`` : s.kind;
+      const what = s.change === 'rename' ? `renamed from \`${cell(s.from!)}\`` : s.change;
       const a = applied.get(s.path);
       out.push(`| \`${cell(s.path)}\` | ${what} | ${s.added} | ${s.removed} | ${statusOf(s.path, s.from, conflicts, open, integration?.resolutions ?? [])} |${a ? ` ${a.status}: ${cell(a.message)} |` : input.apply ? ' |' : ''}`);
     }

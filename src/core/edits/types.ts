@@ -1,5 +1,6 @@
 // What the edit layer speaks: proposals from model code, the per-file records of a change set, and what a
 // reader of a change set (the model's pending_edits(), the trajectory, the CLI, the editor) is shown.
+import type { FileChangeKind } from '../trajectory/events';
 
 /**
  * Reads a file's current text in the workspace the edits are made against: undefined when the file does not
@@ -17,7 +18,8 @@ export interface FindReplace {
 /** The whole new text of the file, or replacements applied in order. */
 export type Edit = string | readonly FindReplace[];
 
-export type ChangeKind = 'create' | 'modify' | 'delete' | 'rename';
+/** What a change does to a file: the trajectory's edit_proposed events use the same type. */
+export type ChangeKind = FileChangeKind;
 
 /**
  * One file of a change set. `base` is the text the first proposal for it was made against (undefined for a
@@ -37,7 +39,7 @@ export interface FileChange {
 /** A file's change as counted lines: what a trajectory event, a summary table or a status line shows. */
 export interface FileStat {
   path: string;
-  kind: ChangeKind;
+  change: ChangeKind;
   /** The old path of a renamed file. */
   from?: string;
   descriptions: string[];

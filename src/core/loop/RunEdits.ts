@@ -112,11 +112,11 @@ export class RunEdits {
     const changes = this.current;
     const result = await make(changes);
     const file = changes.file(result.path);
-    const before = result.kind === 'create' ? undefined : file?.base;
-    const diff = unifiedDiff(result.from ?? result.path, result.kind === 'delete' ? undefined : result.path, diffTexts(before, file?.text));
+    const before = result.change === 'create' ? undefined : file?.base;
+    const diff = unifiedDiff(result.from ?? result.path, result.change === 'delete' ? undefined : result.path, diffTexts(before, file?.text));
     this.trajectory.emit({
       type: 'edit_proposed', time: Date.now(), id: `${cellId}.e${++this.proposalSeq}`, parentId: cellId,
-      path: result.path, change: result.kind, ...(result.from ? { from: result.from } : {}),
+      path: result.path, change: result.change, ...(result.from ? { from: result.from } : {}),
       added: result.added, removed: result.removed, ...(result.description ? { description: result.description } : {}),
       diff: truncateOutput(diff, EVENT_DIFF_CHARS),
     });

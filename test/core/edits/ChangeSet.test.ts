@@ -30,7 +30,7 @@ describe('ChangeSet: find/replace', () => {
   test('applies pairs in order against the pending text and reports +/- counts', async () => {
     const cs = new ChangeSet(baseOf(BASE).read);
     const r = await cs.proposeEdit('src/a.ts', [{ find: 'return 1;', replace: 'return 10;' }, { find: 'return 10;', replace: 'return 100;' }], 'bump');
-    assert.deepEqual(r, { path: 'src/a.ts', kind: 'modify', descriptions: ['bump'], added: 1, removed: 1, description: 'bump' });
+    assert.deepEqual(r, { path: 'src/a.ts', change: 'modify', descriptions: ['bump'], added: 1, removed: 1, description: 'bump' });
     assert.equal(await cs.textOf('src/a.ts'), BASE['src/a.ts'].replace('return 1;', 'return 100;'));
     await cs.proposeEdit('src/a.ts', [{ find: 'beta', replace: 'gamma' }], 'rename beta');
     const [file] = await cs.pending();
@@ -163,7 +163,7 @@ describe('ChangeSet: create, rename, delete', () => {
     const cs = new ChangeSet(baseOf(BASE).read);
     await assert.rejects(cs.proposeEdit('src/new.ts', [{ find: 'a', replace: 'b' }]), /does not exist; \{find, replace\} pairs need an existing file/);
     const r = await cs.proposeEdit('src/new.ts', 'export const c = 3;\n', 'new module');
-    assert.equal(r.kind, 'create');
+    assert.equal(r.change, 'create');
     assert.equal(r.added, 1);
     await cs.proposeEdit('src/new.ts', [{ find: '3', replace: '4' }]);
     assert.equal(await cs.textOf('src/new.ts'), 'export const c = 4;\n');
@@ -174,7 +174,7 @@ describe('ChangeSet: create, rename, delete', () => {
     const cs = new ChangeSet(baseOf(BASE).read);
     await cs.proposeEdit('src/a.ts', [{ find: 'alpha', replace: 'first' }]);
     const r = await cs.proposeRename('src/a.ts', 'lib/a.ts', 'move');
-    assert.equal(r.kind, 'rename');
+    assert.equal(r.change, 'rename');
     assert.equal(r.from, 'src/a.ts');
     assert.equal(await cs.textOf('src/a.ts'), undefined);
     await assert.rejects(cs.proposeEdit('src/a.ts', [{ find: 'first', replace: 'x' }]), /was renamed to 'lib\/a.ts': edit that path/);
@@ -241,12 +241,12 @@ describe('ChangeSet: create, rename, delete', () => {
 
   test('delete, edits after delete, deleting a created or renamed file', async () => {
     const cs = new ChangeSet(baseOf(BASE).read);
-    assert.equal((await cs.proposeDelete('src/b.ts', 'unused')).kind, 'delete');
+    assert.equal((await cs.proposeDelete('src/b.ts', 'unused')).change, 'delete');
     assert.equal(await cs.textOf('src/b.ts'), undefined);
     await assert.rejects(cs.proposeDelete('src/b.ts'), /already deleted/);
     await assert.rejects(cs.proposeEdit('src/b.ts', [{ find: 'alpha', replace: 'x' }]), /was deleted by propose_delete/);
     const r = await cs.proposeEdit('src/b.ts', 'reborn\n');
-    assert.equal(r.kind, 'modify', 'a whole text re-creates it: an edit of the original');
+    assert.equal(r.change, 'modify', 'a whole text re-creates it: an edit of the original');
     await assert.rejects(cs.proposeDelete('missing.ts'), /does not exist/);
     await cs.proposeEdit('tmp.ts', 'temporary');
     await cs.proposeDelete('tmp.ts');

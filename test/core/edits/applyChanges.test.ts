@@ -51,7 +51,7 @@ describe('applyChanges', () => {
     const report = await applyChanges(cs, { root });
     assert.deepEqual(report.refused, []);
     assert.deepEqual(report.merged, []);
-    assert.deepEqual(report.applied.map((e) => [e.path, e.kind, e.message]), [
+    assert.deepEqual(report.applied.map((e) => [e.path, e.change, e.message]), [
       ['lib/moved.ts', 'rename', 'renamed from src/move.ts'], ['run.sh', 'modify', 'written'], ['src/a.ts', 'modify', 'written'],
       ['src/deep/new/file.ts', 'create', 'created'], ['src/old.ts', 'delete', 'deleted'],
     ]);

@@ -53,7 +53,7 @@ describe('refactorSummary', () => {
     const p2 = new ChangeSet(read);
     await p2.proposeEdit('a.ts', [{ find: 'b = 2', replace: 'b = 20' }]);
     const integration = await integrate({ read, partitions: [{ partition: 'p1', changes: p1 }, { partition: 'p2', changes: p2 }] });
-    const apply = { applied: [], merged: [{ path: 'a.ts', kind: 'modify' as const, status: 'merged' as const, message: 'a.ts changed since the run read it; the edits were re-applied by three-way merge' }], refused: [] };
+    const apply = { applied: [], merged: [{ path: 'a.ts', change: 'modify' as const, status: 'merged' as const, message: 'a.ts changed since the run read it; the edits were re-applied by three-way merge' }], refused: [] };
     const md = await refactorSummary({ changes: integration.changes, integration, apply });
     assert.match(md, /\| `a.ts` \| modify \| 2 \| 2 \| merged \| merged: a.ts changed since the run read it; the edits were re-applied by three-way merge \|/);
     assert.match(md, /## Conflicts\n\nNone\.\n\nResolved during integration:\n- `a.ts` \(merged, "p1" \+ "p2"\): edits to different lines, merged three-way against the base\./);

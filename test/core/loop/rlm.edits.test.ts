@@ -30,7 +30,7 @@ test('proposals: read() sees them, grep the disk; a failed one changes nothing; 
   const s = await scripted([
     code('Propose and check.', `
 const r1 = propose_edit("src/a.ts", [{find: "one", replace: "uno"}], "spanish");
-print("R1 " + JSON.stringify([r1.path, r1.kind, r1.added, r1.removed]));
+print("R1 " + JSON.stringify([r1.path, r1.change, r1.added, r1.removed]));
 print("READ " + read("src/a.ts", 1, 1));
 for (const [path, edit] of [["src/a.ts", [{find: "missing", replace: "y"}]], ["src/dup.ts", [{find: "a", replace: "b"}]], ["../outside.ts", "x"], [".env", "TOKEN=mine"], ["src/a.ts", 42]]) {
   try { propose_edit(path, edit); print("NO ERROR for " + path); } catch (e) { print("ERR " + path + ": " + e.message); }
@@ -43,7 +43,7 @@ propose_rename("src/b.ts", "src/c.ts");
 print("MOVED " + read("src/c.ts"));
 print("GREP " + grep("uno").length + " " + grep("one =").length);
 const p = pending_edits();
-print("PENDING " + JSON.stringify(p.files.map(f => [f.kind, f.path, f.added, f.removed])) + " " + p.conflicts.length);
+print("PENDING " + JSON.stringify(p.files.map(f => [f.change, f.path, f.added, f.removed])) + " " + p.conflicts.length);
 print("DIFF " + p.files.find(f => f.path === "src/a.ts").diff.includes("+export const uno = 1;"));
 `),
     code('Done.', 'FINAL("proposed")'),
@@ -80,7 +80,7 @@ print("DIFF " + p.files.find(f => f.path === "src/a.ts").diff.includes("+export 
     assert.equal(new Set(proposed.map((e) => e.id)).size, 4);
 
     const changes = result.edits!.changes;
-    assert.deepEqual((await changes.summary()).map((f) => [f.kind, f.path]).sort(), [['create', 'src/new.ts'], ['delete', 'src/gone.ts'], ['modify', 'src/a.ts'], ['rename', 'src/c.ts']]);
+    assert.deepEqual((await changes.summary()).map((f) => [f.change, f.path]).sort(), [['create', 'src/new.ts'], ['delete', 'src/gone.ts'], ['modify', 'src/a.ts'], ['rename', 'src/c.ts']]);
     // Nothing reached the disk.
     assert.equal(readFileSync(join(dir, 'src', 'a.ts'), 'utf8'), 'export const one = 1;\nexport const two = 2;\n');
     assert.equal(readFileSync(join(dir, 'src', 'gone.ts'), 'utf8'), 'export {};\n');
