@@ -35,6 +35,11 @@ export interface RlmSessionOptions {
   secrets?: Array<string | undefined>;
   /** A conversation saved by `snapshot()`: its questions and answers become the session's history. */
   restore?: SessionSnapshot;
+  /**
+   * Lend model code the edit functions (propose_edit and friends) in a workspace; default true. A host that
+   * cannot show proposals for review yet turns them off, so the model is not told it can change files.
+   */
+  proposeEdits?: boolean;
 }
 
 export interface AskOptions {
@@ -121,6 +126,7 @@ export class RlmSession {
   private static async open(options: RlmSessionOptions, limits: RlmLimits, shape: SessionShape, childContext: unknown, trace: TraceSession): Promise<RlmSession> {
     const { context } = options;
     const workspace = context.kind === 'workspace' ? context.workspace : undefined;
+    const edits = workspace !== undefined && options.proposeEdits !== false;
     let session: RlmSession | undefined;
     const current = () => {
       if (!session?.run) throw new Error('no question is being answered');
@@ -134,8 +140,8 @@ export class RlmSession {
       FINAL: { fn: ([value]) => current().setFinal(value) },
       __rlm_question: { fn: () => session?.run?.question ?? '' },
       // read() answers from the run's proposals for files it proposed to change.
-      ...(workspace ? workspaceFunctions(workspace, (path) => session?.run?.edits.touches(path) ? session.run.edits : undefined) : {}),
-      ...(workspace ? editFunctions(current) : {}),
+      ...(workspace ? workspaceFunctions(workspace, (path) => edits && session?.run?.edits.touches(path) ? session.run.edits : undefined) : {}),
+      ...(edits ? editFunctions(current) : {}),
     };
     const contextValue = childContext !== undefined ? childContext : context.kind === 'text' ? context.text : { workspace: workspace!.summary() };
     const prelude = ENGINE_PRELUDE
@@ -222,7 +228,7 @@ export class RlmSession {
   private async answer(question: string, scope: RunScope, id: string, ask: AskOptions): Promise<RunResult> {
     const models = this.options.models;
     const workspace = this.options.context.kind === 'workspace' ? this.options.context.workspace : undefined;
-    const edits = workspace ? this.newEdits(workspace, scope) : undefined;
+    const edits = workspace && this.options.proposeEdits !== false ? this.newEdits(workspace, scope) : undefined;
     this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.repl,
       (parent, prompt, context, signal) => this.child(parent, prompt, context, signal), this.shape.parentRunId,
       { streamSubCalls: ask.streamSubCalls }, edits);
@@ -232,7 +238,7 @@ export class RlmSession {
       const systemPrompt = buildSystemPrompt({
         contextKind: this.shape.depth > 0 ? 'child' : this.options.context.kind,
         hasWorkspace: workspace !== undefined,
-        edits: workspace !== undefined,
+        edits: edits !== undefined,
         outputChars: this.limits.outputChars,
         subCallChars,
         canRecurse: this.run.canRecurse,
@@ -260,7 +266,7 @@ export class RlmSession {
    */
   private async child(parent: RlmRun, prompt: string, context: unknown, signal: AbortSignal): Promise<RunResult> {
     const { id, seq } = parent.nextChild();
-    const shape: SessionShape = { depth: parent.depth + 1, parentRunId: parent.currentCellId ?? parent.id, ...(this.isWorkspace ? { parentEdits: parent.edits, parentView: parent.edits.snapshot() } : {}) };
+    const shape: SessionShape = { depth: parent.depth + 1, parentRunId: parent.currentCellId ?? parent.id, ...(this.proposesEdits ? { parentEdits: parent.edits, parentView: parent.edits.snapshot() } : {}) };
     const childContext = context === undefined ? prompt : context;
     const scope = parent.scope.child(signal);
     let result: RunResult | undefined;
@@ -281,8 +287,8 @@ export class RlmSession {
     return result;
   }
 
-  private get isWorkspace(): boolean {
-    return this.options.context.kind === 'workspace';
+  private get proposesEdits(): boolean {
+    return this.options.context.kind === 'workspace' && this.options.proposeEdits !== false;
   }
 }
 

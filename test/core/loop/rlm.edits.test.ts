@@ -206,3 +206,17 @@ FINAL("done");`),
   });
   workspace.dispose();
 });
+
+test('proposeEdits: false (a host without review) offers no edit functions and reads the disk', async () => {
+  const dir = project();
+  const s = await scripted([code('Try.', 'print(typeof propose_edit, typeof pending_edits, read("src/a.ts", 1, 1));\nFINAL("x")')]);
+  const workspace = await FileSystemWorkspace.openAsync(dir);
+  const events: RlmEvent[] = [];
+  await withSession(s, { models: s.models, context: { kind: 'workspace', workspace }, proposeEdits: false }, async (session) => {
+    const result = await session.ask('q', { onEvent: (e) => events.push(e) });
+    assert.match(outputs(events), /undefined undefined export const one = 1;/);
+    assert.equal(result.edits, undefined);
+    assert.doesNotMatch(s.rootRequests()[0]!.messages[0]!.content, /propose_edit/);
+  });
+  workspace.dispose();
+});
