@@ -13,6 +13,7 @@ import { toPatch } from '../src/core/edits/patch';
 import { syntaxSymbols } from '../src/core/edits/syntaxSymbols';
 import { SymbolIndex } from '../src/core/workspace/syntax/SymbolIndex';
 import { renderSection, type Section } from './report';
+import { watchingTheEventLoop } from '../test/support/eventLoop';
 
 export const EDIT_FILES = 500;
 export const HUNKS_PER_FILE = 10;
@@ -97,20 +98,16 @@ export async function editsBench(runs = 5): Promise<EditsBenchResult> {
   let conflicts = 0;
   let resolutions = 0;
   for (let run = 0; run < runs; run++) {
-    let last = performance.now();
-    let stall = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      stall = Math.max(stall, now - last);
-      last = now;
-    }, 5);
-    const t0 = performance.now();
-    const result = await integrate({ read, partitions });
-    const t1 = performance.now();
-    patch = await toPatch(result.changes);
+    let t0 = 0;
+    let t1 = 0;
+    const { value: result, longestGapMs: stall } = await watchingTheEventLoop(async () => {
+      t0 = performance.now();
+      const integration = await integrate({ read, partitions });
+      t1 = performance.now();
+      patch = await toPatch(integration.changes);
+      return integration;
+    });
     const t2 = performance.now();
-    clearInterval(ticker);
-    stall = Math.max(stall, performance.now() - last);
     samples.push({ integrateMs: t1 - t0, patchMs: t2 - t1 });
     longestStallMs = Math.max(longestStallMs, stall);
     conflicts = result.conflicts.length;
@@ -125,16 +122,9 @@ export async function editsBench(runs = 5): Promise<EditsBenchResult> {
   let semanticStallMs = 0;
   try {
     await index.parseText('typescript', 'const warm = 1;');
-    let last = performance.now();
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      semanticStallMs = Math.max(semanticStallMs, now - last);
-      last = now;
-    }, 5);
-    const t0 = performance.now();
-    await integrate({ read, partitions, symbols: syntaxSymbols(index) });
-    semanticMs = performance.now() - t0;
-    clearInterval(ticker);
+    const watched = await watchingTheEventLoop(() => integrate({ read, partitions, symbols: syntaxSymbols(index) }));
+    semanticMs = watched.took;
+    semanticStallMs = watched.longestGapMs;
   } finally {
     index.dispose();
     rmSync(root, { recursive: true, force: true });
