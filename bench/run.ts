@@ -1,12 +1,12 @@
 // `npm run bench`: every benchmark in one go (engine, symbol index vs ctags, symbols per language vs ctags,
-// grep vs rg, memory, host-thread event-loop delay, trajectory fold, the eval harness), one markdown report with each figure, its target and pass/fail, printed
+// grep vs rg, memory, host-thread event-loop delay, trajectory fold, the eval harness, edit integration and patch), one markdown report with each figure, its target and pass/fail, printed
 // and written to .bench/results.md. Needs universal-ctags and ripgrep (apt-get install universal-ctags ripgrep)
 // and a build (npm run build); the per-language corpora install their Debian packages when missing
 // (bench/languageCorpus.ts).
 //
 //   npm run bench                                        every section
 //   npm run bench -- --only symbols,languages            some sections (engine, symbols, languages, grep, memory,
-//                                                        eventloop, trajectory, eval)
+//                                                        eventloop, trajectory, eval, edits)
 //   npm run bench -- --only languages --languages c,cpp  some languages (typescript, tsx, javascript, python, go,
 //                                                        rust, java, c, cpp, csharp, ruby, php)
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { prepareCorpus, type Corpus } from './corpus';
 import { ctagsVersion } from './ctags';
+import { editsBench, editsSection } from './edits';
 import { engineBench, engineSection } from './engine';
 import { evalBench, evalSection } from './eval';
 import { eventLoopBench, eventLoopSection } from './eventLoop';
@@ -28,7 +29,7 @@ import { trajectoryBench, trajectorySection } from './trajectory';
 
 const RESULTS = join(__dirname, '..', '.bench', 'results.md');
 
-const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory', 'eventloop', 'trajectory', 'eval'] as const;
+const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory', 'eventloop', 'trajectory', 'eval', 'edits'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Args { sections: readonly SectionName[]; languages: string[] }
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   if (corpus && run('eventloop')) sections.push(await timedSection('event-loop delay', () => eventLoopSection(eventLoopBench(corpus), corpus)));
   if (run('trajectory')) sections.push(await timedSection('trajectory fold', () => trajectorySection(trajectoryBench())));
   if (run('eval')) sections.push(await timedSection('eval harness', () => evalSection(evalBench())));
+  if (run('edits')) sections.push(await timedSection('edits', async () => editsSection(await editsBench())));
   const loadAtEnd = loadLine('at end');
 
   const rows = sections.flatMap((s) => s.rows);

@@ -50,6 +50,14 @@ export interface AskArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
   trace?: string;
   json: boolean;
   quiet: boolean;
+  /** Write the proposed change set as a unified diff that `git apply` accepts. */
+  patch?: string;
+  /** Write the proposed changes to disk (files changed since the run read them are merged or refused). */
+  apply: boolean;
+  /** The user's command that checks the applied change (run in the workspace after --apply). */
+  validate?: string;
+  /** Write the refactor summary (Markdown, ending with its receipt). */
+  summary?: string;
 }
 
 export interface EvalArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
@@ -103,6 +111,7 @@ export const USAGE = `Usage:
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
       [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
+      [--patch FILE] [--apply [--validate "CMD"]] [--summary FILE]
   rlm replay <trace.jsonl> [--json]
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
       [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
@@ -114,8 +123,11 @@ Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY; a local server given by --bas
 needs none. --model auto picks the first model the server lists. With neither a key nor a URL, a local
 OpenAI-compatible server on its usual port (Ollama 11434, LM Studio 1234, llama.cpp 8080) is used. Credential files (.env, keys, tokens:
 see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
-Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), 2 bad usage or
-configuration, 1 the run failed.
+The model never writes files: it proposes edits. --patch FILE saves them as a diff for \`git apply\`, --apply
+writes them (a file changed since the run read it is merged when that is clean, else refused), --validate "CMD"
+runs your check afterwards, --summary FILE writes a Markdown report with a receipt.
+Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), or --apply refused a file,
+or --validate failed; 2 bad usage or configuration, 1 the run failed.
 eval suites: ${SUITE_NAMES.join(', ')}; in eval, --concurrency is jobs at once and --max-cost the cap on
 the whole eval (exit 3 when reached; --resume continues). See the README, "Measure it yourself".`;
 
@@ -153,6 +165,10 @@ const ASK_OPTIONS = {
   trace: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  patch: { type: 'string' },
+  apply: { type: 'boolean' },
+  validate: { type: 'string' },
+  summary: { type: 'string' },
 } as const;
 
 const EVAL_OPTIONS = {
@@ -218,6 +234,13 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
   if (!v.workspace === !v['context-file']) {
     throw new UsageError('Give exactly one of --workspace DIR or --context-file FILE');
   }
+  if (v.validate !== undefined && !v.apply) {
+    throw new UsageError('--validate runs after the changes are written: add --apply (or check the --patch yourself)');
+  }
+  if (v.validate !== undefined && v.validate.trim() === '') throw new UsageError('--validate needs a command, e.g. --validate "npm test"');
+  if ((v.patch !== undefined || v.apply || v.summary !== undefined) && !v.workspace) {
+    throw new UsageError('--patch, --apply and --summary need --workspace DIR: edits are proposed to a workspace\'s files');
+  }
   return {
     command: 'ask',
     question: positionals[0]!,
@@ -231,6 +254,10 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     trace: v.trace,
     json: v.json ?? false,
     quiet: v.quiet ?? false,
+    patch: v.patch,
+    apply: v.apply ?? false,
+    validate: v.validate,
+    summary: v.summary,
   };
 }
 

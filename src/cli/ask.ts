@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/models/configError';
-import type { RlmContext } from '../core/loop/options';
 import { RlmSession } from '../core/loop/RlmSession';
 import type { RunResult } from '../core/loop/RlmRun';
 import { TraceWriter } from '../core/trajectory/TraceWriter';
 import type { CodeWorkspace } from '../core/workspace/CodeWorkspace';
 import { UsageError, type AskArgs } from './args';
+import { deliverChanges } from './changes';
 import { limitsFrom, modelsFromFlags } from './modelSetup';
 import { ProgressReporter } from './progress';
 import { closeWorkspace, openWorkspace } from './workspaceSetup';
@@ -33,7 +33,7 @@ export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
   }
 }
 
-async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<number> {
+async function askWith(args: AskArgs, io: CliIO, context: CliContext): Promise<number> {
   const { models, prices, secrets } = await modelsFromFlags(args, io);
   const session = await RlmSession.create({
     models,
@@ -60,6 +60,11 @@ async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<n
     session.dispose();
   }
 
+  // Proposed edits: described, and written out (patch, files, summary) only where the flags ask.
+  const changes = context.kind === 'workspace'
+    ? await deliverChanges(args, result, context.workspace.index.root, io.stderr, io.signal)
+    : { json: {}, fellShort: false };
+
   if (args.json) {
     io.stdout.write(JSON.stringify({
       answer: result.answer,
@@ -70,6 +75,7 @@ async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<n
       usage: result.usage,
       trace: args.trace ? resolve(args.trace) : null,
       receipt: result.receipt?.sha256 ?? null,
+      ...changes.json,
     }) + '\n');
   } else {
     if (result.answer !== '') io.stdout.write(result.answer.endsWith('\n') ? result.answer : result.answer + '\n');
@@ -79,8 +85,8 @@ async function askWith(args: AskArgs, io: CliIO, context: RlmContext): Promise<n
     }
     if (args.trace && !args.quiet) io.stderr.write(`Trace: ${resolve(args.trace)} (rlm replay ${args.trace})\n`);
   }
-  if (result.stopReason === 'final') return EXIT.final;
-  return result.stopReason === 'error' ? EXIT.failed : EXIT.stopped;
+  if (result.stopReason === 'error') return EXIT.failed;
+  return result.stopReason === 'final' && !changes.fellShort ? EXIT.final : EXIT.stopped;
 }
 
 function nextStep(result: RunResult): string {
@@ -95,7 +101,10 @@ function nextStep(result: RunResult): string {
   }
 }
 
-async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<{ kind: 'text'; text: string } | { kind: 'workspace'; workspace: CodeWorkspace }> {
+/** The CLI's contexts: a text file, or a folder it opened itself (so it knows the folder's root). */
+type CliContext = { kind: 'text'; text: string } | { kind: 'workspace'; workspace: CodeWorkspace };
+
+async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<CliContext> {
   if (args.workspace) {
     return { kind: 'workspace', workspace: await openWorkspace(args.workspace, args, env) };
   }

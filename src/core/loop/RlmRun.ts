@@ -12,6 +12,7 @@ import type { LimitHit } from './Budget';
 import { OpenCalls } from './OpenCalls';
 import type { ModelPair, RlmLimits } from './options';
 import type { Repl } from './Repl';
+import type { RunChanges, RunEdits } from './RunEdits';
 import type { RunScope } from './RunScope';
 
 export interface RunResult {
@@ -25,6 +26,8 @@ export interface RunResult {
   durationMs: number;
   /** SHA-256 over the run's trace (top-level runs only). */
   receipt?: ReceiptLine;
+  /** What the run proposed to change in the workspace (nothing is written), when it proposed anything. */
+  edits?: RunChanges;
 }
 
 export interface ChildRunner {
@@ -64,7 +67,20 @@ export class RlmRun {
     private readonly runChild: ChildRunner,
     readonly parentId?: string,
     private readonly settings: RunSettings = {},
+    /** The run's proposed edits (workspace runs only). */
+    private readonly proposals?: RunEdits,
   ) {}
+
+  /** The run's proposed edits; only workspace runs lend the edit functions that reach this. */
+  get edits(): RunEdits {
+    if (!this.proposals) throw new Error('this run has no workspace to propose edits to');
+    return this.proposals;
+  }
+
+  /** Where an event about model code's current call hangs: the running cell, else the run. */
+  get cellOrRunId(): string {
+    return this.currentCellId ?? this.id;
+  }
 
   get canRecurse(): boolean {
     return this.depth + 1 < this.scope.limits.maxDepth;
@@ -216,8 +232,10 @@ export class RlmRun {
     return result;
   }
 
-  nextChildId(): string {
-    return `${this.currentCellId ?? this.id}.r${++this.childSeq}`;
+  /** The id of the next child run, and its place in the plan (the order rlm_query was called in). */
+  nextChild(): { id: string; seq: number } {
+    const seq = ++this.childSeq;
+    return { id: `${this.currentCellId ?? this.id}.r${seq}`, seq };
   }
 
   /** The limit that ends this run, if one was hit (cancellation, timeout, budget). */
@@ -241,6 +259,7 @@ export class RlmRun {
       subCalls: this.depth === 0 ? this.scope.budget.subCalls : this.subCallsMade,
       usage: this.depth === 0 ? this.scope.budget.totals() : this.tally.totals(),
       durationMs: time - this.startedAt,
+      ...(this.proposals && !this.proposals.isEmpty ? { edits: this.proposals.result() } : {}),
     };
     trajectory.emit({
       type: 'run_end', time, id: this.id, parentId: this.parentId, status: runStatus(stopReason), answer, stopReason,

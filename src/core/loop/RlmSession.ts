@@ -18,7 +18,10 @@ import { rlmLoop } from './rlmLoop';
 import { RlmRun, type RunResult } from './RlmRun';
 import { Repl } from './Repl';
 import { RunScope } from './RunScope';
+import { RunEdits, type EditView } from './RunEdits';
 import { SubCalls, promptCharsFor } from './SubCalls';
+import { editFunctions } from './editFunctions';
+import { syntaxSymbols } from '../edits/syntaxSymbols';
 import { buildSystemPrompt } from './systemPrompt';
 import { SYNTAX_FUNCTION_DOCS, SYNTAX_PRELUDE, workspaceFunctions, WORKSPACE_PRELUDE } from './workspaceFunctions';
 
@@ -32,6 +35,11 @@ export interface RlmSessionOptions {
   secrets?: Array<string | undefined>;
   /** A conversation saved by `snapshot()`: its questions and answers become the session's history. */
   restore?: SessionSnapshot;
+  /**
+   * Lend model code the edit functions (propose_edit and friends) in a workspace; default true. A host that
+   * cannot show proposals for review yet turns them off, so the model is not told it can change files.
+   */
+  proposeEdits?: boolean;
 }
 
 export interface AskOptions {
@@ -81,6 +89,9 @@ Object.defineProperty(context, 'question', { get: () => __rlm_question(), enumer
 interface SessionShape {
   depth: number;
   parentRunId?: string;
+  /** A child's parent run's proposals: the child's edits start from them (as they were when it started). */
+  parentEdits?: RunEdits;
+  parentView?: EditView;
 }
 
 export class RlmSession {
@@ -115,6 +126,7 @@ export class RlmSession {
   private static async open(options: RlmSessionOptions, limits: RlmLimits, shape: SessionShape, childContext: unknown, trace: TraceSession): Promise<RlmSession> {
     const { context } = options;
     const workspace = context.kind === 'workspace' ? context.workspace : undefined;
+    const edits = workspace !== undefined && options.proposeEdits !== false;
     let session: RlmSession | undefined;
     const current = () => {
       if (!session?.run) throw new Error('no question is being answered');
@@ -127,7 +139,9 @@ export class RlmSession {
       rlm_query: { kind: 'model', fn: (args, call) => subCalls().recurse(args, call) },
       FINAL: { fn: ([value]) => current().setFinal(value) },
       __rlm_question: { fn: () => session?.run?.question ?? '' },
-      ...(workspace ? workspaceFunctions(workspace) : {}),
+      // read() answers from the run's proposals for files it proposed to change.
+      ...(workspace ? workspaceFunctions(workspace, (path) => edits && session?.run?.edits.touches(path) ? session.run.edits : undefined) : {}),
+      ...(edits ? editFunctions(current) : {}),
     };
     const contextValue = childContext !== undefined ? childContext : context.kind === 'text' ? context.text : { workspace: workspace!.summary() };
     const prelude = ENGINE_PRELUDE
@@ -213,16 +227,18 @@ export class RlmSession {
 
   private async answer(question: string, scope: RunScope, id: string, ask: AskOptions): Promise<RunResult> {
     const models = this.options.models;
+    const workspace = this.options.context.kind === 'workspace' ? this.options.context.workspace : undefined;
+    const edits = workspace && this.options.proposeEdits !== false ? this.newEdits(workspace, scope) : undefined;
     this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.repl,
       (parent, prompt, context, signal) => this.child(parent, prompt, context, signal), this.shape.parentRunId,
-      { streamSubCalls: ask.streamSubCalls });
+      { streamSubCalls: ask.streamSubCalls }, edits);
     try {
       const rootModel = this.run.rootModel;
       const subCallChars = promptCharsFor(models.sub);
-      const workspace = this.options.context.kind === 'workspace' ? this.options.context.workspace : undefined;
       const systemPrompt = buildSystemPrompt({
         contextKind: this.shape.depth > 0 ? 'child' : this.options.context.kind,
         hasWorkspace: workspace !== undefined,
+        edits: edits !== undefined,
         outputChars: this.limits.outputChars,
         subCallChars,
         canRecurse: this.run.canRecurse,
@@ -237,18 +253,49 @@ export class RlmSession {
     }
   }
 
-  /** rlm_query below max depth: a child session with its own sandbox, sharing the parent's budget and events. */
+  /** A run's proposals: over the workspace at the top, over its parent's proposals in a child run. */
+  private newEdits(workspace: Workspace, scope: RunScope): RunEdits {
+    const view = this.shape.parentView;
+    const symbols = workspace.syntax ? syntaxSymbols(workspace.syntax) : undefined;
+    return new RunEdits(view ? view.read : (path) => workspace.readText(path), symbols, scope.trajectory, view?.touched);
+  }
+
+  /**
+   * rlm_query below max depth: a child session with its own sandbox, sharing the parent's budget and events.
+   * Its proposed edits are folded into the parent's before rlm_query returns, in the order the calls were made.
+   */
   private async child(parent: RlmRun, prompt: string, context: unknown, signal: AbortSignal): Promise<RunResult> {
+    const { id, seq } = parent.nextChild();
+    const shape: SessionShape = { depth: parent.depth + 1, parentRunId: parent.currentCellId ?? parent.id, ...(this.proposesEdits ? { parentEdits: parent.edits, parentView: parent.edits.snapshot() } : {}) };
     const childContext = context === undefined ? prompt : context;
     const scope = parent.scope.child(signal);
-    const child = await RlmSession.open(this.options, this.limits, { depth: parent.depth + 1, parentRunId: parent.currentCellId ?? parent.id }, childContext, this.trace);
+    let result: RunResult | undefined;
     try {
-      return await child.answer(prompt, scope, parent.nextChildId(), {});
+      const child = await RlmSession.open(this.options, this.limits, shape, childContext, this.trace);
+      try {
+        result = await child.answer(prompt, scope, id, {});
+      } finally {
+        child.dispose();
+      }
     } finally {
       scope.close();
-      child.dispose();
+      // Every started child takes its turn in the plan, even one that failed, so later partitions do not wait.
+      const proposals = result && result.stopReason !== 'cancelled' ? result.edits?.changes : undefined;
+      const note = shape.parentEdits ? await shape.parentEdits.partitionReturned(seq, partitionName(seq, prompt), prompt, proposals) : '';
+      if (result && note) result = result.answer !== '' || result.stopReason === 'final' ? { ...result, answer: `${result.answer}\n\n${note}` } : { ...result, detail: `${result.detail ?? ''} ${note}`.trim() };
     }
+    return result;
   }
+
+  private get proposesEdits(): boolean {
+    return this.options.context.kind === 'workspace' && this.options.proposeEdits !== false;
+  }
+}
+
+/** A partition's name in summaries and conflicts: its place in the plan and the start of its instruction. */
+function partitionName(seq: number, instruction: string): string {
+  const first = instruction.trim().split('\n')[0]!;
+  return `partition ${seq}: ${first.length > 60 ? `${first.slice(0, 57)}...` : first}`;
 }
 
 function describe(context: RlmContext, childContext: unknown): ContextMeta {

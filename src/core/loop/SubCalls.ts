@@ -63,7 +63,7 @@ export class SubCalls {
     if (typeof prompt !== 'string' || prompt.trim() === '') {
       throw new Error('rlm_query expects a non-empty prompt string, e.g. rlm_query("Which module parses the config?", {context: part})');
     }
-    const context = (options as { context?: unknown } | undefined)?.context;
+    const context = childContextOf(options);
     if (!this.run.canRecurse) {
       const withContext = context === undefined ? prompt : `${prompt}\n\nContext:\n${typeof context === 'string' ? context : JSON.stringify(context, null, 2)}`;
       const result = await this.one(withContext, this.run.models.sub, { fn: 'rlm_query' }, call.signal);
@@ -120,4 +120,19 @@ export class SubCalls {
     }
     return this.run.modelFor((options as { model?: unknown } | undefined)?.model);
   }
+}
+
+/**
+ * What a child run's `context` holds: the `context` option, or for a partition of a refactor
+ * (`{files: [...]}`) the files it is to change, with the context beside them when both are given.
+ */
+function childContextOf(options: unknown): unknown {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object' || Array.isArray(options)) throw new Error('rlm_query: options must be an object such as {context: part} or {files: ["src/a.ts"]}');
+  const { context, files } = options as { context?: unknown; files?: unknown };
+  if (files === undefined) return context;
+  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) {
+    throw new Error('rlm_query: files must be an array of workspace-relative paths, e.g. rlm_query("Rename X to Y in these files", {files: ["src/a.ts", "src/b.ts"]})');
+  }
+  return context === undefined ? { files } : { files, context };
 }

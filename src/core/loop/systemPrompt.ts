@@ -35,7 +35,7 @@ const chunkChars = (o: PromptOptions) => String(Math.min(o.subCallChars, 100_000
 export function buildSystemPrompt(o: PromptOptions): string {
   const sections = [
     intro(o),
-    o.contextKind === 'child' ? childContext() : o.contextKind === 'workspace' ? '' : textContext(),
+    o.contextKind === 'child' ? childContext(o) : o.contextKind === 'workspace' ? '' : textContext(),
     o.hasWorkspace ? workspaceFunctions(o) : '',
     modelFunctions(o),
     o.edits ? editFunctions(o) : '',
@@ -60,9 +60,10 @@ Every \`repl\` block in your reply runs, in order, in the same REPL (blocks tagg
 The REPL is JavaScript (ES2023, QuickJS). Top-level \`const\`, \`let\`, \`function\` and \`class\` declarations persist between blocks and turns, like a notebook, and you may redeclare them. Top-level \`await\` works.${o.cellTimeoutMs ? ` Each block may compute for ${fmt(Math.round(o.cellTimeoutMs / 1000))} s (time spent waiting on model calls does not count).` : ''} There is no Node.js or browser API: no \`require\`, \`import\`, \`fs\`, \`fetch\`, \`setTimeout\` or \`process\`. Everything you can use is listed below; these functions are read-only, so give your own variables other names.`;
 }
 
-function childContext(): string {
+function childContext(o: PromptOptions): string {
   return `## Your task comes from a parent
-Another model, working on a larger question, gave you this sub-task. \`context\` holds the data it passed with the task (a string or a JSON object; print its type and size first). Answer the sub-task precisely, with evidence, and finish with FINAL(...): your answer goes back to the parent as a string.`;
+Another model, working on a larger question, gave you this sub-task. \`context\` holds the data it passed with the task (a string or a JSON object; print its type and size first). Answer the sub-task precisely, with evidence, and finish with FINAL(...): your answer goes back to the parent as a string.${o.edits ? `
+If \`context.files\` is given, you are one partition of a larger change: make the change in those files with the edit functions below (read others as you need). Your proposals go back to the parent with your FINAL answer, which should list what you changed.` : ''}`;
 }
 
 function textContext(): string {

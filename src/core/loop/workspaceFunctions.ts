@@ -4,17 +4,24 @@
 // of its deadline. Searches that can be partial print a note, so the model knows the list is not complete.
 
 import type { HostCall, HostFunctionSpec } from '../sandbox/types';
+import { lineRange, linesIn } from '../workspace/FileSystemWorkspace';
+import { splitLines } from '../workspace/RegexSearch';
 import { describeType } from '../workspace/queries/patterns';
 import type { AstQueryOptions, SymbolFilter } from '../workspace/syntax/types';
 import type { CallControl, GrepOptions, Workspace, WorkspaceSyntax } from '../workspace/types';
 
-export function workspaceFunctions(workspace: Workspace): Record<string, HostFunctionSpec> {
+/** The proposals read() answers from for a path they changed (the run's RunEdits), or undefined. */
+export type ProposedView = (path: string) => { view(path: string): Promise<string | undefined> } | undefined;
+
+export function workspaceFunctions(workspace: Workspace, proposed?: ProposedView): Record<string, HostFunctionSpec> {
   const syntax = workspace.syntax;
   return {
     ...(syntax ? syntaxFunctions(syntax) : {}),
     files: blocking(([glob], control) => workspace.files(optionalString(glob, 'files', 'glob'), control)),
     read: blocking(([path, start, end], control) => {
       if (typeof path !== 'string') throw new Error(`read: path must be a workspace-relative path string, e.g. read("src/index.ts", 1, 80), got ${describeType(path)}`);
+      const proposals = proposed?.(path);
+      if (proposals) return readProposed(proposals, path, start, end);
       return workspace.read(path, optionalLine(start, 'startLine'), optionalLine(end, 'endLine'), control);
     }),
     __rlm_grep: blocking(([pattern, options], control) => {
@@ -24,6 +31,14 @@ export function workspaceFunctions(workspace: Workspace): Record<string, HostFun
       return workspace.grep(pattern, optionalObject<GrepOptions>(options, 'grep', '{glob, ignoreCase, maxResults, context}'), control);
     }),
   };
+}
+
+/** read() of a file the run proposed to change: its pending text, as read() shows files. */
+async function readProposed(proposals: { view(path: string): Promise<string | undefined> }, path: string, start: unknown, end: unknown): Promise<string> {
+  const range = lineRange(path, optionalLine(start, 'startLine'), optionalLine(end, 'endLine'));
+  const text = await proposals.view(path);
+  if (text === undefined) throw new Error(`read('${path}'): your proposals delete or move this file (pending_edits() lists them)`);
+  return linesIn(splitLines(text), range);
 }
 
 function syntaxFunctions(syntax: WorkspaceSyntax): Record<string, HostFunctionSpec> {

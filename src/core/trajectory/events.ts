@@ -202,7 +202,7 @@ export interface EditProposedEvent extends EventBase {
   added: number;
   removed: number;
   description?: string;
-  /** The proposal's unified diff, cut head and tail like cell output. */
+  /** The file's unified diff against its base once this proposal is in (earlier proposals to it included), cut head and tail like cell output. */
   diff?: string;
 }
 

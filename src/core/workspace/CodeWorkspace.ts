@@ -8,6 +8,7 @@ import { FileSystemWorkspace, toFileRow, type FileSystemWorkspaceOptions } from 
 import { SymbolIndex } from './syntax/SymbolIndex';
 import { SymbolQueries } from './syntax/SymbolQueries';
 import { locateSyntaxAssets, type SyntaxAssets } from './syntax/SyntaxAssets';
+import type { TextSyntax } from './syntax/parseText';
 import type { AstMatch, AstQueryOptions, CodeSymbol, SymbolFilter } from './syntax/types';
 import type { CallControl, PartialResult, WorkspaceSyntax } from './types';
 import { WorkspaceIndex, type Disposable, type WorkspaceIndexOptions } from './WorkspaceIndex';
@@ -69,6 +70,10 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
 
   astQuery(query: string, options?: AstQueryOptions, control?: CallControl): Promise<PartialResult<AstMatch>> {
     return this.symbolQueries.astQuery(query, options, control);
+  }
+
+  parseText(language: string, text: string, lines?: readonly number[]): Promise<TextSyntax | undefined> {
+    return this.symbolIndex.parseText(language, text, lines);
   }
 
   outline(path: string, control?: CallControl): Promise<string> {

@@ -89,11 +89,7 @@ export class FileSystemWorkspace implements Workspace {
    */
   async read(path: string, startLine?: number, endLine?: number, _control?: CallControl): Promise<string> {
     const file = this.resolveFile(path);
-    const start = lineArgument('startLine', startLine) ?? 1;
-    const end = lineArgument('endLine', endLine);
-    if (end !== undefined && end < start) {
-      throw new Error(`read('${file.path}', ${startLine}, ${endLine}): endLine is before startLine; lines are 1-based and inclusive`);
-    }
+    const range = lineRange(file.path, startLine, endLine);
     let lines: string[];
     try {
       lines = await this.lineCache.lines(this.index.root, toFileRow(file), this.index.maxFileBytes);
@@ -104,9 +100,7 @@ export class FileSystemWorkspace implements Workspace {
       this.resolveFile(file.path); // throws the precise reason when the file is no longer indexed
       throw new Error(`${(error as Error).message}. Try again, or list the files with files().`);
     }
-    const from = Math.max(1, start);
-    const to = Math.min(lines.length, end ?? lines.length);
-    return from > to ? '' : lines.slice(from - 1, to).join('\n');
+    return linesIn(lines, range);
   }
 
   /**
@@ -206,6 +200,23 @@ export function toFileRow(file: IndexedFile): FileRow {
 
 function toFileInfo(file: IndexedFile): FileInfo {
   return { path: file.path, language: file.language, bytes: file.bytes, lines: file.lines };
+}
+
+/** read()'s line range, checked: 1-based and inclusive; the end absent means to the last line. */
+export function lineRange(path: string, startLine: unknown, endLine: unknown): { start: number; end?: number } {
+  const start = lineArgument('startLine', startLine) ?? 1;
+  const end = lineArgument('endLine', endLine);
+  if (end !== undefined && end < start) {
+    throw new Error(`read('${path}', ${startLine}, ${endLine}): endLine is before startLine; lines are 1-based and inclusive`);
+  }
+  return { start, end };
+}
+
+/** The lines of a range, joined as read() returns them. */
+export function linesIn(lines: readonly string[], range: { start: number; end?: number }): string {
+  const from = Math.max(1, range.start);
+  const to = Math.min(lines.length, range.end ?? lines.length);
+  return from > to ? '' : lines.slice(from - 1, to).join('\n');
 }
 
 function lineArgument(name: string, value: unknown): number | undefined {

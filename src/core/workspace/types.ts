@@ -1,5 +1,6 @@
 // What model code sees of a workspace. Paths are workspace-relative with '/'.
 
+import type { TextSyntax } from './syntax/parseText';
 import type { AstMatch, AstQueryOptions, CodeSymbol, SymbolFilter } from './syntax/types';
 
 export interface FileInfo {
@@ -83,4 +84,6 @@ export interface WorkspaceSyntax {
   symbols(filter?: SymbolFilter, control?: CallControl): Promise<PartialResult<CodeSymbol>>;
   astQuery(query: string, options?: AstQueryOptions, control?: CallControl): Promise<PartialResult<AstMatch>>;
   outline(path: string, control?: CallControl): Promise<string>;
+  /** Parses a text (not a file) on the parser threads: its definitions, and the identifiers on `lines`. */
+  parseText(language: string, text: string, lines?: readonly number[]): Promise<TextSyntax | undefined>;
 }

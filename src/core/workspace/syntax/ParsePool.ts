@@ -4,8 +4,9 @@ import type { Worker } from 'node:worker_threads';
 import { launchWorker } from '../../workers/launchWorker';
 import type { FileRow } from '../queries/protocol';
 import type { ParseOutcome } from './parseFileSymbols';
+import type { TextSyntax } from './parseText';
 import type { SyntaxAssets } from './SyntaxAssets';
-import { FATAL_PREFIX, type WorkerRequest, type WorkerResponse } from './workerProtocol';
+import { FATAL_PREFIX, type TextRequest, type TextResponse, type WorkerRequest, type WorkerResponse } from './workerProtocol';
 
 /** A file to parse (where to read it, what it is), and how urgently. */
 export interface ParseJob extends FileRow {
@@ -32,6 +33,8 @@ export interface ParsePoolOptions {
   onIdle(): void;
   /** Parses one job on the calling thread (inline mode). */
   parseInline(job: ParseJob): Promise<ParseOutcome>;
+  /** Parses a text on the calling thread (inline mode; see parseText). */
+  parseTextInline(language: string, text: string, lines: number[]): Promise<TextSyntax>;
 }
 
 // Batches big enough to amortise message passing, small enough to balance two workers near the end.
@@ -55,6 +58,8 @@ interface WorkerSlot {
   started: boolean;
   /** Parsing a big file: replace the worker once it answers. */
   recycle: boolean;
+  /** Text requests in flight (parseText), by id. */
+  texts: Map<number, { resolve(syntax: TextSyntax): void; reject(error: Error): void }>;
 }
 
 /** A FIFO with O(1) take. */
@@ -79,6 +84,7 @@ export class ParsePool {
   private readonly big = new JobQueue();
   private readonly slots: WorkerSlot[] = [];
   private nextBatch = 1;
+  private nextText = 1;
   private restarts = 0;
   private inlineScheduled = false;
   private inline: boolean;
@@ -104,7 +110,24 @@ export class ParsePool {
     this.pump();
   }
 
+  /**
+   * Parses a text that is not a workspace file (the edit layer's before/after texts): definitions, plus the
+   * identifiers on `lines`. It goes to the least busy parser thread, behind at most the batches it has in flight.
+   */
+  parseText(language: string, text: string, lines: number[]): Promise<TextSyntax> {
+    if (this.disposed) return Promise.reject(new Error('The parser threads were stopped'));
+    const slot = this.slots.filter((s) => !s.recycle).sort((a, b) => (a.inFlight.size + a.texts.size) - (b.inFlight.size + b.texts.size))[0];
+    if (this.inline || !slot) return this.options.parseTextInline(language, text, lines);
+    const id = this.nextText++;
+    return new Promise<TextSyntax>((resolve, reject) => {
+      slot.texts.set(id, { resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ textRequest: id, language, text, lines } satisfies TextRequest);
+    });
+  }
+
   dispose(): void {
+    for (const s of this.slots) for (const t of s.texts.values()) t.reject(new Error('The parser threads were stopped'));
     this.disposed = true;
     this.urgent.clear();
     this.small.clear();
@@ -181,12 +204,21 @@ export class ParsePool {
 
   private spawn(): void {
     const worker = startWorker(this.options.assets);
-    const slot: WorkerSlot = { worker, inFlight: new Map(), started: false, recycle: false };
+    const slot: WorkerSlot = { worker, inFlight: new Map(), started: false, recycle: false, texts: new Map() };
     this.slots.push(slot);
     worker.unref();
-    worker.on('message', (res: WorkerResponse) => this.onResponse(slot, res));
+    worker.on('message', (res: WorkerResponse | TextResponse) => ('textRequest' in res ? this.onText(slot, res) : this.onResponse(slot, res)));
     worker.on('error', (err) => this.onWorkerDeath(slot, err.message));
     worker.on('exit', (code) => { if (!this.disposed && code !== 0) this.onWorkerDeath(slot, `exit code ${code}`); });
+  }
+
+  private onText(slot: WorkerSlot, res: TextResponse): void {
+    const waiter = slot.texts.get(res.textRequest);
+    slot.texts.delete(res.textRequest);
+    if (slot.inFlight.size === 0 && slot.texts.size === 0) slot.worker.unref();
+    if (!waiter) return;
+    if (res.syntax) waiter.resolve(res.syntax);
+    else waiter.reject(new Error(res.error ?? 'the parser thread gave no answer'));
   }
 
   private onResponse(slot: WorkerSlot, res: WorkerResponse): void {
@@ -196,7 +228,7 @@ export class ParsePool {
     }
     const jobs = slot.inFlight.get(res.batch);
     slot.inFlight.delete(res.batch);
-    if (slot.inFlight.size === 0) slot.worker.unref();
+    if (slot.inFlight.size === 0 && slot.texts.size === 0) slot.worker.unref();
     if (res.fatal) {
       this.onWorkerDeath(slot, res.fatal, jobs);
       return;
@@ -227,6 +259,8 @@ export class ParsePool {
     if (this.disposed || !this.slots.includes(slot)) return;
     this.slots.splice(this.slots.indexOf(slot), 1);
     void slot.worker.terminate();
+    for (const t of slot.texts.values()) t.reject(new Error(`The parser thread died (${reason})`));
+    slot.texts.clear();
     const orphans = [...(extraJobs ?? []), ...[...slot.inFlight.values()].flat()];
     const startFailure = !slot.started || reason.startsWith(FATAL_PREFIX);
     if (!startFailure && this.restarts < MAX_WORKER_RESTARTS) {

@@ -7,6 +7,7 @@ import { isAbsolute } from 'node:path';
 import { Grammars } from './Grammars';
 import { parseFileSymbols, type ParseOutcome } from './parseFileSymbols';
 import { ParsePool, type ParseJob } from './ParsePool';
+import { parseTextSyntax, type TextSyntax } from './parseText';
 import { cacheFilePath, readSymbolCache, symbolCacheKey, writeSymbolCache, type CachedFile } from './SymbolCache';
 import { locateSyntaxAssets, type SyntaxAssets } from './SyntaxAssets';
 import type { FileSymbol, SourceFileRecord, SymbolIndexStats } from './types';
@@ -163,6 +164,17 @@ export class SymbolIndex {
     return missing.size;
   }
 
+  /**
+   * Parses a text that is not a workspace file (a proposed edit's before and after) on a parser thread:
+   * its definitions, and the identifiers on `lines` (1-based). Undefined when no grammar covers the language.
+   */
+  async parseText(language: string, text: string, lines: readonly number[] = []): Promise<TextSyntax | undefined> {
+    if (!Grammars.supports(language)) return undefined;
+    if (this.disposed) throw new Error('The symbol index is closed');
+    if (Buffer.byteLength(text) > this.maxFileBytes) throw new Error(`The text is over the ${this.maxFileBytes}-byte limit for parsing`);
+    return this.ensurePool().parseText(language, text, [...lines]);
+  }
+
   /** New or changed files (same path with another size or mtime): reindexed in the background. */
   update(records: readonly SourceFileRecord[]): void {
     const jobs: ParseJob[] = [];
@@ -279,7 +291,11 @@ export class SymbolIndex {
       return;
     }
     if (this.isReady && jobs.some((j) => !j.urgent)) this.newReadyPromise();
-    this.pool ??= new ParsePool({
+    this.ensurePool().enqueue(jobs);
+  }
+
+  private ensurePool(): ParsePool {
+    return this.pool ??= new ParsePool({
       assets: this.assets,
       root: this.root,
       maxBytes: this.maxFileBytes,
@@ -288,14 +304,17 @@ export class SymbolIndex {
       onResult: (job, outcome) => this.onParsed(job, outcome),
       onIdle: () => this.markReady(),
       parseInline: (job) => this.parseInline(job),
+      parseTextInline: (language, text, lines) => this.grammarsHere().then((g) => parseTextSyntax(g, language, text, lines)),
     });
-    this.pool.enqueue(jobs);
+  }
+
+  private grammarsHere(): Promise<Grammars> {
+    return this.grammars ??= Grammars.create(this.assets);
   }
 
   /** The fallback when no parser thread can start: parse on this thread (the pool keeps it to short slices). */
   private parseInline(job: ParseJob): Promise<ParseOutcome> {
-    this.grammars ??= Grammars.create(this.assets);
-    return this.grammars.then((grammars) => parseFileSymbols(grammars, this.root, job, this.maxFileBytes));
+    return this.grammarsHere().then((grammars) => parseFileSymbols(grammars, this.root, job, this.maxFileBytes));
   }
 
   private wanted(job: ParseJob): boolean {

@@ -5,8 +5,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readIfConfined } from '../confinedRead';
 import { Grammars } from './Grammars';
 import { parseFileSymbols, type ParseOutcome } from './parseFileSymbols';
+import { parseTextSyntax } from './parseText';
 import type { SyntaxAssets } from './SyntaxAssets';
-import { FATAL_PREFIX, type WorkerRequest, type WorkerResponse } from './workerProtocol';
+import { FATAL_PREFIX, type TextRequest, type TextResponse, type WorkerRequest, type WorkerResponse } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('syntaxWorker must run in a worker thread (new Worker(...)).');
@@ -14,7 +15,19 @@ if (!port) throw new Error('syntaxWorker must run in a worker thread (new Worker
 const ready = Grammars.create((workerData as { assets: SyntaxAssets }).assets);
 ready.then(() => port.postMessage({ batch: 0, results: [], started: true } satisfies WorkerResponse), () => undefined);
 
-port.on('message', (req: WorkerRequest) => {
+port.on('message', (req: WorkerRequest | TextRequest) => {
+  if ('textRequest' in req) {
+    void ready.then((grammars) => {
+      let res: TextResponse;
+      try {
+        res = { textRequest: req.textRequest, syntax: parseTextSyntax(grammars, req.language, req.text, req.lines) };
+      } catch (err) {
+        res = { textRequest: req.textRequest, error: (err as Error).message };
+      }
+      port.postMessage(res);
+    }, (err: Error) => port.postMessage({ textRequest: req.textRequest, error: `${FATAL_PREFIX} in a worker: ${err.message}` } satisfies TextResponse));
+    return;
+  }
   void ready.then((grammars) => {
     const sameText = new DuplicateFiles();
     const results: WorkerResponse['results'] = req.files.map((f) => {

@@ -1,5 +1,6 @@
 // Messages between the symbol index and its parsing workers.
 import type { FileRow } from '../queries/protocol';
+import type { TextSyntax } from './parseText';
 import type { FileSymbol } from './types';
 
 export interface WorkerRequest {
@@ -23,3 +24,18 @@ export interface WorkerResponse {
 
 /** How a worker words a failed Tree-sitter start (see `fatal`). */
 export const FATAL_PREFIX = 'Tree-sitter failed to start';
+
+/** A text to parse (not a workspace file): its definitions and the identifiers on `lines` (see parseText.ts). */
+export interface TextRequest {
+  textRequest: number;
+  language: string;
+  text: string;
+  /** 1-based lines whose identifiers to collect. */
+  lines: number[];
+}
+
+export interface TextResponse {
+  textRequest: number;
+  syntax?: TextSyntax;
+  error?: string;
+}

@@ -1,0 +1,122 @@
+// What `rlm ask` does with the edits a run proposed: --patch writes them as a diff for `git apply`, --apply
+// writes them to the workspace (behind the stale-base guard; files with unresolved conflicts are refused),
+// --validate runs the user's own command afterwards, --summary writes the Markdown report with its receipt.
+// Without those flags the proposals are only described: nothing reaches the disk unless the user asked.
+
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { applyChanges, type ApplyReport } from '../core/edits/applyChanges';
+import { conflictedPaths } from '../core/edits/conflicts';
+import { toPatch } from '../core/edits/patch';
+import { changeReceipt, refactorSummary, type ValidationResult } from '../core/edits/summary';
+import type { FileStat } from '../core/edits/types';
+import type { RunResult } from '../core/loop/RlmRun';
+import { UsageError, type AskArgs } from './args';
+
+/** Output lines of --validate kept for the summary and --json. */
+const VALIDATION_TAIL_CHARS = 8_000;
+
+export interface ChangesOutcome {
+  /** For --json: what was proposed and what was done with it. */
+  json: Record<string, unknown>;
+  /** True when something asked for did not happen: a refused file, a failed validation. */
+  fellShort: boolean;
+}
+
+export async function deliverChanges(args: AskArgs, result: RunResult, root: string, stderr: NodeJS.WritableStream, signal?: AbortSignal): Promise<ChangesOutcome> {
+  const say = (line: string) => { if (!args.quiet) stderr.write(`${line}\n`); };
+  const edits = result.edits;
+  const asked = args.patch !== undefined || args.apply || args.summary !== undefined;
+  if (!edits || edits.changes.size === 0) {
+    if (asked) say('No edits were proposed: nothing to patch, apply or summarise.');
+    return { json: { changes: null }, fellShort: false };
+  }
+  const stats = await edits.changes.summary();
+  const open = edits.conflicts.filter((c) => !c.resolved);
+  const json: Record<string, unknown> = {
+    changes: {
+      files: stats,
+      conflicts: edits.conflicts.map((c) => ({ id: c.id, kind: c.kind, paths: c.paths, partitions: c.partitions, resolved: c.resolved, description: c.description })),
+      partitions: edits.partitions,
+      receipt: changeReceipt(edits.changes, result.receipt?.sha256).sha256,
+    },
+  };
+  say(describe(stats));
+  for (const c of open) say(`Unresolved conflict ${c.id} (${c.kind}) in ${c.paths.join(', ')} between ${c.partitions.join(' and ')}.`);
+  let fellShort = false;
+
+  if (args.patch !== undefined) {
+    const file = resolve(args.patch);
+    await writeOrUsage(file, await toPatch(edits.changes), '--patch');
+    json.patch = file;
+    say(`Patch: ${file} (git apply ${args.patch})${open.length ? '; it holds the earlier side of each unresolved conflict' : ''}`);
+  }
+
+  let applied: ApplyReport | undefined;
+  if (args.apply) {
+    applied = await applyChanges(edits.changes, { root, refuse: conflictedPaths(open) });
+    json.apply = applied;
+    for (const e of applied.applied) say(`  applied  ${e.path}`);
+    for (const e of applied.merged) say(`  merged   ${e.path}: ${e.message}`);
+    for (const e of applied.refused) say(`  REFUSED  ${e.path}: ${e.message}`);
+    if (applied.refused.length) fellShort = true;
+  } else if (!asked) {
+    say('Nothing was written. Save the changes with --patch FILE, or write them with --apply.');
+  }
+
+  let validation: ValidationResult | undefined;
+  if (args.validate !== undefined && applied) {
+    say(`Validating: ${args.validate}`);
+    validation = await runValidation(args.validate, root, signal);
+    json.validation = validation;
+    say(validation.exitCode === 0 ? 'Validation passed.' : `Validation failed (${validation.exitCode === null ? 'killed' : `exit code ${validation.exitCode}`}):\n${validation.outputTail.split('\n').slice(-20).join('\n')}`);
+    if (validation.exitCode !== 0) fellShort = true;
+  }
+
+  if (args.summary !== undefined) {
+    const file = resolve(args.summary);
+    const markdown = await refactorSummary({
+      title: args.question, changes: edits.changes, validation: validation ?? null, apply: applied, traceSha256: result.receipt?.sha256,
+      integration: { partitions: edits.partitions, conflicts: edits.conflicts, resolutions: edits.resolutions },
+    });
+    await writeOrUsage(file, markdown, '--summary');
+    json.summary = file;
+    say(`Summary: ${file}`);
+  }
+  return { json, fellShort };
+}
+
+function describe(stats: readonly FileStat[]): string {
+  const added = stats.reduce((n, s) => n + s.added, 0);
+  const removed = stats.reduce((n, s) => n + s.removed, 0);
+  const lines = stats.slice(0, 20).map((s) => `  ${s.change.padEnd(6)} ${s.from ? `${s.from} -> ` : ''}${s.path} +${s.added} -${s.removed}`);
+  if (stats.length > 20) lines.push(`  ... and ${stats.length - 20} more`);
+  return [`Proposed changes: ${stats.length} file${stats.length === 1 ? '' : 's'}, +${added} -${removed}`, ...lines].join('\n');
+}
+
+async function writeOrUsage(file: string, text: string, flag: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (err) {
+    throw new UsageError(`Cannot write ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Runs the user's command in the workspace through the shell, keeping the tail of its output. */
+function runValidation(command: string, cwd: string, signal?: AbortSignal): Promise<ValidationResult> {
+  const started = Date.now();
+  return new Promise((done) => {
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.length > 2 * VALIDATION_TAIL_CHARS) output = output.slice(-VALIDATION_TAIL_CHARS);
+    };
+    const child = spawn(command, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'], signal });
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const finish = (exitCode: number | null) => done({ command, exitCode, outputTail: output.slice(-VALIDATION_TAIL_CHARS), durationMs: Date.now() - started });
+    child.on('error', (err) => { output += `\n${err.message}`; finish(null); });
+    child.on('close', (code) => finish(code));
+  });
+}
