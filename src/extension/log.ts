@@ -9,8 +9,7 @@ export interface Log {
   error(message: string): void;
 }
 
-/** Keys shorter than this are not redacted: they would mangle ordinary words (real keys are far longer). */
-const MIN_SECRET_CHARS = 8;
+import { redactKnown } from '../core/redact';
 
 export class RedactingLog implements Log {
   constructor(private readonly sink: Log, private readonly secrets: () => readonly string[]) {}
@@ -32,8 +31,6 @@ export class RedactingLog implements Log {
   }
 
   private redact(message: string): string {
-    let out = message;
-    for (const secret of this.secrets()) if (secret.length >= MIN_SECRET_CHARS) out = out.split(secret).join('[redacted]');
-    return out;
+    return redactKnown(message, this.secrets());
   }
 }

@@ -9,7 +9,7 @@ import type { ChatMessage } from '../models/types';
 import type { StopReason } from '../trajectory/events';
 import { readTraceAsync, TraceFormatError } from '../trajectory/readTrace';
 import { exampleLine, type ExportFormat } from './exampleFormats';
-import { redactSecrets } from './redactSecrets';
+import { redactSecrets } from '../redact';
 import { runConversations, subCallExchanges } from './traceConversation';
 
 export interface ExportOptions {

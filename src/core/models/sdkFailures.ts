@@ -5,6 +5,7 @@
 
 import { afterTries, cancelledError, capitalize, timeoutMessage, type ClassifyFailure } from './failures';
 import { ModelError, type ModelErrorKind } from './types';
+import { redactKnown } from '../redact';
 
 export interface Endpoint {
   provider: 'openai' | 'openai-compatible' | 'anthropic';
@@ -138,7 +139,7 @@ export function failureReason(failure: SdkFailure): string {
 /** The error the user sees once we give up. */
 export function toModelError(failure: SdkFailure, endpoint: Endpoint, tries: number): ModelError {
   const error = describe(failure, endpoint, tries);
-  return new ModelError(redact(error.message, endpoint.secrets), error.kind, failure.kind === 'http' ? failure.status : undefined);
+  return new ModelError(redactKnown(error.message, endpoint.secrets), error.kind, failure.kind === 'http' ? failure.status : undefined);
 }
 
 function describe(failure: SdkFailure, ep: Endpoint, tries: number): { message: string; kind: ModelErrorKind } {
@@ -237,8 +238,3 @@ function truncate(text: string, max: number): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-  return out;
-}

@@ -6,6 +6,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { RLM_CODE_VERSION } from '../version';
 import { TRACE_SCHEMA_VERSION, type ReceiptLine, type RlmEvent, type TraceHeader } from './events';
 import { TraceSession } from './TraceSession';
+import { redactable, redactKnown } from '../redact';
 
 export type TrajectoryListener = (event: RlmEvent, line: string) => void;
 
@@ -31,8 +32,7 @@ export class Trajectory {
   private readonly secrets: string[];
 
   constructor(options: TrajectoryOptions = {}) {
-    // Very short "secrets" would redact ordinary words; real keys are long.
-    this.secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
+    this.secrets = redactable(options.secrets ?? []);
     this.session = options.session ?? new TraceSession();
     this.firstSeq = this.session.nextSeq;
     this.header = {
@@ -77,14 +77,8 @@ export class Trajectory {
   }
 
   private redact(line: string): { line: string; redacted: boolean } {
-    let redacted = false;
-    for (const secret of this.secrets) {
-      if (line.includes(secret)) {
-        line = line.split(secret).join('[redacted]');
-        redacted = true;
-      }
-    }
-    return { line, redacted };
+    const out = redactKnown(line, this.secrets);
+    return { line: out, redacted: out !== line };
   }
 }
 

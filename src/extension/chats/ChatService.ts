@@ -26,6 +26,7 @@ import { ChatStore, summaryOf, titleOf, type ChatRecord, type ExchangeRecord, ty
 import { EventBatcher, EVENT_BATCH_MS } from './EventBatcher';
 import { logEvent } from './runLog';
 import { SessionPool } from './SessionPool';
+import { redactKnown } from '../../core/redact';
 
 export interface ChatServiceDeps {
   store: ChatStore;
@@ -214,7 +215,7 @@ export class ChatService {
       finish(exchange, {
         status: runStatus(result.stopReason),
         // Events are redacted by the engine; the answer comes straight from the sandbox.
-        answer: redact(result.answer, this.deps.secrets),
+        answer: redactKnown(result.answer, this.deps.secrets),
         stopReason: result.stopReason,
         ...describeProblem(problem, result.detail),
         costUsd: result.usage.total.costUsd,
@@ -384,14 +385,9 @@ function newChat(): ChatRecord {
 }
 
 function redactSnapshot(snapshot: SessionSnapshot, secrets: readonly string[]): SessionSnapshot {
-  return { ...snapshot, exchanges: snapshot.exchanges.map((e) => ({ ...e, answer: redact(e.answer, secrets) })) };
+  return { ...snapshot, exchanges: snapshot.exchanges.map((e) => ({ ...e, answer: redactKnown(e.answer, secrets) })) };
 }
 
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
-  return out;
-}
 
 function finish(exchange: ExchangeRecord, outcome: Partial<Exchange> & { status: Exchange['status'] }): void {
   Object.assign(exchange, outcome);

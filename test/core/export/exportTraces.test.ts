@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportTraces } from '../../../src/core/export/exportTraces';
-import { redactSecrets } from '../../../src/core/export/redactSecrets';
+import { redactSecrets } from '../../../src/core/redact';
 import { RlmSession } from '../../../src/core/loop/RlmSession';
 import { TraceWriter } from '../../../src/core/trajectory/TraceWriter';
 import { code, scripted, TEST_KEY, type RootTurn } from '../../support/scriptedModels';

@@ -51,7 +51,7 @@ test('what is retried: 408, 409, 429, 5xx and network faults; never 400/401/403/
 test('messages say what happened and what to do, and hide the key', () => {
   const msg = (status: number, body?: object) => sdkFailures(OpenAI, openaiEndpoint)(statusError(status, {}, body))!.giveUp(5).message;
   assert.equal(msg(401), 'OpenAI returned 401 Unauthorized: check OPENAI_API_KEY.');
-  assert.match(msg(403, { message: 'key sk-live-999999 lacks scope' }), /403 Forbidden for model "gpt-5".*key \*\*\* lacks scope.*Check OPENAI_API_KEY/);
+  assert.match(msg(403, { message: 'key sk-live-999999 lacks scope' }), /403 Forbidden for model "gpt-5".*key \[redacted\] lacks scope.*Check OPENAI_API_KEY/);
   assert.equal(msg(429), 'OpenAI is still rate limiting (429) after 5 tries (nope). Lower the concurrency, or wait a minute and try again.');
   assert.match(msg(429, { message: 'quota', code: 'insufficient_quota' }), /out of quota.*billing/);
   assert.match(msg(400, { message: 'bad param temperature' }), /rejected the request for model "gpt-5" \(400: bad param temperature\)/);
