@@ -40,6 +40,8 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
       conflicts: edits.conflicts.map((c) => ({ id: c.id, kind: c.kind, paths: c.paths, partitions: c.partitions, resolved: c.resolved, description: c.description })),
       partitions: edits.partitions,
       receipt: changeReceipt(edits.changes, result.receipt?.sha256).sha256,
+      // The whole change set (base and new texts), so another tool can review, patch or apply it later.
+      set: edits.changes.toJSON(),
     },
   };
   say(describe(stats));

@@ -137,6 +137,11 @@ test('a rename across 33 files in two languages: three parallel partitions, conf
     assert.match(overlap!.partitions.join(' | '), /TS-A.*\|.*TS-B/, 'the kept side is the earlier partition in the plan');
     assert.deepEqual(conflicts.filter((c) => !c.resolved), []);
 
+    // --json carries the whole change set: read back, it makes the same patch.
+    const { ChangeSet } = await import('../../src/core/edits/ChangeSet');
+    const { toPatch } = await import('../../src/core/edits/patch');
+    assert.equal(await toPatch(ChangeSet.fromJSON(result.changes.set)), readFileSync(patch, 'utf8'));
+
     // The patch applies to the untouched tree.
     const clean = copyFixture();
     execFileSync('git', ['apply', '--check', patch], { cwd: clean });
