@@ -56,7 +56,12 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
   }
 
   let applied: ApplyReport | undefined;
-  if (args.apply) {
+  if (args.apply && result.stopReason !== 'final') {
+    // A run cut short (a limit, Ctrl-C, a failure) may have proposed half a change: it is not written.
+    say(`Nothing was written: the run stopped before its final answer (${result.stopReason}), so its proposals may be half a change.${args.patch !== undefined ? ' The patch holds them for review.' : ' Save them with --patch FILE to review them.'}`);
+    json.apply = null;
+    fellShort = true;
+  } else if (args.apply) {
     applied = await applyChanges(edits.changes, { root, refuse: conflictedPaths(open) });
     json.apply = applied;
     for (const e of applied.applied) say(`  applied  ${e.path}`);

@@ -198,3 +198,25 @@ print(JSON.stringify(pending_edits().conflicts.map(c => c.kind)));`),
     await server.close();
   }
 });
+
+test('a run cut short by a limit writes nothing with --apply (its proposals may be half a change); --patch still keeps them', { timeout: 60_000 }, async () => {
+  const server = await FakeModelServer.start((req) => {
+    const turns = req.messages.filter((m) => m.role === 'assistant').length;
+    // Turn 1 proposes and does not finish; the last call for an answer (after the limit) answers in prose.
+    return turns === 0 ? code('Start renaming.', 'propose_edit("ts/src/cart.ts", read("ts/src/cart.ts").replaceAll("computeTotal", "calculateTotal"));') : 'I renamed it in cart.ts so far.';
+  }, { models: ['gpt-root'] });
+  try {
+    const dir = copyFixture();
+    const out = mkdtempSync(join(tmpdir(), 'rlm-refactor-out-'));
+    const patch = join(out, 'half.diff');
+    const before = readFileSync(join(dir, 'ts', 'src', 'cart.ts'), 'utf8');
+    const r = await rlm(['ask', 'Rename computeTotal', '--workspace', dir, '--base-url', server.openaiBaseUrl, '--model', 'gpt-root',
+      '--max-iterations', '1', '--apply', '--patch', patch]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /Nothing was written: the run stopped before its final answer \(max_iterations\)/);
+    assert.equal(readFileSync(join(dir, 'ts', 'src', 'cart.ts'), 'utf8'), before);
+    assert.match(readFileSync(patch, 'utf8'), /\+import \{ calculateTotal \} from '.\/pricing';/);
+  } finally {
+    await server.close();
+  }
+});
