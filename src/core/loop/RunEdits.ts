@@ -21,6 +21,9 @@ import type { Trajectory } from '../trajectory/Trajectory';
 
 /** How a proposal's diff is cut in its trajectory event (the change set keeps the whole text). */
 const EVENT_DIFF_CHARS = 20_000;
+/** The host (an editor) holds a run's proposals in memory: model code in a loop must not grow them without bound. */
+export const MAX_PROPOSALS = 10_000;
+export const MAX_PROPOSED_CHARS = 256 * 1024 * 1024;
 
 /** A conflict as the run ends with it: resolved when a later proposal touched one of its files. */
 export interface RunConflict extends Conflict {
@@ -58,6 +61,8 @@ export class RunEdits {
   private readonly resolutions: Resolution[] = [];
   private readonly partitions: PartitionStat[] = [];
   private proposalSeq = 0;
+  /** Characters of text proposed so far (whole texts and replacements), against MAX_PROPOSED_CHARS. */
+  private proposedChars = 0;
   private readonly waiting = new Map<number, Returned>();
   private nextPartition = 1;
   private folding = false;
@@ -69,6 +74,7 @@ export class RunEdits {
     private readonly trajectory: Trajectory,
     /** For a child run: the paths its parent's view answers from proposals (see EditView). */
     private readonly inherited: ReadonlySet<string> = new Set(),
+    private readonly caps: { proposals: number; chars: number } = { proposals: MAX_PROPOSALS, chars: MAX_PROPOSED_CHARS },
   ) {
     this.current = new ChangeSet(base);
   }
@@ -107,10 +113,17 @@ export class RunEdits {
     return this.current.size === 0 && this.conflicts.length === 0 && this.current.revision === 0;
   }
 
-  /** Makes one proposal and reports it as an event under the cell that made it. */
-  async propose(cellId: string, make: (changes: ChangeSet) => Promise<ProposalResult>): Promise<ProposalResult> {
+  /** Makes one proposal of `chars` characters of new text and reports it as an event under the cell that made it. */
+  async propose(cellId: string, chars: number, make: (changes: ChangeSet) => Promise<ProposalResult>): Promise<ProposalResult> {
+    if (this.proposalSeq >= this.caps.proposals) {
+      throw new Error(`this run has made ${this.caps.proposals.toLocaleString('en-US')} proposals, the most one run may make: propose a file's whole text instead of many small edits, or finish (FINAL)`);
+    }
+    if (this.proposedChars + chars > this.caps.chars) {
+      throw new Error(`this run's proposals would hold over ${(this.caps.chars / 1024 / 1024).toLocaleString('en-US')} MB of text, the most one run may propose: finish (FINAL) with what you have`);
+    }
     const changes = this.current;
     const result = await make(changes);
+    this.proposedChars += chars;
     const file = changes.file(result.path);
     const before = result.change === 'create' ? undefined : file?.base;
     const diff = unifiedDiff(result.from ?? result.path, result.change === 'delete' ? undefined : result.path, diffTexts(before, file?.text));

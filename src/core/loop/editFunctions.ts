@@ -19,14 +19,20 @@ export function editFunctions(current: () => RlmRun): Record<string, HostFunctio
       if (typeof edit !== 'string' && !Array.isArray(edit)) {
         throw new Error(`propose_edit: the edit must be the whole new text (a string) or an array of {find, replace} pairs, got ${describeType(edit)}`);
       }
-      return run.edits.propose(run.cellOrRunId, (changes) => changes.proposeEdit(path as string, edit, optionalDescription(description, 'propose_edit')));
+      return run.edits.propose(run.cellOrRunId, textSize(edit), (changes) => changes.proposeEdit(path as string, edit, optionalDescription(description, 'propose_edit')));
     }),
     propose_rename: proposal((run, [from, to, description]) =>
-      run.edits.propose(run.cellOrRunId, (changes) => changes.proposeRename(from as string, to as string, optionalDescription(description, 'propose_rename')))),
+      run.edits.propose(run.cellOrRunId, 0, (changes) => changes.proposeRename(from as string, to as string, optionalDescription(description, 'propose_rename')))),
     propose_delete: proposal((run, [path, description]) =>
-      run.edits.propose(run.cellOrRunId, (changes) => changes.proposeDelete(path as string, optionalDescription(description, 'propose_delete')))),
+      run.edits.propose(run.cellOrRunId, 0, (changes) => changes.proposeDelete(path as string, optionalDescription(description, 'propose_delete')))),
     pending_edits: proposal((run) => run.edits.pending()),
   };
+}
+
+/** New text an edit brings: the whole text, or every replacement (a bad pair is ChangeSet's to report). */
+function textSize(edit: string | unknown[]): number {
+  if (typeof edit === 'string') return edit.length;
+  return edit.reduce<number>((n, pair) => n + (typeof (pair as { replace?: unknown })?.replace === 'string' ? (pair as { replace: string }).replace.length : 0), 0);
 }
 
 function optionalDescription(value: unknown, fn: string): string | undefined {
