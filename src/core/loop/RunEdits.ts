@@ -21,6 +21,8 @@ import type { Trajectory } from '../trajectory/Trajectory';
 
 /** How a proposal's diff is cut in its trajectory event (the change set keeps the whole text). */
 const EVENT_DIFF_CHARS = 20_000;
+/** Above this much text (before and after together), a proposal's event carries no diff. */
+const EVENT_DIFF_MAX_TEXT_CHARS = 2_000_000;
 /** The host (an editor) holds a run's proposals in memory: model code in a loop must not grow them without bound. */
 export const MAX_PROPOSALS = 10_000;
 export const MAX_PROPOSED_CHARS = 256 * 1024 * 1024;
@@ -126,7 +128,11 @@ export class RunEdits {
     this.proposedChars += chars;
     const file = changes.file(result.path);
     const before = result.change === 'create' ? undefined : file?.base;
-    const diff = unifiedDiff(result.from ?? result.path, result.change === 'delete' ? undefined : result.path, diffTexts(before, file?.text));
+    // Diffing is linear-ish but runs on the host thread: a huge file's event says its size instead.
+    const size = (before?.length ?? 0) + (file?.text?.length ?? 0);
+    const diff = size > EVENT_DIFF_MAX_TEXT_CHARS
+      ? `(no diff in the trace for a file this large: ${size.toLocaleString('en-US')} characters before and after)`
+      : unifiedDiff(result.from ?? result.path, result.change === 'delete' ? undefined : result.path, diffTexts(before, file?.text));
     this.trajectory.emit({
       type: 'edit_proposed', time: Date.now(), id: `${cellId}.e${++this.proposalSeq}`, parentId: cellId,
       path: result.path, change: result.change, ...(result.from ? { from: result.from } : {}),
