@@ -14,6 +14,7 @@
 import { ChangeSet, changeOf } from '../../core/edits/ChangeSet';
 import type { Conflict } from '../../core/edits/conflicts';
 import { applyHunks, changeHunks, lineReplacements, type ChangeHunk, type LineReplacement } from '../../core/edits/hunks';
+import { sha256 } from '../../core/edits/lineDiff';
 import { merge3 } from '../../core/edits/merge3';
 import type { ValidationResult } from '../../core/edits/summary';
 import { pauseIfDue } from '../../core/edits/TimeSlicer';
@@ -26,6 +27,8 @@ export type CurrentText = (path: string) => Promise<string | undefined>;
 
 /** Lines of a hunk shown in the chat; the diff editor shows them all. */
 const PREVIEW_LINES = 40;
+/** Texts remembered per file as written by this review (a long run of accepts and undos forgets the oldest). */
+const MAX_WRITTEN = 50;
 /** The marker a merge result must not hold any more. */
 const CONFLICT_MARKER = /^<<<<<<< |^>>>>>>> /m;
 
@@ -37,6 +40,11 @@ interface FileState {
   applied: string[];
   /** The file's text right after this review last applied to it (null: it deleted or moved it). */
   appliedText?: string | null;
+  /**
+   * SHA-256 of every text this review left the file with: an undo that goes back to one of them is not the
+   * user's change (an undo further back, to the user's own text, is).
+   */
+  wrote?: string[];
   /** The file changed under the review, by someone else, and the proposal was merged onto it. */
   merged?: boolean;
   /** The user's merge-editor result: it replaces the proposal, as an edit of `anchor`. */
@@ -206,6 +214,7 @@ export class ChangeReview {
       const state = this.states.get(edit.path)!;
       if (edit.kind === 'modify') {
         state.appliedText = applyHunks(edit.current, edit.text, (h) => edit.hunks.includes(h.key));
+        state.wrote = [...(state.wrote ?? []), sha256(state.appliedText)].slice(-MAX_WRITTEN);
         state.applied = unique([...state.applied, ...edit.hunks]);
         state.rejected = state.rejected.filter((k) => !edit.hunks.includes(k));
       } else {
@@ -325,7 +334,7 @@ export class ChangeReview {
       }
       target = merged.text;
       // Text this review wrote holds part of the proposal: not the user's change.
-      if (now !== state.appliedText) state.merged = true;
+      if (now !== state.appliedText && !state.wrote?.includes(sha256(now))) state.merged = true;
       if (state.merged && !resolvedStatus) status = 'merged';
     }
     const notes = [...base.notes];
@@ -429,6 +438,7 @@ function normalState(state: Partial<FileState> | undefined): FileState {
     applied: Array.isArray(state?.applied) ? state.applied.filter((k) => typeof k === 'string') : [],
     ...(state?.appliedText !== undefined && (typeof state.appliedText === 'string' || state.appliedText === null) ? { appliedText: state.appliedText } : {}),
     ...(state?.merged ? { merged: true } : {}),
+    ...(Array.isArray(state?.wrote) ? { wrote: state.wrote.filter((h) => typeof h === 'string') } : {}),
     ...(state?.resolution && typeof state.resolution.anchor === 'string' && typeof state.resolution.text === 'string' ? { resolution: state.resolution } : {}),
   };
 }

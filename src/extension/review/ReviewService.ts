@@ -169,6 +169,7 @@ export class ReviewService {
       this.deps.log.warn(`A merge result for ${path} (${exchangeId}) arrived, but no merge of it is open`);
       return;
     }
+    this.deps.log.info(`Review ${exchangeId}: the merge result for ${path} was saved (${text.length} characters)`);
     this.run(entry, async (review) => {
       const refused = review.resolve(path, anchor, text);
       entry.message = refused ?? `Your merge of ${path} is now its proposal: accept it to apply it.`;
@@ -232,7 +233,7 @@ export class ReviewService {
     review.recordApplied(plan.edits);
     const files = plan.edits.length;
     entry.message = [
-      `Applied ${plan.hunks} change${plan.hunks === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}: one undo (Ctrl+Z in the editor) reverts ${plan.hunks === 1 ? 'it' : 'them'}.`,
+      `Applied ${plan.hunks} change${plan.hunks === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}: one undo (Ctrl+Z in the editor) reverts ${plan.hunks === 1 ? 'it' : 'them'}. Not saved yet.`,
       ...skipped,
     ].join('\n');
     await this.persist(entry);

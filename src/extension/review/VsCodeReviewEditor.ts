@@ -5,8 +5,9 @@
 // - shows proposals in read-only virtual documents (`rlm-review:`, a TextDocumentContentProvider): the diff
 //   editor (`vscode.diff`) for one file, the multi-file diff (`vscode.changes`) for all;
 // - opens a conflict in the merge editor (`_open.mergeEditor`, as the Git extension does), whose result lands in
-//   an in-memory file (`rlm-merge:`, a FileSystemProvider) and comes back as the file's new proposal; where the
-//   merge editor cannot open, both sides show in the diff editor;
+//   an in-memory file (`rlm-merge:`, a FileSystemProvider) and comes back as the file's new proposal when the merge
+//   editor closes after saving it ("Complete Merge" saves, then closes; an auto-save meanwhile is not the end of
+//   the merge); where the merge editor cannot open, both sides show in the diff editor;
 // - tells the review when files change (typing, saving, a branch switch), asks before the validation command.
 
 import { readFile } from 'node:fs/promises';
@@ -55,6 +56,7 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
       vscode.workspace.registerFileSystemProvider(MERGE_SCHEME, this.mergeFiles, { isCaseSensitive: true }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme === REVIEW_SCHEME) documents.delete(doc.uri.toString());
+        else if (doc.uri.scheme === MERGE_SCHEME) this.mergeFiles.closed(doc.uri);
         // A dirty document closed without saving goes back to the disk's text.
         else if (doc.uri.scheme === 'file') this.fileChanged(doc.uri);
       }),
@@ -120,9 +122,9 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
         }
       }
     }
-    // A refactoring: files that were not open are saved as the user's files.refactoring.autoSave says; open
-    // documents keep their unsaved state.
-    return vscode.workspace.applyEdit(workspaceEdit, { isRefactoring: true });
+    // Not marked as a refactoring: VS Code would then save every edited file (files.refactoring.autoSave), the
+    // user's unsaved changes in them included. The edit stays in the documents, unsaved, as the user's own would.
+    return vscode.workspace.applyEdit(workspaceEdit);
   }
 
   async showDiffs(folder: FolderRef, exchangeId: string, diffs: readonly DiffSpec[]): Promise<void> {
@@ -138,7 +140,8 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
       return;
     }
     try {
-      await vscode.commands.executeCommand('vscode.changes', `RLM: proposed changes (${pairs.length} files)`, pairs.map((p) => [p.label, p.left, p.right]));
+      // VS Code adds the number of files to the title.
+      await vscode.commands.executeCommand('vscode.changes', 'RLM: proposed changes', pairs.map((p) => [p.label, p.left, p.right]));
     } catch (err) {
       this.log.warn(`The multi-file diff did not open (${(err as Error).message}): one diff per file instead`);
       for (const p of pairs) await vscode.commands.executeCommand('vscode.diff', p.left, p.right, p.title, { preview: false });
@@ -228,9 +231,12 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
   }
 }
 
-/** The merge editor's result files: in memory, one per conflicted file being merged; saving one hands it back. */
+/**
+ * The merge editor's result files: in memory, one per conflicted file being merged. What was saved last is handed
+ * back when the merge editor lets go of the file; a merge closed without saving hands back nothing.
+ */
 class MergeFiles implements vscode.FileSystemProvider {
-  private readonly files = new Map<string, { text: string; mtime: number }>();
+  private readonly files = new Map<string, { text: string; mtime: number; saved?: boolean }>();
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
 
@@ -258,8 +264,15 @@ class MergeFiles implements vscode.FileSystemProvider {
     if (!file) throw vscode.FileSystemError.NoPermissions('RLM merge results exist only while their merge is open');
     const text = new TextDecoder().decode(content);
     if (text === file.text) return;
-    this.files.set(uri.toString(), { text, mtime: Date.now() });
-    this.saved(uri, text);
+    this.files.set(uri.toString(), { text, mtime: Date.now(), saved: true });
+  }
+
+  /** The merge editor let go of the result: its last save is the merge. */
+  closed(uri: vscode.Uri): void {
+    const file = this.files.get(uri.toString());
+    if (!file) return;
+    this.files.delete(uri.toString());
+    if (file.saved) this.saved(uri, file.text);
   }
 
   watch(): vscode.Disposable {

@@ -135,6 +135,27 @@ describe('ChangeReview', () => {
     assert.deepEqual(review.view('x1').files.map((f) => [f.status, f.progress, f.applied]), [['clean', 'pending', 0], ['clean', 'pending', 0], ['clean', 'pending', 0]]);
   });
 
+  test('two accepts, then an undo of the second: back to what the first wrote, which is not a change under the review', async () => {
+    const files = new Files();
+    const review = await reviewOf(files);
+    const [first] = fileOf(review, 'src/cart.ts').hunks;
+    const once = review.plan({ path: 'src/cart.ts', hunk: first!.key });
+    files.apply(once.edits);
+    review.recordApplied(once.edits);
+    const afterFirst = files.texts.get('src/cart.ts')!;
+    await review.assess(files.read);
+    const all = review.plan({});
+    files.apply(all.edits);
+    review.recordApplied(all.edits);
+    files.texts.set('src/cart.ts', afterFirst);
+    await review.assess(files.read);
+    assert.deepEqual([fileOf(review, 'src/cart.ts').status, fileOf(review, 'src/cart.ts').progress, fileOf(review, 'src/cart.ts').applied], ['clean', 'pending', 1]);
+    // The user's own text is another matter: typed after the first accept, it is a change the proposal merges onto.
+    files.texts.set('src/cart.ts', afterFirst.replace('  add(item: string, quantity = 1): void {', '  add(item: string, quantity = 1): void { // mine'));
+    await review.assess(files.read);
+    assert.equal(fileOf(review, 'src/cart.ts').status, 'merged');
+  });
+
   test('the user typed elsewhere in the file: the proposal is merged onto their text, which is kept, and they are told', async () => {
     const files = new Files();
     const review = await reviewOf(files);

@@ -209,7 +209,7 @@ describe('ReviewService', () => {
       const first = await w.state((r) => r.files.length === 3);
       const [comment, count] = first.files[0]!.hunks;
       let review = await w.send({ type: 'review/accept', exchangeId: id, path: 'src/cart.ts', hunk: comment!.key });
-      assert.match(review.message!, /^Applied 1 change in 1 file: one undo \(Ctrl\+Z in the editor\) reverts it\.$/);
+      assert.match(review.message!, /^Applied 1 change in 1 file: one undo \(Ctrl\+Z in the editor\) reverts it\. Not saved yet\.$/);
       assert.match(w.file('src/cart.ts'), /totals and counts/);
       assert.match(w.file('src/cart.ts'), /return prices\.length;/);
       review = await w.send({ type: 'review/reject', exchangeId: id, path: 'src/cart.ts', hunk: count!.key, rejected: true });

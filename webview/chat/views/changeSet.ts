@@ -57,7 +57,7 @@ export function changeSetView(review: Review, on: ChangeSetHandlers) {
     ${review.message ? html`<div class="review-message" data-testid="review-message" role="status">${review.message}</div>` : nothing}
     ${review.validation ? validationView(x, review.validation, on) : nothing}
     ${review.validateCommand && applied && !running
-      ? html`<div class="review-validate"><vscode-button secondary data-testid="review-validate" @click=${() => on.validate(x)} title="Asks first, saves the changed files, then runs it in the folder">Run ${review.validateCommand}</vscode-button></div>`
+      ? html`<div class="review-validate"><vscode-button secondary data-testid="review-validate" @click=${() => on.validate(x)} title=${`Runs ${review.validateCommand} (rlm.validateCommand) in the folder: asks first, and saves the changed files`}>${review.validation ? 'Run the validation again' : 'Run the validation'}</vscode-button></div>`
       : nothing}
   </section>`;
 }
