@@ -102,7 +102,7 @@ print(JSON.stringify(pending_edits().files.map((f) => [f.path, f.added, f.remove
     const cartDiff = tabs.find((t) => t.label === 'cart.ts (RLM proposal)');
     assert.equal(cartDiff?.kind, 'diff');
     assert.match(cartDiff!.original!, /^file:\/\/.*\/src\/cart\.ts$/, 'the left side is the file itself (its open document)');
-    assert.match(cartDiff!.modified!, /^rlm-review:\/.*\/proposal\/src\/cart\.ts$/, 'the right side is the read-only proposal');
+    assert.match(decodeURIComponent(cartDiff!.modified!), /^rlm-review:\/.*\/src\/cart\.ts\?review=.*&side=proposal$/, 'the right side is the read-only proposal, at the file\'s own path');
     await resizeSideBar(vs, 520);
     await vs.workbench.screenshot(await screenshotPath('review-diff'));
 

@@ -37,15 +37,14 @@ export interface ReviewEditorHooks {
 export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
   /** Texts of the virtual documents, by URI. */
   private readonly documents = new Map<string, string>();
+  /** The proposal document of each file of a review ("<exchange>\n<path>"), once shown. */
+  private readonly proposals = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly mergeFiles: MergeFiles;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly log: Log, private readonly hooks: ReviewEditorHooks) {
-    this.mergeFiles = new MergeFiles((uri, text) => {
-      const [exchangeId, ...rest] = uri.path.slice(1).split('/');
-      if (exchangeId && rest.length > 0) hooks.merged(exchangeId, rest.join('/'), text);
-    });
+    this.mergeFiles = new MergeFiles((owner, text) => hooks.merged(owner.exchangeId, owner.path, text));
     const documents = this.documents;
     this.subscriptions.push(
       this.changed,
@@ -130,8 +129,8 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
   async showDiffs(folder: FolderRef, exchangeId: string, diffs: readonly DiffSpec[]): Promise<void> {
     const pairs = diffs.map((d) => ({
       label: fileUri(folder, d.path),
-      left: d.exists ? fileUri(folder, d.from ?? d.path) : this.virtual(exchangeId, 'none', d.from ?? d.path, ''),
-      right: d.proposal === undefined ? this.virtual(exchangeId, 'deleted', d.path, '') : this.virtual(exchangeId, 'proposal', d.path, d.proposal),
+      left: d.exists ? fileUri(folder, d.from ?? d.path) : this.virtual(folder, exchangeId, 'none', d.from ?? d.path, ''),
+      right: d.proposal === undefined ? this.virtual(folder, exchangeId, 'deleted', d.path, '') : this.virtual(folder, exchangeId, 'proposal', d.path, d.proposal),
       title: `${basename(d.path)} (${d.status === 'conflicted' ? 'yours ↔ RLM proposal, conflicted' : 'RLM proposal'})`,
     }));
     if (pairs.length === 1) {
@@ -151,22 +150,22 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
   /** An open proposal changed (the user typed, and the proposal was merged onto their text again): the diff follows. */
   proposalsChanged(exchangeId: string, diffs: readonly DiffSpec[]): void {
     for (const d of diffs) {
-      const uri = reviewUri(exchangeId, 'proposal', d.path).toString();
-      const before = this.documents.get(uri);
-      if (before === undefined || d.proposal === undefined || before === d.proposal) continue;
+      const uri = this.proposals.get(`${exchangeId}\n${d.path}`);
+      const before = uri === undefined ? undefined : this.documents.get(uri);
+      if (uri === undefined || before === undefined || d.proposal === undefined || before === d.proposal) continue;
       this.documents.set(uri, d.proposal);
       this.changed.fire(vscode.Uri.parse(uri));
     }
   }
 
-  async showMerge(_folder: FolderRef, exchangeId: string, input: MergeInput): Promise<void> {
-    const base = this.virtual(exchangeId, 'merge-base', input.path, input.base);
-    const ours = this.virtual(exchangeId, 'merge-ours', input.path, input.ours.text);
-    const theirs = this.virtual(exchangeId, 'merge-theirs', input.path, input.theirs.text);
+  async showMerge(folder: FolderRef, exchangeId: string, input: MergeInput): Promise<void> {
+    const base = this.virtual(folder, exchangeId, 'merge-base', input.path, input.base);
+    const ours = this.virtual(folder, exchangeId, 'merge-ours', input.path, input.ours.text);
+    const theirs = this.virtual(folder, exchangeId, 'merge-theirs', input.path, input.theirs.text);
     // With conflict markers in it, the merge editor starts the result from the base with what merges cleanly.
     const merged = merge3(input.base, input.ours.text, input.theirs.text);
-    const output = vscode.Uri.from({ scheme: MERGE_SCHEME, path: `/${exchangeId}/${input.path}` });
-    this.mergeFiles.put(output, merged.clean ? merged.text : merged.marked);
+    const output = vscode.Uri.from({ scheme: MERGE_SCHEME, path: fileUri(folder, input.path).path, query: `review=${exchangeId}` });
+    this.mergeFiles.put(output, merged.clean ? merged.text : merged.marked, { exchangeId, path: input.path });
     try {
       await vscode.commands.executeCommand('_open.mergeEditor', {
         base,
@@ -214,9 +213,10 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
     for (const s of this.subscriptions.splice(0)) s.dispose();
   }
 
-  private virtual(exchangeId: string, side: string, path: string, text: string): vscode.Uri {
-    const uri = reviewUri(exchangeId, side, path);
+  private virtual(folder: FolderRef, exchangeId: string, side: string, path: string, text: string): vscode.Uri {
+    const uri = reviewUri(folder, exchangeId, side, path);
     const key = uri.toString();
+    if (side === 'proposal') this.proposals.set(`${exchangeId}\n${path}`, key);
     const before = this.documents.get(key);
     this.documents.set(key, text);
     if (before !== undefined && before !== text) this.changed.fire(uri);
@@ -231,19 +231,25 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
   }
 }
 
+/** Which review's file a merge result belongs to. */
+interface MergeOwner {
+  exchangeId: string;
+  path: string;
+}
+
 /**
  * The merge editor's result files: in memory, one per conflicted file being merged. What was saved last is handed
  * back when the merge editor lets go of the file; a merge closed without saving hands back nothing.
  */
 class MergeFiles implements vscode.FileSystemProvider {
-  private readonly files = new Map<string, { text: string; mtime: number; saved?: boolean }>();
+  private readonly files = new Map<string, { text: string; mtime: number; owner: MergeOwner; saved?: boolean }>();
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
 
-  constructor(private readonly saved: (uri: vscode.Uri, text: string) => void) {}
+  constructor(private readonly saved: (owner: MergeOwner, text: string) => void) {}
 
-  put(uri: vscode.Uri, text: string): void {
-    this.files.set(uri.toString(), { text, mtime: Date.now() });
+  put(uri: vscode.Uri, text: string, owner: MergeOwner): void {
+    this.files.set(uri.toString(), { text, mtime: Date.now(), owner });
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
@@ -264,7 +270,7 @@ class MergeFiles implements vscode.FileSystemProvider {
     if (!file) throw vscode.FileSystemError.NoPermissions('RLM merge results exist only while their merge is open');
     const text = new TextDecoder().decode(content);
     if (text === file.text) return;
-    this.files.set(uri.toString(), { text, mtime: Date.now(), saved: true });
+    this.files.set(uri.toString(), { ...file, text, mtime: Date.now(), saved: true });
   }
 
   /** The merge editor let go of the result: its last save is the merge. */
@@ -272,7 +278,7 @@ class MergeFiles implements vscode.FileSystemProvider {
     const file = this.files.get(uri.toString());
     if (!file) return;
     this.files.delete(uri.toString());
-    if (file.saved) this.saved(uri, file.text);
+    if (file.saved) this.saved(file.owner, file.text);
   }
 
   watch(): vscode.Disposable {
@@ -304,6 +310,10 @@ function fileUri(folder: FolderRef, path: string): vscode.Uri {
   return vscode.Uri.joinPath(folderUri(folder), ...path.split('/'));
 }
 
-function reviewUri(exchangeId: string, side: string, path: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: REVIEW_SCHEME, path: `/${exchangeId}/${side}/${path}` });
+/**
+ * A virtual document at the file's own path (so the editors name it as the file, and the multi-file diff does not
+ * take it for a rename), told apart by its query: which question's review, which side.
+ */
+function reviewUri(folder: FolderRef, exchangeId: string, side: string, path: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: REVIEW_SCHEME, path: fileUri(folder, path).path, query: `review=${exchangeId}&side=${side}` });
 }
