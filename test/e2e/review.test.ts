@@ -201,6 +201,18 @@ print(JSON.stringify(pending_edits().files.map((f) => [f.path, f.added, f.remove
     assert.equal((await textOf(vs, documents, 'src/pricing.ts')).split('\n')[11], PRICING_12);
   });
 
+  it('after a window reload the change set comes back as it was, with the validation\'s result', async (vs) => {
+    // Saved first: the editor's own backups of unsaved buffers lag their last second, which is not what is tested here.
+    await vs.workbench.runCommand('File: Save All Files');
+    await waitFor(async () => Object.values((await probe(vs)).documents).every((d) => !d.dirty), { timeoutMs: TIMEOUTS.command, what: 'every document saved' });
+    const before = await reviewFiles(vs, exchangeId, (fs) => fs.length === 3 && fs[1]?.progress === 'applied');
+    await vs.workbench.reload();
+    const after = await reviewFiles(vs, exchangeId, (fs) => fs.length === 3 && fs[1]?.progress === 'applied');
+    assert.deepEqual(after.map((f) => `${f.path} ${f.status} ${f.progress} ${f.hunks}`), before.map((f) => `${f.path} ${f.status} ${f.progress} ${f.hunks}`));
+    const chat = await chatView(vs);
+    assert.equal(await changeSet(chat, exchangeId).locator('[data-testid=validation]').getAttribute('data-state'), 'passed');
+  });
+
   it('shuts down leaving no process behind', async (vs) => {
     await rm(join(vs.root, 'documents.json'), { force: true });
     assert.deepEqual(await vs.close(), []);

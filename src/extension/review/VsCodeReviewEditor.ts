@@ -62,6 +62,10 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.scheme === 'file' && e.contentChanges.length > 0) this.fileChanged(e.document.uri);
       }),
+      // A document that appears may hold text the disk does not (an unsaved buffer brought back after a reload).
+      vscode.workspace.onDidOpenTextDocument((doc) => {
+        if (doc.uri.scheme === 'file' && doc.isDirty) this.fileChanged(doc.uri);
+      }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     for (const on of [watcher.onDidChange, watcher.onDidCreate, watcher.onDidDelete]) this.subscriptions.push(on((uri) => this.fileChanged(uri)));
@@ -72,6 +76,9 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
     const uri = fileUri(folder, path);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open) return open.getText();
+    // After a window reload, a tab with unsaved changes comes back before its document does: load it (from the
+    // editor's backup), or the review would take the disk's text for the file's.
+    if (hasDirtyTab(uri)) return (await vscode.workspace.openTextDocument(uri)).getText();
     try {
       return await readFile(uri.fsPath, 'utf8');
     } catch (err) {
@@ -300,6 +307,11 @@ class MergeFiles implements vscode.FileSystemProvider {
   rename(uri: vscode.Uri): void {
     throw vscode.FileSystemError.NoPermissions(uri);
   }
+}
+
+function hasDirtyTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.isDirty && tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === key));
 }
 
 function folderUri(folder: FolderRef): vscode.Uri {

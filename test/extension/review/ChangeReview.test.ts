@@ -311,3 +311,32 @@ describe('ChangeReview', () => {
     assert.equal(files.texts.get('tail.ts'), 'x\nY');
   });
 });
+
+describe('ChangeReview on the host thread', () => {
+  test('400 files of 300 lines with 10 hunks each, a quarter changed under the review: assess, view and plan never hold the event loop', async () => {
+    const { HOST_STALL_LIMIT_MS, watchingTheEventLoop } = await import('../../support/eventLoop');
+    const files = new Map<string, string>();
+    const proposals = new Map<string, string>();
+    for (let f = 0; f < 400; f++) {
+      const lines = Array.from({ length: 300 }, (_, i) => `  const value${i} = compute(${f}, ${i}); // line ${i}\n`);
+      files.set(`src/m${f}.ts`, lines.join(''));
+      proposals.set(`src/m${f}.ts`, lines.map((l, i) => (i % 30 === 5 ? l.replace('compute', 'computeAll') : l)).join(''));
+    }
+    const read = async (p: string) => files.get(p);
+    const changes = new ChangeSet(read);
+    for (const [path, text] of proposals) await changes.proposeEdit(path, text);
+    const review = ChangeReview.of(changes, []);
+    // The user changed a quarter of the files since, away from the proposal's lines: those are merged.
+    for (let f = 0; f < 400; f += 4) files.set(`src/m${f}.ts`, files.get(`src/m${f}.ts`)!.replace('// line 17\n', '// line 17, edited\n'));
+    const { value, took, longestGapMs } = await watchingTheEventLoop(async () => {
+      await review.assess(read);
+      const view = review.view('x');
+      const plan = review.plan({});
+      return { view, plan };
+    });
+    console.log(`assess + view + plan of 400 files x 10 hunks: ${took} ms, longest event-loop gap ${longestGapMs.toFixed(1)} ms`);
+    assert.equal(value.view.files.filter((f) => f.status === 'merged').length, 100);
+    assert.equal(value.plan.hunks, 4000);
+    assert.ok(longestGapMs < HOST_STALL_LIMIT_MS, `the event loop waited ${longestGapMs.toFixed(1)} ms`);
+  });
+});
