@@ -3,7 +3,6 @@
 // --validate runs the user's own command afterwards, --summary writes the Markdown report with its receipt.
 // Without those flags the proposals are only described: nothing reaches the disk unless the user asked.
 
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyChanges, type ApplyReport } from '../core/edits/applyChanges';
@@ -11,11 +10,9 @@ import { conflictedPaths } from '../core/edits/conflicts';
 import { toPatch } from '../core/edits/patch';
 import { changeReceipt, refactorSummary, type ValidationResult } from '../core/edits/summary';
 import type { FileStat } from '../core/edits/types';
+import { runValidation } from '../core/edits/validation';
 import type { RunResult } from '../core/loop/RlmRun';
 import { UsageError, type AskArgs } from './args';
-
-/** Output lines of --validate kept for the summary and --json. */
-const VALIDATION_TAIL_CHARS = 8_000;
 
 export interface ChangesOutcome {
   /** For --json: what was proposed and what was done with it. */
@@ -75,7 +72,7 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
   let validation: ValidationResult | undefined;
   if (args.validate !== undefined && applied) {
     say(`Validating: ${args.validate}`);
-    validation = await runValidation(args.validate, root, signal);
+    validation = await runValidation(args.validate, root, { signal });
     json.validation = validation;
     say(validation.exitCode === 0 ? 'Validation passed.' : `Validation failed (${validation.exitCode === null ? 'killed' : `exit code ${validation.exitCode}`}):\n${validation.outputTail.split('\n').slice(-20).join('\n')}`);
     if (validation.exitCode !== 0) fellShort = true;
@@ -108,22 +105,4 @@ async function writeOrUsage(file: string, text: string, flag: string): Promise<v
   } catch (err) {
     throw new UsageError(`Cannot write ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-}
-
-/** Runs the user's command in the workspace through the shell, keeping the tail of its output. */
-function runValidation(command: string, cwd: string, signal?: AbortSignal): Promise<ValidationResult> {
-  const started = Date.now();
-  return new Promise((done) => {
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (output.length > 2 * VALIDATION_TAIL_CHARS) output = output.slice(-VALIDATION_TAIL_CHARS);
-    };
-    const child = spawn(command, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'], signal });
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const finish = (exitCode: number | null) => done({ command, exitCode, outputTail: output.slice(-VALIDATION_TAIL_CHARS), durationMs: Date.now() - started });
-    child.on('error', (err) => { output += `\n${err.message}`; finish(null); });
-    child.on('close', (code) => finish(code));
-  });
 }

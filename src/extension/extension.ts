@@ -18,6 +18,8 @@ import { prepareModels } from './models/modelSetup';
 import { ACTIONS, SetupProblem } from './problems';
 import { SetupService } from './SetupService';
 import { TREE_CHUNK_EVENTS } from './treeMessages';
+import { ReviewService } from './review/ReviewService';
+import { VsCodeReviewEditor } from './review/VsCodeReviewEditor';
 import { ChatView } from './views/ChatView';
 import { RunStatusBar } from './views/RunStatusBar';
 import { TraceEditor } from './views/TraceEditor';
@@ -43,6 +45,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const ripgrep = editorRipgrep();
   let chats: ChatService | undefined;
   const roots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep);
+  let reviews: ReviewService | undefined;
+  const reviewEditor = new VsCodeReviewEditor(log, {
+    merged: (exchangeId, path, text) => reviews?.resolved(exchangeId, path, text),
+    filesChanged: (folderUri, paths) => reviews?.filesChanged(folderUri, paths),
+    settings: (folder) => setup.settings(folder),
+  });
+  reviews = new ReviewService({ dir: tracesDir, editor: reviewEditor, post: (message) => chatView.post(message), log });
+  const review = reviews;
   chats = new ChatService({
     store: new ChatStore(context.workspaceState),
     tracesDir,
@@ -55,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     post: (message) => chatView.post(message),
     notify: (message) => void vscode.window.showInformationMessage(`RLM: ${message}`),
     setup: () => setup.status,
+    reviews: review,
   });
   const service = chats;
   const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => onShared(message);
@@ -90,6 +101,14 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'chat/open':
         service.openChat(message.chatId);
         return;
+      case 'review/open':
+      case 'review/accept':
+      case 'review/reject':
+      case 'review/resolve':
+      case 'review/validate':
+      case 'review/stopValidation':
+        review.handle(message);
+        return;
       case 'chat/showRun':
         void service.runTree(message.exchangeId).then(async (reset) => {
           trajectoryView.show(message.exchangeId, reset, service.liveRun);
@@ -121,6 +140,8 @@ export function activate(context: vscode.ExtensionContext): void {
     setup,
     roots,
     statusBar,
+    reviewEditor,
+    { dispose: () => review.dispose() },
     { dispose: () => service.dispose() },
     vscode.window.registerWebviewViewProvider(VIEWS.chat, chatView, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.window.registerWebviewViewProvider(VIEWS.trajectory, trajectoryView, { webviewOptions: { retainContextWhenHidden: true } }),

@@ -30,6 +30,8 @@ export interface RlmSettings {
   maxCostPerQuestion: number;
   /** Gitignore-style patterns left out of the workspace on top of the default excludes. */
   excludes: string[];
+  /** The user's check after applying proposed edits (run through the shell in the folder, after asking); '' for none. */
+  validateCommand: string;
 }
 
 export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
@@ -44,6 +46,7 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   cellTimeout: 60,
   maxCostPerQuestion: 2,
   excludes: [],
+  validateCommand: '',
 });
 
 /**
@@ -100,7 +103,7 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     warnings.push(`rlm.${name}: ${JSON.stringify(value)} is not ${expected}; using ${JSON.stringify(SETTING_DEFAULTS[name])}.`);
     return SETTING_DEFAULTS[name];
   };
-  const text = (name: 'baseUrl' | 'rootModel' | 'subModel'): string => {
+  const text = (name: 'baseUrl' | 'rootModel' | 'subModel' | 'validateCommand'): string => {
     const value = get(name) ?? SETTING_DEFAULTS[name];
     return typeof value === 'string' ? value.trim() : fallback(name, value, 'a string');
   };
@@ -130,6 +133,7 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     excludes: Array.isArray(excludes) && excludes.every((e) => typeof e === 'string')
       ? excludes.map((e) => e.trim()).filter((e) => e !== '')
       : fallback('excludes', excludes, 'a list of strings'),
+    validateCommand: text('validateCommand'),
   };
   return { settings, warnings };
 }

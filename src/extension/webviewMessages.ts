@@ -39,7 +39,52 @@ export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>>
     case 'clipboard/copy':
     case 'command/run':
       return checkShared(m);
+    case 'review/open':
+    case 'review/accept':
+    case 'review/reject':
+    case 'review/resolve':
+    case 'review/validate':
+    case 'review/stopValidation':
+      return checkReview(m);
   }
+}
+
+/** Hunk keys as core/edits/hunks.ts makes them ('*' for a file decided whole). */
+const HUNK_KEY = /^(?:[0-9a-f]{16}\.\d{1,6}|\*)$/;
+
+/**
+ * Review messages name a question's change set and a path and hunk in it; the review only acts on paths its
+ * change set holds, so a page cannot reach another file through them.
+ */
+function checkReview(m: Record<string, unknown> & MessageOf<ChatToHost>): Checked<MessageOf<ChatToHost>> {
+  if (!isId(m.exchangeId)) return refuse(`${m.type} without a valid exchange id`);
+  const exchangeId = m.exchangeId;
+  const path = m.path === undefined ? undefined : reviewPath(m.path);
+  const hunk = m.hunk === undefined ? undefined : typeof m.hunk === 'string' && HUNK_KEY.test(m.hunk) ? m.hunk : null;
+  if (path === null || hunk === null) return refuse(`${m.type} with a path or hunk that is not one`);
+  switch (m.type) {
+    case 'review/open':
+      return { ok: true, message: { type: m.type, exchangeId, ...(path !== undefined ? { path } : {}) } };
+    case 'review/accept':
+      if (hunk !== undefined && path === undefined) return refuse('review/accept of a hunk without its path');
+      return { ok: true, message: { type: m.type, exchangeId, ...(path !== undefined ? { path } : {}), ...(hunk !== undefined ? { hunk } : {}) } };
+    case 'review/reject':
+      if (path === undefined || typeof m.rejected !== 'boolean') return refuse('review/reject without a path or a decision');
+      return { ok: true, message: { type: m.type, exchangeId, path, ...(hunk !== undefined ? { hunk } : {}), rejected: m.rejected } };
+    case 'review/resolve':
+      if (path === undefined) return refuse('review/resolve without a path');
+      return { ok: true, message: { type: m.type, exchangeId, path } };
+    case 'review/validate':
+    case 'review/stopValidation':
+      return { ok: true, message: { type: m.type, exchangeId } };
+    default:
+      return refuse(`unknown message ${describe(m)}`);
+  }
+}
+
+/** A change set's path: relative, '/'-separated, no NUL; undefined stays undefined, anything else is null. */
+function reviewPath(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' && value.length <= MAX_PATH_CHARS && !value.includes('\0') && !value.startsWith('/') ? value : null;
 }
 
 /** A message from the trajectory tree (the Trajectory view or the trace editor), checked. */

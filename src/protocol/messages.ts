@@ -6,7 +6,7 @@
 // Trajectory events travel as they are (RlmEvent, batched); both sides fold them with the same
 // TrajectoryTree (src/core/trajectory/TrajectoryTree.ts).
 
-import type { RlmEvent, StopReason } from '../core/trajectory/events';
+import type { FileChangeKind, RlmEvent, StopReason } from '../core/trajectory/events';
 
 /** A message with nothing but its type. */
 export type NoFields = {};
@@ -70,6 +70,85 @@ export interface Exchange {
   startedAt: number;
   /** The question never became a run (no folder picked, stopped before it started): no figures, no trace to show. */
   noRun?: true;
+  /** The run proposed edits: their size as the run ended. The review itself comes as `review/state`. */
+  changes?: { files: number; added: number; removed: number };
+}
+
+/**
+ * How a proposed file relates to the file as it is now: `clean` (unchanged since the run read it), `merged` (changed
+ * since, and the proposal re-applied by three-way merge), `conflicted` (changed since with overlapping edits, or
+ * a conflict between partitions the model left unresolved: nothing is applied until it is resolved), `resolved`
+ * (the user merged it in the merge editor).
+ */
+export type ReviewStatus = 'clean' | 'merged' | 'conflicted' | 'resolved';
+
+/** Where the review of a file stands: changes left to decide, all applied, all rejected, or some of each. */
+export type ReviewProgress = 'pending' | 'applied' | 'rejected' | 'partly';
+
+/** One block of changed lines still between the file as it is now and the proposal. */
+export interface ReviewHunk {
+  /** Names the change while it stays the same (see core/edits/hunks.ts); decisions refer to it. */
+  key: string;
+  /** The line of the file as it is now where the change goes (1-based), and how many of its lines it replaces. */
+  line: number;
+  oldLines: number;
+  added: number;
+  removed: number;
+  rejected: boolean;
+  /** Its lines with their '-' / '+' prefix, the first few dozen. */
+  preview: string[];
+  /** Lines left out of the preview. */
+  more: number;
+}
+
+export interface ReviewFile {
+  path: string;
+  /** The old path of a renamed file. */
+  from?: string;
+  change: FileChangeKind;
+  status: ReviewStatus;
+  progress: ReviewProgress;
+  /** Lines still to add and remove (pending and rejected hunks) from the file as it is now. */
+  added: number;
+  removed: number;
+  /** What still differs: hunk by hunk for a modified file; one hunk for a created, deleted or renamed file, decided as a whole. */
+  hunks: ReviewHunk[];
+  /** False for created, deleted and renamed files: they are accepted or rejected whole. */
+  perHunk: boolean;
+  /** Hunks applied so far (an undo in the editor brings them back). */
+  applied: number;
+  /** Why it is conflicted or was merged, what the semantic check found: one line each. */
+  notes: string[];
+  /** A conflict the merge editor can open (base and both sides are texts). */
+  canResolve: boolean;
+}
+
+export type ValidationState = 'running' | 'passed' | 'failed' | 'stopped';
+
+export interface ReviewValidation {
+  command: string;
+  state: ValidationState;
+  exitCode?: number | null;
+  /** The end of its output. */
+  outputTail?: string;
+  durationMs?: number;
+}
+
+/** The change set a question's run proposed, as the user reviews it. */
+export interface Review {
+  exchangeId: string;
+  /** As the run proposed it. */
+  totals: { files: number; added: number; removed: number };
+  files: ReviewFile[];
+  /** An edit is being applied or the files read: the buttons wait. */
+  busy?: boolean;
+  /** What the last action did ("Applied 2 changes in 2 files. One undo (Ctrl+Z) reverts them."). */
+  message?: string;
+  validation?: ReviewValidation;
+  /** The rlm.validateCommand setting for the chat's folder, when set. */
+  validateCommand?: string;
+  /** The change set could not be read back (its file is gone): what there is to know. */
+  error?: string;
 }
 
 export interface ChatSummary {
@@ -106,6 +185,8 @@ export interface HostToChat {
   'run/events': { chatId: string; exchangeId: string; events: RlmEvent[] };
   /** The question ended: its final state. */
   'run/end': { chatId: string; exchange: Exchange };
+  /** A question's proposed edits as they stand now (sent when they load, change on disk or in an editor, or are decided). */
+  'review/state': { chatId: string; review: Review };
 }
 
 /** Chat view to host. */
@@ -121,6 +202,17 @@ export interface ChatToHost {
   'link/open': { path: string; line?: number; endLine?: number };
   'command/run': { command: string; args?: unknown[] };
   'clipboard/copy': { text: string };
+  /** Opens the diff editor: the file as it is now against the proposal; without a path, every file in one view. */
+  'review/open': { exchangeId: string; path?: string };
+  /** Applies a hunk, a file (its hunks not rejected), or without a path every file not conflicted ("Accept All"). */
+  'review/accept': { exchangeId: string; path?: string; hunk?: string };
+  /** Rejects a hunk or a whole file (`rejected: false` takes the rejection back). Nothing is written. */
+  'review/reject': { exchangeId: string; path: string; hunk?: string; rejected: boolean };
+  /** Opens a conflicted file in the merge editor. */
+  'review/resolve': { exchangeId: string; path: string };
+  /** Runs rlm.validateCommand (after asking) / stops it. */
+  'review/validate': { exchangeId: string };
+  'review/stopValidation': { exchangeId: string };
 }
 
 /** Host to the trajectory tree (the Trajectory view and the trace editor). */
@@ -157,6 +249,7 @@ export function isMessage<M>(value: unknown, types: ReadonlyArray<keyof M & stri
 
 export const CHAT_TO_HOST_TYPES: ReadonlyArray<keyof ChatToHost & string> = [
   'ready', 'chat/ask', 'chat/stop', 'chat/new', 'chat/open', 'chat/showRun', 'link/open', 'command/run', 'clipboard/copy',
+  'review/open', 'review/accept', 'review/reject', 'review/resolve', 'review/validate', 'review/stopValidation',
 ];
 
 export const TREE_TO_HOST_TYPES: ReadonlyArray<keyof TreeToHost & string> = ['ready', 'link/open', 'clipboard/copy'];

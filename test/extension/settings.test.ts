@@ -17,22 +17,22 @@ test('nothing set: the defaults, with a $2 cap per question', () => {
 test('good values are taken, trimmed; a base URL loses its trailing slash', () => {
   const { settings, warnings } = from({
     provider: 'openai-compatible', baseUrl: ' http://127.0.0.1:11434/v1/ ', rootModel: ' qwen2.5-coder ', subModel: '', maxDepth: 2, maxIterations: 12,
-    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, excludes: ['fixtures/', ' ', 'big/**'],
+    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, excludes: ['fixtures/', ' ', 'big/**'], validateCommand: ' npm test ',
   });
   assert.deepEqual(warnings, []);
   assert.deepEqual(settings, {
     provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen2.5-coder', subModel: '', maxDepth: 2, maxIterations: 12,
-    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, excludes: ['fixtures/', 'big/**'],
+    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, excludes: ['fixtures/', 'big/**'], validateCommand: 'npm test',
   } satisfies RlmSettings);
 });
 
 test('bad values fall back to the default, one warning each naming the setting', () => {
   const { settings, warnings } = from({
     provider: 'gpt', baseUrl: 'ftp://x', rootModel: 7, maxDepth: 1.5, maxIterations: -3, concurrency: '8', cellTimeout: Infinity,
-    maxCostPerQuestion: -1, excludes: 'dist/',
+    maxCostPerQuestion: -1, excludes: 'dist/', validateCommand: ['npm', 'test'],
   });
   assert.deepEqual(settings, SETTING_DEFAULTS);
-  assert.equal(warnings.length, 9);
+  assert.equal(warnings.length, 10);
   assert.match(warnings[0]!, /^rlm\.baseUrl: "ftp:\/\/x" is not an http\(s\) URL/);
   assert.ok(warnings.some((w) => w === 'rlm.provider: "gpt" is not one of auto, vscode-lm, openai, anthropic, openai-compatible; using "auto".'));
   assert.ok(warnings.some((w) => w === 'rlm.maxDepth: 1.5 is not a whole number from 1 to 5; using 1.'));

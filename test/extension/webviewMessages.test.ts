@@ -97,3 +97,22 @@ test('engine messages in the editor\'s terms: settings and commands instead of f
   assert.equal(inEditorTerms('OpenAI returned 401 Unauthorized: check OPENAI_API_KEY.'), 'OpenAI returned 401 Unauthorized: check the API key ("RLM: Set API Key").');
   assert.equal(inEditorTerms('Raise --max-cost, or pick a cheaper --sub-model.'), 'Raise rlm.maxCostPerQuestion, or pick a cheaper rlm.subModel.');
 });
+
+test('review messages: an exchange id, a change set path and a hunk key, nothing else; a command is never among them', () => {
+  const key = '0123456789abcdef.0';
+  assert.deepEqual(ok({ type: 'review/open', exchangeId: 'c1.q1', extra: 1 }), { type: 'review/open', exchangeId: 'c1.q1' });
+  assert.deepEqual(ok({ type: 'review/open', exchangeId: 'c1.q1', path: 'src/a.ts' }), { type: 'review/open', exchangeId: 'c1.q1', path: 'src/a.ts' });
+  assert.deepEqual(ok({ type: 'review/accept', exchangeId: 'c1.q1' }), { type: 'review/accept', exchangeId: 'c1.q1' });
+  assert.deepEqual(ok({ type: 'review/accept', exchangeId: 'c1.q1', path: 'src/a.ts', hunk: key }), { type: 'review/accept', exchangeId: 'c1.q1', path: 'src/a.ts', hunk: key });
+  assert.deepEqual(ok({ type: 'review/reject', exchangeId: 'c1.q1', path: 'new.ts', hunk: '*', rejected: false }), { type: 'review/reject', exchangeId: 'c1.q1', path: 'new.ts', hunk: '*', rejected: false });
+  assert.deepEqual(ok({ type: 'review/resolve', exchangeId: 'c1.q1', path: 'src/a.ts' }), { type: 'review/resolve', exchangeId: 'c1.q1', path: 'src/a.ts' });
+  assert.deepEqual(ok({ type: 'review/validate', exchangeId: 'c1.q1', command: 'rm -rf ~' }), { type: 'review/validate', exchangeId: 'c1.q1' }, 'the command comes from the settings, never from the page');
+  assert.deepEqual(ok({ type: 'review/stopValidation', exchangeId: 'c1.q1' }), { type: 'review/stopValidation', exchangeId: 'c1.q1' });
+  refused({ type: 'review/accept', exchangeId: '../x' }, /valid exchange id/);
+  refused({ type: 'review/accept', exchangeId: 'c1.q1', hunk: key }, /a hunk without its path/);
+  refused({ type: 'review/accept', exchangeId: 'c1.q1', path: 'a.ts', hunk: 'x; rm' }, /path or hunk that is not one/);
+  refused({ type: 'review/open', exchangeId: 'c1.q1', path: '/etc/passwd' }, /path or hunk that is not one/);
+  refused({ type: 'review/open', exchangeId: 'c1.q1', path: 'a\0b' }, /path or hunk that is not one/);
+  refused({ type: 'review/reject', exchangeId: 'c1.q1', path: 'a.ts' }, /without a path or a decision/);
+  refused({ type: 'review/resolve', exchangeId: 'c1.q1' }, /without a path/);
+});

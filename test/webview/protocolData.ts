@@ -1,7 +1,7 @@
 // What a host would send the pages in the webview tests: set-ups, chats, exchanges and event streams.
 
 import type { RlmEvent } from '../../src/core/trajectory/events';
-import type { ChatSnapshot, Exchange, SetupStatus } from '../../src/protocol/messages';
+import type { ChatSnapshot, Exchange, Review, SetupStatus } from '../../src/protocol/messages';
 
 export const T0 = 1_795_985_172_837;
 const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens, estimated: false });
@@ -98,4 +98,41 @@ export function largeRun(nodes: number, id = 'big.r1'): { events: RlmEvent[]; la
   events.push({ type: 'final', time: ++time, parentId: id, answer: 'done' });
   events.push({ type: 'run_end', time: ++time, id, status: 'done', answer: 'done', stopReason: 'final', iterations: 1, subCalls: nodes, usage: { root: totals, sub: totals, total: totals }, durationMs: time - T0 });
   return { events, lastNodeId };
+}
+
+/**
+ * Proposed edits under exchange `exchangeId`: cart.ts clean with two hunks (the second rejected), pricing.ts
+ * conflicted (the user typed on the same line), receipt.ts merged and pending, a created file, and a validation that failed.
+ */
+export function reviewOf(exchangeId: string, extra: Partial<Review> = {}): Review {
+  return {
+    exchangeId,
+    totals: { files: 4, added: 6, removed: 4 },
+    files: [
+      {
+        path: 'src/cart.ts', change: 'modify', status: 'clean', progress: 'pending', added: 2, removed: 2, perHunk: true, applied: 0, notes: [], canResolve: false,
+        hunks: [
+          { key: '0123456789abcdef.0', line: 1, oldLines: 1, added: 1, removed: 1, rejected: false, preview: ['-// A cart.', '+// A cart: totals and counts.'], more: 0 },
+          { key: 'fedcba9876543210.0', line: 9, oldLines: 1, added: 1, removed: 1, rejected: true, preview: ['-  return prices.length;', '+  return prices.filter((p) => p > 0).length;'], more: 0 },
+        ],
+      },
+      {
+        path: 'src/pricing.ts', change: 'modify', status: 'conflicted', progress: 'pending', added: 1, removed: 1, perHunk: true, applied: 0, canResolve: true,
+        notes: ['src/pricing.ts changed since the run read it, and the changes overlap the proposal (line 1 of the file now): nothing is applied until you merge them.'],
+        hunks: [{ key: '1111111111111111.0', line: 1, oldLines: 1, added: 1, removed: 1, rejected: false, preview: ['-export const RATE = 0.8;', '+export const RATE = 0.85;'], more: 0 }],
+      },
+      {
+        path: 'src/receipt.ts', change: 'modify', status: 'merged', progress: 'pending', added: 1, removed: 1, perHunk: true, applied: 1, canResolve: false,
+        notes: ['src/receipt.ts changed since the run read it: the proposal was re-applied onto it by three-way merge. Your changes are kept.'],
+        hunks: [{ key: '2222222222222222.0', line: 3, oldLines: 1, added: 1, removed: 1, rejected: false, preview: ['-  return "total";', '+  return "Total:";'], more: 0 }],
+      },
+      {
+        path: 'src/money.ts', change: 'create', status: 'clean', progress: 'pending', added: 2, removed: 0, perHunk: false, applied: 0, notes: [], canResolve: false,
+        hunks: [{ key: '*', line: 1, oldLines: 0, added: 2, removed: 0, rejected: false, preview: ['+export const cents = (n: number) => n / 100;', '+export const ZERO = 0;'], more: 0 }],
+      },
+    ],
+    validateCommand: 'npm test',
+    validation: { command: 'npm test', state: 'failed', exitCode: 1, outputTail: '1 failing\n  receipt prints the total\n', durationMs: 2_400 },
+    ...extra,
+  };
 }

@@ -1,7 +1,7 @@
 // What the Chat view knows, updated by the host's messages (applied once per frame, see main.ts). Pure state:
 // the templates in chat/views read it.
 
-import type { ChatSnapshot, ChatSummary, Exchange, HostToChat, MessageOf, SetupStatus } from '../../src/protocol/messages';
+import type { ChatSnapshot, ChatSummary, Exchange, HostToChat, MessageOf, Review, SetupStatus } from '../../src/protocol/messages';
 import { RunProgress } from './RunProgress';
 
 export class ChatState {
@@ -11,10 +11,13 @@ export class ChatState {
   busy = false;
   /** The running exchange's fold of its events (status line, streamed text). */
   private readonly progress = new Map<string, RunProgress>();
+  /** The proposed edits of the chat's exchanges, by exchange id, as the host last sent them. */
+  readonly reviews = new Map<string, Review>();
 
   apply(message: MessageOf<HostToChat>): void {
     switch (message.type) {
       case 'chat/state':
+        if (message.chat.id !== this.chat?.id) this.reviews.clear();
         this.chat = message.chat;
         this.history = message.history;
         this.setup = message.setup;
@@ -51,6 +54,10 @@ export class ChatState {
         if (message.chatId !== this.chat?.id) return;
         this.upsert(message.exchange);
         this.progress.delete(message.exchange.id);
+        return;
+      case 'review/state':
+        // A review can arrive before its question's run/end: it waits here until the exchange shows it.
+        if (message.chatId === this.chat?.id) this.reviews.set(message.review.exchangeId, message.review);
         return;
     }
   }

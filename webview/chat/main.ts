@@ -65,7 +65,25 @@ const composerHandlers = {
     save();
   },
 };
-const exchangeHandlers = { runAction, showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }) };
+/** Files whose hunks the reader opened or closed, against the default (open when a change set has a few files). */
+const toggled = new Set<string>();
+/** Change sets of up to this many files show their hunks at first. */
+const OPEN_FILES = 5;
+const reviewHandlers = {
+  open: (exchangeId: string, path?: string) => host.post({ type: 'review/open', exchangeId, ...(path !== undefined ? { path } : {}) }),
+  accept: (exchangeId: string, path?: string, hunk?: string) => host.post({ type: 'review/accept', exchangeId, ...(path !== undefined ? { path } : {}), ...(hunk !== undefined ? { hunk } : {}) }),
+  reject: (exchangeId: string, path: string, hunk: string | undefined, rejected: boolean) => host.post({ type: 'review/reject', exchangeId, path, ...(hunk !== undefined ? { hunk } : {}), rejected }),
+  resolve: (exchangeId: string, path: string) => host.post({ type: 'review/resolve', exchangeId, path }),
+  validate: (exchangeId: string) => host.post({ type: 'review/validate', exchangeId }),
+  stopValidation: (exchangeId: string) => host.post({ type: 'review/stopValidation', exchangeId }),
+  toggle: (exchangeId: string, path: string) => {
+    const key = `${exchangeId}\n${path}`;
+    if (!toggled.delete(key)) toggled.add(key);
+    draw();
+  },
+  expanded: (exchangeId: string, path: string, files: number) => (files <= OPEN_FILES) !== toggled.has(`${exchangeId}\n${path}`),
+};
+const exchangeHandlers = { runAction, showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }), review: reviewHandlers };
 
 function draw(): void {
   const chat = state.chat;
@@ -79,7 +97,7 @@ function draw(): void {
     <main class="conversation" data-testid="conversation" aria-label="Conversation">
       ${welcomeView(state.setup, runAction)}
       ${state.setup?.ready && exchanges.length === 0 ? emptyChatView(state.setup) : nothing}
-      ${exchanges.map((x) => exchangeView(x, x.status === 'running' ? progress : undefined, markdown, exchangeHandlers))}
+      ${exchanges.map((x) => exchangeView(x, x.status === 'running' ? progress : undefined, state.reviews.get(x.id), markdown, exchangeHandlers))}
     </main>
     ${running && state.busy
       ? statusLineView(progress?.figures() ?? emptyFigures, state.setup?.maxCostUsd ?? null, Date.now() - running.startedAt)

@@ -28,12 +28,15 @@ export interface TextDiff {
   hunks: StructuredPatchHunk[];
 }
 
-/** The line diff from `oldText` to `newText`; undefined stands for a file that does not exist (empty). */
-export function diffTexts(oldText: string | undefined, newText: string | undefined): TextDiff {
+/**
+ * The line diff from `oldText` to `newText`; undefined stands for a file that does not exist (empty). `context`
+ * lines around each hunk (0: one hunk per block of changed lines, as a diff editor shows them).
+ */
+export function diffTexts(oldText: string | undefined, newText: string | undefined, context = CONTEXT_LINES): TextDiff {
   const before = oldText ?? '';
   const after = newText ?? '';
   if (before === after) return { added: 0, removed: 0, hunks: [] };
-  const patch = structuredPatch('a', 'b', before, after, undefined, undefined, { context: CONTEXT_LINES, maxEditLength: MAX_EDIT_LENGTH });
+  const patch = structuredPatch('a', 'b', before, after, undefined, undefined, { context, maxEditLength: MAX_EDIT_LENGTH });
   const hunks = patch?.hunks ?? [wholeFileHunk(before, after)];
   let added = 0;
   let removed = 0;

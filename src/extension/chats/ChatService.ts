@@ -11,6 +11,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ModelPair } from '../../core/loop/options';
+import type { RunResult } from '../../core/loop/RlmRun';
 import type { RlmSession, SessionSnapshot } from '../../core/loop/RlmSession';
 import { ModelError, type ChatModel } from '../../core/models/types';
 import { runStatus, type RlmEvent } from '../../core/trajectory/events';
@@ -20,6 +21,7 @@ import type { Workspace } from '../../core/workspace/types';
 import type { ChatSnapshot, Exchange, Focus, HostToChat, HostToTree, MessageOf, SetupStatus } from '../../protocol/messages';
 import type { Log } from '../log';
 import type { PreparedModels } from '../models/modelSetup';
+import type { ReviewService } from '../review/ReviewService';
 import { problemFromError, problemFromStop, type Problem, type ProblemContext, SetupProblem } from '../problems';
 import { limitsFrom, type RlmSettings } from '../settings';
 import { ChatStore, summaryOf, titleOf, type ChatRecord, type ExchangeRecord, type FolderRef } from './ChatStore';
@@ -54,6 +56,8 @@ export interface ChatServiceDeps {
   batchMs?: number;
   /** Sessions kept alive at once (each holds a sandbox thread); older ones are restored from their snapshot when asked again. */
   maxLiveSessions?: number;
+  /** Where proposed edits go for review (without it, a run's edits are only logged). */
+  reviews?: ReviewService;
 }
 
 /** The question running now, as the Trajectory view and the status bar follow it. */
@@ -223,6 +227,7 @@ export class ChatService {
         outputTokens: result.usage.total.outputTokens,
       });
       chat.snapshot = redactSnapshot(session.snapshot(), this.deps.secrets);
+      await this.keepChanges(chat, exchange, folder, result.edits);
     } catch (err) {
       if (err instanceof NotAsked) {
         finish(exchange, { status: 'cancelled', detail: err.message });
@@ -249,6 +254,24 @@ export class ChatService {
       await this.save(chat);
     }
     return publicExchange(exchange);
+  }
+
+  /** A run's proposed edits go to review, kept beside its trace; a run that proposed nothing has none. */
+  private async keepChanges(chat: ChatRecord, exchange: ExchangeRecord, folder: FolderRef, edits: RunResult['edits']): Promise<void> {
+    if (!edits || (edits.changes.size === 0 && !edits.conflicts.some((c) => !c.resolved))) return;
+    if (!this.deps.reviews) {
+      this.deps.log.warn(`Question ${exchange.id} proposed edits to ${edits.changes.size} files, but there is nowhere to review them`);
+      return;
+    }
+    try {
+      const { file, ...size } = await this.deps.reviews.add(chat.id, exchange.id, folder, edits);
+      exchange.changesFile = file;
+      exchange.changes = size;
+      this.deps.log.info(`Question ${exchange.id} proposed edits to ${size.files} file(s) (+${size.added} -${size.removed}), kept in ${file} for review`);
+    } catch (err) {
+      this.deps.log.error(`Could not keep the proposed edits of ${exchange.id}: ${(err as Error).message}`);
+      exchange.detail = `The run proposed edits, but they could not be kept for review: ${(err as Error).message}`;
+    }
   }
 
   /** Stops the running question: it ends within a second with its best answer. */
@@ -279,6 +302,7 @@ export class ChatService {
   /** The chat view (re)loaded: everything it shows, and the running question's events so far. */
   postState(): void {
     this.deps.post({ type: 'chat/state', ...this.viewState(), setup: this.deps.setup() });
+    this.deps.reviews?.show(this.current);
   }
 
   /** The tree of one question's run: live from memory while it runs, else read from its trace file. */
@@ -351,6 +375,7 @@ export class ChatService {
         for (const e of old.exchanges) {
           if (e.traceFile && TRACE_FILE.test(e.traceFile)) await rm(join(this.deps.tracesDir, basename(e.traceFile)), { force: true });
         }
+        await this.deps.reviews?.forget(old.exchanges.flatMap((e) => (e.changesFile ? [e.changesFile] : [])));
       }
       this.deps.post({ type: 'chat/history', history: this.deps.store.history() });
     } catch (err) {
@@ -399,7 +424,7 @@ function describeProblem(problem: Problem | undefined, fallback?: string): Pick<
 }
 
 export function publicExchange(exchange: ExchangeRecord): Exchange {
-  const { traceFile, ...rest } = exchange;
+  const { traceFile, changesFile: _changesFile, ...rest } = exchange;
   return traceFile === undefined && rest.status !== 'running' && rest.stopReason === undefined ? { ...rest, noRun: true } : { ...rest };
 }
 

@@ -1,7 +1,7 @@
 // The chats of a workspace, kept across window reloads in the editor's workspace storage (a Memento): an index
 // of summaries for the history list, and one entry per chat with its exchanges as the Chat view shows them and
 // the session's snapshot (what RlmSession.create({restore}) needs to go on). Trace files live beside, in the
-// extension's storage folder; each exchange names its own. The oldest chats go once there are too many, and
+// extension's storage folder, with the proposed edits of the questions that made some; each exchange names its own. The oldest chats go once there are too many, and
 // their trace files with them (the caller deletes those).
 
 import type { SessionSnapshot } from '../../core/loop/RlmSession';
@@ -23,6 +23,8 @@ export interface FolderRef {
 export interface ExchangeRecord extends Exchange {
   /** The trace file's name in the traces folder. */
   traceFile?: string;
+  /** The proposed edits and their review, a file beside the trace (see review/ReviewService.ts). */
+  changesFile?: string;
 }
 
 export interface ChatRecord {

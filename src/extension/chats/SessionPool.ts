@@ -43,8 +43,8 @@ export class SessionPool {
       limits,
       costOf,
       secrets: this.secrets,
-      // The chat cannot show proposed edits for review yet (issue 8's review UI): the model is not offered them.
-      proposeEdits: false,
+      // The model may propose edits: the chat shows them for review, and nothing is written unless the user accepts.
+      proposeEdits: true,
       ...(chat.snapshot ? { restore: chat.snapshot } : {}),
     });
     this.sessions.set(chat.id, { session, workspace, lastUsed: Date.now() });

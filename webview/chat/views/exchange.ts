@@ -2,12 +2,13 @@
 // answer rendered as Markdown, or the problem with the buttons that fix it; a footer with the run's figures.
 
 import { html, nothing } from 'lit';
-import type { Action, Exchange, Focus } from '../../../src/protocol/messages';
+import type { Action, Exchange, Focus, Review } from '../../../src/protocol/messages';
 import { formatCost, formatDuration, formatStopReason, formatTokens } from '../../shared/format';
 import type { MarkdownCache } from '../../shared/MarkdownCache';
 import { PATH_REF_CLASS } from '../../shared/markdown';
 import type { RunProgress } from '../RunProgress';
 import { actionButtons } from './actions';
+import { changeSetLoading, changeSetView, type ChangeSetHandlers } from './changeSet';
 
 /** Streamed text is re-rendered as Markdown at most this often (a few times a second reads as live). */
 const STREAM_RENDER_MS = 100;
@@ -15,12 +16,13 @@ const STREAM_RENDER_MS = 100;
 export interface ExchangeHandlers {
   runAction(action: Action): void;
   showRun(exchangeId: string): void;
+  review: ChangeSetHandlers;
 }
 
-export function exchangeView(x: Exchange, progress: RunProgress | undefined, markdown: MarkdownCache, on: ExchangeHandlers) {
+export function exchangeView(x: Exchange, progress: RunProgress | undefined, review: Review | undefined, markdown: MarkdownCache, on: ExchangeHandlers) {
   return html`<article class="exchange" data-testid="exchange" data-exchange-id=${x.id} data-status=${x.status}>
     <div class="question" data-testid="question-text">${x.focus ? focusChip(x.focus) : nothing}<span class="text">${x.question}</span></div>
-    ${x.status === 'running' ? runningView(x, progress, markdown) : endedView(x, markdown, on)}
+    ${x.status === 'running' ? runningView(x, progress, markdown) : endedView(x, review, markdown, on)}
   </article>`;
 }
 
@@ -35,7 +37,7 @@ function runningView(x: Exchange, progress: RunProgress | undefined, markdown: M
   return html`<div class="streamed" aria-busy="true">${markdown.get(`${x.id}#stream`, text, 'streamed', STREAM_RENDER_MS)}</div>`;
 }
 
-function endedView(x: Exchange, markdown: MarkdownCache, on: ExchangeHandlers) {
+function endedView(x: Exchange, review: Review | undefined, markdown: MarkdownCache, on: ExchangeHandlers) {
   // Why a run stopped short, or why it never started (no stop reason then: no folder picked, cut off by a reload).
   const note = x.status !== 'error' && x.stopReason !== 'final' ? x.detail : undefined;
   return html`
@@ -43,6 +45,7 @@ function endedView(x: Exchange, markdown: MarkdownCache, on: ExchangeHandlers) {
     ${note ? html`<div class="note" data-testid="stop-detail">${note}</div>` : nothing}
     ${x.actions?.length ? html`<div class="actions">${actionButtons(x.actions, 'error-action', on.runAction)}</div>` : nothing}
     ${x.answer ? html`<div class="answer">${markdown.get(x.id, x.answer, 'answer')}</div>` : nothing}
+    ${review ? changeSetView(review, on.review) : x.changes ? changeSetLoading(x.changes) : nothing}
     ${footer(x, on)}`;
 }
 

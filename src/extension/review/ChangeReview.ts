@@ -1,0 +1,469 @@
+// One question's proposed edits under review: what the run proposed (its change set and conflicts), what the
+// user decided (rejected hunks, merge-editor resolutions), what was applied. No `vscode` here: the files as they
+// are now come in through a reader (the open document's text when there is one, else the disk), and applying
+// is a plan of edits the editor makes in one WorkspaceEdit; this is tested in plain Node.
+//
+// The stale-base guard, file by file, each time the review is looked at:
+// - the file is as the run read it: the proposal applies as it is (clean);
+// - it changed since (the user typed, git switched branch): the proposal is re-applied by three-way merge
+//   (merge3: base, the file now, the proposal) when that merges cleanly (merged), else the file is conflicted and
+//   nothing of it is applied until the user resolves it. The user's newer text is never overwritten;
+// - text this review applied itself does not count as a change (the file then holds a part of the proposal).
+// What is left to decide is the diff from the file now to that target, hunk by hunk (core/edits/hunks.ts).
+
+import { ChangeSet, changeOf } from '../../core/edits/ChangeSet';
+import type { Conflict } from '../../core/edits/conflicts';
+import { applyHunks, changeHunks, lineReplacements, type ChangeHunk, type LineReplacement } from '../../core/edits/hunks';
+import { sha256 } from '../../core/edits/lineDiff';
+import { merge3 } from '../../core/edits/merge3';
+import type { ValidationResult } from '../../core/edits/summary';
+import { pauseIfDue } from '../../core/edits/TimeSlicer';
+import type { ChangeSetJSON, FileChange } from '../../core/edits/types';
+import type { RunConflict } from '../../core/loop/RunEdits';
+import type { Review, ReviewFile, ReviewHunk, ReviewStatus, ReviewValidation } from '../../protocol/messages';
+
+/** The file's text now, or undefined when it does not exist. */
+export type CurrentText = (path: string) => Promise<string | undefined>;
+
+/** Lines of a hunk shown in the chat; the diff editor shows them all. */
+const PREVIEW_LINES = 40;
+/** Texts remembered per file as written by this review (a long run of accepts and undos forgets the oldest). */
+const MAX_WRITTEN = 50;
+/** The marker a merge result must not hold any more. */
+const CONFLICT_MARKER = /^<<<<<<< |^>>>>>>> /m;
+
+/** What the user did with one file. */
+interface FileState {
+  /** Keys of rejected hunks; for a file decided as a whole, '*'. */
+  rejected: string[];
+  /** Keys of hunks this review applied (they come back when an undo puts the text back). */
+  applied: string[];
+  /** The file's text right after this review last applied to it (null: it deleted or moved it). */
+  appliedText?: string | null;
+  /**
+   * SHA-256 of every text this review left the file with: an undo that goes back to one of them is not the
+   * user's change (an undo further back, to the user's own text, is).
+   */
+  wrote?: string[];
+  /** The file changed under the review, by someone else, and the proposal was merged onto it. */
+  merged?: boolean;
+  /** The user's merge-editor result: it replaces the proposal, as an edit of `anchor`. */
+  resolution?: { anchor: string; text: string };
+}
+
+export interface ReviewJSON {
+  version: 1;
+  changes: ChangeSetJSON;
+  conflicts: RunConflict[];
+  files: Record<string, FileState>;
+  validation?: ReviewValidation;
+}
+
+/** One file as it stands now. */
+interface Assessed {
+  file: FileChange;
+  state: FileState;
+  status: ReviewStatus;
+  /** The file now (for a rename, at its old path). */
+  current: string | undefined;
+  /** What accepting every change gives now: the proposal, or its merge onto the file now. Undefined for a delete. */
+  target: string | undefined;
+  /** From `current` to `target`: what is left to decide (one whole-file hunk for create, delete and rename). */
+  hunks: ChangeHunk[];
+  /** Nothing of the file may be applied now (why is in notes). */
+  blocked: boolean;
+  /** The proposal is already in place (applied, or made by someone else). */
+  done: boolean;
+  notes: string[];
+  /** For the merge editor: base and both sides. */
+  merge?: MergeInput;
+}
+
+/** What the merge editor is opened with for a conflicted file; its result becomes the proposal. */
+export interface MergeInput {
+  path: string;
+  base: string;
+  ours: { title: string; text: string };
+  theirs: { title: string; text: string };
+  /** The text the result will be an edit of (what the file holds when the result is applied). */
+  anchor: string;
+}
+
+/** One diff view: the file now (at `from` for a rename; absent when it does not exist) against the proposal. */
+export interface DiffSpec {
+  path: string;
+  from?: string;
+  exists: boolean;
+  /** What accepting the file gives now; undefined for a delete. */
+  proposal: string | undefined;
+  status: ReviewStatus;
+}
+
+/** One file's part of an apply, for one WorkspaceEdit. */
+export type FileEdit =
+  | { kind: 'modify'; path: string; current: string; text: string; replacements: LineReplacement[]; hunks: string[] }
+  | { kind: 'create'; path: string; text: string }
+  | { kind: 'delete'; path: string; current: string }
+  | { kind: 'rename'; from: string; path: string; current: string; text: string; replacements: LineReplacement[] };
+
+export interface ApplyPlan {
+  edits: FileEdit[];
+  /** Files asked for that cannot be applied now, and why. */
+  skipped: Array<{ path: string; why: string }>;
+  /** Hunks the edits apply. */
+  hunks: number;
+}
+
+/** Which changes an accept covers: one hunk, one file, or (neither) every file that is not conflicted. */
+export interface Selection {
+  path?: string;
+  hunk?: string;
+}
+
+export class ChangeReview {
+  private readonly files: FileChange[];
+  private readonly states = new Map<string, FileState>();
+  validation: ReviewValidation | undefined;
+  /** The last assessment, per path (what a plan and the view use). */
+  private assessed = new Map<string, Assessed>();
+  /** The change set's size as the run proposed it. */
+  private totals = { files: 0, added: 0, removed: 0 };
+
+  private constructor(
+    private readonly changes: ChangeSet,
+    readonly conflicts: readonly RunConflict[],
+    states: Record<string, FileState> = {},
+  ) {
+    this.files = changes.files();
+    for (const f of this.files) this.states.set(f.path, normalState(states[f.path]));
+  }
+
+  /** A review of what a run proposed. */
+  static of(changes: ChangeSet, conflicts: readonly RunConflict[]): ChangeReview {
+    return new ChangeReview(changes, JSON.parse(JSON.stringify(conflicts)) as RunConflict[]);
+  }
+
+  static fromJSON(json: unknown): ChangeReview {
+    const data = json as Partial<ReviewJSON> | null;
+    if (typeof data !== 'object' || data === null || data.version !== 1) throw new Error('Not a saved review: expected {version: 1, changes, conflicts, files}');
+    const review = new ChangeReview(ChangeSet.fromJSON(data.changes), Array.isArray(data.conflicts) ? data.conflicts : [], data.files && typeof data.files === 'object' ? data.files : {});
+    review.validation = data.validation;
+    return review;
+  }
+
+  toJSON(): ReviewJSON {
+    return {
+      version: 1,
+      changes: this.changes.toJSON(),
+      conflicts: [...this.conflicts],
+      files: Object.fromEntries(this.states),
+      ...(this.validation ? { validation: this.validation } : {}),
+    };
+  }
+
+  /** Every path the review reads: the files' paths and the old paths of renamed ones. */
+  get paths(): string[] {
+    return this.files.flatMap((f) => (f.from !== undefined ? [f.path, f.from] : [f.path]));
+  }
+
+  /** Reads every file as it is now and works out where each stands. Yields to the event loop between files. */
+  async assess(read: CurrentText): Promise<void> {
+    if (this.totals.files === 0) this.totals = await sizeOf(this.changes);
+    const assessed = new Map<string, Assessed>();
+    for (const file of this.files) {
+      await pauseIfDue();
+      assessed.set(file.path, await this.assessFile(file, read));
+    }
+    this.assessed = assessed;
+  }
+
+  /** The review as the chat shows it (after assess). */
+  view(exchangeId: string): Review {
+    const files = this.files.flatMap((file) => {
+      const a = this.assessed.get(file.path);
+      return a ? [fileView(a)] : [];
+    });
+    return { exchangeId, totals: { ...this.totals }, files, ...(this.validation ? { validation: this.validation } : {}) };
+  }
+
+  /** What accepting `selection` writes now (after assess): one plan for one WorkspaceEdit. */
+  plan(selection: Selection): ApplyPlan {
+    const plan: ApplyPlan = { edits: [], skipped: [], hunks: 0 };
+    const wanted = selection.path === undefined ? [...this.assessed.values()] : [this.assessed.get(selection.path)].filter((a): a is Assessed => a !== undefined);
+    if (selection.path !== undefined && wanted.length === 0) plan.skipped.push({ path: selection.path, why: 'it is not in this change set' });
+    for (const a of wanted) {
+      if (a.done) continue;
+      if (a.blocked) {
+        plan.skipped.push({ path: a.file.path, why: a.notes[0] ?? 'it is conflicted' });
+        continue;
+      }
+      const edit = this.editFor(a, selection);
+      if (edit) {
+        plan.edits.push(edit);
+        plan.hunks += edit.kind === 'modify' ? edit.hunks.length : 1;
+      } else if (selection.hunk !== undefined) {
+        plan.skipped.push({ path: a.file.path, why: 'that change is no longer there (the file changed): look again' });
+      }
+    }
+    return plan;
+  }
+
+  /** The editor applied these edits: remember what this review wrote, so it is not taken for the user's change. */
+  recordApplied(edits: readonly FileEdit[]): void {
+    for (const edit of edits) {
+      const state = this.states.get(edit.path)!;
+      if (edit.kind === 'modify') {
+        state.appliedText = applyHunks(edit.current, edit.text, (h) => edit.hunks.includes(h.key));
+        state.wrote = [...(state.wrote ?? []), sha256(state.appliedText)].slice(-MAX_WRITTEN);
+        state.applied = unique([...state.applied, ...edit.hunks]);
+        state.rejected = state.rejected.filter((k) => !edit.hunks.includes(k));
+      } else {
+        state.appliedText = edit.kind === 'delete' ? null : edit.text;
+        state.applied = ['*'];
+        state.rejected = [];
+      }
+    }
+  }
+
+  /** Rejects (or takes back the rejection of) a hunk, or every change of a file. Nothing is written. */
+  reject(path: string, hunk: string | undefined, rejected: boolean): boolean {
+    const state = this.states.get(path);
+    const a = this.assessed.get(path);
+    if (!state || !a) return false;
+    const perHunk = changeOf(a.file) === 'modify';
+    const keys = !perHunk ? ['*'] : hunk !== undefined ? [hunk] : a.hunks.map((h) => h.key);
+    state.rejected = rejected ? unique([...state.rejected, ...keys]) : state.rejected.filter((k) => !keys.includes(k));
+    return true;
+  }
+
+  /** The diffs to show (after assess): each file now against what accepting it gives now; one file or all. */
+  diffs(path?: string): DiffSpec[] {
+    return [...this.assessed.values()].filter((a) => path === undefined || a.file.path === path).map((a) => ({
+      path: a.file.path,
+      ...(a.file.from !== undefined ? { from: a.file.from } : {}),
+      exists: a.current !== undefined,
+      proposal: a.target,
+      status: a.status,
+    }));
+  }
+
+  /** Files this review has written to (their documents are saved before the validation command reads the disk). */
+  appliedPaths(): string[] {
+    return this.files.filter((f) => this.states.get(f.path)!.appliedText !== undefined).map((f) => f.path);
+  }
+
+  /** Changes that could be applied now (after assess): none left means the review is as far as it can go. */
+  get acceptable(): number {
+    return this.plan({}).hunks;
+  }
+
+  /** What the merge editor opens for a conflicted file (after assess); undefined when it cannot. */
+  mergeInput(path: string): MergeInput | undefined {
+    return this.assessed.get(path)?.merge;
+  }
+
+  /**
+   * The user's merge result becomes the file's proposal, as an edit of the text it was merged against. Refused
+   * (with why) while it still holds conflict markers.
+   */
+  resolve(path: string, anchor: string, text: string): string | undefined {
+    const state = this.states.get(path);
+    if (!state) return `${path} is not in this change set`;
+    if (CONFLICT_MARKER.test(text)) return `The merge result for ${path} still has conflict markers: resolve each conflict, then complete the merge again.`;
+    state.resolution = { anchor, text };
+    state.rejected = [];
+    state.merged = false;
+    return undefined;
+  }
+
+  private async assessFile(file: FileChange, read: CurrentText): Promise<Assessed> {
+    const state = this.states.get(file.path)!;
+    const change = changeOf(file);
+    const base: Assessed = { file, state, status: 'clean', current: undefined, target: file.text, hunks: [], blocked: false, done: false, notes: [] };
+    const open = this.openConflicts(file);
+    for (const c of open.filter((c) => c.kind === 'semantic')) base.notes.push(`Semantic conflict ${c.id}: ${firstLine(c.description)}`);
+    for (const c of this.conflicts.filter((c) => c.resolved && touches(c, file))) base.notes.push(`Conflict ${c.id} (${c.kind}) between ${c.partitions.join(' and ')} was resolved by the model.`);
+
+    if (change === 'create') {
+      const now = await read(file.path);
+      base.current = now;
+      if (now === file.text) return { ...base, done: true };
+      if (now !== undefined) return { ...base, status: 'conflicted', blocked: true, hunks: changeHunks(now, file.text), notes: [`${file.path} exists now (created since the run looked): not overwritten.`, ...base.notes] };
+      return withModelConflict({ ...base, hunks: changeHunks(undefined, file.text) }, open);
+    }
+
+    if (change === 'delete') {
+      const now = await read(file.path);
+      base.current = now;
+      if (now === undefined) return { ...base, done: true, target: undefined };
+      if (now !== file.base) return { ...base, status: 'conflicted', blocked: true, target: undefined, hunks: changeHunks(now, undefined), notes: [`${file.path} changed since the run read it: not deleted.`, ...base.notes] };
+      return withModelConflict({ ...base, target: undefined, hunks: changeHunks(now, undefined) }, open);
+    }
+
+    const source = file.from ?? file.path;
+    const now = await read(source);
+    base.current = now;
+    if (change === 'rename') {
+      const there = await read(file.path);
+      if (now === undefined && there !== undefined) return { ...base, done: true };
+      if (there !== undefined) return { ...base, status: 'conflicted', blocked: true, notes: [`${file.path} exists now: ${source} is not renamed onto it.`, ...base.notes] };
+    }
+    if (now === undefined) {
+      return { ...base, status: 'conflicted', blocked: true, target: file.text, hunks: changeHunks(undefined, file.text), notes: [`${source} was deleted since the run read it: not written.`, ...base.notes] };
+    }
+    const anchor = state.resolution?.anchor ?? file.base!;
+    const proposal = state.resolution?.text ?? file.text!;
+    const resolvedStatus: ReviewStatus | undefined = state.resolution ? 'resolved' : undefined;
+    let target = proposal;
+    let status: ReviewStatus = resolvedStatus ?? 'clean';
+    if (now === anchor) {
+      state.merged = false;
+    } else {
+      const merged = merge3(anchor, now, proposal);
+      if (!merged.clean) {
+        const spans = merged.conflicts.map((c) => (c.ours.lines <= 1 ? `line ${c.ours.start}` : `lines ${c.ours.start}-${c.ours.start + c.ours.lines - 1}`)).join(', ');
+        return {
+          ...base,
+          status: 'conflicted',
+          blocked: true,
+          target: proposal,
+          hunks: changeHunks(now, proposal),
+          notes: [`${source} changed since the run read it, and the changes overlap the proposal (${spans} of the file now): nothing is applied until you merge them.`, ...base.notes],
+          merge: { path: file.path, base: anchor, ours: { title: 'Yours: the file now', text: now }, theirs: { title: 'Proposed by RLM', text: proposal }, anchor: now },
+        };
+      }
+      target = merged.text;
+      // Text this review wrote holds part of the proposal: not the user's change.
+      if (now !== state.appliedText && !state.wrote?.includes(sha256(now))) state.merged = true;
+      if (state.merged && !resolvedStatus) status = 'merged';
+    }
+    const notes = [...base.notes];
+    if (status === 'merged') notes.unshift(`${source} changed since the run read it: the proposal was re-applied onto it by three-way merge. Your changes are kept.`);
+    const hunks = changeHunks(now, target);
+    const assessed: Assessed = { ...base, status, current: now, target, hunks, notes, done: change === 'modify' && hunks.length === 0 };
+    return resolvedStatus ? assessed : withModelConflict(assessed, open);
+  }
+
+  /** The conflicts of this file the model left unresolved. */
+  private openConflicts(file: FileChange): RunConflict[] {
+    return this.conflicts.filter((c) => !c.resolved && touches(c, file));
+  }
+
+  private editFor(a: Assessed, selection: Selection): FileEdit | undefined {
+    const { file, state } = a;
+    const change = changeOf(file);
+    if (change !== 'modify') {
+      // Decided whole: accepting the file (or all) applies it unless it was rejected; accepting it by name takes the rejection back.
+      if (selection.path === undefined && state.rejected.includes('*')) return undefined;
+      if (selection.hunk !== undefined && selection.hunk !== a.hunks[0]?.key && selection.hunk !== '*') return undefined;
+      if (change === 'create') return { kind: 'create', path: file.path, text: file.text! };
+      if (change === 'delete') return { kind: 'delete', path: file.path, current: a.current! };
+      return { kind: 'rename', from: file.from!, path: file.path, current: a.current!, text: a.target!, replacements: lineReplacements(a.current, a.target) };
+    }
+    const chosen = a.hunks.filter((h) => (selection.hunk !== undefined ? h.key === selection.hunk : !state.rejected.includes(h.key)));
+    if (chosen.length === 0) return undefined;
+    return { kind: 'modify', path: file.path, current: a.current!, text: a.target!, replacements: lineReplacements(a.current, a.target, chosen), hunks: chosen.map((h) => h.key) };
+  }
+}
+
+/** A file the model left in conflict with another partition: shown, but not applied until the user merges it. */
+function withModelConflict(a: Assessed, open: readonly RunConflict[]): Assessed {
+  const blocking = open.filter((c) => c.kind !== 'semantic');
+  if (blocking.length === 0) return a;
+  const c = blocking[0]!;
+  const texts = c.texts;
+  const merge = c.kind === 'overlap' && texts && typeof texts.base === 'string' && typeof texts.theirs === 'string' && a.file.text !== undefined && a.current !== undefined
+    ? {
+      path: a.file.path,
+      base: texts.base,
+      ours: { title: `Kept: partition ${c.partitions[0] ?? 'one'}`, text: a.file.text },
+      theirs: { title: `Not applied: partition ${c.partitions[1] ?? 'two'}`, text: texts.theirs },
+      anchor: a.file.base ?? texts.base,
+    }
+    : undefined;
+  return {
+    ...a,
+    status: 'conflicted',
+    blocked: true,
+    notes: [...blocking.map((x) => `Conflict ${x.id} (${x.kind}) between ${x.partitions.join(' and ')} was left unresolved by the model: ${firstLine(x.description)}`), ...a.notes],
+    ...(merge ? { merge } : {}),
+  };
+}
+
+function fileView(a: Assessed): ReviewFile {
+  const perHunk = changeOf(a.file) === 'modify';
+  const rejected = new Set(a.state.rejected);
+  const hunks: ReviewHunk[] = a.done ? [] : a.hunks.map((h) => {
+    const shown = h.lines.filter((l) => !l.startsWith('\\'));
+    return {
+      key: perHunk ? h.key : '*',
+      line: h.oldStart,
+      oldLines: h.oldLines,
+      added: h.added,
+      removed: h.removed,
+      rejected: perHunk ? rejected.has(h.key) : rejected.has('*'),
+      preview: shown.slice(0, PREVIEW_LINES).map((l) => l.replace(/\r$/, '')),
+      more: Math.max(0, shown.length - PREVIEW_LINES),
+    };
+  });
+  const pending = hunks.filter((h) => !h.rejected).length;
+  const remainingKeys = new Set(a.hunks.map((h) => h.key));
+  const applied = a.done && !perHunk ? (a.state.applied.includes('*') ? 1 : 0) : a.state.applied.filter((k) => !remainingKeys.has(k)).length;
+  const progress = a.done || hunks.length === 0 ? 'applied' : pending > 0 ? 'pending' : applied > 0 ? 'partly' : 'rejected';
+  return {
+    path: a.file.path,
+    ...(a.file.from !== undefined ? { from: a.file.from } : {}),
+    change: changeOf(a.file),
+    status: a.status,
+    progress,
+    added: hunks.reduce((n, h) => n + h.added, 0),
+    removed: hunks.reduce((n, h) => n + h.removed, 0),
+    hunks,
+    perHunk,
+    applied,
+    notes: a.notes,
+    canResolve: a.blocked && a.merge !== undefined,
+  };
+}
+
+/** Files and lines of a change set (the +/- counts are memoised in it). */
+export async function sizeOf(changes: ChangeSet): Promise<{ files: number; added: number; removed: number }> {
+  const stats = await changes.summary();
+  return { files: stats.length, added: stats.reduce((n, s) => n + s.added, 0), removed: stats.reduce((n, s) => n + s.removed, 0) };
+}
+
+function normalState(state: Partial<FileState> | undefined): FileState {
+  return {
+    rejected: Array.isArray(state?.rejected) ? state.rejected.filter((k) => typeof k === 'string') : [],
+    applied: Array.isArray(state?.applied) ? state.applied.filter((k) => typeof k === 'string') : [],
+    ...(state?.appliedText !== undefined && (typeof state.appliedText === 'string' || state.appliedText === null) ? { appliedText: state.appliedText } : {}),
+    ...(state?.merged ? { merged: true } : {}),
+    ...(Array.isArray(state?.wrote) ? { wrote: state.wrote.filter((h) => typeof h === 'string') } : {}),
+    ...(state?.resolution && typeof state.resolution.anchor === 'string' && typeof state.resolution.text === 'string' ? { resolution: state.resolution } : {}),
+  };
+}
+
+function touches(c: Conflict, file: FileChange): boolean {
+  return c.paths.includes(file.path) || (file.from !== undefined && c.paths.includes(file.from));
+}
+
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+function unique(keys: string[]): string[] {
+  return [...new Set(keys)];
+}
+
+/** A validation result as the chat shows it. */
+export function validationView(result: ValidationResult, stopped: boolean): ReviewValidation {
+  return {
+    command: result.command,
+    state: stopped ? 'stopped' : result.exitCode === 0 ? 'passed' : 'failed',
+    exitCode: result.exitCode,
+    outputTail: result.outputTail,
+    ...(result.durationMs !== undefined ? { durationMs: result.durationMs } : {}),
+  };
+}
