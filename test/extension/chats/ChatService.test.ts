@@ -11,7 +11,7 @@ import { PriceTable } from '../../../src/core/models/pricing';
 import { readTrace } from '../../../src/core/trajectory/readTrace';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
 import { ChatService, questionForModel, type RunUpdate } from '../../../src/extension/chats/ChatService';
-import { ChatStore, INTERRUPTED_DETAIL, type FolderRef, type Memento } from '../../../src/extension/chats/ChatStore';
+import { ChatStore, INTERRUPTED_DETAIL, type FolderRef } from '../../../src/extension/chats/ChatStore';
 import type { Log } from '../../../src/extension/log';
 import { prepareModels, type ModelSources } from '../../../src/extension/models/modelSetup';
 import { SETTING_DEFAULTS, type KeyedProvider, type RlmSettings } from '../../../src/extension/settings';
@@ -20,23 +20,11 @@ import { FakeModelServer, type FakeReply, type FakeRequest } from '../../fakes/F
 import { closedPort } from '../../support/closedPort';
 import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../support/eventLoop';
 import { code } from '../../support/scriptedModels';
+import { MapMemento } from '../../support/MapMemento';
 
 const ROOT = 'root-model';
 const SUB = 'sub-model';
 const KEY = 'sk-chat-test-5b2e91c7d04f';
-
-class MapMemento implements Memento {
-  readonly values = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    // Stored as JSON, like the editor's storage: nothing shared by reference.
-    const value = this.values.get(key);
-    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, JSON.parse(JSON.stringify(value)));
-  }
-}
 
 class MemoryLog implements Log {
   readonly lines: string[] = [];

@@ -13,7 +13,7 @@ import type { LineReplacement } from '../../../src/core/edits/hunks';
 import { linesOf } from '../../../src/core/edits/lineDiff';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
 import { ChatService } from '../../../src/extension/chats/ChatService';
-import { ChatStore, type FolderRef, type Memento } from '../../../src/extension/chats/ChatStore';
+import { ChatStore, type FolderRef } from '../../../src/extension/chats/ChatStore';
 import type { Log } from '../../../src/extension/log';
 import { prepareModels, type ModelSources } from '../../../src/extension/models/modelSetup';
 import type { DiffSpec, FileEdit, MergeInput } from '../../../src/extension/review/ChangeReview';
@@ -22,24 +22,13 @@ import { SETTING_DEFAULTS, type RlmSettings } from '../../../src/extension/setti
 import type { HostToChat, MessageOf, Review } from '../../../src/protocol/messages';
 import { FakeModelServer } from '../../fakes/FakeModelServer';
 import { code } from '../../support/scriptedModels';
+import { MapMemento } from '../../support/MapMemento';
 
 const ROOT = 'root-model';
 const SUB = 'sub-model';
 const CART = "// A cart.\nexport function total(prices: number[]): number {\n  let sum = 0;\n  for (const p of prices) sum += p;\n  return sum;\n}\n\nexport function count(prices: number[]): number {\n  return prices.length;\n}\n";
 const PRICING = 'export const RATE = 0.9;\n';
 const RECEIPT = 'export const TITLE = "Receipt";\n';
-
-class MapMemento implements Memento {
-  readonly values = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    const value = this.values.get(key);
-    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, JSON.parse(JSON.stringify(value)));
-  }
-}
 
 const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
