@@ -84,6 +84,7 @@ function systemPromptFor(run: RunStartEvent): string {
   return buildSystemPrompt({
     contextKind: run.depth > 0 ? 'child' : run.context.type,
     hasWorkspace: workspace,
+    edits: run.edits === true,
     outputChars: DEFAULT_LIMITS.outputChars,
     subCallChars,
     canRecurse: run.depth + 1 < (run.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth),

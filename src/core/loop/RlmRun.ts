@@ -99,7 +99,7 @@ export class RlmRun {
     this.scope.trajectory.emit({
       type: 'run_start', time: Date.now(), id: this.id, parentId: this.parentId, depth: this.depth,
       question: this.question, rootModel: this.rootModel.name, subModel: this.models.sub.name, context,
-      limits: summarize(this.scope.limits),
+      limits: summarize(this.scope.limits), ...(this.proposals ? { edits: true } : {}),
     });
   }
 

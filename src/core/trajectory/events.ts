@@ -82,6 +82,8 @@ export interface RunStartEvent extends EventBase {
   subModel: string;
   context: ContextMeta;
   limits?: RunLimitsSummary;
+  /** Model code could propose edits (the edit functions were lent and documented); absent: it could not. */
+  edits?: boolean;
 }
 
 export interface TurnStartEvent extends EventBase {

@@ -150,3 +150,38 @@ test('credential shapes are redacted, known keys too; ordinary text is left alon
     'my own key [redacted] and a task-list of 12 items',
   ].join('\n'));
 });
+
+test('a workspace run exports the prompt it was sent, edit functions included or not as the host offered them', async () => {
+  const { CodeWorkspace } = await import('../../../src/core/workspace/CodeWorkspace');
+  const { mkdirSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'rlm-export-ws-'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src', 'a.ts'), 'export const a = 1;\n');
+  const workspace = await CodeWorkspace.openAsync(dir, { cacheDir: false, workers: 1 });
+  const out = mkdtempSync(join(tmpdir(), 'rlm-export-ws-out-'));
+  try {
+    for (const proposeEdits of [true, false]) {
+      const s = await scripted([code('Look.', 'print(files().length)'), code('Done.', 'FINAL("one file")')]);
+      const session = await RlmSession.create({ models: s.models, context: { kind: 'workspace', workspace }, proposeEdits });
+      const file = join(out, `ws-${proposeEdits}.rlm.jsonl`);
+      const trajectory = session.newTrajectory();
+      const writer = new TraceWriter(trajectory, file);
+      try {
+        await session.ask('How many files?', { trajectory });
+      } finally {
+        writer.close();
+        session.dispose();
+        await s.close();
+      }
+      const sent = s.rootRequests()[0]!.messages;
+      assert.equal(/propose_edit/.test(sent[0]!.content), proposeEdits);
+      const train = join(out, `train-${proposeEdits}.jsonl`);
+      await exportTraces({ inputs: [file], format: 'openai-chat', out: train });
+      const [example] = readLines(train);
+      assert.equal(example.messages[0].content, sent[0]!.content, `the system prompt (edits ${proposeEdits ? 'offered' : 'not offered'})`);
+      assert.equal(example.messages[1].content, sent[1]!.content, 'the question and the workspace\'s metadata');
+    }
+  } finally {
+    workspace.dispose();
+  }
+});
