@@ -4,6 +4,8 @@
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { Log } from './log';
+import type { Checked } from './webviewMessages';
 
 /** The webview pages the build produces (dist/webview/<page>.js and .css). */
 export type WebviewPage = 'chat' | 'trajectory';
@@ -34,6 +36,26 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 }
 
 /** Options every RLM webview needs: scripts on, resources only from the extension's dist folder. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
+}
+
+/**
+ * Shows an RLM page in a webview (its options, then its HTML) and passes on what the page sends once `check`
+ * accepts it; a refused message is logged as sent by `who`, never acted on.
+ */
+export function showPage<M>(
+  webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage,
+  check: (raw: unknown) => Checked<M>, log: Log, who: string, onMessage: (message: M) => void,
+): vscode.Disposable {
+  webview.options = webviewOptions(extensionUri);
+  webview.html = webviewHtml(webview, extensionUri, page);
+  return webview.onDidReceiveMessage((raw: unknown) => {
+    const checked = check(raw);
+    if (!checked.ok) {
+      log.warn(`${who} sent a message that was refused: ${checked.reason}`);
+      return;
+    }
+    onMessage(checked.message);
+  });
 }

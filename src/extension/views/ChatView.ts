@@ -6,7 +6,7 @@ import type { ChatToHost, HostToChat, MessageOf } from '../../protocol/messages'
 import { VIEWS } from '../commandIds';
 import type { Log } from '../log';
 import { checkChatMessage } from '../webviewMessages';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { showPage } from '../webviewHtml';
 
 export class ChatView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
@@ -19,16 +19,7 @@ export class ChatView implements vscode.WebviewViewProvider {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'chat');
-    view.webview.onDidReceiveMessage((raw: unknown) => {
-      const checked = checkChatMessage(raw);
-      if (!checked.ok) {
-        this.log.warn(`The Chat view sent a message that was refused: ${checked.reason}`);
-        return;
-      }
-      this.onMessage(checked.message);
-    });
+    showPage(view.webview, this.extensionUri, 'chat', checkChatMessage, this.log, 'The Chat view', this.onMessage);
     view.onDidDispose(() => {
       if (this.view === view) this.view = undefined;
     });

@@ -8,7 +8,7 @@ import { readTraceAsync, TraceParser, type Trace } from '../../core/trajectory/r
 import type { HostToTree, TreeToHost, MessageOf } from '../../protocol/messages';
 import type { Log } from '../log';
 import { checkTreeMessage } from '../webviewMessages';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { showPage } from '../webviewHtml';
 import { TreePage } from './TreePage';
 
 /** Work done between two yields while parsing a trace that is not on the local disk. */
@@ -26,8 +26,6 @@ export class TraceEditor implements vscode.CustomReadonlyEditorProvider {
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    panel.webview.options = webviewOptions(this.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'trajectory');
     let disposed = false;
     const reading = new AbortController();
     const page = new TreePage(() => (disposed ? undefined : panel.webview));
@@ -35,14 +33,9 @@ export class TraceEditor implements vscode.CustomReadonlyEditorProvider {
       disposed = true;
       reading.abort();
     });
-    panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const checked = checkTreeMessage(raw);
-      if (!checked.ok) {
-        this.log.warn(`A trace editor sent a message that was refused: ${checked.reason}`);
-        return;
-      }
-      if (checked.message.type === 'ready') void this.load(document.uri, reading.signal).then((reset) => page.reset(reset));
-      else this.onMessage(checked.message);
+    showPage(panel.webview, this.extensionUri, 'trajectory', checkTreeMessage, this.log, 'A trace editor', (message) => {
+      if (message.type === 'ready') void this.load(document.uri, reading.signal).then((reset) => page.reset(reset));
+      else this.onMessage(message);
     });
   }
 

@@ -7,7 +7,7 @@ import type { LiveRun, RunUpdate } from '../chats/ChatService';
 import { VIEWS } from '../commandIds';
 import type { Log } from '../log';
 import { checkTreeMessage } from '../webviewMessages';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { showPage } from '../webviewHtml';
 import { TreePage } from './TreePage';
 
 type Selection = { kind: 'live'; run: LiveRun } | { kind: 'saved'; exchangeId: string; reset: HostToTree['tree/reset'] };
@@ -27,16 +27,9 @@ export class TrajectoryView implements vscode.WebviewViewProvider {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'trajectory');
-    view.webview.onDidReceiveMessage((raw: unknown) => {
-      const checked = checkTreeMessage(raw);
-      if (!checked.ok) {
-        this.log.warn(`The Trajectory view sent a message that was refused: ${checked.reason}`);
-        return;
-      }
-      if (checked.message.type === 'ready') this.page.reset(this.currentTree());
-      else this.onMessage(checked.message);
+    showPage(view.webview, this.extensionUri, 'trajectory', checkTreeMessage, this.log, 'The Trajectory view', (message) => {
+      if (message.type === 'ready') this.page.reset(this.currentTree());
+      else this.onMessage(message);
     });
     view.onDidDispose(() => {
       if (this.view === view) this.view = undefined;
