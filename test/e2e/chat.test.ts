@@ -12,7 +12,7 @@ import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor } from './harness';
 import {
   ANSWER_TIMEOUT_MS, answerFileDialog, askInChat, chatView, ended, exchange, exchangeIds, lastUser, newExchange, resizeSideBar,
-  ROOT_MODEL, screenshotPath, ScriptedModels, SUB_MODEL, treeRows, webviewWhere,
+  ROOT_MODEL, screenshotPath, ScriptedModels, SUB_MODEL, treeRows, webviewWhere, scriptedServerSettings,
 } from './support';
 
 const models = new ScriptedModels();
@@ -20,12 +20,7 @@ const models = new ScriptedModels();
 e2eSuite('the chat in VS Code', {
   modelServer: models.respond,
   modelServerOptions: { models: [ROOT_MODEL, SUB_MODEL] },
-  settings: ({ modelServer }) => ({
-    'rlm.provider': 'openai-compatible',
-    'rlm.baseUrl': modelServer!.openaiBaseUrl,
-    'rlm.rootModel': ROOT_MODEL,
-    'rlm.subModel': SUB_MODEL,
-  }),
+  settings: ({ modelServer }) => scriptedServerSettings(modelServer),
 }, (it) => {
   let firstExchange = '';
 

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor, type VsCodeSession } from './harness';
-import { askInChat, chatView, ended, exchange, exchangeIds, ROOT_MODEL, ScriptedModels, SUB_MODEL } from './support';
+import { askInChat, chatView, ended, exchange, exchangeIds, ROOT_MODEL, ScriptedModels, SUB_MODEL, scriptedServerSettings } from './support';
 
 const ALPHA_FILES = ['notes.md', 'src/ledger.ts'];
 const BETA_FILES = ['docs/guide.md', 'lib/parser.js'];
@@ -44,12 +44,7 @@ e2eSuite('a multi-root workspace', {
   workspaceFile: WORKSPACE_FILE,
   modelServer: models.respond,
   modelServerOptions: { models: [ROOT_MODEL, SUB_MODEL] },
-  settings: ({ modelServer }) => ({
-    'rlm.provider': 'openai-compatible',
-    'rlm.baseUrl': modelServer!.openaiBaseUrl,
-    'rlm.rootModel': ROOT_MODEL,
-    'rlm.subModel': SUB_MODEL,
-  }),
+  settings: ({ modelServer }) => scriptedServerSettings(modelServer),
 }, (it) => {
   let betaChat = '';
   let alphaChat = '';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor, type VsCodeSession } from './harness';
-import { ANSWER_TIMEOUT_MS, askInChat, chatView, ended, resizeSideBar, ROOT_MODEL, screenshotPath, ScriptedModels, SUB_MODEL } from './support';
+import { ANSWER_TIMEOUT_MS, askInChat, chatView, ended, resizeSideBar, ROOT_MODEL, screenshotPath, ScriptedModels, SUB_MODEL, scriptedServerSettings } from './support';
 
 const models = new ScriptedModels();
 const VALIDATE = 'grep -q "Total:" src/receipt.ts && echo "receipt check passed"';
@@ -35,10 +35,7 @@ e2eSuite('reviewing proposed edits in VS Code', {
   modelServerOptions: { models: [ROOT_MODEL, SUB_MODEL] },
   extensions: ['probe'],
   settings: ({ modelServer, root }) => ({
-    'rlm.provider': 'openai-compatible',
-    'rlm.baseUrl': modelServer!.openaiBaseUrl,
-    'rlm.rootModel': ROOT_MODEL,
-    'rlm.subModel': SUB_MODEL,
+    ...scriptedServerSettings(modelServer),
     'rlm.validateCommand': VALIDATE,
     'rlmE2eProbe.outputDir': root,
     // The web workbench saves after a second by default; desktop VS Code does not. Off, the user's typing stays an

@@ -13,6 +13,16 @@ import { REPO, TIMEOUTS, waitFor, type VsCodeSession } from './harness';
 export const ROOT_MODEL = 'gpt-5';
 export const SUB_MODEL = 'gpt-5-mini';
 
+/** The settings that point RLM at the fake server's scripted models (an OpenAI-compatible endpoint). */
+export function scriptedServerSettings(modelServer: { openaiBaseUrl: string } | undefined): Record<string, string> {
+  return {
+    'rlm.provider': 'openai-compatible',
+    'rlm.baseUrl': modelServer!.openaiBaseUrl,
+    'rlm.rootModel': ROOT_MODEL,
+    'rlm.subModel': SUB_MODEL,
+  };
+}
+
 /** A question, including the models' replies, on a loaded two-core machine: generous, since every wait is for a condition. */
 export const ANSWER_TIMEOUT_MS = 60_000;
 
