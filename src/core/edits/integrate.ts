@@ -30,6 +30,8 @@ export interface IntegrateOptions {
   partitions: readonly PartitionChanges[];
   /** Definitions and identifiers for the semantic check (see syntaxSymbols.ts); without it, none is made. */
   symbols?: SymbolSource;
+  /** The number of the first conflict found ('c1' by default): a caller folding in several times numbers on. */
+  firstConflict?: number;
 }
 
 export interface PartitionStat {
@@ -59,7 +61,7 @@ export async function integrate(options: IntegrateOptions): Promise<Integration>
   const resolutions: Resolution[] = [];
   const report: FoldReport = {
     conflict: (c) => {
-      const id = `c${conflicts.length + 1}`;
+      const id = `c${conflicts.length + (options.firstConflict ?? 1)}`;
       conflicts.push({ ...c, id, description: c.description(id), revision: 0 });
     },
     resolution: (r) => resolutions.push(r),

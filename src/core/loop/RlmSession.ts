@@ -228,7 +228,7 @@ export class RlmSession {
   private async answer(question: string, scope: RunScope, id: string, ask: AskOptions): Promise<RunResult> {
     const models = this.options.models;
     const workspace = this.options.context.kind === 'workspace' ? this.options.context.workspace : undefined;
-    const edits = workspace && this.options.proposeEdits !== false ? this.newEdits(workspace, scope) : undefined;
+    const edits = workspace && this.proposesEdits ? this.newEdits(workspace, scope) : undefined;
     this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.repl,
       (parent, prompt, context, signal) => this.child(parent, prompt, context, signal), this.shape.parentRunId,
       { streamSubCalls: ask.streamSubCalls }, edits);

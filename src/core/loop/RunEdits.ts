@@ -197,13 +197,13 @@ export class RunEdits {
       read: this.base,
       partitions: [{ partition: this.foldedSoFar(), changes: this.current }, { partition, instruction, changes }],
       symbols: this.symbols,
+      firstConflict: this.conflicts.length + 1,
     });
     // Conflicts still open stay open against the new change set; those resolved stay resolved (a revision
     // below any the new set can have).
     const open = new Set(unresolvedConflicts(this.conflicts, this.current));
     for (const c of this.conflicts) c.revision = open.has(c) ? Math.max(0, ...c.paths.map((p) => merged.changes.revisionOf(p))) : -1;
-    const found = merged.conflicts.map((c) => ({ ...c, id: `c${this.conflicts.length + merged.conflicts.indexOf(c) + 1}`, revision: Math.max(c.revision, ...c.paths.map((p) => merged.changes.revisionOf(p))) }));
-    for (const c of found) c.description = c.description.replace(/\bc\d+\b/, c.id);
+    const found = merged.conflicts.map((c) => ({ ...c, revision: Math.max(c.revision, ...c.paths.map((p) => merged.changes.revisionOf(p))) }));
     this.conflicts.push(...found);
     this.resolutions.push(...merged.resolutions);
     const stat = merged.partitions.find((p) => p.partition === partition);

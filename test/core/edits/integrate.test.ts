@@ -35,6 +35,15 @@ async function changeSet(reader: (p: string) => Promise<string | undefined>, bui
 }
 
 describe('integrate', () => {
+  test('conflicts number on from firstConflict, in their ids and descriptions (a run that folds in several times)', async () => {
+    const a = await changeSet(read, (cs) => cs.proposeEdit('src/math.ts', [{ find: 'return n + 1;', replace: 'return n + 1; // inc' }]));
+    const b = await changeSet(read, (cs) => cs.proposeEdit('src/math.ts', [{ find: 'return n + 1;', replace: 'return 1 + n;' }]));
+    const { conflicts } = await integrate({ read, partitions: [{ partition: 'a', changes: a }, { partition: 'b', changes: b }], firstConflict: 4 });
+    assert.deepEqual(conflicts.map((c) => c.id), ['c4']);
+    assert.match(conflicts[0].description, /^Conflict c4 /);
+    assert.doesNotMatch(conflicts[0].description, /\bc1\b/);
+  });
+
   test('an overlap the root resolves through propose_edit is no longer unresolved', async () => {
     const a = await changeSet(read, (cs) => cs.proposeEdit('src/math.ts', [{ find: 'return n + 1;', replace: 'return n + 1; // inc' }]));
     const b = await changeSet(read, (cs) => cs.proposeEdit('src/math.ts', [{ find: 'return n + 1;', replace: 'return 1 + n;' }]));
