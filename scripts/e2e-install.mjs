@@ -14,7 +14,8 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 // code-server 4.117.0 serves VS Code 1.117: the first line with a stable vscode.lm.registerLanguageModelChatProvider
 // (1.104+) that still builds offline. It needs Node 22, which the npm registry ships as a package.
@@ -47,8 +48,55 @@ function environment() {
   return { ok: true, cache, node: nodeBin, codeServer: { version: CODE_SERVER_VERSION, entry: codeServerEntry }, chromium };
 }
 
+/**
+ * The environment every child of the installer starts from: this process's, without what an outer npm added when the
+ * installer runs inside `npm run` or `npm test`. An inner npm takes inherited `npm_config_*` values as its own config,
+ * so the outer npm's `user-agent` (naming Node 20) reached code-server's postinstall, which then refused to build under
+ * Node 22. Dropped: every `npm_*` variable (config, lifecycle, package fields, exec paths), npm's `NODE` and `INIT_CWD`,
+ * and the `node_modules/.bin` and node-gyp-bin folders npm puts in front of PATH. The configuration files
+ * (~/.npmrc, the global npmrc) still apply: each npm reads them itself, except the global one, which is kept on
+ * purpose because Node 22's npm would look for it under its own prefix.
+ */
+export function cleanEnvironment(env = process.env) {
+  const clean = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || /^npm_/i.test(name) || name === 'NODE' || name === 'INIT_CWD') continue;
+    clean[name] = value;
+  }
+  if (env.PATH) {
+    clean.PATH = env.PATH.split(delimiter).filter((dir) => !/[\\/]node_modules[\\/]\.bin[\\/]?$|[\\/]node-gyp-bin[\\/]?$/.test(dir)).join(delimiter);
+  }
+  return clean;
+}
+
+/** The global npmrc of the npm this machine runs (asked with a clean environment), or undefined when npm has none. */
+async function globalNpmConfig() {
+  const file = (await run('npm', ['config', 'get', 'globalconfig'])).trim();
+  return file && existsSync(file) ? file : undefined;
+}
+
+/**
+ * The environment of `npm install code-server`: a clean one (above), Node 22 first on PATH, and only the npm settings
+ * chosen here. Exported for test/scripts/e2eInstall.test.ts, which runs it under an outer `npm run`.
+ */
+export async function codeServerStepEnvironment(tmp) {
+  const globalconfig = await globalNpmConfig();
+  const env = cleanEnvironment();
+  return {
+    ...env,
+    PATH: `${join(nodeHome, 'bin')}${delimiter}${env.PATH ?? ''}`,
+    TMPDIR: tmp,
+    ...(globalconfig ? { npm_config_globalconfig: globalconfig } : {}),
+    npm_config_nodedir: nodeHome,
+    npm_config_yes: 'true',
+    // code-server's postinstall refuses to build as root without it.
+    npm_config_unsafe_perm: 'true',
+    JOBS: 'max',
+  };
+}
+
 /** Runs a command without blocking this process; its output goes to `log` (a file) or is returned. */
-function run(command, argv, { env = process.env, cwd, log } = {}) {
+function run(command, argv, { env = cleanEnvironment(), cwd, log } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -88,7 +136,7 @@ async function ensurePackages(names) {
       throw new Unsupported(`missing Debian packages ${missing.join(' ')}; install them with: sudo apt-get install -y ${missing.join(' ')}`);
     }
     await timed(`apt-get install ${missing.join(' ')}`, async () => {
-      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      const env = { ...cleanEnvironment(), DEBIAN_FRONTEND: 'noninteractive' };
       const log = join(cache, 'apt.log');
       await run('apt-get', ['update', '-qq'], { env, log });
       await run('apt-get', ['install', '-y', '-qq', ...missing], { env, log });
@@ -130,16 +178,7 @@ async function ensureCodeServer() {
   const log = join(cache, 'code-server.log');
   rmSync(log, { force: true });
   await timed(`code-server ${CODE_SERVER_VERSION} (builds VS Code's native modules; log: ${log})`, () => installInto(codeServerDir, async (staging) => {
-    const env = {
-      ...process.env,
-      PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`,
-      TMPDIR: tmp,
-      npm_config_nodedir: nodeHome,
-      npm_config_yes: 'true',
-      // code-server's postinstall refuses to build as root without it.
-      npm_config_unsafe_perm: 'true',
-      JOBS: 'max',
-    };
+    const env = await codeServerStepEnvironment(tmp);
     await run('npm', ['install', '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`], { cwd: staging, env, log });
     // Even --version writes a default config under $XDG_CONFIG_HOME: keep it in the cache.
     const probeEnv = { ...env, XDG_CONFIG_HOME: join(tmp, 'config'), XDG_DATA_HOME: join(tmp, 'data') };
@@ -209,10 +248,12 @@ function report(result, code) {
   process.exitCode = code;
 }
 
-if (args.has('--check')) {
-  const result = check();
-  report(result, result.ok ? 0 : 1);
-} else {
+async function main() {
+  if (args.has('--check')) {
+    const result = check();
+    report(result, result.ok ? 0 : 1);
+    return;
+  }
   try {
     await install();
     report(environment(), 0);
@@ -221,3 +262,6 @@ if (args.has('--check')) {
     else report({ ok: false, reason: err.message }, 1);
   }
 }
+
+// A test imports this file for its environments: only a direct run installs.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

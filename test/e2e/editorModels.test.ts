@@ -23,8 +23,11 @@ e2eSuite('the editor\'s language models (vscode-lm)', {
     const chat = await chatView(vs);
     const welcome = chat.locator('[data-testid=welcome]');
     await welcome.waitFor({ timeout: TIMEOUTS.webview });
-    // Nothing answers, or (on a machine running Ollama, LM Studio or llama.cpp) a local server is offered.
-    assert.match(await chat.locator('[data-testid=welcome-problem]').textContent() ?? '', /Choose how RLM reaches a model|answers at http:\/\/127\.0\.0\.1/);
+    // The welcome shows "Looking for language models…" until the host has looked (slower on a loaded machine). Then:
+    // nothing answers, or (on a machine running Ollama, LM Studio or llama.cpp) a local server is offered.
+    const problem = chat.locator('[data-testid=welcome-problem]');
+    await waitFor(async () => /Choose how RLM reaches a model|answers at http:\/\/127\.0\.0\.1/.test(await problem.textContent({ timeout: 1000 }) ?? ''),
+      { timeoutMs: TIMEOUTS.webview, what: 'the welcome to say what is missing' });
     const commands = await chat.locator('[data-testid=welcome-action]').evaluateAll((els) => els.map((el) => el.getAttribute('data-command')));
     assert.ok(commands.includes('rlm.setApiKey') && commands.includes('rlm.selectModel'), `the welcome offers a key and a provider: ${JSON.stringify(commands)}`);
     assert.equal(await chat.locator('[data-testid=send]').getAttribute('disabled'), '', 'nothing can be sent yet');

@@ -162,12 +162,18 @@ print(JSON.stringify(pending_edits().files.map((f) => [f.path, f.added, f.remove
   it('one undo in the editor reverts the Accept All edit in both files; the review shows those changes pending again', async (vs) => {
     await vs.workbench.openFile('src/receipt.ts');
     await vs.workbench.page.keyboard.press('Control+Z');
-    // Undoing an edit that spans files: VS Code asks whether to undo it everywhere.
+    // Undoing an edit that spans files: VS Code asks whether to undo it everywhere (on a loaded machine the question
+    // may take seconds to show, so wait for the question or the undone text, whichever comes).
     const dialog = vs.workbench.page.locator('.monaco-dialog-box');
-    const prompted = await dialog.waitFor({ timeout: 3_000 }).then(() => true, () => false);
-    if (prompted) await dialog.locator('.monaco-button', { hasText: /^Undo in 2 Files$/ }).click();
+    let prompted = false;
+    await waitFor(async () => {
+      if (await dialog.isVisible()) {
+        await dialog.locator('.monaco-button', { hasText: /^Undo in 2 Files$/ }).click();
+        prompted = true;
+      }
+      return (await probe(vs)).documents['src/receipt.ts']?.text === await original('src/receipt.ts');
+    }, { timeoutMs: TIMEOUTS.webview, what: 'receipt.ts back to its text before Accept All (after "Undo in 2 Files" when VS Code asks)' });
     console.log(`Undo across files: ${prompted ? 'VS Code asked "Undo in 2 Files"' : 'no question asked'}`);
-    await waitFor(async () => (await probe(vs)).documents['src/receipt.ts']?.text === await original('src/receipt.ts'), { timeoutMs: TIMEOUTS.editor, what: 'receipt.ts back to its text before Accept All' });
     const lines = (await textOf(vs, (await probe(vs)).documents, 'src/cart.ts')).split('\n');
     assert.equal(lines[22], '    return [...this.lines];', 'cart.ts\'s part of the same edit is undone too');
     assert.equal(lines[0], CART_1, 'the earlier, separate accept stays');
