@@ -87,8 +87,8 @@ function editorModelsFor<M>(plan: Extract<ProviderPlan, { kind: 'vscode-lm' }>, 
   };
   return {
     models: { root, sub, byName },
-    // The editor's models are the user's subscription: no price per token here.
-    costOf: () => 0,
+    // The editor's models are the user's subscription: no price per token is known, so the request cap governs them.
+    costOf: () => undefined,
     provider: 'vscode-lm',
     description: `the editor's models: ${root.name} (root), ${sub.name} (sub-calls)`,
   };
