@@ -17,6 +17,8 @@ export interface ProgressFigures {
   errors: number;
   tokens: number;
   costUsd: number;
+  /** Calls to models with no known price: the cost is unknown, and they count against the request cap. */
+  unpriced: number;
   /** Some tokens were estimated from characters. */
   estimated: boolean;
 }
@@ -65,6 +67,7 @@ export class RunProgress {
       errors: total?.errors ?? 0,
       tokens: total ? total.inputTokens + total.outputTokens : 0,
       costUsd: total?.costUsd ?? 0,
+      unpriced: total?.unpriced ?? 0,
       estimated: total?.estimated ?? false,
     };
   }

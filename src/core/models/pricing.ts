@@ -126,14 +126,16 @@ export function costUsd(model: string, usage: Pick<Usage, 'inputTokens' | 'outpu
 }
 
 /**
- * The table to use for a run: the built-in prices plus overrides from `file` (the CLI's --prices), else from
- * the RLM_PRICES environment variable, which holds a file path or the JSON itself.
+ * The table to use for a run: the built-in prices, then the prices the server lists (`listed`, see
+ * modelListing.ts), then overrides from `file` (the CLI's --prices), else from the RLM_PRICES environment
+ * variable, which holds a file path or the JSON itself. Later sources win.
  */
-export function loadPriceTable(options: { file?: string; env?: Record<string, string | undefined> } = {}): PriceTable {
+export function loadPriceTable(options: { file?: string; env?: Record<string, string | undefined>; listed?: Record<string, ModelPrice> } = {}): PriceTable {
+  const base = options.listed && Object.keys(options.listed).length > 0 ? defaultPriceTable.withOverrides(options.listed) : defaultPriceTable;
   const source = options.file ?? (options.env ?? process.env).RLM_PRICES;
-  if (!source) return defaultPriceTable;
+  if (!source) return base;
   const inline = source.trimStart().startsWith('{');
-  return new PriceTable(parsePriceOverrides(inline ? source : readPricesFile(source), inline ? 'RLM_PRICES' : source));
+  return base.withOverrides(parsePriceOverrides(inline ? source : readPricesFile(source), inline ? 'RLM_PRICES' : source));
 }
 
 /** Reads and checks a JSON file of the form {"model": {"input": 1.25, "output": 10, "contextWindow": 400000}}. */

@@ -403,7 +403,8 @@ test('a fan-out of 400 sub-calls: a few dozen messages to the view, and the thre
   // The provider in its own process, as a real one is remote: its CPU is not the host's.
   const provider = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', '..', 'bench', 'fanoutServer.ts'), '400', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) => provider.stdout.once('data', (d) => resolve(String(d).trim())));
-  const h = await harness({ settings: { baseUrl: url, rootModel: 'root', subModel: 'sub', concurrency: 32 } });
+  // The fan-out server's models have no price: 400 sub-calls need the request cap raised above its default of 300.
+  const h = await harness({ settings: { baseUrl: url, rootModel: 'root', subModel: 'sub', concurrency: 32, maxRequestsPerQuestion: 1000 } });
   try {
     // The first question loads the SDK, the sandbox and the workspace (module loading in tests is synchronous).
     await h.service.ask('Warm up?');
