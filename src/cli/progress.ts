@@ -19,6 +19,8 @@ export class ProgressReporter {
   private cost = 0;
   /** Calls to models with no known price: the cost is unknown, not $0. */
   private unpriced = 0;
+  /** Calls ended: before the first, the cost is not shown (it would read $0 for a model with no price). */
+  private calls = 0;
   private lastLine = '';
   private lastPrint = 0;
   private pending: NodeJS.Timeout | undefined;
@@ -68,13 +70,14 @@ export class ProgressReporter {
   private add(tokens: number, cost: number, unpriced: true | undefined): void {
     this.tokens += tokens;
     this.cost += cost;
+    this.calls++;
     if (unpriced) this.unpriced++;
   }
 
   private status(): string {
     const secs = ((Date.now() - this.started) / 1000).toFixed(0);
     const subs = this.subStarted ? ` · sub-calls ${this.subDone}/${this.subStarted}${this.subFailed ? ` (${this.subFailed} failed)` : ''}` : '';
-    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens · ${formatCost(this.cost, this.unpriced)}${this.unpriced ? ` (${this.unpriced} unpriced requests)` : ''} · ${secs}s`;
+    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens${this.calls ? ` · ${formatCost(this.cost, this.unpriced)}` : ''}${this.unpriced ? ` (${this.unpriced} request${this.unpriced === 1 ? '' : 's'} without a price)` : ''} · ${secs}s`;
   }
 
   private print(line: string, important: boolean): void {
