@@ -43,7 +43,7 @@ export interface SetupFacts {
 }
 
 /** The one line the chat shows in Restricted Mode: what it turns off. */
-export const RESTRICTED_NOTE = "Restricted Mode: this folder's settings for models, limits and commands are ignored (yours apply), and no validation command runs. Trust the folder to lift this.";
+export const RESTRICTED_NOTE = "Restricted Mode: this folder's settings for models, limits and commands are ignored, and no command runs.";
 
 export type ProviderPlan =
   | { kind: 'vscode-lm'; root: EditorModelInfo; sub: EditorModelInfo }

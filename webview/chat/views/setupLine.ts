@@ -11,9 +11,7 @@ import { actionButtons } from './actions';
 export function setupSummaryView(setup: SetupStatus) {
   const models = [setup.rootModel, setup.subModel].filter((m, i, all) => m && all.indexOf(m) === i).join(' + ');
   const requests = setup.unpriced?.maxRequests;
-  return html`<p class="setup-line hint" data-testid="setup-summary">
-    <span data-field="provider">${setup.provider}</span>${models ? html` · <span data-field="models">${models}</span>` : nothing}${setup.localServer ? ` · ${setup.localServer.url}` : ''}${setup.maxCostUsd !== null ? html` · <span data-field="cap">up to ${formatUsd(setup.maxCostUsd)} a question</span>` : nothing}${requests !== undefined && requests !== null ? html` · <span data-field="request-cap">up to ${requests} requests</span>` : nothing}
-  </p>`;
+  return html`<p class="setup-line hint" data-testid="setup-summary"><span data-field="provider">${setup.provider}</span>${models ? html` · <span data-field="models">${models}</span>` : nothing}${setup.localServer ? ` · ${setup.localServer.url}` : ''}${setup.maxCostUsd !== null ? html` · <span data-field="cap">up to ${formatUsd(setup.maxCostUsd)} a question</span>` : nothing}${requests !== undefined && requests !== null ? html` · <span data-field="request-cap">up to ${requests} requests</span>` : nothing}</p>`;
 }
 
 /** Why the cost will read "unknown", and what caps the run instead. */
@@ -29,8 +27,5 @@ export function unpricedNoteView(setup: SetupStatus) {
 /** Restricted Mode, in one line, with the way out. */
 export function restrictedNoteView(setup: SetupStatus | undefined, run: (action: Action) => void) {
   if (!setup?.restricted) return nothing;
-  return html`<div class="setup-line restricted" data-testid="restricted-note">
-    <span>${setup.restricted.message}</span>
-    ${actionButtons(setup.restricted.actions, 'restricted-action', run, true)}
-  </div>`;
+  return html`<div class="setup-line restricted" data-testid="restricted-note"><span>${setup.restricted.message}</span>${actionButtons(setup.restricted.actions, 'restricted-action', run, true)}</div>`;
 }
