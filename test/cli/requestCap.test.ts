@@ -4,26 +4,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeModelServer } from '../fakes/FakeModelServer';
+import { cliEnv, runCli } from '../support/cli';
 import { code } from '../support/scriptedModels';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|ANTHROPIC|RLM)_/.test(k)));
-
-function rlm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (exit) => resolve({ code: exit, stdout, stderr }));
-  });
-}
+const env = cliEnv();
+const rlm = (args: string[]) => runCli(args, env);
 
 function contextFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'rlm-cap-')), 'notes.txt');

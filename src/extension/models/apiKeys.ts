@@ -8,6 +8,7 @@
 import { ANTHROPIC_DEFAULT_BASE_URL } from '../../core/models/anthropicModel';
 import { originOf } from '../../core/models/endpoints';
 import { OPENAI_DEFAULT_BASE_URL } from '../../core/models/openaiModel';
+import type { Memento } from '../chats/ChatStore';
 import { KEYED_PROVIDERS, providerLabel, type KeyedProvider, type RlmSettings } from '../settings';
 
 /** What SecretStorage offers that this needs. */
@@ -17,11 +18,6 @@ export interface SecretStore {
   delete(name: string): PromiseLike<void>;
 }
 
-/** What a Memento (the extension's global state) offers that this needs. */
-export interface NameIndex {
-  get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): PromiseLike<void>;
-}
 
 /** Where a stored key may be sent. */
 export interface KeyBinding {
@@ -64,7 +60,8 @@ export function describeBinding(binding: KeyBinding): string {
 }
 
 export class ApiKeys {
-  constructor(private readonly secrets: SecretStore, private readonly index: NameIndex) {}
+  /** `index` is the extension's global state, where the names of the saved keys are listed. */
+  constructor(private readonly secrets: SecretStore, private readonly index: Memento) {}
 
   async get(binding: KeyBinding): Promise<string | undefined> {
     return (await this.secrets.get(secretName(binding))) || undefined;

@@ -3,11 +3,12 @@
 // earlier way, per provider only, are moved to the endpoint they were in use with, or removed when that is unknown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiKeys, bindingOf, endpointOf, secretName, type NameIndex, type SecretStore } from '../../../src/extension/models/apiKeys';
+import { ApiKeys, bindingOf, endpointOf, secretName, type SecretStore } from '../../../src/extension/models/apiKeys';
 import { prepareModels, type ModelSources } from '../../../src/extension/models/modelSetup';
 import { SETTING_DEFAULTS, type RlmSettings } from '../../../src/extension/settings';
 import { FakeCancellationTokenSource, type FakeEditorMessage } from '../../fakes/FakeEditorModel';
 import { FakeModelServer } from '../../fakes/FakeModelServer';
+import { MapMemento } from '../../support/MapMemento';
 
 class MemorySecrets implements SecretStore {
   readonly values = new Map<string, string>();
@@ -16,11 +17,6 @@ class MemorySecrets implements SecretStore {
   async delete(name: string) { this.values.delete(name); }
 }
 
-class MemoryIndex implements NameIndex {
-  readonly values = new Map<string, unknown>();
-  get<T>(key: string) { return this.values.get(key) as T | undefined; }
-  async update(key: string, value: unknown) { this.values.set(key, value); }
-}
 
 const settings = (over: Partial<RlmSettings> = {}): RlmSettings => ({ ...SETTING_DEFAULTS, ...over });
 
@@ -37,7 +33,7 @@ test('a key is bound to where the settings send that provider: its own API, or r
 });
 
 test('stored per origin; listed by binding; another origin or provider gets nothing', async () => {
-  const keys = new ApiKeys(new MemorySecrets(), new MemoryIndex());
+  const keys = new ApiKeys(new MemorySecrets(), new MapMemento());
   const router = bindingOf('openai-compatible', 'https://openrouter.ai/api/v1')!;
   await keys.store(router, 'sk-or-1');
   await keys.store(bindingOf('openai', undefined)!, 'sk-openai');
@@ -55,7 +51,7 @@ test('keys saved per provider are moved to the endpoint they were used with; one
   await secrets.store('rlm.apiKey.openai', 'sk-openai-old');
   await secrets.store('rlm.apiKey.anthropic', 'sk-ant-old');
   await secrets.store('rlm.apiKey.openai-compatible', 'sk-gateway-old');
-  const keys = new ApiKeys(secrets, new MemoryIndex());
+  const keys = new ApiKeys(secrets, new MapMemento());
   const notes = await keys.migrate(settings({ provider: 'anthropic', baseUrl: 'https://claude-gateway.example' }));
   assert.equal(await keys.get({ provider: 'openai', origin: 'https://api.openai.com' }), 'sk-openai-old');
   assert.equal(await keys.get({ provider: 'anthropic', origin: 'https://claude-gateway.example' }), 'sk-ant-old', 'the gateway it was being sent to');
@@ -71,7 +67,7 @@ test('on the wire: the key goes to the server it was saved for, and not to anoth
   const answer = (req: { headers: Record<string, string> }) => `auth: ${req.headers.authorization}`;
   const saved = await FakeModelServer.start(answer, { models: ['m'] });
   const other = await FakeModelServer.start(answer, { models: ['m'] });
-  const keys = new ApiKeys(new MemorySecrets(), new MemoryIndex());
+  const keys = new ApiKeys(new MemorySecrets(), new MapMemento());
   await keys.store(bindingOf('openai-compatible', saved.openaiBaseUrl)!, 'sk-saved-for-one-server');
   const sources: ModelSources<FakeEditorMessage> = {
     editorModels: async () => [],
