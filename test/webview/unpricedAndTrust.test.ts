@@ -18,9 +18,10 @@ const EDITOR_MODELS: SetupStatus = {
   restricted: { message: "Restricted Mode: this folder's settings for models, limits and commands are ignored, and no command runs.", actions: [{ label: 'Manage Workspace Trust', command: 'workbench.trust.manage' }] },
 };
 
-/** The sample run's calls as calls to a model without a price: cost 0 and marked so. */
+/** The sample run's calls as calls to a model without a price (cost 0 and marked so), under a request cap of 300. */
 function unpriced(events: RlmEvent[]): RlmEvent[] {
-  return events.map((e) => (e.type === 'turn_end' || e.type === 'subcall_end' ? { ...e, costUsd: 0, unpriced: true as const } : e));
+  return events.map((e) => (e.type === 'turn_end' || e.type === 'subcall_end' ? { ...e, costUsd: 0, unpriced: true as const }
+    : e.type === 'run_start' ? { ...e, limits: { maxDepth: 1, maxIterations: 30, maxSubCalls: 1000, maxTokens: null, maxCostUsd: 2, maxRequests: 300, timeoutMs: null, concurrency: 16 } } : e));
 }
 
 describe('unknown prices and Restricted Mode in the pages', { skip: NO_CHROMIUM }, () => {

@@ -103,7 +103,7 @@ function draw(): void {
     ${restrictedNoteView(state.setup, runAction)}
     ${state.setup?.ready ? unpricedNoteView(state.setup) : nothing}
     ${running && state.busy
-      ? statusLineView(progress?.figures() ?? emptyFigures, state.setup?.maxCostUsd ?? null, state.setup?.unpriced?.maxRequests ?? null, Date.now() - running.startedAt)
+      ? statusLineView(progress?.figures() ?? emptyFigures, state.setup?.maxCostUsd ?? null, Date.now() - running.startedAt)
       : state.setup?.ready ? setupSummaryView(state.setup) : nothing}
     ${composerView(state.busy, state.canAsk, composerHandlers)}
   `, app);
@@ -127,7 +127,7 @@ function draw(): void {
   tickWhileRunning(running !== undefined && state.busy);
 }
 
-const emptyFigures = { turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, unpriced: 0, estimated: false };
+const emptyFigures = { turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, unpriced: 0, maxRequests: null, estimated: false };
 
 /** The elapsed time moves on between events. */
 function tickWhileRunning(running: boolean): void {

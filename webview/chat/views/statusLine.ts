@@ -6,7 +6,8 @@ import { html, nothing } from 'lit';
 import { formatCost, formatDuration, formatTokens, formatUsd } from '../../shared/format';
 import type { ProgressFigures } from '../RunProgress';
 
-export function statusLineView(figures: ProgressFigures, maxCostUsd: number | null, maxRequests: number | null, elapsedMs: number) {
+export function statusLineView(figures: ProgressFigures, maxCostUsd: number | null, elapsedMs: number) {
+  const { maxRequests } = figures;
   const cap = maxCostUsd === null ? '' : ` / ${formatUsd(maxCostUsd)}`;
   const requestsTitle = `Requests to a model with no known price: the dollar cap cannot be enforced for it${maxRequests === null ? '' : `, so the run stops at ${maxRequests}`}.`;
   return html`<div class="status-line" data-testid="status-line" role="status" aria-live="off">
