@@ -51,9 +51,9 @@ export class SetupService implements vscode.Disposable {
     const settings = this.settings();
     this.current = { ready: false, provider: settings.provider, maxCostUsd: settings.maxCostPerQuestion > 0 ? settings.maxCostPerQuestion : null, problem: { message: 'Looking for language models…', actions: [] } };
     this.migrated = this.keys.migrate(settings).then((notes) => {
-      for (const note of notes) {
+      for (const { note, removed } of notes) {
         this.log.info(note);
-        if (/removed/.test(note)) void vscode.window.showInformationMessage(`RLM: ${note}`);
+        if (removed) void vscode.window.showInformationMessage(`RLM: ${note}`);
       }
     }, (err: unknown) => this.log.error(`Moving the saved API keys: ${(err as Error).message}`));
     this.subscriptions.push(
@@ -192,6 +192,8 @@ export class SetupService implements vscode.Disposable {
     const listing = listModels({ baseUrl, apiKey: key }).then((found) => {
       const priced = Object.keys(found.prices).length;
       if (priced > 0) this.log.info(`${baseUrl} lists prices for ${priced} of its ${found.models.length} models`);
+      // Nothing listed (the server down or starting): asked again next time, not believed for minutes.
+      if (found.models.length === 0) this.listings.delete(id);
       return found;
     });
     this.listings.set(id, { at: Date.now(), listing });

@@ -92,10 +92,10 @@ export class ApiKeys {
    * Moves keys saved per provider (before keys were bound to an endpoint) to the endpoint the settings send that
    * provider's requests to now, which is where they were being sent. A key whose endpoint cannot be known (an
    * OpenAI-compatible key with no rlm.baseUrl: it went to whichever local server answered) is deleted, not
-   * guessed; the returned lines say what happened to each.
+   * guessed; the returned notes say what happened to each (`removed`: the user must set it again).
    */
-  async migrate(settings: Pick<RlmSettings, 'provider' | 'baseUrl'>): Promise<string[]> {
-    const notes: string[] = [];
+  async migrate(settings: Pick<RlmSettings, 'provider' | 'baseUrl'>): Promise<Array<{ note: string; removed: boolean }>> {
+    const notes: Array<{ note: string; removed: boolean }> = [];
     for (const provider of KEYED_PROVIDERS) {
       const legacy = `${SECRET_PREFIX}${provider}`;
       const key = await this.secrets.get(legacy);
@@ -104,8 +104,8 @@ export class ApiKeys {
       if (binding && !(await this.get(binding))) await this.store(binding, key);
       await this.secrets.delete(legacy);
       notes.push(binding
-        ? `The ${providerLabel(provider)} API key now belongs to ${binding.origin} only.`
-        : `The ${providerLabel(provider)} API key was removed: keys now belong to one server's address, and rlm.baseUrl names none. Set it again with "RLM: Set API Key" once rlm.baseUrl names the server.`);
+        ? { note: `The ${providerLabel(provider)} API key now belongs to ${binding.origin} only.`, removed: false }
+        : { note: `The ${providerLabel(provider)} API key was removed: keys now belong to one server's address, and rlm.baseUrl names none. Set it again with "RLM: Set API Key" once rlm.baseUrl names the server.`, removed: true });
     }
     return notes;
   }

@@ -59,7 +59,8 @@ test('keys saved per provider are moved to the endpoint they were used with; one
   assert.deepEqual([...secrets.values.keys()].filter((k) => !k.includes('@')), [], 'no key is left in the old form');
   assert.ok(![...secrets.values.values()].includes('sk-gateway-old'), 'an OpenAI-compatible key with no rlm.baseUrl went to whatever answered: removed, not guessed');
   assert.equal(notes.length, 3);
-  assert.match(notes[2]!, /OpenAI-compatible server API key was removed: .*Set it again with "RLM: Set API Key" once rlm\.baseUrl names the server/);
+  assert.deepEqual(notes.map((n) => n.removed), [false, false, true]);
+  assert.match(notes[2]!.note, /OpenAI-compatible server API key was removed: .*Set it again with "RLM: Set API Key" once rlm\.baseUrl names the server/);
   assert.deepEqual(await keys.migrate(settings()), [], 'once is enough');
 });
 
