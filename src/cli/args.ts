@@ -29,6 +29,8 @@ export interface RunBudgetFlags {
   maxIterations?: number;
   maxSubCalls?: number;
   maxTokens?: number;
+  /** Requests to models without a known price (0: no cap); absent: DEFAULT_MAX_REQUESTS. */
+  maxRequests?: number;
   cellTimeoutMs?: number;
   timeoutMs?: number;
 }
@@ -109,7 +111,8 @@ export const USAGE = `Usage:
   rlm ask "<question>" (--workspace DIR | --context-file FILE)
       [--provider openai|anthropic] [--base-url URL] [--model NAME] [--sub-model NAME]
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
-      [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
+      [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--max-requests N]
+      [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
       [--patch FILE] [--apply [--validate "CMD"]] [--summary FILE]
   rlm replay <trace.jsonl> [--json]
@@ -120,7 +123,9 @@ export const USAGE = `Usage:
       [--max-cost USD] [--include-subcalls] [--json]
 
 Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY; a local server given by --base-url (or RLM_API_URL)
-needs none. --model auto picks the first model the server lists. With neither a key nor a URL, a local
+needs none. A model with no known price (not in the built-in table, not priced by the server's model list,
+not in --prices) shows its cost as unknown: --max-cost cannot see it, and --max-requests (default 300, 0 for
+none) caps the requests sent to it per question. --model auto picks the first model the server lists. With neither a key nor a URL, a local
 OpenAI-compatible server on its usual port (Ollama 11434, LM Studio 1234, llama.cpp 8080) is used. Credential files (.env, keys, tokens:
 see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
 The model never writes files: it proposes edits. --patch FILE saves them as a diff for \`git apply\`, --apply
@@ -145,6 +150,7 @@ const RUN_BUDGET_OPTIONS = {
   'max-iterations': { type: 'string' },
   'max-sub-calls': { type: 'string' },
   'max-tokens': { type: 'string' },
+  'max-requests': { type: 'string' },
   'cell-timeout': { type: 'string' },
   timeout: { type: 'string' },
 } as const;
@@ -204,7 +210,7 @@ const EXPORT_OPTIONS = {
 
 /** Where eval writes when --out is not given: a fixed name, so `--resume` finds it again. */
 export const DEFAULT_EVAL_OUT = 'rlm-eval';
-const STOP_REASONS: readonly StopReason[] = ['final', 'max_iterations', 'max_sub_calls', 'max_tokens', 'max_cost', 'timeout', 'cancelled', 'error'];
+const STOP_REASONS: readonly StopReason[] = ['final', 'max_iterations', 'max_sub_calls', 'max_tokens', 'max_cost', 'max_requests', 'timeout', 'cancelled', 'error'];
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
   const [command, ...rest] = argv;
@@ -290,6 +296,7 @@ function runBudgetFlags(v: Strings<typeof RUN_BUDGET_OPTIONS>): RunBudgetFlags {
     maxIterations: int(v['max-iterations'], '--max-iterations', 1),
     maxSubCalls: int(v['max-sub-calls'], '--max-sub-calls', 0),
     maxTokens: int(v['max-tokens'], '--max-tokens', 1),
+    maxRequests: int(v['max-requests'], '--max-requests', 0),
     cellTimeoutMs: seconds(v['cell-timeout'], '--cell-timeout'),
     timeoutMs: seconds(v.timeout, '--timeout'),
   };

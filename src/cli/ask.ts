@@ -95,6 +95,7 @@ function nextStep(result: RunResult): string {
     case 'max_sub_calls': return 'Raise --max-sub-calls if the question needs more sub-calls.';
     case 'max_tokens': return 'Raise --max-tokens, or use a cheaper sub-model.';
     case 'max_cost': return 'Raise --max-cost, or pick a cheaper --sub-model.';
+    case 'max_requests': return 'Raise --max-requests (0 for no cap), or give the model a price with --prices so --max-cost governs it.';
     case 'timeout': return 'Raise --timeout, or ask a narrower question.';
     case 'cancelled': return result.answer === '' ? 'Cancelled.' : 'Cancelled. The answer above is the best the run had.';
     default: return 'See the trace (--trace FILE) for what happened.';

@@ -1,6 +1,7 @@
 // Live progress on stderr while a run goes on: turn, cells, sub-calls done/total, tokens, cost.
 // On a terminal one status line is redrawn in place; otherwise (CI, a pipe) a line per step, throttled.
 
+import { formatCost } from '../core/models/costText';
 import type { RlmEvent } from '../core/trajectory/events';
 
 const fmtTokens = (n: number) => (n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n));
@@ -16,6 +17,10 @@ export class ProgressReporter {
   private subFailed = 0;
   private tokens = 0;
   private cost = 0;
+  /** Calls to models with no known price: the cost is unknown, not $0. */
+  private unpriced = 0;
+  /** Calls ended: before the first, the cost is not shown (it would read $0 for a model with no price). */
+  private calls = 0;
   private lastLine = '';
   private lastPrint = 0;
   private pending: NodeJS.Timeout | undefined;
@@ -45,10 +50,10 @@ export class ProgressReporter {
       case 'subcall_end':
         this.subDone++;
         if (event.error) this.subFailed++;
-        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd);
+        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd, event.unpriced);
         break;
       case 'turn_end':
-        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd);
+        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd, event.unpriced);
         break;
       case 'limit':
         this.print(`stopped: ${event.detail}`, true);
@@ -62,15 +67,17 @@ export class ProgressReporter {
     this.print(this.status(), event.type === 'turn_start' || event.type === 'cell_end');
   };
 
-  private add(tokens: number, cost: number): void {
+  private add(tokens: number, cost: number, unpriced: true | undefined): void {
     this.tokens += tokens;
     this.cost += cost;
+    this.calls++;
+    if (unpriced) this.unpriced++;
   }
 
   private status(): string {
     const secs = ((Date.now() - this.started) / 1000).toFixed(0);
     const subs = this.subStarted ? ` · sub-calls ${this.subDone}/${this.subStarted}${this.subFailed ? ` (${this.subFailed} failed)` : ''}` : '';
-    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens · $${this.cost.toFixed(4)} · ${secs}s`;
+    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens${this.calls ? ` · ${formatCost(this.cost, this.unpriced)}` : ''}${this.unpriced ? ` (${this.unpriced} request${this.unpriced === 1 ? '' : 's'} without a price)` : ''} · ${secs}s`;
   }
 
   private print(line: string, important: boolean): void {

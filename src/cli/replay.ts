@@ -1,6 +1,7 @@
 // `rlm replay`: a trace file as an indented tree. Each line shows the node's status and its figures rolled
 // up over everything under it (tokens, cost, time, sub-calls), then what the reader had to skip or derive.
 
+import { formatCost } from '../core/models/costText';
 import { TRACE_SCHEMA_VERSION } from '../core/trajectory/events';
 import type { Trace } from '../core/trajectory/readTrace';
 import { TrajectoryTree, type TreeAnomalies, type TreeNode } from '../core/trajectory/TrajectoryTree';
@@ -19,7 +20,7 @@ function figures(node: TreeNode): string {
   const parts: string[] = [node.endTime === undefined ? `unfinished (${node.status})` : node.status];
   const billed = node.kind === 'turn' || node.kind === 'subcall';
   if (billed || total.inputTokens + total.outputTokens > 0) {
-    parts.push(`${total.estimated ? '~' : ''}${total.inputTokens}+${total.outputTokens} tok`, `$${total.costUsd.toFixed(4)}`);
+    parts.push(`${total.estimated ? '~' : ''}${total.inputTokens}+${total.outputTokens} tok`, formatCost(total.costUsd, total.unpriced));
   }
   parts.push(seconds(total.elapsedMs));
   if (node.kind === 'subcall' && node.sentTime !== undefined && node.sentTime - node.startTime >= 10) {

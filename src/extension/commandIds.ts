@@ -24,6 +24,8 @@ export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 export const EDITOR_COMMANDS = {
   openSettings: 'workbench.action.openSettings',
   openFolder: 'workbench.action.files.openFolder',
+  /** The Workspace Trust editor, where the user trusts a folder (Restricted Mode's one line offers it). */
+  manageTrust: 'workbench.trust.manage',
 } as const;
 
 export const VIEWS = {

@@ -17,6 +17,7 @@ import { RedactingLog, type Log } from './log';
 import { prepareModels } from './models/modelSetup';
 import { ACTIONS, SetupProblem } from './problems';
 import { SetupService } from './SetupService';
+import { runPageCommand } from './webviewMessages';
 import { TREE_CHUNK_EVENTS } from './treeMessages';
 import { ReviewService } from './review/ReviewService';
 import { VsCodeReviewEditor } from './review/VsCodeReviewEditor';
@@ -41,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const tracesDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'traces');
 
   const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message));
-  const setup = new SetupService(context.secrets, secrets, log, (status) => chatView.post({ type: 'chat/setup', setup: status }));
+  const setup = new SetupService(context.secrets, context.globalState, secrets, log, (status) => chatView.post({ type: 'chat/setup', setup: status }));
   const ripgrep = editorRipgrep();
   let chats: ChatService | undefined;
   const roots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep);
@@ -49,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const reviewEditor = new VsCodeReviewEditor(log, {
     merged: (exchangeId, path, text) => reviews?.resolved(exchangeId, path, text),
     filesChanged: (folderUri, paths) => reviews?.filesChanged(folderUri, paths),
-    settings: (folder) => setup.settings(folder),
+    settings: (folder) => setup.settingsInForce(folder),
   });
   reviews = new ReviewService({ dir: tracesDir, editor: reviewEditor, post: (message) => chatView.post(message), log });
   const review = reviews;
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
     store: new ChatStore(context.workspaceState),
     tracesDir,
     settings: (folder) => setup.settings(vscode.Uri.parse(folder.uri)),
-    prepareModels: (settings) => prepareModels(settings, setup.sources()),
+    prepareModels: (settings) => prepareModels(settings, setup.sources(), setup.windowFacts()),
     workspace: (folder, settings) => roots.open(folder, settings.excludes),
     pickFolder,
     secrets,
@@ -126,8 +127,12 @@ export function activate(context: vscode.ExtensionContext): void {
         void openLink(message, linkRoots(service.currentFolder), log);
         return;
       case 'command/run':
-        // Checked against the allow-list (webviewMessages.ts) before it got here.
-        void vscode.commands.executeCommand(message.command, ...(message.args ?? []));
+        // Checked against the allow-list (webviewMessages.ts) before it got here; a state change waits for the user's yes.
+        void runPageCommand(message.command, message.args ?? [], {
+          context: () => ({ localServer: setup.lastLocalServer }),
+          confirm: async ({ message: text, detail, button }) => (await vscode.window.showInformationMessage(text, { modal: true, detail }, button)) === button,
+          execute: (command, args) => Promise.resolve(vscode.commands.executeCommand(command, ...args)),
+        }).catch((err: unknown) => log.error(`${message.command} from the page failed: ${(err as Error).message}`));
         return;
       case 'clipboard/copy':
         void vscode.env.clipboard.writeText(message.text);
@@ -174,13 +179,15 @@ export async function deactivate(): Promise<void> {
 
 /** The folder a new chat asks about: the only one, the active editor's, or the one the user picks. */
 async function pickFolder(): Promise<FolderRef | undefined> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
+  // Only folders on this machine can be read (a virtual workspace's are not: the set-up status says so first).
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   if (folders.length === 0) throw new SetupProblem({ message: 'Open a folder to ask about its code.', actions: [ACTIONS.openFolder()] });
   if (folders.length === 1) return WorkspaceRoots.refOf(folders[0]!);
   const active = vscode.window.activeTextEditor?.document.uri;
   const folder = active && vscode.workspace.getWorkspaceFolder(active);
-  if (folder) return WorkspaceRoots.refOf(folder);
+  if (folder && folder.uri.scheme === 'file') return WorkspaceRoots.refOf(folder);
   const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder is the question about?', ignoreFocusOut: true });
+  if (picked && picked.uri.scheme !== 'file') throw new SetupProblem({ message: `${picked.name} is not on this machine: questions need a folder whose files can be read here.`, actions: [] });
   return picked && WorkspaceRoots.refOf(picked);
 }
 

@@ -1,8 +1,13 @@
 // The `rlm.*` settings as the engine needs them. Read at question time (a change applies from the next
 // question), checked here because settings.json is hand-edited: a bad value falls back to its default with a
 // warning for the log, never a crash. The defaults here are the ones package.json declares (a test checks).
+//
+// A workspace's settings are untrusted input (a cloned repository's .vscode/settings.json): settingValue decides,
+// setting by setting, what a workspace may set. Nothing from it raises a limit, picks an endpoint, or, unless
+// the workspace is trusted, picks a model or a command.
 
 import type { RlmLimitsInput } from '../core/loop/options';
+import { parsePriceOverrides, type ModelPrice } from '../core/models/pricing';
 
 /** Who answers: the editor's own models, a provider's API, or any OpenAI-compatible server. */
 export const PROVIDER_SETTINGS = ['auto', 'vscode-lm', 'openai', 'anthropic', 'openai-compatible'] as const;
@@ -28,10 +33,16 @@ export interface RlmSettings {
   cellTimeout: number;
   /** USD per question, child runs included; 0 means no cap. */
   maxCostPerQuestion: number;
+  /** Requests per question to models without a known price (the editor's models among them), child runs included; 0 means no cap. */
+  maxRequestsPerQuestion: number;
   /** Gitignore-style patterns left out of the workspace on top of the default excludes. */
   excludes: string[];
   /** The user's check after applying proposed edits (run through the shell in the folder, after asking); '' for none. */
   validateCommand: string;
+  /** Plain http:// to a server that is not this machine (code and key unencrypted on the network). */
+  allowInsecureHttp: boolean;
+  /** Prices the built-in table and the server's list lack or get wrong (USD per 1M tokens), as `--prices` takes them. */
+  prices: Record<string, ModelPrice>;
 }
 
 export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
@@ -45,17 +56,37 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   concurrency: 16,
   cellTimeout: 60,
   maxCostPerQuestion: 2,
+  maxRequestsPerQuestion: 300,
   excludes: [],
   validateCommand: '',
+  allowInsecureHttp: false,
+  prices: {},
 });
 
 /**
- * Read from the user's settings only: where code is sent and what a question may spend. A cloned repository's
- * .vscode/settings.json could otherwise point the models at its own server or lift the cap. (Not `scope:
+ * Read from the user's settings only, trusted workspace or not: where code and keys are sent, and what a price is.
+ * A cloned repository's .vscode/settings.json could otherwise point the models at its own server. (Not `scope:
  * machine` or `application` in package.json: in remote windows such as code-server, VS Code stops showing the
  * extension host those values from the user settings after the first change.)
  */
-export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['provider', 'baseUrl', 'maxCostPerQuestion']);
+export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['provider', 'baseUrl', 'allowInsecureHttp', 'prices']);
+
+/** Limits: a trusted workspace may lower them (a big repository, a cautious team), never raise them above the user's. */
+export const LOWER_ONLY_SETTINGS: ReadonlySet<NumberSetting> = new Set([
+  'maxDepth', 'maxIterations', 'maxSubCalls', 'concurrency', 'cellTimeout', 'maxCostPerQuestion', 'maxRequestsPerQuestion',
+]);
+
+/** Which models run and which command: a workspace may choose them only once the user trusted it. */
+export const TRUSTED_WORKSPACE_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['rootModel', 'subModel', 'validateCommand']);
+
+/**
+ * Every setting that touches models, limits, endpoints or commands: in Restricted Mode all of them come from the
+ * user's settings only (package.json's `restrictedConfigurations` lists the same).
+ */
+export const RESTRICTED_SETTINGS: readonly (keyof RlmSettings)[] = [...USER_ONLY_SETTINGS, ...LOWER_ONLY_SETTINGS, ...TRUSTED_WORKSPACE_SETTINGS];
+
+/** Number settings where 0 means "no cap". */
+const ZERO_IS_NO_CAP: ReadonlySet<NumberSetting> = new Set(['maxCostPerQuestion', 'maxRequestsPerQuestion']);
 
 /** Shaped like vscode.WorkspaceConfiguration.inspect()'s answer. */
 export interface InspectedSetting {
@@ -65,17 +96,58 @@ export interface InspectedSetting {
   workspaceFolderValue?: unknown;
 }
 
+/** Where a value in force came from: the default, the user's settings, the workspace's, or the folder's. */
+export type SettingSource = 'default' | 'user' | 'workspace' | 'folder';
+
+/** The rlm.* settings in force, and where each came from. */
+export interface SettingsInForce {
+  settings: RlmSettings;
+  sources: Record<keyof RlmSettings, SettingSource>;
+}
+
+export interface SettingValue {
+  value: unknown;
+  source: SettingSource;
+  /** A workspace tried to set it and was not heeded: the line for the log. */
+  ignored?: string;
+}
+
 /**
- * The value a setting has for RLM: for a user-only setting, the user's value (or the default) and a note when a
- * workspace tried to set it; for the others, what the editor resolved.
+ * The value a setting has for RLM, and where it came from. User-only settings: the user's value (or the default).
+ * In an untrusted workspace (Restricted Mode), every setting of RESTRICTED_SETTINGS likewise, and no validation
+ * command at all (nothing runs in Restricted Mode). In a trusted one, a limit from the workspace only when it is
+ * lower than the user's, and models and the command as the workspace says. `excludes` only ever narrows what
+ * is read: the editor's resolved value.
  */
-export function settingValue(name: keyof RlmSettings, inspected: InspectedSetting | undefined, resolved: unknown): { value: unknown; ignored?: string } {
-  if (!USER_ONLY_SETTINGS.has(name)) return { value: resolved };
-  const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
-  const value = inspected?.globalValue ?? inspected?.defaultValue;
-  return fromWorkspace === undefined || JSON.stringify(fromWorkspace) === JSON.stringify(value)
-    ? { value }
-    : { value, ignored: `rlm.${name} in the workspace settings (${JSON.stringify(fromWorkspace)}) is ignored: where code goes and what a question may spend are read from your user settings only.` };
+export function settingValue(name: keyof RlmSettings, inspected: InspectedSetting | undefined, resolved: unknown, trusted: boolean): SettingValue {
+  const base: SettingValue = inspected?.globalValue !== undefined
+    ? { value: inspected.globalValue, source: 'user' }
+    : { value: inspected?.defaultValue ?? SETTING_DEFAULTS[name], source: 'default' };
+  const fromWorkspace: SettingValue | undefined = inspected?.workspaceFolderValue !== undefined
+    ? { value: inspected.workspaceFolderValue, source: 'folder' }
+    : inspected?.workspaceValue !== undefined ? { value: inspected.workspaceValue, source: 'workspace' } : undefined;
+  if (!RESTRICTED_SETTINGS.includes(name)) return { value: resolved, source: fromWorkspace?.source ?? base.source };
+  if (name === 'validateCommand' && !trusted) {
+    const wanted = fromWorkspace?.value ?? base.value;
+    return { value: '', source: 'default', ...(wanted ? { ignored: `rlm.validateCommand (${JSON.stringify(wanted)}) does not run in Restricted Mode: trust this folder to run it.` } : {}) };
+  }
+  if (!fromWorkspace || JSON.stringify(fromWorkspace.value) === JSON.stringify(base.value)) return base;
+  const ignore = (why: string): SettingValue => ({ ...base, ignored: `rlm.${name} in the ${fromWorkspace.source} settings (${JSON.stringify(fromWorkspace.value)}) is ignored: ${why}` });
+  if (USER_ONLY_SETTINGS.has(name)) return ignore('where code goes and what it costs are read from your user settings only.');
+  if (!trusted) return ignore('this folder is not trusted (Restricted Mode), so models, limits and commands come from your user settings only.');
+  if (LOWER_ONLY_SETTINGS.has(name as NumberSetting)) {
+    const limit = name as NumberSetting;
+    const yours = isValidNumber(limit, base.value) ? base.value : SETTING_DEFAULTS[limit];
+    return isValidNumber(limit, fromWorkspace.value) && capOf(limit, fromWorkspace.value) < capOf(limit, yours)
+      ? fromWorkspace
+      : ignore(`a workspace may lower this limit, never raise it above yours (${yours}).`);
+  }
+  return fromWorkspace;
+}
+
+/** A limit as a cap to compare: 0 means none for the caps where it says so. */
+function capOf(name: NumberSetting, value: number): number {
+  return ZERO_IS_NO_CAP.has(name) && value === 0 ? Infinity : value;
 }
 
 /** Bounds each number setting takes (package.json declares the same). */
@@ -86,9 +158,17 @@ export const NUMBER_BOUNDS: Readonly<Record<NumberSetting, { minimum: number; ma
   concurrency: { minimum: 1, maximum: 256, integer: true },
   cellTimeout: { minimum: 1, maximum: 3600, integer: false },
   maxCostPerQuestion: { minimum: 0, integer: false },
+  maxRequestsPerQuestion: { minimum: 0, integer: true },
 };
 
-type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion';
+type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion' | 'maxRequestsPerQuestion';
+
+/** True when `value` is a number this setting takes (in its bounds, whole where it must be). */
+function isValidNumber(name: NumberSetting, value: unknown): value is number {
+  const bounds = NUMBER_BOUNDS[name];
+  return typeof value === 'number' && Number.isFinite(value) && value >= bounds.minimum
+    && (bounds.maximum === undefined || value <= bounds.maximum) && (!bounds.integer || Number.isInteger(value));
+}
 
 export interface SettingsRead {
   settings: RlmSettings;
@@ -110,10 +190,12 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
   const number = (name: NumberSetting): number => {
     const value = get(name) ?? SETTING_DEFAULTS[name];
     const bounds = NUMBER_BOUNDS[name];
-    const ok = typeof value === 'number' && Number.isFinite(value) && value >= bounds.minimum
-      && (bounds.maximum === undefined || value <= bounds.maximum) && (!bounds.integer || Number.isInteger(value));
     const expected = `${bounds.integer ? 'a whole number' : 'a number'} from ${bounds.minimum}${bounds.maximum === undefined ? '' : ` to ${bounds.maximum}`}`;
-    return ok ? value : fallback(name, value, expected);
+    return isValidNumber(name, value) ? value : fallback(name, value, expected);
+  };
+  const flag = (name: 'allowInsecureHttp'): boolean => {
+    const value = get(name) ?? SETTING_DEFAULTS[name];
+    return typeof value === 'boolean' ? value : fallback(name, value, 'true or false');
   };
   const provider = get('provider') ?? SETTING_DEFAULTS.provider;
   let baseUrl = text('baseUrl');
@@ -130,12 +212,24 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     concurrency: number('concurrency'),
     cellTimeout: number('cellTimeout'),
     maxCostPerQuestion: number('maxCostPerQuestion'),
+    maxRequestsPerQuestion: number('maxRequestsPerQuestion'),
     excludes: Array.isArray(excludes) && excludes.every((e) => typeof e === 'string')
       ? excludes.map((e) => e.trim()).filter((e) => e !== '')
       : fallback('excludes', excludes, 'a list of strings'),
     validateCommand: text('validateCommand'),
+    allowInsecureHttp: flag('allowInsecureHttp'),
+    prices: prices(get('prices') ?? SETTING_DEFAULTS.prices),
   };
   return { settings, warnings };
+
+  function prices(value: unknown): Record<string, ModelPrice> {
+    try {
+      return parsePriceOverrides(JSON.stringify(value), 'rlm.prices');
+    } catch (err) {
+      warnings.push(`${(err as Error).message} Using none.`);
+      return {};
+    }
+  }
 }
 
 /** The run limits the settings ask for: every limit is given, so a setting changed back to its default applies too. */
@@ -146,6 +240,7 @@ export function limitsFrom(settings: RlmSettings): RlmLimitsInput {
     maxSubCalls: settings.maxSubCalls,
     concurrency: settings.concurrency,
     maxCostUsd: maxCostUsd(settings),
+    maxRequests: maxRequests(settings),
     sandbox: { cellTimeoutMs: Math.round(settings.cellTimeout * 1000) },
   };
 }
@@ -153,6 +248,11 @@ export function limitsFrom(settings: RlmSettings): RlmLimitsInput {
 /** The per-question cost cap in USD, Infinity for none (0 in the setting). */
 export function maxCostUsd(settings: RlmSettings): number {
   return settings.maxCostPerQuestion > 0 ? settings.maxCostPerQuestion : Infinity;
+}
+
+/** The per-question cap on requests to models without a price, Infinity for none (0 in the setting). */
+export function maxRequests(settings: RlmSettings): number {
+  return settings.maxRequestsPerQuestion > 0 ? settings.maxRequestsPerQuestion : Infinity;
 }
 
 export function isHttpUrl(value: string): boolean {

@@ -28,6 +28,13 @@ export interface SetupStatus {
   subModel?: string;
   /** The per-question cost cap shown in the status line; null for none. */
   maxCostUsd: number | null;
+  /**
+   * The models of the set-up that have no known price (the editor's models, a model missing from the prices): their
+   * cost shows as unknown, the dollar cap cannot be enforced for them, and the request cap applies (null: none).
+   */
+  unpriced?: { models: string[]; maxRequests: number | null };
+  /** In Restricted Mode: the one line saying what it turns off, and the button that leads out of it. */
+  restricted?: { message: string; actions: Action[] };
   /** Why nothing can be asked yet, and what fixes it (the welcome view shows this). */
   problem?: { message: string; actions: Action[] };
   /**
@@ -64,6 +71,8 @@ export interface Exchange {
   /** Buttons that fix what went wrong (a missing key, an exhausted budget). */
   actions?: Action[];
   costUsd?: number;
+  /** Calls to models with no known price: `costUsd` leaves them out, so the cost shows as unknown. */
+  unpricedCalls?: number;
   inputTokens?: number;
   outputTokens?: number;
   durationMs?: number;

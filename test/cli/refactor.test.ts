@@ -7,15 +7,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeModelServer, type FakeRequest } from '../fakes/FakeModelServer';
+import { runCli } from '../support/cli';
 import { code } from '../support/scriptedModels';
 
 const REPO = join(__dirname, '..', '..');
-const CLI = join(REPO, 'dist', 'cli.js');
 const FIXTURE = join(REPO, 'test', 'fixtures', 'refactor-shop');
 const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
 const CLEAN_ENV = {
@@ -36,16 +36,7 @@ function copyFixture(): string {
   return dir;
 }
 
-function rlm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (c) => resolve({ code: c, stdout, stderr }));
-  });
-}
+const rlm = (args: string[]) => runCli(args, CLEAN_ENV);
 
 const ROOT_TURNS = [
   code('Split the rename into three partitions and run them in parallel.', `

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { LocalServer } from '../../src/core/models/localServers';
 import { ACTIONS } from '../../src/extension/problems';
-import { checkChatMessage, checkTreeMessage, confineToRoots, MAX_QUESTION_CHARS, WEBVIEW_COMMANDS } from '../../src/extension/webviewMessages';
+import { checkChatMessage, checkTreeMessage, confineToRoots, MAX_QUESTION_CHARS, PAGE_CONFIRMATIONS, runPageCommand, WEBVIEW_COMMANDS, type Confirmation } from '../../src/extension/webviewMessages';
 import { CHAT_TO_HOST_TYPES, TREE_TO_HOST_TYPES } from '../../src/protocol/messages';
 
 const ok = (value: unknown) => {
@@ -68,7 +68,7 @@ test('every action the host offers passes the allow-list', () => {
   const actions = [
     ACTIONS.setApiKey(), ACTIONS.setApiKey('openai'), ACTIONS.setApiKey('anthropic'), ACTIONS.setApiKey('openai-compatible'), ACTIONS.selectModel(),
     ACTIONS.openSettings(), ACTIONS.openSettings('rlm.baseUrl'), ACTIONS.openSettings('rlm.maxCostPerQuestion'), ACTIONS.useLocalServer(server),
-    ACTIONS.refreshSetup(), ACTIONS.showLog(), ACTIONS.openFolder(),
+    ACTIONS.refreshSetup(), ACTIONS.showLog(), ACTIONS.openFolder(), ACTIONS.manageTrust(),
   ];
   for (const action of actions) {
     assert.ok(checkChatMessage({ type: 'command/run', command: action.command, args: action.args }).ok, JSON.stringify(action));
@@ -115,4 +115,35 @@ test('review messages: an exchange id, a change set path and a hunk key, nothing
   refused({ type: 'review/open', exchangeId: 'c1.q1', path: 'a\0b' }, /path or hunk that is not one/);
   refused({ type: 'review/reject', exchangeId: 'c1.q1', path: 'a.ts' }, /without a path or a decision/);
   refused({ type: 'review/resolve', exchangeId: 'c1.q1' }, /without a path/);
+});
+
+test('a page may ask for a state change; the host acts only after the user says yes in its own modal', async () => {
+  // Clearing a key is never a page's to ask: no button offers it, and a hostile page must not delete keys.
+  refused({ type: 'command/run', command: 'rlm.clearApiKey' }, /not one a page may run/);
+  refused({ type: 'command/run', command: 'rlm.clearApiKey', args: ['openai'] }, /not one a page may run/);
+  const ran: string[] = [];
+  const asked: Confirmation[] = [];
+  const host = (answer: boolean) => ({
+    context: () => ({ localServer: { name: 'Ollama', baseUrl: 'http://127.0.0.1:11434/v1' } }),
+    confirm: async (c: Confirmation) => {
+      asked.push(c);
+      return answer;
+    },
+    execute: async (command: string) => {
+      ran.push(command);
+    },
+  });
+  // Pinning the local server rewrites the user settings: a modal first, naming the server and what changes.
+  assert.equal(await runPageCommand('rlm.useLocalServer', [], host(false)), false);
+  assert.deepEqual(ran, [], 'dismissed: nothing ran');
+  assert.equal(asked[0]!.message, 'Use Ollama at http://127.0.0.1:11434/v1?');
+  assert.match(asked[0]!.detail, /sets rlm\.provider and rlm\.baseUrl in your user settings/);
+  assert.equal(await runPageCommand('rlm.useLocalServer', [], host(true)), true);
+  assert.deepEqual(ran, ['rlm.useLocalServer']);
+  // Commands that open the host's own UI (a password box, quick picks) or change nothing that lasts run at once.
+  for (const command of ['rlm.setApiKey', 'rlm.selectModel', 'rlm.refreshSetup', 'workbench.action.openSettings', 'workbench.trust.manage']) {
+    assert.equal(await runPageCommand(command, [], host(false)), true, command);
+  }
+  assert.equal(asked.length, 2, 'no modal for those');
+  assert.deepEqual(Object.keys(PAGE_CONFIRMATIONS).filter((c) => !WEBVIEW_COMMANDS[c]), [], 'a confirmation is only for a command a page may ask for');
 });

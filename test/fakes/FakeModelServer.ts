@@ -11,9 +11,10 @@
 // Routes:
 //   POST /v1/chat/completions  OpenAI, streaming (SSE) and non-streaming JSON
 //   POST /v1/messages          Anthropic, streaming (SSE with `event:` lines) and non-streaming JSON
-//   GET  /v1/models            OpenAI list format, or Anthropic's when the request has an `anthropic-version` header
+//   GET  /v1/models            OpenAI list format, or Anthropic's when the request has an `anthropic-version` header;
+//                              with `prices`, each model carries OpenRouter's `pricing` and `context_length`
 // The responder decides each completion's reply: text, an HTTP error, delays, chunking, a dropped socket, usage.
-// Only completions are recorded in `requests`; model listings are not.
+// Only completions are recorded in `requests`; model listings are recorded in `listings`.
 
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
@@ -61,6 +62,11 @@ export type FakeResponder = (req: FakeRequest) => FakeReply | string | Promise<F
 export interface FakeServerOptions {
   /** Model ids listed by GET /v1/models (default ['fake-model']). */
   models?: string[];
+  /**
+   * Prices listed with the models, as OpenRouter's GET /models gives them: USD per token as strings
+   * (`{prompt: "0.00000125", completion: "0.00001"}`), and the context length.
+   */
+  prices?: Record<string, { prompt: string; completion: string; contextLength?: number }>;
 }
 
 const DEFAULT_CHUNK_CHARS = 20;
@@ -71,6 +77,8 @@ export class FakeModelServer {
   readonly anthropicBaseUrl: string;
   /** Every completion request received, in order. */
   readonly requests: FakeRequest[] = [];
+  /** Every model listing asked for: its lower-cased headers (the key a client sent with it). */
+  readonly listings: Array<Record<string, string>> = [];
   /** Completion requests currently being answered, and the most ever seen at once. */
   inFlight = 0;
   maxInFlight = 0;
@@ -83,6 +91,7 @@ export class FakeModelServer {
     private readonly server: http.Server,
     private responder: FakeResponder,
     private readonly models: string[],
+    private readonly prices: FakeServerOptions['prices'] = {},
   ) {
     // Every waiting reply listens for close(); hundreds at once is the point of a load test.
     setMaxListeners(0, this.closing.signal);
@@ -102,7 +111,7 @@ export class FakeModelServer {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    const fake = new FakeModelServer(server, responder, options.models ?? ['fake-model']);
+    const fake = new FakeModelServer(server, responder, options.models ?? ['fake-model'], options.prices);
     server.on('request', (req, res) => {
       fake.route(req, res).catch((err) => fake.fail(res, err));
     });
@@ -131,12 +140,19 @@ export class FakeModelServer {
   }
 
   private listModels(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.listings.push(Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])));
     if (req.headers['anthropic-version']) {
       const data = this.models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
       sendJson(res, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
       return;
     }
-    const data = this.models.map((id) => ({ id, object: 'model', created: 1735689600, owned_by: 'fake' }));
+    const data = this.models.map((id) => {
+      const price = this.prices?.[id];
+      return {
+        id, object: 'model', created: 1735689600, owned_by: 'fake',
+        ...(price ? { pricing: { prompt: price.prompt, completion: price.completion }, ...(price.contextLength ? { context_length: price.contextLength } : {}) } : {}),
+      };
+    });
     sendJson(res, 200, { object: 'list', data });
   }
 

@@ -16,6 +16,7 @@ import { composerView } from './views/composer';
 import { exchangeView } from './views/exchange';
 import { historyView, toolbarView } from './views/history';
 import { statusLineView } from './views/statusLine';
+import { restrictedNoteView, setupSummaryView, unpricedNoteView } from './views/setupLine';
 import { emptyChatView, welcomeView } from './views/welcome';
 
 interface SavedView {
@@ -96,12 +97,14 @@ function draw(): void {
     ${historyView(historyOpen, state.history, chat?.id, historyHandlers)}
     <main class="conversation" data-testid="conversation" aria-label="Conversation">
       ${welcomeView(state.setup, runAction)}
-      ${state.setup?.ready && exchanges.length === 0 ? emptyChatView(state.setup) : nothing}
+      ${state.setup?.ready && exchanges.length === 0 ? emptyChatView() : nothing}
       ${exchanges.map((x) => exchangeView(x, x.status === 'running' ? progress : undefined, state.reviews.get(x.id), markdown, exchangeHandlers))}
     </main>
+    ${restrictedNoteView(state.setup, runAction)}
+    ${state.setup?.ready ? unpricedNoteView(state.setup) : nothing}
     ${running && state.busy
       ? statusLineView(progress?.figures() ?? emptyFigures, state.setup?.maxCostUsd ?? null, Date.now() - running.startedAt)
-      : nothing}
+      : state.setup?.ready ? setupSummaryView(state.setup) : nothing}
     ${composerView(state.busy, state.canAsk, composerHandlers)}
   `, app);
   // Sizes change after a draw too (the VS Code elements render themselves a moment later, the question box
@@ -124,7 +127,7 @@ function draw(): void {
   tickWhileRunning(running !== undefined && state.busy);
 }
 
-const emptyFigures = { turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, estimated: false };
+const emptyFigures = { turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, unpriced: 0, maxRequests: null, estimated: false };
 
 /** The elapsed time moves on between events. */
 function tickWhileRunning(running: boolean): void {

@@ -3,13 +3,10 @@
 
 import type { StopReason } from '../../src/core/trajectory/events';
 
+export { formatCost, formatUsd } from '../../src/core/models/costText';
+
 export function formatTokens(n: number): string {
   return n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n);
-}
-
-/** Four decimals below a dollar (a sub-call costs fractions of a cent), two above. */
-export function formatCost(usd: number): string {
-  return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
 export function formatDuration(ms: number): string {
@@ -25,6 +22,7 @@ const STOP_REASONS: Record<StopReason, string> = {
   max_sub_calls: 'sub-call limit reached',
   max_tokens: 'token limit reached',
   max_cost: 'cost limit reached',
+  max_requests: 'request limit reached',
   timeout: 'timed out',
   cancelled: 'stopped',
   error: 'failed',

@@ -73,7 +73,7 @@ function figuresTable(own: Figures, total: Figures) {
   const rows: Array<[string, string, (f: Figures) => string]> = [
     ['Input tokens', 'input-tokens', (f) => tokens(f, f.inputTokens)],
     ['Output tokens', 'output-tokens', (f) => tokens(f, f.outputTokens)],
-    ['Cost', 'cost', (f) => formatCost(f.costUsd)],
+    ['Cost', 'cost', (f) => formatCost(f.costUsd, f.unpriced)],
     ['Time', 'time', (f) => formatDuration(f.elapsedMs)],
     ['Sub-calls', 'subcalls', (f) => String(f.subCalls)],
     ['Errors', 'errors', (f) => String(f.errors)],

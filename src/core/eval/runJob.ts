@@ -109,7 +109,7 @@ async function runVanilla(task: EvalTask, trial: number, dir: string, env: JobEn
       break;
     } catch (err) {
       if (!(err instanceof ModelError)) throw err;
-      if (err.spent) env.onSpend(env.costOf(model.name, err.spent));
+      if (err.spent) env.onSpend(env.costOf(model.name, err.spent) ?? 0);
       if (err.kind === 'cancelled' && env.signal.aborted) return undefined;
       // Our estimate of the prompt's tokens was short of the server's count: cut more and try again.
       if (err.kind === 'context_overflow' && attempt < OVERFLOW_RETRIES) {
@@ -122,9 +122,12 @@ async function runVanilla(task: EvalTask, trial: number, dir: string, env: JobEn
   }
   const usage: RunUsage = { root: emptyTotals(), sub: emptyTotals(), total: emptyTotals() };
   if (completion) {
-    const costUsd = env.costOf(completion.model || model.name, completion.usage);
-    env.onSpend(costUsd);
-    const call = { calls: 1, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens, costUsd, estimated: completion.usage.estimated };
+    const priced = env.costOf(completion.model || model.name, completion.usage);
+    env.onSpend(priced ?? 0);
+    const call = {
+      calls: 1, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens, costUsd: priced ?? 0,
+      estimated: completion.usage.estimated, ...(priced === undefined ? { unpriced: 1 } : {}),
+    };
     usage.root = { ...call };
     usage.total = { ...call };
   }

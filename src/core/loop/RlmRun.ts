@@ -8,7 +8,7 @@ import { ModelError, type ChatMessage, type ChatModel, type Usage } from '../mod
 import { truncateOutput } from '../sandbox/truncate';
 import type { CellResult } from '../sandbox/types';
 import { runStatus, type ContextMeta, type EndStatus, type ReceiptLine, type RunLimitsSummary, type RunUsage, type StopReason } from '../trajectory/events';
-import type { LimitHit } from './Budget';
+import type { CallCost, LimitHit } from './Budget';
 import { OpenCalls } from './OpenCalls';
 import type { ModelPair, RlmLimits } from './options';
 import type { Repl } from './Repl';
@@ -108,9 +108,12 @@ export class RlmRun {
    * ends its turn (with that status and what it spent) before the error goes on to the loop.
    */
   async askRoot(messages: ChatMessage[], iteration: number, last = false): Promise<string> {
-    const turnId = `${this.id}.t${++this.turnSeq}`;
     const trajectory = this.scope.trajectory;
     const model = this.rootModel;
+    // Refused before the turn starts: no node is left open, and the loop ends the run on the limit.
+    const refused = this.scope.budget.claimRequest(model.name);
+    if (refused) throw new Error(refused.detail);
+    const turnId = `${this.id}.t${++this.turnSeq}`;
     const started = Date.now();
     let streamed = '';
     let sent = false;
@@ -132,20 +135,20 @@ export class RlmRun {
         },
       });
       const name = completion.model || model.name;
-      const costUsd = this.record('root', name, completion.usage);
+      const cost = this.record('root', name, completion.usage);
       trajectory.emit({
         type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: 'done', text: completion.text,
-        model: name, usage: completion.usage, costUsd, latencyMs: completion.latencyMs,
+        model: name, usage: completion.usage, ...cost, latencyMs: completion.latencyMs,
       });
       return completion.text;
     } catch (err) {
       const cancelled = (err instanceof ModelError && err.kind === 'cancelled') || this.scope.signal.aborted;
       const usage: Usage = err instanceof ModelError && err.spent ? err.spent
         : sent ? estimateUsage(messages, streamed) : { inputTokens: 0, outputTokens: 0, estimated: false };
-      const costUsd = usage.inputTokens + usage.outputTokens > 0 ? this.record('root', model.name, usage) : 0;
+      const cost = usage.inputTokens + usage.outputTokens > 0 ? this.record('root', model.name, usage) : { costUsd: 0 };
       trajectory.emit({
         type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: cancelled ? 'cancelled' : 'error', text: streamed,
-        model: model.name, usage, costUsd, latencyMs: Date.now() - started, error: (err as Error).message || String(err),
+        model: model.name, usage, ...cost, latencyMs: Date.now() - started, error: (err as Error).message || String(err),
       });
       throw err;
     }
@@ -188,11 +191,11 @@ export class RlmRun {
     this.final = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
   }
 
-  record(role: CallRole, model: string, usage: Usage): number {
+  record(role: CallRole, model: string, usage: Usage): CallCost {
     // Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split.
     const treeRole: CallRole = this.depth === 0 ? role : 'sub';
     const cost = this.scope.budget.record(treeRole, model, usage);
-    this.tally.add(role, usage, cost);
+    this.tally.add(role, usage, cost.unpriced ? undefined : cost.costUsd);
     return cost;
   }
 
@@ -278,6 +281,7 @@ function summarize(limits: RlmLimits): RunLimitsSummary {
     maxSubCalls: finite(limits.maxSubCalls),
     maxTokens: finite(limits.maxTokens),
     maxCostUsd: finite(limits.maxCostUsd),
+    maxRequests: finite(limits.maxRequests),
     timeoutMs: finite(limits.timeoutMs),
     concurrency: limits.concurrency,
   };

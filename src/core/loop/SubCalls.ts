@@ -92,7 +92,7 @@ export class SubCalls {
       node.refuse('cancelled', 'not sent: the cell ended first');
       return { text: '', error: 'not sent: the cell ended first' };
     }
-    const hit = this.run.scope.budget.claimSubCall();
+    const hit = this.run.scope.budget.claimSubCall(node.model.name);
     if (hit) {
       const reason = `sub-call refused: ${hit.detail}. Finish with what you have (FINAL).`;
       node.refuse('cancelled', reason);

@@ -39,13 +39,14 @@ export function emptyTotals(): UsageTotals {
 export class UsageTally {
   private readonly usage: Record<CallRole, UsageTotals> = { root: emptyTotals(), sub: emptyTotals() };
 
-  /** Records one model call; the caller prices it (the price table lives with the run's options). */
-  add(role: CallRole, usage: Usage, costUsd: number): void {
+  /** Records one model call; the caller prices it (undefined: the model has no known price). */
+  add(role: CallRole, usage: Usage, costUsd: number | undefined): void {
     const t = this.usage[role];
     t.calls++;
     t.inputTokens += usage.inputTokens;
     t.outputTokens += usage.outputTokens;
-    t.costUsd += costUsd;
+    if (costUsd === undefined) t.unpriced = (t.unpriced ?? 0) + 1;
+    else t.costUsd += costUsd;
     t.estimated ||= usage.estimated;
   }
 
@@ -61,6 +62,7 @@ export class UsageTally {
         outputTokens: root.outputTokens + sub.outputTokens,
         costUsd: root.costUsd + sub.costUsd,
         estimated: root.estimated || sub.estimated,
+        ...(root.unpriced || sub.unpriced ? { unpriced: (root.unpriced ?? 0) + (sub.unpriced ?? 0) } : {}),
       },
     };
   }

@@ -153,13 +153,13 @@ export class TrajectoryTree {
         return this.end(event, time, (node) => {
           if (node.kind !== 'turn') return undefined;
           assign(node, { output: event.text, model: event.model, latencyMs: event.latencyMs });
-          return usageDelta(event.usage, event.costUsd);
+          return usageDelta(event.usage, event.costUsd, event.unpriced);
         });
       case 'subcall_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'subcall') return undefined;
           assign(node, { output: event.response, model: event.model, latencyMs: event.latencyMs });
-          return usageDelta(event.usage, event.costUsd);
+          return usageDelta(event.usage, event.costUsd, event.unpriced);
         });
       case 'cell_end':
         return this.end(event, time, (node) => {
@@ -288,15 +288,16 @@ export class TrajectoryTree {
   }
 }
 
-const ZERO: Delta = { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false };
+const ZERO: Delta = { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0 };
 
-function usageDelta(usage: { inputTokens?: unknown; outputTokens?: unknown; estimated?: unknown } | undefined, costUsd: unknown): Delta {
+function usageDelta(usage: { inputTokens?: unknown; outputTokens?: unknown; estimated?: unknown } | undefined, costUsd: unknown, unpriced?: unknown): Delta {
   return {
     ...ZERO,
     inputTokens: finite(usage?.inputTokens),
     outputTokens: finite(usage?.outputTokens),
     costUsd: finite(costUsd),
     estimated: usage?.estimated === true,
+    unpriced: unpriced === true ? 1 : 0,
   };
 }
 
@@ -307,10 +308,11 @@ function addTo(figures: Figures, delta: Delta): void {
   figures.subCalls += delta.subCalls;
   figures.errors += delta.errors;
   figures.estimated ||= delta.estimated;
+  figures.unpriced += delta.unpriced;
 }
 
 function isZero(d: Delta): boolean {
-  return d.inputTokens === 0 && d.outputTokens === 0 && d.costUsd === 0 && d.subCalls === 0 && d.errors === 0 && !d.estimated;
+  return d.inputTokens === 0 && d.outputTokens === 0 && d.costUsd === 0 && d.subCalls === 0 && d.errors === 0 && !d.estimated && d.unpriced === 0;
 }
 
 /** Sets the fields an event carries; absent ones keep what the node had (and never appear as undefined keys). */

@@ -23,6 +23,8 @@ export type StopReason =
   | 'max_sub_calls'
   | 'max_tokens'
   | 'max_cost'
+  /** Requests to models without a known price (the editor's models, a model missing from the price table). */
+  | 'max_requests'
   | 'timeout'
   | 'cancelled'
   | 'error';
@@ -37,6 +39,11 @@ export interface UsageTotals {
   costUsd: number;
   /** True if any call's tokens were estimated from characters. */
   estimated: boolean;
+  /**
+   * Calls to models with no known price: `costUsd` leaves them out, so the cost is unknown, not $0, when this is
+   * above 0. Absent when every call was priced (and in traces written before it existed).
+   */
+  unpriced?: number;
 }
 
 export interface RunUsage {
@@ -60,6 +67,8 @@ export interface RunLimitsSummary {
   maxSubCalls: number | null;
   maxTokens: number | null;
   maxCostUsd: number | null;
+  /** Requests to models without a known price (absent in traces written before it existed). */
+  maxRequests?: number | null;
   timeoutMs: number | null;
   concurrency: number;
 }
@@ -115,6 +124,8 @@ export interface TurnEndEvent extends EventBase {
   /** For a cancelled turn: estimated from the prompt and the text streamed before the cut. */
   usage: Usage;
   costUsd: number;
+  /** The model has no known price: `costUsd` is 0 because nothing is known, not because the call was free. */
+  unpriced?: true;
   latencyMs: number;
   error?: string;
 }
@@ -182,6 +193,8 @@ export interface SubCallEndEvent extends EventBase {
   /** `usage.estimated` is true when the server reported none, or the call was cut short (cancelled). */
   usage: Usage;
   costUsd: number;
+  /** The model has no known price: `costUsd` is 0 because nothing is known, not because the call was free. */
+  unpriced?: true;
   latencyMs: number;
 }
 

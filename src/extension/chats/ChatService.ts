@@ -68,8 +68,12 @@ export interface LiveRun {
   /** Every event so far, in order. */
   events: RlmEvent[];
   costUsd: number;
+  /** Calls so far to models with no known price: the cost is unknown, and they count against the request cap. */
+  unpriced: number;
   /** The cap shown beside the cost; null for none. */
   maxCostUsd: number | null;
+  /** The cap on requests to models with no known price; null for none. */
+  maxRequests: number | null;
   startedAt: number;
 }
 
@@ -167,7 +171,7 @@ export class ChatService {
     chat.exchanges.push(exchange);
     if (chat.exchanges.length === 1) chat.title = titleOf(question);
     chat.updatedAt = now;
-    const live: LiveRun = { chatId: chat.id, exchangeId: exchange.id, title: titleOf(question), events: [], costUsd: 0, maxCostUsd: null, startedAt: now };
+    const live: LiveRun = { chatId: chat.id, exchangeId: exchange.id, title: titleOf(question), events: [], costUsd: 0, unpriced: 0, maxCostUsd: null, maxRequests: null, startedAt: now };
     const running: Running = { chat, exchange, live, controller: new AbortController() };
     this.running = running;
     this.deps.post({ type: 'run/start', chatId: chat.id, exchange: publicExchange(exchange) });
@@ -187,6 +191,7 @@ export class ChatService {
       chat.folder = folder;
       const settings = this.deps.settings(folder);
       live.maxCostUsd = settings.maxCostPerQuestion > 0 ? settings.maxCostPerQuestion : null;
+      live.maxRequests = settings.maxRequestsPerQuestion > 0 ? settings.maxRequestsPerQuestion : null;
       const prepared = await this.deps.prepareModels(settings);
       context = { provider: prepared.provider };
       if (prepared.key && !this.deps.secrets.includes(prepared.key)) this.deps.secrets.push(prepared.key);
@@ -210,7 +215,10 @@ export class ChatService {
         signal: running.controller.signal,
         onEvent: (event) => {
           live.events.push(event);
-          if (event.type === 'turn_end' || event.type === 'subcall_end') live.costUsd += event.costUsd;
+          if (event.type === 'turn_end' || event.type === 'subcall_end') {
+            live.costUsd += event.costUsd;
+            if (event.unpriced) live.unpriced++;
+          }
           logEvent(this.deps.log, event);
           batcher.push(event);
         },
@@ -223,6 +231,7 @@ export class ChatService {
         stopReason: result.stopReason,
         ...describeProblem(problem, result.detail),
         costUsd: result.usage.total.costUsd,
+        ...(result.usage.total.unpriced ? { unpricedCalls: result.usage.total.unpriced } : {}),
         inputTokens: result.usage.total.inputTokens,
         outputTokens: result.usage.total.outputTokens,
       });
@@ -247,6 +256,7 @@ export class ChatService {
       batcher.flush();
       exchange.durationMs = Date.now() - exchange.startedAt;
       exchange.costUsd ??= live.costUsd;
+      if (exchange.unpricedCalls === undefined && live.unpriced > 0) exchange.unpricedCalls = live.unpriced;
       chat.updatedAt = Date.now();
       this.running = undefined;
       this.deps.post({ type: 'run/end', chatId: chat.id, exchange: publicExchange(exchange) });

@@ -16,7 +16,7 @@ import * as vscode from 'vscode';
 import { merge3 } from '../../core/edits/merge3';
 import type { FolderRef } from '../chats/ChatStore';
 import type { Log } from '../log';
-import type { RlmSettings } from '../settings';
+import type { SettingsInForce } from '../settings';
 import type { DiffSpec, FileEdit, MergeInput } from './ChangeReview';
 import type { ReviewEditor } from './ReviewService';
 import { unwritableBecause } from './writablePath';
@@ -30,8 +30,8 @@ export interface ReviewEditorHooks {
   merged(exchangeId: string, path: string, text: string): void;
   /** Files of a folder changed (relative paths). */
   filesChanged(folderUri: string, paths: string[]): void;
-  /** The rlm.* settings for a folder. */
-  settings(folder: vscode.Uri): RlmSettings;
+  /** The rlm.* settings for a folder, and where each came from. */
+  settings(folder: vscode.Uri): SettingsInForce;
 }
 
 export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
@@ -188,11 +188,11 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
 
   validateCommand(folder: FolderRef): { command: string; source: string } | undefined {
     const uri = folderUri(folder);
-    const command = this.hooks.settings(uri).validateCommand;
+    // The settings layer decides (user settings or a trusted workspace's; none in Restricted Mode) and says from where.
+    const { settings, sources } = this.hooks.settings(uri);
+    const command = settings.validateCommand;
     if (!command) return undefined;
-    const inspected = vscode.workspace.getConfiguration('rlm', uri).inspect<string>('validateCommand');
-    const source = inspected?.workspaceFolderValue !== undefined ? 'folder' : inspected?.workspaceValue !== undefined ? 'workspace' : 'user';
-    return { command, source };
+    return { command, source: sources.validateCommand };
   }
 
   async confirmValidation(command: string, source: string, folder: FolderRef, files: number): Promise<boolean> {

@@ -19,16 +19,16 @@ test('exact names and dated snapshots resolve to the right entry', () => {
   assert.equal(defaultPriceTable.lookup('openai/gpt-4o').matched, 'gpt-4o', 'routing prefixes are ignored');
 });
 
-test('unknown and local models cost nothing, get the default window, and say so', () => {
+test('unknown and local models have no price (cost unknown, not $0), get the default window, and say so', () => {
   const local = defaultPriceTable.lookup('qwen2.5-coder:7b');
   assert.deepEqual(local, { input: 0, output: 0, contextWindow: DEFAULT_CONTEXT_WINDOW, known: false });
   assert.equal(defaultPriceTable.lookup('gpt-5x').known, false, 'a prefix must end at a dash');
-  assert.equal(costUsd('qwen2.5-coder:7b', { inputTokens: 1e6, outputTokens: 1e6 }), 0);
+  assert.equal(costUsd('qwen2.5-coder:7b', { inputTokens: 1e6, outputTokens: 1e6 }), undefined);
 });
 
 test('cost is per million tokens, input and output priced apart', () => {
   assert.equal(costUsd('gpt-5', { inputTokens: 1_000_000, outputTokens: 0 }), 1.25);
-  assert.ok(Math.abs(costUsd('claude-haiku-4-5-20251001', { inputTokens: 200_000, outputTokens: 10_000 }) - 0.25) < 1e-12);
+  assert.ok(Math.abs(costUsd('claude-haiku-4-5-20251001', { inputTokens: 200_000, outputTokens: 10_000 })! - 0.25) < 1e-12);
 });
 
 test('overrides win field by field and can add models', () => {

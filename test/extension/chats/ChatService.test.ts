@@ -323,6 +323,25 @@ test('the cost cap from settings stops an expensive question with its best answe
   }
 });
 
+test('models with no price: the cost is unknown, the request cap from settings stops the question with its best answer and the setting to raise', async () => {
+  const h = await harness({ settings: { maxRequestsPerQuestion: 3 } });
+  try {
+    h.rootQueue.push(code('FINAL(first guess) . Look three times.', 'for (const q of ["a", "b", "c"]) print(await llm_query(q));'), code('Never reached.', 'FINAL("x")'));
+    const exchange = await h.service.ask('Unpriced?');
+    assert.equal(exchange?.stopReason, 'max_requests', JSON.stringify(exchange));
+    assert.equal(exchange?.status, 'done');
+    assert.equal(exchange?.answer, 'first guess');
+    assert.match(exchange!.detail!, /^Stopped: the run reached its limit of 3 requests to models without a known price\. .*Raise rlm\.maxRequestsPerQuestion/);
+    assert.deepEqual(exchange!.actions, [{ label: 'Open Setting rlm.maxRequestsPerQuestion', command: 'workbench.action.openSettings', args: ['rlm.maxRequestsPerQuestion'] }]);
+    assert.deepEqual([exchange!.costUsd, exchange!.unpricedCalls], [0, 3], 'the cost is not $0: three calls had no price');
+    const live = h.updates.at(-1)!.run;
+    assert.deepEqual([live.unpriced, live.maxRequests], [3, 3], 'the status bar counts them against the cap');
+    assert.equal(h.server.requests.length, 3, 'the root turn and two sub-calls; the third was refused before it went out');
+  } finally {
+    await h.close();
+  }
+});
+
 test('settings apply from the next question: a lower iteration limit stops the follow-up', async () => {
   const h = await harness();
   try {
@@ -403,7 +422,8 @@ test('a fan-out of 400 sub-calls: a few dozen messages to the view, and the thre
   // The provider in its own process, as a real one is remote: its CPU is not the host's.
   const provider = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', '..', 'bench', 'fanoutServer.ts'), '400', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) => provider.stdout.once('data', (d) => resolve(String(d).trim())));
-  const h = await harness({ settings: { baseUrl: url, rootModel: 'root', subModel: 'sub', concurrency: 32 } });
+  // The fan-out server's models have no price: 400 sub-calls need the request cap raised above its default of 300.
+  const h = await harness({ settings: { baseUrl: url, rootModel: 'root', subModel: 'sub', concurrency: 32, maxRequestsPerQuestion: 1000 } });
   try {
     // The first question loads the SDK, the sandbox and the workspace (module loading in tests is synchronous).
     await h.service.ask('Warm up?');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
-import { statusText, statusTooltip, usd } from '../../../src/extension/views/statusText';
+import { statusText, statusTooltip } from '../../../src/extension/views/statusText';
 import { TreePage } from '../../../src/extension/views/TreePage';
 import type { HostToTree, MessageOf } from '../../../src/protocol/messages';
 
@@ -63,9 +63,16 @@ test('no page, no posts; the next reset starts over', async () => {
 });
 
 test('the status bar: a spinner, the cost so far and the cap', () => {
-  assert.equal(statusText({ costUsd: 0, maxCostUsd: 2 }), '$(loading~spin) RLM $0.00 / $2.00');
-  assert.equal(statusText({ costUsd: 0.01234, maxCostUsd: null }), '$(loading~spin) RLM $0.0123');
-  assert.equal(statusText({ costUsd: 1.5, maxCostUsd: 0.5 }), '$(loading~spin) RLM $1.50 / $0.50');
-  assert.equal(usd(0.1), '$0.10');
-  assert.match(statusTooltip({ title: 'Where?', events: [event(1)] }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
+  const run = { unpriced: 0, maxRequests: 300 };
+  assert.equal(statusText({ ...run, costUsd: 0, maxCostUsd: 2 }), '$(loading~spin) RLM $0.0000 / $2.00');
+  assert.equal(statusText({ ...run, costUsd: 0.01234, maxCostUsd: null }), '$(loading~spin) RLM $0.0123');
+  assert.equal(statusText({ ...run, costUsd: 1.5, maxCostUsd: 0.5 }), '$(loading~spin) RLM $1.50 / $0.5000');
+  assert.match(statusTooltip({ ...run, title: 'Where?', events: [event(1)] }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
+});
+
+test('the status bar: a model with no known price shows an unknown cost and its requests against the request cap', () => {
+  assert.equal(statusText({ costUsd: 0, maxCostUsd: 2, unpriced: 12, maxRequests: 300 }), '$(loading~spin) RLM unknown / $2.00 · 12/300 requests');
+  assert.equal(statusText({ costUsd: 0.5, maxCostUsd: 2, unpriced: 1, maxRequests: null }), '$(loading~spin) RLM $0.5000 + unknown / $2.00 · 1 request');
+  const tooltip = statusTooltip({ title: 'Where?', events: [event(1)], unpriced: 12, maxRequests: 300 });
+  assert.match(tooltip, /12 requests went to a model with no known price: the dollar cap cannot be enforced for it, and the run stops at 300 requests\./);
 });

@@ -53,7 +53,9 @@ function footer(x: Exchange, on: ExchangeHandlers) {
   if (x.noRun) return nothing;
   const tokens = (x.inputTokens ?? 0) + (x.outputTokens ?? 0);
   const parts = [
-    x.costUsd !== undefined ? html`<span data-field="cost">${formatCost(x.costUsd)}</span>` : nothing,
+    x.costUsd !== undefined
+      ? html`<span data-field="cost" title=${x.unpricedCalls ? `${x.unpricedCalls} requests to a model with no known price are not counted in dollars` : ''}>${formatCost(x.costUsd, x.unpricedCalls)}</span>`
+      : nothing,
     tokens ? html`<span data-field="tokens" title=${`${x.inputTokens ?? 0} in, ${x.outputTokens ?? 0} out`}>${formatTokens(tokens)} tokens</span>` : nothing,
     x.durationMs !== undefined ? html`<span data-field="time">${formatDuration(x.durationMs)}</span>` : nothing,
     x.stopReason ? html`<span data-field="stop-reason">${formatStopReason(x.stopReason)}</span>` : html`<span data-field="stop-reason">${x.status}</span>`,
