@@ -32,6 +32,8 @@ export interface RlmSettings {
   excludes: string[];
   /** The user's check after applying proposed edits (run through the shell in the folder, after asking); '' for none. */
   validateCommand: string;
+  /** Gitignore-style patterns of more sensitive files, on top of core/edits/sensitive.ts's list (see ADDITIVE_SETTINGS). */
+  sensitivePaths: string[];
 }
 
 export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
@@ -47,6 +49,7 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   maxCostPerQuestion: 2,
   excludes: [],
   validateCommand: '',
+  sensitivePaths: [],
 });
 
 /**
@@ -56,6 +59,12 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
  * extension host those values from the user settings after the first change.)
  */
 export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['provider', 'baseUrl', 'maxCostPerQuestion']);
+
+/**
+ * Lists every settings layer adds to (user, workspace, folder): a workspace may add sensitive paths, never take
+ * away the user's (a workspace value would otherwise replace them).
+ */
+export const ADDITIVE_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['sensitivePaths']);
 
 /** Shaped like vscode.WorkspaceConfiguration.inspect()'s answer. */
 export interface InspectedSetting {
@@ -70,12 +79,20 @@ export interface InspectedSetting {
  * workspace tried to set it; for the others, what the editor resolved.
  */
 export function settingValue(name: keyof RlmSettings, inspected: InspectedSetting | undefined, resolved: unknown): { value: unknown; ignored?: string } {
+  if (ADDITIVE_SETTINGS.has(name)) return { value: unionOfLayers(inspected, resolved) };
   if (!USER_ONLY_SETTINGS.has(name)) return { value: resolved };
   const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
   const value = inspected?.globalValue ?? inspected?.defaultValue;
   return fromWorkspace === undefined || JSON.stringify(fromWorkspace) === JSON.stringify(value)
     ? { value }
     : { value, ignored: `rlm.${name} in the workspace settings (${JSON.stringify(fromWorkspace)}) is ignored: where code goes and what a question may spend are read from your user settings only.` };
+}
+
+/** Every layer's list in one (a layer that is not a list is left for readSettings to warn about, through `resolved`). */
+function unionOfLayers(inspected: InspectedSetting | undefined, resolved: unknown): unknown {
+  const layers = [inspected?.defaultValue, inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
+  if (layers.length === 0 || !layers.every(Array.isArray)) return resolved;
+  return [...new Set(layers.flat())];
 }
 
 /** Bounds each number setting takes (package.json declares the same). */
@@ -118,7 +135,12 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
   const provider = get('provider') ?? SETTING_DEFAULTS.provider;
   let baseUrl = text('baseUrl');
   if (baseUrl !== '' && !isHttpUrl(baseUrl)) baseUrl = fallback('baseUrl', baseUrl, 'an http(s) URL such as http://127.0.0.1:11434/v1');
-  const excludes = get('excludes') ?? SETTING_DEFAULTS.excludes;
+  const patterns = (name: 'excludes' | 'sensitivePaths'): string[] => {
+    const value = get(name) ?? SETTING_DEFAULTS[name];
+    return Array.isArray(value) && value.every((e) => typeof e === 'string')
+      ? value.map((e) => e.trim()).filter((e) => e !== '')
+      : fallback(name, value, 'a list of strings');
+  };
   const settings: RlmSettings = {
     provider: (PROVIDER_SETTINGS as readonly unknown[]).includes(provider) ? (provider as ProviderSetting) : fallback('provider', provider, `one of ${PROVIDER_SETTINGS.join(', ')}`),
     baseUrl: baseUrl.replace(/\/+$/, ''),
@@ -130,10 +152,9 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     concurrency: number('concurrency'),
     cellTimeout: number('cellTimeout'),
     maxCostPerQuestion: number('maxCostPerQuestion'),
-    excludes: Array.isArray(excludes) && excludes.every((e) => typeof e === 'string')
-      ? excludes.map((e) => e.trim()).filter((e) => e !== '')
-      : fallback('excludes', excludes, 'a list of strings'),
+    excludes: patterns('excludes'),
     validateCommand: text('validateCommand'),
+    sensitivePaths: patterns('sensitivePaths'),
   };
   return { settings, warnings };
 }

@@ -104,11 +104,11 @@ test('--validate "sh ./check.sh" and the model changes check.sh: refused, the ch
   for (const r of [refused, allowed]) assert.equal(r.file('pwned'), undefined, 'the model\'s script never ran');
 });
 
-test('--validate naming a file the change set wrote (python3 tools/check.py): written, not run', { timeout: 60_000 }, async () => {
+test('--validate running a file the change set wrote (python3 tools/check.py): written, not run', { timeout: 60_000 }, async () => {
   const r = await ask('propose_edit("tools/check.py", "open(\\"pwned\\", \\"w\\").write(\\"x\\")\\n");', ['--apply', '--validate', 'python3 tools/check.py']);
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, /applied {2}tools\/check\.py/);
-  assert.match(r.stderr, /Validation not run: The command names tools\/check\.py, which the change set wrote: it would run what the model wrote\. Read the change, then run the check yourself\./);
+  assert.match(r.stderr, /Validation not run: The command runs tools\/check\.py, which the change set wrote: it would run what the model wrote\. Read the change, then run the check yourself\./);
   assert.equal(r.file('pwned'), undefined);
 });
 

@@ -22,7 +22,7 @@ test('good values are taken, trimmed; a base URL loses its trailing slash', () =
   assert.deepEqual(warnings, []);
   assert.deepEqual(settings, {
     provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen2.5-coder', subModel: '', maxDepth: 2, maxIterations: 12,
-    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, excludes: ['fixtures/', 'big/**'], validateCommand: 'npm test',
+    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, excludes: ['fixtures/', 'big/**'], validateCommand: 'npm test', sensitivePaths: [],
   } satisfies RlmSettings);
 });
 
@@ -53,4 +53,13 @@ test('a workspace cannot choose where code goes or what a question may spend; ot
   assert.deepEqual(settingValue('provider', { defaultValue: 'auto', globalValue: 'openai', workspaceValue: 'openai' }, 'openai'), { value: 'openai' }, 'the same value as the user\'s is no attack');
   assert.deepEqual(settingValue('maxIterations', { defaultValue: 30, workspaceValue: 5 }, 5), { value: 5 });
   assert.deepEqual(settingValue('excludes', undefined, ['x/']), { value: ['x/'] });
+});
+
+test('rlm.sensitivePaths: every layer adds to it, so a workspace can add patterns but never drop the user\'s', () => {
+  const inspected = { defaultValue: [], globalValue: ['deploy/**', '*.tf'], workspaceValue: [], workspaceFolderValue: ['secrets/', '*.tf'] };
+  assert.deepEqual(settingValue('sensitivePaths', inspected, ['secrets/', '*.tf']), { value: ['deploy/**', '*.tf', 'secrets/'] });
+  assert.deepEqual(settingValue('sensitivePaths', { defaultValue: [], workspaceValue: 'nope' }, 'nope'), { value: 'nope' }, 'a bad layer is left for readSettings to warn about');
+  const { settings, warnings } = from({ sensitivePaths: [' deploy/** ', ''] });
+  assert.deepEqual([settings.sensitivePaths, warnings], [['deploy/**'], []]);
+  assert.match(from({ sensitivePaths: 'deploy/' }).warnings[0]!, /^rlm\.sensitivePaths: "deploy\/" is not a list of strings; using \[\]\.$/);
 });
