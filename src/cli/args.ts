@@ -134,7 +134,7 @@ and .env unless --allow-sensitive), --validate "CMD" runs your check afterwards 
 sensitive file or a file the command names was written), --summary FILE writes a Markdown report with a receipt.
 --sensitive-path GLOB (repeatable, gitignore syntax) adds to the sensitive list.
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), or --apply refused a file,
-or --validate failed; 2 bad usage or configuration, 1 the run failed.
+or --validate failed or did not run; 2 bad usage or configuration, 1 the run failed.
 eval suites: ${SUITE_NAMES.join(', ')}; in eval, --concurrency is jobs at once and --max-cost the cap on
 the whole eval (exit 3 when reached; --resume continues). See the README, "Measure it yourself".`;
 
