@@ -6,13 +6,13 @@
 // was written. This module owns the list; README.md ("Sensitive edits") documents it, and users extend it
 // (rlm.sensitivePaths, --sensitive-path) but never shorten it.
 //
-// Patterns are gitignore-style (the `ignore` package, as for excludes and credential files), matched
+// Patterns are gitignore-style (as for excludes and credential files; pathPatterns.ts compiles them), matched
 // case-insensitively on the path as a case-insensitive file system sees it (editPath.ts), against the path and,
 // for a rename, the old path. A few files are sensitive by their content (sensitiveContent.ts): a script
 // starting with `#!`, a package.json whose scripts change, a pyproject.toml changed outside its metadata.
-import ignore, { type Ignore } from 'ignore';
 import { DEFAULT_CREDENTIAL_FILES } from '../workspace/credentialFiles';
 import { comparablePath } from './editPath';
+import { PathPatterns } from './pathPatterns';
 import { contentReason } from './sensitiveContent';
 import type { FileChange } from './types';
 
@@ -75,8 +75,10 @@ export const SENSITIVE_CATEGORIES: readonly Category[] = [
 
 /** Decides which files of a change set are sensitive, and why: the built-in list plus the user's patterns. */
 export class SensitivePaths {
-  private readonly builtIn: Array<{ reason: string; matcher: Ignore }>;
-  private readonly extra: Array<{ pattern: string; matcher: Ignore }>;
+  /** Every built-in positive pattern at once: most paths match none, and one test tells. */
+  private readonly anyBuiltIn: PathPatterns;
+  private readonly builtIn: Array<{ reason: string; matcher: PathPatterns }>;
+  private readonly extra: Array<{ pattern: string; matcher: PathPatterns }>;
 
   /**
    * @param extra more gitignore-style patterns (rlm.sensitivePaths, --sensitive-path). A negation (`!x`) has no
@@ -84,17 +86,18 @@ export class SensitivePaths {
    * @param source names where `extra` came from in reasons ("rlm.sensitivePaths").
    */
   constructor(extra: readonly string[] = [], private readonly source = 'your sensitive paths') {
-    this.builtIn = SENSITIVE_CATEGORIES.map((c) => ({ reason: c.reason, matcher: ignore().add([...c.patterns]) }));
+    this.anyBuiltIn = new PathPatterns(SENSITIVE_CATEGORIES.flatMap((c) => c.patterns.filter((p) => !p.startsWith('!'))));
+    this.builtIn = SENSITIVE_CATEGORIES.map((c) => ({ reason: c.reason, matcher: new PathPatterns(c.patterns) }));
     this.extra = [...new Set(extra.map((p) => p.trim()))]
       .filter((p) => p !== '' && !p.startsWith('!') && !p.startsWith('#'))
-      .map((pattern) => ({ pattern, matcher: ignore().add(pattern) }));
+      .map((pattern) => ({ pattern, matcher: new PathPatterns([pattern]) }));
   }
 
   /** Why a path is sensitive by its name, completing "<path> is ..." (undefined: it is not). */
   reasonForPath(path: string): string | undefined {
     const comparable = comparablePath(path);
-    for (const { reason, matcher } of this.builtIn) if (matcher.ignores(comparable)) return reason;
-    for (const { pattern, matcher } of this.extra) if (matcher.ignores(comparable)) return `listed in ${this.source} ('${pattern}')`;
+    if (this.anyBuiltIn.matches(comparable)) for (const { reason, matcher } of this.builtIn) if (matcher.matches(comparable)) return reason;
+    for (const { pattern, matcher } of this.extra) if (matcher.matches(comparable)) return `listed in ${this.source} ('${pattern}')`;
     return undefined;
   }
 

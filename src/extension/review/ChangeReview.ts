@@ -193,10 +193,14 @@ export class ChangeReview {
     this.assessed = assessed;
   }
 
-  /** The sensitive files of the change set (path -> why), a merge result counting as the file's proposal. */
-  sensitiveFiles(sensitive: SensitivePaths): Map<string, string> {
+  /**
+   * The sensitive files of the change set (path -> why), a merge result counting as the file's proposal. Yields
+   * to the event loop between files.
+   */
+  async sensitiveFiles(sensitive: SensitivePaths): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     for (const file of this.files) {
+      await pauseIfDue();
       const why = this.sensitiveReason(file, sensitive);
       if (why) found.set(file.path, why);
     }

@@ -234,7 +234,7 @@ export class ReviewService {
       return;
     }
     // A page can send an accept by itself: a sensitive file is applied only after the user says so in the host.
-    const sensitive = review.sensitiveFiles(this.sensitivePaths(entry.folder));
+    const sensitive = await review.sensitiveFiles(this.sensitivePaths(entry.folder));
     const risky = plan.edits.filter((e) => sensitive.has(e.path)).map((e) => ({ path: e.path, reason: sensitive.get(e.path)! }));
     if (risky.length > 0 && !(await this.deps.editor.confirmSensitive(entry.folder, risky))) {
       entry.message = `Not applied: you chose not to apply the change to ${risky.map((r) => r.path).join(', ')}.`;
@@ -270,17 +270,17 @@ export class ReviewService {
       this.post(entry, review);
       return;
     }
-    const written = review.appliedFiles();
-    const paths = written.map((f) => f.path);
-    const blocked = validationBlocked(configured.command, { written, sensitive: review.sensitiveFiles(this.sensitivePaths(entry.folder)), root: this.deps.editor.folderPath(entry.folder) });
-    if (blocked) {
-      entry.message = [offered ? entry.message : undefined, `Validation not run: ${blocked}`].filter(Boolean).join('\n');
-      this.post(entry, review);
-      return;
-    }
     const controller = new AbortController();
     entry.validating = controller;
     try {
+      const written = review.appliedFiles();
+      const paths = written.map((f) => f.path);
+      const sensitive = await review.sensitiveFiles(this.sensitivePaths(entry.folder));
+      const blocked = validationBlocked(configured.command, { written, sensitive, root: this.deps.editor.folderPath(entry.folder) });
+      if (blocked) {
+        entry.message = [offered ? entry.message : undefined, `Validation not run: ${blocked}`].filter(Boolean).join('\n');
+        return;
+      }
       if (!(await this.deps.editor.confirmValidation(configured.command, configured.source, entry.folder, paths.length))) {
         entry.message = `Validation not run: ${configured.command}`;
         return;

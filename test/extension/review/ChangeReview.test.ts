@@ -309,7 +309,7 @@ describe('ChangeReview', () => {
     assert.equal(review.acceptable, 0, 'nothing left for Accept All: the sensitive files wait for their own accept');
     const own = review.plan({ path: '.vscode/settings.json' });
     assert.deepEqual([own.edits.map((e) => e.path), own.skipped], [['.vscode/settings.json'], []]);
-    assert.deepEqual([...review.sensitiveFiles(new SensitivePaths()).keys()], ['.github/workflows/ci.yml', '.vscode/settings.json']);
+    assert.deepEqual([...(await review.sensitiveFiles(new SensitivePaths())).keys()], ['.github/workflows/ci.yml', '.vscode/settings.json']);
     // The user's own patterns add to the list.
     await review.assess(files.read, new SensitivePaths(['src/pricing.ts'], 'rlm.sensitivePaths'));
     assert.equal(fileOf(review, 'src/pricing.ts').sensitive, "src/pricing.ts is listed in rlm.sensitivePaths ('src/pricing.ts')");

@@ -379,7 +379,7 @@ propose_edit("src/receipt.ts", [{find: '"Receipt"', replace: '"Your receipt"'}])
     }
   });
 
-  test('validation: a command that changed as the files were saved is not run; nor one that names a file the review wrote', async () => {
+  test('validation: a command that changed as the files were saved is not run; nor one that runs a file the review wrote', async () => {
     const w = await windowOver();
     try {
       w.roots.push(...PROPOSE);
