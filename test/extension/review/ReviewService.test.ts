@@ -154,8 +154,14 @@ async function windowOver(options: { dir?: string; memento?: MapMemento; tracesD
     reviews.handle(message);
     return state((r) => ok(r), from);
   };
+  /** The root model proposes PROPOSE's edits for a question: its exchange id and the first review of them. */
+  const propose = async () => {
+    roots.push(...PROPOSE);
+    const { id } = (await chats.ask('Make the cart and receipts clearer'))!;
+    return { id, first: await state((r) => r.files.length === 3) };
+  };
   return {
-    dir, tracesDir, memento, folder, posted, editor, reviews, chats, roots, state, send,
+    dir, tracesDir, memento, folder, posted, editor, reviews, chats, roots, state, send, propose,
     file: (path: string) => readFileSync(join(dir, path), 'utf8'),
     close: async () => {
       chats.dispose();
@@ -209,9 +215,7 @@ describe('ReviewService', () => {
   test('accept one hunk, reject another; the user changes a file meanwhile: flagged, skipped by Accept All, not overwritten', async () => {
     const w = await windowOver();
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      const first = await w.state((r) => r.files.length === 3);
+      const { id, first } = await w.propose();
       const [comment, count] = first.files[0]!.hunks;
       let review = await w.send({ type: 'review/accept', exchangeId: id, path: 'src/cart.ts', hunk: comment!.key });
       assert.match(review.message!, /^Applied 1 change in 1 file: one undo \(Ctrl\+Z in the editor\) reverts it\. Not saved yet\.$/);
@@ -253,9 +257,7 @@ describe('ReviewService', () => {
     const w = await windowOver();
     let dir = '';
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      const first = await w.state((r) => r.files.length === 3);
+      const { id, first } = await w.propose();
       await w.send({ type: 'review/accept', exchangeId: id, path: 'src/receipt.ts' });
       const before = await w.send({ type: 'review/reject', exchangeId: id, path: 'src/cart.ts', hunk: first.files[0]!.hunks[1]!.key, rejected: true });
       dir = w.dir;
@@ -278,9 +280,7 @@ describe('ReviewService', () => {
   test('validation: asked each time, the files saved first, the result shown; refused, stopped, or not set up', async () => {
     const w = await windowOver();
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      await w.state((r) => r.files.length === 3);
+      const { id } = await w.propose();
       w.editor.command = 'grep -q "Your receipt" src/receipt.ts && echo "receipt ok"';
       // Accepting everything leaves nothing to decide: the validation is offered at once.
       let review = await w.send({ type: 'review/accept', exchangeId: id }, (r) => r.validation?.state === 'passed');
@@ -312,9 +312,7 @@ describe('ReviewService', () => {
   test('the editor refuses the edit: nothing is recorded as applied; a change set file that is gone says so', async () => {
     const w = await windowOver();
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      await w.state((r) => r.files.length === 3);
+      const { id } = await w.propose();
       w.editor.refuse = true;
       const review = await w.send({ type: 'review/accept', exchangeId: id });
       assert.match(review.message!, /The editor did not apply the changes/);
@@ -382,9 +380,7 @@ propose_edit("src/receipt.ts", [{find: '"Receipt"', replace: '"Your receipt"'}])
   test('validation: a command that changed as the files were saved is not run; nor one that runs a file the review wrote', async () => {
     const w = await windowOver();
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      await w.state((r) => r.files.length === 3);
+      const { id } = await w.propose();
       w.editor.command = 'true';
       w.editor.confirm = false;
       await w.send({ type: 'review/accept', exchangeId: id }, (r) => /Validation not run: true/.test(r.message ?? ''));
