@@ -73,11 +73,26 @@ export const SENSITIVE_CATEGORIES: readonly Category[] = [
   },
 ];
 
+interface BuiltIn {
+  /** Every built-in positive pattern at once: most paths match none, and one test tells. */
+  any: PathPatterns;
+  categories: Array<{ reason: string; matcher: PathPatterns }>;
+}
+
+let compiled: BuiltIn | undefined;
+
+/** The built-in list, compiled once per process (tens of milliseconds the first time, on the thread that asks). */
+function builtIn(): BuiltIn {
+  compiled ??= {
+    any: new PathPatterns(SENSITIVE_CATEGORIES.flatMap((c) => c.patterns.filter((p) => !p.startsWith('!')))),
+    categories: SENSITIVE_CATEGORIES.map((c) => ({ reason: c.reason, matcher: new PathPatterns(c.patterns) })),
+  };
+  return compiled;
+}
+
 /** Decides which files of a change set are sensitive, and why: the built-in list plus the user's patterns. */
 export class SensitivePaths {
-  /** Every built-in positive pattern at once: most paths match none, and one test tells. */
-  private readonly anyBuiltIn: PathPatterns;
-  private readonly builtIn: Array<{ reason: string; matcher: PathPatterns }>;
+  private readonly builtIn = builtIn();
   private readonly extra: Array<{ pattern: string; matcher: PathPatterns }>;
 
   /**
@@ -86,8 +101,6 @@ export class SensitivePaths {
    * @param source names where `extra` came from in reasons ("rlm.sensitivePaths").
    */
   constructor(extra: readonly string[] = [], private readonly source = 'your sensitive paths') {
-    this.anyBuiltIn = new PathPatterns(SENSITIVE_CATEGORIES.flatMap((c) => c.patterns.filter((p) => !p.startsWith('!'))));
-    this.builtIn = SENSITIVE_CATEGORIES.map((c) => ({ reason: c.reason, matcher: new PathPatterns(c.patterns) }));
     this.extra = [...new Set(extra.map((p) => p.trim()))]
       .filter((p) => p !== '' && !p.startsWith('!') && !p.startsWith('#'))
       .map((pattern) => ({ pattern, matcher: new PathPatterns([pattern]) }));
@@ -96,7 +109,7 @@ export class SensitivePaths {
   /** Why a path is sensitive by its name, completing "<path> is ..." (undefined: it is not). */
   reasonForPath(path: string): string | undefined {
     const comparable = comparablePath(path);
-    if (this.anyBuiltIn.matches(comparable)) for (const { reason, matcher } of this.builtIn) if (matcher.matches(comparable)) return reason;
+    if (this.builtIn.any.matches(comparable)) for (const { reason, matcher } of this.builtIn.categories) if (matcher.matches(comparable)) return reason;
     for (const { pattern, matcher } of this.extra) if (matcher.matches(comparable)) return `listed in ${this.source} ('${pattern}')`;
     return undefined;
   }
