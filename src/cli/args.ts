@@ -58,6 +58,10 @@ export interface AskArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
   apply: boolean;
   /** The user's command that checks the applied change (run in the workspace after --apply). */
   validate?: string;
+  /** Let --apply write sensitive files (see core/edits/sensitive.ts); without it they are refused. */
+  allowSensitive: boolean;
+  /** More sensitive paths (gitignore-style globs) on top of the built-in list. */
+  sensitivePaths: string[];
   /** Write the refactor summary (Markdown, ending with its receipt). */
   summary?: string;
 }
@@ -114,7 +118,7 @@ export const USAGE = `Usage:
       [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--max-requests N]
       [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
-      [--patch FILE] [--apply [--validate "CMD"]] [--summary FILE]
+      [--patch FILE] [--apply [--validate "CMD"] [--allow-sensitive]] [--sensitive-path GLOB]... [--summary FILE]
   rlm replay <trace.jsonl> [--json]
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
       [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
@@ -129,10 +133,13 @@ none) caps the requests sent to it per question. --model auto picks the first mo
 OpenAI-compatible server on its usual port (Ollama 11434, LM Studio 1234, llama.cpp 8080) is used. Credential files (.env, keys, tokens:
 see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
 The model never writes files: it proposes edits. --patch FILE saves them as a diff for \`git apply\`, --apply
-writes them (a file changed since the run read it is merged when that is clean, else refused), --validate "CMD"
-runs your check afterwards, --summary FILE writes a Markdown report with a receipt.
+writes them (a file changed since the run read it is merged when that is clean, else refused; so are files with
+an unresolved conflict, and sensitive files such as .vscode/, .github/, scripts, Makefiles, package.json scripts
+and .env unless --allow-sensitive), --validate "CMD" runs your check afterwards (not after a refusal, nor when a
+sensitive file or a file the command names was written), --summary FILE writes a Markdown report with a receipt.
+--sensitive-path GLOB (repeatable, gitignore syntax) adds to the sensitive list.
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), or --apply refused a file,
-or --validate failed; 2 bad usage or configuration, 1 the run failed.
+or --validate failed or did not run; 2 bad usage or configuration, 1 the run failed.
 eval suites: ${SUITE_NAMES.join(', ')}; in eval, --concurrency is jobs at once and --max-cost the cap on
 the whole eval (exit 3 when reached; --resume continues). See the README, "Measure it yourself".`;
 
@@ -174,6 +181,8 @@ const ASK_OPTIONS = {
   patch: { type: 'string' },
   apply: { type: 'boolean' },
   validate: { type: 'string' },
+  'allow-sensitive': { type: 'boolean' },
+  'sensitive-path': { type: 'string', multiple: true },
   summary: { type: 'string' },
 } as const;
 
@@ -244,6 +253,7 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     throw new UsageError('--validate runs after the changes are written: add --apply (or check the --patch yourself)');
   }
   if (v.validate !== undefined && v.validate.trim() === '') throw new UsageError('--validate needs a command, e.g. --validate "npm test"');
+  if (v['allow-sensitive'] && !v.apply) throw new UsageError('--allow-sensitive lets --apply write sensitive files: add --apply');
   if ((v.patch !== undefined || v.apply || v.summary !== undefined) && !v.workspace) {
     throw new UsageError('--patch, --apply and --summary need --workspace DIR: edits are proposed to a workspace\'s files');
   }
@@ -263,6 +273,8 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     patch: v.patch,
     apply: v.apply ?? false,
     validate: v.validate,
+    allowSensitive: v['allow-sensitive'] ?? false,
+    sensitivePaths: v['sensitive-path'] ?? [],
     summary: v.summary,
   };
 }

@@ -43,6 +43,8 @@ export interface RlmSettings {
   allowInsecureHttp: boolean;
   /** Prices the built-in table and the server's list lack or get wrong (USD per 1M tokens), as `--prices` takes them. */
   prices: Record<string, ModelPrice>;
+  /** Gitignore-style patterns of more sensitive files, on top of core/edits/sensitive.ts's list (see ADDITIVE_SETTINGS). */
+  sensitivePaths: string[];
 }
 
 export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
@@ -61,6 +63,7 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   validateCommand: '',
   allowInsecureHttp: false,
   prices: {},
+  sensitivePaths: [],
 });
 
 /**
@@ -87,6 +90,12 @@ export const RESTRICTED_SETTINGS: readonly (keyof RlmSettings)[] = [...USER_ONLY
 
 /** Number settings where 0 means "no cap". */
 const ZERO_IS_NO_CAP: ReadonlySet<NumberSetting> = new Set(['maxCostPerQuestion', 'maxRequestsPerQuestion']);
+
+/**
+ * Lists every settings layer adds to (user, workspace, folder): a workspace may add sensitive paths, never take
+ * away the user's (a workspace value would otherwise replace them).
+ */
+export const ADDITIVE_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['sensitivePaths']);
 
 /** Shaped like vscode.WorkspaceConfiguration.inspect()'s answer. */
 export interface InspectedSetting {
@@ -126,6 +135,8 @@ export function settingValue(name: keyof RlmSettings, inspected: InspectedSettin
   const fromWorkspace: SettingValue | undefined = inspected?.workspaceFolderValue !== undefined
     ? { value: inspected.workspaceFolderValue, source: 'folder' }
     : inspected?.workspaceValue !== undefined ? { value: inspected.workspaceValue, source: 'workspace' } : undefined;
+  // Patterns that only add protection (sensitive paths) are the union of every layer: a workspace adds, never removes.
+  if (ADDITIVE_SETTINGS.has(name)) return { value: unionOfLayers(inspected, resolved), source: fromWorkspace?.source ?? base.source };
   if (!RESTRICTED_SETTINGS.includes(name)) return { value: resolved, source: fromWorkspace?.source ?? base.source };
   if (name === 'validateCommand' && !trusted) {
     const wanted = fromWorkspace?.value ?? base.value;
@@ -148,6 +159,13 @@ export function settingValue(name: keyof RlmSettings, inspected: InspectedSettin
 /** A limit as a cap to compare: 0 means none for the caps where it says so. */
 function capOf(name: NumberSetting, value: number): number {
   return ZERO_IS_NO_CAP.has(name) && value === 0 ? Infinity : value;
+}
+
+/** Every layer's list in one (a layer that is not a list is left for readSettings to warn about, through `resolved`). */
+function unionOfLayers(inspected: InspectedSetting | undefined, resolved: unknown): unknown {
+  const layers = [inspected?.defaultValue, inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
+  if (layers.length === 0 || !layers.every(Array.isArray)) return resolved;
+  return [...new Set(layers.flat())];
 }
 
 /** Bounds each number setting takes (package.json declares the same). */
@@ -200,7 +218,12 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
   const provider = get('provider') ?? SETTING_DEFAULTS.provider;
   let baseUrl = text('baseUrl');
   if (baseUrl !== '' && !isHttpUrl(baseUrl)) baseUrl = fallback('baseUrl', baseUrl, 'an http(s) URL such as http://127.0.0.1:11434/v1');
-  const excludes = get('excludes') ?? SETTING_DEFAULTS.excludes;
+  const patterns = (name: 'excludes' | 'sensitivePaths'): string[] => {
+    const value = get(name) ?? SETTING_DEFAULTS[name];
+    return Array.isArray(value) && value.every((e) => typeof e === 'string')
+      ? value.map((e) => e.trim()).filter((e) => e !== '')
+      : fallback(name, value, 'a list of strings');
+  };
   const settings: RlmSettings = {
     provider: (PROVIDER_SETTINGS as readonly unknown[]).includes(provider) ? (provider as ProviderSetting) : fallback('provider', provider, `one of ${PROVIDER_SETTINGS.join(', ')}`),
     baseUrl: baseUrl.replace(/\/+$/, ''),
@@ -213,10 +236,9 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     cellTimeout: number('cellTimeout'),
     maxCostPerQuestion: number('maxCostPerQuestion'),
     maxRequestsPerQuestion: number('maxRequestsPerQuestion'),
-    excludes: Array.isArray(excludes) && excludes.every((e) => typeof e === 'string')
-      ? excludes.map((e) => e.trim()).filter((e) => e !== '')
-      : fallback('excludes', excludes, 'a list of strings'),
+    excludes: patterns('excludes'),
     validateCommand: text('validateCommand'),
+    sensitivePaths: patterns('sensitivePaths'),
     allowInsecureHttp: flag('allowInsecureHttp'),
     prices: prices(get('prices') ?? SETTING_DEFAULTS.prices),
   };

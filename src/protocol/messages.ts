@@ -130,6 +130,10 @@ export interface ReviewFile {
   notes: string[];
   /** A conflict the merge editor can open (base and both sides are texts). */
   canResolve: boolean;
+  /** Why the file is sensitive (it can make tools run commands, or holds secrets): applied only by its own accept, after a warning. */
+  sensitive?: string;
+  /** Left out of Accept All (sensitive, or a semantic conflict the model left unresolved): accepted on its own. */
+  heldBack?: boolean;
 }
 
 export type ValidationState = 'running' | 'passed' | 'failed' | 'stopped';
@@ -213,7 +217,10 @@ export interface ChatToHost {
   'clipboard/copy': { text: string };
   /** Opens the diff editor: the file as it is now against the proposal; without a path, every file in one view. */
   'review/open': { exchangeId: string; path?: string };
-  /** Applies a hunk, a file (its hunks not rejected), or without a path every file not conflicted ("Accept All"). */
+  /**
+   * Applies a hunk, a file (its hunks not rejected), or without a path every file not conflicted nor held back
+   * ("Accept All"). A sensitive file's own accept asks in a host modal first.
+   */
   'review/accept': { exchangeId: string; path?: string; hunk?: string };
   /** Rejects a hunk or a whole file (`rejected: false` takes the rejection back). Nothing is written. */
   'review/reject': { exchangeId: string; path: string; hunk?: string; rejected: boolean };

@@ -19,3 +19,13 @@ test('--allow-credential-file is repeatable and defaults to none', () => {
   assert.deepEqual(ask().allowCredentialFiles, []);
   assert.deepEqual(ask('--allow-credential-file', 'test/fixtures/*.pem', '--allow-credential-file', '.env.test').allowCredentialFiles, ['test/fixtures/*.pem', '.env.test']);
 });
+
+test('--allow-sensitive needs --apply; --sensitive-path is repeatable and defaults to none; both documented in --help', () => {
+  assert.equal(ask().allowSensitive, false);
+  assert.equal(ask('--apply', '--allow-sensitive').allowSensitive, true);
+  assert.throws(() => ask('--allow-sensitive'), (err) => err instanceof UsageError && err.message === '--allow-sensitive lets --apply write sensitive files: add --apply');
+  assert.deepEqual(ask().sensitivePaths, []);
+  assert.deepEqual(ask('--sensitive-path', 'deploy/**', '--sensitive-path', '*.tf').sensitivePaths, ['deploy/**', '*.tf']);
+  assert.match(USAGE, /\[--allow-sensitive\]/);
+  assert.match(USAGE, /--sensitive-path GLOB/);
+});

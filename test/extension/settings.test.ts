@@ -23,7 +23,7 @@ test('good values are taken, trimmed; a base URL loses its trailing slash', () =
   assert.deepEqual(warnings, []);
   assert.deepEqual(settings, {
     provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen2.5-coder', subModel: '', maxDepth: 2, maxIterations: 12,
-    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', 'big/**'], validateCommand: 'npm test',
+    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', 'big/**'], validateCommand: 'npm test', sensitivePaths: [],
     allowInsecureHttp: true, prices: { 'qwen2.5-coder': { input: 0.1, output: 0.2, contextWindow: 32768 } },
   } satisfies RlmSettings);
 });
@@ -126,6 +126,17 @@ test('excludes only narrow what is read: the editor\'s value wherever it was set
   assert.ok(!RESTRICTED_SETTINGS.includes('excludes'));
 });
 
-test('every setting but excludes is restricted: a new setting must choose its policy', () => {
-  assert.deepEqual([...RESTRICTED_SETTINGS].sort(), Object.keys(SETTING_DEFAULTS).filter((k) => k !== 'excludes').sort());
+test('every setting but excludes and sensitivePaths (they only narrow what is read or applied) is restricted: a new setting must choose its policy', () => {
+  assert.deepEqual([...RESTRICTED_SETTINGS].sort(), Object.keys(SETTING_DEFAULTS).filter((k) => k !== 'excludes' && k !== 'sensitivePaths').sort());
+});
+
+test('rlm.sensitivePaths: every layer adds to it, so a workspace can add patterns but never drop the user\'s', () => {
+  const inspected = { defaultValue: [], globalValue: ['deploy/**', '*.tf'], workspaceValue: [], workspaceFolderValue: ['secrets/', '*.tf'] };
+  for (const trusted of [true, false]) {
+    assert.deepEqual(settingValue('sensitivePaths', inspected, ['secrets/', '*.tf'], trusted), { value: ['deploy/**', '*.tf', 'secrets/'], source: 'folder' });
+  }
+  assert.deepEqual(settingValue('sensitivePaths', { defaultValue: [], workspaceValue: 'nope' }, 'nope', true), { value: 'nope', source: 'workspace' }, 'a bad layer is left for readSettings to warn about');
+  const { settings, warnings } = from({ sensitivePaths: [' deploy/** ', ''] });
+  assert.deepEqual([settings.sensitivePaths, warnings], [['deploy/**'], []]);
+  assert.match(from({ sensitivePaths: 'deploy/' }).warnings[0]!, /^rlm\.sensitivePaths: "deploy\/" is not a list of strings; using \[\]\.$/);
 });

@@ -110,11 +110,14 @@ export class FileSystemWorkspace implements Workspace {
    */
   async readText(path: string): Promise<string | undefined> {
     const relative = this.index.guard.confine(path);
-    if (this.index.explain(relative)?.reason === 'missing') {
+    const exclusion = this.index.explain(relative);
+    if (exclusion?.reason === 'missing') {
       const refused = this.index.explainNew(relative);
       if (refused) throw new Error(`Cannot create '${relative}': ${refused.message}`);
       return undefined;
     }
+    // Said as what an edit cannot do (change it, replace it by a rename), not as a read that failed.
+    if (exclusion?.reason === 'credential' || exclusion?.reason === 'ignored') throw new Error(`Cannot change or replace '${relative}': ${exclusion.message}, and edits never touch such a file`);
     return readConfined(this.index.root, this.resolveFile(relative), { maxBytes: this.index.maxFileBytes });
   }
 
