@@ -237,7 +237,8 @@ export class ParsePool {
       const byPath = new Map(jobs.map((j) => [j.path, j]));
       for (const r of res.results) {
         const job = byPath.get(r.path);
-        if (job) this.options.onResult(job, { symbols: r.symbols, error: r.error });
+        // `skipped` must reach the index: dropping it would record the file as parsed, with no definitions.
+        if (job) this.options.onResult(job, { symbols: r.symbols, error: r.error, ...(r.skipped ? { skipped: true } : {}) });
       }
     }
     if (slot.recycle && slot.inFlight.size === 0) this.replace(slot);

@@ -12,8 +12,11 @@ import type { SyntaxAssets } from './SyntaxAssets';
 import { buildTagsQuery } from './tagsQuery';
 import type { FileSymbol } from './types';
 
-/** Bump when the file layout or what extractSymbols produces changes. */
-const FORMAT = 3;
+/**
+ * Bump when the file layout or what extractSymbols produces changes. 4: caches written before it may hold
+ * files a name query skipped (their text lacked the name) as parsed with no definitions.
+ */
+const FORMAT = 4;
 /** Work this long, then yield to the event loop. */
 const SLICE_MS = 8;
 

@@ -132,9 +132,10 @@ export class SymbolIndex {
 
   /**
    * Makes sure the given files are parsed, ahead of the background queue, and waits until they are (or
-   * were skipped for lacking `literals`), or until `until` or the signal. Returns how many are still missing.
+   * were skipped for lacking `literals`), or until `until` or the signal. Returns the files it stopped
+   * waiting for; those parsed since then are in `symbolsOf`, so count what is missing when the answer is made.
    */
-  async ensureParsed(files: readonly SourceFileRecord[], options: EnsureParsedOptions): Promise<number> {
+  async ensureParsed(files: readonly SourceFileRecord[], options: EnsureParsedOptions): Promise<ReadonlySet<string>> {
     const missing = new Set<string>();
     const jobs: ParseJob[] = [];
     for (const r of files) {
@@ -142,8 +143,7 @@ export class SymbolIndex {
       missing.add(r.path);
       jobs.push({ ...this.job(r), urgent: { literals: options.literals } });
     }
-    if (missing.size === 0) return 0;
-    if (this.disposed) return missing.size;
+    if (missing.size === 0 || this.disposed) return missing;
     await new Promise<void>((resolve) => {
       const waiter: Waiter = { missing, literalsKey: literalsKey(options.literals), done: () => finish() };
       const finish = () => {
@@ -161,7 +161,7 @@ export class SymbolIndex {
       }
       this.enqueue(jobs);
     });
-    return missing.size;
+    return missing;
   }
 
   /**
@@ -186,6 +186,7 @@ export class SymbolIndex {
       this.versions.records++;
       this.forgetParsed(r.path);
       if (this.parseable(r)) jobs.push(this.job(r));
+      else this.resolveWaiters(r.path); // grown too large, or no grammar now: nothing to wait for
     }
     this.enqueue(jobs);
   }

@@ -43,7 +43,7 @@ export class SymbolQueries {
     const until = Date.now() + budgetMs;
     const candidates = (await this.filesAt(path, 'symbols', budgetMs, control)).sort(byPath);
     const literals = name === undefined ? undefined : nameLiterals(name);
-    const missing = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
+    const waitedFor = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
     if (control?.signal?.aborted) throw new Error('symbols was cancelled');
     let keepName: ((value: string) => boolean) | undefined;
     if (name !== undefined) {
@@ -57,6 +57,9 @@ export class SymbolQueries {
     }
     const items: CodeSymbol[] = [];
     let total = 0;
+    // Counted as the answer is made: files parsed while a name filter ran in its worker are in it.
+    let missing = 0;
+    for (const path of waitedFor) if (this.index.symbolsOf(path) === undefined) missing++;
     for (const file of candidates) {
       for (const s of this.index.symbolsOf(file.path) ?? []) {
         if ((keepName && !keepName(s.name)) || (kinds && !kinds.has(s.kind))) continue;
@@ -78,8 +81,8 @@ export class SymbolQueries {
     if (!Grammars.supports(record.language)) return `${record.path}: no outline (no grammar for language "${record.language}")`;
     if (!this.index.parseable(record)) return `${record.path}: no outline (file too large to parse: ${record.bytes} bytes)`;
     const budgetMs = callBudget(this.timeBudgetMs, control);
-    const missing = await this.index.ensureParsed([record], { until: Date.now() + budgetMs, signal: control?.signal });
-    if (missing > 0) {
+    await this.index.ensureParsed([record], { until: Date.now() + budgetMs, signal: control?.signal });
+    if (this.index.symbolsOf(record.path) === undefined) {
       if (control?.signal?.aborted) throw new Error('outline was cancelled');
       throw new Error(`outline: '${record.path}' could not be parsed within ${seconds(budgetMs)} s (the parser threads are busy indexing); try again in a moment`);
     }
