@@ -16,6 +16,13 @@ export interface SymbolIndexOptions {
   /** Absolute workspace root; record paths are relative to it, with '/'. */
   root: string;
   files: readonly SourceFileRecord[];
+  /**
+   * False when `files` is only the start of the list (a walk still running feeds the rest through update()):
+   * the index is not `ready` and keeps the cache's other entries until completeFileList(). Default true.
+   */
+  complete?: boolean;
+  /** Stops loading the cache (open then rejects). */
+  signal?: AbortSignal;
   /** Where to persist the index between sessions; without it every open parses everything. */
   cacheDir?: string;
   /** Parser threads (default: the number of cores, at most 4). 0 parses in short slices on this thread. */
@@ -52,6 +59,9 @@ function literalsKey(literals: readonly string[] | undefined): string {
 export class SymbolIndex {
   private readonly records = new Map<string, SourceFileRecord>();
   private readonly entries = new Map<string, CachedFile>();
+  /** Cache entries not claimed by a file yet: kept until the file list is complete. */
+  private cached = new Map<string, CachedFile>();
+  private listComplete = false;
   private readonly failed = new Set<string>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private pool: ParsePool | undefined;
@@ -86,9 +96,22 @@ export class SymbolIndex {
   static async open(options: SymbolIndexOptions): Promise<SymbolIndex> {
     if (!isAbsolute(options.root)) throw new Error(`SymbolIndex needs an absolute root, got "${options.root}".`);
     const index = new SymbolIndex(options.root, options.assets ?? locateSyntaxAssets(), options);
-    const cached = index.cacheFile ? await readSymbolCache(index.cacheFile, index.cacheKey) : new Map<string, CachedFile>();
-    index.start(options.files, cached);
+    if (index.cacheFile) index.cached = await readSymbolCache(index.cacheFile, index.cacheKey, options.signal);
+    options.signal?.throwIfAborted();
+    index.update(options.files);
+    index.versions.entries++;
+    if (options.complete !== false) index.completeFileList();
     return index;
+  }
+
+  /** The file list is whole now: cache entries no file claimed are dropped, and `ready` can settle. */
+  completeFileList(): void {
+    if (this.listComplete) return;
+    this.listComplete = true;
+    // Entries of deleted files linger in the cache file until it is rewritten.
+    if (this.cached.size > 0) this.dirty = true;
+    this.cached = new Map();
+    if (this.pool === undefined || this.pool.idle) this.markReady();
   }
 
   /** Settles when every known file is indexed; after update() it is a new promise for the new work. */
@@ -175,7 +198,7 @@ export class SymbolIndex {
     return this.ensurePool().parseText(language, text, [...lines]);
   }
 
-  /** New or changed files (same path with another size or mtime): reindexed in the background. */
+  /** New or changed files (same path with another size or mtime): from the cache, else reindexed in the background. */
   update(records: readonly SourceFileRecord[]): void {
     const jobs: ParseJob[] = [];
     for (const raw of records) {
@@ -185,8 +208,21 @@ export class SymbolIndex {
       this.records.set(r.path, r);
       this.versions.records++;
       this.forgetParsed(r.path);
-      if (this.parseable(r)) jobs.push(this.job(r));
-      else this.resolveWaiters(r.path); // grown too large, or no grammar now: nothing to wait for
+      if (!this.parseable(r)) {
+        this.resolveWaiters(r.path); // grown too large, or no grammar now: nothing to wait for
+        continue;
+      }
+      const hit = this.cached.get(r.path);
+      if (hit) this.cached.delete(r.path);
+      if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs && hit.language === r.language) {
+        this.entries.set(r.path, hit);
+        this.versions.entries++;
+        this.counters.cacheHits++;
+        this.resolveWaiters(r.path);
+      } else {
+        if (hit) this.dirty = true; // a stale entry: the next save drops it
+        jobs.push(this.job(r));
+      }
     }
     this.enqueue(jobs);
   }
@@ -226,15 +262,17 @@ export class SymbolIndex {
     };
   }
 
-  /** Writes the cache file now if anything changed since the last write (one write at a time). */
+  /** Writes the cache file now if anything changed since the last write (one write at a time; works after dispose()). */
   async flush(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     while (this.saving) await this.saving;
     if (!this.cacheFile || !this.dirty) return;
     this.dirty = false;
-    // Failed files are left out so the next session tries them again.
+    // Failed files are left out so the next session tries them again. While the file list is incomplete (a walk
+    // stopped early), the entries of files it did not reach yet are kept for next time.
     const good = [...this.entries].filter(([path]) => !this.failed.has(path));
+    for (const [path, entry] of this.cached) if (!this.records.has(path)) good.push([path, entry]);
     this.saving = writeSymbolCache(this.cacheFile, this.cacheKey, good).catch((error: unknown) => {
       this.dirty = true; // an unwritable cache dir costs a reparse next time, nothing more
       throw error;
@@ -244,13 +282,10 @@ export class SymbolIndex {
     await this.saving;
   }
 
-  /** Saves the cache, then stops the parser threads. */
+  /** Stops the parser threads at once, then saves the cache (what was parsed so far is kept). */
   async close(): Promise<void> {
-    try {
-      await this.flush();
-    } finally {
-      this.dispose();
-    }
+    this.dispose();
+    await this.flush();
   }
 
   /** Stops at once; unsaved cache changes are lost (use close() to keep them). */
@@ -262,27 +297,6 @@ export class SymbolIndex {
     for (const path of [...this.waiters.keys()]) this.resolveWaiters(path);
     this.pool?.dispose();
     void this.grammars?.then((g) => g.dispose(), () => undefined);
-  }
-
-  private start(files: readonly SourceFileRecord[], cached: Map<string, CachedFile>): void {
-    const jobs: ParseJob[] = [];
-    for (const raw of files) {
-      const r = { ...raw, path: normalizePath(raw.path) };
-      this.records.set(r.path, r);
-      if (!this.parseable(r)) continue;
-      const hit = cached.get(r.path);
-      if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs && hit.language === r.language) {
-        this.entries.set(r.path, hit);
-        this.counters.cacheHits++;
-      } else {
-        jobs.push(this.job(r));
-      }
-    }
-    this.versions.records++;
-    this.versions.entries++;
-    // Entries of deleted files linger in the cache file until it is rewritten.
-    if (cached.size !== this.counters.cacheHits) this.dirty = true;
-    this.enqueue(jobs);
   }
 
   private enqueue(jobs: ParseJob[]): void {
@@ -355,7 +369,7 @@ export class SymbolIndex {
   }
 
   private markReady(): void {
-    if (this.isReady) return;
+    if (this.isReady || !this.listComplete) return;
     this.isReady = true;
     this.indexingMs ??= Math.round(performance.now() - this.startedAt);
     this.resolveReady();
