@@ -37,8 +37,15 @@ export interface IndexingProgress {
   /** Files parsed (or read from the cache) of those with a grammar. */
   parsed: number;
   parseable: number;
-  /** Every listed file is parsed and the walk is done. */
+  /** The first indexing is over: every file was listed and parsed once (later reparses after edits do not count). */
   done: boolean;
+}
+
+/** How far a first indexing has got, in words: "1,234 files listed so far", "5,000 of 96,000 files parsed". */
+export function describeIndexing(progress: IndexingProgress | undefined): string {
+  if (!progress) return 'opening';
+  const n = (value: number) => value.toLocaleString('en-US');
+  return progress.walked ? `${n(progress.parsed)} of ${n(progress.parseable)} files parsed` : `${n(progress.listed)} files listed so far`;
 }
 
 /** `$RLM_CACHE_DIR`, else `$XDG_CACHE_HOME/rlm`, else `~/.cache/rlm`. */
@@ -50,6 +57,7 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
   private readonly subscriptions: Disposable[] = [];
   private readonly symbolQueries: SymbolQueries;
   private disposed = false;
+  private indexed = false;
 
   private constructor(index: WorkspaceIndex, readonly symbolIndex: SymbolIndex, options: CodeWorkspaceOptions, assets: SyntaxAssets) {
     super(index, options, assets);
@@ -67,11 +75,12 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
       if (options.watch && !this.disposed) this.subscriptions.push(index.watch());
     }, () => undefined);
     const signal = options.signal;
-    if (signal) {
-      const stop = () => void this.close().catch(() => undefined);
-      signal.addEventListener('abort', stop, { once: true });
-      void this.ready.then(() => signal.removeEventListener('abort', stop));
-    }
+    const stop = () => void this.close().catch(() => undefined);
+    signal?.addEventListener('abort', stop, { once: true });
+    void this.ready.then(() => {
+      this.indexed = !this.disposed;
+      signal?.removeEventListener('abort', stop);
+    });
   }
 
   /**
@@ -131,7 +140,7 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
   indexing(): IndexingProgress {
     const walk = this.index.walkProgress();
     const stats = this.symbolIndex.stats();
-    return { listed: walk.files, walked: walk.done, parsed: stats.indexedFiles, parseable: stats.parseableFiles, done: walk.done && stats.ready };
+    return { listed: walk.files, walked: walk.done, parsed: stats.indexedFiles, parseable: stats.parseableFiles, done: this.indexed };
   }
 
   symbols(filter?: SymbolFilter, control?: CallControl): Promise<PartialResult<CodeSymbol>> {
