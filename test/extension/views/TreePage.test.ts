@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
-import { statusText, statusTooltip, usd } from '../../../src/extension/views/statusText';
+import { indexingStatus, statusText, statusTooltip, usd } from '../../../src/extension/views/statusText';
 import { TreePage } from '../../../src/extension/views/TreePage';
 import type { HostToTree, MessageOf } from '../../../src/protocol/messages';
 
@@ -68,4 +68,13 @@ test('the status bar: a spinner, the cost so far and the cap', () => {
   assert.equal(statusText({ costUsd: 1.5, maxCostUsd: 0.5 }), '$(loading~spin) RLM $1.50 / $0.50');
   assert.equal(usd(0.1), '$0.10');
   assert.match(statusTooltip({ title: 'Where?', events: [event(1)] }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
+});
+
+test('the status bar while folders are indexed for the first time: how far the first has got, and what a click does', () => {
+  const walking = { uri: 'file:///a', name: 'shop', progress: { listed: 12_345, walked: false, parsed: 0, parseable: 12_345, done: false } };
+  const parsing = { uri: 'file:///b', name: 'mono', progress: { listed: 96_000, walked: true, parsed: 5_000, parseable: 90_000, done: false } };
+  assert.equal(indexingStatus([walking]).text, '$(sync~spin) RLM: indexing shop: 12,345 files listed so far');
+  assert.equal(indexingStatus([parsing, walking]).text, '$(sync~spin) RLM: indexing mono: 5,000 of 90,000 files parsed (+1 more)');
+  assert.equal(indexingStatus([{ uri: 'file:///c', name: 'new' }]).text, '$(sync~spin) RLM: indexing new: opening');
+  assert.match(indexingStatus([parsing, walking]).tooltip, /indexing mono, shop for the first time; .* Click to stop/);
 });
