@@ -16,6 +16,8 @@ import type { SymbolIndex } from './SymbolIndex';
 import type { AstMatch, AstQueryOptions, CodeSymbol, SourceFileRecord, SymbolFilter } from './types';
 
 export const DEFAULT_SYMBOL_RESULTS = 5_000;
+/** A name filter always gets this long in its worker, even after waiting for the parser used up the budget. */
+const MIN_SELECT_MS = 1_000;
 const MAX_SYMBOL_RESULTS = 50_000;
 
 const WHOLE_LIST: FileListing = { untilListed: async () => undefined };
@@ -49,21 +51,25 @@ export class SymbolQueries {
     const literals = name === undefined ? undefined : nameLiterals(name);
     const waitedFor = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
     if (control?.signal?.aborted) throw new Error('symbols was cancelled');
+    // What the answer covers, taken now: a name filter then runs in a worker against the names of (at least) these
+    // files, while more files get parsed; those count as missing, never as searched.
+    const found = candidates.map((file) => ({ path: file.path, symbols: this.index.symbolsOf(file.path) }));
+    let missing = 0;
+    for (const path of waitedFor) if (this.index.symbolsOf(path) === undefined) missing++;
     let keepName: ((value: string) => boolean) | undefined;
     if (name !== undefined) {
       keepName = literalMatcher('symbolName', name);
       if (!keepName) {
-        const names = new Set(await selectRows(this.queries, 'symbolNames', 'symbolName', name, 'symbols', budgetLeft(until, callMs), control));
+        // What waiting for the parser left of the budget, but never so little that a fine pattern looks slow.
+        const left = Math.max(MIN_SELECT_MS, until - Date.now());
+        const names = new Set(await selectRows(this.queries, 'symbolNames', 'symbolName', name, 'symbols', left, control));
         keepName = (value) => names.has(value);
       }
     }
     const items: CodeSymbol[] = [];
     let total = 0;
-    // Counted as the answer is made: files parsed while a name filter ran in its worker are in it.
-    let missing = 0;
-    for (const path of waitedFor) if (this.index.symbolsOf(path) === undefined) missing++;
-    for (const file of candidates) {
-      for (const s of this.index.symbolsOf(file.path) ?? []) {
+    for (const file of found) {
+      for (const s of file.symbols ?? []) {
         if ((keepName && !keepName(s.name)) || (kinds && !kinds.has(s.kind))) continue;
         if (++total <= maxResults) items.push({ ...s, path: file.path });
       }
