@@ -47,6 +47,8 @@ const CACHE_SAVE_DELAY_MS = 2000;
 
 interface Waiter {
   missing: Set<string>;
+  /** Files found not to contain the literals asked for. */
+  skipped: Set<string>;
   /** The literals this waiter asked for ('' for none): a skip answers only waiters that asked the same. */
   literalsKey: string;
   done(): void;
@@ -155,20 +157,22 @@ export class SymbolIndex {
 
   /**
    * Makes sure the given files are parsed, ahead of the background queue, and waits until they are (or
-   * were skipped for lacking `literals`), or until `until` or the signal. Returns the files it stopped
-   * waiting for; those parsed since then are in `symbolsOf`, so count what is missing when the answer is made.
+   * were skipped for lacking `literals`), or until `until` or the signal. Returns the files found not to
+   * contain the literals (they cannot define the name); any other file without `symbolsOf` when the answer
+   * is made is missing from it.
    */
   async ensureParsed(files: readonly SourceFileRecord[], options: EnsureParsedOptions): Promise<ReadonlySet<string>> {
     const missing = new Set<string>();
+    const skipped = new Set<string>();
     const jobs: ParseJob[] = [];
     for (const r of files) {
       if (!this.parseable(r) || this.entries.has(r.path)) continue;
       missing.add(r.path);
       jobs.push({ ...this.job(r), urgent: { literals: options.literals } });
     }
-    if (missing.size === 0 || this.disposed) return missing;
+    if (missing.size === 0 || this.disposed) return skipped;
     await new Promise<void>((resolve) => {
-      const waiter: Waiter = { missing, literalsKey: literalsKey(options.literals), done: () => finish() };
+      const waiter: Waiter = { missing, skipped, literalsKey: literalsKey(options.literals), done: () => finish() };
       const finish = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', finish);
@@ -184,7 +188,7 @@ export class SymbolIndex {
       }
       this.enqueue(jobs);
     });
-    return missing;
+    return skipped;
   }
 
   /**
@@ -363,6 +367,7 @@ export class SymbolIndex {
       if (skippedFor !== undefined && waiter.literalsKey !== skippedFor) continue;
       set.delete(waiter);
       waiter.missing.delete(path);
+      if (skippedFor !== undefined) waiter.skipped.add(path);
       if (waiter.missing.size === 0) waiter.done();
     }
     if (set.size === 0) this.waiters.delete(path);

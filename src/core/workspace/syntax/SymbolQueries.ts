@@ -49,13 +49,16 @@ export class SymbolQueries {
     const unlisted = await waitForFileList(this.listing, 'symbols', until, control);
     const candidates = (await this.filesAt(path, 'symbols', budgetLeft(until, callMs), control)).sort(byPath);
     const literals = name === undefined ? undefined : nameLiterals(name);
-    const waitedFor = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
+    const lackLiterals = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
     if (control?.signal?.aborted) throw new Error('symbols was cancelled');
     // What the answer covers, taken now: a name filter then runs in a worker against the names of (at least) these
-    // files, while more files get parsed; those count as missing, never as searched.
+    // files, while more files get parsed; those count as missing, never as searched. So does a file changed since
+    // it was parsed (its new text is queued).
     const found = candidates.map((file) => ({ path: file.path, symbols: this.index.symbolsOf(file.path) }));
     let missing = 0;
-    for (const path of waitedFor) if (this.index.symbolsOf(path) === undefined) missing++;
+    for (let i = 0; i < found.length; i++) {
+      if (found[i]!.symbols === undefined && this.index.parseable(candidates[i]!) && !lackLiterals.has(candidates[i]!.path)) missing++;
+    }
     let keepName: ((value: string) => boolean) | undefined;
     if (name !== undefined) {
       keepName = literalMatcher('symbolName', name);
