@@ -91,6 +91,8 @@ export class FirstWalk {
     if (signal?.aborted) this.stop();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      // Nothing before the caller had a chance to subscribe to what the slices announce.
+      await new Promise((resolve) => setImmediate(resolve));
       let sliceStart = performance.now();
       for (;;) {
         if (this.state !== 'walking') throw new IndexingStopped(this.folder);

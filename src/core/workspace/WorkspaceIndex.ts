@@ -95,6 +95,11 @@ export class WorkspaceIndex {
    */
   private readonly links = new Map<string, string | undefined>();
   private sorted: IndexedFile[] | undefined;
+  /**
+   * New records not in `sorted` yet, merged in by the next list(): during a first walk of 100,000 files, sorting
+   * the whole list at each call would hold the host thread for a tenth of a second every time.
+   */
+  private added: IndexedFile[] = [];
   /** Decides the language of `.h` files that look neither C nor C++ (see headerLanguage.ts). */
   private readonly headers = new HeaderMajority();
   private readonly listeners = new Set<(changes: readonly IndexChange[]) => void>();
@@ -207,7 +212,12 @@ export class WorkspaceIndex {
 
   /** Every record, sorted by path (code-unit order). The array is shared: do not mutate it. */
   list(): readonly IndexedFile[] {
-    if (!this.sorted) this.sorted = [...this.records.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (!this.sorted) {
+      this.sorted = [...this.records.values()].sort(byPath);
+    } else if (this.added.length > 0) {
+      this.sorted = mergeSorted(this.sorted, this.added.sort(byPath));
+    }
+    this.added = [];
     return this.sorted;
   }
 
@@ -477,7 +487,8 @@ export class WorkspaceIndex {
       ...(target === undefined ? {} : { target }),
     };
     this.records.set(relative, file);
-    this.sorted = undefined;
+    if (existing) this.forgetOrder();
+    else if (this.sorted) this.added.push(file);
     changes.push({ kind: existing ? 'changed' : 'created', path: relative, file });
     return true;
   }
@@ -533,14 +544,20 @@ export class WorkspaceIndex {
       if (at !== undefined) changes[at] = { ...changes[at], file };
       else changes.push({ kind: 'changed', path: relative, file });
     }
+    this.forgetOrder();
+  }
+
+  /** A record changed or went: list() sorts again from scratch. */
+  private forgetOrder(): void {
     this.sorted = undefined;
+    this.added = [];
   }
 
   /** Removes the record of `relative` and, when it was a folder, everything under it. */
   private remove(relative: string, changes: IndexChange[]): void {
     this.headers.forget(relative);
     if (this.records.delete(relative)) {
-      this.sorted = undefined;
+      this.forgetOrder();
       changes.push({ kind: 'deleted', path: relative });
     }
     if (!this.dirs.has(relative)) return;
@@ -549,7 +566,7 @@ export class WorkspaceIndex {
       if (key.startsWith(prefix)) {
         this.headers.forget(key);
         this.records.delete(key);
-        this.sorted = undefined;
+        this.forgetOrder();
         changes.push({ kind: 'deleted', path: key });
       }
     }
@@ -576,4 +593,21 @@ function parentOf(relative: string): string {
 // newlines break line-based output) are left out.
 function isPortableName(name: string): boolean {
   return !/[\\\n\r\0]/.test(name);
+}
+
+/** Code-unit order of paths: how list() and every answer built from it are sorted. */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** Two lists sorted by path, as one (linear: for a list that grows by a slice at a time). */
+function mergeSorted(a: readonly IndexedFile[], b: readonly IndexedFile[]): IndexedFile[] {
+  const out: IndexedFile[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = byPath(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }

@@ -8,6 +8,7 @@ import type { FileRow } from '../queries/protocol';
 import type { QueryWorkers } from '../queries/QueryWorkers';
 import { busyMessage, selectRows } from '../FileSystemWorkspace';
 import { waitForFileList } from '../FirstWalk';
+import { byPath } from '../WorkspaceIndex';
 import type { CallControl, FileListing, PartialResult } from '../types';
 import { AST_MAX_RESULTS_LIMIT, DEFAULT_AST_MAX_RESULTS } from './AstQueryRunner';
 import { GRAMMAR_LANGUAGES, Grammars } from './Grammars';
@@ -179,8 +180,4 @@ function wholeNumber(value: unknown, fn: string, fallback: number, max: number):
 
 function toRow(r: SourceFileRecord): FileRow {
   return { path: r.path, language: r.language, bytes: r.bytes, mtimeMs: r.mtimeMs, ...(r.target ? { target: r.target } : {}) };
-}
-
-function byPath(a: SourceFileRecord, b: SourceFileRecord): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
