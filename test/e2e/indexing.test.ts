@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { generateBigTree } from '../support/bigTree';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor } from './harness';
-import { askInChat, ended, exchange, ROOT_MODEL, ScriptedModels, SUB_MODEL, scriptedServerSettings } from './support';
+import { ANSWER_TIMEOUT_MS, askInChat, ended, exchange, ROOT_MODEL, ScriptedModels, SUB_MODEL, scriptedServerSettings } from './support';
 
 const FILES = 30_000;
 const tree = generateBigTree(FILES, 'rlm-e2e-indexing-');
@@ -52,10 +52,11 @@ e2eSuite('the first indexing of a big folder', {
     const { chat, exchangeId } = await askInChat(vs, 'How many files are there?');
     assert.equal(await ended(chat, exchangeId), 'done');
     assert.match(await exchange(chat, exchangeId).locator('[data-testid=answer]').textContent() ?? '', /^listed \d+/);
-    // Parsing 30,000 files goes on after the answer: the status bar shows it, and a click stops it.
+    // Indexing 30,000 files goes on after the answer (parsing starts once they are all listed): the status bar
+    // shows how far it has got, and a click stops it.
     const indexing = vs.workbench.page.locator('.part.statusbar .statusbar-item', { hasText: 'RLM: indexing' });
     await indexing.waitFor({ timeout: TIMEOUTS.command });
-    assert.match(await indexing.textContent() ?? '', /RLM: indexing [^:]+: [\d,]+ of [\d,]+ files parsed/);
+    await waitFor(async () => /RLM: indexing [^:]+: [\d,]+ of [\d,]+ files parsed/.test(await indexing.textContent() ?? ''), { timeoutMs: ANSWER_TIMEOUT_MS, what: 'the status bar to count parsed files' });
     const clicked = Date.now();
     await indexing.click();
     await indexing.waitFor({ state: 'hidden', timeout: TIMEOUTS.command });

@@ -282,7 +282,7 @@ export class WorkspaceIndex {
     if (this.walking) {
       // The walk owns the folders' state until it ends; a path it has not reached yet, it will see as it is.
       if (this.deferred.length === 0) this.listed.then(() => this.applyChangesAsync(this.deferred.splice(0))).catch(() => undefined);
-      this.deferred.push(...batch);
+      for (const change of batch) this.deferred.push(change);
       return [];
     }
     const changes: IndexChange[] = [];

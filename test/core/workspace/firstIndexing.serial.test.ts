@@ -65,21 +65,25 @@ describe(`the first indexing of ${FILES.toLocaleString('en-US')} files`, { timeo
       assert.match(incomplete, NOTE, what);
       partial++;
     };
+    // The first answer comes a second into a walk of several seconds: partial, and it says how much is known.
     const listed = await workspace.files(undefined, SHORT);
-    wholeOrSaysSo(listed.incomplete, 'files()', () => assert.equal(listed.items.length, FILES));
-    if (listed.incomplete) {
-      const [, found, left] = NOTE.exec(listed.incomplete)!;
-      assert.equal(listed.items.length, count(found), 'the note counts exactly what the answer holds');
-      assert.ok(count(found) < FILES && count(left) > 0);
-    }
-    const python = await workspace.files('**/*.py', SHORT);
+    const [, found, left] = NOTE.exec(listed.incomplete ?? '') ?? assert.fail(`files() a second into the walk: ${listed.incomplete}`);
+    assert.equal(listed.items.length, count(found), 'the note counts exactly what the answer holds');
+    assert.ok(count(found) < FILES && count(left) > 0);
+    partial++;
+    // A glob or a grep runs in a query worker, which is sent the list as it is now (tens of thousands of rows): on a
+    // busy machine that takes a good part of a second, so these get more time.
+    const WORKER: CallControl = { timeBudgetMs: 3_500 };
+    const python = await workspace.files('**/*.py', WORKER);
     wholeOrSaysSo(python.incomplete, 'files(glob)', () => assert.equal(python.items.length, FILES / 2));
     assert.ok(python.items.every((f) => f.path.endsWith('.py')));
-    const grep = await workspace.grep('^class Handler', { maxResults: 1_000 }, SHORT);
-    wholeOrSaysSo(grep.incomplete, 'grep', () => assert.equal(grep.matches.length, 1_000));
-    const symbols = await workspace.symbols({ path: 'pkg0*/**', kind: 'class' }, SHORT);
-    wholeOrSaysSo(symbols.incomplete, 'symbols', () => assert.ok(symbols.items.length > 0));
-    const ast = await workspace.astQuery('(class_definition name: (identifier) @name)', { language: 'python', maxResults: 10 }, SHORT);
+    const grep = await workspace.grep('^class Handler', { maxResults: 100 }, WORKER);
+    wholeOrSaysSo(grep.incomplete, 'grep', () => assert.equal(grep.matches.length, 100));
+    const symbols = await workspace.symbols({ path: 'pkg01/', kind: 'class' }, SHORT);
+    // With the whole list, it may still say how many files it could not parse in time.
+    wholeOrSaysSo(symbols.incomplete, 'symbols', () => assert.ok(symbols.items.length > 0 || /^[\d,]+ matching files? (is|are) not parsed yet/.test(symbols.incomplete ?? ''), symbols.incomplete));
+    // The query worker loads the Python grammar first: on a busy machine that alone can take a second.
+    const ast = await workspace.astQuery('(class_definition name: (identifier) @name)', { language: 'python', maxResults: 10 }, { timeBudgetMs: 5_500 });
     wholeOrSaysSo(ast.incomplete, 'ast_query', () => assert.equal(ast.items.length, 10));
 
     // A file the walk has not reached: read() and outline() wait for it, then say it is not listed yet.
@@ -91,11 +95,10 @@ describe(`the first indexing of ${FILES.toLocaleString('en-US')} files`, { timeo
     }
     const outline = await workspace.outline(unlisted, SHORT).catch((error: Error) => error);
     if (outline instanceof Error) assert.match(outline.message, new RegExp(`outline\\('${unlisted}'\\): not in the file list yet`));
-    assert.ok(partial >= 2, `${partial} answers came before the walk was done`);
 
     // With a budget long enough, the same calls wait for the walk and answer whole.
     const whole = await workspace.files();
-    t.diagnostic(`the walk of ${FILES} files took ${Date.now() - walkStarted} ms (with the parser thread and the calls above beside it); ${partial} answers said they were partial`);
+    t.diagnostic(`the walk of ${FILES} files took ${Date.now() - walkStarted} ms (the calls above beside it); ${partial} answers said they were partial`);
     assert.equal(whole.incomplete, undefined);
     assert.equal(whole.items.length, FILES);
     assert.equal(workspace.summary().incomplete, undefined);
@@ -109,6 +112,8 @@ describe(`the first indexing of ${FILES.toLocaleString('en-US')} files`, { timeo
   });
 
   test('a signal stops the parsing within a second, a search in flight with it, and nothing is left running', { skip: !linux && 'reads /proc' }, async (t) => {
+    // Background parsing starts once the list is whole (it would compete with the walk for the cores).
+    assert.ok(await timeUntil(() => workspace.indexing().parsed > 500, 120_000) < Infinity, 'parsing goes on after the walk');
     assert.equal(workspace.indexing().done, false, 'the parser threads are still busy');
     // A search that reads every file: ripgrep (when installed) is running in a child process when the stop comes.
     const search = workspace.grep('no such text anywhere', { maxResults: 1 }).catch((error: Error) => error.message);

@@ -62,14 +62,17 @@ interface WorkerSlot {
   texts: Map<number, { resolve(syntax: TextSyntax): void; reject(error: Error): void }>;
 }
 
-/** A FIFO with O(1) take. */
+/** A FIFO with O(1) take. (No spread of the jobs: past about 120,000 arguments V8 overflows its stack.) */
 class JobQueue {
   private items: ParseJob[] = [];
   private head = 0;
   get size(): number { return this.items.length - this.head; }
   peek(): ParseJob | undefined { return this.items[this.head]; }
-  push(jobs: ParseJob[]): void { this.items.push(...jobs); }
-  unshift(jobs: ParseJob[]): void { this.items.splice(this.head, 0, ...jobs); }
+  push(jobs: ParseJob[]): void { for (const job of jobs) this.items.push(job); }
+  unshift(jobs: ParseJob[]): void {
+    this.items = [...jobs, ...this.items.slice(this.head)];
+    this.head = 0;
+  }
   take(): ParseJob | undefined {
     const job = this.items[this.head++];
     if (this.head >= this.items.length) { this.items = []; this.head = 0; }

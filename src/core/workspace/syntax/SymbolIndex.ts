@@ -18,7 +18,8 @@ export interface SymbolIndexOptions {
   files: readonly SourceFileRecord[];
   /**
    * False when `files` is only the start of the list (a walk still running feeds the rest through update()):
-   * the index is not `ready` and keeps the cache's other entries until completeFileList(). Default true.
+   * until completeFileList(), the index is not `ready`, keeps the cache's other entries, and parses only what
+   * queries ask for (background parsing would compete with the walk for the cores). Default true.
    */
   complete?: boolean;
   /** Stops loading the cache (open then rejects). */
@@ -64,6 +65,8 @@ export class SymbolIndex {
   /** Cache entries not claimed by a file yet: kept until the file list is complete. */
   private cached = new Map<string, CachedFile>();
   private listComplete = false;
+  /** Background jobs found while the file list was incomplete: started, largest first, once it is whole. */
+  private held: ParseJob[] = [];
   private readonly failed = new Set<string>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private pool: ParsePool | undefined;
@@ -113,7 +116,9 @@ export class SymbolIndex {
     // Entries of deleted files linger in the cache file until it is rewritten.
     if (this.cached.size > 0) this.dirty = true;
     this.cached = new Map();
-    if (this.pool === undefined || this.pool.idle) this.markReady();
+    const held = this.held;
+    this.held = [];
+    this.enqueue(held);
   }
 
   /** Settles when every known file is indexed; after update() it is a new promise for the new work. */
@@ -305,6 +310,11 @@ export class SymbolIndex {
 
   private enqueue(jobs: ParseJob[]): void {
     if (this.disposed) return;
+    if (!this.listComplete) {
+      for (const job of jobs) if (!job.urgent) this.held.push(job);
+      jobs = jobs.filter((j) => j.urgent);
+      if (jobs.length === 0) return;
+    }
     if (jobs.length === 0) {
       if (this.pool === undefined || this.pool.idle) this.markReady();
       return;
