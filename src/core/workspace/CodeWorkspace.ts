@@ -77,16 +77,15 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
     const signal = options.signal;
     const stop = () => void this.close().catch(() => undefined);
     signal?.addEventListener('abort', stop, { once: true });
-    void this.ready.then(() => {
-      this.indexed = !this.disposed;
-      signal?.removeEventListener('abort', stop);
-    });
+    index.listed.then(() => symbolIndex.ready).then(() => {
+      this.indexed = !this.disposed; // a disposed index resolves `ready` too
+    }, () => undefined).finally(() => signal?.removeEventListener('abort', stop));
   }
 
   /**
    * Opens the folder and returns as soon as it can answer: the symbol cache is loaded, while the first walk
-   * lists the files and the parser threads parse them in the background. Answers wait for the file list within
-   * their budget, or say how much of it is known (see `listed`); the summary counts what is listed so far.
+   * lists the files in the background (then the parser threads parse them). Answers wait for the file list
+   * within their budget, or say how much of it is known (see `listed`); the summary counts what is listed so far.
    */
   static async start(root: string, options: CodeWorkspaceOptions = {}): Promise<CodeWorkspace> {
     const index = WorkspaceIndex.start(root, options);
