@@ -6,6 +6,8 @@ export const COMMANDS = {
   askAboutSelection: 'rlm.askAboutSelection',
   newChat: 'rlm.newChat',
   stop: 'rlm.stop',
+  /** Stops the first indexing of the folders being indexed (the status bar's item runs it). */
+  stopIndexing: 'rlm.stopIndexing',
   openTrajectory: 'rlm.openTrajectory',
   setApiKey: 'rlm.setApiKey',
   clearApiKey: 'rlm.clearApiKey',
@@ -40,3 +42,5 @@ export const VIEWS = {
 
 /** True while a question runs (package.json: the Stop command's enablement, the view title's Stop button). */
 export const RUNNING_CONTEXT_KEY = 'rlm.running';
+/** True while a folder's first indexing runs (package.json: Stop Indexing's enablement). */
+export const INDEXING_CONTEXT_KEY = 'rlm.indexing';

@@ -1,4 +1,4 @@
-// The "RLM" commands: ask, ask about selection, new chat, stop, open trajectory, set and clear an API key,
+// The "RLM" commands: ask, ask about selection, new chat, stop, stop indexing, open trajectory, set and clear an API key,
 // select provider and model, show the log (and the history, the local-server offer, a fresh look at the
 // set-up). Each takes optional arguments so a test or another extension can drive it without the UI. What they
 // choose goes to the user's settings, never a workspace's file, and a key to the endpoint it is for.
@@ -25,6 +25,8 @@ export interface CommandDeps {
   log: vscode.LogOutputChannel;
   redactedLog: Log;
   tracesDir: string;
+  /** Stops the first indexing of every folder being indexed. */
+  stopIndexing: () => void;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -77,6 +79,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await chatView.reveal();
     }),
     register(COMMANDS.stop, () => chats.stop()),
+    register(COMMANDS.stopIndexing, () => deps.stopIndexing()),
     register(COMMANDS.openTrajectory, async (target?: unknown) => {
       const uri = target instanceof vscode.Uri ? target : (await vscode.window.showOpenDialog({
         title: 'RLM: Open Trajectory',

@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { describeIndexing } from '../core/workspace/CodeWorkspace';
 import type { ChatToHost, MessageOf, TreeToHost } from '../protocol/messages';
 import { ChatService } from './chats/ChatService';
 import { ChatStore, type FolderRef } from './chats/ChatStore';
@@ -22,6 +23,7 @@ import { TREE_CHUNK_EVENTS } from './treeMessages';
 import { ReviewService } from './review/ReviewService';
 import { VsCodeReviewEditor } from './review/VsCodeReviewEditor';
 import { ChatView } from './views/ChatView';
+import { IndexingStatusBar } from './views/IndexingStatusBar';
 import { RunStatusBar } from './views/RunStatusBar';
 import { TraceEditor } from './views/TraceEditor';
 import { TrajectoryView } from './views/TrajectoryView';
@@ -41,11 +43,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const log: Log = new RedactingLog(channel, () => secrets);
   const tracesDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'traces');
 
-  const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message));
+  const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message), () => chats?.stopIfIndexing());
   const setup = new SetupService(context.secrets, context.globalState, secrets, log, (status) => chatView.post({ type: 'chat/setup', setup: status }));
   const ripgrep = editorRipgrep();
   let chats: ChatService | undefined;
-  const roots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep);
+  const roots: WorkspaceRoots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep, () => indexingBar.follow());
+  const indexingBar = new IndexingStatusBar(() => roots.indexing());
   let reviews: ReviewService | undefined;
   const reviewEditor = new VsCodeReviewEditor(log, {
     merged: (exchangeId, path, text) => reviews?.resolved(exchangeId, path, text),
@@ -60,6 +63,11 @@ export function activate(context: vscode.ExtensionContext): void {
     settings: (folder) => setup.settings(vscode.Uri.parse(folder.uri)),
     prepareModels: (settings) => prepareModels(settings, setup.sources(), setup.windowFacts()),
     workspace: (folder, settings) => roots.open(folder, settings.excludes),
+    stopIndexing: (folder) => roots.stopIndexing(folder.uri),
+    indexing: (folder) => {
+      const running = roots.indexing().find((f) => f.uri === folder.uri);
+      return running && describeIndexing(running.progress);
+    },
     pickFolder,
     secrets,
     log,
@@ -145,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): void {
     setup,
     roots,
     statusBar,
+    indexingBar,
     reviewEditor,
     { dispose: () => review.dispose() },
     { dispose: () => service.dispose() },
@@ -155,7 +164,15 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const folder of e.removed) service.folderRemoved(folder.uri.toString());
     }),
-    ...registerCommands({ chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir }),
+    ...registerCommands({
+      chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir,
+      // A question over a folder being indexed stops with it (the chat says so); the other folders just stop.
+      stopIndexing: () => {
+        service.stopIfIndexing();
+        for (const folder of roots.indexing()) roots.stopIndexing(folder.uri);
+        indexingBar.refresh();
+      },
+    }),
   );
   shutdown = async () => {
     service.dispose();

@@ -81,9 +81,11 @@ function FINAL_VAR(name) {
 }
 `;
 
-// In a workspace session, context.question always reads the question being answered now.
+// In a workspace session, context.question always reads the question being answered now, and
+// context.workspace the folder as it is now (its file list may still be growing when the session starts).
 const QUESTION_GETTER = `
 Object.defineProperty(context, 'question', { get: () => __rlm_question(), enumerable: true, configurable: true });
+Object.defineProperty(context, 'workspace', { get: () => __rlm_workspace(), enumerable: true, configurable: true });
 `;
 
 interface SessionShape {
@@ -107,7 +109,8 @@ export class RlmSession {
     private limits: RlmLimits,
     private readonly shape: SessionShape,
     private readonly repl: Repl,
-    private readonly meta: ContextMeta,
+    /** What the first message says of the context: read at each question (a workspace's file list may have grown). */
+    private readonly meta: () => ContextMeta,
     /** The session's id and event counter, shared by the traces of all its questions. */
     private readonly trace: TraceSession,
   ) {
@@ -139,6 +142,7 @@ export class RlmSession {
       rlm_query: { kind: 'model', fn: (args, call) => subCalls().recurse(args, call) },
       FINAL: { fn: ([value]) => current().setFinal(value) },
       __rlm_question: { fn: () => session?.run?.question ?? '' },
+      ...(workspace ? { __rlm_workspace: { fn: () => workspace.summary() } } : {}),
       // read() answers from the run's proposals for files it proposed to change.
       ...(workspace ? workspaceFunctions(workspace, (path) => edits && session?.run?.edits.touches(path) ? session.run.edits : undefined) : {}),
       ...(edits ? editFunctions(current) : {}),
@@ -149,7 +153,7 @@ export class RlmSession {
       + (workspace?.syntax ? SYNTAX_PRELUDE : '')
       + (workspace && childContext === undefined ? QUESTION_GETTER : '');
     const createSandbox = () => Sandbox.create({ limits: limits.sandbox, functions, globals: { context: contextValue }, prelude });
-    session = new RlmSession(options, limits, shape, new Repl(await createSandbox(), createSandbox), describe(context, childContext), trace);
+    session = new RlmSession(options, limits, shape, new Repl(await createSandbox(), createSandbox), () => describe(context, childContext), trace);
     return session;
   }
 
@@ -247,7 +251,7 @@ export class RlmSession {
         extraFunctions: workspace?.syntax ? SYNTAX_FUNCTION_DOCS : undefined,
         notes: modelNotes(rootModel.name, subCallChars),
       });
-      return await rlmLoop(this.run, { systemPrompt, context: this.meta, history: this.history });
+      return await rlmLoop(this.run, { systemPrompt, context: this.meta(), history: this.history });
     } finally {
       this.run = undefined;
     }
@@ -305,7 +309,7 @@ function describe(context: RlmContext, childContext: unknown): ContextMeta {
   }
   if (context.kind === 'text') return { type: 'text', size: context.text.length };
   const s = context.workspace.summary();
-  return { type: 'workspace', size: s.bytes, files: s.files, languages: s.languages };
+  return { type: 'workspace', size: s.bytes, files: s.files, languages: s.languages, ...(s.incomplete ? { incomplete: true } : {}) };
 }
 
 export type { Workspace };

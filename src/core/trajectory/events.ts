@@ -58,6 +58,8 @@ export interface ContextMeta {
   size: number;
   files?: number;
   languages?: Record<string, number>;
+  /** A workspace whose file list was still being built: the counts are of the files found so far. */
+  incomplete?: true;
 }
 
 /** The budgets a run works under; null means none (JSON has no Infinity). */

@@ -40,6 +40,13 @@ export interface ChatServiceDeps {
   /** The folder's workspace, opened on first use; a new object when it had to be reopened (the excludes changed). */
   workspace(folder: FolderRef, settings: RlmSettings): Promise<Workspace>;
   /**
+   * Stops the folder's first indexing if it still runs (a Stop during it ends it too), and says how far it had
+   * got ("12,000 of 96,000 files parsed"); undefined when the folder was not being indexed.
+   */
+  stopIndexing?(folder: FolderRef): string | undefined;
+  /** How far the folder's first indexing has got while it runs; undefined when it is done (or never started). */
+  indexing?(folder: FolderRef): string | undefined;
+  /**
    * The folder a new chat asks about (the active editor's, or one the user picks); undefined when the user
    * dismissed the choice. Throws SetupProblem when the window has no folder.
    */
@@ -99,6 +106,8 @@ interface Running {
   live: LiveRun;
   controller: AbortController;
   session?: RlmSession;
+  /** Set when the Stop also ended the folder's first indexing: what the chat says about it. */
+  indexingStopped?: string;
 }
 
 export class ChatService {
@@ -248,6 +257,7 @@ export class ChatService {
         finish(exchange, { status: 'error', ...describeProblem(problem) });
       }
     } finally {
+      if (running.indexingStopped) exchange.detail = running.indexingStopped;
       try {
         writer?.close();
       } catch (err) {
@@ -284,12 +294,30 @@ export class ChatService {
     }
   }
 
-  /** Stops the running question: it ends within a second with its best answer. */
+  /**
+   * Stops the running question: it ends within a second with its best answer. When its folder is still being
+   * indexed for the first time, the indexing stops too (the question is kept, with a note saying so).
+   */
   stop(): void {
     const running = this.running;
     if (!running) return;
+    const folder = running.chat.folder;
+    const progress = folder && this.deps.stopIndexing?.(folder);
+    if (folder && progress) {
+      running.indexingStopped = `Stopped while indexing ${folder.name} (${progress}). Ask again to go on: what was indexed is kept.`;
+      this.deps.log.info(`Stopped the indexing of ${folder.name} (${progress})`);
+    }
     running.controller.abort(new Error('stopped by the user'));
     running.session?.cancel();
+  }
+
+  /**
+   * A question whose folder is still being indexed for the first time stops, with the indexing; another goes on.
+   * For closing the chat, and RLM: Stop Indexing.
+   */
+  stopIfIndexing(): void {
+    const folder = this.running?.chat.folder;
+    if (folder && this.deps.indexing?.(folder)) this.stop();
   }
 
   /** Starts an empty chat (the current one stays in the history). */
