@@ -1,14 +1,29 @@
 // Rendered Markdown kept per key (an exchange, a node) while its text stays the same, so redrawing the page
-// each frame does not re-parse and re-sanitise every answer on it.
+// each frame does not re-parse and re-sanitise every answer on it. A text is rendered piece by piece (see
+// markdownPieces.ts) a slice at a time (SlicedWork.ts): a long answer fills in over a few frames and never holds
+// the page. Text that grows (streaming) keeps the pieces it already has and renders only from the first that
+// changed.
 
-import { renderMarkdown } from './markdown';
+import { renderPiece } from './markdown';
+import { markdownPieces, type Piece } from './markdownPieces';
+import { SlicedWork } from './SlicedWork';
+
+interface Entry {
+  text: string;
+  element: HTMLElement;
+  pieces: Piece[];
+  /** Pieces in the element so far: its children, in order. */
+  rendered: number;
+  at: number;
+  cancel?: () => void;
+}
 
 export class MarkdownCache {
-  private readonly entries = new Map<string, { text: string; element: HTMLElement; at: number }>();
+  private readonly entries = new Map<string, Entry>();
   private staleTimer: number | undefined;
 
   /** `onStale` draws the page again once a throttled text is due (see `get`'s `minIntervalMs`). */
-  constructor(private readonly onStale: () => void = () => {}) {}
+  constructor(private readonly onStale: () => void = () => {}, private readonly work = new SlicedWork()) {}
 
   /**
    * The element for `text`. With `minIntervalMs` (text streaming in), a text that changed again sooner than
@@ -26,17 +41,46 @@ export class MarkdownCache {
       }, minIntervalMs - (now - hit.at));
       return hit.element;
     }
-    const element = document.createElement('div');
-    element.className = 'markdown';
-    element.dataset.testid = testId;
-    element.append(renderMarkdown(text));
-    this.entries.set(key, { text, element, at: now });
-    return element;
+    const entry = hit ?? { text, element: newElement(testId), pieces: [], rendered: 0, at: now };
+    entry.cancel?.();
+    const pieces = markdownPieces(text);
+    let kept = 0;
+    while (kept < entry.rendered && kept < pieces.length && samePiece(entry.pieces[kept]!, pieces[kept]!)) kept++;
+    while (entry.element.childElementCount > kept) entry.element.lastElementChild!.remove();
+    Object.assign(entry, { text, pieces, rendered: kept, at: now });
+    entry.element.classList.toggle('md-pieces', pieces.length > 1);
+    entry.element.dataset.pieces = String(pieces.length);
+    entry.cancel = this.work.add(() => {
+      if (entry.rendered < entry.pieces.length) {
+        entry.element.append(renderPiece(entry.pieces[entry.rendered]!));
+        entry.rendered++;
+      }
+      const more = entry.rendered < entry.pieces.length;
+      entry.element.toggleAttribute('data-rendering', more);
+      return more;
+    });
+    this.entries.set(key, entry);
+    return entry.element;
   }
 
   /** Keeps only the given keys (the exchanges of the chat shown). */
   retain(keys: Iterable<string>): void {
     const keep = new Set(keys);
-    for (const key of this.entries.keys()) if (!keep.has(key)) this.entries.delete(key);
+    for (const [key, entry] of this.entries) {
+      if (keep.has(key)) continue;
+      entry.cancel?.();
+      this.entries.delete(key);
+    }
   }
+}
+
+function newElement(testId: string): HTMLElement {
+  const element = document.createElement('div');
+  element.className = 'markdown';
+  element.dataset.testid = testId;
+  return element;
+}
+
+function samePiece(a: Piece, b: Piece): boolean {
+  return a.kind === b.kind && a.text === b.text && (a.kind === 'markdown' || a.continued === (b as typeof a).continued);
 }

@@ -6,6 +6,7 @@
 import MarkdownIt from 'markdown-it';
 import type { StateCore, Token } from 'markdown-it';
 import { highlightCode } from './highlight';
+import type { Piece } from './markdownPieces';
 import { findPathRefs, wholePathRef, type PathRef } from './pathRefs';
 import { sanitize } from './sanitize';
 
@@ -23,6 +24,32 @@ md.core.ruler.push('rlm_path_refs', linkPathRefs);
 /** Sanitised DOM for Markdown written by a model. */
 export function renderMarkdown(text: string): DocumentFragment {
   return sanitize(md.render(text));
+}
+
+/** Roughly how tall a piece is before it is laid out: characters per line and line height of the side bar. */
+const CHARS_PER_LINE = 60;
+const LINE_PX = 19;
+
+/**
+ * One piece of a long text (see markdownPieces.ts) as an element of its own. Its estimated height stands in for
+ * it while it is out of view: the page lays out only the pieces on screen (content-visibility, shared/base.css).
+ */
+export function renderPiece(piece: Piece): HTMLElement {
+  const element = document.createElement(piece.kind === 'code' ? 'pre' : 'div');
+  element.className = `md-piece md-${piece.kind}${piece.kind !== 'markdown' && piece.continued ? ' continued' : ''}`;
+  if (piece.kind === 'markdown') {
+    element.append(renderMarkdown(piece.text));
+  } else if (piece.kind === 'code') {
+    const code = document.createElement('code');
+    code.textContent = piece.text;
+    element.append(code);
+  } else {
+    element.textContent = piece.text;
+  }
+  let lines = 1;
+  for (let at = piece.text.indexOf('\n'); at >= 0; at = piece.text.indexOf('\n', at + 1)) lines++;
+  element.style.containIntrinsicSize = `auto ${Math.round(Math.max(lines, piece.text.length / CHARS_PER_LINE) * LINE_PX)}px`;
+  return element;
 }
 
 /** The class that marks a path reference; its text is what the click opens (see shared/pathLinks.ts). */

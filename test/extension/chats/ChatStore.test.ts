@@ -1,19 +1,8 @@
 // Chats in the editor's workspace storage: the history index, one entry per chat, the current chat, the cap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatStore, INTERRUPTED_DETAIL, titleOf, type ChatRecord, type Memento } from '../../../src/extension/chats/ChatStore';
-
-class MapMemento implements Memento {
-  readonly values = new Map<string, string>();
-  get<T>(key: string): T | undefined {
-    const value = this.values.get(key);
-    return value === undefined ? undefined : JSON.parse(value);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, JSON.stringify(value));
-  }
-}
+import { ChatStore, INTERRUPTED_DETAIL, titleOf, type ChatRecord } from '../../../src/extension/chats/ChatStore';
+import { MapMemento } from '../../support/MapMemento';
 
 const chat = (id: string, updatedAt: number, exchanges = 1): ChatRecord => ({
   id, title: `chat ${id}`, createdAt: updatedAt, updatedAt, folder: { uri: 'file:///w', name: 'w' },

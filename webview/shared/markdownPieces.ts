@@ -1,0 +1,111 @@
+// Model text cut into pieces the page renders one at a time, each in a few milliseconds, so a long answer never
+// holds the page (see MarkdownCache.ts). Cuts fall between top-level blocks: at blank lines outside code fences,
+// before a line that starts a new block. What is too big to be worth parsing as Markdown is shown as text: a
+// block longer than BLOCK_CHARS (a lock file pasted as one paragraph, a megabyte on one line), and the body of a
+// code fence longer than HIGHLIGHT_CHARS (shown as code, not coloured). Pure: no DOM.
+
+export type Piece =
+  | { kind: 'markdown'; text: string }
+  /** Part of a code fence too long to colour; `continued` when it goes on from the piece before. */
+  | { kind: 'code'; text: string; continued: boolean }
+  /** Part of a block too long for Markdown, as text. */
+  | { kind: 'plain'; text: string; continued: boolean };
+
+/** Markdown gathered into one piece before a cut is looked for (markdown-it, highlight.js and DOMPurify: a few ms). */
+export const PIECE_CHARS = 4_000;
+/** Past this, a block of lines without a blank one is shown as plain text. */
+export const BLOCK_CHARS = 16_000;
+/** Past this, a code fence's body is shown uncoloured (highlight.js on it would take more than a frame). */
+export const HIGHLIGHT_CHARS = 8_000;
+/** Text and code shown as they are go into pieces of this size (a line longer than that is split). */
+const TEXT_PIECE_CHARS = 8_000;
+
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+
+export function markdownPieces(text: string): Piece[] {
+  const pieces: Piece[] = [];
+  const lines = text.split('\n');
+  let markdown: string[] = [];
+  let markdownChars = 0;
+  const flush = () => {
+    if (markdown.some((line) => line.trim() !== '')) pieces.push({ kind: 'markdown', text: markdown.join('\n') });
+    markdown = [];
+    markdownChars = 0;
+  };
+  const addMarkdown = (added: string[]) => {
+    markdown.push(...added);
+    for (const line of added) markdownChars += line.length + 1;
+  };
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    const fence = FENCE_OPEN.exec(line);
+    if (fence && !(fence[1]![0] === '`' && line.slice(fence[0].length).includes('`'))) {
+      const close = closingFence(lines, i + 1, fence[1]!);
+      const body = lines.slice(i + 1, close);
+      const bodyChars = body.reduce((n, l) => n + l.length + 1, 0);
+      const fenceLines = lines.slice(i, close + 1);
+      if (bodyChars <= HIGHLIGHT_CHARS) {
+        if (markdownChars + bodyChars > PIECE_CHARS) flush();
+        addMarkdown(fenceLines);
+      } else {
+        flush();
+        pushText(pieces, 'code', body);
+      }
+      i = close + 1;
+      continue;
+    }
+    if (line.trim() === '') {
+      addMarkdown([line]);
+      i++;
+      if (markdownChars >= PIECE_CHARS && (startsBlock(lines[i]) || markdownChars >= 2 * PIECE_CHARS)) flush();
+      continue;
+    }
+    // A block: the lines up to the next blank one or fence.
+    let end = i;
+    let chars = 0;
+    while (end < lines.length && lines[end]!.trim() !== '' && (end === i || !FENCE_OPEN.test(lines[end]!))) chars += lines[end++]!.length + 1;
+    const block = lines.slice(i, end);
+    if (chars > BLOCK_CHARS) {
+      flush();
+      pushText(pieces, 'plain', block);
+    } else {
+      addMarkdown(block);
+    }
+    i = end;
+  }
+  flush();
+  return pieces;
+}
+
+/** The index of the line that closes a fence opened with `marker`, or the end (an unclosed fence runs to the end). */
+function closingFence(lines: readonly string[], from: number, marker: string): number {
+  const close = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
+  for (let j = from; j < lines.length; j++) if (close.test(lines[j]!)) return j;
+  return lines.length;
+}
+
+/** A line that begins a block of its own at the top level (not a list item, quote or indented continuation). */
+function startsBlock(line: string | undefined): boolean {
+  return line !== undefined && /^[^\s>*+-]/.test(line) && !/^\d{1,9}[.)](\s|$)/.test(line);
+}
+
+/** Lines as text pieces of about TEXT_PIECE_CHARS, a longer line split across pieces. */
+function pushText(pieces: Piece[], kind: 'code' | 'plain', lines: readonly string[]): void {
+  const parts: string[] = [];
+  let text = '';
+  for (const [n, line] of lines.entries()) {
+    let rest = n < lines.length - 1 ? `${line}\n` : line;
+    while (text.length + rest.length > TEXT_PIECE_CHARS) {
+      let room = TEXT_PIECE_CHARS - text.length;
+      // Not between the two halves of a surrogate pair (an emoji would show as two broken characters).
+      if (room > 1 && /[\uD800-\uDBFF]/.test(rest[room - 1]!)) room--;
+      parts.push(text + rest.slice(0, room));
+      text = '';
+      rest = rest.slice(room);
+    }
+    text += rest;
+  }
+  if (text !== '' || parts.length === 0) parts.push(text);
+  parts.forEach((part, at) => pieces.push({ kind, text: part, continued: at > 0 }));
+}
