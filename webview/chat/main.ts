@@ -83,7 +83,12 @@ const reviewHandlers = {
   },
   expanded: (exchangeId: string, path: string, files: number) => (files <= OPEN_FILES) !== toggled.has(`${exchangeId}\n${path}`),
 };
-const exchangeHandlers = { runAction, showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }), review: reviewHandlers };
+const exchangeHandlers = {
+  runAction,
+  showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }),
+  openAnswer: (exchangeId: string) => host.post({ type: 'answer/open', exchangeId }),
+  review: reviewHandlers,
+};
 
 function draw(): void {
   const chat = state.chat;

@@ -12,6 +12,11 @@ export function formatCost(usd: number): string {
   return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
+/** A text's size in characters, read as bytes: "850 B", "195 kB", "5.2 MB". */
+export function formatSize(chars: number): string {
+  return chars >= 1_000_000 ? `${(chars / 1e6).toFixed(1)} MB` : chars >= 1_000 ? `${Math.round(chars / 1e3)} kB` : `${chars} B`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1_000).toFixed(1)}s`;

@@ -26,13 +26,9 @@ export function renderMarkdown(text: string): DocumentFragment {
   return sanitize(md.render(text));
 }
 
-/** Roughly how tall a piece is before it is laid out: characters per line and line height of the side bar. */
-const CHARS_PER_LINE = 60;
-const LINE_PX = 19;
-
 /**
- * One piece of a long text (see markdownPieces.ts) as an element of its own. Its estimated height stands in for
- * it while it is out of view: the page lays out only the pieces on screen (content-visibility, shared/base.css).
+ * One piece of a long text (see markdownPieces.ts) as an element of its own: the page lays out only the pieces on
+ * screen (content-visibility, shared/base.css).
  */
 export function renderPiece(piece: Piece): HTMLElement {
   const element = document.createElement(piece.kind === 'code' ? 'pre' : 'div');
@@ -46,9 +42,6 @@ export function renderPiece(piece: Piece): HTMLElement {
   } else {
     element.textContent = piece.text;
   }
-  let lines = 1;
-  for (let at = piece.text.indexOf('\n'); at >= 0; at = piece.text.indexOf('\n', at + 1)) lines++;
-  element.style.containIntrinsicSize = `auto ${Math.round(Math.max(lines, piece.text.length / CHARS_PER_LINE) * LINE_PX)}px`;
   return element;
 }
 

@@ -11,16 +11,20 @@ export type Piece =
   /** Part of a block too long for Markdown, as text. */
   | { kind: 'plain'; text: string; continued: boolean };
 
-/** Markdown gathered into one piece before a cut is looked for (markdown-it, highlight.js and DOMPurify: a few ms). */
-export const PIECE_CHARS = 4_000;
-/** Past this, a block of lines without a blank one is shown as plain text. */
-export const BLOCK_CHARS = 16_000;
+/**
+ * Markdown gathered into one piece before a cut is looked for: markdown-it, highlight.js, DOMPurify and the layout
+ * of the result take a few milliseconds for this much.
+ */
+export const PIECE_CHARS = 2_000;
+/** Past this, a block of lines without a blank one (and no list item to cut before) is shown as plain text. */
+export const BLOCK_CHARS = 8_000;
 /** Past this, a code fence's body is shown uncoloured (highlight.js on it would take more than a frame). */
-export const HIGHLIGHT_CHARS = 8_000;
+export const HIGHLIGHT_CHARS = 6_000;
 /** Text and code shown as they are go into pieces of this size (a line longer than that is split). */
-const TEXT_PIECE_CHARS = 8_000;
+export const TEXT_PIECE_CHARS = 4_000;
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+const LIST_ITEM = /^(?:[-*+]|\d{1,9}[.)])\s/;
 
 export function markdownPieces(text: string): Piece[] {
   const pieces: Piece[] = [];
@@ -61,15 +65,21 @@ export function markdownPieces(text: string): Piece[] {
       if (markdownChars >= PIECE_CHARS && (startsBlock(lines[i]) || markdownChars >= 2 * PIECE_CHARS)) flush();
       continue;
     }
-    // A block: the lines up to the next blank one or fence.
+    // A block: the lines up to the next blank one or fence; a long one ends before a list item if it has one
+    // (a tight list of a thousand items renders the same as lists of a few dozen, one after another).
     let end = i;
     let chars = 0;
-    while (end < lines.length && lines[end]!.trim() !== '' && (end === i || !FENCE_OPEN.test(lines[end]!))) chars += lines[end++]!.length + 1;
+    while (end < lines.length && lines[end]!.trim() !== '' && (end === i || !FENCE_OPEN.test(lines[end]!))) {
+      if (end > i && chars >= 2 * PIECE_CHARS && LIST_ITEM.test(lines[end]!)) break;
+      chars += lines[end++]!.length + 1;
+    }
     const block = lines.slice(i, end);
     if (chars > BLOCK_CHARS) {
       flush();
       pushText(pieces, 'plain', block);
     } else {
+      // Blocks that cannot be cut before (list items, quotes) still end a piece that would grow too long.
+      if (markdownChars + chars > 2 * PIECE_CHARS) flush();
       addMarkdown(block);
     }
     i = end;
@@ -78,10 +88,14 @@ export function markdownPieces(text: string): Piece[] {
   return pieces;
 }
 
+const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})\s*$/;
+
 /** The index of the line that closes a fence opened with `marker`, or the end (an unclosed fence runs to the end). */
 function closingFence(lines: readonly string[], from: number, marker: string): number {
-  const close = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
-  for (let j = from; j < lines.length; j++) if (close.test(lines[j]!)) return j;
+  for (let j = from; j < lines.length; j++) {
+    const close = FENCE_CLOSE.exec(lines[j]!)?.[1];
+    if (close && close[0] === marker[0] && close.length >= marker.length) return j;
+  }
   return lines.length;
 }
 
