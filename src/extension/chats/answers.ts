@@ -24,8 +24,8 @@ export function eventsForChat(events: readonly RlmEvent[]): RlmEvent[] {
 }
 
 function startOf(text: string): string {
-  const lineBreak = text.lastIndexOf('\n', ANSWER_SHOWN_CHARS);
-  let end = lineBreak >= ANSWER_SHOWN_CHARS * (1 - LINE_BREAK_WINDOW) ? lineBreak : ANSWER_SHOWN_CHARS;
+  const lineEnd = text.lastIndexOf('\n', ANSWER_SHOWN_CHARS - 1) + 1;
+  let end = lineEnd >= ANSWER_SHOWN_CHARS * (1 - LINE_BREAK_WINDOW) ? lineEnd : ANSWER_SHOWN_CHARS;
   if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
   // A copy, not a slice: V8 keeps a slice's whole source string alive, megabytes behind every chat that holds it.
   return Buffer.from(text.slice(0, end), 'utf8').toString('utf8');
