@@ -6,15 +6,14 @@
 // 5 MB line, one 5 MB code block, and deeply nested Markdown and HTML an adversary might plant. Runs alone (a
 // `.serial` test, after the others) so the other test files do not take the cores it measures on.
 
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { shownAnswer } from '../../src/extension/chats/answers';
 import type { RlmEvent } from '../../src/core/trajectory/events';
 import { ANSWER_SHOWN_CHARS, type HostToChat, type HostToTree, type MessageOf } from '../../src/protocol/messages';
-import { launchChromium, NO_CHROMIUM, openWebview } from './harness';
+import { chromiumForTests, NO_CHROMIUM, openWebview } from './harness';
 import { LARGE_ANSWERS } from './largeAnswers';
 import { chat, doneExchange, READY, T0 } from './protocolData';
 
@@ -73,18 +72,12 @@ const DRIVER = `async ({ message, selector }) => {
     pieces: Number(el.dataset.pieces ?? 1), piecesInDom: el.childElementCount, text: el.textContent.length };
 }`;
 
-let browser: Browser;
-before(async () => {
-  if (!NO_CHROMIUM) browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = chromiumForTests();
 
 const figures: Record<string, Measured> = {};
 
 async function measureChat(name: string, answer: string, extra: Parameters<typeof doneExchange>[2] = {}): Promise<Measured> {
-  const w = await openWebview(browser, 'chat', { width: 420, height: 800 });
+  const w = await openWebview(browser(), 'chat', { width: 420, height: 800 });
   try {
     const message: MessageOf<HostToChat> = { type: 'chat/state', chat: chat([doneExchange('x1', answer, extra)]), history: [], setup: READY, busy: false };
     const measured = await w.page.evaluate(`(${DRIVER})(${JSON.stringify({ message, selector: '[data-testid="answer"]' })})`) as Measured;
@@ -129,7 +122,7 @@ test('the trajectory view: a run whose answer is 5 MB, its node selected: the de
     { type: 'run_start', time: T0, id: 's1.r1', depth: 0, question: 'Print the lock file', rootModel: 'gpt-5', subModel: 'gpt-5-mini', context: { type: 'workspace', size: 1, files: 1 } },
     { type: 'run_end', time: T0 + 1, id: 's1.r1', status: 'done', answer, stopReason: 'final', iterations: 1, subCalls: 0, usage: { root: totals, sub: totals, total: totals }, durationMs: 1 },
   ];
-  const w = await openWebview(browser, 'trajectory', { width: 900, height: 800 });
+  const w = await openWebview(browser(), 'trajectory', { width: 900, height: 800 });
   try {
     const reset: MessageOf<HostToTree> = { type: 'tree/reset', title: 'Print the lock file', events, live: false };
     await w.page.evaluate((m) => window.postMessage(m, '*'), reset);
