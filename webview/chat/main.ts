@@ -9,6 +9,7 @@ import { html, nothing, render } from 'lit';
 import type { Action, ChatToHost, HostToChat, MessageOf } from '../../src/protocol/messages';
 import { connectHost } from '../host';
 import { FrameQueue } from '../shared/frameQueue';
+import { warmUpMarkdown } from '../shared/markdown';
 import { MarkdownCache } from '../shared/MarkdownCache';
 import { onPathLinkClick } from '../shared/pathLinks';
 import { ChatState } from './ChatState';
@@ -187,3 +188,4 @@ app.addEventListener('scroll', () => {
   save();
 }, { capture: true, passive: true });
 host.post({ type: 'ready' });
+requestIdleCallback(warmUpMarkdown, { timeout: 2_000 });

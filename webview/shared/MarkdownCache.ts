@@ -1,19 +1,18 @@
 // Rendered Markdown kept per key (an exchange, a node) while its text stays the same, so redrawing the page
-// each frame does not re-parse and re-sanitise every answer on it. A text is rendered piece by piece (see
-// markdownPieces.ts) a slice at a time (SlicedWork.ts): a long answer fills in over a few frames and never holds
-// the page. Text that grows (streaming) keeps the pieces it already has and renders only from the first that
-// changed.
+// each frame does not re-parse and re-sanitise every answer on it. A text is cut into pieces as it is rendered
+// (see markdownPieces.ts), a piece per step, a slice of steps at a time (SlicedWork.ts): a long answer fills in
+// over a few frames and never holds the page. Text that grows (streaming) keeps the pieces it already has and
+// renders only from the first that changed.
 
 import { renderPiece } from './markdown';
-import { markdownPieces, type Piece } from './markdownPieces';
+import { readPieces, type Piece } from './markdownPieces';
 import { SlicedWork } from './SlicedWork';
 
 interface Entry {
   text: string;
   element: HTMLElement;
+  /** The pieces in the element, in order: its children. */
   pieces: Piece[];
-  /** Pieces in the element so far: its children, in order. */
-  rendered: number;
   at: number;
   cancel?: () => void;
 }
@@ -41,26 +40,38 @@ export class MarkdownCache {
       }, minIntervalMs - (now - hit.at));
       return hit.element;
     }
-    const entry = hit ?? { text, element: newElement(testId), pieces: [], rendered: 0, at: now };
+    const entry = hit ?? { text, element: newElement(testId), pieces: [], at: now };
     entry.cancel?.();
-    const pieces = markdownPieces(text);
-    let kept = 0;
-    while (kept < entry.rendered && kept < pieces.length && samePiece(entry.pieces[kept]!, pieces[kept]!)) kept++;
-    while (entry.element.childElementCount > kept) entry.element.lastElementChild!.remove();
-    Object.assign(entry, { text, pieces, rendered: kept, at: now });
-    entry.element.classList.toggle('md-pieces', pieces.length > 1);
-    entry.element.dataset.pieces = String(pieces.length);
+    Object.assign(entry, { text, at: now });
+    const { element } = entry;
+    element.setAttribute('data-rendering', '');
+    const pieces = readPieces(text);
+    let at = 0;
     entry.cancel = this.work.add(() => {
-      if (entry.rendered < entry.pieces.length) {
-        entry.element.append(renderPiece(entry.pieces[entry.rendered]!));
-        entry.rendered++;
+      const next = pieces.next();
+      if (next.done) {
+        // What is left of the last rendering past the new text's end goes.
+        entry.pieces.splice(at);
+        while (element.childElementCount > at) element.lastElementChild!.remove();
+        element.dataset.pieces = String(at);
+        element.classList.toggle('md-pieces', at > 1);
+        element.removeAttribute('data-rendering');
+        return false;
       }
-      const more = entry.rendered < entry.pieces.length;
-      entry.element.toggleAttribute('data-rendering', more);
-      return more;
+      const piece = next.value;
+      const old = entry.pieces[at];
+      if (!old || !samePiece(old, piece)) {
+        entry.pieces.splice(at);
+        while (element.childElementCount > at) element.lastElementChild!.remove();
+        element.append(renderPiece(piece));
+        entry.pieces.push(piece);
+      }
+      at++;
+      element.classList.toggle('md-pieces', at > 1);
+      return true;
     });
     this.entries.set(key, entry);
-    return entry.element;
+    return element;
   }
 
   /** Keeps only the given keys (the exchanges of the chat shown). */

@@ -27,6 +27,14 @@ export function renderMarkdown(text: string): DocumentFragment {
 }
 
 /**
+ * Renders a small answer once and throws it away, while the page is idle: the first answer it shows then does not
+ * pay for markdown-it, DOMPurify and highlight.js starting up (their first call costs several times a later one).
+ */
+export function warmUpMarkdown(): void {
+  renderMarkdown('## Warm up\n\nIn `src/a.ts:1`, **bold** and [a link](#x).\n\n- a list\n\n```ts\nconst a: number = 1;\n```\n\n```js\nlet b = 2;\n```\n');
+}
+
+/**
  * One piece of a long text (see markdownPieces.ts) as an element of its own: the page lays out only the pieces on
  * screen (content-visibility, shared/base.css).
  */

@@ -26,15 +26,22 @@ export const TEXT_PIECE_CHARS = 4_000;
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
 const LIST_ITEM = /^(?:[-*+]|\d{1,9}[.)])\s/;
 
+/** The pieces of `text`, in order (see readPieces for them one at a time). */
 export function markdownPieces(text: string): Piece[] {
-  const pieces: Piece[] = [];
+  return [...readPieces(text)];
+}
+
+/** The pieces of `text`, cut as they are asked for: a page renders the first before the rest is looked at. */
+export function* readPieces(text: string): Generator<Piece, void, undefined> {
   const lines = text.split('\n');
   let markdown: string[] = [];
   let markdownChars = 0;
-  const flush = () => {
-    if (markdown.some((line) => line.trim() !== '')) pieces.push({ kind: 'markdown', text: markdown.join('\n') });
+  /** The markdown gathered so far, as a piece (none when it is only blank lines); starts a new one. */
+  const flush = (): Piece[] => {
+    const piece: Piece[] = markdown.some((line) => line.trim() !== '') ? [{ kind: 'markdown', text: markdown.join('\n') }] : [];
     markdown = [];
     markdownChars = 0;
+    return piece;
   };
   const addMarkdown = (added: string[]) => {
     markdown.push(...added);
@@ -48,13 +55,12 @@ export function markdownPieces(text: string): Piece[] {
       const close = closingFence(lines, i + 1, fence[1]!);
       const body = lines.slice(i + 1, close);
       const bodyChars = body.reduce((n, l) => n + l.length + 1, 0);
-      const fenceLines = lines.slice(i, close + 1);
       if (bodyChars <= HIGHLIGHT_CHARS) {
-        if (markdownChars + bodyChars > PIECE_CHARS) flush();
-        addMarkdown(fenceLines);
+        if (markdownChars + bodyChars > PIECE_CHARS) yield* flush();
+        addMarkdown(lines.slice(i, close + 1));
       } else {
-        flush();
-        pushText(pieces, 'code', body);
+        yield* flush();
+        yield* textPieces('code', body);
       }
       i = close + 1;
       continue;
@@ -62,7 +68,7 @@ export function markdownPieces(text: string): Piece[] {
     if (line.trim() === '') {
       addMarkdown([line]);
       i++;
-      if (markdownChars >= PIECE_CHARS && (startsBlock(lines[i]) || markdownChars >= 2 * PIECE_CHARS)) flush();
+      if (markdownChars >= PIECE_CHARS && (startsBlock(lines[i]) || markdownChars >= 2 * PIECE_CHARS)) yield* flush();
       continue;
     }
     // A block: the lines up to the next blank one or fence; a long one ends before a list item if it has one
@@ -75,17 +81,16 @@ export function markdownPieces(text: string): Piece[] {
     }
     const block = lines.slice(i, end);
     if (chars > BLOCK_CHARS) {
-      flush();
-      pushText(pieces, 'plain', block);
+      yield* flush();
+      yield* textPieces('plain', block);
     } else {
       // Blocks that cannot be cut before (list items, quotes) still end a piece that would grow too long.
-      if (markdownChars + chars > 2 * PIECE_CHARS) flush();
+      if (markdownChars + chars > 2 * PIECE_CHARS) yield* flush();
       addMarkdown(block);
     }
     i = end;
   }
-  flush();
-  return pieces;
+  yield* flush();
 }
 
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})\s*$/;
@@ -105,7 +110,7 @@ function startsBlock(line: string | undefined): boolean {
 }
 
 /** Lines as text pieces of about TEXT_PIECE_CHARS, a longer line split across pieces. */
-function pushText(pieces: Piece[], kind: 'code' | 'plain', lines: readonly string[]): void {
+function textPieces(kind: 'code' | 'plain', lines: readonly string[]): Piece[] {
   const parts: string[] = [];
   let text = '';
   for (const [n, line] of lines.entries()) {
@@ -121,5 +126,5 @@ function pushText(pieces: Piece[], kind: 'code' | 'plain', lines: readonly strin
     text += rest;
   }
   if (text !== '' || parts.length === 0) parts.push(text);
-  parts.forEach((part, at) => pieces.push({ kind, text: part, continued: at > 0 }));
+  return parts.map((part, at) => ({ kind, text: part, continued: at > 0 }));
 }
