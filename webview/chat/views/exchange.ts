@@ -35,8 +35,10 @@ function focusChip(focus: Focus) {
 }
 
 function runningView(x: Exchange, progress: RunProgress | undefined, markdown: MarkdownCache) {
-  const text = progress?.currentTurn?.output ?? '';
-  if (!text) return html`<div class="streamed thinking" data-testid="streamed-waiting">Thinking…</div>`;
+  const output = progress?.currentTurn?.output ?? '';
+  if (!output) return html`<div class="streamed thinking" data-testid="streamed-waiting">Thinking…</div>`;
+  // A runaway model's megabytes: the start is shown, as for an answer (the trace keeps the whole turn).
+  const text = output.length > ANSWER_SHOWN_CHARS ? output.slice(0, ANSWER_SHOWN_CHARS) : output;
   return html`<div class="streamed" aria-busy="true">${markdown.get(`${x.id}#stream`, text, 'streamed', STREAM_RENDER_MS)}</div>`;
 }
 
