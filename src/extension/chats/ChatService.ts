@@ -110,6 +110,8 @@ export class ChatService {
   private tracesReady: Promise<void> | undefined;
   /** The question being asked, until it has ended. */
   private asking: Promise<unknown> | undefined;
+  /** While the history is cleared, no question starts. */
+  private clearing = false;
   private disposed = false;
 
   constructor(private readonly deps: ChatServiceDeps) {
@@ -149,13 +151,18 @@ export class ChatService {
 
   /** Asks in the current chat. Resolves when the question has ended (answered, stopped or failed). */
   ask(question: string, options: AskOptions = {}): Promise<Exchange | undefined> {
+    const before = this.running;
     const asked = this.askNow(question, options);
-    if (this.running) this.asking = asked;
+    if (this.running && this.running !== before) this.asking = asked;
     return asked;
   }
 
   private async askNow(question: string, options: AskOptions): Promise<Exchange | undefined> {
     if (this.disposed) return undefined;
+    if (this.clearing) {
+      this.deps.notify('RLM is clearing the chat history: ask again in a moment.');
+      return undefined;
+    }
     if (this.running) {
       this.deps.notify('RLM is answering a question: stop it or wait for it to finish before asking another.');
       return undefined;
@@ -354,6 +361,15 @@ export class ChatService {
    * chat on show (a running question is stopped first). Returns how many chats went.
    */
   async clearHistory(): Promise<number> {
+    this.clearing = true;
+    try {
+      return await this.clearAll();
+    } finally {
+      this.clearing = false;
+    }
+  }
+
+  private async clearAll(): Promise<number> {
     this.stop();
     await this.asking?.catch(() => undefined);
     const stored = await this.deps.store.clear();

@@ -131,7 +131,10 @@ test('Clear Chat History: a running question stopped, every chat, trace and stra
     assert.equal(h.service.viewState().history.length, 2);
 
     const started = Date.now();
-    const cleared = await h.service.clearHistory();
+    const clearing = h.service.clearHistory();
+    assert.equal(await h.service.ask('Meanwhile?'), undefined, 'no question starts while the history is cleared');
+    assert.match(h.notices.at(-1)!, /clearing the chat history/);
+    const cleared = await clearing;
     assert.ok(Date.now() - started < 3_000, `cleared in ${Date.now() - started} ms`);
     assert.equal(cleared, 2);
     assert.equal((await running)?.status, 'cancelled');
