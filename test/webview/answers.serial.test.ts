@@ -1,15 +1,23 @@
 // A 5 MB answer never holds the page: the Chat view renders the part it shows in pieces, a slice at a time, and
 // lays out only the pieces on screen; the trace's node detail shows the start of a long text. Measured in Chromium
-// while the answer arrives, renders, and is scrolled through from top to bottom: the long tasks Chromium reports
-// (over 50 ms), the long animation frames, and the gaps between frames. Answers: a package-lock.json as the host
-// sends it (its first 200,000 characters and its length), the same 5 MB sent whole (the page cuts it itself), one
-// 5 MB line, one 5 MB code block, and deeply nested Markdown and HTML an adversary might plant. Runs alone (a
-// `.serial` test, after the others) so the other test files do not take the cores it measures on.
+// while the answer arrives, renders, and is scrolled through from top to bottom and back: each task's time on the
+// page's main thread, from a Chromium trace (the thread's own CPU time, and the wall time from its start to its end),
+// the long tasks and long animation frames Chromium reports, and the gaps between frames. Answers, each as the host
+// sends it (its first 200,000 characters and its length): a package-lock.json, an ordinary answer of 5 MB with
+// headings, tables and code, one 5 MB line, one 5 MB code block, deeply nested Markdown and HTML an adversary might
+// plant; and one 5 MB answer sent whole, which the page cuts itself.
+//
+// What is asserted: no task takes more than 50 ms of the page's thread. Wall time is asserted too when the machine is
+// not busier than its cores (load average under the number of cores): on a loaded machine a task of 10 ms of work
+// can span 100 ms of wall time while other processes have the cores, which says nothing about the page. Runs alone
+// (a `.serial` test, after the others) so that the other test files do not take the cores it measures on.
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { shownAnswer } from '../../src/extension/chats/answers';
 import type { RlmEvent } from '../../src/core/trajectory/events';
 import { ANSWER_SHOWN_CHARS, type HostToChat, type HostToTree, type MessageOf } from '../../src/protocol/messages';
@@ -19,35 +27,45 @@ import { chat, doneExchange, READY, T0 } from './protocolData';
 
 const LONG_TASK_MS = 50;
 
-interface Measured {
-  /** Tasks Chromium reported as long (over 50 ms), their durations. */
+interface PageFigures {
+  /** Long tasks (over 50 ms of wall time) Chromium reported after the message was posted. */
   longTasks: number[];
-  /** Animation frames over 50 ms (script, style, layout and paint of one frame), their durations. */
+  /** Long animation frames (script, style, layout and paint of one frame over 50 ms) after the message was posted. */
   longFrames: number[];
   maxFrameGapMs: number;
   renderedMs: number;
   pieces: number;
-  piecesInDom: number;
   text: number;
 }
 
-// In the page: post `message` as the host would, wait until the answer is rendered, scroll it from top to bottom
-// and back, and report what held the page meanwhile. A string: it runs as written, without the test compiler's helpers.
-const DRIVER = `async ({ message, selector }) => {
+interface Figures extends PageFigures {
+  /** The page's main-thread tasks while it was measured, from the trace: the longest by CPU time and by wall time. */
+  tasks: number;
+  maxTaskCpuMs: number;
+  maxTaskWallMs: number;
+  loadAverage: number;
+}
+
+// In the page: post the message stashed in window.__answerMessage as the host would, wait until `selector` is
+// rendered, scroll it from top to bottom and back, and report what held the page meanwhile. A string: it runs as
+// written, without the test compiler's helpers.
+const DRIVER = `async ({ selector }) => {
   const longTasks = [];
   const longFrames = [];
   const gaps = [];
-  const tasks = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(Math.round(e.duration)); });
+  let started = Infinity;
+  const tasks = new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.startTime >= started) longTasks.push(Math.round(e.duration)); });
   tasks.observe({ type: 'longtask', buffered: false });
-  const frames = new PerformanceObserver((list) => { for (const e of list.getEntries()) longFrames.push(Math.round(e.duration)); });
+  const frames = new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.startTime >= started) longFrames.push(Math.round(e.duration)); });
   frames.observe({ type: 'long-animation-frame', buffered: false });
   let measuring = true;
   let last = performance.now();
   function frame(now) { gaps.push(now - last); last = now; if (measuring) requestAnimationFrame(frame); }
   await new Promise((r) => requestAnimationFrame(() => { last = performance.now(); requestAnimationFrame(frame); r(); }));
   const nextFrame = () => new Promise((r) => requestAnimationFrame(r));
-  const started = performance.now();
-  window.postMessage(message, '*');
+  started = performance.now();
+  performance.mark('rlm-measure-start');
+  window.postMessage(window.__answerMessage, '*');
   const el = await new Promise((resolve) => {
     function check() {
       const found = document.querySelector(selector);
@@ -66,54 +84,107 @@ const DRIVER = `async ({ message, selector }) => {
   await nextFrame();
   await new Promise((r) => setTimeout(r, 300));
   measuring = false;
+  performance.mark('rlm-measure-end');
   tasks.disconnect();
   frames.disconnect();
   return { longTasks, longFrames, maxFrameGapMs: Math.round(Math.max(...gaps)), renderedMs: Math.round(renderedMs),
-    pieces: Number(el.dataset.pieces ?? 1), piecesInDom: el.childElementCount, text: el.textContent.length };
+    pieces: Number(el.dataset.pieces ?? 1), text: el.textContent.length };
 }`;
 
 const browser = chromiumForTests();
+const figures: Record<string, Figures> = {};
 
-const figures: Record<string, Measured> = {};
+interface TraceEvent { ph: string; name: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } }
 
-async function measureChat(name: string, answer: string, extra: Parameters<typeof doneExchange>[2] = {}): Promise<Measured> {
+/**
+ * Runs `work` under a Chromium trace; returns its value and the tasks of the page's main thread between the marks
+ * `rlm-measure-start` and `rlm-measure-end` the page sets (not the trace's own flushing at its end).
+ */
+async function traced<T>(b: Browser, work: () => Promise<T>): Promise<{ value: T; tasks: Array<{ cpuMs: number; wallMs: number }> }> {
+  const cdp = await b.newBrowserCDPSession();
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', '__metadata', 'blink.user_timing'], excludedCategories: ['*'] }, transferMode: 'ReportEvents' });
+  let value: T;
+  try {
+    value = await work();
+  } finally {
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+  }
+  const mark = (name: string) => events.find((e) => e.name === name);
+  const start = mark('rlm-measure-start');
+  const end = mark('rlm-measure-end');
+  if (!start || !end) throw new Error('the page set no measure marks in the trace');
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.pid === start.pid && e.tid === start.tid
+    && e.ts + (e.dur ?? 0) >= start.ts && e.ts <= end.ts);
+  return { value, tasks: tasks.map((e) => ({ cpuMs: (e.tdur ?? 0) / 1000, wallMs: (e.dur ?? 0) / 1000 })) };
+}
+
+async function measure(page: Page, name: string, message: unknown, selector: string): Promise<Figures> {
+  // Handed over first: megabytes parsed as script inside the measured frames would count against the page.
+  await page.evaluate((m) => { (window as unknown as { __answerMessage: unknown }).__answerMessage = m; }, message);
+  const { value, tasks } = await traced(browser(), () => page.evaluate(`(${DRIVER})(${JSON.stringify({ selector })})`) as Promise<PageFigures>);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  const result: Figures = {
+    ...value,
+    tasks: tasks.length,
+    maxTaskCpuMs: round(Math.max(0, ...tasks.map((t) => t.cpuMs))),
+    maxTaskWallMs: round(Math.max(0, ...tasks.map((t) => t.wallMs))),
+    loadAverage: round(loadavg()[0]!),
+  };
+  figures[name] = result;
+  console.log(`${name}: ${JSON.stringify(result)}`);
+  return result;
+}
+
+/** True when the machine has a core for each runnable process: wall time then measures the page. */
+const quietMachine = () => loadavg()[0]! < cpus().length;
+
+function assertResponsive(m: Figures): void {
+  assert.ok(m.maxTaskCpuMs <= LONG_TASK_MS, `a task took ${m.maxTaskCpuMs} ms of the page's thread`);
+  if (!quietMachine()) {
+    console.log(`wall time not asserted: load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
+    return;
+  }
+  assert.ok(m.maxTaskWallMs <= LONG_TASK_MS, `a task spanned ${m.maxTaskWallMs} ms`);
+  assert.deepEqual(m.longTasks.filter((d) => d > LONG_TASK_MS), [], `long tasks ${JSON.stringify(m.longTasks)}`);
+  assert.ok(m.longFrames.every((d) => d <= LONG_TASK_MS + 1), `long animation frames ${JSON.stringify(m.longFrames)}`);
+}
+
+async function measureChat(name: string, answer: string, answerChars?: number): Promise<Figures> {
   const w = await openWebview(browser(), 'chat', { width: 420, height: 800 });
   try {
-    const message: MessageOf<HostToChat> = { type: 'chat/state', chat: chat([doneExchange('x1', answer, extra)]), history: [], setup: READY, busy: false };
-    const measured = await w.page.evaluate(`(${DRIVER})(${JSON.stringify({ message, selector: '[data-testid="answer"]' })})`) as Measured;
-    figures[name] = measured;
-    console.log(`${name}: ${JSON.stringify(measured)}`);
+    const message: MessageOf<HostToChat> = { type: 'chat/state', chat: chat([doneExchange('x1', answer, answerChars ? { answerChars } : {})]), history: [], setup: READY, busy: false };
+    const m = await measure(w.page, name, message, '[data-testid="answer"]');
     assert.deepEqual(w.errors, []);
-    return measured;
+    return m;
   } finally {
     await w.close();
   }
 }
 
-function assertResponsive(m: Measured): void {
-  assert.deepEqual(m.longTasks.filter((d) => d > LONG_TASK_MS), [], `long tasks ${JSON.stringify(m.longTasks)}`);
-  assert.ok(m.longFrames.every((d) => d <= LONG_TASK_MS + 1), `long animation frames ${JSON.stringify(m.longFrames)}`);
-}
-
-test('a 5 MB package-lock.json as the host sends it (the first 200,000 characters): rendered in pieces, no task over 50 ms', { skip: NO_CHROMIUM, timeout: 120_000 }, async () => {
-  const lock = LARGE_ANSWERS.lockfile();
-  const sent = shownAnswer(lock);
-  assert.equal(sent.answerChars, lock.length);
-  const m = await measureChat('lockfile (host cut)', sent.answer!, { answerChars: sent.answerChars });
-  assert.ok(m.pieces > 20 && m.piecesInDom === m.pieces, `${m.piecesInDom} of ${m.pieces} pieces`);
-  assert.ok(m.text > ANSWER_SHOWN_CHARS * 0.9 && m.text <= ANSWER_SHOWN_CHARS);
-  assertResponsive(m);
-});
-
 for (const [name, make] of Object.entries(LARGE_ANSWERS)) {
-  test(`5 MB sent whole (${name}): the page shows its first 200,000 characters, no task over 50 ms`, { skip: NO_CHROMIUM, timeout: 120_000 }, async () => {
-    const answer = make();
-    assert.ok(answer.length >= 5 * 1024 * 1024);
-    const m = await measureChat(`${name} (whole)`, answer);
-    assert.ok(m.text <= ANSWER_SHOWN_CHARS, `${m.text} characters in the answer`);
+  test(`a 5 MB answer (${name}) as the host sends it: its first 200,000 characters rendered in pieces, no task over 50 ms`, { skip: NO_CHROMIUM, timeout: 120_000 }, async () => {
+    const whole = make();
+    assert.ok(whole.length >= 5 * 1024 * 1024);
+    const sent = shownAnswer(whole);
+    assert.equal(sent.answerChars, whole.length);
+    const m = await measureChat(name, sent.answer!, sent.answerChars);
+    assert.ok(m.pieces > 20, `${m.pieces} pieces`);
+    assert.ok(m.text <= ANSWER_SHOWN_CHARS);
     assertResponsive(m);
   });
 }
+
+test('a 5 MB answer sent whole: the page renders only its first 200,000 characters, no task over 50 ms after it arrived', { skip: NO_CHROMIUM, timeout: 120_000 }, async () => {
+  const m = await measureChat('longProse sent whole', LARGE_ANSWERS.longProse());
+  assert.ok(m.text <= ANSWER_SHOWN_CHARS, `${m.text} characters in the answer`);
+  // Receiving 5 MB is the transfer's cost, not the rendering's (the host never sends that much): the first task is left out.
+  assert.ok(m.longFrames.slice(1).every((d) => d <= LONG_TASK_MS + 1) || !quietMachine(), `long animation frames ${JSON.stringify(m.longFrames)}`);
+});
 
 test('the trajectory view: a run whose answer is 5 MB, its node selected: the detail shows the start, no task over 50 ms', { skip: NO_CHROMIUM, timeout: 120_000 }, async () => {
   const answer = LARGE_ANSWERS.lockfile();
@@ -126,20 +197,25 @@ test('the trajectory view: a run whose answer is 5 MB, its node selected: the de
   try {
     const reset: MessageOf<HostToTree> = { type: 'tree/reset', title: 'Print the lock file', events, live: false };
     await w.page.evaluate((m) => window.postMessage(m, '*'), reset);
-    await w.page.waitForSelector('[data-testid="tree-row"][data-node-id="s1.r1"]');
-    const clicked = await w.page.evaluate(`(async () => {
+    const row = '[data-testid="tree-row"][data-node-id="s1.r1"]';
+    await w.page.waitForSelector(row);
+    const { value: long, tasks } = await traced(browser(), () => w.page.evaluate(`(async () => {
       const long = [];
-      const o = new PerformanceObserver((list) => { for (const e of list.getEntries()) long.push(Math.round(e.duration)); });
-      o.observe({ type: 'longtask', buffered: false });
       const started = performance.now();
-      document.querySelector('[data-testid="tree-row"][data-node-id="s1.r1"]').click();
+      performance.mark('rlm-measure-start');
+      const o = new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.startTime >= started) long.push(Math.round(e.duration)); });
+      o.observe({ type: 'longtask', buffered: false });
+      document.querySelector(${JSON.stringify(row)}).click();
       await new Promise((resolve) => { function check() { if (document.querySelector('[data-testid="detail-output"]')) resolve(); else requestAnimationFrame(check); } check(); });
       await new Promise((r) => setTimeout(r, 300));
+      performance.mark('rlm-measure-end');
       o.disconnect();
-      return { long, shownMs: Math.round(performance.now() - started - 300) };
-    })()`) as { long: number[]; shownMs: number };
-    console.log(`trajectory detail of a 5 MB answer: ${JSON.stringify(clicked)}`);
-    assert.deepEqual(clicked.long.filter((d) => d > LONG_TASK_MS), []);
+      return long;
+    })()`) as Promise<number[]>);
+    const maxCpu = Math.max(0, ...tasks.map((t) => t.cpuMs));
+    console.log(`trajectory detail of a 5 MB answer: ${JSON.stringify({ longTasks: long, maxTaskCpuMs: Math.round(maxCpu * 10) / 10, maxTaskWallMs: Math.round(Math.max(0, ...tasks.map((t) => t.wallMs)) * 10) / 10 })}`);
+    assert.ok(maxCpu <= LONG_TASK_MS, `a task took ${maxCpu} ms`);
+    if (quietMachine()) assert.deepEqual(long.filter((d) => d > LONG_TASK_MS), []);
     assert.match(await w.page.textContent('[data-testid="cut-output"]') ?? '', /Shown: the first 20 kB of 5\.\d MB\./);
     assert.deepEqual(w.errors, []);
   } finally {

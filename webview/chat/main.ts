@@ -187,5 +187,6 @@ app.addEventListener('scroll', () => {
   stickToBottom = c.scrollTop + c.clientHeight >= c.scrollHeight - 4;
   save();
 }, { capture: true, passive: true });
+// Before the host sends the chat: its first answer then renders warm (see warmUpMarkdown).
+warmUpMarkdown();
 host.post({ type: 'ready' });
-requestIdleCallback(warmUpMarkdown, { timeout: 2_000 });

@@ -1,11 +1,12 @@
 // Rendered Markdown kept per key (an exchange, a node) while its text stays the same, so redrawing the page
 // each frame does not re-parse and re-sanitise every answer on it. A text is cut into pieces as it is rendered
 // (see markdownPieces.ts), a piece per step, a slice of steps at a time (SlicedWork.ts): a long answer fills in
-// over a few frames and never holds the page. Text that grows (streaming) keeps the pieces it already has and
+// over a few frames, starting after the frame that asked for it, and never holds the page. A short one is
+// rendered at once. Text that grows (streaming) keeps the pieces it already has and
 // renders only from the first that changed.
 
 import { renderPiece } from './markdown';
-import { readPieces, type Piece } from './markdownPieces';
+import { PIECE_CHARS, readPieces, type Piece } from './markdownPieces';
 import { SlicedWork } from './SlicedWork';
 
 interface Entry {
@@ -69,7 +70,7 @@ export class MarkdownCache {
       at++;
       element.classList.toggle('md-pieces', at > 1);
       return true;
-    });
+    }, text.length > PIECE_CHARS);
     this.entries.set(key, entry);
     return element;
   }

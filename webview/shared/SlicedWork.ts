@@ -1,7 +1,8 @@
 // Rendering done a slice at a time, so no task holds the page for long: steps run while the current slice lasts
-// (SLICE_MS), the rest in later tasks, and input, layout and paint get through in between. A step added while
-// the page is between slices starts one at once: a short answer appears in the same frame as the page that
-// draws it. Jobs take turns, one step each, so every answer on the page moves on.
+// (SLICE_MS), the rest in later tasks, and input, layout and paint get through in between. A job may start at
+// once, in the task that adds it (a short answer appears in the same frame as the page that draws it), or in a
+// task of its own (a long one: the frame that draws the page is not made longer by it). Jobs take turns, one step
+// each, so every answer on the page moves on.
 
 /** Work per slice: half a frame, leaving the other half for layout and paint. */
 export const SLICE_MS = 8;
@@ -16,10 +17,11 @@ export class SlicedWork {
 
   constructor(private readonly sliceMs = SLICE_MS) {}
 
-  /** Starts a job; returns what cancels it. */
-  add(step: Step): () => void {
+  /** Starts a job, at once or (`later`) in a task of its own; returns what cancels it. */
+  add(step: Step, later = false): () => void {
     this.jobs.add(step);
-    this.run();
+    if (later) this.schedule();
+    else this.run();
     return () => this.jobs.delete(step);
   }
 
@@ -44,11 +46,13 @@ export class SlicedWork {
         if (performance.now() >= this.sliceEnd) break;
       }
     }
-    if (this.jobs.size > 0 && this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.run();
-      }, 0);
-    }
+    if (this.jobs.size > 0) this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.run();
+    }, 0);
   }
 }

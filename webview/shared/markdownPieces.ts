@@ -16,8 +16,12 @@ export type Piece =
  * of the result take a few milliseconds for this much.
  */
 export const PIECE_CHARS = 2_000;
-/** Past this, a block of lines without a blank one (and no list item to cut before) is shown as plain text. */
-export const BLOCK_CHARS = 8_000;
+/**
+ * Past this, a block of lines without a blank one (and no list item to cut before) is shown as plain text: some
+ * Markdown costs markdown-it time that grows with the square of its length (a thousand nested brackets take 25 ms
+ * in 5,000 characters).
+ */
+export const BLOCK_CHARS = 4_000;
 /** Past this, a code fence's body is shown uncoloured (highlight.js on it would take more than a frame). */
 export const HIGHLIGHT_CHARS = 6_000;
 /** Text and code shown as they are go into pieces of this size (a line longer than that is split). */
@@ -76,7 +80,7 @@ export function* readPieces(text: string): Generator<Piece, void, undefined> {
     let end = i;
     let chars = 0;
     while (end < lines.length && lines[end]!.trim() !== '' && (end === i || !FENCE_OPEN.test(lines[end]!))) {
-      if (end > i && chars >= 2 * PIECE_CHARS && LIST_ITEM.test(lines[end]!)) break;
+      if (end > i && chars >= PIECE_CHARS && LIST_ITEM.test(lines[end]!)) break;
       chars += lines[end++]!.length + 1;
     }
     const block = lines.slice(i, end);
