@@ -18,6 +18,10 @@ export const COMMANDS = {
   useLocalServer: 'rlm.useLocalServer',
   /** Looks for models and servers again (after starting Ollama, say). */
   refreshSetup: 'rlm.refreshSetup',
+  /** Deletes the workspace's chats and their traces, after a modal (historyCommands.ts). */
+  clearHistory: 'rlm.clearHistory',
+  /** Copies the workspace's chats and their traces to a folder the user picks. */
+  exportHistory: 'rlm.exportHistory',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -10,6 +10,7 @@ import { probeLocalServer } from '../core/models/localServers';
 import { BUILT_IN_PRICES } from '../core/models/pricing';
 import { DEFAULT_MODELS } from '../core/models/modelPair';
 import type { ChatService } from './chats/ChatService';
+import { historyCommands, type HistoryDeps } from './historyCommands';
 import { COMMANDS, VIEWS } from './commandIds';
 import type { Log } from './log';
 import { bindingOf, describeBinding, endpointOf } from './models/apiKeys';
@@ -18,7 +19,7 @@ import { isHttpUrl, isKeyedProvider, KEYED_PROVIDERS, PROVIDER_SETTINGS, provide
 import type { ChatView } from './views/ChatView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 
-export interface CommandDeps {
+export interface CommandDeps extends HistoryDeps {
   chats: ChatService;
   setup: SetupService;
   chatView: ChatView;
@@ -158,6 +159,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       return undefined;
     }),
     register(COMMANDS.refreshSetup, () => setup.refresh({ probe: true })),
+    ...historyCommands(deps).map(([id, run]) => register(id, run)),
   ];
 }
 

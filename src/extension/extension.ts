@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { describeIndexing } from '../core/workspace/CodeWorkspace';
 import type { ChatToHost, MessageOf, TreeToHost } from '../protocol/messages';
 import { ChatService } from './chats/ChatService';
+import { eventsForChat } from './chats/answers';
 import { ChatStore, type FolderRef } from './chats/ChatStore';
 import { registerCommands } from './commands';
 import { VIEWS } from './commandIds';
@@ -26,6 +27,7 @@ import { ChatView } from './views/ChatView';
 import { IndexingStatusBar } from './views/IndexingStatusBar';
 import { RunStatusBar } from './views/RunStatusBar';
 import { TraceEditor } from './views/TraceEditor';
+import { openUntitled } from './views/untitled';
 import { TrajectoryView } from './views/TrajectoryView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 
@@ -57,8 +59,9 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   reviews = new ReviewService({ dir: tracesDir, editor: reviewEditor, post: (message) => chatView.post(message), log });
   const review = reviews;
+  const store = new ChatStore(context.workspaceState);
   chats = new ChatService({
-    store: new ChatStore(context.workspaceState),
+    store,
     tracesDir,
     settings: (folder) => setup.settings(vscode.Uri.parse(folder.uri)),
     prepareModels: (settings) => prepareModels(settings, setup.sources(), setup.windowFacts()),
@@ -77,7 +80,10 @@ export function activate(context: vscode.ExtensionContext): void {
     reviews: review,
   });
   const service = chats;
-  const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => onShared(message);
+  const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => {
+    if (message.type === 'text/open') void openUntitled(message.text, message.language);
+    else onShared(message);
+  };
   const trajectoryView = new TrajectoryView(context.extensionUri, log, onTreeMessage);
   const traceEditor = new TraceEditor(context.extensionUri, log, onTreeMessage);
   const statusBar = new RunStatusBar();
@@ -93,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
         // A page that (re)loads mid-run gets the running question's events so far.
         const live = service.liveRun;
         for (let at = 0; live && at < live.events.length; at += TREE_CHUNK_EVENTS) {
-          chatView.post({ type: 'run/events', chatId: live.chatId, exchangeId: live.exchangeId, events: live.events.slice(at, at + TREE_CHUNK_EVENTS) });
+          chatView.post({ type: 'run/events', chatId: live.chatId, exchangeId: live.exchangeId, events: eventsForChat(live.events.slice(at, at + TREE_CHUNK_EVENTS)) });
         }
         void setup.refresh();
         return;
@@ -109,6 +115,12 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       case 'chat/open':
         service.openChat(message.chatId);
+        return;
+      case 'answer/open':
+        void service.wholeAnswer(message.exchangeId).then((answer) => openUntitled(answer, 'markdown'), (err: Error) => {
+          log.warn(`The whole answer of ${message.exchangeId} could not be opened: ${err.message}`);
+          void vscode.window.showErrorMessage(`RLM: cannot open the whole answer. ${err.message}`);
+        });
         return;
       case 'review/open':
       case 'review/accept':
@@ -165,7 +177,7 @@ export function activate(context: vscode.ExtensionContext): void {
       for (const folder of e.removed) service.folderRemoved(folder.uri.toString());
     }),
     ...registerCommands({
-      chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir,
+      chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir, store, secrets, trajectory: trajectoryView,
       // A question over a folder being indexed stops with it (the chat says so); the other folders just stop.
       stopIndexing: () => {
         service.stopIfIndexing();

@@ -6,6 +6,7 @@
 
 import type { CostOf } from './Budget';
 import { Sandbox } from '../sandbox/Sandbox';
+import { truncateOutput } from '../sandbox/truncate';
 import type { HostFunctionSpec } from '../sandbox/types';
 import type { ContextMeta, RlmEventListener, StopReason } from '../trajectory/events';
 import { Trajectory } from '../trajectory/Trajectory';
@@ -63,7 +64,14 @@ export interface SessionExchange {
   receipt?: string;
 }
 
-/** A conversation as JSON: enough to show it again and to give the model its history after a reload. */
+/**
+ * A conversation's answers in a snapshot are cut head and tail past this: the model's history shows 600
+ * characters of each (messages.ts), and a UI keeps the answers it shows on its own, so a huge answer is not
+ * stored twice. The trace keeps every answer whole.
+ */
+export const SNAPSHOT_ANSWER_CHARS = 4_000;
+
+/** A conversation as JSON: enough to give the model its history after a reload (answers cut, see SNAPSHOT_ANSWER_CHARS). */
 export interface SessionSnapshot {
   version: 1;
   sessionId: string;
@@ -213,7 +221,10 @@ export class RlmSession {
 
   /** The conversation so far, as JSON a UI can store and pass back as `restore`. */
   snapshot(): SessionSnapshot {
-    return { version: 1, sessionId: this.id, nextSeq: this.trace.nextSeq, exchanges: this.exchanges.map((e) => ({ ...e })) };
+    return {
+      version: 1, sessionId: this.id, nextSeq: this.trace.nextSeq,
+      exchanges: this.exchanges.map((e) => ({ ...e, answer: truncateOutput(e.answer, SNAPSHOT_ANSWER_CHARS) })),
+    };
   }
 
   /** Variables the model created, for a UI's variable view. */

@@ -226,6 +226,7 @@ export interface EditProposedEvent extends EventBase {
 export interface FinalEvent extends EventBase {
   type: 'final';
   parentId: string; // run
+  /** Cut head and tail past 20,000 characters, like cell output: the run's `run_end` has it whole. */
   answer: string;
 }
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
-import { indexingStatus, statusText, statusTooltip, usd } from '../../../src/extension/views/statusText';
+import { indexingStatus, statusText, statusTooltip } from '../../../src/extension/views/statusText';
 import { TreePage } from '../../../src/extension/views/TreePage';
 import type { HostToTree, MessageOf } from '../../../src/protocol/messages';
 
