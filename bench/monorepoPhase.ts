@@ -15,6 +15,8 @@ export interface MonorepoPhaseRequest {
   cacheDir: string;
   /** The name the first symbols({name}) asks for. */
   name: string;
+  /** A second, common name asked for right after it, still cold. */
+  commonName: string;
 }
 
 export interface Timed { ms: number; results: number; incomplete?: string }
@@ -26,6 +28,8 @@ export interface MonorepoPhaseResult {
   firstName: Timed;
   /** Same call once the index is whole: the cold answer must equal it. */
   nameWhenReady: Timed & { sameAsFirst: boolean };
+  /** The common name, cold, right after the first. */
+  commonName: Timed & { sameWhenReady: boolean };
   /** From start until every file is parsed (or read from the cache) and the cache is written. */
   readyMs: number;
   flushMs: number;
@@ -85,6 +89,9 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
   let t = performance.now();
   const first = await ws.symbols({ name: req.name, maxResults: 50_000 });
   const firstName: Timed = { ms: performance.now() - t, results: first.items.length, ...(first.incomplete ? { incomplete: first.incomplete } : {}) };
+  t = performance.now();
+  const common = await ws.symbols({ name: req.commonName, maxResults: 50_000 });
+  const commonMs = performance.now() - t;
   await ws.ready;
   const readyMs = performance.now() - started;
   await ws.symbolIndex.flush();
@@ -104,6 +111,11 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
     ms: performance.now() - t, results: whole.items.length, sameAsFirst: !first.incomplete && firstKeys === whole.items.map(key).join('\n'),
     ...(whole.incomplete ? { incomplete: whole.incomplete } : {}),
   };
+  const commonWhole = await ws.symbols({ name: req.commonName, maxResults: 50_000 });
+  const commonName = {
+    ms: commonMs, results: common.items.length, ...(common.incomplete ? { incomplete: common.incomplete } : {}),
+    sameWhenReady: !common.incomplete && common.items.map(key).join('\n') === commonWhole.items.map(key).join('\n'),
+  };
   const session: MonorepoPhaseResult['session'] = [];
   for (let round = 0; round < SESSION_ROUNDS; round++) {
     for (const [label, call] of SESSION(ws, req.name)) {
@@ -118,7 +130,7 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
   const rssAfterMb = mb(Math.max(rssPeakSampled, process.memoryUsage.rss()));
   ws.dispose();
   return {
-    firstFiles, firstName, nameWhenReady, readyMs, flushMs, cpuMs: (cpu.user + cpu.system) / 1000,
+    firstFiles, firstName, nameWhenReady, commonName, readyMs, flushMs, cpuMs: (cpu.user + cpu.system) / 1000,
     symbols: stats.symbols, parsedFiles: stats.parsedInBackground + stats.parsedUrgently, cacheHits: stats.cacheHits,
     rssAtReadyMb, rssAfterMb, maxRssMb: process.resourceUsage().maxRSS / 1024,
     eventLoop: { indexingMs: indexing.max / 1e6, afterMs: after.max / 1e6, maxGapMs },
