@@ -332,6 +332,9 @@ export class SymbolIndex {
     if (this.disposed) return;
     if (!this.listComplete) {
       for (const job of jobs) if (!job.urgent) this.held.push(job);
+      // Files will need parsing: the parser threads start now (each loads every grammar), while the walk runs, so
+      // that the first query after it does not wait for them too.
+      if (this.held.length > 0) this.ensurePool();
       jobs = jobs.filter((j) => j.urgent);
       if (jobs.length === 0) return;
     }
