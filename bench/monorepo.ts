@@ -21,8 +21,11 @@ export const MONOREPO_TARGETS = {
   firstNameMs: 2_000,
   indexVsCtags: 2,
   rssMb: 600,
-  /** RSS while a session's queries run after the index is built, over RSS when it was built. */
-  rssGrowth: 1.1,
+  /**
+   * Flat after the index is built: the last round of a session's queries may hold at most this much more than the
+   * first (the first round starts the query threads and fills their tables: a one-off step, not a trend).
+   */
+  rssGrowth: 1.05,
   warmMs: 3_000,
   stallMs: 100,
 };
@@ -83,7 +86,8 @@ export function monorepoSection(f: MonorepoFigures): Section {
   const indexMs = cold.readyMs + cold.flushMs;
   const filesRatio = cold.firstFiles.ms / rg.ms;
   const indexRatio = indexMs / ctags.ms;
-  const growth = cold.rssAfterMb / cold.rssAtReadyMb;
+  const rounds = cold.rssRoundsMb;
+  const growth = rounds[rounds.length - 1]! / rounds[0]!;
   const stall = (p: MonorepoPhaseResult) => Math.max(p.eventLoop.indexingMs, p.eventLoop.afterMs);
   const note = (t: { incomplete?: string }) => (t.incomplete ? ` (says: ${t.incomplete.slice(0, 120)})` : '');
   const rows: Section['rows'] = [
@@ -100,8 +104,9 @@ export function monorepoSection(f: MonorepoFigures): Section {
     { measure: 'whole index (start until parsed and cached)', value: `${seconds(indexMs)} (CPU ${seconds(cold.cpuMs)}), ${cold.symbols.toLocaleString('en-US')} definitions`,
       target: `<= ${T.indexVsCtags}x ctags: ${ratio(indexRatio)}`, ok: indexRatio <= T.indexVsCtags },
     { measure: 'peak RSS, cold (host + parser and query threads)', value: megabytes(cold.maxRssMb), target: `<= ${T.rssMb} MB`, ok: cold.maxRssMb <= T.rssMb },
-    { measure: `RSS after the index: at ready / highest in ${cold.session.length} queries`, value: `${megabytes(cold.rssAtReadyMb)} / ${megabytes(cold.rssAfterMb)}`,
-      target: `flat: <= ${T.rssGrowth}x`, ok: growth <= T.rssGrowth },
+    { measure: `RSS after the index: at ready / highest in each of ${rounds.length} rounds of ${cold.session.length / rounds.length} queries`,
+      value: `${megabytes(cold.rssAtReadyMb)} / ${rounds.map(megabytes).join(', ')}`,
+      target: `flat: last round <= ${T.rssGrowth}x the first: ${ratio(growth)}`, ok: growth <= T.rssGrowth },
     { measure: 'warm start (start until ready, from the cache)', value: `${seconds(warm.readyMs + warm.flushMs)}, ${warm.cacheHits.toLocaleString('en-US')} cache hits, ${warm.parsedFiles} parsed`,
       target: `< ${seconds(T.warmMs)}`, ok: warm.readyMs + warm.flushMs < T.warmMs },
     { measure: 'peak RSS, warm', value: megabytes(warm.maxRssMb), target: `<= ${T.rssMb} MB`, ok: warm.maxRssMb <= T.rssMb },

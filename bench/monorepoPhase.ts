@@ -37,9 +37,9 @@ export interface MonorepoPhaseResult {
   symbols: number;
   parsedFiles: number;
   cacheHits: number;
-  /** RSS when the index was ready, and the highest RSS sampled while a session's queries ran after it. */
+  /** RSS when the index was ready, and the highest RSS sampled in each round of a session's queries after it. */
   rssAtReadyMb: number;
-  rssAfterMb: number;
+  rssRoundsMb: number[];
   /** Peak RSS of the whole process over the whole run (getrusage). */
   maxRssMb: number;
   /** The host thread's longest stall: until ready, and while the queries ran after it. */
@@ -103,7 +103,6 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
 
   const after = monitorEventLoopDelay({ resolution: 5 });
   after.enable();
-  rssPeakSampled = 0;
   t = performance.now();
   const whole = await ws.symbols({ name: req.name, maxResults: 50_000 });
   const firstKeys = first.items.map(key).join('\n');
@@ -117,22 +116,24 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
     sameWhenReady: !common.incomplete && common.items.map(key).join('\n') === commonWhole.items.map(key).join('\n'),
   };
   const session: MonorepoPhaseResult['session'] = [];
+  const rssRoundsMb: number[] = [];
   for (let round = 0; round < SESSION_ROUNDS; round++) {
+    rssPeakSampled = 0;
     for (const [label, call] of SESSION(ws, req.name)) {
       const s = performance.now();
       const results = await call();
       session.push([label, performance.now() - s, results]);
     }
+    rssRoundsMb.push(mb(Math.max(rssPeakSampled, process.memoryUsage.rss())));
   }
   after.disable();
   clearInterval(sampler);
   clearInterval(ticker);
-  const rssAfterMb = mb(Math.max(rssPeakSampled, process.memoryUsage.rss()));
   ws.dispose();
   return {
     firstFiles, firstName, nameWhenReady, commonName, readyMs, flushMs, cpuMs: (cpu.user + cpu.system) / 1000,
     symbols: stats.symbols, parsedFiles: stats.parsedInBackground + stats.parsedUrgently, cacheHits: stats.cacheHits,
-    rssAtReadyMb, rssAfterMb, maxRssMb: process.resourceUsage().maxRSS / 1024,
+    rssAtReadyMb, rssRoundsMb, maxRssMb: process.resourceUsage().maxRSS / 1024,
     eventLoop: { indexingMs: indexing.max / 1e6, afterMs: after.max / 1e6, maxGapMs },
     session,
   };
