@@ -114,9 +114,10 @@ function buildCorpus(): void {
 /**
  * Deletes the files under `dir` that the product would not index (over 1 MB, minified, binary), so that tools
  * walking the folder themselves (rg) see the same files as the product and ctags. Returns them by reason.
+ * `exclude` is the product's exclude list the folder is opened with (none by default).
  */
-export function pruneToIndexed(dir: string): CorpusMeta['pruned'] {
-  const index = WorkspaceIndex.open(dir, { exclude: [] });
+export function pruneToIndexed(dir: string, exclude: readonly string[] = []): CorpusMeta['pruned'] {
+  const index = WorkspaceIndex.open(dir, { exclude });
   const pruned: CorpusMeta['pruned'] = {};
   const prune = (sub: string) => {
     for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {

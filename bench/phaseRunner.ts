@@ -1,5 +1,5 @@
-// Runs one measured phase (bench/workspacePhase.ts, bench/eventLoopPhase.ts) in a fresh process, as the
-// product runs: bundled by esbuild like dist/cli.js and sitting beside dist's workers (parser, query and
+// Runs one measured phase (bench/workspacePhase.ts, eventLoopPhase.ts, monorepoPhase.ts) in a fresh process,
+// as the product runs: bundled by esbuild like dist/cli.js and sitting beside dist's workers (parser, query and
 // sandbox threads), grammars and wasm files, so the numbers include neither tsx's start-up nor tsx inside
 // every worker thread (~40 MB each).
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import type { PhaseRequest, PhaseResult } from './workspacePhase';
 const REPO = join(__dirname, '..');
 const DIST = join(REPO, 'dist');
 const OUT_DIR = join(REPO, '.bench', 'build');
-const ENTRIES = ['workspacePhase', 'eventLoopPhase'];
+const ENTRIES = ['workspacePhase', 'eventLoopPhase', 'monorepoPhase'];
 /** What the engine looks for beside a bundle: syntax assets, and the worker scripts it starts. */
 const SHARED_ASSETS = ['grammars', 'web-tree-sitter.wasm', 'syntaxWorker.js', 'query-worker.js', 'sandbox-worker.js', 'quickjs.wasm'];
 

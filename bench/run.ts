@@ -9,6 +9,9 @@
 //                                                        eventloop, trajectory, eval, edits)
 //   npm run bench -- --only languages --languages c,cpp  some languages (typescript, tsx, javascript, python, go,
 //                                                        rust, java, c, cpp, csharp, ruby, php)
+//   npm run bench -- --only monorepo                     the 96,000-file monorepo (bench/monorepo.ts; only when asked:
+//                                                        it builds a 0.8 GB tree and takes several minutes)
+//   npm run bench -- --only monorepo --monorepo-scale 0.1  the same at a tenth of the size
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +25,7 @@ import { grepBench, grepSection, ripgrepVersion } from './grep';
 import { LANGUAGE_CORPORA, prepareLanguageCorpora } from './languageCorpus';
 import { languageBench, languageSection } from './languages';
 import { memoryBench, memorySection } from './memory';
+import { monorepoBench, monorepoSection } from './monorepo';
 import { buildPhaseBundle } from './phaseRunner';
 import { BUSY_LOAD, loadLine, machineLine, renderSection, type Section } from './report';
 import { symbolBench, symbolSection } from './symbols';
@@ -29,31 +33,40 @@ import { trajectoryBench, trajectorySection } from './trajectory';
 
 const RESULTS = join(__dirname, '..', '.bench', 'results.md');
 
-const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory', 'eventloop', 'trajectory', 'eval', 'edits'] as const;
+const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory', 'eventloop', 'trajectory', 'eval', 'edits', 'monorepo'] as const;
 type SectionName = (typeof SECTIONS)[number];
+/** Run only when named in --only: the monorepo builds its own 0.8 GB tree and takes minutes. */
+const ON_REQUEST: readonly SectionName[] = ['monorepo'];
 
-interface Args { sections: readonly SectionName[]; languages: string[] }
+interface Args { sections: readonly SectionName[]; chosen: boolean; languages: string[]; monorepoScale: number }
 
-/** `--only a,b` (or `--only=a,b`, repeatable) and `--languages x,y`; unknown names are an error, not a silent full run. */
+/**
+ * `--only a,b` (or `--only=a,b`, repeatable), `--languages x,y` and `--monorepo-scale n`; unknown names are an
+ * error, not a silent full run.
+ */
 function parseArgs(argv: readonly string[]): Args {
-  const lists: Record<string, string[]> = { only: [], languages: [] };
+  const lists: Record<string, string[]> = { only: [], languages: [], 'monorepo-scale': [] };
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--(only|languages)(?:=(.*))?$/.exec(argv[i]);
-    if (!m) throw new Error(`Unknown argument ${argv[i]}. Use --only ${SECTIONS.join(',')} and --languages ${LANGUAGE_CORPORA.map((c) => c.language).join(',')}`);
+    const m = /^--(only|languages|monorepo-scale)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) throw new Error(`Unknown argument ${argv[i]}. Use --only ${SECTIONS.join(',')}, --languages ${LANGUAGE_CORPORA.map((c) => c.language).join(',')} and --monorepo-scale 0.1`);
     const value = m[2] ?? argv[++i];
-    if (!value) throw new Error(`--${m[1]} needs a comma-separated list`);
+    if (!value) throw new Error(`--${m[1]} needs a value`);
     lists[m[1]].push(...value.split(',').map((v) => v.trim()).filter(Boolean));
   }
   const unknown = lists.only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`No benchmark section ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
-  return { sections: lists.only.length > 0 ? SECTIONS.filter((s) => lists.only.includes(s)) : SECTIONS, languages: lists.languages };
+  const monorepoScale = Number(lists['monorepo-scale'].pop() ?? '1');
+  if (!(monorepoScale > 0 && monorepoScale <= 1)) throw new Error('--monorepo-scale takes a number in (0, 1], e.g. 0.1');
+  const sections = lists.only.length > 0 ? SECTIONS.filter((s) => lists.only.includes(s)) : SECTIONS.filter((s) => !ON_REQUEST.includes(s));
+  return { sections, chosen: lists.only.length > 0, languages: lists.languages, monorepoScale };
 }
 
 function checkTools(sections: readonly SectionName[]): { ctags: string; rg: string } {
   const ctags = ctagsVersion();
   const rg = ripgrepVersion();
-  const needsCtags = sections.includes('symbols') || sections.includes('languages');
-  const missing = [needsCtags && !ctags && 'universal-ctags', sections.includes('grep') && !rg && 'ripgrep'].filter(Boolean);
+  const needsCtags = sections.includes('symbols') || sections.includes('languages') || sections.includes('monorepo');
+  const needsRg = sections.includes('grep') || sections.includes('monorepo');
+  const missing = [needsCtags && !ctags && 'universal-ctags', needsRg && !rg && 'ripgrep'].filter(Boolean);
   if (missing.length > 0) {
     throw new Error(`The benchmarks compare against ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not installed: ` +
       `run apt-get update && apt-get install -y universal-ctags ripgrep`);
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
   if (run('trajectory')) sections.push(await timedSection('trajectory fold', () => trajectorySection(trajectoryBench())));
   if (run('eval')) sections.push(await timedSection('eval harness', () => evalSection(evalBench())));
   if (run('edits')) sections.push(await timedSection('edits', async () => editsSection(await editsBench())));
+  if (run('monorepo')) sections.push(await timedSection('monorepo', () => monorepoSection(monorepoBench(args.monorepoScale))));
   const loadAtEnd = loadLine('at end');
 
   const rows = sections.flatMap((s) => s.rows);
@@ -110,7 +124,7 @@ async function main(): Promise<void> {
     `- ${loadAtStart}`,
     `- ${loadAtEnd}`,
     `- Tools: ${tools.ctags}; ${tools.rg}`,
-    ...(args.sections.length < SECTIONS.length ? [`- Sections run: ${args.sections.join(', ')}${args.languages.length ? ` (languages: ${args.languages.join(', ')})` : ''}`] : []),
+    ...(args.chosen ? [`- Sections run: ${args.sections.join(', ')}${run('monorepo') ? ` (monorepo scale ${args.monorepoScale})` : ''}${args.languages.length ? ` (languages: ${args.languages.join(', ')})` : ''}`] : []),
     ...(corpus ? [corpusLine(corpus)] : []),
     `- Verdict: ${failed.length === 0 ? 'every target met' : `${failed.length} target(s) missed: ${failed.map((r) => r.measure).join('; ')}`}.`,
   ];

@@ -61,7 +61,7 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
 
   private constructor(index: WorkspaceIndex, readonly symbolIndex: SymbolIndex, options: CodeWorkspaceOptions, assets: SyntaxAssets) {
     super(index, options, assets);
-    this.symbolQueries = new SymbolQueries(symbolIndex, this.queries, this.timeBudgetMs, index);
+    this.symbolQueries = new SymbolQueries(symbolIndex, this.queries, this.timeBudgetMs, index, this.ripgrep);
     this.subscriptions.push(index.onDidChange((changes) => {
       const removed = changes.filter((c) => c.kind === 'deleted').map((c) => c.path);
       const current = changes.flatMap((c) => (c.kind !== 'deleted' && c.file ? [toFileRow(c.file)] : []));

@@ -34,7 +34,7 @@ export interface FileSystemWorkspaceOptions {
 }
 
 export class FileSystemWorkspace implements Workspace {
-  private readonly ripgrep: Ripgrep | undefined;
+  protected readonly ripgrep: Ripgrep | undefined;
   private readonly lineCache: LineCache;
   readonly timeBudgetMs: number;
   readonly queries: QueryWorkers;

@@ -34,6 +34,14 @@ const CHUNK_MARGIN = 1.5;
 const CHUNK_ARGUMENT_BYTES = process.platform === 'win32' ? 24_000 : 512_000;
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
+export interface ContainingOptions {
+  /** Only whole-word occurrences count (for a name made of word characters). */
+  word: boolean;
+  /** Epoch ms: past it, rg is stopped and the answer is undefined. */
+  until: number;
+  signal?: AbortSignal;
+}
+
 /** Progress hooks for the worker: which file is being tested, and when a chunk's matches are in. */
 export interface SearchHooks {
   onFile?(file: FileRow): void;
@@ -86,6 +94,54 @@ export class Ripgrep {
       chunkSize = nextChunkSize(start, collector.matches.length, query.maxResults);
     }
     return engine;
+  }
+
+  /**
+   * Which of `files` contain `literal` (as a whole word with `word`): `rg --files-with-matches --fixed-strings`
+   * over exactly those paths, in chunks within the argument limit. It narrows a symbol name query to the files
+   * that can define the name, reading 1 GB in well under the time the parser threads take to read it. Undefined
+   * when rg fails, or `until` or the signal comes first: the caller then reads the files itself.
+   */
+  async filesContaining(root: string, files: readonly { path: string }[], literal: string, options: ContainingOptions): Promise<Set<string> | undefined> {
+    const found = new Set<string>();
+    const args = ['--no-config', '--no-ignore', '--hidden', '--text', '--files-with-matches', '--null', '--fixed-strings', '--case-sensitive'];
+    if (options.word) args.push('--word-regexp');
+    args.push('--regexp', literal, '--');
+    for (let start = 0; start < files.length; ) {
+      const end = chunkEnd(files, start, Number.POSITIVE_INFINITY);
+      const output = await this.list(root, [...args, ...files.slice(start, end).map((f) => f.path)], options);
+      if (output === undefined) return undefined;
+      for (const path of output.split('\0')) if (path) found.add(path);
+      start = end;
+    }
+    return found;
+  }
+
+  /** Runs rg for its standard output, or undefined when it fails, passes `until` or is stopped. */
+  private list(root: string, args: string[], options: ContainingOptions): Promise<string | undefined> {
+    if (options.signal?.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const child = spawn(this.executable, args, { cwd: root, windowsHide: true, stdio: ['ignore', 'pipe', 'ignore'] });
+      const out: Buffer[] = [];
+      let settled = false;
+      const finish = (value: string | undefined) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+        resolve(value);
+      };
+      const stop = () => {
+        child.kill('SIGKILL');
+        finish(undefined);
+      };
+      const timer = setTimeout(stop, Math.max(0, options.until - Date.now()));
+      options.signal?.addEventListener('abort', stop, { once: true });
+      child.stdout.on('data', (data: Buffer) => out.push(data));
+      child.on('error', () => finish(undefined));
+      // 1: no file matched; 2: some files could not be read (gone since they were listed), the rest are reported.
+      child.on('close', (status) => finish(status === 0 || status === 1 || status === 2 ? Buffer.concat(out).toString('utf8') : undefined));
+    });
   }
 
   private run(root: string, files: readonly FileRow[], query: GrepQuery, engine: GrepEngine, collector: GrepCollector, hooks: SearchHooks): Promise<string | 'rejected' | 'failed'> {
@@ -165,7 +221,7 @@ function clampChunk(files: number): number {
 }
 
 /** End (exclusive) of the chunk from `start`: at most `size` files, within the argument budget, at least one. */
-function chunkEnd(files: readonly FileRow[], start: number, size: number): number {
+function chunkEnd(files: readonly { path: string }[], start: number, size: number): number {
   let end = start;
   let bytes = 0;
   while (end < files.length && end - start < size) {

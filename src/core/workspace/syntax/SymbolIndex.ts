@@ -40,7 +40,18 @@ export interface EnsureParsedOptions {
   /** Epoch ms after which to stop waiting. */
   until: number;
   signal?: AbortSignal;
+  /**
+   * A faster way than the parser threads to tell which of many files contain the literals (ripgrep): the paths
+   * that do, or undefined when it cannot tell. Used when at least PREFILTER_MIN_FILES files need the check.
+   */
+  containing?: (files: readonly SourceFileRecord[]) => Promise<ReadonlySet<string> | undefined>;
 }
+
+/**
+ * Below this many unparsed files, the parser threads check the literals themselves: one rg start costs a few
+ * milliseconds, and a few dozen files are read as fast by the threads.
+ */
+export const PREFILTER_MIN_FILES = 64;
 
 const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Cache writes after incremental updates are batched: a save storm should not rewrite the cache each time. */
@@ -170,8 +181,17 @@ export class SymbolIndex {
     const missing = new Set<string>();
     const skipped = new Set<string>();
     const jobs: ParseJob[] = [];
-    for (const r of files) {
-      if (!this.parseable(r) || this.entries.has(r.path)) continue;
+    let unparsed = files.filter((r) => this.parseable(r) && !this.entries.has(r.path));
+    if (options.literals && options.containing && unparsed.length >= PREFILTER_MIN_FILES && !this.disposed) {
+      // Files without the literals cannot define the name: only the others are read and parsed by the threads.
+      const have = await options.containing(unparsed);
+      if (options.signal?.aborted) return skipped;
+      if (have) {
+        for (const r of unparsed) if (!have.has(r.path)) skipped.add(r.path);
+        unparsed = unparsed.filter((r) => have.has(r.path) && !this.entries.has(r.path));
+      }
+    }
+    for (const r of unparsed) {
       missing.add(r.path);
       jobs.push({ ...this.job(r), urgent: { literals: options.literals } });
     }
@@ -312,6 +332,9 @@ export class SymbolIndex {
     if (this.disposed) return;
     if (!this.listComplete) {
       for (const job of jobs) if (!job.urgent) this.held.push(job);
+      // Files will need parsing: the parser threads start now (each loads every grammar), while the walk runs, so
+      // that the first query after it does not wait for them too.
+      if (this.held.length > 0) this.ensurePool();
       jobs = jobs.filter((j) => j.urgent);
       if (jobs.length === 0) return;
     }

@@ -13,13 +13,16 @@ import type { CallControl, FileListing, PartialResult } from '../types';
 import { AST_MAX_RESULTS_LIMIT, DEFAULT_AST_MAX_RESULTS } from './AstQueryRunner';
 import { GRAMMAR_LANGUAGES, Grammars } from './Grammars';
 import { formatOutline } from './outline';
-import type { SymbolIndex } from './SymbolIndex';
+import type { Ripgrep } from '../RipgrepSearch';
+import type { EnsureParsedOptions, SymbolIndex } from './SymbolIndex';
 import type { AstMatch, AstQueryOptions, CodeSymbol, SourceFileRecord, SymbolFilter } from './types';
 
 export const DEFAULT_SYMBOL_RESULTS = 5_000;
 /** A name filter always gets this long in its worker, even after waiting for the parser used up the budget. */
 const MIN_SELECT_MS = 1_000;
 const MAX_SYMBOL_RESULTS = 50_000;
+/** A name whose every character is a word character in ripgrep's sense, so a definition of it is a whole word. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const WHOLE_LIST: FileListing = { untilListed: async () => undefined };
 
@@ -30,6 +33,8 @@ export class SymbolQueries {
     private readonly timeBudgetMs: number,
     /** The file list the index is fed from, while it may still be partial (CodeWorkspace passes its WorkspaceIndex). */
     private readonly listing: FileListing = WHOLE_LIST,
+    /** Narrows a cold name query to the files that contain the name, before any is parsed. */
+    private readonly ripgrep?: Ripgrep,
   ) {
     queries.setTable('symbolFiles', {
       version: () => index.version('records'),
@@ -50,7 +55,7 @@ export class SymbolQueries {
     const unlisted = await waitForFileList(this.listing, 'symbols', until, control);
     const candidates = (await this.filesAt(path, 'symbols', budgetLeft(until, callMs), control)).sort(byPath);
     const literals = name === undefined ? undefined : nameLiterals(name);
-    const lackLiterals = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
+    const lackLiterals = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal, containing: this.containing(name, literals, until, control) });
     if (control?.signal?.aborted) throw new Error('symbols was cancelled');
     // What the answer covers, taken now: a name filter then runs in a worker against the names of (at least) these
     // files, while more files get parsed; those count as missing, never as searched. So does a file changed since
@@ -84,6 +89,19 @@ export class SymbolQueries {
       notes.push(`${missing} matching file${missing === 1 ? ' is' : 's are'} not parsed yet (indexing is still running), so definitions there are missing: call again in a moment, or narrow the filter with {path}`);
     }
     return { items, ...(notes.length ? { incomplete: notes.join('; ') } : {}) };
+  }
+
+  /**
+   * ripgrep's answer to which files contain a name's longest literal part (as a whole word when the name is an
+   * exact identifier: a file that defines `Connection` has it between non-word characters). The parser threads
+   * still check every literal in the files it lets through.
+   */
+  private containing(name: string | undefined, literals: string[] | undefined, until: number, control?: CallControl): EnsureParsedOptions['containing'] {
+    const ripgrep = this.ripgrep;
+    if (!ripgrep || name === undefined || !literals) return undefined;
+    const longest = literals.reduce((a, b) => (b.length > a.length ? b : a));
+    const word = literals.length === 1 && longest === name && IDENTIFIER.test(name);
+    return (files) => ripgrep.filesContaining(this.index.root, files, longest, { word, until, signal: control?.signal });
   }
 
   /** The file's definitions as an indented outline with line ranges. */
