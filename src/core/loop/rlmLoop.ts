@@ -88,8 +88,9 @@ async function stop(run: RlmRun, messages: ChatMessage[], failedTurns: number): 
   if (!LAST_CALL_AFTER.has(hit.reason)) return run.end(hit.reason, run.candidate, hit.detail);
   const request = lastChance(hit.detail);
   const last = messages[messages.length - 1];
+  // A copy, not an edit in place: messages already handed to a model stay as they were sent.
   if (last.role !== 'user') messages.push({ role: 'user', content: request });
-  else if (!last.content.endsWith(request)) last.content += `\n\n${request}`;
+  else if (!last.content.endsWith(request)) messages[messages.length - 1] = { role: 'user', content: `${last.content}\n\n${request}` };
   let answer = run.candidate;
   try {
     const reply = await run.askRoot(messages, run.iterations + 1, true);
