@@ -6,6 +6,7 @@ import { EVAL_MODES, type EvalMode } from '../core/eval/EvalTask';
 import { DEFAULT_SIZES, parseSizes, type ContextSize } from '../core/eval/suites/contextSizes';
 import { isSuiteName, SUITE_NAMES, type SuiteName } from '../core/eval/suites';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export/exampleFormats';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../core/models/types';
 import type { StopReason } from '../core/trajectory/events';
 
 export class UsageError extends Error {
@@ -21,6 +22,13 @@ export interface ModelFlags {
   /** Cap on requests in flight at once on the endpoint, across root and sub-calls; absent: no cap. */
   endpointConcurrency?: number;
   prices?: string;
+  /** Reply caps (thinking included) and reasoning effort, for the root model and for sub-calls. */
+  maxOutputTokens?: number;
+  subMaxOutputTokens?: number;
+  reasoningEffort?: ReasoningEffort;
+  subReasoningEffort?: ReasoningEffort;
+  /** The root model's window in tokens (also the sub-model's when it is the same model). */
+  contextWindow?: number;
 }
 
 /** The budgets of one run (one question), child runs included. */
@@ -111,6 +119,8 @@ export const USAGE = `Usage:
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
       [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
+      [--max-output-tokens N] [--sub-max-output-tokens N] [--reasoning-effort minimal|low|medium|high]
+      [--sub-reasoning-effort minimal|low|medium|high] [--context-window N]
       [--patch FILE] [--apply [--validate "CMD"]] [--summary FILE]
   rlm replay <trace.jsonl> [--json]
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
@@ -138,6 +148,11 @@ const MODEL_OPTIONS = {
   'sub-model': { type: 'string' },
   'endpoint-concurrency': { type: 'string' },
   prices: { type: 'string' },
+  'max-output-tokens': { type: 'string' },
+  'sub-max-output-tokens': { type: 'string' },
+  'reasoning-effort': { type: 'string' },
+  'sub-reasoning-effort': { type: 'string' },
+  'context-window': { type: 'string' },
 } as const;
 
 const RUN_BUDGET_OPTIONS = {
@@ -281,7 +296,18 @@ function modelFlags(v: Strings<typeof MODEL_OPTIONS>, env: NodeJS.ProcessEnv): M
     subModel: v['sub-model'],
     endpointConcurrency: int(v['endpoint-concurrency'], '--endpoint-concurrency', 1),
     prices: v.prices,
+    maxOutputTokens: int(v['max-output-tokens'], '--max-output-tokens', 1),
+    subMaxOutputTokens: int(v['sub-max-output-tokens'], '--sub-max-output-tokens', 1),
+    reasoningEffort: effort(v['reasoning-effort'], '--reasoning-effort'),
+    subReasoningEffort: effort(v['sub-reasoning-effort'], '--sub-reasoning-effort'),
+    contextWindow: int(v['context-window'], '--context-window', 1),
   };
+}
+
+function effort(value: string | undefined, flag: string): ReasoningEffort | undefined {
+  if (value === undefined) return undefined;
+  if (!(REASONING_EFFORTS as readonly string[]).includes(value)) throw new UsageError(`Bad ${flag} '${value}': use ${REASONING_EFFORTS.join(', ')}`);
+  return value as ReasoningEffort;
 }
 
 function runBudgetFlags(v: Strings<typeof RUN_BUDGET_OPTIONS>): RunBudgetFlags {

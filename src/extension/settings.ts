@@ -3,10 +3,20 @@
 // warning for the log, never a crash. The defaults here are the ones package.json declares (a test checks).
 
 import type { RlmLimitsInput } from '../core/loop/options';
+import type { ModelTuning } from '../core/models/modelPair';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../core/models/types';
 
 /** Who answers: the editor's own models, a provider's API, or any OpenAI-compatible server. */
 export const PROVIDER_SETTINGS = ['auto', 'vscode-lm', 'openai', 'anthropic', 'openai-compatible'] as const;
 export type ProviderSetting = (typeof PROVIDER_SETTINGS)[number];
+
+/** 'default' sends no effort: the model's own (no thinking for Anthropic). */
+export const EFFORT_SETTINGS = ['default', ...REASONING_EFFORTS] as const;
+export type EffortSetting = (typeof EFFORT_SETTINGS)[number];
+
+/** Which model writes the summary when the root history is compacted. */
+export const COMPACT_WITH_SETTINGS = ['root', 'sub'] as const;
+export type CompactWithSetting = (typeof COMPACT_WITH_SETTINGS)[number];
 
 /** Providers that may take an API key (kept in SecretStorage, one per provider). */
 export const KEYED_PROVIDERS = ['openai', 'anthropic', 'openai-compatible'] as const;
@@ -32,6 +42,16 @@ export interface RlmSettings {
   excludes: string[];
   /** The user's check after applying proposed edits (run through the shell in the folder, after asking); '' for none. */
   validateCommand: string;
+  /** Reply caps in tokens (thinking included), root and sub-calls; 0 for the provider's default. */
+  maxOutputTokens: number;
+  subMaxOutputTokens: number;
+  reasoningEffort: EffortSetting;
+  subReasoningEffort: EffortSetting;
+  /** The root model's window in tokens; 0 for the price table's (a safe default for a model it does not know). */
+  contextWindow: number;
+  compactWith: CompactWithSetting;
+  /** Reuse sub-call answers across questions (a cache on this machine, per workspace). */
+  cacheSubCalls: boolean;
 }
 
 export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
@@ -47,6 +67,13 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   maxCostPerQuestion: 2,
   excludes: [],
   validateCommand: '',
+  maxOutputTokens: 0,
+  subMaxOutputTokens: 0,
+  reasoningEffort: 'default',
+  subReasoningEffort: 'default',
+  contextWindow: 0,
+  compactWith: 'root',
+  cacheSubCalls: true,
 });
 
 /**
@@ -55,7 +82,11 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
  * machine` or `application` in package.json: in remote windows such as code-server, VS Code stops showing the
  * extension host those values from the user settings after the first change.)
  */
-export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['provider', 'baseUrl', 'maxCostPerQuestion']);
+export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set([
+  'provider', 'baseUrl', 'maxCostPerQuestion',
+  // What a question spends: reply caps, thinking, the window compaction works to, the model that summarises, the cache.
+  'maxOutputTokens', 'subMaxOutputTokens', 'reasoningEffort', 'subReasoningEffort', 'contextWindow', 'compactWith', 'cacheSubCalls',
+]);
 
 /** Shaped like vscode.WorkspaceConfiguration.inspect()'s answer. */
 export interface InspectedSetting {
@@ -86,9 +117,12 @@ export const NUMBER_BOUNDS: Readonly<Record<NumberSetting, { minimum: number; ma
   concurrency: { minimum: 1, maximum: 256, integer: true },
   cellTimeout: { minimum: 1, maximum: 3600, integer: false },
   maxCostPerQuestion: { minimum: 0, integer: false },
+  maxOutputTokens: { minimum: 0, integer: true },
+  subMaxOutputTokens: { minimum: 0, integer: true },
+  contextWindow: { minimum: 0, integer: true },
 };
 
-type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion';
+type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion' | 'maxOutputTokens' | 'subMaxOutputTokens' | 'contextWindow';
 
 export interface SettingsRead {
   settings: RlmSettings;
@@ -115,6 +149,11 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     const expected = `${bounds.integer ? 'a whole number' : 'a number'} from ${bounds.minimum}${bounds.maximum === undefined ? '' : ` to ${bounds.maximum}`}`;
     return ok ? value : fallback(name, value, expected);
   };
+  const oneOf = <K extends 'reasoningEffort' | 'subReasoningEffort' | 'compactWith'>(name: K, allowed: readonly RlmSettings[K][]): RlmSettings[K] => {
+    const value = get(name) ?? SETTING_DEFAULTS[name];
+    return (allowed as readonly unknown[]).includes(value) ? (value as RlmSettings[K]) : fallback(name, value, `one of ${allowed.join(', ')}`);
+  };
+  const cacheSubCalls = get('cacheSubCalls') ?? SETTING_DEFAULTS.cacheSubCalls;
   const provider = get('provider') ?? SETTING_DEFAULTS.provider;
   let baseUrl = text('baseUrl');
   if (baseUrl !== '' && !isHttpUrl(baseUrl)) baseUrl = fallback('baseUrl', baseUrl, 'an http(s) URL such as http://127.0.0.1:11434/v1');
@@ -134,6 +173,13 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
       ? excludes.map((e) => e.trim()).filter((e) => e !== '')
       : fallback('excludes', excludes, 'a list of strings'),
     validateCommand: text('validateCommand'),
+    maxOutputTokens: number('maxOutputTokens'),
+    subMaxOutputTokens: number('subMaxOutputTokens'),
+    reasoningEffort: oneOf('reasoningEffort', EFFORT_SETTINGS),
+    subReasoningEffort: oneOf('subReasoningEffort', EFFORT_SETTINGS),
+    contextWindow: number('contextWindow'),
+    compactWith: oneOf('compactWith', COMPACT_WITH_SETTINGS),
+    cacheSubCalls: typeof cacheSubCalls === 'boolean' ? cacheSubCalls : fallback('cacheSubCalls', cacheSubCalls, 'true or false'),
   };
   return { settings, warnings };
 }
@@ -147,6 +193,16 @@ export function limitsFrom(settings: RlmSettings): RlmLimitsInput {
     concurrency: settings.concurrency,
     maxCostUsd: maxCostUsd(settings),
     sandbox: { cellTimeoutMs: Math.round(settings.cellTimeout * 1000) },
+  };
+}
+
+/** The root and sub-model's reply caps, reasoning effort and the root's window, as createModelPair takes them. */
+export function tuningFrom(settings: RlmSettings): { root: ModelTuning; sub: ModelTuning } {
+  const effort = (e: EffortSetting): ReasoningEffort | undefined => (e === 'default' ? undefined : e);
+  const positive = (n: number) => (n > 0 ? n : undefined);
+  return {
+    root: { maxOutputTokens: positive(settings.maxOutputTokens), reasoningEffort: effort(settings.reasoningEffort), contextWindow: positive(settings.contextWindow) },
+    sub: { maxOutputTokens: positive(settings.subMaxOutputTokens), reasoningEffort: effort(settings.subReasoningEffort) },
   };
 }
 

@@ -34,8 +34,8 @@ export interface FakeReply {
   chunkChars?: number;
   /** Destroy the socket after streaming this many characters of text (a dropped stream). */
   dropAfterChars?: number;
-  /** null = report no usage at all; default = estimated from characters / 4. */
-  usage?: { input: number; output: number } | null;
+  /** null = report no usage at all; default = estimated from characters / 4. `reasoning`: thinking tokens among the output. */
+  usage?: FakeUsage | null;
   /** finish_reason (OpenAI) / stop_reason (Anthropic); default 'stop' / 'end_turn'. */
   finishReason?: string;
   /**
@@ -43,6 +43,12 @@ export interface FakeReply {
    * they fail mid-reply (Anthropic: `event: error` with e.g. overloaded_error; OpenAI: a `data: {"error": ...}` chunk).
    */
   streamError?: { afterChars: number; type: string; message?: string };
+}
+
+export interface FakeUsage {
+  input: number;
+  output: number;
+  reasoning?: number;
 }
 
 export interface FakeRequest {
@@ -197,7 +203,7 @@ export class FakeModelServer {
     request: FakeRequest,
     id: number,
     text: string,
-    usage: { input: number; output: number } | null,
+    usage: FakeUsage | null,
     reply: FakeReply,
   ): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -252,7 +258,7 @@ export class FakeModelServer {
 
 type StreamEvent = { kind: 'frame'; frame: string } | { kind: 'text'; frame: (piece: string) => string };
 
-function openaiStream(id: number, request: FakeRequest, text: string, usage: { input: number; output: number } | null, finish: string): StreamEvent[] {
+function openaiStream(id: number, request: FakeRequest, text: string, usage: FakeUsage | null, finish: string): StreamEvent[] {
   const includeUsage = request.body?.stream_options?.include_usage === true;
   const base = { id: `chatcmpl-fake${id}`, object: 'chat.completion.chunk', created: nowSeconds(), model: request.model, system_fingerprint: null };
   const chunk = (delta: object, finishReason: string | null) => sse(undefined, {
@@ -272,7 +278,7 @@ function openaiStream(id: number, request: FakeRequest, text: string, usage: { i
   return events;
 }
 
-function anthropicStream(id: number, model: string, text: string, usage: { input: number; output: number } | null, stop: string): StreamEvent[] {
+function anthropicStream(id: number, model: string, text: string, usage: FakeUsage | null, stop: string): StreamEvent[] {
   const message = {
     id: `msg_fake${id}`, type: 'message', role: 'assistant', content: [], model, stop_reason: null, stop_sequence: null,
     ...(usage ? { usage: { input_tokens: usage.input, output_tokens: 1 } } : {}),
@@ -288,14 +294,14 @@ function anthropicStream(id: number, model: string, text: string, usage: { input
       frame: sse('message_delta', {
         type: 'message_delta',
         delta: { stop_reason: stop, stop_sequence: null },
-        ...(usage ? { usage: { output_tokens: usage.output } } : {}),
+        ...(usage ? { usage: { output_tokens: usage.output, ...thinking(usage) } } : {}),
       }),
     },
     { kind: 'frame', frame: sse('message_stop', { type: 'message_stop' }) },
   ];
 }
 
-function openaiMessage(id: number, model: string, text: string, usage: { input: number; output: number } | null, finish: string) {
+function openaiMessage(id: number, model: string, text: string, usage: FakeUsage | null, finish: string) {
   return {
     id: `chatcmpl-fake${id}`, object: 'chat.completion', created: nowSeconds(), model, system_fingerprint: null,
     choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finish }],
@@ -303,16 +309,23 @@ function openaiMessage(id: number, model: string, text: string, usage: { input: 
   };
 }
 
-function anthropicMessage(id: number, model: string, text: string, usage: { input: number; output: number } | null, stop: string) {
+function anthropicMessage(id: number, model: string, text: string, usage: FakeUsage | null, stop: string) {
   return {
     id: `msg_fake${id}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }],
     stop_reason: stop, stop_sequence: null,
-    ...(usage ? { usage: { input_tokens: usage.input, output_tokens: usage.output } } : {}),
+    ...(usage ? { usage: { input_tokens: usage.input, output_tokens: usage.output, ...thinking(usage) } } : {}),
   };
 }
 
-function openaiUsage(usage: { input: number; output: number }) {
-  return { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output };
+function openaiUsage(usage: FakeUsage) {
+  return {
+    prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output,
+    ...(usage.reasoning !== undefined ? { completion_tokens_details: { reasoning_tokens: usage.reasoning } } : {}),
+  };
+}
+
+function thinking(usage: FakeUsage) {
+  return usage.reasoning !== undefined ? { output_tokens_details: { thinking_tokens: usage.reasoning } } : {};
 }
 
 // The error body each provider sends, so the SDKs surface the message and type as they would in production.

@@ -9,6 +9,13 @@ import type { RlmLimits } from './options';
 /** Prices a call; the models layer provides the real table. */
 export type CostOf = (model: string, usage: Usage) => number;
 
+/** What one call cost, as events carry it. */
+export interface CallCost {
+  costUsd: number;
+  /** What the provider's prompt cache took off the list price; absent when the call read and wrote no cache. */
+  savedUsd?: number;
+}
+
 export interface LimitHit {
   reason: StopReason;
   detail: string;
@@ -27,12 +34,18 @@ export class Budget {
     return this.subCallsStarted;
   }
 
-  /** Records a finished call and returns its cost in USD. */
-  record(role: CallRole, model: string, usage: Usage): number {
+  /** Records a finished call and returns what it cost. */
+  record(role: CallRole, model: string, usage: Usage): CallCost {
     const cost = this.costOf(model, usage);
-    this.tally.add(role, usage, cost);
+    const saved = cacheSavings(this.costOf, model, usage, cost);
+    this.tally.add(role, usage, cost, saved);
     this.check();
-    return cost;
+    return saved === undefined ? { costUsd: cost } : { costUsd: cost, savedUsd: saved };
+  }
+
+  /** Records a sub-call answered from the sub-call cache: nothing spent, `savedUsd` what it cost the first time. */
+  reuse(role: CallRole, savedUsd: number): void {
+    this.tally.reuse(role, savedUsd);
   }
 
   /** Claims one sub-call; returns the limit that forbids it, if any. */
@@ -67,4 +80,11 @@ export class Budget {
   totals(): RunUsage {
     return this.tally.totals();
   }
+}
+
+/** List price minus billed price, for a call that read or wrote the provider's prompt cache. */
+function cacheSavings(costOf: CostOf, model: string, usage: Usage, billed: number): number | undefined {
+  if (!usage.cachedInputTokens && !usage.cacheWriteTokens) return undefined;
+  const { cachedInputTokens: _read, cacheWriteTokens: _written, ...uncached } = usage;
+  return costOf(model, uncached) - billed;
 }

@@ -4,11 +4,11 @@
 // cell or run that ends first stops the sub-calls and child runs it left behind.
 
 import { estimateUsage, UsageTally, type CallRole } from '../models/usage';
-import { ModelError, type ChatMessage, type ChatModel, type Usage } from '../models/types';
+import { cutAtOutputLimit, ModelError, type ChatMessage, type ChatModel, type Completion, type Usage } from '../models/types';
 import { truncateOutput } from '../sandbox/truncate';
 import type { CellResult } from '../sandbox/types';
 import { runStatus, type ContextMeta, type EndStatus, type ReceiptLine, type RunLimitsSummary, type RunUsage, type StopReason } from '../trajectory/events';
-import type { LimitHit } from './Budget';
+import type { CallCost, LimitHit } from './Budget';
 import { OpenCalls } from './OpenCalls';
 import type { ModelPair, RlmLimits } from './options';
 import type { Repl } from './Repl';
@@ -28,6 +28,11 @@ export interface RunResult {
   receipt?: ReceiptLine;
   /** What the run proposed to change in the workspace (nothing is written), when it proposed anything. */
   edits?: RunChanges;
+}
+
+/** A root model's reply, and whether it stopped at its output limit (it may end inside a code block). */
+export interface RootReply extends Completion {
+  cut: boolean;
 }
 
 export interface ChildRunner {
@@ -107,7 +112,7 @@ export class RlmRun {
    * One root turn: streams the reply and records its usage. A call that fails for good or is cancelled still
    * ends its turn (with that status and what it spent) before the error goes on to the loop.
    */
-  async askRoot(messages: ChatMessage[], iteration: number, last = false): Promise<string> {
+  async askRoot(messages: ChatMessage[], iteration: number, last = false): Promise<RootReply> {
     const turnId = `${this.id}.t${++this.turnSeq}`;
     const trajectory = this.scope.trajectory;
     const model = this.rootModel;
@@ -132,20 +137,22 @@ export class RlmRun {
         },
       });
       const name = completion.model || model.name;
-      const costUsd = this.record('root', name, completion.usage);
+      const cost = this.record('root', name, completion.usage);
+      const cut = cutAtOutputLimit(completion);
       trajectory.emit({
         type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: 'done', text: completion.text,
-        model: name, usage: completion.usage, costUsd, latencyMs: completion.latencyMs,
+        model: name, usage: completion.usage, ...cost, latencyMs: completion.latencyMs,
+        ...(completion.finishReason ? { finishReason: completion.finishReason } : {}), ...(cut ? { cut } : {}),
       });
-      return completion.text;
+      return { ...completion, cut };
     } catch (err) {
       const cancelled = (err instanceof ModelError && err.kind === 'cancelled') || this.scope.signal.aborted;
       const usage: Usage = err instanceof ModelError && err.spent ? err.spent
         : sent ? estimateUsage(messages, streamed) : { inputTokens: 0, outputTokens: 0, estimated: false };
-      const costUsd = usage.inputTokens + usage.outputTokens > 0 ? this.record('root', model.name, usage) : 0;
+      const cost = usage.inputTokens + usage.outputTokens > 0 ? this.record('root', model.name, usage) : { costUsd: 0 };
       trajectory.emit({
         type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: cancelled ? 'cancelled' : 'error', text: streamed,
-        model: model.name, usage, costUsd, latencyMs: Date.now() - started, error: (err as Error).message || String(err),
+        model: model.name, usage, ...cost, latencyMs: Date.now() - started, error: (err as Error).message || String(err),
       });
       throw err;
     }
@@ -188,12 +195,21 @@ export class RlmRun {
     this.final = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
   }
 
-  record(role: CallRole, model: string, usage: Usage): number {
-    // Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split.
-    const treeRole: CallRole = this.depth === 0 ? role : 'sub';
-    const cost = this.scope.budget.record(treeRole, model, usage);
-    this.tally.add(role, usage, cost);
+  record(role: CallRole, model: string, usage: Usage): CallCost {
+    const cost = this.scope.budget.record(this.treeRole(role), model, usage);
+    this.tally.add(role, usage, cost.costUsd, cost.savedUsd);
     return cost;
+  }
+
+  /** A sub-call answered from the sub-call cache: no spend, `savedUsd` what the answer cost the first time. */
+  recordReuse(savedUsd: number): void {
+    this.scope.budget.reuse(this.treeRole('sub'), savedUsd);
+    this.tally.reuse('sub', savedUsd);
+  }
+
+  /** Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split. */
+  private treeRole(role: CallRole): CallRole {
+    return this.depth === 0 ? role : 'sub';
   }
 
   async modelFor(name: unknown): Promise<ChatModel> {

@@ -107,10 +107,10 @@ export class SubCallNode implements OpenCall {
     if (this.ended) return;
     this.ended = true;
     this.markSettled();
-    const costUsd = usage.inputTokens + usage.outputTokens > 0 ? this.run.record('sub', model, usage) : 0;
+    const cost = usage.inputTokens + usage.outputTokens > 0 ? this.run.record('sub', model, usage) : { costUsd: 0 };
     this.run.scope.trajectory.emit({
       type: 'subcall_end', time: Date.now(), id: this.id, parentId: this.parentId, status, model,
-      response: truncateOutput(response, TRACE_RESPONSE_CHARS), ...(error !== undefined ? { error } : {}), usage, costUsd,
+      response: truncateOutput(response, TRACE_RESPONSE_CHARS), ...(error !== undefined ? { error } : {}), usage, ...cost,
       latencyMs: Date.now() - this.startedAt,
     });
   }

@@ -69,6 +69,12 @@ export function keepGoing(iteration: number, maxIterations: number, question: st
 export const NO_CODE_NUDGE =
   'Your reply had no ```repl block, so nothing ran. Write JavaScript in a ```repl block to explore the context, or, if you already know the answer from code output you have seen, call FINAL(answer) in a repl block.';
 
+/** A reply that stopped at the output limit: it may end inside a code block, so none of it ran. */
+export function replyCut(usage: { outputTokens: number; reasoningTokens?: number }): string {
+  const thinking = usage.reasoningTokens ? `, ${fmt(usage.reasoningTokens)} of them thinking` : '';
+  return `Your reply was cut off at ${fmt(usage.outputTokens)} output tokens (the output limit${thinking}), so none of its code ran. Write a shorter reply: one short \`\`\`repl block that does the next step (think less, print less), and split big work over several turns.`;
+}
+
 export function finalVarMissing(name: string): string {
   return `FINAL_VAR("${name}") failed: there is no variable named ${name}. SHOW_VARS() lists your variables; or pass the answer to FINAL(...).`;
 }

@@ -7,7 +7,7 @@ import type { CellResult } from '../sandbox/types';
 import type { ContextMeta } from '../trajectory/events';
 import type { LimitHit } from './Budget';
 import { answerOf, extractCodeBlocks, findTextFinal } from './codeBlocks';
-import { executionFeedback, finalVarMissing, firstMessage, keepGoing, lastChance, NO_CODE_NUDGE, type PriorExchange } from './messages';
+import { executionFeedback, finalVarMissing, firstMessage, keepGoing, lastChance, NO_CODE_NUDGE, replyCut, type PriorExchange } from './messages';
 import type { RlmRun, RunResult } from './RlmRun';
 
 export interface LoopInput {
@@ -32,10 +32,16 @@ export async function rlmLoop(run: RlmRun, input: LoopInput): Promise<RunResult>
     for (let iteration = 1; iteration <= limits.maxIterations && !run.limitHit(); iteration++) {
       run.iterations = iteration;
       const reply = await run.askRoot(messages, iteration);
-      messages.push({ role: 'assistant', content: reply });
+      messages.push({ role: 'assistant', content: reply.text });
+      if (reply.cut) {
+        // Stopped at the output limit, perhaps inside a code block: nothing of it runs.
+        messages.push({ role: 'user', content: replyCut(reply.usage) });
+        if (++failedTurns >= limits.maxConsecutiveErrors) break;
+        continue;
+      }
 
-      const cells = extractCodeBlocks(reply);
-      const textFinal = findTextFinal(reply);
+      const cells = extractCodeBlocks(reply.text);
+      const textFinal = findTextFinal(reply.text);
       if (cells.length === 0) {
         // Only a turn without code may end on a FINAL written as text.
         if (textFinal?.kind === 'value') return await run.end('final', textFinal.value);
@@ -94,7 +100,7 @@ async function stop(run: RlmRun, messages: ChatMessage[], failedTurns: number): 
   let answer = run.candidate;
   try {
     const reply = await run.askRoot(messages, run.iterations + 1, true);
-    answer = (await finalOf(run, reply)) || answer;
+    answer = (await finalOf(run, reply.text)) || answer;
   } catch (err) {
     const now = run.limitHit();
     if (now && !LAST_CALL_AFTER.has(now.reason)) return run.end(now.reason, answer, now.detail);

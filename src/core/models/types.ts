@@ -13,11 +13,23 @@ export interface ChatMessage {
 }
 
 export interface Usage {
+  /** Every prompt token, those read from or written to the provider's prompt cache included. */
   inputTokens: number;
+  /** Every reply token, thinking included. */
   outputTokens: number;
   /** True when the tokens were estimated from characters: the server reported none, or the call was cut short. */
   estimated: boolean;
+  /** Prompt tokens the provider read from its prompt cache (billed at the cached-input price); part of inputTokens. */
+  cachedInputTokens?: number;
+  /** Prompt tokens written to the provider's cache (Anthropic bills them above the input price); part of inputTokens. */
+  cacheWriteTokens?: number;
+  /** Reply tokens spent thinking, where the provider reports them (OpenAI's reasoning tokens); part of outputTokens. */
+  reasoningTokens?: number;
 }
+
+/** How hard a reasoning model thinks: OpenAI's `reasoning_effort`, or an Anthropic thinking budget (anthropicModel.ts). */
+export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 export interface Completion {
   /** The whole answer: what `onText` received since the last `onRetry` (or since the start). */
@@ -29,6 +41,14 @@ export interface Completion {
   latencyMs: number;
   /** Why the model stopped, as the provider says it ('stop', 'length', 'end_turn', 'max_tokens', ...). */
   finishReason?: string;
+}
+
+/** The finish reasons that mean the reply hit its output limit (OpenAI and compatible servers, Anthropic). */
+const OUTPUT_LIMIT_REASONS: ReadonlySet<string> = new Set(['length', 'max_tokens']);
+
+/** True when the reply stopped at its output limit: it may end in the middle of a sentence or a code block. */
+export function cutAtOutputLimit(completion: Pick<Completion, 'finishReason'>): boolean {
+  return completion.finishReason !== undefined && OUTPUT_LIMIT_REASONS.has(completion.finishReason);
 }
 
 export interface CompletionRequest {

@@ -152,7 +152,8 @@ export class TrajectoryTree {
       case 'turn_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'turn') return undefined;
-          assign(node, { output: event.text, model: event.model, latencyMs: event.latencyMs });
+          assign(node, { output: event.text, model: event.model, latencyMs: event.latencyMs, finishReason: event.finishReason });
+          if (event.cut === true) assign(node, { cut: true, label: `${node.label} (cut at the output limit)` });
           return usageDelta(event.usage, event.costUsd);
         });
       case 'subcall_end':

@@ -67,6 +67,10 @@ export interface TurnNode extends NodeBase {
   last: boolean;
   retries: number;
   latencyMs?: number;
+  /** Why the model stopped, as its provider said it. */
+  finishReason?: string;
+  /** The reply stopped at its output limit (none of its code ran). */
+  cut?: boolean;
 }
 
 export interface CellNode extends NodeBase {

@@ -32,11 +32,27 @@ export type SubCallFunction = 'llm_query' | 'llm_query_batched' | 'rlm_query';
 
 export interface UsageTotals {
   calls: number;
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** What was billed: cached prompt tokens at their own prices. */
   costUsd: number;
   /** True if any call's tokens were estimated from characters. */
   estimated: boolean;
+  // The figures below are absent when zero (and in traces written before they existed).
+  /** Prompt tokens read from the provider's prompt cache (part of inputTokens). */
+  cachedInputTokens?: number;
+  /** Prompt tokens written to the provider's prompt cache, Anthropic's cache writes (part of inputTokens). */
+  cacheWriteTokens?: number;
+  /** Output tokens spent thinking, where the provider reports them (part of outputTokens). */
+  reasoningTokens?: number;
+  /**
+   * USD caching saved against list prices: the prompt-cache discount net of cache writes' surcharge (negative
+   * when writes were not read back), plus what reused sub-call answers cost the first time.
+   */
+  savedUsd?: number;
+  /** Sub-calls answered from the sub-call cache: nothing was sent, nothing spent (not counted in `calls`). */
+  reusedCalls?: number;
 }
 
 export interface RunUsage {
@@ -117,6 +133,12 @@ export interface TurnEndEvent extends EventBase {
   costUsd: number;
   latencyMs: number;
   error?: string;
+  /** What the provider's prompt cache took off the list price (absent: the call read and wrote no cache). */
+  savedUsd?: number;
+  /** Why the model stopped, as its provider said it ('stop', 'length', 'end_turn', 'max_tokens', ...). */
+  finishReason?: string;
+  /** The reply stopped at its output limit: none of its code ran, and the model was asked for a shorter one. */
+  cut?: boolean;
 }
 
 export interface CellStartEvent extends EventBase {
@@ -182,6 +204,10 @@ export interface SubCallEndEvent extends EventBase {
   /** `usage.estimated` is true when the server reported none, or the call was cut short (cancelled). */
   usage: Usage;
   costUsd: number;
+  /** What the prompt cache took off the list price; for a reused answer, what it cost the first time. */
+  savedUsd?: number;
+  /** The answer came from the sub-call cache: nothing was sent, `usage` is zero and `costUsd` 0. */
+  cached?: boolean;
   latencyMs: number;
 }
 

@@ -11,7 +11,7 @@ import { createModelPair } from '../../core/models/modelPair';
 import { defaultPriceTable, type PriceTable } from '../../core/models/pricing';
 import { ModelError, type ChatModel } from '../../core/models/types';
 import { ACTIONS, inEditorTerms, SetupProblem } from '../problems';
-import { KEYED_PROVIDERS, type KeyedProvider, type RlmSettings } from '../settings';
+import { KEYED_PROVIDERS, tuningFrom, type KeyedProvider, type RlmSettings } from '../settings';
 import { editorChatModel, type EditorLanguageModel, type EditorLmApi, type EditorModelOptions } from './editorModel';
 import { pickEditorModel, planProvider, wantsLocalServer, type ProviderPlan, type SetupFacts } from './providerPlan';
 
@@ -66,7 +66,7 @@ export async function prepareModels<M>(settings: RlmSettings, sources: ModelSour
     case 'vscode-lm':
       return editorModelsFor(plan, editorModels, sources);
     case 'api':
-      return apiModelsFor(plan, sources, prices, costOf);
+      return apiModelsFor(plan, sources, prices, costOf, settings);
   }
 }
 
@@ -94,7 +94,7 @@ function editorModelsFor<M>(plan: Extract<ProviderPlan, { kind: 'vscode-lm' }>, 
   };
 }
 
-async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, sources: ModelSources, prices: PriceTable, costOf: CostOf): Promise<PreparedModels> {
+async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, sources: ModelSources, prices: PriceTable, costOf: CostOf, settings: RlmSettings): Promise<PreparedModels> {
   const key = await sources.key(plan.provider);
   try {
     const models = await createModelPair({
@@ -106,6 +106,7 @@ async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, source
       // Keys come from SecretStorage only: never from the editor's environment.
       env: {},
       prices,
+      ...tuningFrom(settings),
     });
     const where = plan.localServer ? `${plan.localServer.name} at ${plan.baseUrl}` : plan.baseUrl ? `the server at ${plan.baseUrl}` : plan.provider;
     return { models, costOf, provider: plan.provider, key, description: `${where}: ${models.root.name} (root), ${models.sub.name} (sub-calls)` };

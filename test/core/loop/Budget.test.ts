@@ -7,8 +7,8 @@ const use = (input: number, output = 0) => ({ inputTokens: input, outputTokens: 
 
 test('usage is split root/sub, priced per model, and the first limit hit sticks', () => {
   const budget = new Budget(resolveLimits({ maxCostUsd: 1, maxSubCalls: 2 }), (model, u) => (model === 'big' ? u.inputTokens * 1e-3 : 0));
-  assert.equal(budget.record('root', 'big', use(300, 20)), 0.3);
-  assert.equal(budget.record('sub', 'small', { ...use(50, 5), estimated: true }), 0);
+  assert.deepEqual(budget.record('root', 'big', use(300, 20)), { costUsd: 0.3 });
+  assert.deepEqual(budget.record('sub', 'small', { ...use(50, 5), estimated: true }), { costUsd: 0 });
   assert.deepEqual(budget.totals().total, { calls: 2, inputTokens: 350, outputTokens: 25, costUsd: 0.3, estimated: true });
   assert.equal(budget.claimSubCall(), undefined);
   assert.equal(budget.claimSubCall(), undefined);
