@@ -1,4 +1,4 @@
-// Live progress on stderr while a run goes on: turn, cells, sub-calls done/total, tokens, cost.
+// Live progress on stderr while a run goes on: turn, cells, sub-calls done/total, tokens, cost (and what caching saved).
 // On a terminal one status line is redrawn in place; otherwise (CI, a pipe) a line per step, throttled.
 
 import type { RlmEvent } from '../core/trajectory/events';
@@ -16,6 +16,7 @@ export class ProgressReporter {
   private subFailed = 0;
   private tokens = 0;
   private cost = 0;
+  private saved = 0;
   private lastLine = '';
   private lastPrint = 0;
   private pending: NodeJS.Timeout | undefined;
@@ -45,10 +46,10 @@ export class ProgressReporter {
       case 'subcall_end':
         this.subDone++;
         if (event.error) this.subFailed++;
-        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd);
+        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd, event.savedUsd);
         break;
       case 'turn_end':
-        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd);
+        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd, event.savedUsd);
         break;
       case 'limit':
         this.print(`stopped: ${event.detail}`, true);
@@ -62,15 +63,16 @@ export class ProgressReporter {
     this.print(this.status(), event.type === 'turn_start' || event.type === 'cell_end');
   };
 
-  private add(tokens: number, cost: number): void {
+  private add(tokens: number, cost: number, saved = 0): void {
     this.tokens += tokens;
     this.cost += cost;
+    this.saved += saved;
   }
 
   private status(): string {
     const secs = ((Date.now() - this.started) / 1000).toFixed(0);
     const subs = this.subStarted ? ` · sub-calls ${this.subDone}/${this.subStarted}${this.subFailed ? ` (${this.subFailed} failed)` : ''}` : '';
-    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens · $${this.cost.toFixed(4)} · ${secs}s`;
+    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens · $${this.cost.toFixed(4)}${this.saved > 0 ? ` (saved $${this.saved.toFixed(4)})` : ''} · ${secs}s`;
   }
 
   private print(line: string, important: boolean): void {

@@ -19,7 +19,9 @@ function figures(node: TreeNode): string {
   const parts: string[] = [node.endTime === undefined ? `unfinished (${node.status})` : node.status];
   const billed = node.kind === 'turn' || node.kind === 'subcall';
   if (billed || total.inputTokens + total.outputTokens > 0) {
-    parts.push(`${total.estimated ? '~' : ''}${total.inputTokens}+${total.outputTokens} tok`, `$${total.costUsd.toFixed(4)}`);
+    const cached = total.cachedInputTokens > 0 ? ` (${total.cachedInputTokens} cached)` : '';
+    const saved = total.savedUsd !== 0 ? ` (saved $${total.savedUsd.toFixed(4)})` : '';
+    parts.push(`${total.estimated ? '~' : ''}${total.inputTokens}+${total.outputTokens} tok${cached}`, `$${total.costUsd.toFixed(4)}${saved}`);
   }
   parts.push(seconds(total.elapsedMs));
   if (node.kind === 'subcall' && node.sentTime !== undefined && node.sentTime - node.startTime >= 10) {

@@ -18,6 +18,7 @@
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { FakePromptCache } from './FakePromptCache';
 
 export interface FakeReply {
   /** The assistant text (default ''). */
@@ -45,10 +46,16 @@ export interface FakeReply {
   streamError?: { afterChars: number; type: string; message?: string };
 }
 
+/** A reply's usage: `input` counts every prompt token, cached ones included. */
 export interface FakeUsage {
   input: number;
   output: number;
+  /** Thinking tokens among the output. */
   reasoning?: number;
+  /** Prompt tokens read from the provider's prompt cache (OpenAI's cached_tokens, Anthropic's cache reads). */
+  cachedInput?: number;
+  /** Prompt tokens written to the cache (Anthropic's cache_creation_input_tokens). */
+  cacheWrite?: number;
 }
 
 export interface FakeRequest {
@@ -67,6 +74,11 @@ export type FakeResponder = (req: FakeRequest) => FakeReply | string | Promise<F
 export interface FakeServerOptions {
   /** Model ids listed by GET /v1/models (default ['fake-model']). */
   models?: string[];
+  /**
+   * Report prompt-cache hits the way each provider does (FakePromptCache.ts) in the usage of replies whose
+   * responder gives none: OpenAI's cached_tokens, Anthropic's cache reads and writes.
+   */
+  promptCache?: boolean;
 }
 
 const DEFAULT_CHUNK_CHARS = 20;
@@ -82,6 +94,7 @@ export class FakeModelServer {
   maxInFlight = 0;
 
   private readonly sockets = new Set<Socket>();
+  private readonly promptCache: FakePromptCache | undefined;
   private readonly closing = new AbortController();
   private nextId = 1;
 
@@ -89,7 +102,9 @@ export class FakeModelServer {
     private readonly server: http.Server,
     private responder: FakeResponder,
     private readonly models: string[],
+    promptCache: boolean,
   ) {
+    this.promptCache = promptCache ? new FakePromptCache() : undefined;
     // Every waiting reply listens for close(); hundreds at once is the point of a load test.
     setMaxListeners(0, this.closing.signal);
     const { port } = server.address() as AddressInfo;
@@ -108,7 +123,7 @@ export class FakeModelServer {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    const fake = new FakeModelServer(server, responder, options.models ?? ['fake-model']);
+    const fake = new FakeModelServer(server, responder, options.models ?? ['fake-model'], options.promptCache === true);
     server.on('request', (req, res) => {
       fake.route(req, res).catch((err) => fake.fail(res, err));
     });
@@ -180,9 +195,7 @@ export class FakeModelServer {
     }
 
     const text = reply.text ?? '';
-    const usage = reply.usage === undefined
-      ? { input: Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4), output: Math.ceil(text.length / 4) }
-      : reply.usage;
+    const usage = reply.usage === undefined ? this.usageOf(request, text) : reply.usage;
     const id = this.nextId++;
     if (!request.stream) {
       if (reply.dropAfterChars !== undefined) {
@@ -235,6 +248,14 @@ export class FakeModelServer {
     res.end();
   }
 
+  /** Characters / 4, with the prompt cache's report when it is on. */
+  private usageOf(request: FakeRequest, text: string): FakeUsage {
+    const usage: FakeUsage = { input: Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4), output: Math.ceil(text.length / 4) };
+    if (!this.promptCache) return usage;
+    const { read, written } = this.promptCache.report(request.api, request.model, request.body);
+    return { ...usage, cachedInput: read, ...(request.api === 'anthropic' ? { cacheWrite: written } : {}) };
+  }
+
   /** Sleeps, ending early when the client goes away or the server closes. */
   private sleep(ms: number, res: http.ServerResponse): Promise<void> {
     return new Promise((resolve) => {
@@ -281,7 +302,7 @@ function openaiStream(id: number, request: FakeRequest, text: string, usage: Fak
 function anthropicStream(id: number, model: string, text: string, usage: FakeUsage | null, stop: string): StreamEvent[] {
   const message = {
     id: `msg_fake${id}`, type: 'message', role: 'assistant', content: [], model, stop_reason: null, stop_sequence: null,
-    ...(usage ? { usage: { input_tokens: usage.input, output_tokens: 1 } } : {}),
+    ...(usage ? { usage: { ...anthropicInput(usage), output_tokens: 1 } } : {}),
   };
   return [
     { kind: 'frame', frame: sse('message_start', { type: 'message_start', message }) },
@@ -313,14 +334,25 @@ function anthropicMessage(id: number, model: string, text: string, usage: FakeUs
   return {
     id: `msg_fake${id}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }],
     stop_reason: stop, stop_sequence: null,
-    ...(usage ? { usage: { input_tokens: usage.input, output_tokens: usage.output, ...thinking(usage) } } : {}),
+    ...(usage ? { usage: { ...anthropicInput(usage), output_tokens: usage.output, ...thinking(usage) } } : {}),
   };
 }
 
 function openaiUsage(usage: FakeUsage) {
   return {
     prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output,
+    ...(usage.cachedInput !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cachedInput } } : {}),
     ...(usage.reasoning !== undefined ? { completion_tokens_details: { reasoning_tokens: usage.reasoning } } : {}),
+  };
+}
+
+/** Anthropic's input_tokens leave out the cache's reads and writes, which it reports beside them. */
+function anthropicInput(usage: FakeUsage) {
+  const read = usage.cachedInput ?? 0;
+  const written = usage.cacheWrite ?? 0;
+  return {
+    input_tokens: usage.input - read - written,
+    ...(usage.cachedInput !== undefined || usage.cacheWrite !== undefined ? { cache_read_input_tokens: read, cache_creation_input_tokens: written } : {}),
   };
 }
 

@@ -24,7 +24,7 @@ export interface Scripted {
 export async function scripted(
   root: RootTurn[],
   sub: FakeResponder = (req) => `sub answer to: ${req.messages.at(-1)?.content.slice(0, 40)}`,
-  options: { api?: 'openai' | 'anthropic'; retries?: number; subContextWindow?: number } = {},
+  options: { api?: 'openai' | 'anthropic'; retries?: number; subContextWindow?: number; rootContextWindow?: number; promptCache?: boolean } = {},
 ): Promise<Scripted> {
   let turn = 0;
   const server = await FakeModelServer.start(async (req) => {
@@ -32,7 +32,7 @@ export async function scripted(
     const next = root[turn++];
     if (next === undefined) return { status: 400, text: `the root script has only ${root.length} turns` };
     return typeof next === 'function' ? next(req) : next;
-  }, { models: [ROOT, SUB] });
+  }, { models: [ROOT, SUB], promptCache: options.promptCache });
   const api = options.api ?? 'openai';
   const common = {
     provider: api,
@@ -40,7 +40,7 @@ export async function scripted(
     apiKey: TEST_KEY,
     retries: options.retries ?? 2,
   } as const;
-  const rootModel = await createModel({ ...common, model: ROOT });
+  const rootModel = await createModel({ ...common, model: ROOT, contextWindow: options.rootContextWindow });
   const subModel = await createModel({ ...common, model: SUB, contextWindow: options.subContextWindow });
   return {
     server,

@@ -16,7 +16,10 @@ export interface ProgressFigures {
   /** Nodes that ended in error (turns, cells, sub-calls). */
   errors: number;
   tokens: number;
+  /** Billed, with cached prompt tokens at their price. */
   costUsd: number;
+  /** What caching saved (prompt cache and reused sub-call answers). */
+  savedUsd: number;
   /** Some tokens were estimated from characters. */
   estimated: boolean;
 }
@@ -65,6 +68,7 @@ export class RunProgress {
       errors: total?.errors ?? 0,
       tokens: total ? total.inputTokens + total.outputTokens : 0,
       costUsd: total?.costUsd ?? 0,
+      savedUsd: total?.savedUsd ?? 0,
       estimated: total?.estimated ?? false,
     };
   }

@@ -12,6 +12,11 @@ export function formatCost(usd: number): string {
   return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
+/** What caching saved ("saved $0.0123"), or cost when Anthropic cache writes were never read back. */
+export function formatSavings(usd: number): string {
+  return usd >= 0 ? `saved ${formatCost(usd)}` : `cache writes cost ${formatCost(-usd)}`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1_000).toFixed(1)}s`;

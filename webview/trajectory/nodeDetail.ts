@@ -72,8 +72,10 @@ function figuresTable(own: Figures, total: Figures) {
   const tokens = (f: Figures, n: number) => `${f.estimated ? '~' : ''}${n.toLocaleString()}`;
   const rows: Array<[string, string, (f: Figures) => string]> = [
     ['Input tokens', 'input-tokens', (f) => tokens(f, f.inputTokens)],
+    ['Cached input tokens', 'cached-tokens', (f) => f.cachedInputTokens.toLocaleString()],
     ['Output tokens', 'output-tokens', (f) => tokens(f, f.outputTokens)],
-    ['Cost', 'cost', (f) => formatCost(f.costUsd)],
+    ['Cost (billed)', 'cost', (f) => formatCost(f.costUsd)],
+    ['Saved by caching', 'saved', (f) => formatCost(f.savedUsd)],
     ['Time', 'time', (f) => formatDuration(f.elapsedMs)],
     ['Sub-calls', 'subcalls', (f) => String(f.subCalls)],
     ['Errors', 'errors', (f) => String(f.errors)],

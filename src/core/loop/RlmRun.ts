@@ -95,6 +95,14 @@ export class RlmRun {
     return this.settings.streamSubCalls === true;
   }
 
+  /**
+   * The root conversation grows by a turn per request and is resent whole: it is marked for the provider's prompt
+   * cache, under one key per session and depth (the runs at one depth share their system prompt).
+   */
+  get promptCache(): { key: string } {
+    return { key: `rlm-${this.scope.trajectory.session.id}-d${this.depth}` };
+  }
+
   /** The model that plays root here: the root model at the top, the sub-model in child runs. */
   get rootModel(): ChatModel {
     return this.depth === 0 ? this.models.root : this.models.sub;
@@ -124,6 +132,7 @@ export class RlmRun {
     try {
       const completion = await model.complete({
         messages,
+        promptCache: this.promptCache,
         signal: this.scope.signal,
         onAttempt: () => (sent = true),
         onText: (delta) => {

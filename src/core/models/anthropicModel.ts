@@ -44,6 +44,7 @@ export class AnthropicChatModel implements ChatModel {
   readonly provider = 'anthropic';
   readonly name: string;
   readonly contextWindow: number;
+  readonly contextWindowKnown: boolean;
   private readonly maxOutputTokens: number;
   private readonly thinkingBudget: number | undefined;
   private readonly client: Anthropic;
@@ -57,6 +58,7 @@ export class AnthropicChatModel implements ChatModel {
     const known = (options.prices ?? defaultPriceTable).lookup(options.model);
     this.name = options.model;
     this.contextWindow = options.contextWindow ?? known.contextWindow;
+    this.contextWindowKnown = options.contextWindow !== undefined || known.windowKnown;
     const budget = options.reasoningEffort ? THINKING_BUDGET[options.reasoningEffort] : 0;
     this.maxOutputTokens = options.maxOutputTokens ?? Math.min(DEFAULT_ANTHROPIC_MAX_TOKENS + budget, known.maxOutputTokens ?? Infinity);
     this.thinkingBudget = budget > 0 ? budget : undefined;
@@ -85,7 +87,7 @@ export class AnthropicChatModel implements ChatModel {
   }
 
   private async attempt(request: CompletionRequest, attempt: Attempt): Promise<AttemptResult> {
-    const { system, messages } = toAnthropicMessages(request.messages);
+    const { system, messages } = request.promptCache ? withCacheBreakpoints(toAnthropicMessages(request.messages)) : toAnthropicMessages(request.messages);
     const maxTokens = request.maxOutputTokens ?? this.maxOutputTokens;
     const budget = this.thinkingBudget === undefined ? 0 : Math.min(this.thinkingBudget, maxTokens - MIN_THINKING_BUDGET);
     const stream = await this.client.messages.create(
@@ -167,6 +169,22 @@ function usageOf(u: Partial<UsageCounts>): Usage | undefined {
     ...(written ? { cacheWriteTokens: written } : {}),
     ...(thinking ? { reasoningTokens: thinking } : {}),
   };
+}
+
+const EPHEMERAL: Anthropic.CacheControlEphemeral = { type: 'ephemeral' };
+
+/**
+ * Two cache_control breakpoints (the API allows four): the system prompt, cached across turns and questions,
+ * and the newest turn, so the next request, which resends this one and adds a turn, reads all of it from the
+ * cache. The text is unchanged: only where the cache may end is marked.
+ */
+export function withCacheBreakpoints(prompt: { system?: string; messages: Anthropic.MessageParam[] }): { system?: Anthropic.TextBlockParam[]; messages: Anthropic.MessageParam[] } {
+  const messages = [...prompt.messages];
+  const newest = messages.at(-1)!;
+  if (typeof newest.content === 'string' && newest.content !== '') {
+    messages[messages.length - 1] = { role: newest.role, content: [{ type: 'text', text: newest.content, cache_control: EPHEMERAL }] };
+  }
+  return { system: prompt.system ? [{ type: 'text', text: prompt.system, cache_control: EPHEMERAL }] : undefined, messages };
 }
 
 /**

@@ -80,7 +80,7 @@ export async function createModel(config: ModelConfig): Promise<ChatModel> {
   const common = {
     model,
     baseUrl,
-    contextWindow: config.contextWindow ?? prices.lookup(model).contextWindow,
+    contextWindow: config.contextWindow,
     maxOutputTokens: config.maxOutputTokens,
     reasoningEffort: config.reasoningEffort,
     retry,

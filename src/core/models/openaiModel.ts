@@ -37,6 +37,7 @@ export class OpenAIChatModel implements ChatModel {
   readonly provider: 'openai' | 'openai-compatible';
   readonly name: string;
   readonly contextWindow: number;
+  readonly contextWindowKnown: boolean;
   private readonly client: OpenAI;
   private readonly endpoint: Endpoint;
   private readonly classify: ClassifyFailure;
@@ -49,7 +50,9 @@ export class OpenAIChatModel implements ChatModel {
     }
     this.provider = baseUrl ? 'openai-compatible' : 'openai';
     this.name = options.model;
-    this.contextWindow = options.contextWindow ?? (options.prices ?? defaultPriceTable).lookup(options.model).contextWindow;
+    const known = (options.prices ?? defaultPriceTable).lookup(options.model);
+    this.contextWindow = options.contextWindow ?? known.contextWindow;
+    this.contextWindowKnown = options.contextWindow !== undefined || known.windowKnown;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     // Retries and their backoff are ours (retry.ts), so the SDK must not add its own.
     this.client = new OpenAI({ apiKey: options.apiKey || PLACEHOLDER_KEY, baseURL: baseUrl ?? OPENAI_DEFAULT_BASE_URL, maxRetries: 0, timeout: this.policy.timeoutMs });
@@ -82,6 +85,7 @@ export class OpenAIChatModel implements ChatModel {
       // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
       ...(maxTokens === undefined ? {} : this.provider === 'openai' ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens }),
       ...(this.options.reasoningEffort ? { reasoning_effort: this.options.reasoningEffort } : {}),
+      ...(request.promptCache ? { prompt_cache_key: request.promptCache.key } : {}),
     };
     const options = { signal: attempt.signal, timeout: this.policy.timeoutMs };
     // Stream only when someone listens: sub-calls come back whole, which costs a quarter less CPU per call

@@ -64,6 +64,13 @@ export interface CompletionRequest {
   /** Cap on answer tokens; absent: the provider's own default. */
   maxOutputTokens?: number;
   /**
+   * For a conversation the next request resends with more at its end (the root history): Anthropic gets
+   * cache_control breakpoints on the system prompt and on the newest turn; OpenAI and compatible servers get
+   * `key` as prompt_cache_key, so requests that share a prefix meet the same cache. Absent: the provider's
+   * automatic caching only (none for Anthropic).
+   */
+  promptCache?: { key: string };
+  /**
    * Called when an attempt actually starts: after a concurrency slot was granted, just before the request
    * goes out. Each retry calls it again, with the next number. Never called when the call is cancelled
    * while queued.
@@ -101,6 +108,11 @@ export interface ChatModel {
   readonly name: string;
   /** Context window in tokens; sub-call prompts larger than this are refused before sending. */
   readonly contextWindow: number;
+  /**
+   * False when contextWindow stands in for a window nobody configured and the price table does not know (a local
+   * model): the root history is then compacted to a safe default instead (RootHistory.ts). Absent: known.
+   */
+  readonly contextWindowKnown?: boolean;
   /**
    * One answer to `request.messages`. Resolves with the whole text and its usage (estimated from characters,
    * see usage.ts, when the provider reports none). Honours `signal`, `onText`, `onAttempt` and `onRetry` as

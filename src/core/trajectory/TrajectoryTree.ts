@@ -154,13 +154,14 @@ export class TrajectoryTree {
           if (node.kind !== 'turn') return undefined;
           assign(node, { output: event.text, model: event.model, latencyMs: event.latencyMs, finishReason: event.finishReason });
           if (event.cut === true) assign(node, { cut: true, label: `${node.label} (cut at the output limit)` });
-          return usageDelta(event.usage, event.costUsd);
+          return usageDelta(event.usage, event.costUsd, event.savedUsd);
         });
       case 'subcall_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'subcall') return undefined;
           assign(node, { output: event.response, model: event.model, latencyMs: event.latencyMs });
-          return usageDelta(event.usage, event.costUsd);
+          if (event.cached === true) assign(node, { cached: true, label: `${node.label} (cached)` });
+          return usageDelta(event.usage, event.costUsd, event.savedUsd);
         });
       case 'cell_end':
         return this.end(event, time, (node) => {
@@ -289,14 +290,16 @@ export class TrajectoryTree {
   }
 }
 
-const ZERO: Delta = { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false };
+const ZERO: Delta = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false };
 
-function usageDelta(usage: { inputTokens?: unknown; outputTokens?: unknown; estimated?: unknown } | undefined, costUsd: unknown): Delta {
+function usageDelta(usage: { inputTokens?: unknown; outputTokens?: unknown; cachedInputTokens?: unknown; estimated?: unknown } | undefined, costUsd: unknown, savedUsd?: unknown): Delta {
   return {
     ...ZERO,
     inputTokens: finite(usage?.inputTokens),
     outputTokens: finite(usage?.outputTokens),
+    cachedInputTokens: finite(usage?.cachedInputTokens),
     costUsd: finite(costUsd),
+    savedUsd: finite(savedUsd),
     estimated: usage?.estimated === true,
   };
 }
@@ -304,14 +307,16 @@ function usageDelta(usage: { inputTokens?: unknown; outputTokens?: unknown; esti
 function addTo(figures: Figures, delta: Delta): void {
   figures.inputTokens += delta.inputTokens;
   figures.outputTokens += delta.outputTokens;
+  figures.cachedInputTokens += delta.cachedInputTokens;
   figures.costUsd += delta.costUsd;
+  figures.savedUsd += delta.savedUsd;
   figures.subCalls += delta.subCalls;
   figures.errors += delta.errors;
   figures.estimated ||= delta.estimated;
 }
 
 function isZero(d: Delta): boolean {
-  return d.inputTokens === 0 && d.outputTokens === 0 && d.costUsd === 0 && d.subCalls === 0 && d.errors === 0 && !d.estimated;
+  return d.inputTokens === 0 && d.outputTokens === 0 && d.costUsd === 0 && d.savedUsd === 0 && d.subCalls === 0 && d.errors === 0 && !d.estimated;
 }
 
 /** Sets the fields an event carries; absent ones keep what the node had (and never appear as undefined keys). */

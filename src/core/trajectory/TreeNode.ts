@@ -7,9 +7,15 @@ export type NodeKind = 'run' | 'turn' | 'cell' | 'subcall' | 'edit';
 
 /** A node's own figures, or the same rolled up over its subtree (the node itself included). */
 export interface Figures {
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens the provider's prompt cache served (part of inputTokens). */
+  cachedInputTokens: number;
+  /** Billed: cached prompt tokens at their own price. */
   costUsd: number;
+  /** What caching saved against list prices: the prompt-cache discount and answers reused from the sub-call cache. */
+  savedUsd: number;
   /** Sub-call nodes and child runs. */
   subCalls: number;
   /** Nodes that ended with status 'error'. */
@@ -88,6 +94,8 @@ export interface SubCallNode extends NodeBase {
   slot?: number;
   /** Length of the whole prompt (`input` may be truncated). */
   promptChars: number;
+  /** Answered from the sub-call cache: nothing was sent or spent; `own.savedUsd` is what the answer cost the first time. */
+  cached?: boolean;
   /** When the request went out; `startTime` is when model code made the call, so the gap is time queued for a slot. */
   sentTime?: number;
   retries: number;
@@ -107,5 +115,5 @@ export interface EditNode extends NodeBase {
 export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode | EditNode;
 
 export function emptyFigures(): Figures {
-  return { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false, elapsedMs: 0 };
+  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, elapsedMs: 0 };
 }

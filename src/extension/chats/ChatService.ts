@@ -67,7 +67,10 @@ export interface LiveRun {
   title: string;
   /** Every event so far, in order. */
   events: RlmEvent[];
+  /** Billed so far, cached prompt tokens at their price. */
   costUsd: number;
+  /** What caching saved so far: the prompt-cache discount and reused sub-call answers. */
+  savedUsd: number;
   /** The cap shown beside the cost; null for none. */
   maxCostUsd: number | null;
   startedAt: number;
@@ -167,7 +170,7 @@ export class ChatService {
     chat.exchanges.push(exchange);
     if (chat.exchanges.length === 1) chat.title = titleOf(question);
     chat.updatedAt = now;
-    const live: LiveRun = { chatId: chat.id, exchangeId: exchange.id, title: titleOf(question), events: [], costUsd: 0, maxCostUsd: null, startedAt: now };
+    const live: LiveRun = { chatId: chat.id, exchangeId: exchange.id, title: titleOf(question), events: [], costUsd: 0, savedUsd: 0, maxCostUsd: null, startedAt: now };
     const running: Running = { chat, exchange, live, controller: new AbortController() };
     this.running = running;
     this.deps.post({ type: 'run/start', chatId: chat.id, exchange: publicExchange(exchange) });
@@ -210,7 +213,10 @@ export class ChatService {
         signal: running.controller.signal,
         onEvent: (event) => {
           live.events.push(event);
-          if (event.type === 'turn_end' || event.type === 'subcall_end') live.costUsd += event.costUsd;
+          if (event.type === 'turn_end' || event.type === 'subcall_end') {
+            live.costUsd += event.costUsd;
+            live.savedUsd += event.savedUsd ?? 0;
+          }
           logEvent(this.deps.log, event);
           batcher.push(event);
         },

@@ -63,9 +63,11 @@ test('no page, no posts; the next reset starts over', async () => {
 });
 
 test('the status bar: a spinner, the cost so far and the cap', () => {
-  assert.equal(statusText({ costUsd: 0, maxCostUsd: 2 }), '$(loading~spin) RLM $0.00 / $2.00');
-  assert.equal(statusText({ costUsd: 0.01234, maxCostUsd: null }), '$(loading~spin) RLM $0.0123');
-  assert.equal(statusText({ costUsd: 1.5, maxCostUsd: 0.5 }), '$(loading~spin) RLM $1.50 / $0.50');
+  assert.equal(statusText({ costUsd: 0, maxCostUsd: 2, savedUsd: 0 }), '$(loading~spin) RLM $0.00 / $2.00');
+  assert.equal(statusText({ costUsd: 0.01234, maxCostUsd: null, savedUsd: 0 }), '$(loading~spin) RLM $0.0123');
+  assert.equal(statusText({ costUsd: 1.5, maxCostUsd: 0.5, savedUsd: 0 }), '$(loading~spin) RLM $1.50 / $0.50');
+  assert.equal(statusText({ costUsd: 0.05, maxCostUsd: 2, savedUsd: 0.15 }), '$(loading~spin) RLM $0.0500 / $2.00 (saved $0.15)', 'billed cost, then the savings');
+  assert.match(statusTooltip({ title: 'Where?', events: [event(1)], costUsd: 0.05, savedUsd: 0.15 }), /Cost so far \$0\.0500 as billed; caching saved \$0\.15 \(75% off the list price\)/);
   assert.equal(usd(0.1), '$0.10');
-  assert.match(statusTooltip({ title: 'Where?', events: [event(1)] }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
+  assert.match(statusTooltip({ title: 'Where?', events: [event(1)], costUsd: 0, savedUsd: 0 }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
 });

@@ -2,7 +2,7 @@
 // elapsed. Each figure is its own span (data-field) so a test or a screen reader can read one.
 
 import { html, nothing } from 'lit';
-import { formatCost, formatDuration, formatTokens } from '../../shared/format';
+import { formatCost, formatDuration, formatSavings, formatTokens } from '../../shared/format';
 import type { ProgressFigures } from '../RunProgress';
 
 export function statusLineView(figures: ProgressFigures, maxCostUsd: number | null, elapsedMs: number) {
@@ -14,6 +14,7 @@ export function statusLineView(figures: ProgressFigures, maxCostUsd: number | nu
     <span data-field="subcalls">sub-calls ${figures.subCallsDone}/${figures.subCallsTotal}</span>
     <span data-field="tokens">${figures.estimated ? '~' : ''}${formatTokens(figures.tokens)} tokens</span>
     <span data-field="cost">${formatCost(figures.costUsd)}${cap}</span>
+    ${figures.savedUsd > 0 ? html`<span data-field="saved">${formatSavings(figures.savedUsd)}</span>` : nothing}
     <span data-field="elapsed">${formatDuration(elapsedMs)}</span>
     ${figures.errors ? html`<span data-field="errors" class="warn">${figures.errors} failed</span>` : nothing}
   </div>`;
