@@ -66,6 +66,10 @@ export interface AskArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
   validate?: string;
   /** Write the refactor summary (Markdown, ending with its receipt). */
   summary?: string;
+  /** Send every sub-call instead of reusing answers from the cache (RLM_CACHE_DIR). */
+  noCache: boolean;
+  /** Which model writes the summary when the root history is compacted. */
+  compactWith?: 'root' | 'sub';
 }
 
 export interface EvalArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
@@ -121,7 +125,7 @@ export const USAGE = `Usage:
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
       [--max-output-tokens N] [--sub-max-output-tokens N] [--reasoning-effort minimal|low|medium|high]
       [--sub-reasoning-effort minimal|low|medium|high] [--context-window N]
-      [--patch FILE] [--apply [--validate "CMD"]] [--summary FILE]
+      [--patch FILE] [--apply [--validate "CMD"]] [--summary FILE] [--no-cache] [--compact-with root|sub]
   rlm replay <trace.jsonl> [--json]
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
       [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
@@ -184,6 +188,8 @@ const ASK_OPTIONS = {
   apply: { type: 'boolean' },
   validate: { type: 'string' },
   summary: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'compact-with': { type: 'string' },
 } as const;
 
 const EVAL_OPTIONS = {
@@ -273,7 +279,14 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     apply: v.apply ?? false,
     validate: v.validate,
     summary: v.summary,
+    noCache: v['no-cache'] ?? false,
+    compactWith: compactWith(v['compact-with']),
   };
+}
+
+function compactWith(value: string | undefined): 'root' | 'sub' | undefined {
+  if (value === undefined || value === 'root' || value === 'sub') return value;
+  throw new UsageError(`Bad --compact-with '${value}': use root (the root model summarises its own history) or sub`);
 }
 
 /** What parseArgs gives for a group of string options. */

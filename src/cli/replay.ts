@@ -17,7 +17,7 @@ function figures(node: TreeNode): string {
   const { total } = node;
   // A file is read after the fact: a node that never ended did not finish (a crash, or a writer's bug).
   const parts: string[] = [node.endTime === undefined ? `unfinished (${node.status})` : node.status];
-  const billed = node.kind === 'turn' || node.kind === 'subcall';
+  const billed = node.kind === 'turn' || node.kind === 'subcall' || node.kind === 'compaction';
   if (billed || total.inputTokens + total.outputTokens > 0) {
     const cached = total.cachedInputTokens > 0 ? ` (${total.cachedInputTokens} cached)` : '';
     const saved = total.savedUsd !== 0 ? ` (saved $${total.savedUsd.toFixed(4)})` : '';
@@ -48,6 +48,8 @@ function describe(node: TreeNode): string {
       return `${node.label}: ${oneLine(node.input, 50)}${failure}`;
     case 'edit':
       return `proposed ${node.label}${node.input ? `: ${oneLine(node.input, 60)}` : ''}`;
+    case 'compaction':
+      return `${node.label}${node.tokensAfter !== undefined ? ` -> ${node.tokensAfter.toLocaleString('en-US')}` : ''}${failure}`;
   }
 }
 

@@ -30,3 +30,12 @@ test('reply caps, reasoning effort and the window, for the root and for sub-call
   assert.match(USAGE, /--sub-reasoning-effort/);
   assert.match(USAGE, /--context-window N/);
 });
+
+test('--no-cache and --compact-with', () => {
+  assert.equal(ask().noCache, false);
+  assert.equal(ask('--no-cache').noCache, true);
+  assert.equal(ask().compactWith, undefined);
+  assert.equal(ask('--compact-with', 'sub').compactWith, 'sub');
+  assert.throws(() => ask('--compact-with', 'both'), (err) => err instanceof UsageError && /Bad --compact-with 'both': use root/.test(err.message));
+  assert.match(USAGE, /--no-cache/);
+});

@@ -67,6 +67,10 @@ export interface FakeRequest {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   body: any;
+  /** Prompt tokens as the server counts them (characters / 4). */
+  promptTokens: number;
+  /** Refused as longer than the server's window (`contextWindow`); the responder never saw it. */
+  refused?: boolean;
 }
 
 export type FakeResponder = (req: FakeRequest) => FakeReply | string | Promise<FakeReply | string>;
@@ -79,6 +83,13 @@ export interface FakeServerOptions {
    * responder gives none: OpenAI's cached_tokens, Anthropic's cache reads and writes.
    */
   promptCache?: boolean;
+  /**
+   * Refuse prompts longer than this many tokens with a 400, before the responder sees them, in the words of
+   * `refusal` (Anthropic's API always answers in its own): OpenAI's context_length_exceeded, or llama.cpp's
+   * exceed_context_size_error.
+   */
+  contextWindow?: number;
+  refusal?: 'openai' | 'llama.cpp';
 }
 
 const DEFAULT_CHUNK_CHARS = 20;
@@ -102,9 +113,9 @@ export class FakeModelServer {
     private readonly server: http.Server,
     private responder: FakeResponder,
     private readonly models: string[],
-    promptCache: boolean,
+    private readonly options: FakeServerOptions,
   ) {
-    this.promptCache = promptCache ? new FakePromptCache() : undefined;
+    this.promptCache = options.promptCache ? new FakePromptCache() : undefined;
     // Every waiting reply listens for close(); hundreds at once is the point of a load test.
     setMaxListeners(0, this.closing.signal);
     const { port } = server.address() as AddressInfo;
@@ -123,7 +134,7 @@ export class FakeModelServer {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    const fake = new FakeModelServer(server, responder, options.models ?? ['fake-model'], options.promptCache === true);
+    const fake = new FakeModelServer(server, responder, options.models ?? ['fake-model'], options);
     server.on('request', (req, res) => {
       fake.route(req, res).catch((err) => fake.fail(res, err));
     });
@@ -175,6 +186,12 @@ export class FakeModelServer {
     }
     const request = toFakeRequest(api, req, body);
     this.requests.push(request);
+    const window = this.options.contextWindow;
+    if (window !== undefined && request.promptTokens > window) {
+      request.refused = true;
+      sendRefusal(res, api, this.options.refusal ?? 'openai', request.promptTokens, window);
+      return;
+    }
 
     let reply: FakeReply;
     try {
@@ -250,7 +267,7 @@ export class FakeModelServer {
 
   /** Characters / 4, with the prompt cache's report when it is on. */
   private usageOf(request: FakeRequest, text: string): FakeUsage {
-    const usage: FakeUsage = { input: Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4), output: Math.ceil(text.length / 4) };
+    const usage: FakeUsage = { input: request.promptTokens, output: Math.ceil(text.length / 4) };
     if (!this.promptCache) return usage;
     const { read, written } = this.promptCache.report(request.api, request.model, request.body);
     return { ...usage, cachedInput: read, ...(request.api === 'anthropic' ? { cacheWrite: written } : {}) };
@@ -369,6 +386,18 @@ function sendError(res: http.ServerResponse, api: 'openai' | 'anthropic', status
   }
 }
 
+/** A prompt over the window, refused as each server words it. */
+function sendRefusal(res: http.ServerResponse, api: 'openai' | 'anthropic', style: 'openai' | 'llama.cpp', tokens: number, window: number): void {
+  if (api === 'anthropic') {
+    sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: `prompt is too long: ${tokens} tokens > ${window} maximum` } });
+  } else if (style === 'llama.cpp') {
+    sendJson(res, 400, { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: tokens, n_ctx: window } });
+  } else {
+    const message = `This model's maximum context length is ${window} tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`;
+    sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } });
+  }
+}
+
 function openaiErrorType(status: number): string {
   if (status === 429) return 'rate_limit_exceeded';
   if (status === 401) return 'invalid_api_key';
@@ -395,7 +424,8 @@ function toFakeRequest(api: 'openai' | 'anthropic', req: http.IncomingMessage, b
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { api, model: String(body.model ?? ''), messages, stream: body.stream === true, headers, body };
+  const promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+  return { api, model: String(body.model ?? ''), messages, stream: body.stream === true, headers, body, promptTokens };
 }
 
 /** A string, or an array of content parts / blocks, as plain text. */

@@ -52,9 +52,13 @@ export class RunProgress {
 
   /** The latest top-level turn: its text is what the root model is writing now. */
   get currentTurn(): TurnNode | undefined {
-    const turns = this.run?.children ?? [];
-    const last = turns[turns.length - 1];
-    return last?.kind === 'turn' ? last : undefined;
+    // A compaction may come after it: the turn is the latest turn, not the latest child.
+    const children = this.run?.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      if (child.kind === 'turn') return child;
+    }
+    return undefined;
   }
 
   figures(): ProgressFigures {

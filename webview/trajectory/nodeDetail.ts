@@ -12,8 +12,8 @@ export interface DetailHandlers {
   copy(text: string): void;
 }
 
-const INPUT_NAME = { run: 'Question', turn: '', cell: 'Code', subcall: 'Prompt', edit: 'Description' } as const;
-const OUTPUT_NAME = { run: 'Answer', turn: 'Model text', cell: 'Output', subcall: 'Response', edit: 'Diff' } as const;
+const INPUT_NAME = { run: 'Question', turn: '', cell: 'Code', subcall: 'Prompt', edit: 'Description', compaction: '' } as const;
+const OUTPUT_NAME = { run: 'Answer', turn: 'Model text', cell: 'Output', subcall: 'Response', edit: 'Diff', compaction: 'Summary' } as const;
 
 export function nodeDetailView(node: TreeNode | undefined, on: DetailHandlers) {
   if (!node) return html`<div class="detail empty hint" data-testid="node-detail-empty">Select a node to see its detail.</div>`;
@@ -63,6 +63,14 @@ function kindFacts(node: TreeNode): Array<[string, string | number | undefined]>
       ];
     case 'edit':
       return [['File', node.path], ['Change', node.from ? `${node.change} from ${node.from}` : node.change], ['Lines', `+${node.added} −${node.removed}`]];
+    case 'compaction':
+      return [
+        ['Why', node.reason === 'refused' ? 'the provider refused the prompt as too long' : 'the next request would fill more than 85% of the window'],
+        ['Window', `${node.window.toLocaleString()} tokens`],
+        ['History', `${node.tokensBefore.toLocaleString()} tokens${node.tokensAfter !== undefined ? ` → ${node.tokensAfter.toLocaleString()}` : ''} (estimated)`],
+        ['Turns replaced', node.turns],
+        ['Latency', ms(node.latencyMs)],
+      ];
   }
 }
 

@@ -6,6 +6,7 @@
 import { estimateUsage, UsageTally, type CallRole } from '../models/usage';
 import { cutAtOutputLimit, ModelError, type ChatMessage, type ChatModel, type Completion, type Usage } from '../models/types';
 import { truncateOutput } from '../sandbox/truncate';
+import type { VariableInfo } from '../sandbox/Sandbox';
 import type { CellResult } from '../sandbox/types';
 import { runStatus, type ContextMeta, type EndStatus, type ReceiptLine, type RunLimitsSummary, type RunUsage, type StopReason } from '../trajectory/events';
 import type { CallCost, LimitHit } from './Budget';
@@ -14,6 +15,7 @@ import type { ModelPair, RlmLimits } from './options';
 import type { Repl } from './Repl';
 import type { RunChanges, RunEdits } from './RunEdits';
 import type { RunScope } from './RunScope';
+import type { SubCallCache } from './SubCallCache';
 
 export interface RunResult {
   answer: string;
@@ -22,6 +24,8 @@ export interface RunResult {
   detail?: string;
   iterations: number;
   subCalls: number;
+  /** Times the root history was compacted, child runs' included. */
+  compactions: number;
   usage: RunUsage;
   durationMs: number;
   /** SHA-256 over the run's trace (top-level runs only). */
@@ -42,6 +46,10 @@ export interface ChildRunner {
 export interface RunSettings {
   /** Stream sub-call text as model_text events (off by default: it costs CPU on big fan-outs). */
   streamSubCalls?: boolean;
+  /** Which model writes the summary when the root history is compacted (default: the root model). */
+  compactWith?: 'root' | 'sub';
+  /** Sub-call answers kept across questions; absent: every sub-call is sent. */
+  subCallCache?: SubCallCache;
 }
 
 export class RlmRun {
@@ -106,6 +114,24 @@ export class RlmRun {
   /** The model that plays root here: the root model at the top, the sub-model in child runs. */
   get rootModel(): ChatModel {
     return this.depth === 0 ? this.models.root : this.models.sub;
+  }
+
+  get subCallCache(): SubCallCache | undefined {
+    return this.settings.subCallCache;
+  }
+
+  /** The model that writes the summary when the root history is compacted. */
+  get summarizer(): ChatModel {
+    return this.settings.compactWith === 'sub' ? this.models.sub : this.rootModel;
+  }
+
+  /** The REPL's variables (a compaction names them; they outlive it). */
+  variables(): VariableInfo[] {
+    return this.sandbox.variables();
+  }
+
+  countCompaction(): void {
+    this.scope.countCompaction();
   }
 
   start(context: ContextMeta): void {
@@ -282,6 +308,7 @@ export class RlmRun {
       detail: stopReason === 'final' ? undefined : detail,
       iterations: this.iterations,
       subCalls: this.depth === 0 ? this.scope.budget.subCalls : this.subCallsMade,
+      compactions: this.scope.compactions,
       usage: this.depth === 0 ? this.scope.budget.totals() : this.tally.totals(),
       durationMs: time - this.startedAt,
       ...(this.proposals && !this.proposals.isEmpty ? { edits: this.proposals.result() } : {}),
@@ -289,7 +316,7 @@ export class RlmRun {
     trajectory.emit({
       type: 'run_end', time, id: this.id, parentId: this.parentId, status: runStatus(stopReason), answer, stopReason,
       ...(result.detail !== undefined ? { detail: result.detail } : {}), iterations: result.iterations,
-      subCalls: result.subCalls, usage: result.usage, durationMs: result.durationMs,
+      subCalls: result.subCalls, usage: result.usage, durationMs: result.durationMs, ...(result.compactions > 0 ? { compactions: result.compactions } : {}),
     });
     return result;
   }

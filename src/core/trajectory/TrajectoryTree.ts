@@ -9,7 +9,7 @@ import type { RlmEvent } from './events';
 import { endStatusOf } from './olderSchemas';
 import { emptyFigures, type Figures, type TreeNode } from './TreeNode';
 
-export type { CellNode, EditNode, Figures, NodeKind, RunNode, SubCallNode, TreeNode, TurnNode } from './TreeNode';
+export type { CellNode, CompactionNode, EditNode, Figures, NodeKind, RunNode, SubCallNode, TreeNode, TurnNode } from './TreeNode';
 
 /** What the fold ignored or repaired; all zero for a well-formed stream. */
 export interface TreeAnomalies {
@@ -143,6 +143,22 @@ export class TrajectoryTree {
           added: finite(event.added), removed: finite(event.removed),
         });
       }
+      case 'compaction_start': {
+        if (!isId(event.id)) return this.malformed();
+        const why = event.reason === 'refused' ? ', refused as too long' : '';
+        return this.start(event.parentId, false, {
+          kind: 'compaction', id: event.id, parentId: event.parentId,
+          label: `compaction: ${finite(event.turns)} turns, ${finite(event.tokensBefore).toLocaleString('en-US')} tokens of ${finite(event.window).toLocaleString('en-US')}${why}`,
+          status: 'running', startTime: time, own: emptyFigures(), total: emptyFigures(), model: event.model, children: [],
+          reason: event.reason, window: finite(event.window), tokensBefore: finite(event.tokensBefore), turns: finite(event.turns),
+        });
+      }
+      case 'compaction_end':
+        return this.end(event, time, (node) => {
+          if (node.kind !== 'compaction') return undefined;
+          assign(node, { output: event.summary, model: event.model, latencyMs: event.latencyMs, tokensAfter: event.tokensAfter });
+          return usageDelta(event.usage, event.costUsd, event.savedUsd);
+        });
       case 'final':
         return this.update(event.parentId, time, (node) => node.kind === 'run' && assign(node, { output: event.answer }));
       case 'limit':

@@ -1,9 +1,9 @@
 // The nodes a trajectory viewer draws. Plain data (no parent links, no methods), so a tree serialises to
 // JSON as it is and can cross into a webview. Pure TypeScript: no Node imports.
 
-import type { ContextMeta, FileChangeKind, NodeStatus, RunLimitsSummary, RunUsage, StopReason, SubCallFunction } from './events';
+import type { CompactionReason, ContextMeta, FileChangeKind, NodeStatus, RunLimitsSummary, RunUsage, StopReason, SubCallFunction } from './events';
 
-export type NodeKind = 'run' | 'turn' | 'cell' | 'subcall' | 'edit';
+export type NodeKind = 'run' | 'turn' | 'cell' | 'subcall' | 'edit' | 'compaction';
 
 /** A node's own figures, or the same rolled up over its subtree (the node itself included). */
 export interface Figures {
@@ -112,7 +112,18 @@ export interface EditNode extends NodeBase {
   removed: number;
 }
 
-export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode | EditNode;
+/** Older root turns replaced by a summary: `output` is the summary; its figures are the summary call's. */
+export interface CompactionNode extends NodeBase {
+  kind: 'compaction';
+  reason: CompactionReason;
+  window: number;
+  tokensBefore: number;
+  tokensAfter?: number;
+  turns: number;
+  latencyMs?: number;
+}
+
+export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode | EditNode | CompactionNode;
 
 export function emptyFigures(): Figures {
   return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, elapsedMs: 0 };

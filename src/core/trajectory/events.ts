@@ -234,6 +234,46 @@ export interface EditProposedEvent extends EventBase {
   diff?: string;
 }
 
+/** Why the root history was compacted: it would have filled too much of the window, or the provider refused it. */
+export type CompactionReason = 'window' | 'refused';
+
+/**
+ * Older root turns are about to be replaced by a summary (RootHistory.ts): the next root request would fill more
+ * than its share of the window, or the provider refused it as too long. The REPL and its variables are kept.
+ */
+export interface CompactionStartEvent extends EventBase {
+  type: 'compaction_start';
+  id: string;
+  parentId: string; // run
+  reason: CompactionReason;
+  /** The model writing the summary. */
+  model: string;
+  /** The root model's window in tokens, as the run works to it (a refusal may have lowered it). */
+  window: number;
+  /** The history's size before, in tokens (estimated). */
+  tokensBefore: number;
+  /** Root turns the summary replaces. */
+  turns: number;
+}
+
+export interface CompactionEndEvent extends EventBase {
+  type: 'compaction_end';
+  id: string;
+  parentId: string; // run
+  /** 'error': the summary could not be written, and the turns were dropped with a note of the REPL's variables instead. */
+  status: EndStatus;
+  /** What replaced the turns (cut like a response). */
+  summary: string;
+  model: string;
+  usage: Usage;
+  costUsd: number;
+  savedUsd?: number;
+  latencyMs: number;
+  /** The history's size after, in tokens (estimated). */
+  tokensAfter: number;
+  error?: string;
+}
+
 export interface FinalEvent extends EventBase {
   type: 'final';
   parentId: string; // run
@@ -267,6 +307,8 @@ export interface RunEndEvent extends EventBase {
   subCalls: number;
   usage: RunUsage;
   durationMs: number;
+  /** Times the root history was compacted (the whole tree for a top-level run); absent when none. */
+  compactions?: number;
 }
 
 export type RlmEvent =
@@ -281,6 +323,8 @@ export type RlmEvent =
   | RetryEvent
   | SubCallEndEvent
   | EditProposedEvent
+  | CompactionStartEvent
+  | CompactionEndEvent
   | FinalEvent
   | LimitEvent
   | ErrorEvent
@@ -291,7 +335,7 @@ export type RlmEventType = RlmEvent['type'];
 /** Every event type this version writes; a reader skips the others. */
 export const RLM_EVENT_TYPES: readonly RlmEventType[] = [
   'run_start', 'turn_start', 'model_text', 'turn_end', 'cell_start', 'cell_end', 'subcall_start',
-  'subcall_running', 'retry', 'subcall_end', 'edit_proposed', 'final', 'limit', 'error', 'run_end',
+  'subcall_running', 'retry', 'subcall_end', 'edit_proposed', 'compaction_start', 'compaction_end', 'final', 'limit', 'error', 'run_end',
 ];
 
 /** The first line of a JSONL trace. */

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { ModelPair } from '../../core/loop/options';
 import type { RunResult } from '../../core/loop/RlmRun';
 import type { RlmSession, SessionSnapshot } from '../../core/loop/RlmSession';
+import type { SubCallCache } from '../../core/loop/SubCallCache';
 import { ModelError, type ChatModel } from '../../core/models/types';
 import { runStatus, type RlmEvent } from '../../core/trajectory/events';
 import { readTraceAsync } from '../../core/trajectory/readTrace';
@@ -58,6 +59,8 @@ export interface ChatServiceDeps {
   maxLiveSessions?: number;
   /** Where proposed edits go for review (without it, a run's edits are only logged). */
   reviews?: ReviewService;
+  /** The folder's sub-call cache (kept on this machine, outside the workspace); absent: answers are not reused. */
+  subCallCache?(folder: FolderRef): SubCallCache | undefined;
 }
 
 /** The question running now, as the Trajectory view and the status bar follow it. */
@@ -199,7 +202,13 @@ export class ChatService {
       this.throwIfStopped(running);
       let rootFailure: ModelError | undefined;
       const models: ModelPair = { ...prepared.models, root: rememberingFailures(prepared.models.root, (err) => (rootFailure = err)) };
-      const session = await this.sessions.sessionFor(chat, workspace, models, prepared.costOf, limitsFrom(settings));
+      const session = await this.sessions.sessionFor(chat, workspace, {
+        models,
+        costOf: prepared.costOf,
+        limits: limitsFrom(settings),
+        compactWith: settings.compactWith,
+        subCallCache: settings.cacheSubCalls ? this.deps.subCallCache?.(folder) : undefined,
+      });
       running.session = session;
       this.throwIfStopped(running);
       await this.ensureTracesDir();

@@ -72,7 +72,7 @@ const PRICES = {
 
 for (const api of ['openai', 'anthropic'] as const) {
   test(`${api}: root requests are marked for the prompt cache, its hits are read, billed at the cached rate, and the savings reported`, async () => {
-    const s = await scripted(TURNS.slice(0, 6).concat(code('Done.', 'FINAL("done")')), undefined, { api, promptCache: true });
+    const s = await scripted(TURNS.slice(0, 6).concat(code('Done.', 'FINAL("done")')), undefined, { api, server: { promptCache: true } });
     const prices = PRICES[api];
     const events: RlmEvent[] = [];
     await withSession(s, { models: s.models, context: { kind: 'text', text: 'alpha\nbeta\ngamma\ndelta' }, costOf: (m, u) => prices.costUsd(m, u) }, async (session) => {

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PriceTable } from '../../../src/core/models/pricing';
+import { SubCallCacheFile, type SubCallCache } from '../../../src/core/loop/SubCallCache';
 import { readTrace } from '../../../src/core/trajectory/readTrace';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
 import { ChatService, questionForModel, type RunUpdate } from '../../../src/extension/chats/ChatService';
@@ -45,7 +46,7 @@ function folderWithCode(): string {
 type RootReply = string | FakeReply | ((req: FakeRequest) => string | FakeReply);
 
 /** A window's chats over one folder and the fake server; root replies are queued by the test. */
-async function harness(options: { settings?: Partial<RlmSettings>; keys?: Partial<Record<KeyedProvider, string>>; memento?: MapMemento; tracesDir?: string; prices?: PriceTable; dir?: string } = {}) {
+async function harness(options: { settings?: Partial<RlmSettings>; keys?: Partial<Record<KeyedProvider, string>>; memento?: MapMemento; tracesDir?: string; prices?: PriceTable; dir?: string; subCallCache?: SubCallCache } = {}) {
   const rootQueue: RootReply[] = [];
   const server = await FakeModelServer.start((req) => {
     if (req.model !== ROOT) return `sub answer: ${req.messages.at(-1)!.content.slice(0, 30)}`;
@@ -86,6 +87,7 @@ async function harness(options: { settings?: Partial<RlmSettings>; keys?: Partia
     notify: (m) => notices.push(m),
     setup: () => ({ ready: true, provider: 'openai-compatible', maxCostUsd: 2 }),
     batchMs: 20,
+    subCallCache: () => options.subCallCache,
   });
   service.onRun((u) => updates.push(u));
   return {
@@ -432,3 +434,32 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test('rlm.cacheSubCalls: a new chat asking the same question reuses the sub-call answer, and the live run shows the savings; off, it is sent again', async () => {
+  const cache = new SubCallCacheFile(join(mkdtempSync(join(tmpdir(), 'rlm-chat-cache-')), 'subcalls', 'w.jsonl'));
+  const prices = new PriceTable({ [SUB]: { input: 1, output: 1 } });
+  const turns = () => [code('Ask.', 'const s = await llm_query("Explain the backoff");'), code('Done.', 'FINAL(s)')];
+  for (const cacheSubCalls of [true, false]) {
+    const h = await harness({ subCallCache: cache, prices, settings: { cacheSubCalls } });
+    try {
+      h.rootQueue.push(...turns());
+      await h.service.ask('Explain the backoff.');
+      h.service.newChat();
+      h.rootQueue.push(...turns());
+      const second = await h.service.ask('Explain the backoff.');
+      assert.equal(second?.status, 'done');
+      const subs = h.server.requests.filter((r) => r.model === SUB).length;
+      const end = h.updates.filter((u) => u.kind === 'end').at(-1)!;
+      if (cacheSubCalls) {
+        assert.equal(subs, 1, 'the second chat reused the answer');
+        assert.ok(end.run.savedUsd > 0, 'the live run counts what the reuse saved');
+      } else {
+        assert.equal(subs, 2, 'with the setting off, the question pays again');
+        assert.equal(end.run.savedUsd, 0);
+      }
+    } finally {
+      await h.close();
+      if (cacheSubCalls) await cache.close();
+    }
+  }
+});
