@@ -51,6 +51,10 @@ export class ProgressReporter {
       case 'turn_end':
         this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd, event.savedUsd);
         break;
+      case 'compaction_end':
+        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd, event.savedUsd);
+        this.print(`compacted the root history: ${event.tokensAfter.toLocaleString('en-US')} tokens now${event.error ? ` (no summary: ${event.error.split('\n')[0]})` : ''}`, true);
+        return;
       case 'limit':
         this.print(`stopped: ${event.detail}`, true);
         return;

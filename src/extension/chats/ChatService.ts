@@ -222,7 +222,7 @@ export class ChatService {
         signal: running.controller.signal,
         onEvent: (event) => {
           live.events.push(event);
-          if (event.type === 'turn_end' || event.type === 'subcall_end') {
+          if (event.type === 'turn_end' || event.type === 'subcall_end' || event.type === 'compaction_end') {
             live.costUsd += event.costUsd;
             live.savedUsd += event.savedUsd ?? 0;
           }
