@@ -10,7 +10,7 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Usage } from '../models/types';
@@ -54,6 +54,10 @@ function isInside(path: string, root: string): boolean {
 export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 /** Writes are gathered for this long before they go to the file (a batch of hundreds of answers is one append). */
 const FLUSH_MS = 200;
+/** The file is rewritten from memory once it outgrows the answers it keeps by this factor. */
+const REWRITE_AT = 1.5;
+/** A rewrite writes this many answers at a time, so the host thread is never held for long. */
+const REWRITE_BATCH = 200;
 
 interface Entry extends CachedAnswer {
   /** The entry's line length: what it weighs against the cap. */
@@ -158,23 +162,35 @@ export class SubCallCacheFile implements SubCallCache {
     this.writing = this.writing.then(() => this.append(lines.join('')));
   }
 
-  /** Appends; rewrites the file from memory instead when its dead lines outweigh its live ones. */
+  /** Appends; rewrites the file from memory instead when the lines it no longer needs have grown too many. */
   private async append(text: string): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-      if (this.fileBytes + text.length > 2 * Math.max(this.bytes, this.maxBytes / 4)) {
-        const whole = [...this.entries].map(([k, { bytes: _, ...a }]) => `${JSON.stringify({ k, a })}\n`).join('');
-        const temporary = `${this.file}.${process.pid}.tmp`;
-        await writeFile(temporary, whole, { mode: 0o600 });
-        await rename(temporary, this.file);
-        this.fileBytes = whole.length;
-        return;
-      }
+      if (this.fileBytes + text.length > REWRITE_AT * Math.max(this.bytes, this.maxBytes / 4)) return await this.rewrite();
       await appendFile(this.file, text, { mode: 0o600 });
       this.fileBytes += text.length;
     } catch {
       // A cache that cannot be written only costs the next question its reuse.
     }
+  }
+
+  /** The answers in memory, least recently used first, to a new file that then replaces the old one. */
+  private async rewrite(): Promise<void> {
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    const handle = await open(temporary, 'w', 0o600);
+    let written = 0;
+    try {
+      const entries = [...this.entries];
+      for (let i = 0; i < entries.length; i += REWRITE_BATCH) {
+        const chunk = entries.slice(i, i + REWRITE_BATCH).map(([k, { bytes: _, ...a }]) => `${JSON.stringify({ k, a })}\n`).join('');
+        await handle.write(chunk);
+        written += chunk.length;
+      }
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, this.file);
+    this.fileBytes = written;
   }
 }
 
