@@ -1,5 +1,6 @@
 // Sub-call cache lookups add well under a millisecond to a sub-call (the issue's target: under 1 ms at p99):
-// a SHA-256 of the prompt and a Map read. Timed alone (serial): other tests on the two cores would time them.
+// a SHA-256 of the prompt and a Map read. Timed alone (serial), in CPU time: the machine is shared, and the wall
+// clock would count the time other processes held the core.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,9 +19,10 @@ test('lookups are quick: p99 of hash and lookup well under 1 ms for 20 kB prompt
   await cache.get('warm-up');
   const times: number[] = [];
   for (const p of prompts) {
-    const started = process.hrtime.bigint();
+    const started = process.cpuUsage();
     await cache.get(subCallKey('m', '', p));
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const used = process.cpuUsage(started);
+    times.push((used.user + used.system) / 1000);
   }
   times.sort((a, b) => a - b);
   const p99 = times[Math.floor(times.length * 0.99)]!;
