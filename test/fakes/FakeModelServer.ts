@@ -90,6 +90,8 @@ export interface FakeServerOptions {
    */
   contextWindow?: number;
   refusal?: 'openai' | 'llama.cpp';
+  /** Characters per token the server counts (default 4): fewer is a tokenizer that counts more than the engine's estimate. */
+  charsPerToken?: number;
 }
 
 const DEFAULT_CHUNK_CHARS = 20;
@@ -184,7 +186,7 @@ export class FakeModelServer {
       sendError(res, api, 400, 'FakeModelServer: request body is not JSON');
       return;
     }
-    const request = toFakeRequest(api, req, body);
+    const request = toFakeRequest(api, req, body, this.options.charsPerToken ?? 4);
     this.requests.push(request);
     const window = this.options.contextWindow;
     if (window !== undefined && request.promptTokens > window) {
@@ -267,7 +269,7 @@ export class FakeModelServer {
 
   /** Characters / 4, with the prompt cache's report when it is on. */
   private usageOf(request: FakeRequest, text: string): FakeUsage {
-    const usage: FakeUsage = { input: request.promptTokens, output: Math.ceil(text.length / 4) };
+    const usage: FakeUsage = { input: request.promptTokens, output: Math.ceil(text.length / (this.options.charsPerToken ?? 4)) };
     if (!this.promptCache) return usage;
     const { read, written } = this.promptCache.report(request.api, request.model, request.body);
     return { ...usage, cachedInput: read, ...(request.api === 'anthropic' ? { cacheWrite: written } : {}) };
@@ -413,7 +415,7 @@ function anthropicErrorType(status: number): string {
   return types[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
 }
 
-function toFakeRequest(api: 'openai' | 'anthropic', req: http.IncomingMessage, body: any): FakeRequest {
+function toFakeRequest(api: 'openai' | 'anthropic', req: http.IncomingMessage, body: any, charsPerToken: number): FakeRequest {
   const messages: FakeRequest['messages'] = [];
   if (api === 'anthropic' && body.system !== undefined) messages.push({ role: 'system', content: contentText(body.system) });
   for (const m of Array.isArray(body.messages) ? body.messages : []) {
@@ -424,7 +426,7 @@ function toFakeRequest(api: 'openai' | 'anthropic', req: http.IncomingMessage, b
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+  const promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / charsPerToken);
   return { api, model: String(body.model ?? ''), messages, stream: body.stream === true, headers, body, promptTokens };
 }
 

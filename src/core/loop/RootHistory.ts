@@ -36,16 +36,22 @@ export function rootWindow(model: ChatModel): number {
 }
 
 /**
- * The window a provider stated when it refused a prompt as too long: OpenAI's "maximum context length is 8192
- * tokens", llama.cpp's "context size (8192 tokens)" or "n_ctx = 8192", Anthropic's "210000 tokens > 200000 maximum".
+ * What a provider stated when it refused a prompt as too long: its window (OpenAI's "maximum context length is
+ * 8192 tokens", llama.cpp's "context size (8192 tokens)" or "n_ctx = 8192", Anthropic's "> 200000 maximum") and the
+ * prompt's size in its own tokens (OpenAI's "resulted in 9013 tokens", Anthropic's "too long: 210000 tokens").
  */
-export function windowFromRefusal(message: string): number | undefined {
-  const match = /maximum context length is (\d[\d,]*)/i.exec(message)
-    ?? /context size \((\d[\d,]*) tokens\)/i.exec(message)
-    ?? /n_ctx\w*\s*[=:]\s*(\d[\d,]*)/i.exec(message)
-    ?? />\s*(\d[\d,]*) maximum/i.exec(message);
-  const n = match ? Number(match[1]!.replace(/,/g, '')) : NaN;
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+export function readRefusal(message: string): { window?: number; promptTokens?: number } {
+  const number = (...patterns: RegExp[]) => {
+    for (const pattern of patterns) {
+      const n = Number(pattern.exec(message)?.[1]?.replace(/,/g, ''));
+      if (Number.isInteger(n) && n > 0) return n;
+    }
+    return undefined;
+  };
+  return {
+    window: number(/maximum context length is (\d[\d,]*)/i, /context size \((\d[\d,]*) tokens\)/i, /n_ctx\w*\s*[=:]\s*(\d[\d,]*)/i, />\s*(\d[\d,]*) maximum/i),
+    promptTokens: number(/resulted in (\d[\d,]*) tokens/i, /too long: (\d[\d,]*) tokens/i, /request \((\d[\d,]*) tokens\)/i),
+  };
 }
 
 export class RootHistory {
@@ -79,7 +85,7 @@ export class RootHistory {
    * provider that refuses the prompt as too long anyway gets it once more, compacted to the window it stated.
    */
   async ask(iteration: number, last = false): Promise<RootReply> {
-    if (this.tokens(this.messages) > this.limit) await this.compact('window');
+    if (this.tokens(this.messages) > this.limit) await this.compactWithinBudget('window');
     const sent = this.messages;
     try {
       const reply = await this.run.askRoot(sent, iteration, last);
@@ -87,10 +93,21 @@ export class RootHistory {
       return reply;
     } catch (err) {
       if (!(err instanceof ModelError && err.kind === 'context_overflow') || this.run.limitHit()) throw err;
-      this.window = Math.min(this.window, windowFromRefusal(err.message) ?? Math.floor(this.tokens(sent) * REFUSED_SHARE));
-      await this.compact('refused');
+      const refusal = readRefusal(err.message);
+      // Its own count of the prompt says how far our estimate fell short.
+      if (refusal.promptTokens) this.scale = Math.max(this.scale, refusal.promptTokens / estimateMessageTokens(sent));
+      this.window = Math.min(this.window, refusal.window ?? Math.floor(this.tokens(sent) * REFUSED_SHARE));
+      await this.compactWithinBudget('refused');
       return this.run.askRoot(this.messages, iteration, last);
     }
+  }
+
+  /** Compacts; the summary's cost may reach a budget limit, which then ends the run before the root call. */
+  private async compactWithinBudget(reason: CompactionReason): Promise<void> {
+    const before = this.run.limitHit();
+    await this.compact(reason);
+    const hit = this.run.limitHit();
+    if (hit && hit !== before) throw new Error(hit.detail);
   }
 
   /** Most tokens a root request may hold. */

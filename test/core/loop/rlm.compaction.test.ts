@@ -6,7 +6,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMPACT_AT, rootWindow, UNKNOWN_WINDOW, windowFromRefusal } from '../../../src/core/loop/RootHistory';
+import { COMPACT_AT, readRefusal, rootWindow, UNKNOWN_WINDOW } from '../../../src/core/loop/RootHistory';
+import { PriceTable } from '../../../src/core/models/pricing';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
 import { TrajectoryTree } from '../../../src/core/trajectory/TrajectoryTree';
 import type { FakeRequest } from '../../fakes/FakeModelServer';
@@ -171,11 +172,59 @@ test('child RLMs compact their own history, to their own model\'s window', async
   assert.ok(s.subRequests().every((r) => r.promptTokens <= Math.floor(WINDOW * COMPACT_AT)));
 });
 
+test('a tokenizer that counts twice our estimate: the engine scales its estimates from the reported usage, and no request goes over the window', async () => {
+  const { script } = counter(14, 2_000);
+  const s = await scripted(script, undefined, { rootContextWindow: WINDOW, server: { contextWindow: WINDOW, charsPerToken: 2 } });
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'abc' }, limits: { maxIterations: 20 } }, async (session) => {
+    const result = await session.ask('Count.');
+    assert.equal(result.stopReason, 'final', result.detail);
+    assert.equal(result.answer, '13');
+    assert.ok(result.compactions >= 2);
+  });
+  assert.ok(s.server.requests.every((r) => !r.refused), 'nothing was refused');
+});
+
+test('cancelled while the summary is being written: the run ends within a second, the compaction node ends cancelled', async () => {
+  const { script } = counter(8, 6_000);
+  const s = await scripted(script, () => ({ text: SUMMARY, delayMs: 10_000 }), { rootContextWindow: WINDOW });
+  const events: RlmEvent[] = [];
+  const controller = new AbortController();
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'abc' }, compactWith: 'sub' }, async (session) => {
+    const asked = session.ask('Count.', { signal: controller.signal, onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'compaction_start') setTimeout(() => controller.abort(), 100);
+    } });
+    const started = Date.now();
+    const result = await asked;
+    assert.equal(result.stopReason, 'cancelled');
+    assert.ok(Date.now() - started < 10_000);
+  });
+  const end = ends(events, 'compaction_end')[0]!;
+  assert.equal(end.status, 'cancelled');
+  const tree = TrajectoryTree.from(events);
+  const open = (nodes: typeof tree.roots): string[] => nodes.flatMap((n) => [...(n.status === 'running' || n.status === 'queued' ? [n.id] : []), ...open(n.children)]);
+  assert.deepEqual(open(tree.roots), [], 'every node ended');
+});
+
+test('the summary\'s cost reaches the cost cap: the run stops with its best answer before another root call', async () => {
+  const { script } = counter(8, 6_000);
+  const s = await scripted(script, () => ({ text: SUMMARY, usage: { input: 7_000, output: 2_000_000 } }), { rootContextWindow: WINDOW });
+  const prices = new PriceTable({ [SUB]: { input: 1, output: 1 } });
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'abc' }, compactWith: 'sub', limits: { maxCostUsd: 1 }, costOf: (m, u) => prices.costUsd(m, u) }, async (session) => {
+    const before = () => s.rootRequests().length;
+    const result = await session.ask('Count.');
+    assert.equal(result.stopReason, 'max_cost');
+    assert.match(result.detail!, /over its limit of \$1/);
+    const summaryAt = s.server.requests.findIndex((r) => r.model === SUB);
+    assert.equal(s.server.requests.slice(summaryAt + 1).filter((r) => r.model === ROOT).length, 0, `no root call after the summary (${before()} in all)`);
+  });
+});
+
 test('the window: stated in a refusal, or a safe default for a model nobody knows', () => {
-  assert.equal(windowFromRefusal("OpenAI refused the prompt as too long for m (400: This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.)"), 8192);
-  assert.equal(windowFromRefusal('400: prompt is too long: 210000 tokens > 200000 maximum'), 200_000);
-  assert.equal(windowFromRefusal('request (9000 tokens) exceeds the available context size (8192 tokens)'), 8192);
-  assert.equal(windowFromRefusal('the request exceeds the available context size, try increasing it'), undefined);
+  assert.deepEqual(readRefusal("OpenAI refused the prompt as too long for m (400: This model's maximum context length is 8192 tokens. However, your messages resulted in 9,013 tokens.)"), { window: 8192, promptTokens: 9013 });
+  assert.deepEqual(readRefusal('400: prompt is too long: 210000 tokens > 200000 maximum'), { window: 200_000, promptTokens: 210_000 });
+  assert.deepEqual(readRefusal('request (9000 tokens) exceeds the available context size (8192 tokens)'), { window: 8192, promptTokens: 9000 });
+  assert.deepEqual(readRefusal('the request exceeds the available context size, try increasing it'), { window: undefined, promptTokens: undefined });
   const model = (contextWindow: number, contextWindowKnown?: boolean) => ({ provider: 'x', name: 'm', contextWindow, contextWindowKnown, complete: async () => { throw new Error('unused'); } });
   assert.equal(rootWindow(model(128_000, false)), UNKNOWN_WINDOW);
   assert.equal(rootWindow(model(8_000, false)), 8_000);
