@@ -20,7 +20,7 @@ import { Repl } from './Repl';
 import { RunScope } from './RunScope';
 import { RunEdits, type EditView } from './RunEdits';
 import { SubCalls, promptCharsFor } from './SubCalls';
-import type { SubCallCache } from './SubCallCache';
+import { keepingNoSecrets, type SubCallCache } from './SubCallCache';
 import { editFunctions } from './editFunctions';
 import { syntaxSymbols } from '../edits/syntaxSymbols';
 import { buildSystemPrompt } from './systemPrompt';
@@ -241,7 +241,11 @@ export class RlmSession {
     const edits = workspace && this.proposesEdits ? this.newEdits(workspace, scope) : undefined;
     this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.repl,
       (parent, prompt, context, signal) => this.child(parent, prompt, context, signal), this.shape.parentRunId,
-      { streamSubCalls: ask.streamSubCalls, compactWith: this.options.compactWith, subCallCache: this.options.subCallCache }, edits);
+      {
+        streamSubCalls: ask.streamSubCalls,
+        compactWith: this.options.compactWith,
+        subCallCache: this.options.subCallCache && keepingNoSecrets(this.options.subCallCache, this.options.secrets ?? []),
+      }, edits);
     try {
       const rootModel = this.run.rootModel;
       const subCallChars = promptCharsFor(models.sub);

@@ -14,6 +14,7 @@ import { appendFile, mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Usage } from '../models/types';
+import { redactSecrets } from '../redact';
 
 /** What a reused answer brings back: its text, and what it cost the first time (what reusing it saves). */
 export interface CachedAnswer {
@@ -28,6 +29,19 @@ export interface SubCallCache {
   /** The answer stored for `key` (subCallKey), or undefined; a hit counts as a use. */
   get(key: string): Promise<CachedAnswer | undefined>;
   set(key: string, answer: CachedAnswer): void;
+}
+
+/**
+ * The cache, keeping no answer that holds a key in use or anything shaped like a credential: the file is on disk,
+ * where keys never go (a model may echo what it was sent). `secrets` is read at each answer (a window's list grows).
+ */
+export function keepingNoSecrets(cache: SubCallCache, secrets: ReadonlyArray<string | undefined>): SubCallCache {
+  return {
+    get: (key) => cache.get(key),
+    set: (key, answer) => {
+      if (redactSecrets(answer.text, secrets) === answer.text) cache.set(key, answer);
+    },
+  };
 }
 
 /** The key of a sub-call: a SHA-256 over the model, the system text and the prompt. */

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PriceTable } from '../../../src/core/models/pricing';
@@ -102,6 +102,30 @@ test('failed and cut answers are not kept; without a cache every sub-call is sen
     const third = s.subRequests().length;
     await ask(s, 'alpha\nbeta\ngamma', undefined);
     assert.equal(s.subRequests().length - third, 4, 'no cache: all four are sent');
+  } finally {
+    await s.close();
+  }
+});
+
+test('an answer that holds a key in use (a model echoing what it was sent) or a credential\'s shape is never written to the cache', async () => {
+  const KEY = 'sk-live-0123456789abcdef';
+  const s = await scripted([...QUESTION, ...QUESTION], (req) => {
+    const prompt = req.messages.at(-1)!.content;
+    if (prompt === 'Summarise: alpha') return `I was called with: Bearer ${KEY}`;
+    if (prompt === 'Summarise: beta') return 'the config has AKIAIOSFODNN7EXAMPLE in it';
+    return `summary of ${prompt}`;
+  });
+  const file = cacheFile();
+  const cache = new SubCallCacheFile(file);
+  try {
+    const session = await RlmSession.create({ models: s.models, context: { kind: 'text', text: 'alpha\nbeta\ngamma' }, costOf, subCallCache: cache, secrets: [KEY] });
+    await session.ask('Summarise each part.');
+    session.dispose();
+    await cache.close();
+    const written = readFileSync(file, 'utf8');
+    assert.ok(!written.includes(KEY), 'the key is not on disk');
+    assert.ok(!written.includes('AKIAIOSFODNN7EXAMPLE'));
+    assert.match(written, /summary of Summarise: gamma/, 'the clean answers are kept');
   } finally {
     await s.close();
   }
