@@ -84,8 +84,8 @@ async function cachingRun(api: 'openai' | 'anthropic'): Promise<CachingFigures> 
     let input = 0;
     for (const { usage } of turns) {
       // The input's part of the price: as billed, and the same tokens at the input price.
-      billed += defaultPriceTable.costUsd(PRICED[api].root, { ...usage, outputTokens: 0 });
-      list += defaultPriceTable.costUsd(PRICED[api].root, { inputTokens: usage.inputTokens, outputTokens: 0 });
+      billed += defaultPriceTable.costUsd(PRICED[api].root, { ...usage, outputTokens: 0 })!;
+      list += defaultPriceTable.costUsd(PRICED[api].root, { inputTokens: usage.inputTokens, outputTokens: 0 })!;
       cached += usage.cachedInputTokens ?? 0;
       written += usage.cacheWriteTokens ?? 0;
       input += usage.inputTokens;

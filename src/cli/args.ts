@@ -37,6 +37,8 @@ export interface RunBudgetFlags {
   maxIterations?: number;
   maxSubCalls?: number;
   maxTokens?: number;
+  /** Requests to models without a known price (0: no cap); absent: DEFAULT_MAX_REQUESTS. */
+  maxRequests?: number;
   cellTimeoutMs?: number;
   timeoutMs?: number;
 }
@@ -64,6 +66,10 @@ export interface AskArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
   apply: boolean;
   /** The user's command that checks the applied change (run in the workspace after --apply). */
   validate?: string;
+  /** Let --apply write sensitive files (see core/edits/sensitive.ts); without it they are refused. */
+  allowSensitive: boolean;
+  /** More sensitive paths (gitignore-style globs) on top of the built-in list. */
+  sensitivePaths: string[];
   /** Write the refactor summary (Markdown, ending with its receipt). */
   summary?: string;
   /** Send every sub-call instead of reusing answers from the cache (RLM_CACHE_DIR). */
@@ -121,11 +127,13 @@ export const USAGE = `Usage:
   rlm ask "<question>" (--workspace DIR | --context-file FILE)
       [--provider openai|anthropic] [--base-url URL] [--model NAME] [--sub-model NAME]
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
-      [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--trace FILE] [--json]
+      [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--max-requests N]
+      [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
       [--max-output-tokens N] [--sub-max-output-tokens N] [--reasoning-effort minimal|low|medium|high]
       [--sub-reasoning-effort minimal|low|medium|high] [--context-window N]
-      [--patch FILE] [--apply [--validate "CMD"]] [--summary FILE] [--no-cache] [--compact-with root|sub]
+      [--patch FILE] [--apply [--validate "CMD"] [--allow-sensitive]] [--sensitive-path GLOB]... [--summary FILE]
+      [--no-cache] [--compact-with root|sub]
   rlm replay <trace.jsonl> [--json]
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
       [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
@@ -134,14 +142,19 @@ export const USAGE = `Usage:
       [--max-cost USD] [--include-subcalls] [--json]
 
 Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY; a local server given by --base-url (or RLM_API_URL)
-needs none. --model auto picks the first model the server lists. With neither a key nor a URL, a local
+needs none. A model with no known price (not in the built-in table, not priced by the server's model list,
+not in --prices) shows its cost as unknown: --max-cost cannot see it, and --max-requests (default 300, 0 for
+none) caps the requests sent to it per question. --model auto picks the first model the server lists. With neither a key nor a URL, a local
 OpenAI-compatible server on its usual port (Ollama 11434, LM Studio 1234, llama.cpp 8080) is used. Credential files (.env, keys, tokens:
 see the README) are never sent; --allow-credential-file GLOB lets matching ones through.
 The model never writes files: it proposes edits. --patch FILE saves them as a diff for \`git apply\`, --apply
-writes them (a file changed since the run read it is merged when that is clean, else refused), --validate "CMD"
-runs your check afterwards, --summary FILE writes a Markdown report with a receipt.
+writes them (a file changed since the run read it is merged when that is clean, else refused; so are files with
+an unresolved conflict, and sensitive files such as .vscode/, .github/, scripts, Makefiles, package.json scripts
+and .env unless --allow-sensitive), --validate "CMD" runs your check afterwards (not after a refusal, nor when a
+sensitive file or a file the command names was written), --summary FILE writes a Markdown report with a receipt.
+--sensitive-path GLOB (repeatable, gitignore syntax) adds to the sensitive list.
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), or --apply refused a file,
-or --validate failed; 2 bad usage or configuration, 1 the run failed.
+or --validate failed or did not run; 2 bad usage or configuration, 1 the run failed.
 eval suites: ${SUITE_NAMES.join(', ')}; in eval, --concurrency is jobs at once and --max-cost the cap on
 the whole eval (exit 3 when reached; --resume continues). See the README, "Measure it yourself".`;
 
@@ -164,6 +177,7 @@ const RUN_BUDGET_OPTIONS = {
   'max-iterations': { type: 'string' },
   'max-sub-calls': { type: 'string' },
   'max-tokens': { type: 'string' },
+  'max-requests': { type: 'string' },
   'cell-timeout': { type: 'string' },
   timeout: { type: 'string' },
 } as const;
@@ -187,6 +201,8 @@ const ASK_OPTIONS = {
   patch: { type: 'string' },
   apply: { type: 'boolean' },
   validate: { type: 'string' },
+  'allow-sensitive': { type: 'boolean' },
+  'sensitive-path': { type: 'string', multiple: true },
   summary: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'compact-with': { type: 'string' },
@@ -225,7 +241,7 @@ const EXPORT_OPTIONS = {
 
 /** Where eval writes when --out is not given: a fixed name, so `--resume` finds it again. */
 export const DEFAULT_EVAL_OUT = 'rlm-eval';
-const STOP_REASONS: readonly StopReason[] = ['final', 'max_iterations', 'max_sub_calls', 'max_tokens', 'max_cost', 'timeout', 'cancelled', 'error'];
+const STOP_REASONS: readonly StopReason[] = ['final', 'max_iterations', 'max_sub_calls', 'max_tokens', 'max_cost', 'max_requests', 'timeout', 'cancelled', 'error'];
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
   const [command, ...rest] = argv;
@@ -259,6 +275,7 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     throw new UsageError('--validate runs after the changes are written: add --apply (or check the --patch yourself)');
   }
   if (v.validate !== undefined && v.validate.trim() === '') throw new UsageError('--validate needs a command, e.g. --validate "npm test"');
+  if (v['allow-sensitive'] && !v.apply) throw new UsageError('--allow-sensitive lets --apply write sensitive files: add --apply');
   if ((v.patch !== undefined || v.apply || v.summary !== undefined) && !v.workspace) {
     throw new UsageError('--patch, --apply and --summary need --workspace DIR: edits are proposed to a workspace\'s files');
   }
@@ -278,6 +295,8 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     patch: v.patch,
     apply: v.apply ?? false,
     validate: v.validate,
+    allowSensitive: v['allow-sensitive'] ?? false,
+    sensitivePaths: v['sensitive-path'] ?? [],
     summary: v.summary,
     noCache: v['no-cache'] ?? false,
     compactWith: compactWith(v['compact-with']),
@@ -329,6 +348,7 @@ function runBudgetFlags(v: Strings<typeof RUN_BUDGET_OPTIONS>): RunBudgetFlags {
     maxIterations: int(v['max-iterations'], '--max-iterations', 1),
     maxSubCalls: int(v['max-sub-calls'], '--max-sub-calls', 0),
     maxTokens: int(v['max-tokens'], '--max-tokens', 1),
+    maxRequests: int(v['max-requests'], '--max-requests', 0),
     cellTimeoutMs: seconds(v['cell-timeout'], '--cell-timeout'),
     timeoutMs: seconds(v.timeout, '--timeout'),
   };

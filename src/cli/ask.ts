@@ -26,7 +26,7 @@ export interface CliIO {
 export const EXIT = { final: 0, failed: 1, usage: 2, stopped: 3 } as const;
 
 export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
-  const context = await loadContext(args, io.env);
+  const context = await loadContext(args, io);
   try {
     return await askWith(args, io, context);
   } finally {
@@ -113,6 +113,7 @@ function nextStep(result: RunResult): string {
     case 'max_sub_calls': return 'Raise --max-sub-calls if the question needs more sub-calls.';
     case 'max_tokens': return 'Raise --max-tokens, or use a cheaper sub-model.';
     case 'max_cost': return 'Raise --max-cost, or pick a cheaper --sub-model.';
+    case 'max_requests': return 'Raise --max-requests (0 for no cap), or give the model a price with --prices so --max-cost governs it.';
     case 'timeout': return 'Raise --timeout, or ask a narrower question.';
     case 'cancelled': return result.answer === '' ? 'Cancelled.' : 'Cancelled. The answer above is the best the run had.';
     default: return 'See the trace (--trace FILE) for what happened.';
@@ -122,9 +123,9 @@ function nextStep(result: RunResult): string {
 /** The CLI's contexts: a text file, or a folder it opened itself (so it knows the folder's root). */
 type CliContext = { kind: 'text'; text: string } | { kind: 'workspace'; workspace: CodeWorkspace };
 
-async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<CliContext> {
+async function loadContext(args: AskArgs, io: CliIO): Promise<CliContext> {
   if (args.workspace) {
-    return { kind: 'workspace', workspace: await openWorkspace(args.workspace, args, env) };
+    return { kind: 'workspace', workspace: await openWorkspace(args.workspace, args, io.env, { signal: io.signal, whileListing: true }) };
   }
   try {
     return { kind: 'text', text: readFileSync(resolve(args.contextFile!), 'utf8') };

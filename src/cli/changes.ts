@@ -1,16 +1,19 @@
 // What `rlm ask` does with the edits a run proposed: --patch writes them as a diff for `git apply`, --apply
-// writes them to the workspace (behind the stale-base guard; files with unresolved conflicts are refused),
-// --validate runs the user's own command afterwards, --summary writes the Markdown report with its receipt.
+// writes them to the workspace (behind the stale-base guard; files with an unresolved conflict of any kind are
+// refused, and so are sensitive files unless --allow-sensitive), --validate runs the user's own command
+// afterwards (unless validationGate says it must not), --summary writes the Markdown report with its receipt.
 // Without those flags the proposals are only described: nothing reaches the disk unless the user asked.
 
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyChanges, type ApplyReport } from '../core/edits/applyChanges';
-import { conflictedPaths } from '../core/edits/conflicts';
+import { conflictedPaths, type Conflict } from '../core/edits/conflicts';
 import { toPatch } from '../core/edits/patch';
+import { SensitivePaths } from '../core/edits/sensitive';
 import { changeReceipt, refactorSummary, type ValidationResult } from '../core/edits/summary';
 import type { FileStat } from '../core/edits/types';
 import { runValidation } from '../core/edits/validation';
+import { validationBlocked } from '../core/edits/validationGate';
 import type { RunResult } from '../core/loop/RlmRun';
 import { UsageError, type AskArgs } from './args';
 
@@ -31,9 +34,10 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
   }
   const stats = await edits.changes.summary();
   const open = edits.conflicts.filter((c) => !c.resolved);
+  const sensitive = new SensitivePaths(args.sensitivePaths, '--sensitive-path').of(edits.changes.files());
   const json: Record<string, unknown> = {
     changes: {
-      files: stats,
+      files: stats.map((s) => (sensitive.has(s.path) ? { ...s, sensitive: sensitive.get(s.path) } : s)),
       conflicts: edits.conflicts.map((c) => ({ id: c.id, kind: c.kind, paths: c.paths, partitions: c.partitions, resolved: c.resolved, description: c.description })),
       partitions: edits.partitions,
       receipt: changeReceipt(edits.changes, result.receipt?.sha256).sha256,
@@ -41,7 +45,8 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
       set: edits.changes.toJSON(),
     },
   };
-  say(describe(stats));
+  say(describe(stats, sensitive));
+  if (sensitive.size > 0) say([`Sensitive (${args.allowSensitive ? 'written: --allow-sensitive' : 'not written without --allow-sensitive'}):`, ...[...sensitive.values()].map((why) => `  ${why}`)].join('\n'));
   for (const c of open) say(`Unresolved conflict ${c.id} (${c.kind}) in ${c.paths.join(', ')} between ${c.partitions.join(' and ')}.`);
   let fellShort = false;
 
@@ -59,7 +64,7 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
     json.apply = null;
     fellShort = true;
   } else if (args.apply) {
-    applied = await applyChanges(edits.changes, { root, refuse: conflictedPaths(open) });
+    applied = await applyChanges(edits.changes, { root, refuse: refusals(open, sensitive, args.allowSensitive) });
     json.apply = applied;
     for (const e of applied.applied) say(`  applied  ${e.path}`);
     for (const e of applied.merged) say(`  merged   ${e.path}: ${e.message}`);
@@ -70,7 +75,14 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
   }
 
   let validation: ValidationResult | undefined;
-  if (args.validate !== undefined && applied) {
+  const skipped = args.validate === undefined ? undefined : applied
+    ? validationBlocked(args.validate, { written: [...applied.applied, ...applied.merged], refused: applied.refused.map((e) => e.path), sensitive, root })
+    : 'Nothing was written, so there is nothing to check.';
+  if (args.validate !== undefined && skipped) {
+    say(`Validation not run: ${skipped}`);
+    json.validationSkipped = skipped;
+    fellShort = true;
+  } else if (args.validate !== undefined && applied) {
     say(`Validating: ${args.validate}`);
     validation = await runValidation(args.validate, root, { signal });
     json.validation = validation;
@@ -81,7 +93,8 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
   if (args.summary !== undefined) {
     const file = resolve(args.summary);
     const markdown = await refactorSummary({
-      title: args.question, changes: edits.changes, validation: validation ?? null, apply: applied, traceSha256: result.receipt?.sha256,
+      title: args.question, changes: edits.changes, validation: validation ?? null, apply: applied, traceSha256: result.receipt?.sha256, sensitive,
+      ...(args.validate !== undefined && skipped ? { validationSkipped: { command: args.validate, reason: skipped } } : {}),
       integration: { partitions: edits.partitions, conflicts: edits.conflicts, resolutions: edits.resolutions },
     });
     await writeOrUsage(file, markdown, '--summary');
@@ -91,10 +104,22 @@ export async function deliverChanges(args: AskArgs, result: RunResult, root: str
   return { json, fellShort };
 }
 
-function describe(stats: readonly FileStat[]): string {
+/** What --apply must not write, with why: files with an unresolved conflict, and sensitive ones unless allowed. */
+function refusals(open: readonly Conflict[], sensitive: ReadonlyMap<string, string>, allowSensitive: boolean): Map<string, string> {
+  const refuse = conflictedPaths(open);
+  if (allowSensitive) return refuse;
+  for (const [path, why] of sensitive) {
+    if (!refuse.has(path)) refuse.set(path, `${why}; sensitive files are not written without --allow-sensitive (read them in --patch FILE first)`);
+  }
+  return refuse;
+}
+
+function describe(stats: readonly FileStat[], sensitive: ReadonlyMap<string, string>): string {
   const added = stats.reduce((n, s) => n + s.added, 0);
   const removed = stats.reduce((n, s) => n + s.removed, 0);
-  const lines = stats.slice(0, 20).map((s) => `  ${s.change.padEnd(6)} ${s.from ? `${s.from} -> ` : ''}${s.path} +${s.added} -${s.removed}`);
+  // Sensitive files first: one hidden in a long change set must not fall under "... and N more".
+  const shown = [...stats.filter((s) => sensitive.has(s.path)), ...stats.filter((s) => !sensitive.has(s.path))];
+  const lines = shown.slice(0, 20).map((s) => `  ${s.change.padEnd(6)} ${s.from ? `${s.from} -> ` : ''}${s.path} +${s.added} -${s.removed}${sensitive.has(s.path) ? '  (sensitive)' : ''}`);
   if (stats.length > 20) lines.push(`  ... and ${stats.length - 20} more`);
   return [`Proposed changes: ${stats.length} file${stats.length === 1 ? '' : 's'}, +${added} -${removed}`, ...lines].join('\n');
 }

@@ -15,20 +15,21 @@ import { needleCodeTasks } from '../core/eval/suites/needleCode';
 import { loadTaskFile } from '../core/eval/taskFile';
 import { writeReport } from '../core/eval/writeReport';
 import { CHARS_PER_TOKEN } from '../core/models/usage';
+import { formatCost, formatUsd } from '../core/models/costText';
 import type { CodeWorkspace } from '../core/workspace/CodeWorkspace';
 import type { EvalArgs } from './args';
 import { EXIT, type CliIO } from './ask';
 import { limitsFrom, modelsFromFlags } from './modelSetup';
 import { closeWorkspace, openWorkspace } from './workspaceSetup';
 
-const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+const usd = formatUsd;
 
 export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number> {
   const workspaces = new Map<string, Promise<CodeWorkspace>>();
   const workspaceAt = (path: string) => {
     const key = resolve(path);
     let open = workspaces.get(key);
-    if (!open) workspaces.set(key, (open = openWorkspace(key, args, io.env)));
+    if (!open) workspaces.set(key, (open = openWorkspace(key, args, io.env, { signal: io.signal })));
     return open;
   };
   try {
@@ -112,10 +113,10 @@ function planLine(args: EvalArgs, tasks: EvalTask[], todo: number, estimate: Cos
   const modes = Object.entries(estimate.byMode).map(([mode, m]) => `${mode} ${m.calls} calls ${usd(m.usd)}`).join(', ');
   return `Plan: ${tasks.length} tasks x ${args.modes.length} mode${args.modes.length > 1 ? 's' : ''} x ${args.trials} trial${args.trials > 1 ? 's' : ''} = ${all} jobs` +
     `${todo < all ? ` (${all - todo} done already, ${todo} to do)` : ''}; about ${estimate.calls} model calls, estimated ${usd(estimate.usd)} (${modes})` +
-    `${estimate.priced ? '' : '; a model is not in the price table, so its calls count as $0 (give --prices FILE)'}.`;
+    `${estimate.priced ? '' : '; a model has no known price, so its calls are not counted in dollars and --max-cost cannot stop them (give --prices FILE)'}.`;
 }
 
 function progressLine(r: JobResult, done: number, total: number): string {
   const cut = r.cut ? ` · context cut to ${Math.round((r.cut.keptChars / r.cut.contextChars) * 100)}%` : '';
-  return `[${done}/${total}] ${r.taskId} ${r.mode}${r.trial > 1 ? ` #${r.trial}` : ''}: score ${r.score.toFixed(2)} · ${r.stopReason} · ${usd(r.usage.total.costUsd)} · ${(r.durationMs / 1000).toFixed(1)}s${cut}`;
+  return `[${done}/${total}] ${r.taskId} ${r.mode}${r.trial > 1 ? ` #${r.trial}` : ''}: score ${r.score.toFixed(2)} · ${r.stopReason} · ${formatCost(r.usage.total.costUsd, r.usage.total.unpriced)} · ${(r.durationMs / 1000).toFixed(1)}s${cut}`;
 }

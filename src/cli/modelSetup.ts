@@ -4,7 +4,8 @@
 import { ConfigError } from '../core/models/configError';
 import { findLocalServer, localServerCandidates } from '../core/models/localServers';
 import { createModelPair, type ModelPair } from '../core/models/modelPair';
-import { loadPriceTable, type PriceTable } from '../core/models/pricing';
+import { listModels } from '../core/models/modelListing';
+import { loadPriceTable, type ModelPrice, type PriceTable } from '../core/models/pricing';
 import type { RlmLimitsInput } from '../core/loop/options';
 import { UsageError, type ModelFlags, type RunBudgetFlags } from './args';
 
@@ -22,11 +23,15 @@ export interface CliModels {
 }
 
 export async function modelsFromFlags(flags: ModelFlags & { quiet?: boolean }, io: ModelIO): Promise<CliModels> {
-  const prices = loadPrices(flags, io.env);
+  loadPrices(flags, io.env); // a bad --prices file is a usage error before anything is asked of a server
   const local = await localServerFallback(flags, io);
+  const baseUrl = flags.baseUrl ?? local?.baseUrl;
+  // An OpenAI-compatible server that lists its prices (OpenRouter) prices its own models; --prices still wins.
+  const listed = baseUrl && flags.provider === 'openai' ? (await listModels({ baseUrl, apiKey: io.env.OPENAI_API_KEY, signal: io.signal })).prices : undefined;
+  const prices = loadPrices(flags, io.env, listed);
   const models = await createModelPair({
     provider: flags.provider,
-    baseUrl: flags.baseUrl ?? local?.baseUrl,
+    baseUrl,
     model: flags.model ?? local?.model,
     subModel: flags.subModel,
     endpointConcurrency: flags.endpointConcurrency,
@@ -60,16 +65,19 @@ async function localServerFallback(flags: ModelFlags & { quiet?: boolean }, io: 
   return { baseUrl: server.baseUrl, model };
 }
 
-function loadPrices(flags: ModelFlags, env: NodeJS.ProcessEnv): PriceTable {
+function loadPrices(flags: ModelFlags, env: NodeJS.ProcessEnv, listed?: Record<string, ModelPrice>): PriceTable {
   try {
-    return loadPriceTable({ file: flags.prices, env });
+    return loadPriceTable({ file: flags.prices, env, listed });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
 }
 
-/** The run limits the flags set; the rest keep the engine's defaults. */
-export function limitsFrom(flags: RunBudgetFlags & { concurrency?: number; maxCostUsd?: number }): RlmLimitsInput {
+/** Requests per question to models without a known price, as in the editor (rlm.maxRequestsPerQuestion). */
+export const DEFAULT_MAX_REQUESTS = 300;
+
+/** The run limits the flags set; the rest keep the engine's defaults, but for the request cap, which the CLI sets too. */
+export function limitsFrom(flags: RunBudgetFlags & { concurrency?: number; maxCostUsd?: number; maxRequests?: number }): RlmLimitsInput {
   const limits: RlmLimitsInput = {};
   if (flags.maxDepth !== undefined) limits.maxDepth = flags.maxDepth;
   if (flags.maxIterations !== undefined) limits.maxIterations = flags.maxIterations;
@@ -78,6 +86,7 @@ export function limitsFrom(flags: RunBudgetFlags & { concurrency?: number; maxCo
   if (flags.concurrency !== undefined) limits.concurrency = flags.concurrency;
   if (flags.timeoutMs !== undefined) limits.timeoutMs = flags.timeoutMs;
   if (flags.maxCostUsd !== undefined) limits.maxCostUsd = flags.maxCostUsd;
+  limits.maxRequests = flags.maxRequests === undefined ? DEFAULT_MAX_REQUESTS : flags.maxRequests === 0 ? Infinity : flags.maxRequests;
   if (flags.cellTimeoutMs !== undefined) limits.sandbox = { cellTimeoutMs: flags.cellTimeoutMs };
   return limits;
 }

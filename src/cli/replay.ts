@@ -1,6 +1,7 @@
 // `rlm replay`: a trace file as an indented tree. Each line shows the node's status and its figures rolled
 // up over everything under it (tokens, cost, time, sub-calls), then what the reader had to skip or derive.
 
+import { formatCost, formatSavings } from '../core/models/costText';
 import { TRACE_SCHEMA_VERSION } from '../core/trajectory/events';
 import type { Trace } from '../core/trajectory/readTrace';
 import { TrajectoryTree, type TreeAnomalies, type TreeNode } from '../core/trajectory/TrajectoryTree';
@@ -20,8 +21,8 @@ function figures(node: TreeNode): string {
   const billed = node.kind === 'turn' || node.kind === 'subcall' || node.kind === 'compaction';
   if (billed || total.inputTokens + total.outputTokens > 0) {
     const cached = total.cachedInputTokens > 0 ? ` (${total.cachedInputTokens} cached)` : '';
-    const saved = total.savedUsd !== 0 ? ` (saved $${total.savedUsd.toFixed(4)})` : '';
-    parts.push(`${total.estimated ? '~' : ''}${total.inputTokens}+${total.outputTokens} tok${cached}`, `$${total.costUsd.toFixed(4)}${saved}`);
+    const saved = total.savedUsd !== 0 ? ` (${formatSavings(total.savedUsd)})` : '';
+    parts.push(`${total.estimated ? '~' : ''}${total.inputTokens}+${total.outputTokens} tok${cached}`, `${formatCost(total.costUsd, total.unpriced)}${saved}`);
   }
   parts.push(seconds(total.elapsedMs));
   if (node.kind === 'subcall' && node.sentTime !== undefined && node.sentTime - node.startTime >= 10) {

@@ -6,6 +6,8 @@ export const COMMANDS = {
   askAboutSelection: 'rlm.askAboutSelection',
   newChat: 'rlm.newChat',
   stop: 'rlm.stop',
+  /** Stops the first indexing of the folders being indexed (the status bar's item runs it). */
+  stopIndexing: 'rlm.stopIndexing',
   openTrajectory: 'rlm.openTrajectory',
   setApiKey: 'rlm.setApiKey',
   clearApiKey: 'rlm.clearApiKey',
@@ -16,6 +18,10 @@ export const COMMANDS = {
   useLocalServer: 'rlm.useLocalServer',
   /** Looks for models and servers again (after starting Ollama, say). */
   refreshSetup: 'rlm.refreshSetup',
+  /** Deletes the workspace's chats and their traces, after a modal (historyCommands.ts). */
+  clearHistory: 'rlm.clearHistory',
+  /** Copies the workspace's chats and their traces to a folder the user picks. */
+  exportHistory: 'rlm.exportHistory',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -24,6 +30,8 @@ export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 export const EDITOR_COMMANDS = {
   openSettings: 'workbench.action.openSettings',
   openFolder: 'workbench.action.files.openFolder',
+  /** The Workspace Trust editor, where the user trusts a folder (Restricted Mode's one line offers it). */
+  manageTrust: 'workbench.trust.manage',
 } as const;
 
 export const VIEWS = {
@@ -38,3 +46,5 @@ export const VIEWS = {
 
 /** True while a question runs (package.json: the Stop command's enablement, the view title's Stop button). */
 export const RUNNING_CONTEXT_KEY = 'rlm.running';
+/** True while a folder's first indexing runs (package.json: Stop Indexing's enablement). */
+export const INDEXING_CONTEXT_KEY = 'rlm.indexing';

@@ -1,27 +1,33 @@
-// The "RLM" commands: ask, ask about selection, new chat, stop, open trajectory, set and clear an API key,
+// The "RLM" commands: ask, ask about selection, new chat, stop, stop indexing, open trajectory, set and clear an API key,
 // select provider and model, show the log (and the history, the local-server offer, a fresh look at the
-// set-up). Each takes optional arguments so a test or another extension can drive it without the UI.
+// set-up). Each takes optional arguments so a test or another extension can drive it without the UI. What they
+// choose goes to the user's settings, never a workspace's file, and a key to the endpoint it is for.
 
 import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
+import { isInsecureRemoteUrl } from '../core/models/endpoints';
 import { probeLocalServer } from '../core/models/localServers';
 import { BUILT_IN_PRICES } from '../core/models/pricing';
 import { DEFAULT_MODELS } from '../core/models/modelPair';
 import type { ChatService } from './chats/ChatService';
+import { historyCommands, type HistoryDeps } from './historyCommands';
 import { COMMANDS, VIEWS } from './commandIds';
 import type { Log } from './log';
+import { bindingOf, describeBinding, endpointOf } from './models/apiKeys';
 import type { SetupService } from './SetupService';
-import { isHttpUrl, isKeyedProvider, KEYED_PROVIDERS, PROVIDER_SETTINGS, providerLabel, type KeyedProvider, type ProviderSetting, type RlmSettings } from './settings';
+import { isHttpUrl, isKeyedProvider, KEYED_PROVIDERS, PROVIDER_SETTINGS, providerLabel, TRUSTED_WORKSPACE_SETTINGS, type KeyedProvider, type ProviderSetting, type RlmSettings } from './settings';
 import type { ChatView } from './views/ChatView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 
-export interface CommandDeps {
+export interface CommandDeps extends HistoryDeps {
   chats: ChatService;
   setup: SetupService;
   chatView: ChatView;
   log: vscode.LogOutputChannel;
   redactedLog: Log;
   tracesDir: string;
+  /** Stops the first indexing of every folder being indexed. */
+  stopIndexing: () => void;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -74,6 +80,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await chatView.reveal();
     }),
     register(COMMANDS.stop, () => chats.stop()),
+    register(COMMANDS.stopIndexing, () => deps.stopIndexing()),
     register(COMMANDS.openTrajectory, async (target?: unknown) => {
       const uri = target instanceof vscode.Uri ? target : (await vscode.window.showOpenDialog({
         title: 'RLM: Open Trajectory',
@@ -86,34 +93,41 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       return vscode.commands.executeCommand('vscode.openWith', uri, VIEWS.traceEditor);
     }),
     register(COMMANDS.setApiKey, async (provider?: unknown) => {
-      const chosen = isKeyedProvider(provider) ? provider : await pickKeyedProvider('Which provider is the key for?', setup.settings().provider);
+      const settings = setup.settings();
+      const chosen = isKeyedProvider(provider) ? provider : await pickKeyedProvider('Which provider is the key for?', settings.provider);
       if (!chosen) return undefined;
+      // The key belongs to the endpoint the settings send this provider's requests to, and goes nowhere else.
+      const binding = bindingOf(chosen, endpointOf(chosen, settings) ?? (chosen === 'openai-compatible' ? setup.lastLocalServer?.baseUrl : undefined));
+      if (!binding) {
+        void vscode.window.showWarningMessage('RLM: a key for an OpenAI-compatible server is kept for that server\'s address only, and rlm.baseUrl names none yet: choose the server with "RLM: Select Provider and Model", then set its key.');
+        return undefined;
+      }
       const key = await vscode.window.showInputBox({
-        title: `RLM: Set API Key for ${providerLabel(chosen)}`,
-        prompt: "Kept in the editor's secret storage: never in settings, traces or the log.",
+        title: `RLM: Set API Key for ${describeBinding(binding)}`,
+        prompt: `Kept in the editor's secret storage and sent only to ${binding.origin}: never in settings, traces or the log.`,
         password: true,
         ignoreFocusOut: true,
         validateInput: (value) => (value.trim() === '' ? 'Paste the key.' : /\s/.test(value.trim()) ? 'A key has no spaces in it.' : undefined),
       });
       if (!key?.trim()) return undefined;
-      await setup.storeKey(chosen, key.trim());
-      deps.redactedLog.info(`API key for ${chosen} saved in the secret storage`);
-      void vscode.window.showInformationMessage(`RLM: the ${providerLabel(chosen)} key is saved.`);
+      await setup.storeKey(binding, key.trim());
+      deps.redactedLog.info(`API key for ${chosen} saved in the secret storage, for ${binding.origin}`);
+      void vscode.window.showInformationMessage(`RLM: the ${providerLabel(chosen)} key is saved, for ${binding.origin} only.`);
       await setup.refresh();
       return undefined;
     }),
     register(COMMANDS.clearApiKey, async (provider?: unknown) => {
-      const stored = await setup.keyedProviders();
+      const stored = (await setup.storedKeys()).filter((b) => !isKeyedProvider(provider) || b.provider === provider);
       if (stored.length === 0) {
         void vscode.window.showInformationMessage('RLM: no API keys are stored.');
         return undefined;
       }
-      const chosen = isKeyedProvider(provider) ? provider : stored.length === 1 ? stored[0] : (await vscode.window.showQuickPick(
-        stored.map((p) => ({ label: providerLabel(p), provider: p })), { title: 'RLM: Clear API Key', placeHolder: 'Which key should go?' }))?.provider;
+      const chosen = stored.length === 1 ? stored[0] : (await vscode.window.showQuickPick(
+        stored.map((b) => ({ label: describeBinding(b), binding: b })), { title: 'RLM: Clear API Key', placeHolder: 'Which key should go?' }))?.binding;
       if (!chosen) return undefined;
       await setup.deleteKey(chosen);
-      deps.redactedLog.info(`API key for ${chosen} removed from the secret storage`);
-      void vscode.window.showInformationMessage(`RLM: the ${providerLabel(chosen)} key is removed.`);
+      deps.redactedLog.info(`API key for ${chosen.provider} at ${chosen.origin} removed from the secret storage`);
+      void vscode.window.showInformationMessage(`RLM: the key for ${describeBinding(chosen)} is removed.`);
       await setup.refresh();
       return undefined;
     }),
@@ -145,6 +159,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       return undefined;
     }),
     register(COMMANDS.refreshSetup, () => setup.refresh({ probe: true })),
+    ...historyCommands(deps).map(([id, run]) => register(id, run)),
   ];
 }
 
@@ -193,7 +208,10 @@ async function selectProviderAndModel(setup: SetupService): Promise<void> {
       prompt: 'Its base URL (usually ending in /v1)',
       value: baseUrl || setup.lastLocalServer?.baseUrl || 'http://127.0.0.1:11434/v1',
       ignoreFocusOut: true,
-      validateInput: (value) => (isHttpUrl(value.trim()) ? undefined : 'An http(s) URL, such as http://127.0.0.1:11434/v1'),
+      validateInput: (value) => !isHttpUrl(value.trim()) ? 'An http(s) URL, such as http://127.0.0.1:11434/v1'
+        : isInsecureRemoteUrl(value.trim()) && !settings.allowInsecureHttp
+          ? 'Plain http:// to another machine would send your code and key unencrypted: use https://, or turn on rlm.allowInsecureHttp in your user settings first.'
+          : undefined,
     });
     if (!url) return;
     baseUrl = url.trim().replace(/\/+$/, '');
@@ -212,7 +230,7 @@ async function selectProviderAndModel(setup: SetupService): Promise<void> {
   }, provider === settings.provider ? settings.subModel : '');
   if (subModel === undefined) return;
   await updateSettings({ provider, ...(provider === 'openai-compatible' ? { baseUrl } : {}), rootModel, subModel });
-  if ((provider === 'openai' || provider === 'anthropic') && !(await setup.key(provider)) && !baseUrl) {
+  if ((provider === 'openai' || provider === 'anthropic') && !(await setup.key(provider, undefined)) && !baseUrl) {
     const choice = await vscode.window.showInformationMessage(`RLM: ${providerLabel(provider)} needs an API key.`, 'Set API Key');
     if (choice) await vscode.commands.executeCommand(COMMANDS.setApiKey, provider);
   }
@@ -232,12 +250,23 @@ async function pickModel(title: string, models: string[], fallback: { label: str
   return typed === undefined ? undefined : typed.trim();
 }
 
-/** Writes settings where the user keeps them: the workspace when it already sets them, else the user settings. */
+/**
+ * Writes what the user chose to the user settings, always: a workspace's settings file is tracked and shared
+ * (a gateway URL must not leak into it), and provider and base URL are read from the user settings only anyway.
+ * Where a trusted workspace's own value still wins (a model), the user is told.
+ */
 async function updateSettings(values: Partial<Pick<RlmSettings, 'provider' | 'baseUrl' | 'rootModel' | 'subModel'>>): Promise<void> {
   const configuration = vscode.workspace.getConfiguration('rlm');
+  const shadowed: string[] = [];
   for (const [name, value] of Object.entries(values)) {
+    await configuration.update(name, value, vscode.ConfigurationTarget.Global);
     const inspected = configuration.inspect(name);
-    const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await configuration.update(name, value, target);
+    const theirs = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
+    if (vscode.workspace.isTrusted && theirs !== undefined && theirs !== value && TRUSTED_WORKSPACE_SETTINGS.has(name as keyof RlmSettings)) {
+      shadowed.push(`rlm.${name} (${JSON.stringify(theirs)})`);
+    }
+  }
+  if (shadowed.length > 0) {
+    void vscode.window.showInformationMessage(`RLM: saved in your user settings. This trusted workspace's settings also set ${shadowed.join(', ')}, which win here.`);
   }
 }

@@ -7,8 +7,10 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { describeIndexing } from '../core/workspace/CodeWorkspace';
 import type { ChatToHost, MessageOf, TreeToHost } from '../protocol/messages';
 import { ChatService } from './chats/ChatService';
+import { eventsForChat } from './chats/answers';
 import { ChatStore, type FolderRef } from './chats/ChatStore';
 import { SubCallCaches } from './chats/SubCallCaches';
 import { registerCommands } from './commands';
@@ -18,12 +20,15 @@ import { RedactingLog, type Log } from './log';
 import { prepareModels } from './models/modelSetup';
 import { ACTIONS, SetupProblem } from './problems';
 import { SetupService } from './SetupService';
+import { runPageCommand } from './webviewMessages';
 import { TREE_CHUNK_EVENTS } from './treeMessages';
 import { ReviewService } from './review/ReviewService';
 import { VsCodeReviewEditor } from './review/VsCodeReviewEditor';
 import { ChatView } from './views/ChatView';
+import { IndexingStatusBar } from './views/IndexingStatusBar';
 import { RunStatusBar } from './views/RunStatusBar';
 import { TraceEditor } from './views/TraceEditor';
+import { openUntitled } from './views/untitled';
 import { TrajectoryView } from './views/TrajectoryView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 
@@ -41,26 +46,33 @@ export function activate(context: vscode.ExtensionContext): void {
   const log: Log = new RedactingLog(channel, () => secrets);
   const tracesDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'traces');
 
-  const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message));
-  const setup = new SetupService(context.secrets, secrets, log, (status) => chatView.post({ type: 'chat/setup', setup: status }));
+  const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message), () => chats?.stopIfIndexing());
+  const setup = new SetupService(context.secrets, context.globalState, secrets, log, (status) => chatView.post({ type: 'chat/setup', setup: status }));
   const ripgrep = editorRipgrep();
   let chats: ChatService | undefined;
-  const roots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep);
+  const roots: WorkspaceRoots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep, () => indexingBar.follow());
+  const indexingBar = new IndexingStatusBar(() => roots.indexing());
   let reviews: ReviewService | undefined;
   const reviewEditor = new VsCodeReviewEditor(log, {
     merged: (exchangeId, path, text) => reviews?.resolved(exchangeId, path, text),
     filesChanged: (folderUri, paths) => reviews?.filesChanged(folderUri, paths),
-    settings: (folder) => setup.settings(folder),
+    settings: (folder) => setup.settingsInForce(folder),
   });
   reviews = new ReviewService({ dir: tracesDir, editor: reviewEditor, post: (message) => chatView.post(message), log });
   const review = reviews;
   const subCallCaches = new SubCallCaches(context.globalStorageUri.fsPath);
+  const store = new ChatStore(context.workspaceState);
   chats = new ChatService({
-    store: new ChatStore(context.workspaceState),
+    store,
     tracesDir,
     settings: (folder) => setup.settings(vscode.Uri.parse(folder.uri)),
-    prepareModels: (settings) => prepareModels(settings, setup.sources()),
+    prepareModels: (settings) => prepareModels(settings, setup.sources(), setup.windowFacts()),
     workspace: (folder, settings) => roots.open(folder, settings.excludes),
+    stopIndexing: (folder) => roots.stopIndexing(folder.uri),
+    indexing: (folder) => {
+      const running = roots.indexing().find((f) => f.uri === folder.uri);
+      return running && describeIndexing(running.progress);
+    },
     pickFolder,
     secrets,
     log,
@@ -71,7 +83,10 @@ export function activate(context: vscode.ExtensionContext): void {
     subCallCache: (folder) => subCallCaches.for(folder),
   });
   const service = chats;
-  const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => onShared(message);
+  const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => {
+    if (message.type === 'text/open') void openUntitled(message.text, message.language);
+    else onShared(message);
+  };
   const trajectoryView = new TrajectoryView(context.extensionUri, log, onTreeMessage);
   const traceEditor = new TraceEditor(context.extensionUri, log, onTreeMessage);
   const statusBar = new RunStatusBar();
@@ -87,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): void {
         // A page that (re)loads mid-run gets the running question's events so far.
         const live = service.liveRun;
         for (let at = 0; live && at < live.events.length; at += TREE_CHUNK_EVENTS) {
-          chatView.post({ type: 'run/events', chatId: live.chatId, exchangeId: live.exchangeId, events: live.events.slice(at, at + TREE_CHUNK_EVENTS) });
+          chatView.post({ type: 'run/events', chatId: live.chatId, exchangeId: live.exchangeId, events: eventsForChat(live.events.slice(at, at + TREE_CHUNK_EVENTS)) });
         }
         void setup.refresh();
         return;
@@ -103,6 +118,12 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       case 'chat/open':
         service.openChat(message.chatId);
+        return;
+      case 'answer/open':
+        void service.wholeAnswer(message.exchangeId).then((answer) => openUntitled(answer, 'markdown'), (err: Error) => {
+          log.warn(`The whole answer of ${message.exchangeId} could not be opened: ${err.message}`);
+          void vscode.window.showErrorMessage(`RLM: cannot open the whole answer. ${err.message}`);
+        });
         return;
       case 'review/open':
       case 'review/accept':
@@ -129,8 +150,12 @@ export function activate(context: vscode.ExtensionContext): void {
         void openLink(message, linkRoots(service.currentFolder), log);
         return;
       case 'command/run':
-        // Checked against the allow-list (webviewMessages.ts) before it got here.
-        void vscode.commands.executeCommand(message.command, ...(message.args ?? []));
+        // Checked against the allow-list (webviewMessages.ts) before it got here; a state change waits for the user's yes.
+        void runPageCommand(message.command, message.args ?? [], {
+          context: () => ({ localServer: setup.lastLocalServer }),
+          confirm: async ({ message: text, detail, button }) => (await vscode.window.showInformationMessage(text, { modal: true, detail }, button)) === button,
+          execute: (command, args) => Promise.resolve(vscode.commands.executeCommand(command, ...args)),
+        }).catch((err: unknown) => log.error(`${message.command} from the page failed: ${(err as Error).message}`));
         return;
       case 'clipboard/copy':
         void vscode.env.clipboard.writeText(message.text);
@@ -143,6 +168,7 @@ export function activate(context: vscode.ExtensionContext): void {
     setup,
     roots,
     statusBar,
+    indexingBar,
     reviewEditor,
     { dispose: () => review.dispose() },
     { dispose: () => service.dispose() },
@@ -153,7 +179,15 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const folder of e.removed) service.folderRemoved(folder.uri.toString());
     }),
-    ...registerCommands({ chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir }),
+    ...registerCommands({
+      chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir, store, secrets, trajectory: trajectoryView,
+      // A question over a folder being indexed stops with it (the chat says so); the other folders just stop.
+      stopIndexing: () => {
+        service.stopIfIndexing();
+        for (const folder of roots.indexing()) roots.stopIndexing(folder.uri);
+        indexingBar.refresh();
+      },
+    }),
   );
   shutdown = async () => {
     service.dispose();
@@ -177,13 +211,15 @@ export async function deactivate(): Promise<void> {
 
 /** The folder a new chat asks about: the only one, the active editor's, or the one the user picks. */
 async function pickFolder(): Promise<FolderRef | undefined> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
+  // Only folders on this machine can be read (a virtual workspace's are not: the set-up status says so first).
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   if (folders.length === 0) throw new SetupProblem({ message: 'Open a folder to ask about its code.', actions: [ACTIONS.openFolder()] });
   if (folders.length === 1) return WorkspaceRoots.refOf(folders[0]!);
   const active = vscode.window.activeTextEditor?.document.uri;
   const folder = active && vscode.workspace.getWorkspaceFolder(active);
-  if (folder) return WorkspaceRoots.refOf(folder);
+  if (folder && folder.uri.scheme === 'file') return WorkspaceRoots.refOf(folder);
   const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder is the question about?', ignoreFocusOut: true });
+  if (picked && picked.uri.scheme !== 'file') throw new SetupProblem({ message: `${picked.name} is not on this machine: questions need a folder whose files can be read here.`, actions: [] });
   return picked && WorkspaceRoots.refOf(picked);
 }
 

@@ -33,6 +33,7 @@ export const ACTIONS = {
   refreshSetup: (): Action => ({ label: 'Look Again', command: COMMANDS.refreshSetup }),
   showLog: (): Action => ({ label: 'Show Log', command: COMMANDS.showLog }),
   openFolder: (): Action => ({ label: 'Open Folder', command: EDITOR_COMMANDS.openFolder }),
+  manageTrust: (): Action => ({ label: 'Manage Workspace Trust', command: EDITOR_COMMANDS.manageTrust }),
 };
 
 /** Where the failed question was headed: decides which key or setting the fix names. */
@@ -88,6 +89,8 @@ export function problemFromStop(stopReason: StopReason, detail: string | undefin
       return { message: `Stopped: ${said || 'the run used all its turns'}. The answer is the best the run had. Raise rlm.maxIterations, or ask a narrower question.`, actions: [ACTIONS.openSettings('rlm.maxIterations')] };
     case 'max_sub_calls':
       return { message: `Stopped: ${said}. The answer is the best the run had. Raise rlm.maxSubCalls if the question needs more sub-calls.`, actions: [ACTIONS.openSettings('rlm.maxSubCalls')] };
+    case 'max_requests':
+      return { message: `Stopped: ${said}. The answer is the best the run had. Each request to a model with no known price counts (for the editor's models, against your plan). Raise rlm.maxRequestsPerQuestion to allow more, or give the model a price in rlm.prices so the cost cap governs it.`, actions: [ACTIONS.openSettings('rlm.maxRequestsPerQuestion')] };
     case 'max_tokens':
     case 'timeout':
       return { message: `Stopped: ${said}. The answer is the best the run had.`, actions: [] };
@@ -109,6 +112,7 @@ const EDITOR_TERMS: Array<[RegExp, string]> = [
   [/--model auto\b/g, 'the first model the server lists'],
   [/--model( NAME)?\b/g, 'rlm.rootModel'],
   [/--max-cost\b/g, 'rlm.maxCostPerQuestion'],
+  [/--max-requests\b/g, 'rlm.maxRequestsPerQuestion'],
   [/--max-iterations\b/g, 'rlm.maxIterations'],
   [/--max-sub-calls\b/g, 'rlm.maxSubCalls'],
   [/--concurrency\b/g, 'rlm.concurrency'],

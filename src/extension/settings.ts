@@ -1,9 +1,14 @@
 // The `rlm.*` settings as the engine needs them. Read at question time (a change applies from the next
 // question), checked here because settings.json is hand-edited: a bad value falls back to its default with a
 // warning for the log, never a crash. The defaults here are the ones package.json declares (a test checks).
+//
+// A workspace's settings are untrusted input (a cloned repository's .vscode/settings.json): settingValue decides,
+// setting by setting, what a workspace may set. Nothing from it raises a limit, picks an endpoint, or, unless
+// the workspace is trusted, picks a model or a command.
 
 import type { RlmLimitsInput } from '../core/loop/options';
 import type { ModelTuning } from '../core/models/modelPair';
+import { parsePriceOverrides, type ModelPrice } from '../core/models/pricing';
 import { REASONING_EFFORTS, type ReasoningEffort } from '../core/models/types';
 
 /** Who answers: the editor's own models, a provider's API, or any OpenAI-compatible server. */
@@ -38,6 +43,8 @@ export interface RlmSettings {
   cellTimeout: number;
   /** USD per question, child runs included; 0 means no cap. */
   maxCostPerQuestion: number;
+  /** Requests per question to models without a known price (the editor's models among them), child runs included; 0 means no cap. */
+  maxRequestsPerQuestion: number;
   /** Gitignore-style patterns left out of the workspace on top of the default excludes. */
   excludes: string[];
   /** The user's check after applying proposed edits (run through the shell in the folder, after asking); '' for none. */
@@ -52,6 +59,12 @@ export interface RlmSettings {
   compactWith: CompactWithSetting;
   /** Reuse sub-call answers across questions (a cache on this machine, per workspace). */
   cacheSubCalls: boolean;
+  /** Plain http:// to a server that is not this machine (code and key unencrypted on the network). */
+  allowInsecureHttp: boolean;
+  /** Prices the built-in table and the server's list lack or get wrong (USD per 1M tokens), as `--prices` takes them. */
+  prices: Record<string, ModelPrice>;
+  /** Gitignore-style patterns of more sensitive files, on top of core/edits/sensitive.ts's list (see ADDITIVE_SETTINGS). */
+  sensitivePaths: string[];
 }
 
 export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
@@ -65,6 +78,7 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   concurrency: 16,
   cellTimeout: 60,
   maxCostPerQuestion: 2,
+  maxRequestsPerQuestion: 300,
   excludes: [],
   validateCommand: '',
   maxOutputTokens: 0,
@@ -74,19 +88,67 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   contextWindow: 0,
   compactWith: 'root',
   cacheSubCalls: true,
+  allowInsecureHttp: false,
+  prices: {},
+  sensitivePaths: [],
 });
 
 /**
- * Read from the user's settings only: where code is sent and what a question may spend. A cloned repository's
- * .vscode/settings.json could otherwise point the models at its own server or lift the cap. (Not `scope:
+ * Read from the user's settings only, trusted workspace or not: where code and keys are sent, and what a price is.
+ * A cloned repository's .vscode/settings.json could otherwise point the models at its own server. (Not `scope:
  * machine` or `application` in package.json: in remote windows such as code-server, VS Code stops showing the
  * extension host those values from the user settings after the first change.)
  */
 export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set([
-  'provider', 'baseUrl', 'maxCostPerQuestion',
-  // What a question spends: reply caps, thinking, the window compaction works to, the model that summarises, the cache.
-  'maxOutputTokens', 'subMaxOutputTokens', 'reasoningEffort', 'subReasoningEffort', 'contextWindow', 'compactWith', 'cacheSubCalls',
+  'provider', 'baseUrl', 'allowInsecureHttp', 'prices',
+  // Thinking is billed as output, and whether 'default' is more or less than 'low' depends on the provider
+  // (OpenAI's default is medium, Anthropic's is no thinking): no order a workspace could only lower along.
+  'reasoningEffort', 'subReasoningEffort',
 ]);
+
+/**
+ * Limits: a trusted workspace may lower them (a big repository, a cautious team), never raise them above the user's.
+ * The reply caps and the root window bound what each request may spend.
+ */
+export const LOWER_ONLY_SETTINGS: ReadonlySet<NumberSetting> = new Set([
+  'maxDepth', 'maxIterations', 'maxSubCalls', 'concurrency', 'cellTimeout', 'maxCostPerQuestion', 'maxRequestsPerQuestion',
+  'maxOutputTokens', 'subMaxOutputTokens', 'contextWindow',
+]);
+
+/**
+ * Which models run (the summarizer of a compaction is one of them) and which command: a workspace may choose them
+ * only once the user trusted it.
+ */
+export const TRUSTED_WORKSPACE_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['rootModel', 'subModel', 'compactWith', 'validateCommand']);
+
+/**
+ * Switches a trusted workspace may turn off, never on against the user's settings: the sub-call cache keeps model
+ * answers (workspace text among them) on this machine, and a user who turned it off meant it.
+ */
+export const OFF_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['cacheSubCalls']);
+
+/**
+ * Every setting that touches models, limits, endpoints, commands or what is kept on disk: in Restricted Mode all of
+ * them come from the user's settings only (package.json's `restrictedConfigurations` lists the same).
+ */
+export const RESTRICTED_SETTINGS: readonly (keyof RlmSettings)[] = [
+  ...USER_ONLY_SETTINGS, ...LOWER_ONLY_SETTINGS, ...TRUSTED_WORKSPACE_SETTINGS, ...OFF_ONLY_SETTINGS,
+];
+
+/** Number settings where 0 means "no cap". */
+const ZERO_IS_NO_CAP: ReadonlySet<NumberSetting> = new Set(['maxCostPerQuestion', 'maxRequestsPerQuestion']);
+
+/**
+ * Number settings where 0 means the model's own value, which may be more or less than any number (Anthropic's
+ * default reply cap is smaller than what a model may be asked for): a workspace may only lower a number the user set.
+ */
+const ZERO_IS_MODEL_DEFAULT: ReadonlySet<NumberSetting> = new Set(['maxOutputTokens', 'subMaxOutputTokens', 'contextWindow']);
+
+/**
+ * Lists every settings layer adds to (user, workspace, folder): a workspace may add sensitive paths, never take
+ * away the user's (a workspace value would otherwise replace them).
+ */
+export const ADDITIVE_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['sensitivePaths']);
 
 /** Shaped like vscode.WorkspaceConfiguration.inspect()'s answer. */
 export interface InspectedSetting {
@@ -96,17 +158,73 @@ export interface InspectedSetting {
   workspaceFolderValue?: unknown;
 }
 
+/** Where a value in force came from: the default, the user's settings, the workspace's, or the folder's. */
+export type SettingSource = 'default' | 'user' | 'workspace' | 'folder';
+
+/** The rlm.* settings in force, and where each came from. */
+export interface SettingsInForce {
+  settings: RlmSettings;
+  sources: Record<keyof RlmSettings, SettingSource>;
+}
+
+export interface SettingValue {
+  value: unknown;
+  source: SettingSource;
+  /** A workspace tried to set it and was not heeded: the line for the log. */
+  ignored?: string;
+}
+
 /**
- * The value a setting has for RLM: for a user-only setting, the user's value (or the default) and a note when a
- * workspace tried to set it; for the others, what the editor resolved.
+ * The value a setting has for RLM, and where it came from. User-only settings: the user's value (or the default).
+ * In an untrusted workspace (Restricted Mode), every setting of RESTRICTED_SETTINGS likewise, and no validation
+ * command at all (nothing runs in Restricted Mode). In a trusted one, a limit from the workspace only when it is
+ * lower than the user's, a switch of OFF_ONLY_SETTINGS only turned off, and models and the command as the
+ * workspace says. `excludes` only ever narrows what is read: the editor's resolved value.
  */
-export function settingValue(name: keyof RlmSettings, inspected: InspectedSetting | undefined, resolved: unknown): { value: unknown; ignored?: string } {
-  if (!USER_ONLY_SETTINGS.has(name)) return { value: resolved };
-  const fromWorkspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
-  const value = inspected?.globalValue ?? inspected?.defaultValue;
-  return fromWorkspace === undefined || JSON.stringify(fromWorkspace) === JSON.stringify(value)
-    ? { value }
-    : { value, ignored: `rlm.${name} in the workspace settings (${JSON.stringify(fromWorkspace)}) is ignored: where code goes and what a question may spend are read from your user settings only.` };
+export function settingValue(name: keyof RlmSettings, inspected: InspectedSetting | undefined, resolved: unknown, trusted: boolean): SettingValue {
+  const base: SettingValue = inspected?.globalValue !== undefined
+    ? { value: inspected.globalValue, source: 'user' }
+    : { value: inspected?.defaultValue ?? SETTING_DEFAULTS[name], source: 'default' };
+  const fromWorkspace: SettingValue | undefined = inspected?.workspaceFolderValue !== undefined
+    ? { value: inspected.workspaceFolderValue, source: 'folder' }
+    : inspected?.workspaceValue !== undefined ? { value: inspected.workspaceValue, source: 'workspace' } : undefined;
+  // Patterns that only add protection (sensitive paths) are the union of every layer: a workspace adds, never removes.
+  if (ADDITIVE_SETTINGS.has(name)) return { value: unionOfLayers(inspected, resolved), source: fromWorkspace?.source ?? base.source };
+  if (!RESTRICTED_SETTINGS.includes(name)) return { value: resolved, source: fromWorkspace?.source ?? base.source };
+  if (name === 'validateCommand' && !trusted) {
+    const wanted = fromWorkspace?.value ?? base.value;
+    return { value: '', source: 'default', ...(wanted ? { ignored: `rlm.validateCommand (${JSON.stringify(wanted)}) does not run in Restricted Mode: trust this folder to run it.` } : {}) };
+  }
+  if (!fromWorkspace || JSON.stringify(fromWorkspace.value) === JSON.stringify(base.value)) return base;
+  const ignore = (why: string): SettingValue => ({ ...base, ignored: `rlm.${name} in the ${fromWorkspace.source} settings (${JSON.stringify(fromWorkspace.value)}) is ignored: ${why}` });
+  if (USER_ONLY_SETTINGS.has(name)) return ignore('where code goes and what it costs are read from your user settings only.');
+  if (!trusted) return ignore('this folder is not trusted (Restricted Mode), so models, limits and commands come from your user settings only.');
+  if (LOWER_ONLY_SETTINGS.has(name as NumberSetting)) {
+    const limit = name as NumberSetting;
+    const yours = isValidNumber(limit, base.value) ? base.value : SETTING_DEFAULTS[limit];
+    if (isValidNumber(limit, fromWorkspace.value) && lowers(limit, fromWorkspace.value, yours)) return fromWorkspace;
+    return ignore(ZERO_IS_MODEL_DEFAULT.has(limit) && yours === 0
+      ? 'a workspace may lower a number you set, and you set none (0: the model\'s own).'
+      : `a workspace may lower this limit, never raise it above yours (${yours}).`);
+  }
+  if (OFF_ONLY_SETTINGS.has(name)) {
+    return fromWorkspace.value === false ? fromWorkspace : ignore('a workspace may turn it off, never on against your settings.');
+  }
+  return fromWorkspace;
+}
+
+/** True when the workspace's value of a limit is below the user's. */
+function lowers(name: NumberSetting, wanted: number, yours: number): boolean {
+  if (ZERO_IS_MODEL_DEFAULT.has(name)) return wanted > 0 && yours > 0 && wanted < yours;
+  const capOf = (value: number) => (ZERO_IS_NO_CAP.has(name) && value === 0 ? Infinity : value);
+  return capOf(wanted) < capOf(yours);
+}
+
+/** Every layer's list in one (a layer that is not a list is left for readSettings to warn about, through `resolved`). */
+function unionOfLayers(inspected: InspectedSetting | undefined, resolved: unknown): unknown {
+  const layers = [inspected?.defaultValue, inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
+  if (layers.length === 0 || !layers.every(Array.isArray)) return resolved;
+  return [...new Set(layers.flat())];
 }
 
 /** Bounds each number setting takes (package.json declares the same). */
@@ -117,12 +235,21 @@ export const NUMBER_BOUNDS: Readonly<Record<NumberSetting, { minimum: number; ma
   concurrency: { minimum: 1, maximum: 256, integer: true },
   cellTimeout: { minimum: 1, maximum: 3600, integer: false },
   maxCostPerQuestion: { minimum: 0, integer: false },
+  maxRequestsPerQuestion: { minimum: 0, integer: true },
   maxOutputTokens: { minimum: 0, integer: true },
   subMaxOutputTokens: { minimum: 0, integer: true },
   contextWindow: { minimum: 0, integer: true },
 };
 
-type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion' | 'maxOutputTokens' | 'subMaxOutputTokens' | 'contextWindow';
+type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion' | 'maxRequestsPerQuestion'
+  | 'maxOutputTokens' | 'subMaxOutputTokens' | 'contextWindow';
+
+/** True when `value` is a number this setting takes (in its bounds, whole where it must be). */
+function isValidNumber(name: NumberSetting, value: unknown): value is number {
+  const bounds = NUMBER_BOUNDS[name];
+  return typeof value === 'number' && Number.isFinite(value) && value >= bounds.minimum
+    && (bounds.maximum === undefined || value <= bounds.maximum) && (!bounds.integer || Number.isInteger(value));
+}
 
 export interface SettingsRead {
   settings: RlmSettings;
@@ -144,20 +271,26 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
   const number = (name: NumberSetting): number => {
     const value = get(name) ?? SETTING_DEFAULTS[name];
     const bounds = NUMBER_BOUNDS[name];
-    const ok = typeof value === 'number' && Number.isFinite(value) && value >= bounds.minimum
-      && (bounds.maximum === undefined || value <= bounds.maximum) && (!bounds.integer || Number.isInteger(value));
     const expected = `${bounds.integer ? 'a whole number' : 'a number'} from ${bounds.minimum}${bounds.maximum === undefined ? '' : ` to ${bounds.maximum}`}`;
-    return ok ? value : fallback(name, value, expected);
+    return isValidNumber(name, value) ? value : fallback(name, value, expected);
+  };
+  const flag = (name: 'allowInsecureHttp' | 'cacheSubCalls'): boolean => {
+    const value = get(name) ?? SETTING_DEFAULTS[name];
+    return typeof value === 'boolean' ? value : fallback(name, value, 'true or false');
   };
   const oneOf = <K extends 'reasoningEffort' | 'subReasoningEffort' | 'compactWith'>(name: K, allowed: readonly RlmSettings[K][]): RlmSettings[K] => {
     const value = get(name) ?? SETTING_DEFAULTS[name];
     return (allowed as readonly unknown[]).includes(value) ? (value as RlmSettings[K]) : fallback(name, value, `one of ${allowed.join(', ')}`);
   };
-  const cacheSubCalls = get('cacheSubCalls') ?? SETTING_DEFAULTS.cacheSubCalls;
   const provider = get('provider') ?? SETTING_DEFAULTS.provider;
   let baseUrl = text('baseUrl');
   if (baseUrl !== '' && !isHttpUrl(baseUrl)) baseUrl = fallback('baseUrl', baseUrl, 'an http(s) URL such as http://127.0.0.1:11434/v1');
-  const excludes = get('excludes') ?? SETTING_DEFAULTS.excludes;
+  const patterns = (name: 'excludes' | 'sensitivePaths'): string[] => {
+    const value = get(name) ?? SETTING_DEFAULTS[name];
+    return Array.isArray(value) && value.every((e) => typeof e === 'string')
+      ? value.map((e) => e.trim()).filter((e) => e !== '')
+      : fallback(name, value, 'a list of strings');
+  };
   const settings: RlmSettings = {
     provider: (PROVIDER_SETTINGS as readonly unknown[]).includes(provider) ? (provider as ProviderSetting) : fallback('provider', provider, `one of ${PROVIDER_SETTINGS.join(', ')}`),
     baseUrl: baseUrl.replace(/\/+$/, ''),
@@ -169,9 +302,8 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     concurrency: number('concurrency'),
     cellTimeout: number('cellTimeout'),
     maxCostPerQuestion: number('maxCostPerQuestion'),
-    excludes: Array.isArray(excludes) && excludes.every((e) => typeof e === 'string')
-      ? excludes.map((e) => e.trim()).filter((e) => e !== '')
-      : fallback('excludes', excludes, 'a list of strings'),
+    maxRequestsPerQuestion: number('maxRequestsPerQuestion'),
+    excludes: patterns('excludes'),
     validateCommand: text('validateCommand'),
     maxOutputTokens: number('maxOutputTokens'),
     subMaxOutputTokens: number('subMaxOutputTokens'),
@@ -179,9 +311,21 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     subReasoningEffort: oneOf('subReasoningEffort', EFFORT_SETTINGS),
     contextWindow: number('contextWindow'),
     compactWith: oneOf('compactWith', COMPACT_WITH_SETTINGS),
-    cacheSubCalls: typeof cacheSubCalls === 'boolean' ? cacheSubCalls : fallback('cacheSubCalls', cacheSubCalls, 'true or false'),
+    cacheSubCalls: flag('cacheSubCalls'),
+    sensitivePaths: patterns('sensitivePaths'),
+    allowInsecureHttp: flag('allowInsecureHttp'),
+    prices: prices(get('prices') ?? SETTING_DEFAULTS.prices),
   };
   return { settings, warnings };
+
+  function prices(value: unknown): Record<string, ModelPrice> {
+    try {
+      return parsePriceOverrides(JSON.stringify(value), 'rlm.prices');
+    } catch (err) {
+      warnings.push(`${(err as Error).message} Using none.`);
+      return {};
+    }
+  }
 }
 
 /** The run limits the settings ask for: every limit is given, so a setting changed back to its default applies too. */
@@ -192,6 +336,7 @@ export function limitsFrom(settings: RlmSettings): RlmLimitsInput {
     maxSubCalls: settings.maxSubCalls,
     concurrency: settings.concurrency,
     maxCostUsd: maxCostUsd(settings),
+    maxRequests: maxRequests(settings),
     sandbox: { cellTimeoutMs: Math.round(settings.cellTimeout * 1000) },
   };
 }
@@ -209,6 +354,11 @@ export function tuningFrom(settings: RlmSettings): { root: ModelTuning; sub: Mod
 /** The per-question cost cap in USD, Infinity for none (0 in the setting). */
 export function maxCostUsd(settings: RlmSettings): number {
   return settings.maxCostPerQuestion > 0 ? settings.maxCostPerQuestion : Infinity;
+}
+
+/** The per-question cap on requests to models without a price, Infinity for none (0 in the setting). */
+export function maxRequests(settings: RlmSettings): number {
+  return settings.maxRequestsPerQuestion > 0 ? settings.maxRequestsPerQuestion : Infinity;
 }
 
 export function isHttpUrl(value: string): boolean {

@@ -1,10 +1,12 @@
 // Everything a webview sends is untrusted: the pages render model text, so a page that a hostile answer got
 // to run script in would speak this protocol too. Each message is checked field by field before anything
-// acts on it, commands are limited to an allow-list with checked arguments, and file paths are confined to
-// the workspace folders.
+// acts on it, commands are limited to an allow-list with checked arguments, file paths are confined to the
+// workspace folders, and a command that changes state runs only once the user confirmed it in the host's own UI
+// (a click in the page is no proof: a script can post the same message).
 
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { CHAT_TO_HOST_TYPES, isMessage, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type TreeToHost } from '../protocol/messages';
+import { MAX_TRACE_LINE_CHARS } from '../core/trajectory/readTrace';
+import { CHAT_TO_HOST_TYPES, isMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
 import { COMMANDS, EDITOR_COMMANDS } from './commandIds';
 import { isKeyedProvider } from './settings';
 
@@ -12,6 +14,8 @@ import { isKeyedProvider } from './settings';
 export const MAX_QUESTION_CHARS = 100_000;
 /** Longest text a page may put on the clipboard (a node's prompt or output, already truncated by the engine). */
 export const MAX_CLIPBOARD_CHARS = 4 * 1024 * 1024;
+/** Longest text a page may open in an editor: a node's text, which is at most a trace line (a whole answer). */
+export const MAX_OPENED_TEXT_CHARS = MAX_TRACE_LINE_CHARS;
 const MAX_PATH_CHARS = 4096;
 const ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
@@ -35,6 +39,8 @@ export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>>
       return isId(m.chatId) ? { ok: true, message: { type: m.type, chatId: m.chatId } } : refuse('chat/open without a valid chat id');
     case 'chat/showRun':
       return isId(m.exchangeId) ? { ok: true, message: { type: m.type, exchangeId: m.exchangeId } } : refuse('chat/showRun without a valid exchange id');
+    case 'answer/open':
+      return isId(m.exchangeId) ? { ok: true, message: { type: m.type, exchangeId: m.exchangeId } } : refuse('answer/open without a valid exchange id');
     case 'link/open':
     case 'clipboard/copy':
     case 'command/run':
@@ -92,6 +98,11 @@ export function checkTreeMessage(value: unknown): Checked<MessageOf<TreeToHost>>
   if (!isMessage<TreeToHost>(value, TREE_TO_HOST_TYPES)) return refuse(`unknown message ${describe(value)}`);
   const m = value as Record<string, unknown> & MessageOf<TreeToHost>;
   if (m.type === 'ready') return { ok: true, message: { type: 'ready' } };
+  if (m.type === 'text/open') {
+    if (typeof m.text !== 'string' || m.text.length > MAX_OPENED_TEXT_CHARS) return refuse('text/open without text, or with more than a trace line holds');
+    if (!OPENED_LANGUAGES.includes(m.language as OpenedLanguage)) return refuse(`text/open in a language it may not name: ${JSON.stringify(String(m.language).slice(0, 40))}`);
+    return { ok: true, message: { type: 'text/open', text: m.text, language: m.language as OpenedLanguage } };
+  }
   return checkShared(m) as Checked<MessageOf<TreeToHost>>;
 }
 
@@ -125,11 +136,11 @@ const none = (args: unknown[]) => args.length === 0;
 /**
  * The commands a page may run (the actions of set-up problems and errors), each with a check of its arguments.
  * Nothing here takes a URL, a path or a value to store: `rlm.useLocalServer` pins the server the host itself
- * found, never one a page names.
+ * found, never one a page names, and only after PAGE_CONFIRMATIONS' modal. The rest open the host's own UI
+ * (a password box, quick picks, the Settings editor) or change nothing that lasts. Clearing a key is not here.
  */
 export const WEBVIEW_COMMANDS: Readonly<Record<string, (args: unknown[]) => boolean>> = {
   [COMMANDS.setApiKey]: (args) => args.length === 0 || (args.length === 1 && isKeyedProvider(args[0])),
-  [COMMANDS.clearApiKey]: none,
   [COMMANDS.selectModel]: none,
   [COMMANDS.showLog]: none,
   [COMMANDS.newChat]: none,
@@ -141,7 +152,44 @@ export const WEBVIEW_COMMANDS: Readonly<Record<string, (args: unknown[]) => bool
   // Only this extension's settings.
   [EDITOR_COMMANDS.openSettings]: (args) => args.length === 0 || (args.length === 1 && typeof args[0] === 'string' && /^rlm\.[A-Za-z.]*$/.test(args[0])),
   [EDITOR_COMMANDS.openFolder]: none,
+  [EDITOR_COMMANDS.manageTrust]: none,
 };
+
+/** A modal the host shows before it runs what a page asked for. */
+export interface Confirmation {
+  message: string;
+  detail: string;
+  button: string;
+}
+
+/** What the host knows that a confirmation names (the server the search found). */
+export interface ConfirmationContext {
+  localServer?: { name: string; baseUrl: string };
+}
+
+/** Commands that change settings or stored state: a page may ask for them, the user decides in the host. */
+export const PAGE_CONFIRMATIONS: Readonly<Record<string, (context: ConfirmationContext) => Confirmation>> = {
+  [COMMANDS.useLocalServer]: ({ localServer }) => ({
+    message: localServer ? `Use ${localServer.name} at ${localServer.baseUrl}?` : 'Use the local model server found?',
+    detail: 'RLM will send your questions and the code it reads to this server. This sets rlm.provider and rlm.baseUrl in your user settings.',
+    button: 'Use It',
+  }),
+};
+
+/**
+ * Runs a command a page asked for (already checked against WEBVIEW_COMMANDS): at once when it only opens the
+ * host's UI, after the user confirms in the host's modal when it changes state. True when it ran.
+ */
+export async function runPageCommand(
+  command: string,
+  args: unknown[],
+  host: { context(): ConfirmationContext; confirm(confirmation: Confirmation): Promise<boolean>; execute(command: string, args: unknown[]): Promise<unknown> },
+): Promise<boolean> {
+  const confirmation = PAGE_CONFIRMATIONS[command];
+  if (confirmation && !(await host.confirm(confirmation(host.context())))) return false;
+  await host.execute(command, args);
+  return true;
+}
 
 /**
  * The absolute paths a link may name, one per root it lies inside (roots in order; a relative path is taken

@@ -28,6 +28,13 @@ export interface SetupStatus {
   subModel?: string;
   /** The per-question cost cap shown in the status line; null for none. */
   maxCostUsd: number | null;
+  /**
+   * The models of the set-up that have no known price (the editor's models, a model missing from the prices): their
+   * cost shows as unknown, the dollar cap cannot be enforced for them, and the request cap applies (null: none).
+   */
+  unpriced?: { models: string[]; maxRequests: number | null };
+  /** In Restricted Mode: the one line saying what it turns off, and the button that leads out of it. */
+  restricted?: { message: string; actions: Action[] };
   /** Why nothing can be asked yet, and what fixes it (the welcome view shows this). */
   problem?: { message: string; actions: Action[] };
   /**
@@ -51,6 +58,13 @@ export interface Focus {
 
 export type ExchangeStatus = 'running' | 'done' | 'error' | 'cancelled';
 
+/**
+ * An answer longer than this is kept once, whole, in its question's trace: the chat stores and shows its first
+ * ANSWER_SHOWN_CHARS characters (`Exchange.answerChars` says how long it is), and opens it whole in an editor
+ * on request.
+ */
+export const ANSWER_SHOWN_CHARS = 200_000;
+
 /** One question and its answer in a chat. */
 export interface Exchange {
   id: string;
@@ -58,12 +72,16 @@ export interface Exchange {
   focus?: Focus;
   status: ExchangeStatus;
   answer?: string;
+  /** The whole answer's length, when `answer` is only its start (see ANSWER_SHOWN_CHARS). */
+  answerChars?: number;
   stopReason?: StopReason;
   /** Why the run stopped, when it was not a final answer; or what went wrong. */
   detail?: string;
   /** Buttons that fix what went wrong (a missing key, an exhausted budget). */
   actions?: Action[];
   costUsd?: number;
+  /** Calls to models with no known price: `costUsd` leaves them out, so the cost shows as unknown. */
+  unpricedCalls?: number;
   inputTokens?: number;
   outputTokens?: number;
   durationMs?: number;
@@ -121,6 +139,10 @@ export interface ReviewFile {
   notes: string[];
   /** A conflict the merge editor can open (base and both sides are texts). */
   canResolve: boolean;
+  /** Why the file is sensitive (it can make tools run commands, or holds secrets): applied only by its own accept, after a warning. */
+  sensitive?: string;
+  /** Left out of Accept All (sensitive, or a semantic conflict the model left unresolved): accepted on its own. */
+  heldBack?: boolean;
 }
 
 export type ValidationState = 'running' | 'passed' | 'failed' | 'stopped';
@@ -202,9 +224,14 @@ export interface ChatToHost {
   'link/open': { path: string; line?: number; endLine?: number };
   'command/run': { command: string; args?: unknown[] };
   'clipboard/copy': { text: string };
+  /** Opens an exchange's whole answer in an untitled editor (the chat shows only its start). */
+  'answer/open': { exchangeId: string };
   /** Opens the diff editor: the file as it is now against the proposal; without a path, every file in one view. */
   'review/open': { exchangeId: string; path?: string };
-  /** Applies a hunk, a file (its hunks not rejected), or without a path every file not conflicted ("Accept All"). */
+  /**
+   * Applies a hunk, a file (its hunks not rejected), or without a path every file not conflicted nor held back
+   * ("Accept All"). A sensitive file's own accept asks in a host modal first.
+   */
   'review/accept': { exchangeId: string; path?: string; hunk?: string };
   /** Rejects a hunk or a whole file (`rejected: false` takes the rejection back). Nothing is written. */
   'review/reject': { exchangeId: string; path: string; hunk?: string; rejected: boolean };
@@ -236,7 +263,13 @@ export interface TreeToHost {
   ready: NoFields;
   'link/open': { path: string; line?: number; endLine?: number };
   'clipboard/copy': { text: string };
+  /** Opens a node's text whole in an untitled editor (the detail shows only its start). */
+  'text/open': { text: string; language: OpenedLanguage };
 }
+
+/** The languages a page may give a text it opens in an editor. */
+export const OPENED_LANGUAGES = ['markdown', 'javascript', 'diff', 'plaintext'] as const;
+export type OpenedLanguage = (typeof OPENED_LANGUAGES)[number];
 
 /** One message of a map: `{type, ...fields}`. */
 export type MessageOf<M> = { [K in keyof M & string]: { type: K } & M[K] }[keyof M & string];
@@ -249,7 +282,7 @@ export function isMessage<M>(value: unknown, types: ReadonlyArray<keyof M & stri
 
 export const CHAT_TO_HOST_TYPES: ReadonlyArray<keyof ChatToHost & string> = [
   'ready', 'chat/ask', 'chat/stop', 'chat/new', 'chat/open', 'chat/showRun', 'link/open', 'command/run', 'clipboard/copy',
-  'review/open', 'review/accept', 'review/reject', 'review/resolve', 'review/validate', 'review/stopValidation',
+  'answer/open', 'review/open', 'review/accept', 'review/reject', 'review/resolve', 'review/validate', 'review/stopValidation',
 ];
 
-export const TREE_TO_HOST_TYPES: ReadonlyArray<keyof TreeToHost & string> = ['ready', 'link/open', 'clipboard/copy'];
+export const TREE_TO_HOST_TYPES: ReadonlyArray<keyof TreeToHost & string> = ['ready', 'link/open', 'clipboard/copy', 'text/open'];

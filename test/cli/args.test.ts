@@ -39,3 +39,13 @@ test('--no-cache and --compact-with', () => {
   assert.throws(() => ask('--compact-with', 'both'), (err) => err instanceof UsageError && /Bad --compact-with 'both': use root/.test(err.message));
   assert.match(USAGE, /--no-cache/);
 });
+
+test('--allow-sensitive needs --apply; --sensitive-path is repeatable and defaults to none; both documented in --help', () => {
+  assert.equal(ask().allowSensitive, false);
+  assert.equal(ask('--apply', '--allow-sensitive').allowSensitive, true);
+  assert.throws(() => ask('--allow-sensitive'), (err) => err instanceof UsageError && err.message === '--allow-sensitive lets --apply write sensitive files: add --apply');
+  assert.deepEqual(ask().sensitivePaths, []);
+  assert.deepEqual(ask('--sensitive-path', 'deploy/**', '--sensitive-path', '*.tf').sensitivePaths, ['deploy/**', '*.tf']);
+  assert.match(USAGE, /\[--allow-sensitive\]/);
+  assert.match(USAGE, /--sensitive-path GLOB/);
+});

@@ -81,17 +81,18 @@ test('without --json: progress on stderr, the answer on stdout; --trace then rlm
     const r = await rlm(['ask', 'Where is the backoff computed?', '--workspace', dir, '--model', 'gpt-root', '--sub-model', 'gpt-sub', '--trace', trace], { RLM_API_URL: server.openaiBaseUrl });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'backoff is in src/retry.ts:2\n');
-    assert.match(r.stderr, /turn 2 · cells 2 · sub-calls 1\/1 · [\d.]+k? tokens · \$0\.\d{4}/);
+    // gpt-root and gpt-sub have no price: the cost is unknown, never $0, and the requests are counted.
+    assert.match(r.stderr, /turn 2 · cells 2 · sub-calls 1\/1 · [\d.]+k? tokens · unknown \(3 requests without a price\)/);
     assert.ok(existsSync(trace));
 
     const replay = await rlm(['replay', trace]);
     assert.equal(replay.code, 0, replay.stderr);
     // Status, then figures rolled up over everything under the node.
-    assert.match(replay.stdout, /^run \(gpt-root\) "Where is the backoff computed\?" -> final  \[done · \d+\+\d+ tok · \$\d\.\d{4} · \d+\.\d\ds · 1 sub-call\]/);
-    assert.match(replay.stdout, /├─ turn 1 {2}\[done · \d+\+\d+ tok · \$\d\.\d{4} · \d+\.\d\ds · 1 sub-call\]/);
+    assert.match(replay.stdout, /^run \(gpt-root\) "Where is the backoff computed\?" -> final  \[done · \d+\+\d+ tok · unknown · \d+\.\d\ds · 1 sub-call\]/);
+    assert.match(replay.stdout, /├─ turn 1 {2}\[done · \d+\+\d+ tok · unknown · \d+\.\d\ds · 1 sub-call\]/);
     assert.match(replay.stdout, /│ {2}└─ cell 1: const hits = grep.* {2}\[done · \d+\+\d+ tok/);
     // On a loaded machine the sub-call may wait a moment for its request to go out: replay then says how long.
-    assert.match(replay.stdout, /└─ llm_query \(gpt-sub\): export function backoff.* {2}\[done · \d+\+\d+ tok · \$\d\.\d{4} · \d+\.\d\ds( · queued \d+\.\d\ds)?\]/);
+    assert.match(replay.stdout, /└─ llm_query \(gpt-sub\): export function backoff.* {2}\[done · \d+\+\d+ tok · unknown · \d+\.\d\ds( · queued \d+\.\d\ds)?\]/);
     assert.match(replay.stdout, /receipt ok/);
     assert.match(replay.stdout, /Trace schema 2, written by rlm-code \d+\.\d+\.\d+ at \d{4}-.*\(session s[0-9a-f]{12}\)\./);
     assert.doesNotMatch(replay.stdout, /Skipped|Schema 1/);

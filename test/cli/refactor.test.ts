@@ -7,21 +7,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeModelServer, type FakeRequest } from '../fakes/FakeModelServer';
+import { runCli as rlm } from '../support/cli';
 import { code } from '../support/scriptedModels';
 
 const REPO = join(__dirname, '..', '..');
-const CLI = join(REPO, 'dist', 'cli.js');
 const FIXTURE = join(REPO, 'test', 'fixtures', 'refactor-shop');
 const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-const CLEAN_ENV = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|ANTHROPIC|RLM)_/.test(k))),
-  RLM_CACHE_DIR: mkdtempSync(join(tmpdir(), 'rlm-refactor-cache-')),
-};
 /** Children answer after this long, so three partitions in parallel overlap clearly. */
 const CHILD_DELAY_MS = 400;
 
@@ -34,17 +30,6 @@ function copyFixture(): string {
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A');
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base');
   return dir;
-}
-
-function rlm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (c) => resolve({ code: c, stdout, stderr }));
-  });
 }
 
 const ROOT_TURNS = [
@@ -137,6 +122,11 @@ test('a rename across 33 files in two languages: three parallel partitions, conf
     assert.match(overlap!.partitions.join(' | '), /TS-A.*\|.*TS-B/, 'the kept side is the earlier partition in the plan');
     assert.deepEqual(conflicts.filter((c) => !c.resolved), []);
 
+    // Each description names its partition once (the first partition's were labelled again at each later fold).
+    const descriptions = (result.changes.set.files as Array<{ descriptions: string[] }>).flatMap((f) => f.descriptions);
+    assert.ok(descriptions.some((d) => d.startsWith('[partition 1: PARTITION TS-A')), JSON.stringify(descriptions));
+    assert.deepEqual(descriptions.filter((d) => /^\[[^\]]*\] \[/.test(d)), []);
+
     // --json carries the whole change set: read back, it makes the same patch.
     const { ChangeSet } = await import('../../src/core/edits/ChangeSet');
     const { toPatch } = await import('../../src/core/edits/patch');
@@ -161,7 +151,7 @@ test('a rename across 33 files in two languages: three parallel partitions, conf
   }
 });
 
-test('conflicts left unresolved go to the user: the conflicted file is refused by --apply, the summary says so, the failed check exits 3', { timeout: 120_000 }, async () => {
+test('conflicts left unresolved go to the user: the conflicted files are refused by --apply (semantic ones too), the summary says so, the check does not run on half a change, exit 3', { timeout: 120_000 }, async () => {
   let rootTurn = 0;
   const turns = [
     code('Two TypeScript partitions.', `
@@ -179,21 +169,27 @@ print(JSON.stringify(pending_edits().conflicts.map(c => c.kind)));`),
     const dir = copyFixture();
     const out = mkdtempSync(join(tmpdir(), 'rlm-refactor-out-'));
     const summary = join(out, 'summary.md');
-    const indexBefore = readFileSync(join(dir, 'ts', 'src', 'index.ts'), 'utf8');
+    const before = (path: string) => readFileSync(join(FIXTURE, ...path.split('/')), 'utf8');
     const r = await rlm(['ask', 'Rename computeTotal', '--workspace', dir, '--base-url', server.openaiBaseUrl, '--model', 'gpt-root', '--sub-model', 'gpt-sub',
       '--max-depth', '2', '--apply', '--validate', `"${process.execPath}" "${TSC}" -p ts`, '--summary', summary]);
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stdout.trim(), 'Renamed, with conflicts left for you.');
     assert.match(r.stderr, /Unresolved conflict c1 \(overlap\) in ts\/src\/index.ts/);
-    assert.match(r.stderr, /REFUSED\s+ts\/src\/index.ts: unresolved conflict c1/);
+    assert.match(r.stderr, /REFUSED\s+ts\/src\/index.ts: unresolved conflict c1 \(overlap\) between "partition 1: PARTITION TS-A: rename" and "partition 2: PARTITION TS-B: rename": not applied/);
+    // The semantic conflict: its texts merge, but the new use in analytics.ts calls a name pricing.ts no longer defines.
+    for (const path of ['ts/src/analytics.ts', 'ts/src/pricing.ts']) {
+      assert.match(r.stderr, new RegExp(`REFUSED\\s+${path.replace(/[./]/g, '\\$&')}: unresolved semantic conflict c2: "partition 1: PARTITION TS-A: rename" removed or renamed \`computeTotal\`, which "partition 2: PARTITION TS-B: rename" uses at ts/src/analytics.ts:1: not applied`));
+      assert.equal(readFileSync(join(dir, ...path.split('/')), 'utf8'), before(path), `${path} is not written`);
+    }
     assert.match(r.stderr, /applied\s+ts\/src\/cart.ts/);
-    assert.match(r.stderr, /Validation failed \(exit code [1-9]/);
-    assert.equal(readFileSync(join(dir, 'ts', 'src', 'index.ts'), 'utf8'), indexBefore, 'the conflicted file is not overwritten');
+    assert.match(r.stderr, /Validation not run: 3 files were refused \(ts\/src\/analytics\.ts, ts\/src\/index\.ts, ts\/src\/pricing\.ts\), so the check would judge half of the change/);
+    assert.doesNotMatch(r.stderr, /Validating:/);
+    assert.equal(readFileSync(join(dir, 'ts', 'src', 'index.ts'), 'utf8'), before('ts/src/index.ts'), 'the conflicted file is not overwritten');
     assert.match(readFileSync(join(dir, 'ts', 'src', 'cart.ts'), 'utf8'), /calculateTotal/);
     const md = readFileSync(summary, 'utf8');
     assert.match(md, /c1 \(overlap\).*\*\*unresolved\*\*/);
     assert.match(md, /semantic.*\*\*unresolved\*\*/);
-    assert.match(md, /failed \(exit code/);
+    assert.match(md, /`.*tsc" -p ts` was not run: 3 files were refused/);
   } finally {
     await server.close();
   }

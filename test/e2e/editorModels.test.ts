@@ -39,9 +39,13 @@ e2eSuite('the editor\'s language models (vscode-lm)', {
     // The test extension's server set in the Settings editor, as a user would: its models appear in vscode.lm.
     await setUserSetting(vs, 'rlmE2e.modelServerUrl', vs.modelServer!.openaiBaseUrl);
     const chat = await chatView(vs);
-    const summary = chat.locator('[data-testid=empty-chat] [data-testid=setup-summary]');
-    await waitFor(async () => /^vscode-lm · E2E e2e-coder/.test(await summary.textContent({ timeout: 1000 }) ?? ''), { timeoutMs: TIMEOUTS.webview, what: 'the chat to be ready with the editor\'s model' });
+    // Before anything is spent, the chat says which models a question will use, and what caps them.
+    const summary = chat.locator('[data-testid=setup-summary]');
+    await waitFor(async () => /^vscode-lm · E2E e2e-coder · up to \$2\.00 a question · up to 300 requests$/.test(await summary.textContent({ timeout: 1000 }) ?? ''), { timeoutMs: TIMEOUTS.webview, what: 'the chat to be ready with the editor\'s model' });
     assert.equal(await chat.locator('[data-testid=welcome]').count(), 0);
+    assert.equal(await chat.locator('[data-testid=empty-chat]').count(), 1);
+    assert.equal(await chat.locator('[data-testid=unpriced-note]').textContent(),
+      "The editor's models have no known price: the cost shows as unknown, the $2.00 cap cannot be enforced, and a question stops at 300 requests.");
 
     models.sub = (req) => (/^Which function/.test(lastUser(req)) ? 'formatCents' : 'unexpected sub-call');
     models.script(
@@ -52,7 +56,7 @@ e2eSuite('the editor\'s language models (vscode-lm)', {
     assert.equal(await ended(chat, exchangeId), 'done');
     const x = exchange(chat, exchangeId);
     assert.equal(await x.locator('[data-testid=answer]').textContent(), 'Amounts are formatted by formatCents at src/receipt.ts:4.\n');
-    assert.equal(await x.locator('[data-testid=answer-footer] [data-field=cost]').textContent(), '$0.0000', 'the editor\'s models cost nothing here');
+    assert.equal(await x.locator('[data-testid=answer-footer] [data-field=cost]').textContent(), 'unknown', 'the editor\'s models have no price here: unknown, never $0');
 
     // Every request came through the test extension (its bearer token, streamed, for its model), none from RLM directly.
     const requests = vs.modelServer!.requests;

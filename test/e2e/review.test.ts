@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor, type VsCodeSession } from './harness';
-import { ANSWER_TIMEOUT_MS, askInChat, chatView, ended, resizeSideBar, ROOT_MODEL, screenshotPath, ScriptedModels, SUB_MODEL, scriptedServerSettings } from './support';
+import { ANSWER_TIMEOUT_MS, askInChat, changeSet, chatView, ended, fileRow, resizeSideBar, ROOT_MODEL, screenshotPath, ScriptedModels, SUB_MODEL, scriptedServerSettings } from './support';
 
 const models = new ScriptedModels();
 const VALIDATE = 'grep -q "Total:" src/receipt.ts && echo "receipt check passed"';
@@ -229,14 +229,6 @@ interface FileSummary {
   counts: string;
   hunks: number;
   notes: string[];
-}
-
-function changeSet(chat: Frame, exchangeId: string) {
-  return chat.locator(`[data-testid=change-set][data-exchange-id="${exchangeId}"]`);
-}
-
-function fileRow(chat: Frame, exchangeId: string, path: string) {
-  return changeSet(chat, exchangeId).locator(`[data-testid=review-file][data-path="${path}"]`);
 }
 
 /** The change set's files as the chat shows them, once `ok` holds. */

@@ -224,3 +224,13 @@ export async function setUserSetting(vs: VsCodeSession, id: string, value: strin
   await waitFor(async () => (await vs.userSettings()).json?.[id] === value, { timeoutMs: TIMEOUTS.command, what: `${id} in settings.json` });
   await page.keyboard.press('Control+W');
 }
+
+/** The change set under an exchange's answer in the Chat view. */
+export function changeSet(chat: Frame, exchangeId: string) {
+  return chat.locator(`[data-testid=change-set][data-exchange-id="${exchangeId}"]`);
+}
+
+/** One file of that change set. */
+export function fileRow(chat: Frame, exchangeId: string, path: string) {
+  return changeSet(chat, exchangeId).locator(`[data-testid=review-file][data-path="${path}"]`);
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
-import { NUMBER_BOUNDS, PROVIDER_SETTINGS, SETTING_DEFAULTS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
+import { LOWER_ONLY_SETTINGS, NUMBER_BOUNDS, PROVIDER_SETTINGS, RESTRICTED_SETTINGS, SETTING_DEFAULTS, TRUSTED_WORKSPACE_SETTINGS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const contributes = pkg.contributes;
@@ -30,6 +30,18 @@ test('the user-only settings say so, and keep the default scope (user settings m
     assert.match(properties[`rlm.${name}`].markdownDescription, /user settings only/, name);
     assert.equal(properties[`rlm.${name}`].scope, undefined, name);
   }
+});
+
+test('Restricted Mode and virtual workspaces are supported in part, and the restricted settings are the ones the code restricts', () => {
+  const { untrustedWorkspaces, virtualWorkspaces } = pkg.capabilities;
+  assert.equal(untrustedWorkspaces.supported, 'limited');
+  assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, RESTRICTED_SETTINGS.map((n) => `rlm.${n}`));
+  assert.match(untrustedWorkspaces.description, /runs no command/);
+  assert.equal(virtualWorkspaces.supported, 'limited');
+  assert.match(virtualWorkspaces.description, /files on this machine/);
+  const properties = contributes.configuration.properties;
+  for (const name of LOWER_ONLY_SETTINGS) assert.match(properties[`rlm.${name}`].markdownDescription, /may lower it, never raise it/, name);
+  for (const name of TRUSTED_WORKSPACE_SETTINGS) assert.match(properties[`rlm.${name}`].markdownDescription, /only once you trust the workspace/, name);
 });
 
 test('commands: each id of the code declared once, in the RLM category; menus name only declared commands', () => {

@@ -11,9 +11,10 @@
 // Routes:
 //   POST /v1/chat/completions  OpenAI, streaming (SSE) and non-streaming JSON
 //   POST /v1/messages          Anthropic, streaming (SSE with `event:` lines) and non-streaming JSON
-//   GET  /v1/models            OpenAI list format, or Anthropic's when the request has an `anthropic-version` header
+//   GET  /v1/models            OpenAI list format, or Anthropic's when the request has an `anthropic-version` header;
+//                              with `prices`, each model carries OpenRouter's `pricing` and `context_length`
 // The responder decides each completion's reply: text, an HTTP error, delays, chunking, a dropped socket, usage.
-// Only completions are recorded in `requests`; model listings are not.
+// Only completions are recorded in `requests`; model listings are recorded in `listings`.
 
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
@@ -92,6 +93,12 @@ export interface FakeServerOptions {
   refusal?: 'openai' | 'llama.cpp';
   /** Characters per token the server counts (default 4): fewer is a tokenizer that counts more than the engine's estimate. */
   charsPerToken?: number;
+  /**
+   * Prices listed with the models, as OpenRouter's GET /models gives them: USD per token as strings
+   * (`{prompt: "0.00000125", completion: "0.00001"}`, optionally `input_cache_read` and `input_cache_write`), and
+   * the context length.
+   */
+  prices?: Record<string, { prompt: string; completion: string; input_cache_read?: string; input_cache_write?: string; contextLength?: number }>;
 }
 
 const DEFAULT_CHUNK_CHARS = 20;
@@ -102,6 +109,8 @@ export class FakeModelServer {
   readonly anthropicBaseUrl: string;
   /** Every completion request received, in order. */
   readonly requests: FakeRequest[] = [];
+  /** Every model listing asked for: its lower-cased headers (the key a client sent with it). */
+  readonly listings: Array<Record<string, string>> = [];
   /** Completion requests currently being answered, and the most ever seen at once. */
   inFlight = 0;
   maxInFlight = 0;
@@ -165,12 +174,18 @@ export class FakeModelServer {
   }
 
   private listModels(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.listings.push(Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])));
     if (req.headers['anthropic-version']) {
       const data = this.models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' }));
       sendJson(res, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
       return;
     }
-    const data = this.models.map((id) => ({ id, object: 'model', created: 1735689600, owned_by: 'fake' }));
+    const data = this.models.map((id) => {
+      const price = this.options.prices?.[id];
+      if (!price) return { id, object: 'model', created: 1735689600, owned_by: 'fake' };
+      const { contextLength, ...pricing } = price;
+      return { id, object: 'model', created: 1735689600, owned_by: 'fake', pricing, ...(contextLength ? { context_length: contextLength } : {}) };
+    });
     sendJson(res, 200, { object: 'list', data });
   }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { HostToChat, Review } from '../../src/protocol/messages';
 import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
-import { chat, doneExchange, READY, reviewOf, T0 } from './protocolData';
+import { chat, doneExchange, READY, reviewOf, SENSITIVE_FILE, T0 } from './protocolData';
 
 const msg = (m: Parameters<typeof message<HostToChat>>[0]) => message<HostToChat>(m);
 const SHOTS = join(__dirname, '..', '..', '.test-output', 'webview');
@@ -64,6 +64,7 @@ describe('Chat view: proposed changes', { skip: NO_CHROMIUM }, () => {
       ['src/receipt.ts', 'merged', 'pending', 'merged', '+1 -1'],
       ['src/money.ts', 'clean', 'pending', 'create, clean', '+2 -0'],
     ]);
+    assert.equal(await set.locator('[data-testid="review-sensitive"], [data-testid="review-sensitive-badge"], [data-testid="review-sensitive-count"]').count(), 0, 'none of them is sensitive');
     const notes = await set.locator('[data-testid="review-note"]').allTextContents();
     assert.match(notes[0]!, /overlap the proposal \(line 1 of the file now\)/);
     assert.match(notes[1]!, /re-applied onto it by three-way merge/);
@@ -137,6 +138,36 @@ describe('Chat view: proposed changes', { skip: NO_CHROMIUM }, () => {
     await w.page.waitForFunction(() => document.querySelectorAll('[data-testid="review-file"]').length === 1);
     assert.equal(await set.locator('[data-testid="review-accept-all"]').getAttribute('disabled'), '');
     assert.equal(await set.locator('[data-testid="review-message"]').textContent(), onlyConflict.message);
+    await assertClean(w);
+    await w.close();
+  });
+
+  test('a sensitive file: marked with why, its own Accept says it asks first, and Accept All leaves it out (off when only held-back files are left)', async () => {
+    const why = SENSITIVE_FILE.sensitive!;
+    const review = reviewOf('x1', { validation: undefined });
+    review.files.push(SENSITIVE_FILE);
+    const w = await withReview(review);
+    const set = w.page.locator('[data-testid="change-set"]');
+    const settings = set.locator('[data-testid="review-file"][data-path=".vscode/settings.json"]');
+    assert.equal(await set.locator('[data-testid="review-sensitive-count"]').textContent(), '1 sensitive', 'the head says so, however long the list');
+    assert.equal(await settings.getAttribute('data-sensitive'), 'true');
+    assert.equal(await set.locator('[data-testid="review-file"][data-sensitive="true"]').count(), 1);
+    assert.equal(await settings.locator('[data-testid="review-sensitive-badge"]').textContent(), 'sensitive');
+    assert.equal(await settings.locator('[data-testid="review-sensitive-badge"]').getAttribute('title'), why);
+    assert.equal(await settings.locator('[data-testid="review-sensitive"]').textContent(), `Sensitive: ${why}. Not in Accept All: read the diff, then accept it on its own.`);
+    assert.equal(await settings.locator('[data-testid="review-accept-file"]').textContent(), 'Accept…');
+    assert.match(await settings.locator('[data-testid="review-accept-file"]').getAttribute('title') ?? '', /a sensitive file, so VS Code asks first/);
+    assert.equal(await settings.locator('[data-testid="review-accept-hunk"]').textContent(), 'Accept…');
+    assert.equal(await set.locator('[data-testid="review-file"][data-path="src/cart.ts"] [data-testid="review-accept-file"]').textContent(), 'Accept');
+    assert.match(await set.locator('[data-testid="review-accept-all"]').getAttribute('title') ?? '', /Leaves out 1 file to accept on its own \(sensitive, or a semantic conflict\)/);
+    // The page posts the accept; the host is the one that asks (its modal), whatever the page sends.
+    assert.deepEqual(await click(w, settings.locator('[data-testid="review-accept-file"]')), { type: 'review/accept', exchangeId: 'x1', path: '.vscode/settings.json' });
+    await w.page.screenshot({ path: join(SHOTS, 'change-set-sensitive.png'), fullPage: true });
+    // Only held-back and conflicted files left to decide: Accept All has nothing to do.
+    const rest = { ...review, files: review.files.filter((f) => f.heldBack || f.status === 'conflicted') };
+    await w.send(msg({ type: 'review/state', chatId: 'c1', review: rest }));
+    await w.page.waitForFunction(() => document.querySelectorAll('[data-testid="review-file"]').length === 2);
+    assert.equal(await set.locator('[data-testid="review-accept-all"]').getAttribute('disabled'), '');
     await assertClean(w);
     await w.close();
   });

@@ -1,7 +1,7 @@
 // What a host would send the pages in the webview tests: set-ups, chats, exchanges and event streams.
 
 import type { RlmEvent } from '../../src/core/trajectory/events';
-import type { ChatSnapshot, Exchange, Review, SetupStatus } from '../../src/protocol/messages';
+import type { ChatSnapshot, Exchange, Review, ReviewFile, SetupStatus } from '../../src/protocol/messages';
 
 export const T0 = 1_795_985_172_837;
 const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens, estimated: false });
@@ -104,6 +104,13 @@ export function largeRun(nodes: number, id = 'big.r1'): { events: RlmEvent[]; la
  * Proposed edits under exchange `exchangeId`: cart.ts clean with two hunks (the second rejected), pricing.ts
  * conflicted (the user typed on the same line), receipt.ts merged and pending, a created file, and a validation that failed.
  */
+/** A proposal to a sensitive file, as the host sends it: marked with why, held out of Accept All. */
+export const SENSITIVE_FILE: ReviewFile = {
+  path: '.vscode/settings.json', change: 'modify', status: 'clean', progress: 'pending', added: 2, removed: 1, perHunk: true, applied: 0, notes: [], canResolve: false, heldBack: true,
+  sensitive: '.vscode/settings.json is editor configuration: it can set commands the editor runs (tasks, launch and dev container configurations, settings such as rlm.validateCommand)',
+  hunks: [{ key: '3333333333333333.0', line: 2, oldLines: 1, added: 2, removed: 1, rejected: false, preview: ['-  "editor.tabSize": 2', '+  "editor.tabSize": 2,', '+  "rlm.validateCommand": "touch pwned"'], more: 0 }],
+};
+
 export function reviewOf(exchangeId: string, extra: Partial<Review> = {}): Review {
   return {
     exchangeId,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToChat, HostToTree } from '../../src/protocol/messages';
 import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
-import { chat, doneExchange, endingEvents, READY, reviewOf, runningEvents, T0 } from './protocolData';
+import { chat, doneExchange, endingEvents, READY, reviewOf, runningEvents, SENSITIVE_FILE, T0 } from './protocolData';
 import { THEMES, type ThemeKind } from './themes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -82,7 +82,8 @@ describe('themes', { skip: NO_CHROMIUM }, () => {
     const running = { id: 'x3', question: 'And where is it called?', status: 'running' as const, startedAt: Date.now() };
     const setup = { ...READY, ready: false, problem: { message: 'No API key for OpenAI.', actions: [{ label: 'Set API key', command: 'rlm.setApiKey' }] }, localServer: { url: 'http://127.0.0.1:11434/v1', models: ['qwen2.5-coder'] } };
     await w.send(message<HostToChat>({ type: 'chat/state', chat: chat([doneExchange('x1', answer, { question: 'Where is the backoff computed?', focus: { path: 'src/retry.ts', startLine: 1, endLine: 9 } }), failed, running]), history: [{ id: 'c1', title: 'Backoff', updatedAt: T0 }], setup, busy: true, runEvents: runningEvents() }));
-    await w.send(message<HostToChat>({ type: 'review/state', chatId: 'c1', review: reviewOf('x1') }));
+    const review = reviewOf('x1');
+    await w.send(message<HostToChat>({ type: 'review/state', chatId: 'c1', review: { ...review, files: [...review.files, SENSITIVE_FILE] } }));
     await w.page.waitForSelector('[data-testid="status-line"]');
     await w.page.waitForSelector('[data-testid="change-set"]');
     await w.page.click('[data-testid="history-toggle"]');
@@ -107,7 +108,7 @@ describe('themes', { skip: NO_CHROMIUM }, () => {
       await chatView.page.screenshot({ path: join(SHOTS, `chat-${theme}.png`) });
       assert.deepEqual(await foreignColours(chatView.page, theme), [], 'chat');
       const vars = THEMES[theme].vars;
-      for (const selector of ['[data-testid="answer"] p', '[data-testid="question-text"]', '[data-testid="status-line"] [data-field="turn"]', '[data-testid="error"]', '[data-testid="welcome"] p', '[data-testid="answer-footer"] [data-field="cost"]', '[data-testid="history-item"] .title', '[data-testid="path-link"]', '[data-testid="review-file-open"]', '.hunk-lines .add', '.hunk-lines .del', '[data-testid="review-note"]', '[data-testid="validation-verdict"]']) {
+      for (const selector of ['[data-testid="answer"] p', '[data-testid="question-text"]', '[data-testid="status-line"] [data-field="turn"]', '[data-testid="error"]', '[data-testid="welcome"] p', '[data-testid="answer-footer"] [data-field="cost"]', '[data-testid="history-item"] .title', '[data-testid="path-link"]', '[data-testid="review-file-open"]', '.hunk-lines .add', '.hunk-lines .del', '[data-testid="review-note"]', '[data-testid="review-sensitive"]', '[data-testid="review-sensitive-badge"]', '[data-testid="validation-verdict"]']) {
         const ratio = contrast(await contrastPair(chatView.page, selector));
         assert.ok(ratio >= 3, `${theme} ${selector}: contrast ${ratio.toFixed(2)}`);
       }

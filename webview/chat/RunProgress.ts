@@ -20,6 +20,10 @@ export interface ProgressFigures {
   costUsd: number;
   /** What caching saved (prompt cache and reused sub-call answers). */
   savedUsd: number;
+  /** Calls to models with no known price: the cost is unknown, and they count against the request cap. */
+  unpriced: number;
+  /** The run's cap on those calls, as its run_start gave it; null for none (or a trace from before it existed). */
+  maxRequests: number | null;
   /** Some tokens were estimated from characters. */
   estimated: boolean;
 }
@@ -73,6 +77,8 @@ export class RunProgress {
       tokens: total ? total.inputTokens + total.outputTokens : 0,
       costUsd: total?.costUsd ?? 0,
       savedUsd: total?.savedUsd ?? 0,
+      unpriced: total?.unpriced ?? 0,
+      maxRequests: this.run?.limits?.maxRequests ?? null,
       estimated: total?.estimated ?? false,
     };
   }

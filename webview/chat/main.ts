@@ -9,6 +9,7 @@ import { html, nothing, render } from 'lit';
 import type { Action, ChatToHost, HostToChat, MessageOf } from '../../src/protocol/messages';
 import { connectHost } from '../host';
 import { FrameQueue } from '../shared/frameQueue';
+import { warmUpMarkdown } from '../shared/markdown';
 import { MarkdownCache } from '../shared/MarkdownCache';
 import { onPathLinkClick } from '../shared/pathLinks';
 import { ChatState } from './ChatState';
@@ -16,6 +17,7 @@ import { composerView } from './views/composer';
 import { exchangeView } from './views/exchange';
 import { historyView, toolbarView } from './views/history';
 import { statusLineView } from './views/statusLine';
+import { restrictedNoteView, setupSummaryView, unpricedNoteView } from './views/setupLine';
 import { emptyChatView, welcomeView } from './views/welcome';
 
 interface SavedView {
@@ -83,7 +85,12 @@ const reviewHandlers = {
   },
   expanded: (exchangeId: string, path: string, files: number) => (files <= OPEN_FILES) !== toggled.has(`${exchangeId}\n${path}`),
 };
-const exchangeHandlers = { runAction, showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }), review: reviewHandlers };
+const exchangeHandlers = {
+  runAction,
+  showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }),
+  openAnswer: (exchangeId: string) => host.post({ type: 'answer/open', exchangeId }),
+  review: reviewHandlers,
+};
 
 function draw(): void {
   const chat = state.chat;
@@ -96,12 +103,14 @@ function draw(): void {
     ${historyView(historyOpen, state.history, chat?.id, historyHandlers)}
     <main class="conversation" data-testid="conversation" aria-label="Conversation">
       ${welcomeView(state.setup, runAction)}
-      ${state.setup?.ready && exchanges.length === 0 ? emptyChatView(state.setup) : nothing}
+      ${state.setup?.ready && exchanges.length === 0 ? emptyChatView() : nothing}
       ${exchanges.map((x) => exchangeView(x, x.status === 'running' ? progress : undefined, state.reviews.get(x.id), markdown, exchangeHandlers))}
     </main>
+    ${restrictedNoteView(state.setup, runAction)}
+    ${state.setup?.ready ? unpricedNoteView(state.setup) : nothing}
     ${running && state.busy
       ? statusLineView(progress?.figures() ?? emptyFigures, state.setup?.maxCostUsd ?? null, Date.now() - running.startedAt)
-      : nothing}
+      : state.setup?.ready ? setupSummaryView(state.setup) : nothing}
     ${composerView(state.busy, state.canAsk, composerHandlers)}
   `, app);
   // Sizes change after a draw too (the VS Code elements render themselves a moment later, the question box
@@ -124,7 +133,10 @@ function draw(): void {
   tickWhileRunning(running !== undefined && state.busy);
 }
 
-const emptyFigures = { turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, savedUsd: 0, estimated: false };
+const emptyFigures = {
+  turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, savedUsd: 0, unpriced: 0,
+  maxRequests: null, estimated: false,
+};
 
 /** The elapsed time moves on between events. */
 function tickWhileRunning(running: boolean): void {
@@ -181,4 +193,6 @@ app.addEventListener('scroll', () => {
   stickToBottom = c.scrollTop + c.clientHeight >= c.scrollHeight - 4;
   save();
 }, { capture: true, passive: true });
+// Before the host sends the chat: its first answer then renders warm (see warmUpMarkdown).
+warmUpMarkdown();
 host.post({ type: 'ready' });

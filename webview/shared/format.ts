@@ -3,18 +3,15 @@
 
 import type { StopReason } from '../../src/core/trajectory/events';
 
+export { formatCost, formatSavings, formatUsd } from '../../src/core/models/costText';
+
 export function formatTokens(n: number): string {
   return n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }
 
-/** Four decimals below a dollar (a sub-call costs fractions of a cent), two above. */
-export function formatCost(usd: number): string {
-  return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
-
-/** What caching saved ("saved $0.0123"), or cost when Anthropic cache writes were never read back. */
-export function formatSavings(usd: number): string {
-  return usd >= 0 ? `saved ${formatCost(usd)}` : `cache writes cost ${formatCost(-usd)}`;
+/** A text's size in characters, read as bytes: "850 B", "195 kB", "5.2 MB". */
+export function formatSize(chars: number): string {
+  return chars >= 1_000_000 ? `${(chars / 1e6).toFixed(1)} MB` : chars >= 1_000 ? `${Math.round(chars / 1e3)} kB` : `${chars} B`;
 }
 
 export function formatDuration(ms: number): string {
@@ -30,6 +27,7 @@ const STOP_REASONS: Record<StopReason, string> = {
   max_sub_calls: 'sub-call limit reached',
   max_tokens: 'token limit reached',
   max_cost: 'cost limit reached',
+  max_requests: 'request limit reached',
   timeout: 'timed out',
   cancelled: 'stopped',
   error: 'failed',

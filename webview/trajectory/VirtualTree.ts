@@ -110,12 +110,12 @@ export class VirtualTree {
       aria-level=${depth + 1}
       aria-expanded=${hasChildren ? String(row.expanded) : nothing}
       aria-selected=${selected ? 'true' : 'false'}
-      aria-label=${`${node.label}, ${node.status}, ${formatCost(t.costUsd)}, ${formatDuration(t.elapsedMs)}`}
+      aria-label=${`${node.label}, ${node.status}, ${formatCost(t.costUsd, t.unpriced)}, ${formatDuration(t.elapsedMs)}`}
       data-testid="tree-row"
       data-node-id=${node.id}
       data-kind=${node.kind}
       data-status=${node.status}
-      title=${`${node.label}\n${node.status} · ${t.estimated ? '~' : ''}${formatTokens(t.inputTokens)} in${t.cachedInputTokens ? ` (${formatTokens(t.cachedInputTokens)} cached)` : ''} + ${formatTokens(t.outputTokens)} out tokens · ${formatCost(t.costUsd)}${t.savedUsd ? ` (${formatSavings(t.savedUsd)})` : ''} · ${formatDuration(t.elapsedMs)}${t.subCalls ? ` · ${t.subCalls} sub-calls` : ''}${t.errors ? ` · ${t.errors} errors` : ''}`}
+      title=${`${node.label}\n${node.status} · ${t.estimated ? '~' : ''}${formatTokens(t.inputTokens)} in${t.cachedInputTokens ? ` (${formatTokens(t.cachedInputTokens)} cached)` : ''} + ${formatTokens(t.outputTokens)} out tokens · ${formatCost(t.costUsd, t.unpriced)}${t.savedUsd ? ` (${formatSavings(t.savedUsd)})` : ''} · ${formatDuration(t.elapsedMs)}${t.subCalls ? ` · ${t.subCalls} sub-calls` : ''}${t.errors ? ` · ${t.errors} errors` : ''}`}
     >
       <span class="indent" style=${styleMap({ width: `${depth * INDENT}px` })}></span>
       <span class="twisty${hasChildren ? (row.expanded ? ' open' : ' closed') : ''}" data-action="toggle"></span>
@@ -124,7 +124,7 @@ export class VirtualTree {
       ${node.kind === 'edit' ? nothing : html`<span class="figures">
         ${t.errors ? html`<span class="errors" data-field="errors">${t.errors}✕</span>` : nothing}
         ${tokens ? html`<span data-field="tokens">${t.estimated ? '~' : ''}${formatTokens(tokens)}</span>` : nothing}
-        <span data-field="cost">${formatCost(t.costUsd)}</span>
+        <span data-field="cost">${formatCost(t.costUsd, t.unpriced)}</span>
         ${t.savedUsd > 0 ? html`<span class="saved" data-field="saved">${formatSavings(t.savedUsd)}</span>` : nothing}
         <span data-field="time">${formatDuration(t.elapsedMs)}</span>
       </span>`}

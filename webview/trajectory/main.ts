@@ -70,7 +70,7 @@ function draw(): void {
         <span class="tree-title" data-testid="tree-title" title=${header?.title ?? ''}>${header?.title ?? 'No run yet'}</span>
         ${header?.live && root?.endTime === undefined ? html`<vscode-badge data-testid="live">live</vscode-badge>` : nothing}
         <span class="hint" data-testid="tree-count">${rows.tree.size.toLocaleString()} nodes</span>
-        ${root ? html`<span class="hint" data-testid="tree-total">${formatCost(root.total.costUsd)}${root.total.savedUsd > 0 ? ` (${formatSavings(root.total.savedUsd)})` : ''} · ${formatDuration(root.total.elapsedMs)}</span>` : nothing}
+        ${root ? html`<span class="hint" data-testid="tree-total">${formatCost(root.total.costUsd, root.total.unpriced)}${root.total.savedUsd > 0 ? ` (${formatSavings(root.total.savedUsd)})` : ''} · ${formatDuration(root.total.elapsedMs)}</span>` : nothing}
       </div>
       <vscode-textfield
         data-testid="tree-search"
@@ -93,7 +93,10 @@ function draw(): void {
   tree.draw();
   // The detail is redrawn when its node changed (streamed text, figures), not on every frame of a big run.
   if (!selected || rows.changed.has(selected.id) || detailEl.dataset.nodeId !== selected.id) {
-    render(nodeDetailView(selected, { copy: (text) => host.post({ type: 'clipboard/copy', text }) }), detailEl);
+    render(nodeDetailView(selected, {
+      copy: (text) => host.post({ type: 'clipboard/copy', text }),
+      open: (text, language) => host.post({ type: 'text/open', text, language }),
+    }), detailEl);
     detailEl.dataset.nodeId = selected?.id ?? '';
   }
   rows.changed.clear();

@@ -101,14 +101,17 @@ export function lineSpan(start: number, lines: number): string {
 }
 
 /**
- * Files that must not be applied while these conflicts stand, with why: every kind but semantic (whose texts
- * merged; the summary and the review flag those). Pass it as applyChanges' `refuse`.
+ * Files that must not be applied while these conflicts stand, with why: every kind, semantic included (its texts
+ * merge, but the code they make does not work: a use of a name the other side removed). Pass it as
+ * applyChanges' `refuse`.
  */
 export function conflictedPaths(conflicts: readonly Conflict[]): Map<string, string> {
   const refuse = new Map<string, string>();
   for (const c of conflicts) {
-    if (c.kind === 'semantic') continue;
-    for (const p of c.paths) if (!refuse.has(p)) refuse.set(p, `unresolved conflict ${c.id} (${c.kind}) between ${c.partitions.map((x) => `"${x}"`).join(' and ')}: not applied`);
+    const what = c.kind === 'semantic' && c.semantic
+      ? `unresolved semantic conflict ${c.id}: "${c.partitions[0]}" removed or renamed \`${c.semantic.name}\`, which "${c.partitions[1]}" uses at ${c.semantic.used.path}:${c.semantic.used.line}`
+      : `unresolved conflict ${c.id} (${c.kind}) between ${c.partitions.map((x) => `"${x}"`).join(' and ')}`;
+    for (const p of c.paths) if (!refuse.has(p)) refuse.set(p, `${what}: not applied`);
   }
   return refuse;
 }

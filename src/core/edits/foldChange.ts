@@ -9,6 +9,8 @@ import type { FileChange } from './types';
 export interface Item {
   order: number;
   partition: string;
+  /** Its descriptions name their partitions already (see PartitionChanges.labelled). */
+  labelled: boolean;
   file: FileChange;
   /** SHA-256 of the record's text (undefined: deleted). */
   textSha256: string | undefined;
@@ -45,7 +47,7 @@ export function newFold(origin: string, realBase: string | undefined, firstOrder
 }
 
 export function foldChange(fold: Fold, item: Item, report: FoldReport): void {
-  fold.descriptions.push(...item.file.descriptions.map((d) => `[${item.partition}] ${d}`));
+  fold.descriptions.push(...(item.labelled ? item.file.descriptions : item.file.descriptions.map((d) => `[${item.partition}] ${d}`)));
   if (item.file.text === undefined) foldDelete(fold, item, report);
   else if (fold.text === undefined && fold.deletedBy) editOfDeleted(fold, item, report);
   else {

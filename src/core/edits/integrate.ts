@@ -21,6 +21,11 @@ export interface PartitionChanges {
   partition: string;
   instruction?: string;
   changes: ChangeSet;
+  /**
+   * Its descriptions already name their partitions (a change set earlier partitions were folded into): kept as
+   * they are instead of being labelled again with this partition's name.
+   */
+  labelled?: boolean;
 }
 
 export interface IntegrateOptions {
@@ -71,7 +76,7 @@ export async function integrate(options: IntegrateOptions): Promise<Integration>
   for (const p of partitions) {
     for (const file of p.files) {
       await pauseIfDue();
-      items.push({ order: p.order, partition: p.partition, file, textSha256: file.text === undefined ? undefined : sha256(file.text) });
+      items.push({ order: p.order, partition: p.partition, labelled: p.labelled === true, file, textSha256: file.text === undefined ? undefined : sha256(file.text) });
     }
   }
   findProducers(items);

@@ -25,6 +25,10 @@ export interface SummaryInput {
   integration?: { partitions: readonly PartitionStat[]; conflicts: readonly Conflict[]; resolutions: readonly Resolution[] };
   /** null or absent: no validation command was given. */
   validation?: ValidationResult | null;
+  /** A validation command that was given but not run, and why (validationGate.ts). */
+  validationSkipped?: { command: string; reason: string };
+  /** The change set's sensitive files, path -> why (sensitive.ts). */
+  sensitive?: ReadonlyMap<string, string>;
   apply?: ApplyReport;
   /** The trace's receipt (TraceWriter / Trajectory.receipt().sha256). */
   traceSha256?: string;
@@ -74,8 +78,14 @@ export async function refactorSummary(input: SummaryInput): Promise<string> {
     for (const s of stats) {
       const what = s.change === 'rename' ? `renamed from \`${cell(s.from!)}\`` : s.change;
       const a = applied.get(s.path);
-      out.push(`| \`${cell(s.path)}\` | ${what} | ${s.added} | ${s.removed} | ${statusOf(s.path, s.from, conflicts, open, integration?.resolutions ?? [])} |${a ? ` ${a.status}: ${cell(a.message)} |` : input.apply ? ' |' : ''}`);
+      const status = statusOf(s.path, s.from, conflicts, open, integration?.resolutions ?? []) + (input.sensitive?.has(s.path) ? ', **sensitive**' : '');
+      out.push(`| \`${cell(s.path)}\` | ${what} | ${s.added} | ${s.removed} | ${status} |${a ? ` ${a.status}: ${cell(a.message)} |` : input.apply ? ' |' : ''}`);
     }
+    out.push('');
+  }
+  if (input.sensitive && input.sensitive.size > 0) {
+    out.push('Sensitive files (they can make tools run commands, or hold secrets: review each on its own):', '');
+    for (const why of input.sensitive.values()) out.push(`- ${why}`);
     out.push('');
   }
 
@@ -102,7 +112,8 @@ export async function refactorSummary(input: SummaryInput): Promise<string> {
 
   out.push('## Validation', '');
   const v = input.validation;
-  if (!v) out.push('No validation command was given.');
+  if (input.validationSkipped) out.push(`\`${input.validationSkipped.command}\` was not run: ${input.validationSkipped.reason}`);
+  else if (!v) out.push('No validation command was given.');
   else {
     const verdict = v.exitCode === 0 ? 'passed' : v.exitCode === null ? 'did not finish (killed or timed out)' : `failed (exit code ${v.exitCode})`;
     out.push(`\`${v.command}\` ${verdict}${v.durationMs !== undefined ? ` in ${(v.durationMs / 1000).toFixed(1)} s` : ''}.`);

@@ -65,16 +65,16 @@ export function estimateCost(input: EstimateInput): CostEstimate {
     if (mode === 'vanilla') {
       const fit = Math.floor(input.root.contextWindow * WINDOW_SHARE - VANILLA_REPLY_TOKENS);
       const usage = { inputTokens: Math.min(tokens, fit) + 100, outputTokens: VANILLA_REPLY_GUESS, estimated: true };
-      add(m, 1, usage, input.costOf(input.root.name, usage));
+      add(m, 1, usage, input.costOf(input.root.name, usage) ?? 0);
       continue;
     }
     const root = { inputTokens: turns * a.rootPromptTokens + (a.turnGrowthTokens * turns * (turns - 1)) / 2, outputTokens: turns * a.replyTokens, estimated: true };
-    add(m, turns, root, input.costOf(input.root.name, root));
+    add(m, turns, root, input.costOf(input.root.name, root) ?? 0);
     const chunks = Math.ceil(tokens / a.chunkTokens);
     const subCalls = task.context.kind === 'workspace' ? Math.min(chunks, a.workspaceChunks) : chunks;
     const read = task.context.kind === 'workspace' ? Math.min(tokens, subCalls * a.chunkTokens) : tokens;
     const sub = { inputTokens: read + subCalls * 100, outputTokens: subCalls * a.subReplyTokens, estimated: true };
-    add(m, subCalls, sub, input.costOf(input.sub.name, sub));
+    add(m, subCalls, sub, input.costOf(input.sub.name, sub) ?? 0);
   }
   const modes = Object.values(byMode);
   const known = input.known ?? (() => true);

@@ -111,7 +111,7 @@ async function runVanilla(task: EvalTask, trial: number, dir: string, env: JobEn
       break;
     } catch (err) {
       if (!(err instanceof ModelError)) throw err;
-      if (err.spent) env.onSpend(env.costOf(model.name, err.spent));
+      if (err.spent) env.onSpend(env.costOf(model.name, err.spent) ?? 0);
       if (err.kind === 'cancelled' && env.signal.aborted) return undefined;
       // Our estimate of the prompt's tokens was short of the server's count: cut more and try again.
       if (err.kind === 'context_overflow' && attempt < OVERFLOW_RETRIES) {
@@ -125,7 +125,7 @@ async function runVanilla(task: EvalTask, trial: number, dir: string, env: JobEn
   const tally = new UsageTally();
   if (completion) {
     const costUsd = env.costOf(completion.model || model.name, completion.usage);
-    env.onSpend(costUsd);
+    env.onSpend(costUsd ?? 0);
     tally.add('root', completion.usage, costUsd);
   }
   const usage: RunUsage = tally.totals();

@@ -70,6 +70,9 @@ export async function exportTraces(options: ExportOptions): Promise<ExportSummar
     if (options.stopReasons && !options.stopReasons.includes(top.end.stopReason)) { skip(`the run stopped with ${top.end.stopReason}, not ${options.stopReasons.join(' or ')}`); continue; }
     const cost = top.end.usage.total.costUsd;
     if (options.maxCostUsd !== undefined && cost > options.maxCostUsd) { skip(`the run cost $${cost.toFixed(4)}, over --max-cost $${options.maxCostUsd}`); continue; }
+    // A run whose calls had no price cost an unknown amount: it cannot be shown to be under the cap.
+    const unpriced = top.end.usage.total.unpriced ?? 0;
+    if (options.maxCostUsd !== undefined && unpriced > 0) { skip(`the run's cost is unknown (${unpriced} call${unpriced === 1 ? '' : 's'} without a price), so it cannot be shown to be under --max-cost`); continue; }
     emit(top.messages);
     summary.examples.runs++;
     if (!options.includeSubcalls) continue;

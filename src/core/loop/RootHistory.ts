@@ -130,6 +130,9 @@ export class RootHistory {
     const run = this.run;
     const model = run.summarizer;
     const isRoot = model === run.rootModel;
+    // The summary is a request like any other: a model without a price counts it against the request cap.
+    const refused = run.scope.budget.claimRequest(model.name);
+    if (refused) throw new Error(refused.detail);
     const id = `${run.id}.k${++this.compactionSeq}`;
     // After an earlier compaction the first reply is its summary, not a turn.
     const replaced = turns.filter((m) => m.role === 'assistant').length - (this.compactionSeq > 1 ? 1 : 0);

@@ -195,7 +195,7 @@ export class RunEdits {
     // What this run holds so far (its own proposals and earlier partitions) folds first: its side is kept.
     const merged = await integrate({
       read: this.base,
-      partitions: [{ partition: this.foldedSoFar(), changes: this.current }, { partition, instruction, changes }],
+      partitions: [{ partition: this.foldedSoFar(), changes: this.current, labelled: this.partitions.length > 0 }, { partition, instruction, changes }],
       symbols: this.symbols,
       firstConflict: this.conflicts.length + 1,
     });

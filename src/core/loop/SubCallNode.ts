@@ -39,7 +39,7 @@ export class SubCallNode implements OpenCall {
 
   constructor(
     private readonly run: RlmRun,
-    private readonly model: ChatModel,
+    readonly model: ChatModel,
     private readonly prompt: string,
     origin: SubCallOrigin,
   ) {

@@ -96,7 +96,7 @@ export class SubCalls {
     const reused = await node.fromCache();
     if (reused) return reused;
     if (node.isEnded) return { text: '', error: 'not sent: the cell ended first' };
-    const hit = this.run.scope.budget.claimSubCall();
+    const hit = this.run.scope.budget.claimSubCall(node.model.name);
     if (hit) {
       const reason = `sub-call refused: ${hit.detail}. Finish with what you have (FINAL).`;
       node.refuse('cancelled', reason);

@@ -14,6 +14,11 @@ export interface RlmLimits {
   /** Input + output tokens of every call in the run, root and sub. */
   maxTokens: number;
   maxCostUsd: number;
+  /**
+   * Requests per top-level run, children included, to models whose price is unknown (the editor's models, a
+   * model missing from the price table): the cost cap cannot see what they spend, so this caps them instead.
+   */
+  maxRequests: number;
   /** Wall clock for the whole run, in ms. */
   timeoutMs: number;
   /** Turns in a row whose code all failed (or that had no code) before the run gives up. */
@@ -31,6 +36,7 @@ export const DEFAULT_LIMITS: RlmLimits = {
   maxSubCalls: 1000,
   maxTokens: Infinity,
   maxCostUsd: Infinity,
+  maxRequests: Infinity,
   timeoutMs: Infinity,
   maxConsecutiveErrors: 5,
   concurrency: 16,

@@ -1,8 +1,9 @@
 // What a call costs and how much context a model takes. Prices are USD per 1M tokens, from the providers'
 // public price pages as of 2025-12 (OpenAI: platform.openai.com/docs/pricing, standard tier, "cached input";
 // Anthropic: docs.anthropic.com/en/docs/about-claude/pricing, base input/output, "cache hits" and 5-minute
-// "cache writes"). Prices change: users override them with a JSON file (`--prices FILE` or RLM_PRICES), see
-// loadPriceTable.
+// "cache writes"). Prices change: a server that lists its prices (OpenRouter) is believed over this table
+// (modelListing.ts), and users override both with a JSON file (`--prices FILE` or RLM_PRICES, the editor's
+// rlm.prices), see loadPriceTable. A model found nowhere has no price: its cost is unknown, never $0.
 
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './configError';
@@ -33,7 +34,7 @@ export interface PriceLookup {
   /** False when contextWindow is DEFAULT_CONTEXT_WINDOW standing in for a window the table does not know. */
   windowKnown: boolean;
   maxOutputTokens?: number;
-  /** False for unknown and local models: they cost 0 here, which may not be the truth. */
+  /** False for unknown and local models: input and output are 0 here, and costUsd says the cost is unknown. */
   known: boolean;
   /** The table entry that matched (the model itself, or the prefix of a dated snapshot). */
   matched?: string;
@@ -95,13 +96,14 @@ export class PriceTable {
   }
 
   /**
-   * Exact name first, then the longest entry that prefixes the name up to a '-' (so the snapshot
-   * `gpt-5-mini-2025-08-07` prices as `gpt-5-mini`, but `gpt-5.2` never falls back to `gpt-5`).
-   * A routing prefix such as `openai/` (OpenRouter, LiteLLM) is ignored.
+   * Exact name first (a server's own id, such as OpenRouter's `openai/gpt-5`), then without a routing prefix
+   * such as `openai/` (OpenRouter, LiteLLM), then the longest entry that prefixes the name up to a '-' (so the
+   * snapshot `gpt-5-mini-2025-08-07` prices as `gpt-5-mini`, but `gpt-5.2` never falls back to `gpt-5`).
    */
   lookup(model: string): PriceLookup {
-    const name = model.toLowerCase().replace(/^[a-z0-9_.-]+\//, '');
-    let matched = this.entries.has(name) ? name : undefined;
+    const full = model.toLowerCase();
+    const name = full.replace(/^[a-z0-9_.-]+\//, '');
+    let matched = this.entries.has(full) ? full : this.entries.has(name) ? name : undefined;
     if (!matched) {
       for (const key of this.entries.keys()) {
         if (name.startsWith(`${key}-`) && (!matched || key.length > matched.length)) matched = key;
@@ -122,9 +124,13 @@ export class PriceTable {
     };
   }
 
-  /** Cached prompt tokens at the cached-input price, cache writes at the write price, the rest at list prices. */
-  costUsd(model: string, usage: PricedUsage): number {
+  /**
+   * USD for a call: cached prompt tokens at the cached-input price, cache writes at the write price, the rest at
+   * list prices; undefined when the model has no known price (not $0: nothing is known).
+   */
+  costUsd(model: string, usage: PricedUsage): number | undefined {
     const price = this.lookup(model);
+    if (!price.known) return undefined;
     const read = usage.cachedInputTokens ?? 0;
     const written = usage.cacheWriteTokens ?? 0;
     const plain = usage.inputTokens - read - written;
@@ -137,19 +143,21 @@ export type PricedUsage = Pick<Usage, 'inputTokens' | 'outputTokens' | 'cachedIn
 
 export const defaultPriceTable = new PriceTable();
 
-export function costUsd(model: string, usage: PricedUsage, table = defaultPriceTable): number {
+export function costUsd(model: string, usage: PricedUsage, table = defaultPriceTable): number | undefined {
   return table.costUsd(model, usage);
 }
 
 /**
- * The table to use for a run: the built-in prices plus overrides from `file` (the CLI's --prices), else from
- * the RLM_PRICES environment variable, which holds a file path or the JSON itself.
+ * The table to use for a run: the built-in prices, then the prices the server lists (`listed`, see
+ * modelListing.ts), then overrides from `file` (the CLI's --prices), else from the RLM_PRICES environment
+ * variable, which holds a file path or the JSON itself. Later sources win.
  */
-export function loadPriceTable(options: { file?: string; env?: Record<string, string | undefined> } = {}): PriceTable {
+export function loadPriceTable(options: { file?: string; env?: Record<string, string | undefined>; listed?: Record<string, ModelPrice> } = {}): PriceTable {
+  const base = options.listed && Object.keys(options.listed).length > 0 ? defaultPriceTable.withOverrides(options.listed) : defaultPriceTable;
   const source = options.file ?? (options.env ?? process.env).RLM_PRICES;
-  if (!source) return defaultPriceTable;
+  if (!source) return base;
   const inline = source.trimStart().startsWith('{');
-  return new PriceTable(parsePriceOverrides(inline ? source : readPricesFile(source), inline ? 'RLM_PRICES' : source));
+  return base.withOverrides(parsePriceOverrides(inline ? source : readPricesFile(source), inline ? 'RLM_PRICES' : source));
 }
 
 /** Reads and checks a JSON file of the form {"model": {"input": 1.25, "output": 10, "contextWindow": 400000}}. */

@@ -36,7 +36,9 @@ export function emptyTotals(): UsageTotals {
 }
 
 /** The figures of UsageTotals that are left out while zero. */
-const CACHE_FIGURES = ['cachedInputTokens', 'cacheWriteTokens', 'reasoningTokens', 'savedUsd', 'reusedCalls'] as const;
+const OPTIONAL_FIGURES = [
+  'cachedInputTokens', 'cacheWriteTokens', 'reasoningTokens', 'savedUsd', 'reusedCalls', 'unpriced',
+] as const;
 type Tally = Required<UsageTotals>;
 
 /** Usage split root/sub. A run keeps one for itself; the shared Budget keeps one for the whole tree. */
@@ -45,14 +47,15 @@ export class UsageTally {
 
   /**
    * Records one model call; the caller prices it (the price table lives with the run's options): `costUsd` as
-   * billed, `savedUsd` what the prompt cache took off the list price.
+   * billed (undefined: the model has no known price), `savedUsd` what the prompt cache took off the list price.
    */
-  add(role: CallRole, usage: Usage, costUsd: number, savedUsd = 0): void {
+  add(role: CallRole, usage: Usage, costUsd: number | undefined, savedUsd = 0): void {
     const t = this.usage[role];
     t.calls++;
     t.inputTokens += usage.inputTokens;
     t.outputTokens += usage.outputTokens;
-    t.costUsd += costUsd;
+    if (costUsd === undefined) t.unpriced++;
+    else t.costUsd += costUsd;
     t.estimated ||= usage.estimated;
     t.cachedInputTokens += usage.cachedInputTokens ?? 0;
     t.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
@@ -79,12 +82,14 @@ export class UsageTally {
 }
 
 function emptyTally(): Tally {
-  return { ...emptyTotals(), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, savedUsd: 0, reusedCalls: 0 };
+  return {
+    ...emptyTotals(), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, savedUsd: 0, reusedCalls: 0, unpriced: 0,
+  };
 }
 
-/** A copy without the cache figures that are zero. */
+/** A copy without the optional figures that are zero. */
 function shown(tally: Tally): UsageTotals {
   const totals: UsageTotals = { ...tally };
-  for (const key of CACHE_FIGURES) if (totals[key] === 0) delete totals[key];
+  for (const key of OPTIONAL_FIGURES) if (totals[key] === 0) delete totals[key];
   return totals;
 }

@@ -157,7 +157,7 @@ export class TrajectoryTree {
         return this.end(event, time, (node) => {
           if (node.kind !== 'compaction') return undefined;
           assign(node, { output: event.summary, model: event.model, latencyMs: event.latencyMs, tokensAfter: event.tokensAfter });
-          return usageDelta(event.usage, event.costUsd, event.savedUsd);
+          return usageDelta(event.usage, event);
         });
       case 'final':
         return this.update(event.parentId, time, (node) => node.kind === 'run' && assign(node, { output: event.answer }));
@@ -170,27 +170,27 @@ export class TrajectoryTree {
           if (node.kind !== 'turn') return undefined;
           assign(node, { output: event.text, model: event.model, latencyMs: event.latencyMs, finishReason: event.finishReason });
           if (event.cut === true) assign(node, { cut: true, label: `${node.label} (cut at the output limit)` });
-          return usageDelta(event.usage, event.costUsd, event.savedUsd);
+          return usageDelta(event.usage, event);
         });
       case 'subcall_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'subcall') return undefined;
           assign(node, { output: event.response, model: event.model, latencyMs: event.latencyMs });
           if (event.cached === true) assign(node, { cached: true, label: `${node.label} (cached)` });
-          return usageDelta(event.usage, event.costUsd, event.savedUsd);
+          return usageDelta(event.usage, event);
         });
       case 'cell_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'cell') return undefined;
           assign(node, { output: event.output, timedOut: event.timedOut === true });
-          return usageDelta(undefined, 0);
+          return usageDelta(undefined, {});
         });
       case 'run_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'run') return undefined;
           assign(node, { output: event.answer, stopReason: event.stopReason, detail: event.detail, iterations: event.iterations, reported: event.usage });
           // A run's tokens are its turns' and sub-calls': counting the reported usage again would double them.
-          return usageDelta(undefined, 0);
+          return usageDelta(undefined, {});
         });
       default: {
         const type = (event as { type: string }).type;
@@ -306,17 +306,22 @@ export class TrajectoryTree {
   }
 }
 
-const ZERO: Delta = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false };
+const ZERO: Delta = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0 };
 
-function usageDelta(usage: { inputTokens?: unknown; outputTokens?: unknown; cachedInputTokens?: unknown; estimated?: unknown } | undefined, costUsd: unknown, savedUsd?: unknown): Delta {
+/** What an event's call added: its usage, and its cost as the event states it (`unpriced`: the cost is not known). */
+function usageDelta(
+  usage: { inputTokens?: unknown; outputTokens?: unknown; cachedInputTokens?: unknown; estimated?: unknown } | undefined,
+  cost: { costUsd?: unknown; savedUsd?: unknown; unpriced?: unknown },
+): Delta {
   return {
     ...ZERO,
     inputTokens: finite(usage?.inputTokens),
     outputTokens: finite(usage?.outputTokens),
     cachedInputTokens: finite(usage?.cachedInputTokens),
-    costUsd: finite(costUsd),
-    savedUsd: finite(savedUsd),
+    costUsd: finite(cost.costUsd),
+    savedUsd: finite(cost.savedUsd),
     estimated: usage?.estimated === true,
+    unpriced: cost.unpriced === true ? 1 : 0,
   };
 }
 
@@ -329,10 +334,12 @@ function addTo(figures: Figures, delta: Delta): void {
   figures.subCalls += delta.subCalls;
   figures.errors += delta.errors;
   figures.estimated ||= delta.estimated;
+  figures.unpriced += delta.unpriced;
 }
 
 function isZero(d: Delta): boolean {
-  return d.inputTokens === 0 && d.outputTokens === 0 && d.costUsd === 0 && d.savedUsd === 0 && d.subCalls === 0 && d.errors === 0 && !d.estimated;
+  return d.inputTokens === 0 && d.outputTokens === 0 && d.costUsd === 0 && d.savedUsd === 0 && d.subCalls === 0 && d.errors === 0
+    && !d.estimated && d.unpriced === 0;
 }
 
 /** Sets the fields an event carries; absent ones keep what the node had (and never appear as undefined keys). */

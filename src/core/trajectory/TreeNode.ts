@@ -22,6 +22,8 @@ export interface Figures {
   errors: number;
   /** Some of these tokens were estimated from characters (the server sent no usage, or the call was cut short). */
   estimated: boolean;
+  /** Calls to models with no known price: `costUsd` leaves them out, so above 0 the cost is not known. */
+  unpriced: number;
   /**
    * Not a sum (sub-calls overlap): milliseconds from the node's start to its end or, while it runs, to its
    * latest event. In `total`, to the latest event anywhere under it: a turn's span covers its cells, which
@@ -126,5 +128,7 @@ export interface CompactionNode extends NodeBase {
 export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode | EditNode | CompactionNode;
 
 export function emptyFigures(): Figures {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, elapsedMs: 0 };
+  return {
+    inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 0,
+  };
 }

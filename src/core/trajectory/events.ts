@@ -23,6 +23,8 @@ export type StopReason =
   | 'max_sub_calls'
   | 'max_tokens'
   | 'max_cost'
+  /** Requests to models without a known price (the editor's models, a model missing from the price table). */
+  | 'max_requests'
   | 'timeout'
   | 'cancelled'
   | 'error';
@@ -53,6 +55,8 @@ export interface UsageTotals {
   savedUsd?: number;
   /** Sub-calls answered from the sub-call cache: nothing was sent, nothing spent (not counted in `calls`). */
   reusedCalls?: number;
+  /** Calls to models with no known price: `costUsd` leaves them out, so the cost is unknown, not $0, when above 0. */
+  unpriced?: number;
 }
 
 export interface RunUsage {
@@ -67,6 +71,8 @@ export interface ContextMeta {
   size: number;
   files?: number;
   languages?: Record<string, number>;
+  /** A workspace whose file list was still being built: the counts are of the files found so far. */
+  incomplete?: true;
 }
 
 /** The budgets a run works under; null means none (JSON has no Infinity). */
@@ -76,6 +82,8 @@ export interface RunLimitsSummary {
   maxSubCalls: number | null;
   maxTokens: number | null;
   maxCostUsd: number | null;
+  /** Requests to models without a known price (absent in traces written before it existed). */
+  maxRequests?: number | null;
   timeoutMs: number | null;
   concurrency: number;
 }
@@ -131,6 +139,8 @@ export interface TurnEndEvent extends EventBase {
   /** For a cancelled turn: estimated from the prompt and the text streamed before the cut. */
   usage: Usage;
   costUsd: number;
+  /** The model has no known price: `costUsd` is 0 because nothing is known, not because the call was free. */
+  unpriced?: true;
   latencyMs: number;
   error?: string;
   /** What the provider's prompt cache took off the list price (absent: the call read and wrote no cache). */
@@ -204,6 +214,8 @@ export interface SubCallEndEvent extends EventBase {
   /** `usage.estimated` is true when the server reported none, or the call was cut short (cancelled). */
   usage: Usage;
   costUsd: number;
+  /** The model has no known price: `costUsd` is 0 because nothing is known, not because the call was free. */
+  unpriced?: true;
   /** What the prompt cache took off the list price; for a reused answer, what it cost the first time. */
   savedUsd?: number;
   /** The answer came from the sub-call cache: nothing was sent, `usage` is zero and `costUsd` 0. */
@@ -267,6 +279,8 @@ export interface CompactionEndEvent extends EventBase {
   model: string;
   usage: Usage;
   costUsd: number;
+  /** The model has no known price: `costUsd` is 0 because nothing is known, not because the call was free. */
+  unpriced?: true;
   savedUsd?: number;
   latencyMs: number;
   /** The history's size after, in tokens (estimated). */
@@ -277,6 +291,7 @@ export interface CompactionEndEvent extends EventBase {
 export interface FinalEvent extends EventBase {
   type: 'final';
   parentId: string; // run
+  /** Cut head and tail past 20,000 characters, like cell output: the run's `run_end` has it whole. */
   answer: string;
 }
 

@@ -1,6 +1,7 @@
 // What the log says about a run: its start and end, each root turn, every failure and retry; successful
 // sub-calls only at debug level (a fan-out makes hundreds). Event text is already redacted by the engine.
 
+import { formatCost } from '../../core/models/costText';
 import type { RlmEvent } from '../../core/trajectory/events';
 import type { Log } from '../log';
 
@@ -12,7 +13,7 @@ export function logEvent(log: Log, event: RlmEvent): void {
       log.info(`${event.id} started${event.depth > 0 ? ` (child run, depth ${event.depth})` : ''}: ${clip(event.question)} [root ${event.rootModel}, sub-calls ${event.subModel}]`);
       return;
     case 'turn_end': {
-      const line = `${event.id} ${event.status}: ${event.model}, ${tokens(event.usage)}, $${event.costUsd.toFixed(4)}, ${event.latencyMs} ms${event.cut ? ', cut at the output limit' : ''}`;
+      const line = `${event.id} ${event.status}: ${event.model}, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}, ${event.latencyMs} ms${event.cut ? ', cut at the output limit' : ''}`;
       if (event.error) log.warn(`${line}: ${clip(event.error)}`);
       else log.info(line);
       return;
@@ -22,7 +23,7 @@ export function logEvent(log: Log, event: RlmEvent): void {
       return;
     case 'subcall_end':
       if (event.error) log.warn(`${event.id} ${event.status}: ${event.model}: ${clip(event.error)}`);
-      else log.debug(`${event.id} done: ${event.model}, ${tokens(event.usage)}, $${event.costUsd.toFixed(4)}, ${event.latencyMs} ms`);
+      else log.debug(`${event.id} done: ${event.model}, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}, ${event.latencyMs} ms`);
       return;
     case 'retry':
       log.warn(`${event.parentId}: attempt ${event.attempt} in ${event.delayMs} ms (${event.reason})`);
@@ -31,7 +32,7 @@ export function logEvent(log: Log, event: RlmEvent): void {
       log.info(`${event.id}: compacting ${event.turns} root turns (${event.tokensBefore} tokens, window ${event.window}${event.reason === 'refused' ? ', the provider refused the prompt as too long' : ''}) with ${event.model}`);
       return;
     case 'compaction_end': {
-      const line = `${event.id} ${event.status}: ${event.tokensAfter} tokens now, ${tokens(event.usage)}, $${event.costUsd.toFixed(4)}`;
+      const line = `${event.id} ${event.status}: ${event.tokensAfter} tokens now, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}`;
       if (event.error) log.warn(`${line}: ${clip(event.error)}`);
       else log.info(line);
       return;
@@ -44,7 +45,7 @@ export function logEvent(log: Log, event: RlmEvent): void {
       return;
     case 'run_end':
       log.info(`${event.id} ended ${event.status} (${event.stopReason}) after ${event.iterations} turns, ${event.subCalls} sub-calls, ` +
-        `${tokens(event.usage.total)}, $${event.usage.total.costUsd.toFixed(4)}, ${(event.durationMs / 1000).toFixed(1)} s`);
+        `${tokens(event.usage.total)}, ${formatCost(event.usage.total.costUsd, event.usage.total.unpriced)}, ${(event.durationMs / 1000).toFixed(1)} s`);
       return;
     default:
       return;

@@ -1,28 +1,37 @@
 // Turns the settings into models at question time: gathers what is there (keys, the editor's models, a local
-// server when nothing else answers), lets the plan decide, and builds the pair, through core's createModelPair
-// for the HTTP providers and the editor adapter for vscode-lm. The `vscode` pieces come in through
-// ModelSources, so this runs in plain Node tests against the fake server and the fake editor model.
+// server when nothing else answers, what a server at rlm.baseUrl lists and charges), lets the plan decide, and
+// builds the pair, through core's createModelPair for the HTTP providers and the editor adapter for vscode-lm.
+// The `vscode` pieces come in through ModelSources, so this runs in plain Node tests against the fake server
+// and the fake editor model.
 
 import type { CostOf } from '../../core/loop/Budget';
 import type { ModelPair } from '../../core/loop/options';
 import { ConfigError } from '../../core/models/configError';
 import type { LocalServer } from '../../core/models/localServers';
+import type { ModelListing } from '../../core/models/modelListing';
 import { createModelPair } from '../../core/models/modelPair';
-import { defaultPriceTable, type PriceTable } from '../../core/models/pricing';
+import type { PriceTable } from '../../core/models/pricing';
 import { ModelError, type ChatModel } from '../../core/models/types';
 import { ACTIONS, inEditorTerms, SetupProblem } from '../problems';
 import { KEYED_PROVIDERS, tuningFrom, type KeyedProvider, type RlmSettings } from '../settings';
+import { endpointOf } from './apiKeys';
 import { editorChatModel, type EditorLanguageModel, type EditorLmApi, type EditorModelOptions } from './editorModel';
-import { pickEditorModel, planProvider, wantsLocalServer, type ProviderPlan, type SetupFacts } from './providerPlan';
+import { pickEditorModel, planProvider, priceTableFor, wantsLocalServer, type ProviderPlan, type SetupFacts } from './providerPlan';
 
 export interface ModelSources<M = unknown> {
   /** vscode.lm.selectChatModels(): every model the editor offers now. */
   editorModels(): Promise<ReadonlyArray<EditorLanguageModel<M>>>;
   editorApi: EditorLmApi<M>;
-  /** The key in SecretStorage, if any. */
-  key(provider: KeyedProvider): Promise<string | undefined>;
+  /**
+   * The key saved for `provider` at the origin of `baseUrl` (absent: the provider's own API), if any. A key saved
+   * for another origin is never given: it must not reach another server.
+   */
+  key(provider: KeyedProvider, baseUrl: string | undefined): Promise<string | undefined>;
   /** A server on a usual local port (the caller may cache the answer for a few seconds). */
   findLocalServer(): Promise<LocalServer | undefined>;
+  /** What an OpenAI-compatible server lists: its models and, where it says, their prices (the caller may cache it). */
+  listModels?(baseUrl: string, key: string | undefined): Promise<ModelListing>;
+  /** The built-in price table (tests replace it); the server's prices and rlm.prices go on top. */
   prices?: PriceTable;
   /** Retry tuning for the editor's models (tests shorten the delays). */
   editorModelOptions?: EditorModelOptions;
@@ -40,14 +49,22 @@ export interface PreparedModels {
   description: string;
 }
 
-/** What is there to answer with; the local ports are probed only when nothing else would answer. */
-export async function gatherFacts<M>(settings: RlmSettings, sources: ModelSources<M>): Promise<{ facts: SetupFacts; editorModels: ReadonlyArray<EditorLanguageModel<M>> }> {
+/**
+ * What is there to answer with; the local ports are probed only when nothing else would answer, and a server at
+ * rlm.baseUrl is asked for its model list (and prices) only when it is the one that would answer. `facts` may
+ * bring what the caller knows about the window (trust, a virtual folder).
+ */
+export async function gatherFacts<M>(settings: RlmSettings, sources: ModelSources<M>, known: Pick<SetupFacts, 'trusted' | 'virtualFolder'> = {}): Promise<{ facts: SetupFacts; editorModels: ReadonlyArray<EditorLanguageModel<M>> }> {
   const [editorModels, keyed] = await Promise.all([
     sources.editorModels().catch(() => []),
-    Promise.all(KEYED_PROVIDERS.map(async (p) => ((await sources.key(p)) ? p : undefined))),
+    Promise.all(KEYED_PROVIDERS.map(async (p) => ((await sources.key(p, endpointOf(p, settings))) ? p : undefined))),
   ]);
-  const facts: SetupFacts = { editorModels, keys: new Set(keyed.filter((p): p is KeyedProvider => p !== undefined)) };
+  const facts: SetupFacts = { ...known, editorModels, keys: new Set(keyed.filter((p): p is KeyedProvider => p !== undefined)) };
   if (wantsLocalServer(settings, facts)) facts.localServer = await sources.findLocalServer();
+  const plan = planProvider(settings, facts);
+  if (plan.kind === 'api' && plan.baseUrl && plan.provider !== 'anthropic' && !plan.localServer && sources.listModels) {
+    facts.listing = await sources.listModels(plan.baseUrl, await sources.key(plan.provider, plan.baseUrl));
+  }
   return { facts, editorModels };
 }
 
@@ -55,10 +72,10 @@ export async function gatherFacts<M>(settings: RlmSettings, sources: ModelSource
  * The models for the next question. Throws SetupProblem when nothing can answer (with the fix), ConfigError
  * or ModelError when the provider refuses (a server that lists no models, one that cannot be reached).
  */
-export async function prepareModels<M>(settings: RlmSettings, sources: ModelSources<M>): Promise<PreparedModels> {
-  const { facts, editorModels } = await gatherFacts(settings, sources);
+export async function prepareModels<M>(settings: RlmSettings, sources: ModelSources<M>, known: Pick<SetupFacts, 'trusted' | 'virtualFolder'> = {}): Promise<PreparedModels> {
+  const { facts, editorModels } = await gatherFacts(settings, sources, known);
   const plan = planProvider(settings, facts);
-  const prices = sources.prices ?? defaultPriceTable;
+  const prices = priceTableFor(settings, facts, sources.prices);
   const costOf: CostOf = (model, usage) => prices.costUsd(model, usage);
   switch (plan.kind) {
     case 'unavailable':
@@ -87,15 +104,15 @@ function editorModelsFor<M>(plan: Extract<ProviderPlan, { kind: 'vscode-lm' }>, 
   };
   return {
     models: { root, sub, byName },
-    // The editor's models are the user's subscription: no price per token here.
-    costOf: () => 0,
+    // The editor's models are the user's subscription: no price per token is known, so the request cap governs them.
+    costOf: () => undefined,
     provider: 'vscode-lm',
     description: `the editor's models: ${root.name} (root), ${sub.name} (sub-calls)`,
   };
 }
 
 async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, sources: ModelSources, prices: PriceTable, costOf: CostOf, settings: RlmSettings): Promise<PreparedModels> {
-  const key = await sources.key(plan.provider);
+  const key = await sources.key(plan.provider, plan.baseUrl);
   try {
     const models = await createModelPair({
       provider: plan.provider === 'anthropic' ? 'anthropic' : 'openai',

@@ -6,12 +6,18 @@
 // set (OpenAI, then Anthropic), the editor's own models. With none of those, a server found on a usual local
 // port is offered (one click pins it in the settings); `openai-compatible` without a URL uses it at once. A
 // deliberate setting wins over what merely happens to be installed.
+//
+// Nothing answers from a window whose folders are not on this machine (a virtual workspace), nor through plain
+// http:// to another machine unless the user allowed it.
 
+import { isInsecureRemoteUrl } from '../../core/models/endpoints';
 import type { LocalServer } from '../../core/models/localServers';
+import type { ModelListing } from '../../core/models/modelListing';
 import { DEFAULT_MODELS } from '../../core/models/modelPair';
+import { defaultPriceTable, type PriceTable } from '../../core/models/pricing';
 import type { SetupStatus } from '../../protocol/messages';
 import { ACTIONS, type Problem } from '../problems';
-import { maxCostUsd, providerLabel, type KeyedProvider, type RlmSettings } from '../settings';
+import { maxCostUsd, maxRequests, providerLabel, type KeyedProvider, type RlmSettings } from '../settings';
 
 /** One of the editor's language models, as the plan needs to know it. */
 export interface EditorModelInfo {
@@ -28,7 +34,16 @@ export interface SetupFacts {
   keys: ReadonlySet<KeyedProvider>;
   /** A server found on a usual local port (only looked for when nothing else is set up). */
   localServer?: LocalServer;
+  /** What the OpenAI-compatible server at rlm.baseUrl lists: its models, and their prices where it says. */
+  listing?: ModelListing;
+  /** False in Restricted Mode: the workspace's settings were not read (absent: trusted). */
+  trusted?: boolean;
+  /** A folder of the window that is not on this machine (vscode-vfs://...), when none is: nothing can be read. */
+  virtualFolder?: string;
 }
+
+/** The one line the chat shows in Restricted Mode: what it turns off. */
+export const RESTRICTED_NOTE = "Restricted Mode: this folder's settings for models, limits and commands are ignored, and no command runs.";
 
 export type ProviderPlan =
   | { kind: 'vscode-lm'; root: EditorModelInfo; sub: EditorModelInfo }
@@ -48,6 +63,10 @@ export type ProviderPlan =
 export function planProvider(settings: RlmSettings, facts: SetupFacts): ProviderPlan {
   const models = { rootModel: settings.rootModel || undefined, subModel: settings.subModel || undefined };
   const baseUrl = settings.baseUrl || undefined;
+  if (facts.virtualFolder !== undefined) return { kind: 'unavailable', problem: notOnThisMachine(facts.virtualFolder) };
+  if (baseUrl && settings.provider !== 'vscode-lm' && isInsecureRemoteUrl(baseUrl) && !settings.allowInsecureHttp) {
+    return { kind: 'unavailable', problem: insecureUrl(baseUrl) };
+  }
   switch (settings.provider) {
     case 'vscode-lm':
       return editorPlan(settings, facts) ?? { kind: 'unavailable', problem: noEditorModels() };
@@ -73,25 +92,42 @@ export function wantsLocalServer(settings: RlmSettings, facts: SetupFacts): bool
   return (settings.provider === 'auto' || settings.provider === 'openai-compatible') && planProvider(settings, facts).kind === 'unavailable';
 }
 
-/** The set-up the Chat view shows: ready or not, with what answers, and the fix when nothing does. */
-export function setupStatus(settings: RlmSettings, facts: SetupFacts): SetupStatus {
+/** The prices a question is charged at: the built-in table, then what the server lists, then the user's rlm.prices. */
+export function priceTableFor(settings: RlmSettings, facts: SetupFacts, base: PriceTable = defaultPriceTable): PriceTable {
+  const listed = facts.listing?.prices ?? {};
+  return base.withOverrides(listed).withOverrides(settings.prices);
+}
+
+/** The set-up the Chat view shows: ready or not, with what answers (before anything is spent), and the fix when nothing does. */
+export function setupStatus(settings: RlmSettings, facts: SetupFacts, prices = priceTableFor(settings, facts)): SetupStatus {
   const plan = planProvider(settings, facts);
   const cap = maxCostUsd(settings);
-  const common = { maxCostUsd: Number.isFinite(cap) ? cap : null };
+  const requestCap = maxRequests(settings);
+  const common = {
+    maxCostUsd: Number.isFinite(cap) ? cap : null,
+    ...(facts.trusted === false ? { restricted: { message: RESTRICTED_NOTE, actions: [ACTIONS.manageTrust()] } } : {}),
+  };
+  // Models whose cost the dollar cap cannot see: the request cap governs them, and the chat says so.
+  const unpricedOf = (models: Array<string | undefined>, priced: (model: string) => boolean) => {
+    const unpriced = [...new Set(models.filter((m): m is string => m !== undefined && !priced(m)))];
+    return unpriced.length === 0 ? {} : { unpriced: { models: unpriced, maxRequests: Number.isFinite(requestCap) ? requestCap : null } };
+  };
   const localServer = facts.localServer ? { url: facts.localServer.baseUrl, models: facts.localServer.models } : undefined;
   switch (plan.kind) {
     case 'vscode-lm':
-      return { ready: true, provider: 'vscode-lm', rootModel: plan.root.name, subModel: plan.sub.name, ...common };
+      return { ready: true, provider: 'vscode-lm', rootModel: plan.root.name, subModel: plan.sub.name, ...common, ...unpricedOf([plan.root.name, plan.sub.name], () => false) };
     case 'api': {
       const defaults = plan.provider === 'openai-compatible' || plan.baseUrl ? undefined : DEFAULT_MODELS[plan.provider];
-      const listed = plan.localServer?.models[0];
+      const listed = plan.localServer?.models[0] ?? facts.listing?.models[0];
       const rootModel = plan.rootModel ?? defaults?.root ?? listed;
+      const subModel = plan.subModel ?? defaults?.sub ?? rootModel;
       return {
         ready: true,
         provider: plan.provider,
         ...(rootModel ? { rootModel } : {}),
-        ...((plan.subModel ?? defaults?.sub ?? rootModel) ? { subModel: plan.subModel ?? defaults?.sub ?? rootModel } : {}),
+        ...(subModel ? { subModel } : {}),
         ...common,
+        ...unpricedOf([rootModel, subModel], (m) => prices.lookup(m).known),
         ...(plan.localServer ? { localServer } : {}),
       };
     }
@@ -126,6 +162,20 @@ function localPlan(settings: RlmSettings, facts: SetupFacts): ProviderPlan | und
   if (!server) return undefined;
   if (server.models.length === 0 && !settings.rootModel) return { kind: 'unavailable', problem: noModelOn(server) };
   return { kind: 'api', provider: 'openai-compatible', baseUrl: server.baseUrl, rootModel: settings.rootModel || undefined, subModel: settings.subModel || undefined, localServer: server };
+}
+
+function notOnThisMachine(folder: string): Problem {
+  return {
+    message: `Questions need the workspace's files on this machine, and ${folder} is not (a virtual workspace). Clone the repository and open the folder to ask about it. Traces (*.rlm.jsonl) still open here.`,
+    actions: [ACTIONS.openFolder()],
+  };
+}
+
+function insecureUrl(baseUrl: string): Problem {
+  return {
+    message: `rlm.baseUrl is ${baseUrl}: plain http:// to another machine would send your code and API key across the network unencrypted. Use https://, or, on a network you trust, turn on rlm.allowInsecureHttp in your user settings.`,
+    actions: [ACTIONS.openSettings('rlm.baseUrl'), ACTIONS.openSettings('rlm.allowInsecureHttp')],
+  };
 }
 
 function missingKey(provider: 'openai' | 'anthropic'): Problem {

@@ -10,6 +10,10 @@
 //   nothing of it is applied until the user resolves it. The user's newer text is never overwritten;
 // - text this review applied itself does not count as a change (the file then holds a part of the proposal).
 // What is left to decide is the diff from the file now to that target, hunk by hunk (core/edits/hunks.ts).
+//
+// Accept All applies what the CLI's --apply would: never a file with an unresolved conflict of any kind, never a
+// sensitive file (core/edits/sensitive.ts). A file with a semantic conflict, or a sensitive one, is held back:
+// shown with why, and applied only by its own accept (for a sensitive file, after the host asks).
 
 import { ChangeSet, changeOf } from '../../core/edits/ChangeSet';
 import type { Conflict } from '../../core/edits/conflicts';
@@ -17,7 +21,9 @@ import { applyHunks, changeHunks, lineReplacements, type ChangeHunk, type LineRe
 import { sha256 } from '../../core/edits/lineDiff';
 import { merge3 } from '../../core/edits/merge3';
 import type { ValidationResult } from '../../core/edits/summary';
+import { SensitivePaths } from '../../core/edits/sensitive';
 import { pauseIfDue } from '../../core/edits/TimeSlicer';
+import type { WrittenFile } from '../../core/edits/validationGate';
 import type { ChangeSetJSON, FileChange } from '../../core/edits/types';
 import type { RunConflict } from '../../core/loop/RunEdits';
 import type { Review, ReviewFile, ReviewHunk, ReviewStatus, ReviewValidation } from '../../protocol/messages';
@@ -75,6 +81,10 @@ interface Assessed {
   /** The proposal is already in place (applied, or made by someone else). */
   done: boolean;
   notes: string[];
+  /** Why the file is sensitive; undefined when it is not. */
+  sensitive?: string;
+  /** Why Accept All leaves it out (it is applied by its own accept); undefined when it does not. */
+  heldBack?: string;
   /** For the merge editor: base and both sides. */
   merge?: MergeInput;
 }
@@ -166,15 +176,40 @@ export class ChangeReview {
     return this.files.flatMap((f) => (f.from !== undefined ? [f.path, f.from] : [f.path]));
   }
 
-  /** Reads every file as it is now and works out where each stands. Yields to the event loop between files. */
-  async assess(read: CurrentText): Promise<void> {
+  /**
+   * Reads every file as it is now and works out where each stands, and which are sensitive by `sensitive`'s list.
+   * Yields to the event loop between files.
+   */
+  async assess(read: CurrentText, sensitive: SensitivePaths = new SensitivePaths()): Promise<void> {
     if (this.totals.files === 0) this.totals = await sizeOf(this.changes);
     const assessed = new Map<string, Assessed>();
     for (const file of this.files) {
       await pauseIfDue();
-      assessed.set(file.path, await this.assessFile(file, read));
+      const a = await this.assessFile(file, read);
+      a.sensitive = this.sensitiveReason(file, sensitive);
+      a.heldBack = heldBack(a, this.openConflicts(file));
+      assessed.set(file.path, a);
     }
     this.assessed = assessed;
+  }
+
+  /**
+   * The sensitive files of the change set (path -> why), a merge result counting as the file's proposal. Yields
+   * to the event loop between files.
+   */
+  async sensitiveFiles(sensitive: SensitivePaths): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const file of this.files) {
+      await pauseIfDue();
+      const why = this.sensitiveReason(file, sensitive);
+      if (why) found.set(file.path, why);
+    }
+    return found;
+  }
+
+  private sensitiveReason(file: FileChange, sensitive: SensitivePaths): string | undefined {
+    const resolution = this.states.get(file.path)?.resolution;
+    return sensitive.reasonFor(resolution ? { ...file, text: resolution.text } : file);
   }
 
   /** The review as the chat shows it (after assess). */
@@ -198,7 +233,9 @@ export class ChangeReview {
         continue;
       }
       const edit = this.editFor(a, selection);
-      if (edit) {
+      if (edit && selection.path === undefined && a.heldBack) {
+        plan.skipped.push({ path: a.file.path, why: a.heldBack });
+      } else if (edit) {
         plan.edits.push(edit);
         plan.hunks += edit.kind === 'modify' ? edit.hunks.length : 1;
       } else if (selection.hunk !== undefined) {
@@ -249,7 +286,12 @@ export class ChangeReview {
 
   /** Files this review has written to (their documents are saved before the validation command reads the disk). */
   appliedPaths(): string[] {
-    return this.files.filter((f) => this.states.get(f.path)!.appliedText !== undefined).map((f) => f.path);
+    return this.appliedFiles().map((f) => f.path);
+  }
+
+  /** Files this review has written to, with the old path of a renamed one (what the validation gate looks at). */
+  appliedFiles(): WrittenFile[] {
+    return this.files.filter((f) => this.states.get(f.path)!.appliedText !== undefined).map((f) => ({ path: f.path, ...(f.from !== undefined ? { from: f.from } : {}) }));
   }
 
   /** Changes that could be applied now (after assess): none left means the review is as far as it can go. */
@@ -366,6 +408,16 @@ export class ChangeReview {
   }
 }
 
+/** Why Accept All leaves a file out: it is sensitive, or has a semantic conflict the model left unresolved. */
+function heldBack(a: Assessed, open: readonly RunConflict[]): string | undefined {
+  if (a.sensitive) return `Accept All leaves sensitive files out: ${a.sensitive}. Read its diff, then accept it on its own.`;
+  const semantic = open.filter((c) => c.kind === 'semantic');
+  if (semantic.length > 0) {
+    return `Accept All leaves out files with a semantic conflict the model left unresolved (${semantic.map((c) => c.id).join(', ')}): check the note, then accept it on its own.`;
+  }
+  return undefined;
+}
+
 /** A file the model left in conflict with another partition: shown, but not applied until the user merges it. */
 function withModelConflict(a: Assessed, open: readonly RunConflict[]): Assessed {
   const blocking = open.filter((c) => c.kind !== 'semantic');
@@ -423,6 +475,8 @@ function fileView(a: Assessed): ReviewFile {
     applied,
     notes: a.notes,
     canResolve: a.blocked && a.merge !== undefined,
+    ...(a.sensitive ? { sensitive: a.sensitive } : {}),
+    ...(a.heldBack ? { heldBack: true } : {}),
   };
 }
 

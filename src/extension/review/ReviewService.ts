@@ -1,8 +1,10 @@
 // The reviews of a window's chats: each question whose run proposed edits keeps its change set in a file beside
 // its trace (`<exchange>.changes.json`, with what the user decided and applied), and the Chat view shows it under
 // the answer. The user accepts or rejects hunk by hunk, file by file or all at once; every accept is one edit
-// in the editor (one undo), made only of what the stale-base guard (ChangeReview) allows now. The user's own
-// validation command runs after applying, when they say so.
+// in the editor (one undo), made only of what the stale-base guard (ChangeReview) allows now. A sensitive file
+// (core/edits/sensitive.ts) is never in Accept All, and its own accept asks in a host modal first. The user's
+// own validation command runs after applying, when they say so, and never when validationGate says it could run
+// what the change set wrote, nor when the command changed as the files were saved.
 //
 // No `vscode` here: the editor's part (reading open documents, the WorkspaceEdit, the diff and merge editors, the
 // modal) comes in as ReviewEditor, so this is tested in plain Node. Work per message stays small: each review's
@@ -11,9 +13,12 @@
 
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { SensitivePaths } from '../../core/edits/sensitive';
 import { runValidation } from '../../core/edits/validation';
+import { validationBlocked } from '../../core/edits/validationGate';
 import type { RunChanges } from '../../core/loop/RunEdits';
 import type { ChatToHost, Exchange, HostToChat, MessageOf, Review } from '../../protocol/messages';
+import type { SettingSource } from '../settings';
 import type { ChatRecord, FolderRef } from '../chats/ChatStore';
 import type { Log } from '../log';
 import { ChangeReview, sizeOf, validationView, type DiffSpec, type FileEdit, type MergeInput } from './ChangeReview';
@@ -30,10 +35,14 @@ export interface ReviewEditor {
   proposalsChanged?(exchangeId: string, diffs: readonly DiffSpec[]): void;
   /** The merge editor for a conflicted file; its result comes back through ReviewService.resolved. */
   showMerge(folder: FolderRef, exchangeId: string, input: MergeInput): Promise<void>;
-  /** rlm.validateCommand for the folder, and where it was set ('user' or 'workspace'). */
-  validateCommand(folder: FolderRef): { command: string; source: string } | undefined;
-  /** Asks before running the command (each time), naming it and where it runs. */
-  confirmValidation(command: string, source: string, folder: FolderRef, files: number): Promise<boolean>;
+  /** rlm.validateCommand for the folder, and which settings it came from (user, workspace, folder). */
+  validateCommand(folder: FolderRef): { command: string; source: SettingSource } | undefined;
+  /** Asks before running the command (each time), showing its exact text, where it came from and where it runs. */
+  confirmValidation(command: string, source: SettingSource, folder: FolderRef, files: number): Promise<boolean>;
+  /** rlm.sensitivePaths for the folder: patterns on top of the built-in list. */
+  sensitivePatterns(folder: FolderRef): readonly string[];
+  /** Asks before applying changes to sensitive files, naming each and why it is sensitive. */
+  confirmSensitive(folder: FolderRef, files: ReadonlyArray<{ path: string; reason: string }>): Promise<boolean>;
   /** Saves the documents of these files: the command reads the disk. */
   save(folder: FolderRef, paths: readonly string[]): Promise<void>;
   /** The folder on disk. */
@@ -55,7 +64,7 @@ export interface ReviewServiceDeps {
 export type ReviewMessage = Extract<MessageOf<ChatToHost>, { type: `review/${string}` }>;
 
 /** A change set file's name: never a path (the name comes back from the chat store). */
-const CHANGES_FILE = /^[A-Za-z0-9_.-]+\.changes\.json$/;
+export const CHANGES_FILE = /^[A-Za-z0-9_.-]+\.changes\.json$/;
 const DEFAULT_VALIDATION_TIMEOUT_MS = 30 * 60_000;
 const DEFAULT_SETTLE_MS = 300;
 
@@ -78,6 +87,8 @@ interface Entry {
 export class ReviewService {
   private readonly entries = new Map<string, Entry>();
   private readonly stale = new Set<Entry>();
+  /** The last sensitive list built, and the user's patterns it was built with. */
+  private sensitive: { key: string; paths: SensitivePaths } | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -223,6 +234,13 @@ export class ReviewService {
       entry.message = skipped.length > 0 ? skipped.join('\n') : 'Nothing left to apply.';
       return;
     }
+    // A page can send an accept by itself: a sensitive file is applied only after the user says so in the host.
+    const sensitive = await review.sensitiveFiles(this.sensitivePaths(entry.folder));
+    const risky = plan.edits.filter((e) => sensitive.has(e.path)).map((e) => ({ path: e.path, reason: sensitive.get(e.path)! }));
+    if (risky.length > 0 && !(await this.deps.editor.confirmSensitive(entry.folder, risky))) {
+      entry.message = `Not applied: you chose not to apply the change to ${risky.map((r) => r.path).join(', ')}.`;
+      return;
+    }
     entry.busy = true;
     this.post(entry, review);
     const applied = await this.deps.editor.apply(entry.folder, plan.edits);
@@ -240,10 +258,11 @@ export class ReviewService {
     this.deps.log.info(`Review ${entry.exchangeId}: applied ${plan.hunks} change(s) in ${plan.edits.map((e) => e.path).join(', ')}`);
     await this.assess(entry, review);
     // As far as it can go (the rest rejected or waiting on a merge): time for the user's own check, if they want it.
-    if (review.acceptable === 0 && this.deps.editor.validateCommand(entry.folder)) void this.validate(entry);
+    if (review.acceptable === 0 && this.deps.editor.validateCommand(entry.folder)) void this.validate(entry, true);
   }
 
-  private async validate(entry: Entry): Promise<void> {
+  /** `offered`: after an accept left nothing to apply (not a press of the button): a refusal adds to what the accept said. */
+  private async validate(entry: Entry, offered = false): Promise<void> {
     const review = entry.review;
     if (!review || entry.validating) return;
     const configured = this.deps.editor.validateCommand(entry.folder);
@@ -252,15 +271,30 @@ export class ReviewService {
       this.post(entry, review);
       return;
     }
-    const paths = review.appliedPaths();
     const controller = new AbortController();
     entry.validating = controller;
     try {
+      const written = review.appliedFiles();
+      const paths = written.map((f) => f.path);
+      const sensitive = await review.sensitiveFiles(this.sensitivePaths(entry.folder));
+      const blocked = validationBlocked(configured.command, { written, sensitive, root: this.deps.editor.folderPath(entry.folder) });
+      if (blocked) {
+        entry.message = [offered ? entry.message : undefined, `Validation not run: ${blocked}`].filter(Boolean).join('\n');
+        return;
+      }
       if (!(await this.deps.editor.confirmValidation(configured.command, configured.source, entry.folder, paths.length))) {
         entry.message = `Validation not run: ${configured.command}`;
         return;
       }
       await this.deps.editor.save(entry.folder, paths);
+      // Saving may have changed the settings (a file the change set wrote, or one saved meanwhile): the command
+      // that runs is the one the user agreed to, or none.
+      const now = this.deps.editor.validateCommand(entry.folder);
+      if (now?.command !== configured.command || now.source !== configured.source) {
+        entry.message = `Validation not run: rlm.validateCommand changed as the files were saved (${now ? `now ${JSON.stringify(now.command)}, from the ${now.source} settings` : 'now unset'}), so it is not the command you agreed to run. Look at what changed it before running the validation again.`;
+        this.deps.log.warn(`Review ${entry.exchangeId}: ${entry.message}`);
+        return;
+      }
       review.validation = { command: configured.command, state: 'running' };
       this.post(entry, review);
       this.deps.log.info(`Review ${entry.exchangeId}: validating with ${configured.command}`);
@@ -314,8 +348,16 @@ export class ReviewService {
     return entry.review;
   }
 
+  /** The sensitive list for a folder: the built-in one plus rlm.sensitivePaths (rebuilt when those change). */
+  private sensitivePaths(folder: FolderRef): SensitivePaths {
+    const patterns = this.deps.editor.sensitivePatterns(folder);
+    const key = JSON.stringify(patterns);
+    if (this.sensitive?.key !== key) this.sensitive = { key, paths: new SensitivePaths(patterns, 'rlm.sensitivePaths') };
+    return this.sensitive.paths;
+  }
+
   private async assess(entry: Entry, review: ChangeReview): Promise<void> {
-    await review.assess((path) => this.deps.editor.read(entry.folder, path));
+    await review.assess((path) => this.deps.editor.read(entry.folder, path), this.sensitivePaths(entry.folder));
     this.deps.editor.proposalsChanged?.(entry.exchangeId, review.diffs());
   }
 

@@ -8,7 +8,8 @@
 //   an in-memory file (`rlm-merge:`, a FileSystemProvider) and comes back as the file's new proposal when the merge
 //   editor closes after saving it ("Complete Merge" saves, then closes; an auto-save meanwhile is not the end of
 //   the merge); where the merge editor cannot open, both sides show in the diff editor;
-// - tells the review when files change (typing, saving, a branch switch), asks before the validation command.
+// - tells the review when files change (typing, saving, a branch switch), asks before the validation command
+//   (naming which settings it came from) and before applying a change to a sensitive file.
 
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -16,22 +17,24 @@ import * as vscode from 'vscode';
 import { merge3 } from '../../core/edits/merge3';
 import type { FolderRef } from '../chats/ChatStore';
 import type { Log } from '../log';
-import type { RlmSettings } from '../settings';
+import type { SettingSource, SettingsInForce } from '../settings';
 import type { DiffSpec, FileEdit, MergeInput } from './ChangeReview';
 import type { ReviewEditor } from './ReviewService';
+import { consentDetail } from './validationConsent';
 import { unwritableBecause } from './writablePath';
 
 export const REVIEW_SCHEME = 'rlm-review';
 export const MERGE_SCHEME = 'rlm-merge';
 const RUN_VALIDATION = 'Save and Run';
+const APPLY_SENSITIVE = 'Apply';
 
 export interface ReviewEditorHooks {
   /** The merge editor's result for a file of a review. */
   merged(exchangeId: string, path: string, text: string): void;
   /** Files of a folder changed (relative paths). */
   filesChanged(folderUri: string, paths: string[]): void;
-  /** The rlm.* settings for a folder. */
-  settings(folder: vscode.Uri): RlmSettings;
+  /** The rlm.* settings for a folder, and where each came from. */
+  settings(folder: vscode.Uri): SettingsInForce;
 }
 
 export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
@@ -186,22 +189,34 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
     }
   }
 
-  validateCommand(folder: FolderRef): { command: string; source: string } | undefined {
+  validateCommand(folder: FolderRef): { command: string; source: SettingSource } | undefined {
     const uri = folderUri(folder);
-    const command = this.hooks.settings(uri).validateCommand;
+    // The settings layer decides (user settings or a trusted workspace's; none in Restricted Mode) and says from where.
+    const { settings, sources } = this.hooks.settings(uri);
+    const command = settings.validateCommand;
     if (!command) return undefined;
-    const inspected = vscode.workspace.getConfiguration('rlm', uri).inspect<string>('validateCommand');
-    const source = inspected?.workspaceFolderValue !== undefined ? 'folder' : inspected?.workspaceValue !== undefined ? 'workspace' : 'user';
-    return { command, source };
+    return { command, source: sources.validateCommand };
   }
 
-  async confirmValidation(command: string, source: string, folder: FolderRef, files: number): Promise<boolean> {
-    const saved = files > 0 ? `RLM first saves the ${files === 1 ? 'file' : `${files} files`} it changed. ` : '';
+  async confirmValidation(command: string, source: SettingSource, folder: FolderRef, files: number): Promise<boolean> {
     const choice = await vscode.window.showWarningMessage(`Run the validation command in ${folder.name}?`, {
       modal: true,
-      detail: `${command}\n\nrlm.validateCommand, from your ${source} settings. ${saved}It runs in ${folderUri(folder).fsPath} through the shell, and its result shows in the chat.`,
+      detail: consentDetail(command, source, folderUri(folder).fsPath, files),
     }, RUN_VALIDATION);
     return choice === RUN_VALIDATION;
+  }
+
+  sensitivePatterns(folder: FolderRef): readonly string[] {
+    return this.hooks.settings(folderUri(folder)).settings.sensitivePaths;
+  }
+
+  async confirmSensitive(_folder: FolderRef, files: ReadonlyArray<{ path: string; reason: string }>): Promise<boolean> {
+    const what = files.length === 1 ? files[0]!.path : `${files.length} sensitive files`;
+    const choice = await vscode.window.showWarningMessage(`Apply RLM's change to ${what}? ${files.length === 1 ? 'It is a sensitive file.' : ''}`.trim(), {
+      modal: true,
+      detail: `${files.map((f) => f.reason).join('\n')}.\n\nA model that read instructions planted in the code can propose such a change. Read its diff first; the validation command does not run after a sensitive file was applied.`,
+    }, APPLY_SENSITIVE);
+    return choice === APPLY_SENSITIVE;
   }
 
   async save(folder: FolderRef, paths: readonly string[]): Promise<void> {

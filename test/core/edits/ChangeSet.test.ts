@@ -265,6 +265,13 @@ describe('ChangeSet: create, rename, delete', () => {
       ['src/../../x', /outside the workspace/], ['.', /names the workspace folder/], ['', /names the workspace folder/],
       ['a\0b', /NUL character/], ['.git/hooks/pre-commit', /inside a \.git folder/], ['sub/.hg/hgrc', /inside a \.hg folder/],
       ['src/', /names a folder/], [42, /must be a string, got number/], [null, /got null/],
+      // A backslash is a name character on Linux and a separator on Windows: refused, never guessed.
+      ['A\\b.txt', /contains a backslash, which names different files on different systems: separate folders with '\/'/], ['./src\\a.ts', /contains a backslash/],
+      ['\\\\server\\share\\x', /is absolute/],
+      // The same .git on a case-insensitive file system (macOS, Windows), or under Windows' other names for it.
+      ['.GIT/config', /inside a \.git folder/], ['.Git/hooks/x', /inside a \.git folder/], ['sub/.HG/hgrc', /inside a \.hg folder/],
+      ['.git./config', /inside a \.git folder/], ['.git /hooks/x', /inside a \.git folder/], ['GIT~1/config', /inside a \.git folder/],
+      ['.git::$INDEX_ALLOCATION/config', /inside a \.git folder/], ['.g\u200cit/config', /inside a \.git folder/], ['sub/.git', /inside a \.git folder/],
     ];
     for (const [path, error] of cases) {
       await assert.rejects(cs.proposeEdit(path as string, 'x'), error, String(path));
@@ -273,7 +280,7 @@ describe('ChangeSet: create, rename, delete', () => {
     await assert.rejects(cs.proposeRename('src/a.ts', '../x.ts'), /to path '..\/x.ts' is outside/);
     await assert.rejects(cs.textOf('/abs'), /is absolute/);
     assert.deepEqual(reads, [], 'nothing was read');
-    await cs.proposeEdit('./src\\a.ts', [{ find: 'alpha', replace: 'a1' }]);
+    await cs.proposeEdit('./src//a.ts', [{ find: 'alpha', replace: 'a1' }]);
     assert.equal(cs.files()[0].path, 'src/a.ts', 'normalised');
   });
 

@@ -157,9 +157,16 @@ describe('applyChanges', () => {
       { path: '.git/hooks/pre-commit', base: undefined, baseSha256: undefined, text: '#!/bin/sh\nrm -rf /\n', descriptions: [] },
       { path: '../escape.txt', base: undefined, baseSha256: undefined, text: 'x', descriptions: [] },
       { path: 'src/old.ts', base: 'old\n', baseSha256: sha256('old\n'), text: undefined, descriptions: [] },
+      // .git as a case-insensitive file system sees it, and a backslash that Linux would keep in the name.
+      { path: '.GIT/config', base: undefined, baseSha256: undefined, text: '[core]\n', descriptions: [] },
+      { path: 'A\\b.txt', base: undefined, baseSha256: undefined, text: 'x', descriptions: [] },
     ];
     const r2 = await applyChanges(forged, { root });
-    assert.deepEqual(r2.refused.map((e) => e.path), ['.git/hooks/pre-commit', '../escape.txt']);
+    assert.deepEqual(r2.refused.map((e) => e.path), ['.git/hooks/pre-commit', '../escape.txt', '.GIT/config', 'A\\b.txt']);
+    assert.match(r2.refused[2]!.message, /is inside a \.git folder/);
+    assert.match(r2.refused[3]!.message, /contains a backslash/);
+    assert.equal(existsSync(join(root, '.GIT')), false);
+    assert.equal(existsSync(join(root, 'A')), false);
     assert.deepEqual(r2.applied.map((e) => e.path), ['src/old.ts']);
     assert.equal(existsSync(join(root, '.git')), false);
     assert.equal(existsSync(join(temp, 'escape.txt')), false);

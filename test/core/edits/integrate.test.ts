@@ -98,8 +98,12 @@ describe('integrate', () => {
     assert.deepEqual(again.conflicts.filter((c) => c.kind === 'semantic'), []);
     // Without a SymbolSource there is no semantic check.
     assert.deepEqual((await integrate({ read, partitions: [{ partition: 'rename', changes: rename }, { partition: 'feature', changes: feature }] })).conflicts, []);
-    // Semantic conflicts do not hold files back from applying.
-    assert.deepEqual(conflictedPaths(result.conflicts), new Map());
+    // Semantic conflicts hold their files back from applying like every other kind: the texts merge, the code does not work.
+    assert.deepEqual(conflictedPaths(result.conflicts), new Map([
+      ['src/report.ts', 'unresolved semantic conflict c1: "rename" removed or renamed `addOne`, which "feature" uses at src/report.ts:2: not applied'],
+      ['src/math.ts', 'unresolved semantic conflict c1: "rename" removed or renamed `addOne`, which "feature" uses at src/report.ts:2: not applied'],
+      ['README.md', 'unresolved semantic conflict c2: "rename" removed or renamed `addOne`, which "docs" uses at README.md:3: not applied'],
+    ]));
   });
 
   test('two files ending at one path: the earlier partition keeps it, the other stays where it was', async () => {

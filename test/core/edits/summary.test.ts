@@ -59,6 +59,20 @@ describe('refactorSummary', () => {
     assert.match(md, /## Conflicts\n\nNone\.\n\nResolved during integration:\n- `a.ts` \(merged, "p1" \+ "p2"\): edits to different lines, merged three-way against the base\./);
   });
 
+  test('sensitive files are marked and listed with why; a validation that was not run says why', async () => {
+    const cs = new ChangeSet(async (p) => (p === 'a.ts' ? BASE['a.ts'] : undefined));
+    await cs.proposeEdit('a.ts', [{ find: 'a = 1', replace: 'a = 2' }]);
+    await cs.proposeEdit('check.sh', 'touch pwned\n');
+    const md = await refactorSummary({
+      changes: cs, sensitive: new Map([['check.sh', 'check.sh is a shell script: its commands run as written wherever it is called']]),
+      validationSkipped: { command: 'sh ./check.sh', reason: '1 file was refused (check.sh), so the check would judge half of the change.' },
+    });
+    assert.match(md, /\| `check.sh` \| create \| 1 \| 0 \| clean, \*\*sensitive\*\* \|/);
+    assert.match(md, /\| `a.ts` \| modify \| 1 \| 1 \| clean \|/);
+    assert.match(md, /Sensitive files \(they can make tools run commands, or hold secrets: review each on its own\):\n\n- check\.sh is a shell script/);
+    assert.match(md, /## Validation\n\n`sh \.\/check\.sh` was not run: 1 file was refused \(check\.sh\)/);
+  });
+
   test('no changes, no integration, no validation', async () => {
     const md = await refactorSummary({ changes: new ChangeSet(read), validation: null });
     assert.match(md, /## Files touched \(0, \+0 −0\)\n\nNo file was changed\./);

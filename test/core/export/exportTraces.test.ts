@@ -15,11 +15,11 @@ import { code, scripted, TEST_KEY, type RootTurn } from '../../support/scriptedM
 const LEAKED = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123';
 
 /** Runs one question over scripted models with a trace file; returns the file and what the root model was sent. */
-async function tracedRun(dir: string, name: string, root: RootTurn[], maxIterations = 5) {
+async function tracedRun(dir: string, name: string, root: RootTurn[], maxIterations = 5, priced = true) {
   const s = await scripted(root, (req) => `the sub-model read ${req.messages.at(-1)!.content.length} characters; key ${TEST_KEY}`);
   const session = await RlmSession.create({
     models: s.models, context: { kind: 'text', text: 'alpha beta gamma '.repeat(100) }, limits: { maxIterations },
-    costOf: (_model, usage) => (usage.inputTokens + usage.outputTokens) / 1e6, secrets: [TEST_KEY],
+    costOf: (_model, usage) => (priced ? (usage.inputTokens + usage.outputTokens) / 1e6 : undefined), secrets: [TEST_KEY],
   });
   const file = join(dir, name);
   const trajectory = session.newTrajectory();
@@ -111,6 +111,14 @@ test('sharegpt, --only final, --max-cost, --include-subcalls', async () => {
   const cheap = await exportTraces({ inputs: [dir], format: 'openai-chat', out: join(outDir, 'cheap.jsonl'), maxCostUsd: 0.000001 });
   assert.equal(cheap.examples.runs, 0, JSON.stringify(cheap.skipped));
   assert.ok(cheap.skipped.every((s) => /over --max-cost \$0\.000001/.test(s.reason)), JSON.stringify(cheap.skipped));
+
+  // A run whose models had no price cost an unknown amount, not $0: --max-cost cannot let it through.
+  const unpriced = mkdtempSync(join(tmpdir(), 'rlm-export-unpriced-'));
+  await tracedRun(unpriced, 'unpriced.rlm.jsonl', [code('Done.', 'FINAL("x")')], 5, false);
+  const capped = await exportTraces({ inputs: [unpriced], format: 'openai-chat', out: join(outDir, 'capped.jsonl'), maxCostUsd: 100 });
+  assert.equal(capped.examples.runs, 0);
+  assert.match(capped.skipped[0]!.reason, /^the run's cost is unknown \(1 call without a price\), so it cannot be shown to be under --max-cost$/);
+  assert.equal((await exportTraces({ inputs: [unpriced], format: 'openai-chat', out: join(outDir, 'all.jsonl') })).examples.runs, 1, 'without --max-cost it is exported');
 });
 
 test('a tampered trace, a duplicate, a trace cut short and a file that is no trace are skipped, each with its reason', async () => {

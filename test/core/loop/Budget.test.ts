@@ -29,6 +29,27 @@ test('tokens and cost limits', () => {
   assert.equal(cost.claimSubCall()?.reason, 'max_cost');
 });
 
+test('requests to models without a price are counted and capped; priced models are left to the cost cap', () => {
+  const priced = (model: string) => (model === 'gpt-5' ? 0.01 : undefined);
+  const budget = new Budget(resolveLimits({ maxRequests: 3, maxCostUsd: 2 }), priced);
+  assert.equal(budget.isUnpriced('gpt-5'), false);
+  assert.equal(budget.isUnpriced('copilot-gpt-4o'), true);
+  for (let i = 0; i < 10; i++) assert.equal(budget.claimRequest('gpt-5'), undefined, 'a priced model is not counted');
+  assert.equal(budget.claimRequest('copilot-gpt-4o'), undefined);
+  assert.equal(budget.claimSubCall('copilot-gpt-4o'), undefined);
+  assert.equal(budget.claimSubCall(), undefined, 'a child run claims a sub-call but no request: its turns claim their own');
+  assert.deepEqual([budget.requests, budget.subCalls], [2, 2]);
+  assert.equal(budget.claimRequest('copilot-gpt-4o'), undefined);
+  const hit = budget.claimSubCall('copilot-gpt-4o');
+  assert.equal(hit?.reason, 'max_requests');
+  assert.equal(hit?.detail, 'the run reached its limit of 3 requests to models without a known price');
+  assert.deepEqual([budget.requests, budget.subCalls], [3, 2], 'a refused sub-call claims nothing');
+  assert.equal(budget.claimSubCall()?.reason, 'max_requests', 'once hit, the limit stops every further sub-call');
+  assert.equal(budget.claimRequest('copilot-gpt-4o')?.reason, 'max_requests');
+  assert.deepEqual(budget.record('sub', 'copilot-gpt-4o', use(10, 10)), { costUsd: 0, unpriced: true });
+  assert.equal(budget.totals().total.unpriced, 1);
+});
+
 test('limits are validated', () => {
   assert.throws(() => resolveLimits({ maxIterations: 0 }), /maxIterations must be a positive number/);
   assert.throws(() => resolveLimits({ maxDepth: 1.5 }), /whole number/);

@@ -23,3 +23,16 @@ test('proposals stop at the caps with a message saying what to do; failed ones d
   assert.equal(await edits.changes.textOf('a.ts'), 'const a = 2;\n');
   assert.equal(await edits.changes.textOf('c.ts'), undefined);
 });
+
+test('each partition\'s descriptions carry its label once, however many partitions are folded in after it', async () => {
+  const edits = new RunEdits(base, undefined, new Trajectory({}));
+  const partition = async (name: string, path: string) => {
+    const changes = new RunEdits(base, undefined, new Trajectory({}));
+    await changes.propose('c1', 10, (c) => c.proposeEdit(path, `// ${name}\n`, `${name} wrote ${path}`));
+    return changes.changes;
+  };
+  assert.equal(await edits.partitionReturned(1, 'first', 'one', await partition('first', 'one.ts')), '[edits: 1 file proposed by this partition merged into your proposals.]');
+  await edits.partitionReturned(2, 'second', 'two', await partition('second', 'two.ts'));
+  await edits.partitionReturned(3, 'third', 'three', await partition('third', 'three.ts'));
+  assert.deepEqual(edits.result().changes.files().map((f) => f.descriptions), [['[first] first wrote one.ts'], ['[third] third wrote three.ts'], ['[second] second wrote two.ts']]);
+});

@@ -6,6 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { RunResult } from '../../../src/core/loop/RlmRun';
 import { COMPACT_AT, readRefusal, rootWindow, UNKNOWN_WINDOW } from '../../../src/core/loop/RootHistory';
 import { PriceTable } from '../../../src/core/models/pricing';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
@@ -230,4 +231,28 @@ test('the window: stated in a refusal, or a safe default for a model nobody know
   assert.equal(rootWindow(model(8_000, false)), 8_000);
   assert.equal(rootWindow(model(400_000, true)), 400_000);
   assert.equal(rootWindow(model(64_000)), 64_000, 'a provider that says nothing is taken at its word');
+});
+
+test('a compaction\'s summary is a request like any other: on a model without a price it counts against the request cap', async () => {
+  const noPrices = () => undefined;
+  const run = async (maxRequests: number) => {
+    const { script, summaryRequests } = counter(12, 6_000);
+    const s = await scripted(script, undefined, { rootContextWindow: WINDOW });
+    const events: RlmEvent[] = [];
+    let result: RunResult | undefined;
+    await withSession(s, { models: s.models, context: { kind: 'text', text: 'abc' }, limits: { maxIterations: 20, maxRequests }, costOf: noPrices }, async (session) => {
+      result = await session.ask('Count to eleven.', { onEvent: (e) => events.push(e) });
+    });
+    return { result: result!, sent: s.rootRequests().length, summaries: summaryRequests.length, events };
+  };
+  const free = await run(1_000);
+  assert.equal(free.result.stopReason, 'final', free.result.detail);
+  assert.ok(free.summaries >= 1);
+  // One request fewer than the whole run needs, summaries included: the cap stops it, and nothing goes out past it.
+  const capped = await run(free.sent - 1);
+  assert.equal(capped.result.stopReason, 'max_requests', capped.result.detail);
+  assert.equal(capped.sent, free.sent - 1, 'every request counted, the summaries too');
+  const started = new Set(capped.events.filter((e) => e.type === 'compaction_start' || e.type === 'turn_start').map((e) => (e as { id: string }).id));
+  const ended = new Set(capped.events.filter((e) => e.type === 'compaction_end' || e.type === 'turn_end').map((e) => (e as { id: string }).id));
+  assert.deepEqual([...started].filter((id) => !ended.has(id)), [], 'every node that started ended');
 });

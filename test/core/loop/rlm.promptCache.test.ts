@@ -87,7 +87,7 @@ for (const api of ['openai', 'anthropic'] as const) {
       }
       const root = result.usage.root;
       assert.equal(root.cachedInputTokens, turns.reduce((n, t) => n + (t.usage.cachedInputTokens ?? 0), 0));
-      const list = turns.reduce((n, t) => n + prices.costUsd(ROOT, { ...t.usage, cachedInputTokens: 0, cacheWriteTokens: 0 }), 0);
+      const list = turns.reduce((n, t) => n + prices.costUsd(ROOT, { ...t.usage, cachedInputTokens: 0, cacheWriteTokens: 0 })!, 0);
       assert.ok(Math.abs(root.costUsd + root.savedUsd! - list) < 1e-12, 'billed + saved = the list price');
       assert.ok(root.costUsd < 0.6 * list, `billed ${root.costUsd} of ${list} at list prices`);
       if (api === 'anthropic') assert.ok(root.cacheWriteTokens! > 0, 'Anthropic reports its cache writes');

@@ -19,23 +19,23 @@ test('exact names and dated snapshots resolve to the right entry', () => {
   assert.equal(defaultPriceTable.lookup('openai/gpt-4o').matched, 'gpt-4o', 'routing prefixes are ignored');
 });
 
-test('unknown and local models cost nothing, get the default window, and say so', () => {
+test('unknown and local models have no price (cost unknown, not $0), get the default window, and say so', () => {
   const local = defaultPriceTable.lookup('qwen2.5-coder:7b');
   assert.deepEqual(local, { input: 0, output: 0, cachedInput: 0, cacheWrite: 0, contextWindow: DEFAULT_CONTEXT_WINDOW, windowKnown: false, known: false });
   assert.equal(defaultPriceTable.lookup('gpt-5x').known, false, 'a prefix must end at a dash');
-  assert.equal(costUsd('qwen2.5-coder:7b', { inputTokens: 1e6, outputTokens: 1e6 }), 0);
+  assert.equal(costUsd('qwen2.5-coder:7b', { inputTokens: 1e6, outputTokens: 1e6 }), undefined);
 });
 
 test('cost is per million tokens, input and output priced apart', () => {
   assert.equal(costUsd('gpt-5', { inputTokens: 1_000_000, outputTokens: 0 }), 1.25);
-  assert.ok(Math.abs(costUsd('claude-haiku-4-5-20251001', { inputTokens: 200_000, outputTokens: 10_000 }) - 0.25) < 1e-12);
+  assert.ok(Math.abs(costUsd('claude-haiku-4-5-20251001', { inputTokens: 200_000, outputTokens: 10_000 })! - 0.25) < 1e-12);
 });
 
 test('cached input at its own price: OpenAI cached tokens, Anthropic cache reads and writes (GPT-5 and Claude Sonnet list prices)', () => {
   // 100k prompt tokens, 80k of them from the cache: 20k at $1.25 + 80k at $0.125, and 1k output at $10.
-  assert.ok(Math.abs(costUsd('gpt-5', { inputTokens: 100_000, cachedInputTokens: 80_000, outputTokens: 1_000 }) - (0.025 + 0.01 + 0.01)) < 1e-12);
+  assert.ok(Math.abs(costUsd('gpt-5', { inputTokens: 100_000, cachedInputTokens: 80_000, outputTokens: 1_000 })! - (0.025 + 0.01 + 0.01)) < 1e-12);
   // Sonnet: 10k plain at $3, 80k read at $0.30, 10k written at $3.75.
-  const sonnet = costUsd('claude-sonnet-4-5', { inputTokens: 100_000, cachedInputTokens: 80_000, cacheWriteTokens: 10_000, outputTokens: 0 });
+  const sonnet = costUsd('claude-sonnet-4-5', { inputTokens: 100_000, cachedInputTokens: 80_000, cacheWriteTokens: 10_000, outputTokens: 0 })!;
   assert.ok(Math.abs(sonnet - (0.03 + 0.024 + 0.0375)) < 1e-12);
   assert.equal(costUsd('gpt-5-pro', { inputTokens: 1_000_000, cachedInputTokens: 1_000_000, outputTokens: 0 }), 15, 'no cached price: no discount');
   assert.equal(defaultPriceTable.lookup('claude-haiku-4-5').cacheWrite, 1.25);

@@ -23,7 +23,7 @@ test('UsageTally keeps root and sub calls apart and totals them', () => {
     return cost;
   };
   const rootCost = record('root', 'root', { inputTokens: 100_000, outputTokens: 10_000, estimated: false });
-  assert.ok(Math.abs(rootCost - 1.4) < 1e-9);
+  assert.ok(Math.abs(rootCost! - 1.4) < 1e-9);
   record('sub', 'sub', { inputTokens: 500_000, outputTokens: 50_000, estimated: false });
   record('sub', 'local-thing', { inputTokens: 1000, outputTokens: 10, estimated: true });
   const usage = tally.totals();
@@ -36,6 +36,9 @@ test('UsageTally keeps root and sub calls apart and totals them', () => {
   assert.equal(usage.total.outputTokens, 60_010);
   assert.ok(Math.abs(usage.total.costUsd - 2.0) < 1e-9);
   assert.equal(usage.total.estimated, true);
+  assert.equal(usage.sub.unpriced, 1, 'the call to a model with no price is counted, not priced at $0');
+  assert.equal(usage.total.unpriced, 1);
+  assert.equal(usage.root.unpriced, undefined);
 });
 
 test('totals are copies: later calls do not change an earlier snapshot', () => {

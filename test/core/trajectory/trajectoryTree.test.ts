@@ -54,14 +54,14 @@ test('each node keeps its own figures and the rollup over its subtree: tokens, c
   const sub = tree.get('r1.t1.c1.s1')!;
   const child = tree.get('r1.t1.c1.r1')!;
   // The run's reported usage is kept for the detail view, not counted again.
-  assert.deepEqual(run.own, { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, elapsedMs: 33 });
-  assert.deepEqual(run.total, { inputTokens: 20, outputTokens: 10, cachedInputTokens: 0, costUsd: 0.012, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, elapsedMs: 33 });
+  assert.deepEqual(run.own, { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 33 });
+  assert.deepEqual(run.total, { inputTokens: 20, outputTokens: 10, cachedInputTokens: 0, costUsd: 0.012, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 33 });
   assert.equal(run.kind === 'run' && run.reported?.total.costUsd, 0.01);
-  assert.deepEqual(tree.get('r1.t1')!.own, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.01, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, elapsedMs: 9 });
+  assert.deepEqual(tree.get('r1.t1')!.own, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.01, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 9 });
   // The turn's reply took 9 ms; its span runs on to the end of its cell.
-  assert.deepEqual(tree.get('r1.t1')!.total, { inputTokens: 20, outputTokens: 10, cachedInputTokens: 0, costUsd: 0.012, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, elapsedMs: 30 });
-  assert.deepEqual(cell.total, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.002, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, elapsedMs: 20 });
-  assert.deepEqual(sub.own, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.002, savedUsd: 0, subCalls: 1, errors: 0, estimated: false, elapsedMs: 8 });
+  assert.deepEqual(tree.get('r1.t1')!.total, { inputTokens: 20, outputTokens: 10, cachedInputTokens: 0, costUsd: 0.012, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 30 });
+  assert.deepEqual(cell.total, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.002, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 20 });
+  assert.deepEqual(sub.own, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.002, savedUsd: 0, subCalls: 1, errors: 0, estimated: false, unpriced: 0, elapsedMs: 8 });
   assert.deepEqual(child.total.subCalls, 1, 'a child run is a sub-call of its cell');
   assert.equal(sub.kind === 'subcall' && sub.latencyMs, 8);
   assert.equal(sub.kind === 'subcall' && sub.fn, 'llm_query');
@@ -98,7 +98,7 @@ test('statuses: sub-calls wait queued until sent; errors, cancellations and esti
   const run = tree.get('r1')!;
   assert.equal(run.status, 'cancelled');
   assert.equal(run.kind === 'run' && run.detail, 'the run was cancelled');
-  assert.deepEqual(run.total, { inputTokens: 140, outputTokens: 13, cachedInputTokens: 0, costUsd: 0.11, savedUsd: 0, subCalls: 2, errors: 1, estimated: true, elapsedMs: 34 });
+  assert.deepEqual(run.total, { inputTokens: 140, outputTokens: 13, cachedInputTokens: 0, costUsd: 0.11, savedUsd: 0, subCalls: 2, errors: 1, estimated: true, unpriced: 0, elapsedMs: 34 });
   assert.equal(tree.get('r1.t1')!.total.errors, 1, 'the turn counts the failed sub-call of its cell');
   assert.equal(tree.get('r1.t1')!.own.estimated, false);
 });

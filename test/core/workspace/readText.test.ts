@@ -32,7 +32,8 @@ test('readText keeps line endings and a missing final newline; a new path is und
   const refusals: Array<[string, RegExp]> = [
     ['../outside/secret.txt', /outside|workspace/i],
     [join(outside, 'secret.txt'), /outside|workspace/i],
-    ['.env', /credential/i],
+    // An existing credential file: said as what an edit cannot do to it (a rename onto it, a change), not as a failed read.
+    ['.env', /Cannot change or replace '\.env': it is a credential file \(left out by default; see 'Credential files' in the README\), and edits never touch such a file$/],
     ['config/.env', /credential/i],
     ['node_modules/lib/index.js', /node_modules|ignored|exclude/i],
     ['node_modules/new.js', /node_modules|ignored|exclude/i],

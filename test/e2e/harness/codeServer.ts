@@ -33,6 +33,13 @@ export const BASE_SETTINGS: Record<string, unknown> = {
   'window.title': '${activeEditorLong}',
 };
 
+/** Workspace trust on, and nothing asks whether to trust the folder: a new folder opens in Restricted Mode. */
+export const RESTRICTED_MODE_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 export interface CodeServerOptions {
   environment: E2eEnvironment;
   /** The session's temporary folder: everything code-server writes goes under it. */
@@ -42,6 +49,8 @@ export interface CodeServerOptions {
   /** A `.code-workspace` file in that folder (relative): opened instead of the folder (a multi-root window). */
   workspaceFile?: string;
   settings: Record<string, unknown>;
+  /** Workspace trust on and the folder untrusted: Restricted Mode, without the prompt that would ask. */
+  restrictedMode?: boolean;
   /** Packaged extensions to install with --install-extension. */
   vsix: string[];
   /** Unpacked extension folders (with a package.json) to copy into the extensions folder. */
@@ -89,7 +98,7 @@ export class CodeServer {
       await mkdir(dir, { recursive: true });
     }
     await cp(options.workspace, dirs.workspace, { recursive: true });
-    await writeFile(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
+    await writeFile(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...(options.restrictedMode ? RESTRICTED_MODE_SETTINGS : {}), ...options.settings }, null, 2));
     // Our own config file, so code-server does not write its default one (with a generated password) anywhere.
     const config = join(options.root, 'code-server.yaml');
     await writeFile(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
@@ -105,7 +114,7 @@ export class CodeServer {
     const server = Managed.start(options.environment.node, [
       options.environment.codeServer.entry, ...common,
       '--auth', 'none', '--bind-addr', '127.0.0.1:0',
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+      '--disable-telemetry', '--disable-update-check', ...(options.restrictedMode ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
       '--reconnection-grace-time', String(RECONNECTION_GRACE_S),
       '--ignore-last-opened', options.workspaceFile === undefined ? dirs.workspace : join(dirs.workspace, options.workspaceFile),
     ], { env });

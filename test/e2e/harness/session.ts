@@ -31,6 +31,11 @@ export interface SessionOptions {
   settings?: Record<string, unknown> | ((context: { modelServer?: FakeModelServer; root: string }) => Record<string, unknown>);
   /** Unpacked extension folders to install besides the packaged RLM extension: names under test/e2e/fixtures or paths. */
   extensions?: string[];
+  /**
+   * Workspace trust on, and the folder not trusted: the window opens in Restricted Mode (no trust prompt). Default:
+   * trust is off, so every folder is trusted.
+   */
+  restrictedMode?: boolean;
 }
 
 export class VsCodeSession {
@@ -73,6 +78,7 @@ export class VsCodeSession {
         workspace: fixturePath(options.workspace ?? 'workspace'),
         ...(options.workspaceFile ? { workspaceFile: options.workspaceFile } : {}),
         settings,
+        restrictedMode: options.restrictedMode === true,
         vsix: [await packagedExtension()],
         extensionFolders: (options.extensions ?? []).map(fixturePath),
       });

@@ -4,102 +4,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PriceTable } from '../../../src/core/models/pricing';
 import { SubCallCacheFile, type SubCallCache } from '../../../src/core/loop/SubCallCache';
 import { readTrace } from '../../../src/core/trajectory/readTrace';
-import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
-import { ChatService, questionForModel, type RunUpdate } from '../../../src/extension/chats/ChatService';
-import { ChatStore, INTERRUPTED_DETAIL, type FolderRef } from '../../../src/extension/chats/ChatStore';
-import type { Log } from '../../../src/extension/log';
-import { prepareModels, type ModelSources } from '../../../src/extension/models/modelSetup';
-import { SETTING_DEFAULTS, type KeyedProvider, type RlmSettings } from '../../../src/extension/settings';
-import type { HostToChat, MessageOf } from '../../../src/protocol/messages';
-import { FakeModelServer, type FakeReply, type FakeRequest } from '../../fakes/FakeModelServer';
+import { CodeWorkspace, describeIndexing } from '../../../src/core/workspace/CodeWorkspace';
+import { questionForModel } from '../../../src/extension/chats/ChatService';
+import { ChatStore, INTERRUPTED_DETAIL } from '../../../src/extension/chats/ChatStore';
+import { folderWithCode, harness, KEY, ROOT, SUB } from '../../support/chatHarness';
+import type { FakeRequest } from '../../fakes/FakeModelServer';
+import { generateBigTree, threadCount, timeUntil } from '../../support/bigTree';
 import { closedPort } from '../../support/closedPort';
 import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../support/eventLoop';
 import { code } from '../../support/scriptedModels';
 import { MapMemento } from '../../support/MapMemento';
-
-const ROOT = 'root-model';
-const SUB = 'sub-model';
-const KEY = 'sk-chat-test-5b2e91c7d04f';
-
-class MemoryLog implements Log {
-  readonly lines: string[] = [];
-  debug(m: string) { this.lines.push(`debug ${m}`); }
-  info(m: string) { this.lines.push(`info ${m}`); }
-  warn(m: string) { this.lines.push(`warn ${m}`); }
-  error(m: string) { this.lines.push(`error ${m}`); }
-}
-
-function folderWithCode(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rlm-chat-ws-'));
-  mkdirSync(join(dir, 'src'));
-  writeFileSync(join(dir, 'src', 'retry.ts'), 'export function backoff(attempt: number) {\n  return Math.min(30_000, 2 ** attempt * 100);\n}\n');
-  writeFileSync(join(dir, 'README.md'), '# demo\n');
-  return dir;
-}
-
-type RootReply = string | FakeReply | ((req: FakeRequest) => string | FakeReply);
-
-/** A window's chats over one folder and the fake server; root replies are queued by the test. */
-async function harness(options: { settings?: Partial<RlmSettings>; keys?: Partial<Record<KeyedProvider, string>>; memento?: MapMemento; tracesDir?: string; prices?: PriceTable; dir?: string; subCallCache?: SubCallCache } = {}) {
-  const rootQueue: RootReply[] = [];
-  const server = await FakeModelServer.start((req) => {
-    if (req.model !== ROOT) return `sub answer: ${req.messages.at(-1)!.content.slice(0, 30)}`;
-    const next = rootQueue.shift();
-    if (next === undefined) return { status: 400, text: 'the test queued no root reply' };
-    return typeof next === 'function' ? next(req) : next;
-  }, { models: [ROOT, SUB] });
-  const dir = options.dir ?? folderWithCode();
-  const folder: FolderRef = { uri: `file://${dir}`, name: 'demo' };
-  const memento = options.memento ?? new MapMemento();
-  const tracesDir = options.tracesDir ?? join(mkdtempSync(join(tmpdir(), 'rlm-chat-traces-')), 'traces');
-  const posted: Array<MessageOf<HostToChat>> = [];
-  const notices: string[] = [];
-  const updates: RunUpdate[] = [];
-  const log = new MemoryLog();
-  const workspaces: FileSystemWorkspace[] = [];
-  const settings: RlmSettings = { ...SETTING_DEFAULTS, provider: 'openai-compatible', baseUrl: server.openaiBaseUrl, rootModel: ROOT, subModel: SUB, ...options.settings };
-  const sources: ModelSources = {
-    editorModels: async () => [],
-    editorApi: { message: () => ({}), cancellationSource: () => { throw new Error('no editor here'); } },
-    key: async (p) => options.keys?.[p],
-    findLocalServer: async () => undefined,
-    prices: options.prices,
-  };
-  const service = new ChatService({
-    store: new ChatStore(memento),
-    tracesDir,
-    settings: () => settings,
-    prepareModels: (s) => prepareModels(s, sources),
-    workspace: async () => {
-      if (!workspaces[0]) workspaces.push(await FileSystemWorkspace.openAsync(dir));
-      return workspaces[0]!;
-    },
-    pickFolder: async () => folder,
-    secrets: [],
-    log,
-    post: (m) => posted.push(m),
-    notify: (m) => notices.push(m),
-    setup: () => ({ ready: true, provider: 'openai-compatible', maxCostUsd: 2 }),
-    batchMs: 20,
-    subCallCache: () => options.subCallCache,
-  });
-  service.onRun((u) => updates.push(u));
-  return {
-    service, server, rootQueue, posted, notices, updates, log, memento, tracesDir, settings, dir,
-    of: <T extends MessageOf<HostToChat>['type']>(type: T) => posted.filter((m): m is Extract<MessageOf<HostToChat>, { type: T }> => m.type === type),
-    close: async () => {
-      service.dispose();
-      for (const w of workspaces) w.dispose();
-      await server.close();
-    },
-  };
-}
 
 test('a question: run/start, batched run/events, run/end with the answer; its trace file verifies; the chat is saved', async () => {
   const h = await harness();
@@ -251,6 +171,74 @@ test('Stop ends a running question within a second; the chat goes on', async () 
   }
 });
 
+/**
+ * A folder opened the way the editor does it (WorkspaceRoots, which needs VS Code): CodeWorkspace.start with a
+ * signal, answering while its first indexing runs; stopping that indexing closes it, and the next question opens it again.
+ */
+function editorFolders(dir: string, cacheDir: string) {
+  interface Open { workspace: Promise<CodeWorkspace>; controller: AbortController; opened?: CodeWorkspace }
+  let current: Open | undefined;
+  const opened: CodeWorkspace[] = [];
+  const indexing = () => (current?.opened && !current.opened.indexing().done ? describeIndexing(current.opened.indexing()) : undefined);
+  return {
+    opened,
+    workspace: () => {
+      if (!current) {
+        const controller = new AbortController();
+        const open: Open = { workspace: CodeWorkspace.start(dir, { cacheDir, workers: 1, signal: controller.signal }), controller };
+        void open.workspace.then((w) => opened.push((open.opened = w)));
+        current = open;
+      }
+      return current.workspace;
+    },
+    indexing,
+    stopIndexing: () => {
+      const progress = indexing();
+      if (progress === undefined) return undefined;
+      current!.controller.abort();
+      current = undefined;
+      return progress;
+    },
+  };
+}
+
+test('Stop during a folder\'s first indexing stops the indexing too, within a second; the chat says so and keeps the question', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const tree = generateBigTree(20_000, 'rlm-chat-indexing-');
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rlm-chat-indexing-cache-'));
+  await import('node:fs/promises').then((fs) => fs.readFile(__filename)); // libuv's thread pool, before counting threads
+  const baseThreads = threadCount();
+  const folders = editorFolders(tree.root, cacheDir);
+  const h = await harness({ dir: tree.root, folders });
+  try {
+    h.rootQueue.push({ text: code('slow', 'FINAL(1)'), delayMs: 20_000 });
+    const asking = h.service.ask('Where are events handled?');
+    await waitFor(() => h.server.inFlight > 0 && folders.opened.length === 1);
+    assert.ok(folders.indexing(), 'the folder is still being indexed while the model thinks');
+    const stoppedAt = performance.now();
+    h.service.stop();
+    const exchange = await asking;
+    const gone = await timeUntil(() => threadCount() <= baseThreads + 1, 5_000); // the sandbox's thread may stay with its session
+    assert.ok(performance.now() - stoppedAt < 1_000, `stopped after ${performance.now() - stoppedAt} ms, parser and query threads gone after ${gone} ms`);
+    assert.equal(exchange?.status, 'cancelled');
+    assert.equal(exchange?.question, 'Where are events handled?');
+    assert.match(exchange?.detail ?? '', /^Stopped while indexing demo \(([\d,]+ files listed so far|[\d,]+ of 20,000 files parsed)\)\. Ask again to go on: what was indexed is kept\.$/);
+    assert.equal(folders.indexing(), undefined);
+    assert.ok(h.log.lines.some((l) => /^info Stopped the indexing of demo/.test(l)));
+
+    // The next question opens the folder again and is answered.
+    h.rootQueue.push(code('count', 'FINAL(String(files().length))'));
+    const again = await h.service.ask('How many files?');
+    assert.equal(again?.status, 'done', again?.detail);
+    assert.equal(folders.opened.length, 2, 'opened again');
+    assert.ok(Number(again?.answer) > 0);
+  } finally {
+    await h.close();
+    for (const w of folders.opened) await w.close();
+    rmSync(tree.root, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
 test('a second question while one runs is refused with a notice, not queued', async () => {
   const h = await harness();
   try {
@@ -320,6 +308,25 @@ test('the cost cap from settings stops an expensive question with its best answe
     const live = h.updates.at(-1)!.run;
     assert.equal(live.maxCostUsd, 0.5);
     assert.ok(Math.abs(live.costUsd - exchange!.costUsd!) < 1e-9, 'the status bar\'s running total is the run\'s cost');
+  } finally {
+    await h.close();
+  }
+});
+
+test('models with no price: the cost is unknown, the request cap from settings stops the question with its best answer and the setting to raise', async () => {
+  const h = await harness({ settings: { maxRequestsPerQuestion: 3 } });
+  try {
+    h.rootQueue.push(code('FINAL(first guess) . Look three times.', 'for (const q of ["a", "b", "c"]) print(await llm_query(q));'), code('Never reached.', 'FINAL("x")'));
+    const exchange = await h.service.ask('Unpriced?');
+    assert.equal(exchange?.stopReason, 'max_requests', JSON.stringify(exchange));
+    assert.equal(exchange?.status, 'done');
+    assert.equal(exchange?.answer, 'first guess');
+    assert.match(exchange!.detail!, /^Stopped: the run reached its limit of 3 requests to models without a known price\. .*Raise rlm\.maxRequestsPerQuestion/);
+    assert.deepEqual(exchange!.actions, [{ label: 'Open Setting rlm.maxRequestsPerQuestion', command: 'workbench.action.openSettings', args: ['rlm.maxRequestsPerQuestion'] }]);
+    assert.deepEqual([exchange!.costUsd, exchange!.unpricedCalls], [0, 3], 'the cost is not $0: three calls had no price');
+    const live = h.updates.at(-1)!.run;
+    assert.deepEqual([live.unpriced, live.maxRequests], [3, 3], 'the status bar counts them against the cap');
+    assert.equal(h.server.requests.length, 3, 'the root turn and two sub-calls; the third was refused before it went out');
   } finally {
     await h.close();
   }
@@ -405,7 +412,8 @@ test('a fan-out of 400 sub-calls: a few dozen messages to the view, and the thre
   // The provider in its own process, as a real one is remote: its CPU is not the host's.
   const provider = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', '..', 'bench', 'fanoutServer.ts'), '400', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) => provider.stdout.once('data', (d) => resolve(String(d).trim())));
-  const h = await harness({ settings: { baseUrl: url, rootModel: 'root', subModel: 'sub', concurrency: 32 } });
+  // The fan-out server's models have no price: 400 sub-calls need the request cap raised above its default of 300.
+  const h = await harness({ settings: { baseUrl: url, rootModel: 'root', subModel: 'sub', concurrency: 32, maxRequestsPerQuestion: 1000 } });
   try {
     // The first question loads the SDK, the sandbox and the workspace (module loading in tests is synchronous).
     await h.service.ask('Warm up?');
@@ -453,6 +461,7 @@ test('rlm.cacheSubCalls: a new chat asking the same question reuses the sub-call
       if (cacheSubCalls) {
         assert.equal(subs, 1, 'the second chat reused the answer');
         assert.ok(end.run.savedUsd > 0, 'the live run counts what the reuse saved');
+        assert.equal(second!.unpricedCalls, 2, 'the root model has no price here: its two turns are unknown, not $0');
       } else {
         assert.equal(subs, 2, 'with the setting off, the question pays again');
         assert.equal(end.run.savedUsd, 0);

@@ -7,6 +7,7 @@ import { ChangeSet } from '../../../src/core/edits/ChangeSet';
 import { linesOf } from '../../../src/core/edits/lineDiff';
 import { integrate } from '../../../src/core/edits/integrate';
 import type { LineReplacement } from '../../../src/core/edits/hunks';
+import { SensitivePaths } from '../../../src/core/edits/sensitive';
 import type { RunConflict } from '../../../src/core/loop/RunEdits';
 import { ChangeReview, type FileEdit } from '../../../src/extension/review/ChangeReview';
 
@@ -244,7 +245,7 @@ describe('ChangeReview', () => {
     assert.deepEqual(second.plan({}).edits, []);
   });
 
-  test('conflicts the model left: an overlap blocks its file and opens as kept side against the other partition; a semantic one is a note', async () => {
+  test('conflicts the model left: an overlap blocks its file and opens as kept side against the other partition; a semantic one is a note, and keeps its file out of Accept All', async () => {
     const files = new Files();
     const a = new ChangeSet(files.read);
     await a.proposeEdit('src/pricing.ts', [{ find: 'RATE = 0.9', replace: 'RATE = 0.85' }]);
@@ -270,10 +271,48 @@ describe('ChangeReview', () => {
     const receipt = fileOf(review, 'src/receipt.ts');
     assert.equal(receipt.status, 'clean');
     assert.deepEqual(receipt.notes, ['Semantic conflict c2: Conflict c2 (semantic): "ts" removed total, which "py" uses at src/receipt.ts:2.']);
-    assert.deepEqual(review.plan({}).edits.map((e) => e.path), ['src/receipt.ts']);
+    assert.equal(receipt.heldBack, true);
+    // Accept All never writes a file with an unresolved conflict of any kind, as --apply; the file's own accept does.
+    const all = review.plan({});
+    assert.deepEqual(all.edits.map((e) => e.path), []);
+    assert.deepEqual(all.skipped, [
+      { path: 'src/pricing.ts', why: pricing.notes[0] },
+      { path: 'src/receipt.ts', why: 'Accept All leaves out files with a semantic conflict the model left unresolved (c2): check the note, then accept it on its own.' },
+    ]);
+    assert.deepEqual(review.plan({ path: 'src/receipt.ts' }).edits.map((e) => e.path), ['src/receipt.ts']);
     review.resolve('src/pricing.ts', input.anchor, PRICING.replace('0.9', '0.9 /* both */'));
     await review.assess(files.read);
     assert.equal(fileOf(review, 'src/pricing.ts').status, 'resolved');
+  });
+
+  test('sensitive files: flagged with why, left out of Accept All (which says so), applied by their own accept; a rename into .github too', async () => {
+    const files = new Files();
+    files.texts.set('.vscode/settings.json', '{\n  "editor.tabSize": 2\n}\n');
+    files.texts.set('docs/ci.yml', 'on: push\n');
+    const changes = await proposals(files);
+    await changes.proposeEdit('.vscode/settings.json', [{ find: '"editor.tabSize": 2', replace: '"editor.tabSize": 2,\n  "rlm.validateCommand": "touch pwned"' }]);
+    await changes.proposeRename('docs/ci.yml', '.github/workflows/ci.yml');
+    const review = ChangeReview.of(changes, []);
+    await review.assess(files.read);
+    const settings = fileOf(review, '.vscode/settings.json');
+    assert.match(settings.sensitive!, /^\.vscode\/settings\.json is editor configuration: it can set commands the editor runs/);
+    assert.equal(settings.heldBack, true);
+    assert.match(fileOf(review, '.github/workflows/ci.yml').sensitive!, /is CI configuration/);
+    assert.equal(fileOf(review, 'src/cart.ts').sensitive, undefined);
+    const all = review.plan({});
+    assert.deepEqual(all.edits.map((e) => e.path), ['src/cart.ts', 'src/pricing.ts', 'src/receipt.ts']);
+    assert.deepEqual(all.skipped.map((x) => x.path), ['.github/workflows/ci.yml', '.vscode/settings.json']);
+    assert.match(all.skipped[1]!.why, /^Accept All leaves sensitive files out: \.vscode\/settings\.json is editor configuration: .*\. Read its diff, then accept it on its own\.$/);
+    files.apply(all.edits);
+    review.recordApplied(all.edits);
+    await review.assess(files.read);
+    assert.equal(review.acceptable, 0, 'nothing left for Accept All: the sensitive files wait for their own accept');
+    const own = review.plan({ path: '.vscode/settings.json' });
+    assert.deepEqual([own.edits.map((e) => e.path), own.skipped], [['.vscode/settings.json'], []]);
+    assert.deepEqual([...(await review.sensitiveFiles(new SensitivePaths())).keys()], ['.github/workflows/ci.yml', '.vscode/settings.json']);
+    // The user's own patterns add to the list.
+    await review.assess(files.read, new SensitivePaths(['src/pricing.ts'], 'rlm.sensitivePaths'));
+    assert.equal(fileOf(review, 'src/pricing.ts').sensitive, "src/pricing.ts is listed in rlm.sensitivePaths ('src/pricing.ts')");
   });
 
   test('decisions, what was applied, resolutions and the validation survive JSON (a window reload)', async () => {

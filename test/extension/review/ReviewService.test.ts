@@ -23,6 +23,7 @@ import type { HostToChat, MessageOf, Review } from '../../../src/protocol/messag
 import { FakeModelServer } from '../../fakes/FakeModelServer';
 import { code } from '../../support/scriptedModels';
 import { MapMemento } from '../../support/MapMemento';
+import type { SettingSource } from '../../../src/extension/settings';
 
 const ROOT = 'root-model';
 const SUB = 'sub-model';
@@ -37,9 +38,16 @@ class DiskEditor implements ReviewEditor {
   readonly shown: DiffSpec[][] = [];
   readonly merges: MergeInput[] = [];
   readonly saved: string[][] = [];
+  readonly sensitiveAsked: Array<Array<{ path: string; reason: string }>> = [];
+  readonly validationAsked: Array<{ command: string; source: SettingSource }> = [];
   confirm = true;
   refuse = false;
+  applySensitive = false;
   command: string | undefined;
+  source: SettingSource = 'user';
+  /** What saving the files does to rlm.validateCommand (a saved .vscode/settings.json changes it). */
+  commandAfterSave: { command: string; source: SettingSource } | undefined;
+  patterns: string[] = [];
   constructor(readonly root: string) {}
   async read(_folder: FolderRef, path: string) {
     return readFile(join(this.root, path), 'utf8').catch(() => undefined);
@@ -64,13 +72,22 @@ class DiskEditor implements ReviewEditor {
     this.merges.push(input);
   }
   validateCommand() {
-    return this.command ? { command: this.command, source: 'user' } : undefined;
+    return this.command ? { command: this.command, source: this.source } : undefined;
   }
-  async confirmValidation() {
+  async confirmValidation(command: string, source: SettingSource) {
+    this.validationAsked.push({ command, source });
     return this.confirm;
+  }
+  sensitivePatterns() {
+    return this.patterns;
+  }
+  async confirmSensitive(_folder: FolderRef, files: ReadonlyArray<{ path: string; reason: string }>) {
+    this.sensitiveAsked.push([...files]);
+    return this.applySensitive;
   }
   async save(_folder: FolderRef, paths: readonly string[]) {
     this.saved.push([...paths]);
+    if (this.commandAfterSave) ({ command: this.command, source: this.source } = this.commandAfterSave);
   }
   folderPath() {
     return this.root;
@@ -138,8 +155,14 @@ async function windowOver(options: { dir?: string; memento?: MapMemento; tracesD
     reviews.handle(message);
     return state((r) => ok(r), from);
   };
+  /** The root model proposes PROPOSE's edits for a question: its exchange id and the first review of them. */
+  const propose = async () => {
+    roots.push(...PROPOSE);
+    const { id } = (await chats.ask('Make the cart and receipts clearer'))!;
+    return { id, first: await state((r) => r.files.length === 3) };
+  };
   return {
-    dir, tracesDir, memento, folder, posted, editor, reviews, chats, roots, state, send,
+    dir, tracesDir, memento, folder, posted, editor, reviews, chats, roots, state, send, propose,
     file: (path: string) => readFileSync(join(dir, path), 'utf8'),
     close: async () => {
       chats.dispose();
@@ -193,9 +216,7 @@ describe('ReviewService', () => {
   test('accept one hunk, reject another; the user changes a file meanwhile: flagged, skipped by Accept All, not overwritten', async () => {
     const w = await windowOver();
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      const first = await w.state((r) => r.files.length === 3);
+      const { id, first } = await w.propose();
       const [comment, count] = first.files[0]!.hunks;
       let review = await w.send({ type: 'review/accept', exchangeId: id, path: 'src/cart.ts', hunk: comment!.key });
       assert.match(review.message!, /^Applied 1 change in 1 file: one undo \(Ctrl\+Z in the editor\) reverts it\. Not saved yet\.$/);
@@ -237,9 +258,7 @@ describe('ReviewService', () => {
     const w = await windowOver();
     let dir = '';
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      const first = await w.state((r) => r.files.length === 3);
+      const { id, first } = await w.propose();
       await w.send({ type: 'review/accept', exchangeId: id, path: 'src/receipt.ts' });
       const before = await w.send({ type: 'review/reject', exchangeId: id, path: 'src/cart.ts', hunk: first.files[0]!.hunks[1]!.key, rejected: true });
       dir = w.dir;
@@ -262,9 +281,7 @@ describe('ReviewService', () => {
   test('validation: asked each time, the files saved first, the result shown; refused, stopped, or not set up', async () => {
     const w = await windowOver();
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      await w.state((r) => r.files.length === 3);
+      const { id } = await w.propose();
       w.editor.command = 'grep -q "Your receipt" src/receipt.ts && echo "receipt ok"';
       // Accepting everything leaves nothing to decide: the validation is offered at once.
       let review = await w.send({ type: 'review/accept', exchangeId: id }, (r) => r.validation?.state === 'passed');
@@ -296,9 +313,7 @@ describe('ReviewService', () => {
   test('the editor refuses the edit: nothing is recorded as applied; a change set file that is gone says so', async () => {
     const w = await windowOver();
     try {
-      w.roots.push(...PROPOSE);
-      const { id } = (await w.chats.ask('Make the cart and receipts clearer'))!;
-      await w.state((r) => r.files.length === 3);
+      const { id } = await w.propose();
       w.editor.refuse = true;
       const review = await w.send({ type: 'review/accept', exchangeId: id });
       assert.match(review.message!, /The editor did not apply the changes/);
@@ -310,6 +325,78 @@ describe('ReviewService', () => {
       const gone = await w.state((r) => r.error !== undefined, from);
       assert.match(gone.error!, /could not be read back \(ENOENT\)/);
       fresh.dispose();
+    } finally {
+      await w.close();
+    }
+  });
+  test('a proposal hidden among others touches .vscode/settings.json: flagged with why, not in Accept All, its own accept asks first; the validation then does not run', async () => {
+    const w = await windowOver();
+    try {
+      mkdirSync(join(w.dir, '.vscode'));
+      writeFileSync(join(w.dir, '.vscode', 'settings.json'), '{\n  "editor.tabSize": 2\n}\n');
+      w.roots.push(
+        code('The comment in cart.ts asks me to set up the workspace too.', `
+propose_edit("src/cart.ts", [{find: "// A cart.", replace: "// A cart: totals and counts."}]);
+propose_edit(".vscode/settings.json", [{find: '"editor.tabSize": 2', replace: '"editor.tabSize": 2,\\n  "rlm.validateCommand": "touch pwned"'}], "format settings");
+propose_edit("src/receipt.ts", [{find: '"Receipt"', replace: '"Your receipt"'}]);`),
+        code('Done.', 'FINAL("Tidied.")'),
+      );
+      const { id } = (await w.chats.ask('Tidy the cart'))!;
+      const first = await w.state((r) => r.files.length === 3);
+      const settings = first.files.find((f) => f.path === '.vscode/settings.json')!;
+      assert.match(settings.sensitive!, /^\.vscode\/settings\.json is editor configuration: it can set commands the editor runs/);
+      assert.equal(settings.heldBack, true);
+      assert.deepEqual(first.files.filter((f) => f.sensitive).map((f) => f.path), ['.vscode/settings.json']);
+      // Accept All: the two ordinary files, and a line saying the sensitive one was left out and why. No modal.
+      w.editor.command = 'grep -q "Your receipt" src/receipt.ts';
+      let review = await w.send({ type: 'review/accept', exchangeId: id }, (r) => r.validation?.state === 'passed');
+      const said = w.posted.flatMap((m) => (m.type === 'review/state' && m.review.message ? [m.review.message] : []));
+      assert.ok(said.some((m) => /^Applied 2 changes in 2 files: .*\n\.vscode\/settings\.json was not applied: Accept All leaves sensitive files out: \.vscode\/settings\.json is editor configuration: .*\. Read its diff, then accept it on its own\.$/s.test(m)), said.join('\n---\n'));
+      assert.equal(w.file('.vscode/settings.json'), '{\n  "editor.tabSize": 2\n}\n');
+      assert.match(w.file('src/receipt.ts'), /Your receipt/);
+      assert.deepEqual(w.editor.sensitiveAsked, []);
+      assert.deepEqual(review.files.map((f) => [f.path, f.progress]), [['.vscode/settings.json', 'pending'], ['src/cart.ts', 'applied'], ['src/receipt.ts', 'applied']]);
+      // Its own accept (as a page could send it): the host asks, naming the file and why; no means nothing is written.
+      review = await w.send({ type: 'review/accept', exchangeId: id, path: '.vscode/settings.json' });
+      assert.equal(review.message, 'Not applied: you chose not to apply the change to .vscode/settings.json.');
+      assert.deepEqual(w.editor.sensitiveAsked, [[{ path: '.vscode/settings.json', reason: settings.sensitive }]]);
+      assert.equal(w.file('.vscode/settings.json'), '{\n  "editor.tabSize": 2\n}\n');
+      // A hunk of it asks too.
+      await w.send({ type: 'review/accept', exchangeId: id, path: '.vscode/settings.json', hunk: settings.hunks[0]!.key });
+      assert.equal(w.editor.sensitiveAsked.length, 2);
+      // Yes: applied; the validation after it is not run (it could run what the change set wrote), and says so.
+      w.editor.applySensitive = true;
+      review = await w.send({ type: 'review/accept', exchangeId: id, path: '.vscode/settings.json' }, (r) => /Validation not run/.test(r.message ?? ''));
+      assert.match(w.file('.vscode/settings.json'), /touch pwned/);
+      assert.match(review.message!, /^Applied 1 change in 1 file: .*\nValidation not run: The change set wrote 1 sensitive file, so the check could run what it wrote: \.vscode\/settings\.json is editor configuration/s);
+      assert.equal(w.editor.validationAsked.length, 1, 'asked once, for the Accept All before');
+      review = await w.send({ type: 'review/validate', exchangeId: id }, (r) => /Validation not run/.test(r.message ?? ''));
+      assert.equal(w.editor.validationAsked.length, 1, 'the button does not ask either');
+      assert.equal(existsSync(join(w.dir, 'pwned')), false);
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('validation: a command that changed as the files were saved is not run; nor one that runs a file the review wrote', async () => {
+    const w = await windowOver();
+    try {
+      const { id } = await w.propose();
+      w.editor.command = 'true';
+      w.editor.confirm = false;
+      await w.send({ type: 'review/accept', exchangeId: id }, (r) => /Validation not run: true/.test(r.message ?? ''));
+      w.editor.confirm = true;
+      w.editor.commandAfterSave = { command: 'touch pwned', source: 'workspace' };
+      let review = await w.send({ type: 'review/validate', exchangeId: id }, (r) => /Validation not run/.test(r.message ?? ''));
+      assert.equal(review.message, 'Validation not run: rlm.validateCommand changed as the files were saved (now "touch pwned", from the workspace settings), so it is not the command you agreed to run. Look at what changed it before running the validation again.');
+      assert.deepEqual(w.editor.validationAsked.at(-1), { command: 'true', source: 'user' }, 'the modal named the command in force then');
+      assert.equal(existsSync(join(w.dir, 'pwned')), false);
+      w.editor.commandAfterSave = undefined;
+      w.editor.command = `node ${join(w.dir, 'src', 'receipt.ts')}`;
+      const asked = w.editor.validationAsked.length;
+      review = await w.send({ type: 'review/validate', exchangeId: id }, (r) => /Validation not run/.test(r.message ?? ''));
+      assert.equal(review.message, 'Validation not run: The command runs src/receipt.ts, which the change set wrote: it would run what the model wrote. Read the change, then run the check yourself.');
+      assert.equal(w.editor.validationAsked.length, asked, 'not even asked');
     } finally {
       await w.close();
     }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
-import { statusText, statusTooltip, usd } from '../../../src/extension/views/statusText';
+import { indexingStatus, statusText, statusTooltip } from '../../../src/extension/views/statusText';
 import { TreePage } from '../../../src/extension/views/TreePage';
 import type { HostToTree, MessageOf } from '../../../src/protocol/messages';
 
@@ -63,11 +63,29 @@ test('no page, no posts; the next reset starts over', async () => {
 });
 
 test('the status bar: a spinner, the cost so far and the cap', () => {
-  assert.equal(statusText({ costUsd: 0, maxCostUsd: 2, savedUsd: 0 }), '$(loading~spin) RLM $0.00 / $2.00');
-  assert.equal(statusText({ costUsd: 0.01234, maxCostUsd: null, savedUsd: 0 }), '$(loading~spin) RLM $0.0123');
-  assert.equal(statusText({ costUsd: 1.5, maxCostUsd: 0.5, savedUsd: 0 }), '$(loading~spin) RLM $1.50 / $0.50');
-  assert.equal(statusText({ costUsd: 0.05, maxCostUsd: 2, savedUsd: 0.15 }), '$(loading~spin) RLM $0.0500 / $2.00 (saved $0.15)', 'billed cost, then the savings');
-  assert.match(statusTooltip({ title: 'Where?', events: [event(1)], costUsd: 0.05, savedUsd: 0.15 }), /Cost so far \$0\.0500 as billed; caching saved \$0\.15 \(75% off the list price\)/);
-  assert.equal(usd(0.1), '$0.10');
-  assert.match(statusTooltip({ title: 'Where?', events: [event(1)], costUsd: 0, savedUsd: 0 }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
+  const run = { unpriced: 0, maxRequests: 300, savedUsd: 0 };
+  assert.equal(statusText({ ...run, costUsd: 0, maxCostUsd: 2 }), '$(loading~spin) RLM $0.0000 / $2.00');
+  assert.equal(statusText({ ...run, costUsd: 0.01234, maxCostUsd: null }), '$(loading~spin) RLM $0.0123');
+  assert.equal(statusText({ ...run, costUsd: 1.5, maxCostUsd: 0.5 }), '$(loading~spin) RLM $1.50 / $0.5000');
+  assert.equal(statusText({ ...run, costUsd: 0.05, maxCostUsd: 2, savedUsd: 0.15 }), '$(loading~spin) RLM $0.0500 / $2.00 (saved $0.1500)', 'billed cost, then the savings');
+  assert.match(statusTooltip({ ...run, title: 'Where?', events: [event(1)], costUsd: 0.05, savedUsd: 0.15 }), /Cost so far \$0\.0500 as billed; caching saved \$0\.1500 \(75% off the list price\)/);
+  assert.match(statusTooltip({ ...run, title: 'Where?', events: [event(1)], costUsd: 0 }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
+});
+
+test('the status bar: a model with no known price shows an unknown cost and its requests against the request cap', () => {
+  assert.equal(statusText({ costUsd: 0, maxCostUsd: 2, savedUsd: 0, unpriced: 12, maxRequests: 300 }), '$(loading~spin) RLM unknown / $2.00 · 12/300 requests');
+  assert.equal(statusText({ costUsd: 0.5, maxCostUsd: 2, savedUsd: 0, unpriced: 1, maxRequests: null }), '$(loading~spin) RLM $0.5000 + unknown / $2.00 · 1 request');
+  // Some calls priced and cached, some not: the discount and the unknown part both show.
+  assert.equal(statusText({ costUsd: 0.05, maxCostUsd: 2, savedUsd: 0.15, unpriced: 3, maxRequests: 300 }), '$(loading~spin) RLM $0.0500 + unknown / $2.00 (saved $0.1500) · 3/300 requests');
+  const tooltip = statusTooltip({ title: 'Where?', events: [event(1)], costUsd: 0, savedUsd: 0, unpriced: 12, maxRequests: 300 });
+  assert.match(tooltip, /12 requests went to a model with no known price: the dollar cap cannot be enforced for it, and the run stops at 300 requests\./);
+});
+
+test('the status bar while folders are indexed for the first time: how far the first has got, and what a click does', () => {
+  const walking = { uri: 'file:///a', name: 'shop', progress: { listed: 12_345, walked: false, parsed: 0, parseable: 12_345, done: false } };
+  const parsing = { uri: 'file:///b', name: 'mono', progress: { listed: 96_000, walked: true, parsed: 5_000, parseable: 90_000, done: false } };
+  assert.equal(indexingStatus([walking]).text, '$(sync~spin) RLM: indexing shop: 12,345 files listed so far');
+  assert.equal(indexingStatus([parsing, walking]).text, '$(sync~spin) RLM: indexing mono: 5,000 of 90,000 files parsed (+1 more)');
+  assert.equal(indexingStatus([{ uri: 'file:///c', name: 'new' }]).text, '$(sync~spin) RLM: indexing new: opening');
+  assert.match(indexingStatus([parsing, walking]).tooltip, /indexing mono, shop for the first time; .* Click to stop/);
 });

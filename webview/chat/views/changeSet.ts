@@ -1,7 +1,9 @@
 // The edits a question's run proposed, under its answer: each file with its +/- counts and status (clean,
 // merged, conflicted, resolved), what is left to decide hunk by hunk, and the buttons: open the diff (a file, or
 // all of them), accept or reject a hunk or a file, Accept All, merge a conflict, run the validation command.
-// Nothing here changes a file: every button asks the host, which applies in the editor (one undo each).
+// A sensitive file (it can make tools run commands, or holds secrets) is marked with why, is not in Accept All,
+// and its own Accept says it asks first. Nothing here changes a file: every button asks the host, which
+// applies in the editor (one undo each), and asks in its own modal before a sensitive file.
 
 import { html, nothing } from 'lit';
 import type { Review, ReviewFile, ReviewHunk, ReviewValidation } from '../../../src/protocol/messages';
@@ -41,16 +43,19 @@ export function changeSetView(review: Review, on: ChangeSetHandlers) {
     return html`<section class="change-set" data-testid="change-set" data-exchange-id=${x}><div class="problem" role="alert" data-testid="review-error">${review.error}</div></section>`;
   }
   const busy = review.busy === true;
-  const acceptable = review.files.some((f) => f.status !== 'conflicted' && f.hunks.some((h) => !h.rejected));
+  const acceptable = review.files.some((f) => f.status !== 'conflicted' && !f.heldBack && f.hunks.some((h) => !h.rejected));
+  const heldBack = review.files.filter((f) => f.heldBack && f.hunks.some((h) => !h.rejected)).length;
+  const sensitive = review.files.filter((f) => f.sensitive).length;
   const applied = review.files.some((f) => f.applied > 0);
   const running = review.validation?.state === 'running';
   return html`<section class="change-set" data-testid="change-set" data-exchange-id=${x} aria-busy=${busy ? 'true' : 'false'}>
     <header class="change-set-head">
       <span class="change-set-title">Proposed changes</span>
       ${totals(review.totals)}
+      ${sensitive > 0 ? html`<span class="status status-sensitive" data-testid="review-sensitive-count" title="Files that can make tools run commands, or hold secrets: each is applied only on its own accept">${sensitive} sensitive</span>` : nothing}
       <span class="head-buttons">
         <vscode-button secondary data-testid="review-open-all" ?disabled=${review.files.length === 0} @click=${() => on.open(x)} title="Every file against its proposal, in one view">Open changes</vscode-button>
-        <vscode-button data-testid="review-accept-all" ?disabled=${busy || !acceptable} @click=${() => on.accept(x)} title="Apply every change not rejected, in files without a conflict: one edit, one undo">Accept All</vscode-button>
+        <vscode-button data-testid="review-accept-all" ?disabled=${busy || !acceptable} @click=${() => on.accept(x)} title=${`Apply every change not rejected, in files without a conflict: one edit, one undo${heldBack > 0 ? `. Leaves out ${heldBack} file${heldBack === 1 ? '' : 's'} to accept on ${heldBack === 1 ? 'its' : 'their'} own (sensitive, or a semantic conflict)` : ''}`}>Accept All</vscode-button>
       </span>
     </header>
     <ul class="review-files">${review.files.map((f) => fileView(x, f, busy, review.files.length, on))}</ul>
@@ -66,26 +71,36 @@ function totals(size: { files: number; added: number; removed: number }) {
   return html`<span class="counts" data-field="totals">${size.files} file${size.files === 1 ? '' : 's'} <span class="added">+${size.added}</span> <span class="removed">-${size.removed}</span></span>`;
 }
 
+/** The Accept button's label and title: a sensitive file's says the host asks first. */
+function acceptLabel(f: ReviewFile, what: string): { label: string; title: string } {
+  return f.sensitive
+    ? { label: 'Accept…', title: `Apply ${what}: a sensitive file, so VS Code asks first. One edit, one undo` }
+    : { label: 'Accept', title: `Apply ${what}: one edit, one undo` };
+}
+
 function fileView(x: string, f: ReviewFile, busy: boolean, files: number, on: ChangeSetHandlers) {
   const open = f.hunks.length > 0 && on.expanded(x, f.path, files);
   const pending = f.hunks.filter((h) => !h.rejected).length;
   const blocked = f.status === 'conflicted';
   const wholeRejected = !f.perHunk && f.hunks[0]?.rejected === true;
-  return html`<li class="review-file" data-testid="review-file" data-path=${f.path} data-status=${f.status} data-progress=${f.progress}>
+  const accept = acceptLabel(f, "this file's changes not rejected");
+  return html`<li class="review-file" data-testid="review-file" data-path=${f.path} data-status=${f.status} data-progress=${f.progress} data-sensitive=${f.sensitive ? 'true' : 'false'}>
     <div class="review-file-row">
       <button class="toggle" aria-expanded=${open ? 'true' : 'false'} aria-label=${`${open ? 'Hide' : 'Show'} the changes of ${f.path}`} ?disabled=${f.hunks.length === 0} @click=${() => on.toggle(x, f.path)}>${open ? '▾' : '▸'}</button>
       <a href="#" class="review-file-name" data-testid="review-file-open" title=${`Open ${f.path} against the proposal in the diff editor`} @click=${(e: Event) => { e.preventDefault(); on.open(x, f.path); }}>${f.path}</a>
       ${f.from ? html`<span class="from">from ${f.from}</span>` : nothing}
       <span class="counts"><span class="added">+${f.added}</span> <span class="removed">-${f.removed}</span></span>
       <span class=${`status status-${f.status}`} data-testid="review-status" title=${STATUS_TITLES[f.status]}>${f.change === 'modify' ? '' : `${f.change}, `}${f.status}</span>
+      ${f.sensitive ? html`<span class="status status-sensitive" data-testid="review-sensitive-badge" title=${f.sensitive}>sensitive</span>` : nothing}
       ${progressLabel(f)}
       <span class="row-buttons">
         ${blocked && f.canResolve ? html`<vscode-button data-testid="review-resolve" ?disabled=${busy} @click=${() => on.resolve(x, f.path)} title="Open the merge editor: base, both versions, and the result">Merge…</vscode-button>` : nothing}
-        ${!blocked && pending > 0 ? html`<vscode-button data-testid="review-accept-file" ?disabled=${busy} @click=${() => on.accept(x, f.path)} title="Apply this file's changes not rejected: one edit, one undo">Accept</vscode-button>` : nothing}
+        ${!blocked && pending > 0 ? html`<vscode-button data-testid="review-accept-file" ?disabled=${busy} @click=${() => on.accept(x, f.path)} title=${accept.title}>${accept.label}</vscode-button>` : nothing}
         ${!blocked && pending > 0 ? html`<vscode-button secondary data-testid="review-reject-file" ?disabled=${busy} @click=${() => on.reject(x, f.path, undefined, true)} title="Leave this file's changes out">Reject</vscode-button>` : nothing}
         ${wholeRejected ? html`<vscode-button secondary data-testid="review-unreject-file" ?disabled=${busy} @click=${() => on.reject(x, f.path, undefined, false)}>Undo reject</vscode-button>` : nothing}
       </span>
     </div>
+    ${f.sensitive ? html`<div class="review-note sensitive" data-testid="review-sensitive" role="note">Sensitive: ${f.sensitive}. Not in Accept All: read the diff, then accept it on its own.</div>` : nothing}
     ${f.notes.map((note) => html`<div class=${`review-note ${blocked ? 'blocked' : ''}`} data-testid="review-note">${note}</div>`)}
     ${open ? html`<div class="hunks">${f.hunks.map((h) => hunkView(x, f, h, busy, on))}</div>` : nothing}
   </li>`;
@@ -102,6 +117,7 @@ function progressLabel(f: ReviewFile) {
 
 function hunkView(x: string, f: ReviewFile, h: ReviewHunk, busy: boolean, on: ChangeSetHandlers) {
   const perHunk = f.perHunk && f.status !== 'conflicted';
+  const accept = acceptLabel(f, 'this change alone');
   const where = h.oldLines === 0 ? `after line ${h.line - 1}` : h.oldLines === 1 ? `line ${h.line}` : `lines ${h.line}-${h.line + h.oldLines - 1}`;
   return html`<div class="hunk" data-testid="review-hunk" data-hunk=${h.key} data-rejected=${h.rejected ? 'true' : 'false'}>
     <div class="hunk-head">
@@ -111,7 +127,7 @@ function hunkView(x: string, f: ReviewFile, h: ReviewHunk, busy: boolean, on: Ch
       ${perHunk ? html`<span class="row-buttons">
         ${h.rejected
           ? html`<vscode-button secondary data-testid="review-unreject-hunk" ?disabled=${busy} @click=${() => on.reject(x, f.path, h.key, false)}>Undo reject</vscode-button>`
-          : html`<vscode-button data-testid="review-accept-hunk" ?disabled=${busy} @click=${() => on.accept(x, f.path, h.key)} title="Apply this change alone: one edit, one undo">Accept</vscode-button>
+          : html`<vscode-button data-testid="review-accept-hunk" ?disabled=${busy} @click=${() => on.accept(x, f.path, h.key)} title=${accept.title}>${accept.label}</vscode-button>
             <vscode-button secondary data-testid="review-reject-hunk" ?disabled=${busy} @click=${() => on.reject(x, f.path, h.key, true)}>Reject</vscode-button>`}
       </span>` : nothing}
     </div>

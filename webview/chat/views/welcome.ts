@@ -3,7 +3,6 @@
 
 import { html, nothing } from 'lit';
 import type { Action, SetupStatus } from '../../../src/protocol/messages';
-import { formatCost } from '../../shared/format';
 import { actionButtons } from './actions';
 
 export function welcomeView(setup: SetupStatus | undefined, run: (action: Action) => void) {
@@ -22,10 +21,9 @@ export function welcomeView(setup: SetupStatus | undefined, run: (action: Action
   </section>`;
 }
 
-export function emptyChatView(setup: SetupStatus) {
-  const models = [setup.rootModel, setup.subModel].filter((m, i, all) => m && all.indexOf(m) === i).join(' + ');
+/** An empty chat, ready to ask (what the question will use is said above the question box: setupLine.ts). */
+export function emptyChatView() {
   return html`<section class="empty" data-testid="empty-chat">
     <p>Ask a question about this workspace. The model explores the code in a sandbox and answers with <code>path:line</code> references you can click.</p>
-    <p class="hint" data-testid="setup-summary">${setup.provider}${models ? ` · ${models}` : ''}${setup.localServer ? ` · ${setup.localServer.url}` : ''}${setup.maxCostUsd !== null ? ` · up to ${formatCost(setup.maxCostUsd)} a question` : ''}</p>
   </section>`;
 }
