@@ -81,6 +81,18 @@ test('cached share and compactions: prompt tokens the cache served over all prom
   assert.match(reportMarkdown(report), /\| 40% \|.*\| 3 \|/);
 });
 
+test('jobs on a model with no known price: the cost reads as unknown, or as the priced part plus unknown', () => {
+  const unpriced = (r: JobResult, calls: number): JobResult => ({ ...r, usage: { ...r.usage, total: { ...r.usage.total, costUsd: 0, unpriced: calls } } });
+  const [a, b] = RESULTS.filter((r) => r.mode === 'rlm' && r.sizeLabel === '8k');
+  const none = buildReport([unpriced(a!, 5), unpriced(b!, 3)]);
+  assert.equal(none.unpriced, 8);
+  assert.equal(none.groups[0]!.unpriced, 8);
+  assert.match(reportMarkdown(none), /2 jobs, unknown in all/);
+  assert.match(reportMarkdown(none), /\| rlm \| 8k \| 2 \| [\d.]+ \| unknown \| unknown \|/);
+  const mixed = reportMarkdown(buildReport([a!, unpriced(b!, 3)]));
+  assert.match(mixed, /\| rlm \| 8k \| 2 \| [\d.]+ \| \$0\.0200 \+ unknown \| \$0\.0100 \+ unknown \|/);
+});
+
 /** Parses strictly (sax throws on anything not well-formed) and collects elements with their attributes. */
 function parseSvg(svg: string): Array<{ name: string; attributes: Record<string, string>; text: string }> {
   const parser = sax.parser(true, {});
@@ -122,6 +134,6 @@ test('the report files: Markdown, JSON that reads back, the chart, and one chart
   assert.deepEqual(files.map((f) => f.slice(dir.length + 1)), ['report.md', 'report.json', 'report.svg', 'report.count-text.svg', 'report.needle-text.svg']);
   const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
   assert.equal(json.groups.length, 4);
-  assert.deepEqual(Object.keys(json.groups[0]).sort(), ['cachedShare', 'compactions', 'costUsd', 'cut', 'estimatedTokens', 'jobs', 'latency', 'mode', 'score', 'sizeLabel', 'sizeTokens', 'stopReasons', 'tokens']);
+  assert.deepEqual(Object.keys(json.groups[0]).sort(), ['cachedShare', 'compactions', 'costUsd', 'cut', 'estimatedTokens', 'jobs', 'latency', 'mode', 'score', 'sizeLabel', 'sizeTokens', 'stopReasons', 'tokens', 'unpriced']);
   for (const svg of files.filter((f) => f.endsWith('.svg'))) assert.doesNotThrow(() => parseSvg(readFileSync(svg, 'utf8')), svg);
 });
