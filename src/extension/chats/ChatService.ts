@@ -275,6 +275,7 @@ export class ChatService {
         ...describeProblem(problem, this.deps.secrets, result.detail),
         costUsd: result.usage.total.costUsd,
         ...(result.usage.total.unpriced ? { unpricedCalls: result.usage.total.unpriced } : {}),
+        ...(result.usage.total.savedUsd ? { savedUsd: result.usage.total.savedUsd } : {}),
         inputTokens: result.usage.total.inputTokens,
         outputTokens: result.usage.total.outputTokens,
       });
@@ -301,6 +302,7 @@ export class ChatService {
       exchange.durationMs = Date.now() - exchange.startedAt;
       exchange.costUsd ??= live.costUsd;
       if (exchange.unpricedCalls === undefined && live.unpriced > 0) exchange.unpricedCalls = live.unpriced;
+      if (exchange.savedUsd === undefined && live.savedUsd !== 0) exchange.savedUsd = live.savedUsd;
       chat.updatedAt = Date.now();
       this.running = undefined;
       this.deps.post({ type: 'run/end', chatId: chat.id, exchange: publicExchange(exchange) });

@@ -461,10 +461,12 @@ test('rlm.cacheSubCalls: a new chat asking the same question reuses the sub-call
       if (cacheSubCalls) {
         assert.equal(subs, 1, 'the second chat reused the answer');
         assert.ok(end.run.savedUsd > 0, 'the live run counts what the reuse saved');
+        assert.equal(second!.savedUsd, end.run.savedUsd, 'the answer keeps what caching saved');
         assert.equal(second!.unpricedCalls, 2, 'the root model has no price here: its two turns are unknown, not $0');
       } else {
         assert.equal(subs, 2, 'with the setting off, the question pays again');
         assert.equal(end.run.savedUsd, 0);
+        assert.equal(second!.savedUsd, undefined);
       }
     } finally {
       await h.close();
