@@ -159,7 +159,13 @@ export class FileSystemWorkspace implements Workspace {
     }
     if (outcome.status === 'cancelled') throw new Error('grep was cancelled');
     if (outcome.queued) throw new Error(busyMessage('grep', budgetMs));
-    const where = outcome.row !== undefined ? ` on '${this.index.list()[outcome.row]?.path ?? '?'}'` : '';
+    if (outcome.row === undefined) {
+      // The worker was stopped between files (on a starved machine it may not even have started): nothing points at
+      // the pattern, so this is a search that ran out of time, with what it found, not a slow pattern.
+      const result: GrepResult = { matches: found, capped: true, timedOut: true };
+      return { result: incomplete ? { ...result, incomplete } : result, engine: this.ripgrep ? 'ripgrep' : 'v8' };
+    }
+    const where = ` on '${this.index.list()[outcome.row]?.path ?? '?'}'`;
     throw new Error(
       `grep: the pattern ${JSON.stringify(pattern)} is too slow: testing it${where} did not finish within the ${seconds(budgetMs)} s budget ` +
         `(nested quantifiers such as (a+)+ backtrack exponentially), so the search was stopped after ${found.length} matches. ` +
