@@ -1,12 +1,13 @@
 // `npm run bench`: every benchmark in one go (engine, symbol index vs ctags, symbols per language vs ctags,
-// grep vs rg, memory, host-thread event-loop delay, trajectory fold, the eval harness, edit integration and patch), one markdown report with each figure, its target and pass/fail, printed
+// grep vs rg, memory, host-thread event-loop delay, trajectory fold, the eval harness, edit integration and patch,
+// cost: prompt caching, compaction, sub-call reuse), one markdown report with each figure, its target and pass/fail, printed
 // and written to .bench/results.md. Needs universal-ctags and ripgrep (apt-get install universal-ctags ripgrep)
 // and a build (npm run build); the per-language corpora install their Debian packages when missing
 // (bench/languageCorpus.ts).
 //
 //   npm run bench                                        every section
 //   npm run bench -- --only symbols,languages            some sections (engine, symbols, languages, grep, memory,
-//                                                        eventloop, trajectory, eval, edits)
+//                                                        eventloop, trajectory, eval, edits, cost)
 //   npm run bench -- --only languages --languages c,cpp  some languages (typescript, tsx, javascript, python, go,
 //                                                        rust, java, c, cpp, csharp, ruby, php)
 //   npm run bench -- --only monorepo                     the 96,000-file monorepo (bench/monorepo.ts; only when asked:
@@ -16,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { prepareCorpus, type Corpus } from './corpus';
+import { costBench, costSection } from './cost';
 import { ctagsVersion } from './ctags';
 import { editsBench, editsSection } from './edits';
 import { engineBench, engineSection } from './engine';
@@ -33,7 +35,7 @@ import { trajectoryBench, trajectorySection } from './trajectory';
 
 const RESULTS = join(__dirname, '..', '.bench', 'results.md');
 
-const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory', 'eventloop', 'trajectory', 'eval', 'edits', 'monorepo'] as const;
+const SECTIONS = ['engine', 'symbols', 'languages', 'grep', 'memory', 'eventloop', 'trajectory', 'eval', 'edits', 'cost', 'monorepo'] as const;
 type SectionName = (typeof SECTIONS)[number];
 /** Run only when named in --only: the monorepo builds its own 0.8 GB tree and takes minutes. */
 const ON_REQUEST: readonly SectionName[] = ['monorepo'];
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
   if (run('trajectory')) sections.push(await timedSection('trajectory fold', () => trajectorySection(trajectoryBench())));
   if (run('eval')) sections.push(await timedSection('eval harness', () => evalSection(evalBench())));
   if (run('edits')) sections.push(await timedSection('edits', async () => editsSection(await editsBench())));
+  if (run('cost')) sections.push(await timedSection('cost', async () => costSection(await costBench())));
   if (run('monorepo')) sections.push(await timedSection('monorepo', () => monorepoSection(monorepoBench(args.monorepoScale))));
   const loadAtEnd = loadLine('at end');
 

@@ -6,6 +6,7 @@ import { EVAL_MODES, type EvalMode } from '../core/eval/EvalTask';
 import { DEFAULT_SIZES, parseSizes, type ContextSize } from '../core/eval/suites/contextSizes';
 import { isSuiteName, SUITE_NAMES, type SuiteName } from '../core/eval/suites';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export/exampleFormats';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../core/models/types';
 import type { StopReason } from '../core/trajectory/events';
 
 export class UsageError extends Error {
@@ -21,6 +22,13 @@ export interface ModelFlags {
   /** Cap on requests in flight at once on the endpoint, across root and sub-calls; absent: no cap. */
   endpointConcurrency?: number;
   prices?: string;
+  /** Reply caps (thinking included) and reasoning effort, for the root model and for sub-calls. */
+  maxOutputTokens?: number;
+  subMaxOutputTokens?: number;
+  reasoningEffort?: ReasoningEffort;
+  subReasoningEffort?: ReasoningEffort;
+  /** The root model's window in tokens (also the sub-model's when it is the same model). */
+  contextWindow?: number;
 }
 
 /** The budgets of one run (one question), child runs included. */
@@ -64,6 +72,10 @@ export interface AskArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
   sensitivePaths: string[];
   /** Write the refactor summary (Markdown, ending with its receipt). */
   summary?: string;
+  /** Send every sub-call instead of reusing answers from the cache (RLM_CACHE_DIR). */
+  noCache: boolean;
+  /** Which model writes the summary when the root history is compacted. */
+  compactWith?: 'root' | 'sub';
 }
 
 export interface EvalArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
@@ -118,7 +130,10 @@ export const USAGE = `Usage:
       [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--max-requests N]
       [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
+      [--max-output-tokens N] [--sub-max-output-tokens N] [--reasoning-effort minimal|low|medium|high]
+      [--sub-reasoning-effort minimal|low|medium|high] [--context-window N]
       [--patch FILE] [--apply [--validate "CMD"] [--allow-sensitive]] [--sensitive-path GLOB]... [--summary FILE]
+      [--no-cache] [--compact-with root|sub]
   rlm replay <trace.jsonl> [--json]
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
       [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
@@ -150,6 +165,11 @@ const MODEL_OPTIONS = {
   'sub-model': { type: 'string' },
   'endpoint-concurrency': { type: 'string' },
   prices: { type: 'string' },
+  'max-output-tokens': { type: 'string' },
+  'sub-max-output-tokens': { type: 'string' },
+  'reasoning-effort': { type: 'string' },
+  'sub-reasoning-effort': { type: 'string' },
+  'context-window': { type: 'string' },
 } as const;
 
 const RUN_BUDGET_OPTIONS = {
@@ -184,6 +204,8 @@ const ASK_OPTIONS = {
   'allow-sensitive': { type: 'boolean' },
   'sensitive-path': { type: 'string', multiple: true },
   summary: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'compact-with': { type: 'string' },
 } as const;
 
 const EVAL_OPTIONS = {
@@ -276,7 +298,14 @@ function parseAsk(args: string[], env: NodeJS.ProcessEnv): AskArgs {
     allowSensitive: v['allow-sensitive'] ?? false,
     sensitivePaths: v['sensitive-path'] ?? [],
     summary: v.summary,
+    noCache: v['no-cache'] ?? false,
+    compactWith: compactWith(v['compact-with']),
   };
+}
+
+function compactWith(value: string | undefined): 'root' | 'sub' | undefined {
+  if (value === undefined || value === 'root' || value === 'sub') return value;
+  throw new UsageError(`Bad --compact-with '${value}': use root (the root model summarises its own history) or sub`);
 }
 
 /** What parseArgs gives for a group of string options. */
@@ -299,7 +328,18 @@ function modelFlags(v: Strings<typeof MODEL_OPTIONS>, env: NodeJS.ProcessEnv): M
     subModel: v['sub-model'],
     endpointConcurrency: int(v['endpoint-concurrency'], '--endpoint-concurrency', 1),
     prices: v.prices,
+    maxOutputTokens: int(v['max-output-tokens'], '--max-output-tokens', 1),
+    subMaxOutputTokens: int(v['sub-max-output-tokens'], '--sub-max-output-tokens', 1),
+    reasoningEffort: effort(v['reasoning-effort'], '--reasoning-effort'),
+    subReasoningEffort: effort(v['sub-reasoning-effort'], '--sub-reasoning-effort'),
+    contextWindow: int(v['context-window'], '--context-window', 1),
   };
+}
+
+function effort(value: string | undefined, flag: string): ReasoningEffort | undefined {
+  if (value === undefined) return undefined;
+  if (!(REASONING_EFFORTS as readonly string[]).includes(value)) throw new UsageError(`Bad ${flag} '${value}': use ${REASONING_EFFORTS.join(', ')}`);
+  return value as ReasoningEffort;
 }
 
 function runBudgetFlags(v: Strings<typeof RUN_BUDGET_OPTIONS>): RunBudgetFlags {

@@ -1,13 +1,14 @@
 // `rlm ask`: a thin terminal layer over RlmSession. Builds the context and models from flags, streams
 // progress to stderr, writes the trace, prints the answer, and maps the outcome to an exit code.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/models/configError';
 import { RlmSession } from '../core/loop/RlmSession';
 import type { RunResult } from '../core/loop/RlmRun';
+import { cacheFileFor, SubCallCacheFile } from '../core/loop/SubCallCache';
 import { TraceWriter } from '../core/trajectory/TraceWriter';
-import type { CodeWorkspace } from '../core/workspace/CodeWorkspace';
+import { defaultCacheDir, type CodeWorkspace } from '../core/workspace/CodeWorkspace';
 import { UsageError, type AskArgs } from './args';
 import { deliverChanges } from './changes';
 import { limitsFrom, modelsFromFlags } from './modelSetup';
@@ -35,12 +36,15 @@ export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
 
 async function askWith(args: AskArgs, io: CliIO, context: CliContext): Promise<number> {
   const { models, prices, secrets } = await modelsFromFlags(args, io);
+  const subCallCache = args.noCache ? undefined : openCache(args, context, io);
   const session = await RlmSession.create({
     models,
     context,
     limits: limitsFrom(args),
     costOf: (model, usage) => prices.costUsd(model, usage),
     secrets,
+    compactWith: args.compactWith,
+    subCallCache,
   });
   const trajectory = session.newTrajectory();
   let writer: TraceWriter | undefined;
@@ -58,6 +62,7 @@ async function askWith(args: AskArgs, io: CliIO, context: CliContext): Promise<n
     writer?.close();
     progress?.done();
     session.dispose();
+    await subCallCache?.close();
   }
 
   // Proposed edits: described, and written out (patch, files, summary) only where the flags ask.
@@ -87,6 +92,19 @@ async function askWith(args: AskArgs, io: CliIO, context: CliContext): Promise<n
   }
   if (result.stopReason === 'error') return EXIT.failed;
   return result.stopReason === 'final' && !changes.fellShort ? EXIT.final : EXIT.stopped;
+}
+
+/**
+ * The context's sub-call cache, beside the symbol cache (RLM_CACHE_DIR or the user's). None when that folder lies inside
+ * the workspace: model code reads the workspace, and must not read the cache (stderr says so).
+ */
+function openCache(args: AskArgs, context: CliContext, io: CliIO): SubCallCacheFile | undefined {
+  const dir = defaultCacheDir(io.env);
+  const root = context.kind === 'workspace' ? context.workspace.index.root : undefined;
+  const id = root !== undefined ? `workspace:${realpathSync(root)}` : `file:${realpathSync(resolve(args.contextFile!))}`;
+  const file = cacheFileFor(dir, id, root);
+  if (!file && !args.quiet) io.stderr.write(`rlm: the cache folder ${dir} is inside the workspace, where model code could read it: sub-call answers are not reused. Set RLM_CACHE_DIR to a folder outside it.\n`);
+  return file ? new SubCallCacheFile(file) : undefined;
 }
 
 function nextStep(result: RunResult): string {

@@ -35,6 +35,8 @@ export async function modelsFromFlags(flags: ModelFlags & { quiet?: boolean }, i
     model: flags.model ?? local?.model,
     subModel: flags.subModel,
     endpointConcurrency: flags.endpointConcurrency,
+    root: { maxOutputTokens: flags.maxOutputTokens, reasoningEffort: flags.reasoningEffort, contextWindow: flags.contextWindow },
+    sub: { maxOutputTokens: flags.subMaxOutputTokens, reasoningEffort: flags.subReasoningEffort },
     prices,
     env: io.env,
   }).catch((err: unknown) => {

@@ -1,7 +1,8 @@
-// Live progress on stderr while a run goes on: turn, cells, sub-calls done/total, tokens, cost.
+// Live progress on stderr while a run goes on: turn, cells, sub-calls done/total, tokens, cost (and what caching saved).
 // On a terminal one status line is redrawn in place; otherwise (CI, a pipe) a line per step, throttled.
 
-import { formatCost } from '../core/models/costText';
+import { formatCost, formatSavings } from '../core/models/costText';
+import type { Usage } from '../core/models/types';
 import type { RlmEvent } from '../core/trajectory/events';
 
 const fmtTokens = (n: number) => (n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n));
@@ -17,6 +18,7 @@ export class ProgressReporter {
   private subFailed = 0;
   private tokens = 0;
   private cost = 0;
+  private saved = 0;
   /** Calls to models with no known price: the cost is unknown, not $0. */
   private unpriced = 0;
   /** Calls ended: before the first, the cost is not shown (it would read $0 for a model with no price). */
@@ -50,11 +52,15 @@ export class ProgressReporter {
       case 'subcall_end':
         this.subDone++;
         if (event.error) this.subFailed++;
-        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd, event.unpriced);
+        this.add(event);
         break;
       case 'turn_end':
-        this.add(event.usage.inputTokens + event.usage.outputTokens, event.costUsd, event.unpriced);
+        this.add(event);
         break;
+      case 'compaction_end':
+        this.add(event);
+        this.print(`compacted the root history: ${event.tokensAfter.toLocaleString('en-US')} tokens now${event.error ? ` (no summary: ${event.error.split('\n')[0]})` : ''}`, true);
+        return;
       case 'limit':
         this.print(`stopped: ${event.detail}`, true);
         return;
@@ -67,17 +73,20 @@ export class ProgressReporter {
     this.print(this.status(), event.type === 'turn_start' || event.type === 'cell_end');
   };
 
-  private add(tokens: number, cost: number, unpriced: true | undefined): void {
-    this.tokens += tokens;
-    this.cost += cost;
+  private add(call: { usage: Usage; costUsd: number; savedUsd?: number; unpriced?: true }): void {
+    this.tokens += call.usage.inputTokens + call.usage.outputTokens;
+    this.cost += call.costUsd;
+    this.saved += call.savedUsd ?? 0;
     this.calls++;
-    if (unpriced) this.unpriced++;
+    if (call.unpriced) this.unpriced++;
   }
 
   private status(): string {
     const secs = ((Date.now() - this.started) / 1000).toFixed(0);
     const subs = this.subStarted ? ` · sub-calls ${this.subDone}/${this.subStarted}${this.subFailed ? ` (${this.subFailed} failed)` : ''}` : '';
-    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens${this.calls ? ` · ${formatCost(this.cost, this.unpriced)}` : ''}${this.unpriced ? ` (${this.unpriced} request${this.unpriced === 1 ? '' : 's'} without a price)` : ''} · ${secs}s`;
+    const cost = this.calls ? ` · ${formatCost(this.cost, this.unpriced)}${this.saved > 0 ? ` (${formatSavings(this.saved)})` : ''}` : '';
+    const unpriced = this.unpriced ? ` (${this.unpriced} request${this.unpriced === 1 ? '' : 's'} without a price)` : '';
+    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens${cost}${unpriced} · ${secs}s`;
   }
 
   private print(line: string, important: boolean): void {

@@ -1,7 +1,7 @@
 // `rlm replay`: a trace file as an indented tree. Each line shows the node's status and its figures rolled
 // up over everything under it (tokens, cost, time, sub-calls), then what the reader had to skip or derive.
 
-import { formatCost } from '../core/models/costText';
+import { formatCost, formatSavings } from '../core/models/costText';
 import { TRACE_SCHEMA_VERSION } from '../core/trajectory/events';
 import type { Trace } from '../core/trajectory/readTrace';
 import { TrajectoryTree, type TreeAnomalies, type TreeNode } from '../core/trajectory/TrajectoryTree';
@@ -18,9 +18,11 @@ function figures(node: TreeNode): string {
   const { total } = node;
   // A file is read after the fact: a node that never ended did not finish (a crash, or a writer's bug).
   const parts: string[] = [node.endTime === undefined ? `unfinished (${node.status})` : node.status];
-  const billed = node.kind === 'turn' || node.kind === 'subcall';
+  const billed = node.kind === 'turn' || node.kind === 'subcall' || node.kind === 'compaction';
   if (billed || total.inputTokens + total.outputTokens > 0) {
-    parts.push(`${total.estimated ? '~' : ''}${total.inputTokens}+${total.outputTokens} tok`, formatCost(total.costUsd, total.unpriced));
+    const cached = total.cachedInputTokens > 0 ? ` (${total.cachedInputTokens} cached)` : '';
+    const saved = total.savedUsd !== 0 ? ` (${formatSavings(total.savedUsd)})` : '';
+    parts.push(`${total.estimated ? '~' : ''}${total.inputTokens}+${total.outputTokens} tok${cached}`, `${formatCost(total.costUsd, total.unpriced)}${saved}`);
   }
   parts.push(seconds(total.elapsedMs));
   if (node.kind === 'subcall' && node.sentTime !== undefined && node.sentTime - node.startTime >= 10) {
@@ -47,6 +49,8 @@ function describe(node: TreeNode): string {
       return `${node.label}: ${oneLine(node.input, 50)}${failure}`;
     case 'edit':
       return `proposed ${node.label}${node.input ? `: ${oneLine(node.input, 60)}` : ''}`;
+    case 'compaction':
+      return `${node.label}${node.tokensAfter !== undefined ? ` -> ${node.tokensAfter.toLocaleString('en-US')}` : ''}${failure}`;
   }
 }
 

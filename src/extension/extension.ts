@@ -12,6 +12,7 @@ import type { ChatToHost, MessageOf, TreeToHost } from '../protocol/messages';
 import { ChatService } from './chats/ChatService';
 import { eventsForChat } from './chats/answers';
 import { ChatStore, type FolderRef } from './chats/ChatStore';
+import { SubCallCaches } from './chats/SubCallCaches';
 import { registerCommands } from './commands';
 import { VIEWS } from './commandIds';
 import { openLink } from './links';
@@ -31,7 +32,7 @@ import { openUntitled } from './views/untitled';
 import { TrajectoryView } from './views/TrajectoryView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 
-/** On shutdown, the symbol caches get this long to be saved. */
+/** On shutdown, the symbol caches and the sub-call caches get this long to be saved. */
 const CLOSE_GRACE_MS = 1500;
 /** While nothing answers and the chat is on screen, the set-up is looked at again this often. */
 const SETUP_RECHECK_MS = 4000;
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   reviews = new ReviewService({ dir: tracesDir, editor: reviewEditor, post: (message) => chatView.post(message), log });
   const review = reviews;
+  const subCallCaches = new SubCallCaches(context.globalStorageUri.fsPath);
   const store = new ChatStore(context.workspaceState);
   chats = new ChatService({
     store,
@@ -78,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): void {
     notify: (message) => void vscode.window.showInformationMessage(`RLM: ${message}`),
     setup: () => setup.status,
     reviews: review,
+    subCallCache: (folder) => subCallCaches.for(folder),
   });
   const service = chats;
   const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => {
@@ -188,7 +191,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   shutdown = async () => {
     service.dispose();
-    await Promise.race([roots.closeAll(), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS))]);
+    await Promise.race([Promise.all([roots.closeAll(), subCallCaches.close()]), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS))]);
   };
   // Models that appear later (an editor model provider signing in, a local server started) must end the welcome by
   // themselves, but vscode.lm.onDidChangeChatModels never fires in VS Code 1.117 (microsoft/vscode#318187 bridges it

@@ -7,11 +7,21 @@
 // the workspace is trusted, picks a model or a command.
 
 import type { RlmLimitsInput } from '../core/loop/options';
+import type { ModelTuning } from '../core/models/modelPair';
 import { parsePriceOverrides, type ModelPrice } from '../core/models/pricing';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../core/models/types';
 
 /** Who answers: the editor's own models, a provider's API, or any OpenAI-compatible server. */
 export const PROVIDER_SETTINGS = ['auto', 'vscode-lm', 'openai', 'anthropic', 'openai-compatible'] as const;
 export type ProviderSetting = (typeof PROVIDER_SETTINGS)[number];
+
+/** 'default' sends no effort: the model's own (no thinking for Anthropic). */
+export const EFFORT_SETTINGS = ['default', ...REASONING_EFFORTS] as const;
+export type EffortSetting = (typeof EFFORT_SETTINGS)[number];
+
+/** Which model writes the summary when the root history is compacted. */
+export const COMPACT_WITH_SETTINGS = ['root', 'sub'] as const;
+export type CompactWithSetting = (typeof COMPACT_WITH_SETTINGS)[number];
 
 /** Providers that may take an API key (kept in SecretStorage, one per provider). */
 export const KEYED_PROVIDERS = ['openai', 'anthropic', 'openai-compatible'] as const;
@@ -39,6 +49,16 @@ export interface RlmSettings {
   excludes: string[];
   /** The user's check after applying proposed edits (run through the shell in the folder, after asking); '' for none. */
   validateCommand: string;
+  /** Reply caps in tokens (thinking included), root and sub-calls; 0 for the provider's default. */
+  maxOutputTokens: number;
+  subMaxOutputTokens: number;
+  reasoningEffort: EffortSetting;
+  subReasoningEffort: EffortSetting;
+  /** The root model's window in tokens; 0 for the price table's (a safe default for a model it does not know). */
+  contextWindow: number;
+  compactWith: CompactWithSetting;
+  /** Reuse sub-call answers across questions (a cache on this machine, per workspace). */
+  cacheSubCalls: boolean;
   /** Plain http:// to a server that is not this machine (code and key unencrypted on the network). */
   allowInsecureHttp: boolean;
   /** Prices the built-in table and the server's list lack or get wrong (USD per 1M tokens), as `--prices` takes them. */
@@ -61,6 +81,13 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   maxRequestsPerQuestion: 300,
   excludes: [],
   validateCommand: '',
+  maxOutputTokens: 0,
+  subMaxOutputTokens: 0,
+  reasoningEffort: 'default',
+  subReasoningEffort: 'default',
+  contextWindow: 0,
+  compactWith: 'root',
+  cacheSubCalls: true,
   allowInsecureHttp: false,
   prices: {},
   sensitivePaths: [],
@@ -72,24 +99,50 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
  * machine` or `application` in package.json: in remote windows such as code-server, VS Code stops showing the
  * extension host those values from the user settings after the first change.)
  */
-export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['provider', 'baseUrl', 'allowInsecureHttp', 'prices']);
-
-/** Limits: a trusted workspace may lower them (a big repository, a cautious team), never raise them above the user's. */
-export const LOWER_ONLY_SETTINGS: ReadonlySet<NumberSetting> = new Set([
-  'maxDepth', 'maxIterations', 'maxSubCalls', 'concurrency', 'cellTimeout', 'maxCostPerQuestion', 'maxRequestsPerQuestion',
+export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set([
+  'provider', 'baseUrl', 'allowInsecureHttp', 'prices',
+  // Thinking is billed as output, and whether 'default' is more or less than 'low' depends on the provider
+  // (OpenAI's default is medium, Anthropic's is no thinking): no order a workspace could only lower along.
+  'reasoningEffort', 'subReasoningEffort',
 ]);
 
-/** Which models run and which command: a workspace may choose them only once the user trusted it. */
-export const TRUSTED_WORKSPACE_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['rootModel', 'subModel', 'validateCommand']);
+/**
+ * Limits: a trusted workspace may lower them (a big repository, a cautious team), never raise them above the user's.
+ * The reply caps and the root window bound what each request may spend.
+ */
+export const LOWER_ONLY_SETTINGS: ReadonlySet<NumberSetting> = new Set([
+  'maxDepth', 'maxIterations', 'maxSubCalls', 'concurrency', 'cellTimeout', 'maxCostPerQuestion', 'maxRequestsPerQuestion',
+  'maxOutputTokens', 'subMaxOutputTokens', 'contextWindow',
+]);
 
 /**
- * Every setting that touches models, limits, endpoints or commands: in Restricted Mode all of them come from the
- * user's settings only (package.json's `restrictedConfigurations` lists the same).
+ * Which models run (the summarizer of a compaction is one of them) and which command: a workspace may choose them
+ * only once the user trusted it.
  */
-export const RESTRICTED_SETTINGS: readonly (keyof RlmSettings)[] = [...USER_ONLY_SETTINGS, ...LOWER_ONLY_SETTINGS, ...TRUSTED_WORKSPACE_SETTINGS];
+export const TRUSTED_WORKSPACE_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['rootModel', 'subModel', 'compactWith', 'validateCommand']);
+
+/**
+ * Switches a trusted workspace may turn off, never on against the user's settings: the sub-call cache keeps model
+ * answers (workspace text among them) on this machine, and a user who turned it off meant it.
+ */
+export const OFF_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set(['cacheSubCalls']);
+
+/**
+ * Every setting that touches models, limits, endpoints, commands or what is kept on disk: in Restricted Mode all of
+ * them come from the user's settings only (package.json's `restrictedConfigurations` lists the same).
+ */
+export const RESTRICTED_SETTINGS: readonly (keyof RlmSettings)[] = [
+  ...USER_ONLY_SETTINGS, ...LOWER_ONLY_SETTINGS, ...TRUSTED_WORKSPACE_SETTINGS, ...OFF_ONLY_SETTINGS,
+];
 
 /** Number settings where 0 means "no cap". */
 const ZERO_IS_NO_CAP: ReadonlySet<NumberSetting> = new Set(['maxCostPerQuestion', 'maxRequestsPerQuestion']);
+
+/**
+ * Number settings where 0 means the model's own value, which may be more or less than any number (Anthropic's
+ * default reply cap is smaller than what a model may be asked for): a workspace may only lower a number the user set.
+ */
+const ZERO_IS_MODEL_DEFAULT: ReadonlySet<NumberSetting> = new Set(['maxOutputTokens', 'subMaxOutputTokens', 'contextWindow']);
 
 /**
  * Lists every settings layer adds to (user, workspace, folder): a workspace may add sensitive paths, never take
@@ -125,8 +178,8 @@ export interface SettingValue {
  * The value a setting has for RLM, and where it came from. User-only settings: the user's value (or the default).
  * In an untrusted workspace (Restricted Mode), every setting of RESTRICTED_SETTINGS likewise, and no validation
  * command at all (nothing runs in Restricted Mode). In a trusted one, a limit from the workspace only when it is
- * lower than the user's, and models and the command as the workspace says. `excludes` only ever narrows what
- * is read: the editor's resolved value.
+ * lower than the user's, a switch of OFF_ONLY_SETTINGS only turned off, and models and the command as the
+ * workspace says. `excludes` only ever narrows what is read: the editor's resolved value.
  */
 export function settingValue(name: keyof RlmSettings, inspected: InspectedSetting | undefined, resolved: unknown, trusted: boolean): SettingValue {
   const base: SettingValue = inspected?.globalValue !== undefined
@@ -149,16 +202,22 @@ export function settingValue(name: keyof RlmSettings, inspected: InspectedSettin
   if (LOWER_ONLY_SETTINGS.has(name as NumberSetting)) {
     const limit = name as NumberSetting;
     const yours = isValidNumber(limit, base.value) ? base.value : SETTING_DEFAULTS[limit];
-    return isValidNumber(limit, fromWorkspace.value) && capOf(limit, fromWorkspace.value) < capOf(limit, yours)
-      ? fromWorkspace
-      : ignore(`a workspace may lower this limit, never raise it above yours (${yours}).`);
+    if (isValidNumber(limit, fromWorkspace.value) && lowers(limit, fromWorkspace.value, yours)) return fromWorkspace;
+    return ignore(ZERO_IS_MODEL_DEFAULT.has(limit) && yours === 0
+      ? 'a workspace may lower a number you set, and you set none (0: the model\'s own).'
+      : `a workspace may lower this limit, never raise it above yours (${yours}).`);
+  }
+  if (OFF_ONLY_SETTINGS.has(name)) {
+    return fromWorkspace.value === false ? fromWorkspace : ignore('a workspace may turn it off, never on against your settings.');
   }
   return fromWorkspace;
 }
 
-/** A limit as a cap to compare: 0 means none for the caps where it says so. */
-function capOf(name: NumberSetting, value: number): number {
-  return ZERO_IS_NO_CAP.has(name) && value === 0 ? Infinity : value;
+/** True when the workspace's value of a limit is below the user's. */
+function lowers(name: NumberSetting, wanted: number, yours: number): boolean {
+  if (ZERO_IS_MODEL_DEFAULT.has(name)) return wanted > 0 && yours > 0 && wanted < yours;
+  const capOf = (value: number) => (ZERO_IS_NO_CAP.has(name) && value === 0 ? Infinity : value);
+  return capOf(wanted) < capOf(yours);
 }
 
 /** Every layer's list in one (a layer that is not a list is left for readSettings to warn about, through `resolved`). */
@@ -177,9 +236,13 @@ export const NUMBER_BOUNDS: Readonly<Record<NumberSetting, { minimum: number; ma
   cellTimeout: { minimum: 1, maximum: 3600, integer: false },
   maxCostPerQuestion: { minimum: 0, integer: false },
   maxRequestsPerQuestion: { minimum: 0, integer: true },
+  maxOutputTokens: { minimum: 0, integer: true },
+  subMaxOutputTokens: { minimum: 0, integer: true },
+  contextWindow: { minimum: 0, integer: true },
 };
 
-type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion' | 'maxRequestsPerQuestion';
+type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion' | 'maxRequestsPerQuestion'
+  | 'maxOutputTokens' | 'subMaxOutputTokens' | 'contextWindow';
 
 /** True when `value` is a number this setting takes (in its bounds, whole where it must be). */
 function isValidNumber(name: NumberSetting, value: unknown): value is number {
@@ -211,9 +274,13 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     const expected = `${bounds.integer ? 'a whole number' : 'a number'} from ${bounds.minimum}${bounds.maximum === undefined ? '' : ` to ${bounds.maximum}`}`;
     return isValidNumber(name, value) ? value : fallback(name, value, expected);
   };
-  const flag = (name: 'allowInsecureHttp'): boolean => {
+  const flag = (name: 'allowInsecureHttp' | 'cacheSubCalls'): boolean => {
     const value = get(name) ?? SETTING_DEFAULTS[name];
     return typeof value === 'boolean' ? value : fallback(name, value, 'true or false');
+  };
+  const oneOf = <K extends 'reasoningEffort' | 'subReasoningEffort' | 'compactWith'>(name: K, allowed: readonly RlmSettings[K][]): RlmSettings[K] => {
+    const value = get(name) ?? SETTING_DEFAULTS[name];
+    return (allowed as readonly unknown[]).includes(value) ? (value as RlmSettings[K]) : fallback(name, value, `one of ${allowed.join(', ')}`);
   };
   const provider = get('provider') ?? SETTING_DEFAULTS.provider;
   let baseUrl = text('baseUrl');
@@ -238,6 +305,13 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     maxRequestsPerQuestion: number('maxRequestsPerQuestion'),
     excludes: patterns('excludes'),
     validateCommand: text('validateCommand'),
+    maxOutputTokens: number('maxOutputTokens'),
+    subMaxOutputTokens: number('subMaxOutputTokens'),
+    reasoningEffort: oneOf('reasoningEffort', EFFORT_SETTINGS),
+    subReasoningEffort: oneOf('subReasoningEffort', EFFORT_SETTINGS),
+    contextWindow: number('contextWindow'),
+    compactWith: oneOf('compactWith', COMPACT_WITH_SETTINGS),
+    cacheSubCalls: flag('cacheSubCalls'),
     sensitivePaths: patterns('sensitivePaths'),
     allowInsecureHttp: flag('allowInsecureHttp'),
     prices: prices(get('prices') ?? SETTING_DEFAULTS.prices),
@@ -264,6 +338,16 @@ export function limitsFrom(settings: RlmSettings): RlmLimitsInput {
     maxCostUsd: maxCostUsd(settings),
     maxRequests: maxRequests(settings),
     sandbox: { cellTimeoutMs: Math.round(settings.cellTimeout * 1000) },
+  };
+}
+
+/** The root and sub-model's reply caps, reasoning effort and the root's window, as createModelPair takes them. */
+export function tuningFrom(settings: RlmSettings): { root: ModelTuning; sub: ModelTuning } {
+  const effort = (e: EffortSetting): ReasoningEffort | undefined => (e === 'default' ? undefined : e);
+  const positive = (n: number) => (n > 0 ? n : undefined);
+  return {
+    root: { maxOutputTokens: positive(settings.maxOutputTokens), reasoningEffort: effort(settings.reasoningEffort), contextWindow: positive(settings.contextWindow) },
+    sub: { maxOutputTokens: positive(settings.subMaxOutputTokens), reasoningEffort: effort(settings.subReasoningEffort) },
   };
 }
 

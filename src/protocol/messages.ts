@@ -82,6 +82,8 @@ export interface Exchange {
   costUsd?: number;
   /** Calls to models with no known price: `costUsd` leaves them out, so the cost shows as unknown. */
   unpricedCalls?: number;
+  /** What caching saved against list prices (the prompt cache, reused sub-call answers); absent when nothing. */
+  savedUsd?: number;
   inputTokens?: number;
   outputTokens?: number;
   durationMs?: number;

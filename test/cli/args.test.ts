@@ -20,6 +20,26 @@ test('--allow-credential-file is repeatable and defaults to none', () => {
   assert.deepEqual(ask('--allow-credential-file', 'test/fixtures/*.pem', '--allow-credential-file', '.env.test').allowCredentialFiles, ['test/fixtures/*.pem', '.env.test']);
 });
 
+test('reply caps, reasoning effort and the window, for the root and for sub-calls; bad values name the flag', () => {
+  const none = ask();
+  assert.deepEqual([none.maxOutputTokens, none.subMaxOutputTokens, none.reasoningEffort, none.subReasoningEffort, none.contextWindow], [undefined, undefined, undefined, undefined, undefined]);
+  const set = ask('--max-output-tokens', '8000', '--sub-max-output-tokens', '1000', '--reasoning-effort', 'high', '--sub-reasoning-effort', 'minimal', '--context-window', '8192');
+  assert.deepEqual([set.maxOutputTokens, set.subMaxOutputTokens, set.reasoningEffort, set.subReasoningEffort, set.contextWindow], [8000, 1000, 'high', 'minimal', 8192]);
+  assert.throws(() => ask('--reasoning-effort', 'max'), (err) => err instanceof UsageError && /Bad --reasoning-effort 'max': use minimal, low, medium, high/.test(err.message));
+  assert.throws(() => ask('--max-output-tokens', '0'), (err) => err instanceof UsageError && /--max-output-tokens/.test(err.message));
+  assert.match(USAGE, /--sub-reasoning-effort/);
+  assert.match(USAGE, /--context-window N/);
+});
+
+test('--no-cache and --compact-with', () => {
+  assert.equal(ask().noCache, false);
+  assert.equal(ask('--no-cache').noCache, true);
+  assert.equal(ask().compactWith, undefined);
+  assert.equal(ask('--compact-with', 'sub').compactWith, 'sub');
+  assert.throws(() => ask('--compact-with', 'both'), (err) => err instanceof UsageError && /Bad --compact-with 'both': use root/.test(err.message));
+  assert.match(USAGE, /--no-cache/);
+});
+
 test('--allow-sensitive needs --apply; --sensitive-path is repeatable and defaults to none; both documented in --help', () => {
   assert.equal(ask().allowSensitive, false);
   assert.equal(ask('--apply', '--allow-sensitive').allowSensitive, true);

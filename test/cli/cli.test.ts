@@ -288,3 +288,29 @@ test('seen: the CLI exits as soon as the answer is printed, even with sub-calls 
     await server.close();
   }
 });
+
+test('the same question twice over an unchanged workspace reuses the sub-call answer; --no-cache sends it; a cache inside the workspace is refused', async () => {
+  const server = await FakeModelServer.start(rootScript(), { models: ['gpt-root'] });
+  try {
+    const dir = workspace();
+    const args = ['ask', 'Where is the backoff computed?', '--workspace', dir, '--base-url', server.openaiBaseUrl, '--model', 'gpt-root', '--sub-model', 'gpt-sub', '--json'];
+    const subRequests = () => server.requests.filter((r) => r.model === 'gpt-sub').length;
+    const first = JSON.parse((await rlm(args)).stdout);
+    assert.equal(first.usage.sub.calls, 1);
+    const second = await rlm(args);
+    assert.equal(second.code, 0, second.stderr);
+    const out = JSON.parse(second.stdout);
+    assert.equal(out.answer, first.answer);
+    assert.equal(out.usage.sub.calls, 0);
+    assert.equal(out.usage.sub.reusedCalls, 1);
+    assert.equal(subRequests(), 1, 'the second run sent no sub-call');
+    await rlm([...args, '--no-cache']);
+    assert.equal(subRequests(), 2, '--no-cache sends it');
+    const inside = await rlm(args.filter((a) => a !== '--json'), { RLM_CACHE_DIR: join(dir, '.rlm-cache') });
+    assert.equal(inside.code, 0, inside.stderr);
+    assert.match(inside.stderr, /the cache folder .*\.rlm-cache is inside the workspace, where model code could read it: sub-call answers are not reused/);
+    assert.equal(subRequests(), 3);
+  } finally {
+    await server.close();
+  }
+});

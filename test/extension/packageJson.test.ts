@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
-import { LOWER_ONLY_SETTINGS, NUMBER_BOUNDS, PROVIDER_SETTINGS, RESTRICTED_SETTINGS, SETTING_DEFAULTS, TRUSTED_WORKSPACE_SETTINGS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
+import { LOWER_ONLY_SETTINGS, NUMBER_BOUNDS, OFF_ONLY_SETTINGS, PROVIDER_SETTINGS, RESTRICTED_SETTINGS, SETTING_DEFAULTS, TRUSTED_WORKSPACE_SETTINGS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const contributes = pkg.contributes;
@@ -42,6 +42,7 @@ test('Restricted Mode and virtual workspaces are supported in part, and the rest
   const properties = contributes.configuration.properties;
   for (const name of LOWER_ONLY_SETTINGS) assert.match(properties[`rlm.${name}`].markdownDescription, /may lower it, never raise it/, name);
   for (const name of TRUSTED_WORKSPACE_SETTINGS) assert.match(properties[`rlm.${name}`].markdownDescription, /only once you trust the workspace/, name);
+  for (const name of OFF_ONLY_SETTINGS) assert.match(properties[`rlm.${name}`].markdownDescription, /may turn it off, never on/, name);
 });
 
 test('commands: each id of the code declared once, in the RLM category; menus name only declared commands', () => {

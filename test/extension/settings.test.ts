@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveLimits } from '../../src/core/loop/options';
-import { limitsFrom, readSettings, RESTRICTED_SETTINGS, settingValue, SETTING_DEFAULTS, type InspectedSetting, type RlmSettings } from '../../src/extension/settings';
+import { limitsFrom, readSettings, RESTRICTED_SETTINGS, settingValue, SETTING_DEFAULTS, tuningFrom, type InspectedSetting, type RlmSettings } from '../../src/extension/settings';
 
 const from = (values: Record<string, unknown>) => readSettings((name) => values[name]);
 
@@ -19,23 +19,32 @@ test('good values are taken, trimmed; a base URL loses its trailing slash', () =
     provider: 'openai-compatible', baseUrl: ' http://127.0.0.1:11434/v1/ ', rootModel: ' qwen2.5-coder ', subModel: '', maxDepth: 2, maxIterations: 12,
     maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', ' ', 'big/**'], validateCommand: ' npm test ',
     allowInsecureHttp: true, prices: { 'qwen2.5-coder': { input: 0.1, output: 0.2, contextWindow: 32768 } },
+    maxOutputTokens: 4096, subMaxOutputTokens: 0, reasoningEffort: 'low', subReasoningEffort: 'default', contextWindow: 8192, compactWith: 'sub', cacheSubCalls: false,
   });
   assert.deepEqual(warnings, []);
   assert.deepEqual(settings, {
     provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen2.5-coder', subModel: '', maxDepth: 2, maxIterations: 12,
     maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', 'big/**'], validateCommand: 'npm test', sensitivePaths: [],
     allowInsecureHttp: true, prices: { 'qwen2.5-coder': { input: 0.1, output: 0.2, contextWindow: 32768 } },
+    maxOutputTokens: 4096, subMaxOutputTokens: 0, reasoningEffort: 'low', subReasoningEffort: 'default', contextWindow: 8192, compactWith: 'sub', cacheSubCalls: false,
   } satisfies RlmSettings);
+  assert.deepEqual(tuningFrom(settings), {
+    root: { maxOutputTokens: 4096, reasoningEffort: 'low', contextWindow: 8192 },
+    sub: { maxOutputTokens: undefined, reasoningEffort: undefined },
+  });
 });
 
 test('bad values fall back to the default, one warning each naming the setting', () => {
   const { settings, warnings } = from({
     provider: 'gpt', baseUrl: 'ftp://x', rootModel: 7, maxDepth: 1.5, maxIterations: -3, concurrency: '8', cellTimeout: Infinity,
     maxCostPerQuestion: -1, maxRequestsPerQuestion: 2.5, excludes: 'dist/', validateCommand: ['npm', 'test'], allowInsecureHttp: 'yes', prices: { 'm': { input: 'cheap' } },
+    maxOutputTokens: 1.5, contextWindow: -1, reasoningEffort: 'max', compactWith: 'other', cacheSubCalls: 'yes',
   });
   assert.deepEqual(settings, SETTING_DEFAULTS);
-  assert.equal(warnings.length, 13);
+  assert.equal(warnings.length, 18);
   assert.ok(warnings.some((w) => /^Prices in rlm\.prices: "m" needs "input" and "output".* Using none\.$/.test(w)));
+  assert.ok(warnings.some((w) => w === 'rlm.reasoningEffort: "max" is not one of default, minimal, low, medium, high; using "default".'));
+  assert.ok(warnings.some((w) => w === 'rlm.cacheSubCalls: "yes" is not true or false; using true.'));
   assert.match(warnings[0]!, /^rlm\.baseUrl: "ftp:\/\/x" is not an http\(s\) URL/);
   assert.ok(warnings.some((w) => w === 'rlm.provider: "gpt" is not one of auto, vscode-lm, openai, anthropic, openai-compatible; using "auto".'));
   assert.ok(warnings.some((w) => w === 'rlm.maxDepth: 1.5 is not a whole number from 1 to 5; using 1.'));
@@ -118,6 +127,45 @@ test('Restricted Mode: models, limits, endpoints and commands from the user sett
     assert.match(command.ignored!, /does not run in Restricted Mode: trust this folder to run it/);
   }
   assert.equal(settingValue('validateCommand', at({}, 'validateCommand'), '', false).ignored, undefined, 'nothing set, nothing to say');
+});
+
+test('what a question spends: reply caps and the window only lowered below a number the user set; thinking from the user only', () => {
+  // A trusted workspace may lower a cap the user set, never raise it, and never set one where the user left the model's
+  // own (0): Anthropic's default reply cap is smaller than what a model may be asked for, so any number could raise it.
+  assert.deepEqual(value('maxOutputTokens', { user: 8000, workspace: 4000 }, true), [4000, 'workspace']);
+  assert.deepEqual(value('maxOutputTokens', { user: 8000, workspace: 64_000 }, true), [8000, 'user']);
+  assert.deepEqual(value('maxOutputTokens', { workspace: 64_000 }, true), [0, 'default']);
+  assert.deepEqual(value('maxOutputTokens', { user: 8000, workspace: 0 }, true), [8000, 'user'], "0 is the model's own: not lower");
+  assert.deepEqual(value('subMaxOutputTokens', { user: 2000, folder: 500 }, true), [500, 'folder']);
+  assert.deepEqual(value('subMaxOutputTokens', { folder: 500 }, true), [0, 'default']);
+  assert.deepEqual(value('contextWindow', { user: 32_768, workspace: 8192 }, true), [8192, 'workspace'], 'a smaller window: smaller requests');
+  assert.deepEqual(value('contextWindow', { workspace: 1_000_000 }, true), [0, 'default'], 'a window the model may not have would send bigger requests');
+  assert.deepEqual(value('contextWindow', { user: 32_768, workspace: 200_000 }, true), [32_768, 'user']);
+  const unset = settingValue('contextWindow', at({ workspace: 1_000_000 }, 'contextWindow'), 1_000_000, true);
+  assert.equal(unset.ignored, "rlm.contextWindow in the workspace settings (1000000) is ignored: a workspace may lower a number you set, and you set none (0: the model's own).");
+  // Thinking is billed as output, and no order of efforts holds for every provider: the user's only, trusted or not.
+  for (const trusted of [true, false]) {
+    assert.deepEqual(value('reasoningEffort', { workspace: 'high' }, trusted), ['default', 'default']);
+    assert.deepEqual(value('subReasoningEffort', { user: 'low', folder: 'minimal' }, trusted), ['low', 'user']);
+  }
+  // In Restricted Mode not even a lower cap is read.
+  assert.deepEqual(value('maxOutputTokens', { user: 8000, workspace: 4000 }, false), [8000, 'user']);
+  assert.deepEqual(value('contextWindow', { user: 32_768, workspace: 8192 }, false), [32_768, 'user']);
+});
+
+test('compactWith picks the model that summarises: a trusted workspace may choose it, Restricted Mode may not', () => {
+  assert.deepEqual(value('compactWith', { workspace: 'sub' }, true), ['sub', 'workspace']);
+  assert.deepEqual(value('compactWith', { user: 'sub', folder: 'root' }, true), ['root', 'folder']);
+  assert.deepEqual(value('compactWith', { workspace: 'sub' }, false), ['root', 'default']);
+});
+
+test('the sub-call cache: a trusted workspace may turn it off, never on against the user; Restricted Mode reads the user only', () => {
+  assert.deepEqual(value('cacheSubCalls', { workspace: false }, true), [false, 'workspace']);
+  assert.deepEqual(value('cacheSubCalls', { user: false, workspace: true }, true), [false, 'user'], 'the user said no answers kept on disk');
+  const on = settingValue('cacheSubCalls', at({ user: false, folder: true }, 'cacheSubCalls'), true, true);
+  assert.equal(on.ignored, 'rlm.cacheSubCalls in the folder settings (true) is ignored: a workspace may turn it off, never on against your settings.');
+  assert.deepEqual(value('cacheSubCalls', { workspace: 'no' }, true), [true, 'default'], 'only false turns it off');
+  assert.deepEqual(value('cacheSubCalls', { workspace: false }, false), [true, 'default']);
 });
 
 test('excludes only narrow what is read: the editor\'s value wherever it was set, trusted or not', () => {

@@ -145,3 +145,35 @@ test('close() ends pending slow replies and in-flight counters track concurrency
   assert.ok(results.every((r) => r instanceof Error));
   assert.ok(Date.now() - started < 2000, 'close() must not wait for pending delays');
 });
+
+test('prompt cache, OpenAI: the longest prefix an earlier prompt shared, from 1,024 tokens in steps of 128, through the SDK', async () => {
+  const server = await start(() => 'ok', { promptCache: true });
+  const client = openai(server);
+  const system = { role: 'system' as const, content: 's'.repeat(6_000) }; // 1,500 tokens
+  const first = await client.chat.completions.create({ model: 'm', messages: [system, { role: 'user', content: 'first question' }] });
+  assert.equal(first.usage?.prompt_tokens_details?.cached_tokens, 0, 'nothing was cached before');
+  const second = await client.chat.completions.create({ model: 'm', messages: [system, { role: 'user', content: 'first answer, then more' }] });
+  // 6,000 + 6 shared characters ("first ") = 1,501 tokens: 1,024 + 3 * 128.
+  assert.equal(second.usage?.prompt_tokens_details?.cached_tokens, 1_408);
+  assert.equal(second.usage?.prompt_tokens, Math.ceil((6_000 + 'first answer, then more'.length) / 4), 'prompt tokens count the cached ones too');
+  const other = await client.chat.completions.create({ model: 'other', messages: [system, { role: 'user', content: 'x' }] });
+  assert.equal(other.usage?.prompt_tokens_details?.cached_tokens, 0, 'caches are per model');
+  const short = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 's'.repeat(4_000) }] });
+  assert.equal(short.usage?.prompt_tokens_details?.cached_tokens, 0, 'under 1,024 tokens nothing is read');
+});
+
+test('prompt cache, Anthropic: only up to cache_control breakpoints; reads what an earlier breakpoint wrote, writes the rest', async () => {
+  const server = await start(() => 'ok', { promptCache: true });
+  const client = anthropic(server);
+  const system = [{ type: 'text' as const, text: 's'.repeat(6_000), cache_control: { type: 'ephemeral' as const } }];
+  const turn = (text: string) => ({ role: 'user' as const, content: [{ type: 'text' as const, text, cache_control: { type: 'ephemeral' as const } }] });
+  const first = await client.messages.create({ model: 'm', max_tokens: 100, system, messages: [turn('u'.repeat(2_000))] });
+  assert.deepEqual([first.usage.cache_read_input_tokens, first.usage.cache_creation_input_tokens, first.usage.input_tokens], [0, 2_000, 0]);
+  const second = await client.messages.create({
+    model: 'm', max_tokens: 100, system,
+    messages: [{ role: 'user', content: 'u'.repeat(2_000) }, { role: 'assistant', content: 'a'.repeat(400) }, turn('v'.repeat(400))],
+  });
+  assert.deepEqual([second.usage.cache_read_input_tokens, second.usage.cache_creation_input_tokens, second.usage.input_tokens], [2_000, 200, 0]);
+  const unmarked = await client.messages.create({ model: 'm', max_tokens: 100, system: 's'.repeat(6_000), messages: [{ role: 'user', content: 'u'.repeat(2_000) }] });
+  assert.deepEqual([unmarked.usage.cache_read_input_tokens, unmarked.usage.cache_creation_input_tokens, unmarked.usage.input_tokens], [0, 0, 2_000], 'no breakpoint: no caching');
+});

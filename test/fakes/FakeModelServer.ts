@@ -19,6 +19,7 @@
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { FakePromptCache } from './FakePromptCache';
 
 export interface FakeReply {
   /** The assistant text (default ''). */
@@ -35,8 +36,8 @@ export interface FakeReply {
   chunkChars?: number;
   /** Destroy the socket after streaming this many characters of text (a dropped stream). */
   dropAfterChars?: number;
-  /** null = report no usage at all; default = estimated from characters / 4. */
-  usage?: { input: number; output: number } | null;
+  /** null = report no usage at all; default = estimated from characters / 4. `reasoning`: thinking tokens among the output. */
+  usage?: FakeUsage | null;
   /** finish_reason (OpenAI) / stop_reason (Anthropic); default 'stop' / 'end_turn'. */
   finishReason?: string;
   /**
@@ -44,6 +45,18 @@ export interface FakeReply {
    * they fail mid-reply (Anthropic: `event: error` with e.g. overloaded_error; OpenAI: a `data: {"error": ...}` chunk).
    */
   streamError?: { afterChars: number; type: string; message?: string };
+}
+
+/** A reply's usage: `input` counts every prompt token, cached ones included. */
+export interface FakeUsage {
+  input: number;
+  output: number;
+  /** Thinking tokens among the output. */
+  reasoning?: number;
+  /** Prompt tokens read from the provider's prompt cache (OpenAI's cached_tokens, Anthropic's cache reads). */
+  cachedInput?: number;
+  /** Prompt tokens written to the cache (Anthropic's cache_creation_input_tokens). */
+  cacheWrite?: number;
 }
 
 export interface FakeRequest {
@@ -55,6 +68,10 @@ export interface FakeRequest {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   body: any;
+  /** Prompt tokens as the server counts them (characters / 4). */
+  promptTokens: number;
+  /** Refused as longer than the server's window (`contextWindow`); the responder never saw it. */
+  refused?: boolean;
 }
 
 export type FakeResponder = (req: FakeRequest) => FakeReply | string | Promise<FakeReply | string>;
@@ -63,10 +80,25 @@ export interface FakeServerOptions {
   /** Model ids listed by GET /v1/models (default ['fake-model']). */
   models?: string[];
   /**
-   * Prices listed with the models, as OpenRouter's GET /models gives them: USD per token as strings
-   * (`{prompt: "0.00000125", completion: "0.00001"}`), and the context length.
+   * Report prompt-cache hits the way each provider does (FakePromptCache.ts) in the usage of replies whose
+   * responder gives none: OpenAI's cached_tokens, Anthropic's cache reads and writes.
    */
-  prices?: Record<string, { prompt: string; completion: string; contextLength?: number }>;
+  promptCache?: boolean;
+  /**
+   * Refuse prompts longer than this many tokens with a 400, before the responder sees them, in the words of
+   * `refusal` (Anthropic's API always answers in its own): OpenAI's context_length_exceeded, or llama.cpp's
+   * exceed_context_size_error.
+   */
+  contextWindow?: number;
+  refusal?: 'openai' | 'llama.cpp';
+  /** Characters per token the server counts (default 4): fewer is a tokenizer that counts more than the engine's estimate. */
+  charsPerToken?: number;
+  /**
+   * Prices listed with the models, as OpenRouter's GET /models gives them: USD per token as strings
+   * (`{prompt: "0.00000125", completion: "0.00001"}`, optionally `input_cache_read` and `input_cache_write`), and
+   * the context length.
+   */
+  prices?: Record<string, { prompt: string; completion: string; input_cache_read?: string; input_cache_write?: string; contextLength?: number }>;
 }
 
 const DEFAULT_CHUNK_CHARS = 20;
@@ -84,6 +116,7 @@ export class FakeModelServer {
   maxInFlight = 0;
 
   private readonly sockets = new Set<Socket>();
+  private readonly promptCache: FakePromptCache | undefined;
   private readonly closing = new AbortController();
   private nextId = 1;
 
@@ -91,8 +124,9 @@ export class FakeModelServer {
     private readonly server: http.Server,
     private responder: FakeResponder,
     private readonly models: string[],
-    private readonly prices: FakeServerOptions['prices'] = {},
+    private readonly options: FakeServerOptions,
   ) {
+    this.promptCache = options.promptCache ? new FakePromptCache() : undefined;
     // Every waiting reply listens for close(); hundreds at once is the point of a load test.
     setMaxListeners(0, this.closing.signal);
     const { port } = server.address() as AddressInfo;
@@ -111,7 +145,7 @@ export class FakeModelServer {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    const fake = new FakeModelServer(server, responder, options.models ?? ['fake-model'], options.prices);
+    const fake = new FakeModelServer(server, responder, options.models ?? ['fake-model'], options);
     server.on('request', (req, res) => {
       fake.route(req, res).catch((err) => fake.fail(res, err));
     });
@@ -147,11 +181,10 @@ export class FakeModelServer {
       return;
     }
     const data = this.models.map((id) => {
-      const price = this.prices?.[id];
-      return {
-        id, object: 'model', created: 1735689600, owned_by: 'fake',
-        ...(price ? { pricing: { prompt: price.prompt, completion: price.completion }, ...(price.contextLength ? { context_length: price.contextLength } : {}) } : {}),
-      };
+      const price = this.options.prices?.[id];
+      if (!price) return { id, object: 'model', created: 1735689600, owned_by: 'fake' };
+      const { contextLength, ...pricing } = price;
+      return { id, object: 'model', created: 1735689600, owned_by: 'fake', pricing, ...(contextLength ? { context_length: contextLength } : {}) };
     });
     sendJson(res, 200, { object: 'list', data });
   }
@@ -168,8 +201,14 @@ export class FakeModelServer {
       sendError(res, api, 400, 'FakeModelServer: request body is not JSON');
       return;
     }
-    const request = toFakeRequest(api, req, body);
+    const request = toFakeRequest(api, req, body, this.options.charsPerToken ?? 4);
     this.requests.push(request);
+    const window = this.options.contextWindow;
+    if (window !== undefined && request.promptTokens > window) {
+      request.refused = true;
+      sendRefusal(res, api, this.options.refusal ?? 'openai', request.promptTokens, window);
+      return;
+    }
 
     let reply: FakeReply;
     try {
@@ -190,9 +229,7 @@ export class FakeModelServer {
     }
 
     const text = reply.text ?? '';
-    const usage = reply.usage === undefined
-      ? { input: Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4), output: Math.ceil(text.length / 4) }
-      : reply.usage;
+    const usage = reply.usage === undefined ? this.usageOf(request, text) : reply.usage;
     const id = this.nextId++;
     if (!request.stream) {
       if (reply.dropAfterChars !== undefined) {
@@ -213,7 +250,7 @@ export class FakeModelServer {
     request: FakeRequest,
     id: number,
     text: string,
-    usage: { input: number; output: number } | null,
+    usage: FakeUsage | null,
     reply: FakeReply,
   ): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -245,6 +282,14 @@ export class FakeModelServer {
     res.end();
   }
 
+  /** Characters / 4, with the prompt cache's report when it is on. */
+  private usageOf(request: FakeRequest, text: string): FakeUsage {
+    const usage: FakeUsage = { input: request.promptTokens, output: Math.ceil(text.length / (this.options.charsPerToken ?? 4)) };
+    if (!this.promptCache) return usage;
+    const { read, written } = this.promptCache.report(request.api, request.model, request.body);
+    return { ...usage, cachedInput: read, ...(request.api === 'anthropic' ? { cacheWrite: written } : {}) };
+  }
+
   /** Sleeps, ending early when the client goes away or the server closes. */
   private sleep(ms: number, res: http.ServerResponse): Promise<void> {
     return new Promise((resolve) => {
@@ -268,7 +313,7 @@ export class FakeModelServer {
 
 type StreamEvent = { kind: 'frame'; frame: string } | { kind: 'text'; frame: (piece: string) => string };
 
-function openaiStream(id: number, request: FakeRequest, text: string, usage: { input: number; output: number } | null, finish: string): StreamEvent[] {
+function openaiStream(id: number, request: FakeRequest, text: string, usage: FakeUsage | null, finish: string): StreamEvent[] {
   const includeUsage = request.body?.stream_options?.include_usage === true;
   const base = { id: `chatcmpl-fake${id}`, object: 'chat.completion.chunk', created: nowSeconds(), model: request.model, system_fingerprint: null };
   const chunk = (delta: object, finishReason: string | null) => sse(undefined, {
@@ -288,10 +333,10 @@ function openaiStream(id: number, request: FakeRequest, text: string, usage: { i
   return events;
 }
 
-function anthropicStream(id: number, model: string, text: string, usage: { input: number; output: number } | null, stop: string): StreamEvent[] {
+function anthropicStream(id: number, model: string, text: string, usage: FakeUsage | null, stop: string): StreamEvent[] {
   const message = {
     id: `msg_fake${id}`, type: 'message', role: 'assistant', content: [], model, stop_reason: null, stop_sequence: null,
-    ...(usage ? { usage: { input_tokens: usage.input, output_tokens: 1 } } : {}),
+    ...(usage ? { usage: { ...anthropicInput(usage), output_tokens: 1 } } : {}),
   };
   return [
     { kind: 'frame', frame: sse('message_start', { type: 'message_start', message }) },
@@ -304,14 +349,14 @@ function anthropicStream(id: number, model: string, text: string, usage: { input
       frame: sse('message_delta', {
         type: 'message_delta',
         delta: { stop_reason: stop, stop_sequence: null },
-        ...(usage ? { usage: { output_tokens: usage.output } } : {}),
+        ...(usage ? { usage: { output_tokens: usage.output, ...thinking(usage) } } : {}),
       }),
     },
     { kind: 'frame', frame: sse('message_stop', { type: 'message_stop' }) },
   ];
 }
 
-function openaiMessage(id: number, model: string, text: string, usage: { input: number; output: number } | null, finish: string) {
+function openaiMessage(id: number, model: string, text: string, usage: FakeUsage | null, finish: string) {
   return {
     id: `chatcmpl-fake${id}`, object: 'chat.completion', created: nowSeconds(), model, system_fingerprint: null,
     choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finish }],
@@ -319,16 +364,34 @@ function openaiMessage(id: number, model: string, text: string, usage: { input: 
   };
 }
 
-function anthropicMessage(id: number, model: string, text: string, usage: { input: number; output: number } | null, stop: string) {
+function anthropicMessage(id: number, model: string, text: string, usage: FakeUsage | null, stop: string) {
   return {
     id: `msg_fake${id}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }],
     stop_reason: stop, stop_sequence: null,
-    ...(usage ? { usage: { input_tokens: usage.input, output_tokens: usage.output } } : {}),
+    ...(usage ? { usage: { ...anthropicInput(usage), output_tokens: usage.output, ...thinking(usage) } } : {}),
   };
 }
 
-function openaiUsage(usage: { input: number; output: number }) {
-  return { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output };
+function openaiUsage(usage: FakeUsage) {
+  return {
+    prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output,
+    ...(usage.cachedInput !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cachedInput } } : {}),
+    ...(usage.reasoning !== undefined ? { completion_tokens_details: { reasoning_tokens: usage.reasoning } } : {}),
+  };
+}
+
+/** Anthropic's input_tokens leave out the cache's reads and writes, which it reports beside them. */
+function anthropicInput(usage: FakeUsage) {
+  const read = usage.cachedInput ?? 0;
+  const written = usage.cacheWrite ?? 0;
+  return {
+    input_tokens: usage.input - read - written,
+    ...(usage.cachedInput !== undefined || usage.cacheWrite !== undefined ? { cache_read_input_tokens: read, cache_creation_input_tokens: written } : {}),
+  };
+}
+
+function thinking(usage: FakeUsage) {
+  return usage.reasoning !== undefined ? { output_tokens_details: { thinking_tokens: usage.reasoning } } : {};
 }
 
 // The error body each provider sends, so the SDKs surface the message and type as they would in production.
@@ -337,6 +400,18 @@ function sendError(res: http.ServerResponse, api: 'openai' | 'anthropic', status
     sendJson(res, status, { error: { message, type: openaiErrorType(status), param: null, code: null } }, headers);
   } else {
     sendJson(res, status, { type: 'error', error: { type: anthropicErrorType(status), message } }, headers);
+  }
+}
+
+/** A prompt over the window, refused as each server words it. */
+function sendRefusal(res: http.ServerResponse, api: 'openai' | 'anthropic', style: 'openai' | 'llama.cpp', tokens: number, window: number): void {
+  if (api === 'anthropic') {
+    sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: `prompt is too long: ${tokens} tokens > ${window} maximum` } });
+  } else if (style === 'llama.cpp') {
+    sendJson(res, 400, { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: tokens, n_ctx: window } });
+  } else {
+    const message = `This model's maximum context length is ${window} tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`;
+    sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } });
   }
 }
 
@@ -355,7 +430,7 @@ function anthropicErrorType(status: number): string {
   return types[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
 }
 
-function toFakeRequest(api: 'openai' | 'anthropic', req: http.IncomingMessage, body: any): FakeRequest {
+function toFakeRequest(api: 'openai' | 'anthropic', req: http.IncomingMessage, body: any, charsPerToken: number): FakeRequest {
   const messages: FakeRequest['messages'] = [];
   if (api === 'anthropic' && body.system !== undefined) messages.push({ role: 'system', content: contentText(body.system) });
   for (const m of Array.isArray(body.messages) ? body.messages : []) {
@@ -366,7 +441,8 @@ function toFakeRequest(api: 'openai' | 'anthropic', req: http.IncomingMessage, b
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { api, model: String(body.model ?? ''), messages, stream: body.stream === true, headers, body };
+  const promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / charsPerToken);
+  return { api, model: String(body.model ?? ''), messages, stream: body.stream === true, headers, body, promptTokens };
 }
 
 /** A string, or an array of content parts / blocks, as plain text. */

@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SubCallCache } from '../../src/core/loop/SubCallCache';
 import type { PriceTable } from '../../src/core/models/pricing';
 import { FileSystemWorkspace } from '../../src/core/workspace/FileSystemWorkspace';
 import { ChatService, type ChatServiceDeps, type RunUpdate } from '../../src/extension/chats/ChatService';
@@ -42,6 +43,8 @@ export async function harness(options: {
   settings?: Partial<RlmSettings>; keys?: Partial<Record<KeyedProvider, string>>; memento?: MapMemento; tracesDir?: string; prices?: PriceTable; dir?: string;
   /** The folder's workspace as the editor opens it (default: a FileSystemWorkspace, opened once). */
   folders?: Pick<ChatServiceDeps, 'workspace' | 'indexing' | 'stopIndexing'>;
+  /** The folder's sub-call cache (default: none, every sub-call is sent). */
+  subCallCache?: SubCallCache;
 } = {}) {
   const rootQueue: RootReply[] = [];
   const server = await FakeModelServer.start((req) => {
@@ -84,6 +87,7 @@ export async function harness(options: {
     notify: (m) => notices.push(m),
     setup: () => ({ ready: true, provider: 'openai-compatible', maxCostUsd: 2 }),
     batchMs: 20,
+    subCallCache: () => options.subCallCache,
   });
   service.onRun((u) => updates.push(u));
   return {

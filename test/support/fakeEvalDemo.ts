@@ -11,13 +11,14 @@ import { FakeModelServer } from '../fakes/FakeModelServer';
 import { needleModels } from './evalModels';
 
 async function main(): Promise<void> {
-  const server = await FakeModelServer.start(needleModels(), { models: ['fake-root', 'fake-sub'] });
+  // The server reports prompt-cache hits as OpenAI does: the root's resent history is billed at the cached rate.
+  const server = await FakeModelServer.start(needleModels(), { models: ['fake-root', 'fake-sub'], promptCache: true });
   const dir = mkdtempSync(join(tmpdir(), 'rlm-eval-demo-'));
   const out = resolve(process.argv[2] ?? join(dir, 'out'));
   // Priced like gpt-5 and gpt-5-mini; the root's window is 32k tokens so the plain model's cut shows early.
   writeFileSync(join(dir, 'prices.json'), JSON.stringify({
-    'fake-root': { input: 1.25, output: 10, contextWindow: 32_000 },
-    'fake-sub': { input: 0.25, output: 2, contextWindow: 128_000 },
+    'fake-root': { input: 1.25, cachedInput: 0.125, output: 10, contextWindow: 32_000 },
+    'fake-sub': { input: 0.25, cachedInput: 0.025, output: 2, contextWindow: 128_000 },
   }));
   const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
   const args = ['eval', '--suite', 'needle-text', '--sizes', '8k,32k,128k,512k', '--per-size', '3', '--base-url', server.openaiBaseUrl,

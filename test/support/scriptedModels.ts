@@ -5,7 +5,7 @@
 import { createModel } from '../../src/core/models/createModel';
 import type { ModelPair } from '../../src/core/loop/options';
 import { RlmSession, type RlmSessionOptions } from '../../src/core/loop/RlmSession';
-import { FakeModelServer, type FakeReply, type FakeRequest, type FakeResponder } from '../fakes/FakeModelServer';
+import { FakeModelServer, type FakeReply, type FakeRequest, type FakeResponder, type FakeServerOptions } from '../fakes/FakeModelServer';
 
 export const ROOT = 'root-model';
 export const SUB = 'sub-model';
@@ -24,7 +24,7 @@ export interface Scripted {
 export async function scripted(
   root: RootTurn[],
   sub: FakeResponder = (req) => `sub answer to: ${req.messages.at(-1)?.content.slice(0, 40)}`,
-  options: { api?: 'openai' | 'anthropic'; retries?: number; subContextWindow?: number } = {},
+  options: { api?: 'openai' | 'anthropic'; retries?: number; subContextWindow?: number; rootContextWindow?: number; server?: Omit<FakeServerOptions, 'models'> } = {},
 ): Promise<Scripted> {
   let turn = 0;
   const server = await FakeModelServer.start(async (req) => {
@@ -32,7 +32,7 @@ export async function scripted(
     const next = root[turn++];
     if (next === undefined) return { status: 400, text: `the root script has only ${root.length} turns` };
     return typeof next === 'function' ? next(req) : next;
-  }, { models: [ROOT, SUB] });
+  }, { models: [ROOT, SUB], ...options.server });
   const api = options.api ?? 'openai';
   const common = {
     provider: api,
@@ -40,7 +40,7 @@ export async function scripted(
     apiKey: TEST_KEY,
     retries: options.retries ?? 2,
   } as const;
-  const rootModel = await createModel({ ...common, model: ROOT });
+  const rootModel = await createModel({ ...common, model: ROOT, contextWindow: options.rootContextWindow });
   const subModel = await createModel({ ...common, model: SUB, contextWindow: options.subContextWindow });
   return {
     server,

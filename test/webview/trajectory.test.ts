@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { HostToTree } from '../../src/protocol/messages';
+import type { RlmEvent } from '../../src/core/trajectory/events';
 import { TrajectoryTree, type TreeNode } from '../../src/core/trajectory/TrajectoryTree';
 import { formatCost, formatDuration } from '../../webview/shared/format';
 import { DETAIL_SHOWN_CHARS } from '../../webview/trajectory/nodeDetail';
@@ -140,6 +141,40 @@ describe('Trajectory view', { skip: NO_CHROMIUM }, () => {
     assert.deepEqual(await w.waitForPosted('link/open'), { type: 'link/open', path: 'src/retry.ts', line: 2 });
     // The selection is kept in the view state.
     assert.equal((await w.state() as { selectedId: string }).selectedId, 's1.r1');
+    await assertClean(w);
+    await w.close();
+  });
+
+  test('caching and compaction: cached tokens and savings beside the billed cost, a reused answer marked, a compaction with its summary', async () => {
+    const w = await openWebview(browser, 'trajectory', { width: 900 });
+    const id = 's1.r1';
+    const c = `${id}.t1.c1`;
+    const events: RlmEvent[] = [
+      { type: 'run_start', time: 1, id, depth: 0, question: 'q', rootModel: 'gpt-5', subModel: 'gpt-5-mini', context: { type: 'text', size: 10 } },
+      { type: 'turn_start', time: 2, id: `${id}.t1`, parentId: id, iteration: 1 },
+      { type: 'turn_end', time: 3, id: `${id}.t1`, parentId: id, status: 'done', text: 'x', model: 'gpt-5', usage: { inputTokens: 6_000, outputTokens: 50, estimated: false, cachedInputTokens: 5_120 }, costUsd: 0.002, savedUsd: 0.0058, latencyMs: 1 },
+      { type: 'cell_start', time: 4, id: c, parentId: `${id}.t1`, index: 0, code: 'llm_query("a")' },
+      { type: 'subcall_start', time: 5, id: `${c}.s1`, parentId: c, fn: 'llm_query', model: 'gpt-5-mini', prompt: 'a', promptChars: 1 },
+      { type: 'subcall_end', time: 6, id: `${c}.s1`, parentId: c, status: 'done', model: 'gpt-5-mini', response: 'b', usage: { inputTokens: 0, outputTokens: 0, estimated: false }, costUsd: 0, savedUsd: 0.001, cached: true, latencyMs: 0 },
+      { type: 'cell_end', time: 7, id: c, parentId: `${id}.t1`, status: 'done', output: 'b', durationMs: 3 },
+      { type: 'compaction_start', time: 8, id: `${id}.k1`, parentId: id, reason: 'window', model: 'gpt-5', window: 8_192, tokensBefore: 7_100, turns: 1 },
+      { type: 'compaction_end', time: 9, id: `${id}.k1`, parentId: id, status: 'done', summary: 'The count is in `count.n`.', model: 'gpt-5', usage: { inputTokens: 7_200, outputTokens: 20, estimated: false }, costUsd: 0.009, latencyMs: 1, tokensAfter: 2_000 },
+    ];
+    await w.send(msg({ type: 'tree/reset', title: 'q', events, live: false }));
+    const page = w.page;
+    await page.waitForSelector(`[data-node-id="${id}.k1"][data-kind="compaction"]`);
+    const saved = await page.textContent(`[data-node-id="${id}"] [data-field="saved"]`);
+    assert.equal(saved, 'saved $0.0068');
+    assert.match((await page.getAttribute(`[data-node-id="${id}.t1"]`, 'title'))!, /6\.0k in \(5\.1k cached\) \+ 50 out tokens · \$0\.0020 \(saved \$0\.0068\)/, 'the turn\'s figures roll up its cell\'s reused answer');
+    assert.match((await page.textContent(`[data-node-id="${c}.s1"] .label`))!, /\(cached\)/);
+    assert.match((await page.textContent('[data-testid="tree-total"]'))!, /\$0\.0110 \(saved \$0\.0068\)/);
+    await page.click(`[data-node-id="${id}.k1"]`);
+    await page.waitForSelector(`[data-testid="node-detail"][data-node-id="${id}.k1"]`);
+    const detail = page.locator('[data-testid="node-detail"]');
+    assert.equal(await detail.locator('[data-field="window"]').textContent(), '8,192 tokens');
+    assert.match((await detail.locator('[data-field="history"]').textContent())!, /7,100 tokens → 2,000/);
+    assert.equal(await page.textContent('[data-testid="detail-output"]'), 'The count is in `count.n`.');
+    assert.equal(await detail.locator('[data-field="own-cost"]').textContent(), '$0.0090');
     await assertClean(w);
     await w.close();
   });

@@ -84,12 +84,13 @@ describe('unknown prices and Restricted Mode in the pages', { skip: NO_CHROMIUM 
   test('a footer of a run that mixed priced and unpriced calls, and one that stopped at the request cap', async () => {
     const w = await openWebview(browser, 'chat');
     await w.send(message<HostToChat>({ type: 'chat/state', chat: chat([
-      doneExchange('x1', 'Mixed.', { costUsd: 0.0123, unpricedCalls: 2 }),
+      doneExchange('x1', 'Mixed.', { costUsd: 0.0123, unpricedCalls: 2, savedUsd: 0.05 }),
       doneExchange('x2', 'Partial.', { costUsd: 0, unpricedCalls: 300, stopReason: 'max_requests', detail: 'Stopped: the run reached its limit of 300 requests to models without a known price.' }),
     ]), history: [], setup: EDITOR_MODELS, busy: false }));
     await w.page.waitForSelector('[data-testid="answer-footer"]');
     const costs = await w.page.locator('[data-testid="answer-footer"] [data-field="cost"]').allTextContents();
     assert.deepEqual(costs, ['$0.0123 + unknown', 'unknown']);
+    assert.deepEqual(await w.page.locator('[data-testid="answer-footer"] [data-field="saved"]').allTextContents(), ['saved $0.0500'], 'the priced part\'s savings show beside the unknown');
     assert.equal(await w.page.locator('[data-exchange-id="x2"] [data-field="stop-reason"]').textContent(), 'request limit reached');
     await w.close();
   });
@@ -98,14 +99,16 @@ describe('unknown prices and Restricted Mode in the pages', { skip: NO_CHROMIUM 
     const w = await openWebview(browser, 'trajectory');
     const events = [...runningEvents(), ...endingEvents()];
     // The sub-calls went to a model without a price; the root turns were priced.
-    const mixed = events.map((e) => (e.type === 'subcall_end' ? { ...e, costUsd: 0, unpriced: true as const } : e));
+    // The priced root turns read from the prompt cache: their savings show beside the unknown part.
+    const mixed = events.map((e) => (e.type === 'subcall_end' ? { ...e, costUsd: 0, unpriced: true as const } : e.type === 'turn_end' ? { ...e, savedUsd: 0.001 } : e));
     await w.send(message<HostToTree>({ type: 'tree/reset', title: 'q', events: mixed, live: false }));
     await w.page.waitForSelector('[data-testid="tree-row"]');
     const costs = await w.page.locator('[data-testid="tree-row"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-kind'), e.querySelector('[data-field="cost"]')!.textContent]));
     assert.deepEqual(costs.find(([kind]) => kind === 'run'), ['run', '$0.0058 + unknown']);
     assert.ok(costs.filter(([kind]) => kind === 'subcall').every(([, cost]) => cost === 'unknown'), JSON.stringify(costs));
     assert.deepEqual(costs.filter(([kind]) => kind === 'turn' || kind === 'cell'), [['turn', '$0.0030 + unknown'], ['cell', 'unknown'], ['turn', '$0.0028']], 'a node holding unpriced calls says so; a priced turn keeps its dollars');
-    assert.match(await w.page.textContent('[data-testid="tree-total"]') ?? '', /^\$0\.0058 \+ unknown · /);
+    assert.match(await w.page.textContent('[data-testid="tree-total"]') ?? '', /^\$0\.0058 \+ unknown \(saved \$0\.0020\) · /);
+    assert.equal(await w.page.locator('[data-testid="tree-row"][data-kind="run"] [data-field="saved"]').textContent(), 'saved $0.0020');
     assert.deepEqual(w.errors, []);
     await w.close();
   });

@@ -16,7 +16,10 @@ export interface ProgressFigures {
   /** Nodes that ended in error (turns, cells, sub-calls). */
   errors: number;
   tokens: number;
+  /** Billed, with cached prompt tokens at their price. */
   costUsd: number;
+  /** What caching saved (prompt cache and reused sub-call answers). */
+  savedUsd: number;
   /** Calls to models with no known price: the cost is unknown, and they count against the request cap. */
   unpriced: number;
   /** The run's cap on those calls, as its run_start gave it; null for none (or a trace from before it existed). */
@@ -53,9 +56,13 @@ export class RunProgress {
 
   /** The latest top-level turn: its text is what the root model is writing now. */
   get currentTurn(): TurnNode | undefined {
-    const turns = this.run?.children ?? [];
-    const last = turns[turns.length - 1];
-    return last?.kind === 'turn' ? last : undefined;
+    // A compaction may come after it: the turn is the latest turn, not the latest child.
+    const children = this.run?.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      if (child.kind === 'turn') return child;
+    }
+    return undefined;
   }
 
   figures(): ProgressFigures {
@@ -69,6 +76,7 @@ export class RunProgress {
       errors: total?.errors ?? 0,
       tokens: total ? total.inputTokens + total.outputTokens : 0,
       costUsd: total?.costUsd ?? 0,
+      savedUsd: total?.savedUsd ?? 0,
       unpriced: total?.unpriced ?? 0,
       maxRequests: this.run?.limits?.maxRequests ?? null,
       estimated: total?.estimated ?? false,

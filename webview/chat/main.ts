@@ -133,7 +133,10 @@ function draw(): void {
   tickWhileRunning(running !== undefined && state.busy);
 }
 
-const emptyFigures = { turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, unpriced: 0, maxRequests: null, estimated: false };
+const emptyFigures = {
+  turn: 0, cellsDone: 0, cellRunning: false, subCallsDone: 0, subCallsTotal: 0, errors: 0, tokens: 0, costUsd: 0, savedUsd: 0, unpriced: 0,
+  maxRequests: null, estimated: false,
+};
 
 /** The elapsed time moves on between events. */
 function tickWhileRunning(running: boolean): void {

@@ -3,7 +3,7 @@
 
 import type { StopReason } from '../../src/core/trajectory/events';
 
-export { formatCost, formatUsd } from '../../src/core/models/costText';
+export { formatCost, formatSavings, formatUsd } from '../../src/core/models/costText';
 
 export function formatTokens(n: number): string {
   return n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n);

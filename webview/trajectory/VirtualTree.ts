@@ -6,7 +6,7 @@ import { html, nothing, render } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { TreeNode } from '../../src/core/trajectory/TrajectoryTree';
-import { formatCost, formatDuration, formatTokens } from '../shared/format';
+import { formatCost, formatDuration, formatSavings, formatTokens } from '../shared/format';
 import type { Row, TreeRows } from './TreeRows';
 
 export const ROW_HEIGHT = 22;
@@ -115,7 +115,7 @@ export class VirtualTree {
       data-node-id=${node.id}
       data-kind=${node.kind}
       data-status=${node.status}
-      title=${`${node.label}\n${node.status} · ${t.estimated ? '~' : ''}${formatTokens(t.inputTokens)} in + ${formatTokens(t.outputTokens)} out tokens · ${formatCost(t.costUsd, t.unpriced)} · ${formatDuration(t.elapsedMs)}${t.subCalls ? ` · ${t.subCalls} sub-calls` : ''}${t.errors ? ` · ${t.errors} errors` : ''}`}
+      title=${`${node.label}\n${node.status} · ${t.estimated ? '~' : ''}${formatTokens(t.inputTokens)} in${t.cachedInputTokens ? ` (${formatTokens(t.cachedInputTokens)} cached)` : ''} + ${formatTokens(t.outputTokens)} out tokens · ${formatCost(t.costUsd, t.unpriced)}${t.savedUsd ? ` (${formatSavings(t.savedUsd)})` : ''} · ${formatDuration(t.elapsedMs)}${t.subCalls ? ` · ${t.subCalls} sub-calls` : ''}${t.errors ? ` · ${t.errors} errors` : ''}`}
     >
       <span class="indent" style=${styleMap({ width: `${depth * INDENT}px` })}></span>
       <span class="twisty${hasChildren ? (row.expanded ? ' open' : ' closed') : ''}" data-action="toggle"></span>
@@ -125,6 +125,7 @@ export class VirtualTree {
         ${t.errors ? html`<span class="errors" data-field="errors">${t.errors}✕</span>` : nothing}
         ${tokens ? html`<span data-field="tokens">${t.estimated ? '~' : ''}${formatTokens(tokens)}</span>` : nothing}
         <span data-field="cost">${formatCost(t.costUsd, t.unpriced)}</span>
+        ${t.savedUsd > 0 ? html`<span class="saved" data-field="saved">${formatSavings(t.savedUsd)}</span>` : nothing}
         <span data-field="time">${formatDuration(t.elapsedMs)}</span>
       </span>`}
     </div>`;

@@ -12,7 +12,7 @@ import type { HostToTree, TreeToHost } from '../../src/protocol/messages';
 import { connectHost } from '../host';
 import { FrameQueue } from '../shared/frameQueue';
 import { onPathLinkClick } from '../shared/pathLinks';
-import { formatCost, formatDuration } from '../shared/format';
+import { formatCost, formatDuration, formatSavings } from '../shared/format';
 import { nodeDetailView } from './nodeDetail';
 import { sourceView } from './sourceInfo';
 import { TreeRows } from './TreeRows';
@@ -70,7 +70,7 @@ function draw(): void {
         <span class="tree-title" data-testid="tree-title" title=${header?.title ?? ''}>${header?.title ?? 'No run yet'}</span>
         ${header?.live && root?.endTime === undefined ? html`<vscode-badge data-testid="live">live</vscode-badge>` : nothing}
         <span class="hint" data-testid="tree-count">${rows.tree.size.toLocaleString()} nodes</span>
-        ${root ? html`<span class="hint" data-testid="tree-total">${formatCost(root.total.costUsd, root.total.unpriced)} · ${formatDuration(root.total.elapsedMs)}</span>` : nothing}
+        ${root ? html`<span class="hint" data-testid="tree-total">${formatCost(root.total.costUsd, root.total.unpriced)}${root.total.savedUsd > 0 ? ` (${formatSavings(root.total.savedUsd)})` : ''} · ${formatDuration(root.total.elapsedMs)}</span>` : nothing}
       </div>
       <vscode-textfield
         data-testid="tree-search"

@@ -7,7 +7,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { TreeNode } from '../../src/core/trajectory/TrajectoryTree';
 import type { OpenedLanguage } from '../../src/protocol/messages';
 import type { Figures } from '../../src/core/trajectory/TreeNode';
-import { formatCost, formatDuration, formatStopReason } from '../shared/format';
+import { formatCost, formatDuration, formatStopReason, formatUsd } from '../shared/format';
 import { linkedText } from '../shared/linkedText';
 import { shownPartView } from '../shared/shownPart';
 
@@ -20,8 +20,8 @@ export interface DetailHandlers {
 /** A node's text is shown up to this many characters (as much as a cell's output the model is shown). */
 export const DETAIL_SHOWN_CHARS = 20_000;
 
-const INPUT_NAME = { run: 'Question', turn: '', cell: 'Code', subcall: 'Prompt', edit: 'Description' } as const;
-const OUTPUT_NAME = { run: 'Answer', turn: 'Model text', cell: 'Output', subcall: 'Response', edit: 'Diff' } as const;
+const INPUT_NAME = { run: 'Question', turn: '', cell: 'Code', subcall: 'Prompt', edit: 'Description', compaction: '' } as const;
+const OUTPUT_NAME = { run: 'Answer', turn: 'Model text', cell: 'Output', subcall: 'Response', edit: 'Diff', compaction: 'Summary' } as const;
 
 export function nodeDetailView(node: TreeNode | undefined, on: DetailHandlers) {
   if (!node) return html`<div class="detail empty hint" data-testid="node-detail-empty">Select a node to see its detail.</div>`;
@@ -71,6 +71,14 @@ function kindFacts(node: TreeNode): Array<[string, string | number | undefined]>
       ];
     case 'edit':
       return [['File', node.path], ['Change', node.from ? `${node.change} from ${node.from}` : node.change], ['Lines', `+${node.added} −${node.removed}`]];
+    case 'compaction':
+      return [
+        ['Why', node.reason === 'refused' ? 'the provider refused the prompt as too long' : 'the next request would fill more than 85% of the window'],
+        ['Window', `${node.window.toLocaleString()} tokens`],
+        ['History', `${node.tokensBefore.toLocaleString()} tokens${node.tokensAfter !== undefined ? ` → ${node.tokensAfter.toLocaleString()}` : ''} (estimated)`],
+        ['Turns replaced', node.turns],
+        ['Latency', ms(node.latencyMs)],
+      ];
   }
 }
 
@@ -80,8 +88,10 @@ function figuresTable(own: Figures, total: Figures) {
   const tokens = (f: Figures, n: number) => `${f.estimated ? '~' : ''}${n.toLocaleString()}`;
   const rows: Array<[string, string, (f: Figures) => string]> = [
     ['Input tokens', 'input-tokens', (f) => tokens(f, f.inputTokens)],
+    ['Cached input tokens', 'cached-tokens', (f) => f.cachedInputTokens.toLocaleString()],
     ['Output tokens', 'output-tokens', (f) => tokens(f, f.outputTokens)],
-    ['Cost', 'cost', (f) => formatCost(f.costUsd, f.unpriced)],
+    ['Cost (billed)', 'cost', (f) => formatCost(f.costUsd, f.unpriced)],
+    ['Saved by caching', 'saved', (f) => formatUsd(f.savedUsd)],
     ['Time', 'time', (f) => formatDuration(f.elapsedMs)],
     ['Sub-calls', 'subcalls', (f) => String(f.subCalls)],
     ['Errors', 'errors', (f) => String(f.errors)],

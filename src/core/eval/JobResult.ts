@@ -25,6 +25,8 @@ export interface JobResult {
   stopReason: StopReason;
   detail?: string;
   usage: RunUsage;
+  /** rlm mode: times the root history was compacted to fit the window (absent: none, or results from before it was kept). */
+  compactions?: number;
   durationMs: number;
   /** Vanilla mode: how the context was cut to fit the window. */
   cut?: ContextCut;

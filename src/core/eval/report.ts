@@ -1,7 +1,9 @@
 // The eval's report, computed from the results alone: per mode and context size (and per suite), the mean
-// score, the cost, the tokens of the root model and of the sub-calls, and the latency (p50, p95). As JSON,
-// as a Markdown table, and as an SVG chart of score against size (svgChart.ts).
+// score, the billed cost (cached prompt tokens at their price), the share of prompt tokens the provider's cache
+// served, the tokens of the root model and of the sub-calls, the root-history compactions, and the latency
+// (p50, p95). As JSON, as a Markdown table, and as an SVG chart of score against size (svgChart.ts).
 
+import { formatCost, formatUsd } from '../models/costText';
 import type { StopReason } from '../trajectory/events';
 import type { EvalMode } from './EvalTask';
 import type { CostEstimate } from './estimate';
@@ -17,7 +19,14 @@ export interface GroupFigures {
   jobs: number;
   /** Mean score, 0 to 1. */
   score: number;
+  /** Billed: cached prompt tokens at their own price. */
   costUsd: number;
+  /** Calls to models with no known price: `costUsd` leaves them out, so above 0 the cost reads as unknown. */
+  unpriced: number;
+  /** Share of all prompt tokens (root and sub-calls) the provider's prompt cache served, 0 to 1. */
+  cachedShare: number;
+  /** Root-history compactions over the group's jobs. */
+  compactions: number;
   /** Sums over the group's jobs. */
   tokens: { rootInput: number; rootOutput: number; subInput: number; subOutput: number };
   /** Seconds per job. */
@@ -34,6 +43,8 @@ export interface EvalReport {
   models: { root: string; sub: string };
   jobs: number;
   costUsd: number;
+  /** Calls to models with no known price, over every job. */
+  unpriced: number;
   groups: GroupFigures[];
   bySuite: GroupFigures[];
   estimate?: Pick<CostEstimate, 'calls' | 'usd'>;
@@ -50,6 +61,7 @@ export function buildReport(results: JobResult[], meta: { estimate?: CostEstimat
     models,
     jobs: results.length,
     costUsd: results.reduce((n, r) => n + r.usage.total.costUsd, 0),
+    unpriced: results.reduce((n, r) => n + (r.usage.total.unpriced ?? 0), 0),
     groups: groupBy(results, (r) => `${r.mode}|${r.sizeLabel}`).map((g) => figures(g)).sort(byPlace),
     bySuite: groupBy(results, (r) => `${r.suite}|${r.mode}|${r.sizeLabel}`).map((g) => ({ ...figures(g), suite: g[0]!.suite })).sort(byPlace),
     ...(meta.estimate ? { estimate: { calls: meta.estimate.calls, usd: meta.estimate.usd } } : {}),
@@ -83,6 +95,9 @@ function figures(group: JobResult[]): GroupFigures {
     jobs: group.length,
     score: sum((r) => r.score) / group.length,
     costUsd: sum((r) => r.usage.total.costUsd),
+    unpriced: sum((r) => r.usage.total.unpriced ?? 0),
+    cachedShare: share(sum((r) => r.usage.total.cachedInputTokens ?? 0), sum((r) => r.usage.total.inputTokens)),
+    compactions: sum((r) => r.compactions ?? 0),
     tokens: {
       rootInput: sum((r) => r.usage.root.inputTokens),
       rootOutput: sum((r) => r.usage.root.outputTokens),
@@ -96,6 +111,8 @@ function figures(group: JobResult[]): GroupFigures {
   };
 }
 
+const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
+
 /** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
@@ -103,26 +120,26 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const usd = (n: number) => `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
 const tok = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(Math.round(n)));
 const secs = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} s`;
+const pct = (n: number) => `${Math.round(n * 100)}%`;
 
 export function reportMarkdown(report: EvalReport): string {
   const lines = [
     `# Eval: RLM against the plain model`,
     '',
-    `Root model \`${report.models.root}\`, sub-model \`${report.models.sub}\`; ${report.jobs} jobs, ${usd(report.costUsd)} in all${report.estimate ? ` (estimated beforehand: ${usd(report.estimate.usd)} for ${report.estimate.calls} calls)` : ''}. ${report.generatedAt}.`,
+    `Root model \`${report.models.root}\`, sub-model \`${report.models.sub}\`; ${report.jobs} jobs, ${formatCost(report.costUsd, report.unpriced)} in all${report.estimate ? ` (estimated beforehand: ${formatUsd(report.estimate.usd)} for ${report.estimate.calls} calls)` : ''}. ${report.generatedAt}.`,
     ...(report.note ? ['', `**${report.note}**`] : []),
     '',
-    '| mode | size | jobs | score | cost | cost / job | root tokens in / out (per job) | sub-call tokens in / out (per job) | latency p50 / p95 | stopped by | cut to fit |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| mode | size | jobs | score | billed cost | cost / job | cached share | root tokens in / out (per job) | sub-call tokens in / out (per job) | compactions | latency p50 / p95 | stopped by | cut to fit |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...report.groups.map((g) => row(g)),
     '',
-    'Score: the mean over jobs, 0 to 1 (partial credit for counts and lists). Tokens per job, `~` where some were estimated from characters. "Cut to fit": plain-model jobs whose context was cut in the middle (head and tail kept) to fit the window.',
+    'Score: the mean over jobs, 0 to 1 (partial credit for counts and lists). Billed cost: prompt tokens the provider\'s cache served at its cached-input price. Cached share: of all prompt tokens, root and sub-calls. Compactions: times a root history was summarised to fit the window. Tokens per job, `~` where some were estimated from characters. "Cut to fit": plain-model jobs whose context was cut in the middle (head and tail kept) to fit the window.',
   ];
   if (new Set(report.bySuite.map((g) => g.suite)).size > 1) {
-    lines.push('', '## Per suite', '', '| suite | mode | size | jobs | score | cost | latency p50 |', '|---|---|---|---|---|---|---|');
-    for (const g of report.bySuite) lines.push(`| ${g.suite} | ${g.mode} | ${g.sizeLabel} | ${g.jobs} | ${g.score.toFixed(2)} | ${usd(g.costUsd)} | ${secs(g.latency.p50)} |`);
+    lines.push('', '## Per suite', '', '| suite | mode | size | jobs | score | billed cost | cached share | compactions | latency p50 |', '|---|---|---|---|---|---|---|---|---|');
+    for (const g of report.bySuite) lines.push(`| ${g.suite} | ${g.mode} | ${g.sizeLabel} | ${g.jobs} | ${g.score.toFixed(2)} | ${formatCost(g.costUsd, g.unpriced)} | ${pct(g.cachedShare)} | ${g.compactions} | ${secs(g.latency.p50)} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -130,5 +147,5 @@ export function reportMarkdown(report: EvalReport): string {
 function row(g: GroupFigures): string {
   const per = (n: number) => `${g.estimatedTokens ? '~' : ''}${tok(n / g.jobs)}`;
   const stops = Object.entries(g.stopReasons).map(([reason, n]) => `${reason} ${n}`).join(', ');
-  return `| ${g.mode} | ${g.sizeLabel} | ${g.jobs} | ${g.score.toFixed(2)} | ${usd(g.costUsd)} | ${usd(g.costUsd / g.jobs)} | ${per(g.tokens.rootInput)} / ${per(g.tokens.rootOutput)} | ${per(g.tokens.subInput)} / ${per(g.tokens.subOutput)} | ${secs(g.latency.p50)} / ${secs(g.latency.p95)} | ${stops} | ${g.mode === 'vanilla' ? `${g.cut} of ${g.jobs}` : ''} |`;
+  return `| ${g.mode} | ${g.sizeLabel} | ${g.jobs} | ${g.score.toFixed(2)} | ${formatCost(g.costUsd, g.unpriced)} | ${formatCost(g.costUsd / g.jobs, g.unpriced)} | ${pct(g.cachedShare)} | ${per(g.tokens.rootInput)} / ${per(g.tokens.rootOutput)} | ${per(g.tokens.subInput)} / ${per(g.tokens.subOutput)} | ${g.compactions} | ${secs(g.latency.p50)} / ${secs(g.latency.p95)} | ${stops} | ${g.mode === 'vanilla' ? `${g.cut} of ${g.jobs}` : ''} |`;
 }

@@ -9,7 +9,7 @@ import type { CostOf } from '../loop/Budget';
 import type { ModelPair, RlmLimitsInput } from '../loop/options';
 import { RlmSession } from '../loop/RlmSession';
 import { ModelError, type Completion } from '../models/types';
-import { emptyTotals } from '../models/usage';
+import { UsageTally } from '../models/usage';
 import { TraceWriter } from '../trajectory/TraceWriter';
 import type { RlmEvent, RunUsage, StopReason } from '../trajectory/events';
 import { contextAsText, rlmContextOf, type WorkspaceSource } from './contextText';
@@ -58,6 +58,7 @@ export async function runJob(task: EvalTask, mode: EvalMode, trial: number, env:
     stopReason: outcome.stopReason,
     ...(outcome.detail ? { detail: outcome.detail } : {}),
     usage: outcome.usage,
+    ...(outcome.compactions ? { compactions: outcome.compactions } : {}),
     durationMs: outcome.durationMs,
     ...(outcome.cut ? { cut: outcome.cut } : {}),
     trace: join('tasks', taskFolder(task.id), outcome.traceFile),
@@ -71,6 +72,7 @@ interface Outcome {
   stopReason: StopReason;
   detail?: string;
   usage: RunUsage;
+  compactions?: number;
   durationMs: number;
   cut?: VanillaPrompt['cut'];
   traceFile: string;
@@ -83,12 +85,12 @@ async function runRlm(task: EvalTask, trial: number, dir: string, env: JobEnviro
   const trajectory = session.newTrajectory();
   const writer = new TraceWriter(trajectory, join(dir, traceFile));
   const onEvent = (event: RlmEvent) => {
-    if ((event.type === 'turn_end' || event.type === 'subcall_end') && event.costUsd > 0) env.onSpend(event.costUsd);
+    if ((event.type === 'turn_end' || event.type === 'subcall_end' || event.type === 'compaction_end') && event.costUsd > 0) env.onSpend(event.costUsd);
   };
   try {
     const result = await session.ask(questionText(task), { signal: env.signal, trajectory, onEvent });
     if (result.stopReason === 'cancelled' && env.signal.aborted) return undefined;
-    return { answer: result.answer, stopReason: result.stopReason, detail: result.detail, usage: result.usage, durationMs: result.durationMs, traceFile };
+    return { answer: result.answer, stopReason: result.stopReason, detail: result.detail, usage: result.usage, compactions: result.compactions, durationMs: result.durationMs, traceFile };
   } finally {
     writer.close();
     session.dispose();
@@ -120,17 +122,13 @@ async function runVanilla(task: EvalTask, trial: number, dir: string, env: JobEn
       break;
     }
   }
-  const usage: RunUsage = { root: emptyTotals(), sub: emptyTotals(), total: emptyTotals() };
+  const tally = new UsageTally();
   if (completion) {
-    const priced = env.costOf(completion.model || model.name, completion.usage);
-    env.onSpend(priced ?? 0);
-    const call = {
-      calls: 1, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens, costUsd: priced ?? 0,
-      estimated: completion.usage.estimated, ...(priced === undefined ? { unpriced: 1 } : {}),
-    };
-    usage.root = { ...call };
-    usage.total = { ...call };
+    const costUsd = env.costOf(completion.model || model.name, completion.usage);
+    env.onSpend(costUsd ?? 0);
+    tally.add('root', completion.usage, costUsd);
   }
+  const usage: RunUsage = tally.totals();
   const traceFile = `vanilla.${trial}.call.json`;
   const answer = completion?.text ?? '';
   writeFileSync(join(dir, traceFile), JSON.stringify({

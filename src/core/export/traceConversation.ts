@@ -4,7 +4,7 @@
 // for the run's settings, so the example reads as the engine would prompt today.
 
 import { buildSystemPrompt } from '../loop/systemPrompt';
-import { executionFeedback, firstMessage, keepGoing, lastChance, NO_CODE_NUDGE } from '../loop/messages';
+import { executionFeedback, firstMessage, keepGoing, lastChance, NO_CODE_NUDGE, replyCut } from '../loop/messages';
 import { modelNotes } from '../loop/modelNotes';
 import { DEFAULT_LIMITS } from '../loop/options';
 import { promptCharsFor } from '../loop/SubCalls';
@@ -66,6 +66,10 @@ function conversation(run: RunStartEvent, turns: Turn[], limitDetail: string | u
     messages.push({ role: 'assistant', content: turn.end!.text });
     const next = done[i + 1];
     if (!next) return;
+    if (turn.end!.cut) {
+      messages.push({ role: 'user', content: replyCut(turn.end!.usage) });
+      return;
+    }
     if (turn.cells.length === 0) {
       messages.push({ role: 'user', content: NO_CODE_NUDGE });
       return;

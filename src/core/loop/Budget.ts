@@ -16,6 +16,8 @@ export type CostOf = (model: string, usage: Usage) => number | undefined;
 export interface CallCost {
   costUsd: number;
   unpriced?: true;
+  /** What the provider's prompt cache took off the list price; absent when the call read and wrote no cache. */
+  savedUsd?: number;
 }
 
 export interface LimitHit {
@@ -47,9 +49,16 @@ export class Budget {
   /** Records a finished call and returns what it cost. */
   record(role: CallRole, model: string, usage: Usage): CallCost {
     const cost = this.costOf(model, usage);
-    this.tally.add(role, usage, cost);
+    const saved = cacheSavings(this.costOf, model, usage, cost);
+    this.tally.add(role, usage, cost, saved);
     this.check();
-    return cost === undefined ? { costUsd: 0, unpriced: true } : { costUsd: cost };
+    if (cost === undefined) return { costUsd: 0, unpriced: true };
+    return saved === undefined ? { costUsd: cost } : { costUsd: cost, savedUsd: saved };
+  }
+
+  /** Records a sub-call answered from the sub-call cache: nothing spent, `savedUsd` what it cost the first time. */
+  reuse(role: CallRole, savedUsd: number): void {
+    this.tally.reuse(role, savedUsd);
   }
 
   /** True when the dollar cap cannot see what `model` costs, so its requests count against `maxRequests`. */
@@ -108,4 +117,15 @@ export class Budget {
   totals(): RunUsage {
     return this.tally.totals();
   }
+}
+
+/**
+ * List price minus billed price, for a call that read or wrote the provider's prompt cache; undefined for a model
+ * without a price (nothing is known of what it saved either).
+ */
+function cacheSavings(costOf: CostOf, model: string, usage: Usage, billed: number | undefined): number | undefined {
+  if (billed === undefined || (!usage.cachedInputTokens && !usage.cacheWriteTokens)) return undefined;
+  const { cachedInputTokens: _read, cacheWriteTokens: _written, ...uncached } = usage;
+  const list = costOf(model, uncached);
+  return list === undefined ? undefined : list - billed;
 }

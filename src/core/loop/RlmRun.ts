@@ -4,8 +4,9 @@
 // cell or run that ends first stops the sub-calls and child runs it left behind.
 
 import { estimateUsage, UsageTally, type CallRole } from '../models/usage';
-import { ModelError, type ChatMessage, type ChatModel, type Usage } from '../models/types';
+import { cutAtOutputLimit, ModelError, type ChatMessage, type ChatModel, type Completion, type Usage } from '../models/types';
 import { truncateOutput } from '../sandbox/truncate';
+import type { VariableInfo } from '../sandbox/Sandbox';
 import type { CellResult } from '../sandbox/types';
 import { runStatus, type ContextMeta, type EndStatus, type ReceiptLine, type RunLimitsSummary, type RunUsage, type StopReason } from '../trajectory/events';
 import type { CallCost, LimitHit } from './Budget';
@@ -14,6 +15,7 @@ import type { ModelPair, RlmLimits } from './options';
 import type { Repl } from './Repl';
 import type { RunChanges, RunEdits } from './RunEdits';
 import type { RunScope } from './RunScope';
+import type { SubCallCache } from './SubCallCache';
 import { MAX_TRACE_LINE_CHARS } from '../trajectory/readTrace';
 
 /**
@@ -35,12 +37,19 @@ export interface RunResult {
   detail?: string;
   iterations: number;
   subCalls: number;
+  /** Times the root history was compacted, child runs' included. */
+  compactions: number;
   usage: RunUsage;
   durationMs: number;
   /** SHA-256 over the run's trace (top-level runs only). */
   receipt?: ReceiptLine;
   /** What the run proposed to change in the workspace (nothing is written), when it proposed anything. */
   edits?: RunChanges;
+}
+
+/** A root model's reply, and whether it stopped at its output limit (it may end inside a code block). */
+export interface RootReply extends Completion {
+  cut: boolean;
 }
 
 export interface ChildRunner {
@@ -50,6 +59,10 @@ export interface ChildRunner {
 export interface RunSettings {
   /** Stream sub-call text as model_text events (off by default: it costs CPU on big fan-outs). */
   streamSubCalls?: boolean;
+  /** Which model writes the summary when the root history is compacted (default: the root model). */
+  compactWith?: 'root' | 'sub';
+  /** Sub-call answers kept across questions; absent: every sub-call is sent. */
+  subCallCache?: SubCallCache;
 }
 
 export class RlmRun {
@@ -103,9 +116,35 @@ export class RlmRun {
     return this.settings.streamSubCalls === true;
   }
 
+  /**
+   * The root conversation grows by a turn per request and is resent whole: it is marked for the provider's prompt
+   * cache, under one key per session and depth (the runs at one depth share their system prompt).
+   */
+  get promptCache(): { key: string } {
+    return { key: `rlm-${this.scope.trajectory.session.id}-d${this.depth}` };
+  }
+
   /** The model that plays root here: the root model at the top, the sub-model in child runs. */
   get rootModel(): ChatModel {
     return this.depth === 0 ? this.models.root : this.models.sub;
+  }
+
+  get subCallCache(): SubCallCache | undefined {
+    return this.settings.subCallCache;
+  }
+
+  /** The model that writes the summary when the root history is compacted. */
+  get summarizer(): ChatModel {
+    return this.settings.compactWith === 'sub' ? this.models.sub : this.rootModel;
+  }
+
+  /** The REPL's variables (a compaction names them; they outlive it). */
+  variables(): VariableInfo[] {
+    return this.sandbox.variables();
+  }
+
+  countCompaction(): void {
+    this.scope.countCompaction();
   }
 
   start(context: ContextMeta): void {
@@ -120,7 +159,7 @@ export class RlmRun {
    * One root turn: streams the reply and records its usage. A call that fails for good or is cancelled still
    * ends its turn (with that status and what it spent) before the error goes on to the loop.
    */
-  async askRoot(messages: ChatMessage[], iteration: number, last = false): Promise<string> {
+  async askRoot(messages: ChatMessage[], iteration: number, last = false): Promise<RootReply> {
     const trajectory = this.scope.trajectory;
     const model = this.rootModel;
     // Refused before the turn starts: no node is left open, and the loop ends the run on the limit.
@@ -135,6 +174,7 @@ export class RlmRun {
     try {
       const completion = await model.complete({
         messages,
+        promptCache: this.promptCache,
         signal: this.scope.signal,
         onAttempt: () => (sent = true),
         onText: (delta) => {
@@ -149,11 +189,13 @@ export class RlmRun {
       });
       const name = completion.model || model.name;
       const cost = this.record('root', name, completion.usage);
+      const cut = cutAtOutputLimit(completion);
       trajectory.emit({
         type: 'turn_end', time: Date.now(), id: turnId, parentId: this.id, status: 'done', text: completion.text,
         model: name, usage: completion.usage, ...cost, latencyMs: completion.latencyMs,
+        ...(completion.finishReason ? { finishReason: completion.finishReason } : {}), ...(cut ? { cut } : {}),
       });
-      return completion.text;
+      return { ...completion, cut };
     } catch (err) {
       const cancelled = (err instanceof ModelError && err.kind === 'cancelled') || this.scope.signal.aborted;
       const usage: Usage = err instanceof ModelError && err.spent ? err.spent
@@ -209,11 +251,20 @@ export class RlmRun {
   }
 
   record(role: CallRole, model: string, usage: Usage): CallCost {
-    // Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split.
-    const treeRole: CallRole = this.depth === 0 ? role : 'sub';
-    const cost = this.scope.budget.record(treeRole, model, usage);
-    this.tally.add(role, usage, cost.unpriced ? undefined : cost.costUsd);
+    const cost = this.scope.budget.record(this.treeRole(role), model, usage);
+    this.tally.add(role, usage, cost.unpriced ? undefined : cost.costUsd, cost.savedUsd);
     return cost;
+  }
+
+  /** A sub-call answered from the sub-call cache: no spend, `savedUsd` what the answer cost the first time. */
+  recordReuse(savedUsd: number): void {
+    this.scope.budget.reuse(this.treeRole('sub'), savedUsd);
+    this.tally.reuse('sub', savedUsd);
+  }
+
+  /** Child runs spend the sub-model: they count as sub-calls in the tree's root/sub split. */
+  private treeRole(role: CallRole): CallRole {
+    return this.depth === 0 ? role : 'sub';
   }
 
   async modelFor(name: unknown): Promise<ChatModel> {
@@ -277,6 +328,7 @@ export class RlmRun {
       detail: stopReason === 'final' ? undefined : detail,
       iterations: this.iterations,
       subCalls: this.depth === 0 ? this.scope.budget.subCalls : this.subCallsMade,
+      compactions: this.scope.compactions,
       usage: this.depth === 0 ? this.scope.budget.totals() : this.tally.totals(),
       durationMs: time - this.startedAt,
       ...(this.proposals && !this.proposals.isEmpty ? { edits: this.proposals.result() } : {}),
@@ -284,7 +336,7 @@ export class RlmRun {
     trajectory.emit({
       type: 'run_end', time, id: this.id, parentId: this.parentId, status: runStatus(stopReason), answer, stopReason,
       ...(result.detail !== undefined ? { detail: result.detail } : {}), iterations: result.iterations,
-      subCalls: result.subCalls, usage: result.usage, durationMs: result.durationMs,
+      subCalls: result.subCalls, usage: result.usage, durationMs: result.durationMs, ...(result.compactions > 0 ? { compactions: result.compactions } : {}),
     });
     return result;
   }

@@ -21,6 +21,7 @@ import { Repl } from './Repl';
 import { RunScope } from './RunScope';
 import { RunEdits, type EditView } from './RunEdits';
 import { SubCalls, promptCharsFor } from './SubCalls';
+import { keepingNoSecrets, type SubCallCache } from './SubCallCache';
 import { editFunctions } from './editFunctions';
 import { syntaxSymbols } from '../edits/syntaxSymbols';
 import { buildSystemPrompt } from './systemPrompt';
@@ -36,12 +37,19 @@ export interface RlmSessionOptions {
   secrets?: Array<string | undefined>;
   /** A conversation saved by `snapshot()`: its questions and answers become the session's history. */
   restore?: SessionSnapshot;
+  /** Which model writes the summary when a root history is compacted (RootHistory.ts); default the root model. */
+  compactWith?: 'root' | 'sub';
+  /** Sub-call answers reused across questions (SubCallCache.ts); absent: every sub-call is sent. */
+  subCallCache?: SubCallCache;
   /**
    * Lend model code the edit functions (propose_edit and friends) in a workspace; default true. A host that
    * cannot show proposals for review yet turns them off, so the model is not told it can change files.
    */
   proposeEdits?: boolean;
 }
+
+/** What a chat may change between questions; the REPL and its variables stay. */
+export type SessionSettings = Pick<RlmSessionOptions, 'models' | 'costOf' | 'compactWith' | 'subCallCache'> & { limits?: RlmLimitsInput };
 
 export interface AskOptions {
   signal?: AbortSignal;
@@ -184,10 +192,12 @@ export class RlmSession {
    * Changes the models or limits for the next questions; the REPL and its variables stay. The cell deadline
    * applies from the next cell; the sandbox's memory and stack limits stay as they were when it started.
    */
-  configure(changes: { models?: ModelPair; limits?: RlmLimitsInput; costOf?: CostOf }): void {
+  configure(changes: Partial<SessionSettings>): void {
     if (this.busy) throw new Error('This session is answering a question; change its settings once it has finished (or cancel it).');
-    this.options = { ...this.options, ...(changes.models ? { models: changes.models } : {}), ...(changes.costOf ? { costOf: changes.costOf } : {}) };
-    if (changes.limits) this.limits = resolveLimits({ ...this.limits, ...changes.limits, sandbox: { ...this.limits.sandbox, ...changes.limits.sandbox } });
+    const { limits, ...options } = changes;
+    // A key given as undefined turns its option off (no sub-call cache); absent keys keep theirs.
+    this.options = { ...this.options, ...options, ...(options.models ? {} : { models: this.options.models }) };
+    if (limits) this.limits = resolveLimits({ ...this.limits, ...limits, sandbox: { ...this.limits.sandbox, ...limits.sandbox } });
   }
 
   /** Answers one question. Questions in one session run one after another on the same sandbox. */
@@ -246,7 +256,11 @@ export class RlmSession {
     const edits = workspace && this.proposesEdits ? this.newEdits(workspace, scope) : undefined;
     this.run = new RlmRun(id, scope, this.shape.depth, question, models, this.repl,
       (parent, prompt, context, signal) => this.child(parent, prompt, context, signal), this.shape.parentRunId,
-      { streamSubCalls: ask.streamSubCalls }, edits);
+      {
+        streamSubCalls: ask.streamSubCalls,
+        compactWith: this.options.compactWith,
+        subCallCache: this.options.subCallCache && keepingNoSecrets(this.options.subCallCache, this.options.secrets ?? []),
+      }, edits);
     try {
       const rootModel = this.run.rootModel;
       const subCallChars = promptCharsFor(models.sub);

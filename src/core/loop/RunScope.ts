@@ -13,6 +13,7 @@ export class RunScope {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private abortedBy: LimitHit | undefined;
+  private compactionCount = 0;
   private readonly detach: Array<() => void> = [];
 
   private constructor(
@@ -45,6 +46,16 @@ export class RunScope {
     child.follow(this.signal, undefined);
     child.follow(signal, { reason: 'cancelled', detail: 'the cell that started this run ended' });
     return child;
+  }
+
+  /** Root-history compactions in this run and the runs below it. */
+  get compactions(): number {
+    return this.compactionCount;
+  }
+
+  countCompaction(): void {
+    this.compactionCount++;
+    this.parent?.countCompaction();
   }
 
   /** Aborts every model call and sandbox cell of the run, and of its children. */

@@ -1,17 +1,22 @@
 // One sub-call's life as a trajectory node: made by model code (queued), sent (running), retried, then
-// done, failed or cancelled. Whatever it spent is recorded exactly once: the server's usage, or an estimate
-// when it was cut short after its request went out.
+// done, failed or cancelled; or answered from the sub-call cache, never sent. Whatever it spent is recorded
+// exactly once: the server's usage, or an estimate when it was cut short after its request went out.
 
 import { estimateUsage } from '../models/usage';
-import { ModelError, type ChatModel, type Completion, type Usage } from '../models/types';
+import { cutAtOutputLimit, ModelError, type ChatModel, type Completion, type Usage } from '../models/types';
 import { truncateOutput } from '../sandbox/truncate';
 import type { EndStatus, SubCallFunction } from '../trajectory/events';
+import type { CallCost } from './Budget';
 import type { OpenCall } from './OpenCalls';
 import type { RlmRun } from './RlmRun';
+import { subCallKey, type CachedAnswer } from './SubCallCache';
 
 /** How much of a prompt and a response the trajectory keeps (the model saw all of it). */
 const TRACE_PROMPT_CHARS = 4_000;
 const TRACE_RESPONSE_CHARS = 20_000;
+/** Sub-calls send no system text; the cache key has room for one. */
+const NO_SYSTEM = '';
+const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, estimated: false };
 
 export interface SubCallOrigin {
   fn: SubCallFunction;
@@ -54,6 +59,15 @@ export class SubCallNode implements OpenCall {
     return this.ended;
   }
 
+  /** The answer the sub-call cache holds for this prompt, ending the node as reused; undefined on a miss. */
+  async fromCache(): Promise<{ text: string } | undefined> {
+    const cache = this.run.subCallCache;
+    const found = cache && (await cache.get(this.cacheKey));
+    if (!found || this.ended) return undefined;
+    this.endReused(found);
+    return { text: found.text };
+  }
+
   /** Sends the prompt; resolves with the answer or the error text (never rejects). */
   async complete(signal: AbortSignal, stream: boolean): Promise<{ text: string; error?: string }> {
     const trajectory = this.run.scope.trajectory;
@@ -76,7 +90,10 @@ export class SubCallNode implements OpenCall {
           if (!this.ended) trajectory.emit({ type: 'model_text', time: Date.now(), parentId: this.id, delta });
         } : undefined,
       });
-      this.end('done', completion.model || this.model.name, completion.usage, completion.text);
+      const model = completion.model || this.model.name;
+      const cost = this.end('done', model, completion.usage, completion.text);
+      // A reply cut at its output limit is not worth reusing.
+      if (cost && !cutAtOutputLimit(completion)) this.run.subCallCache?.set(this.cacheKey, { text: completion.text, model, usage: completion.usage, costUsd: cost.costUsd });
       return { text: completion.text };
     } catch (err) {
       const message = (err as Error).message || String(err);
@@ -103,14 +120,32 @@ export class SubCallNode implements OpenCall {
     return estimateUsage([{ role: 'user', content: this.prompt }], this.streamed);
   }
 
-  private end(status: EndStatus, model: string, usage: Usage, response: string, error?: string): void {
-    if (this.ended) return;
+  private get cacheKey(): string {
+    return subCallKey(this.model.name, NO_SYSTEM, this.prompt);
+  }
+
+  /** Ends the node; returns what it cost, or undefined when it had already ended. */
+  private end(status: EndStatus, model: string, usage: Usage, response: string, error?: string): CallCost | undefined {
+    if (this.ended) return undefined;
     this.ended = true;
     this.markSettled();
     const cost = usage.inputTokens + usage.outputTokens > 0 ? this.run.record('sub', model, usage) : { costUsd: 0 };
     this.run.scope.trajectory.emit({
       type: 'subcall_end', time: Date.now(), id: this.id, parentId: this.parentId, status, model,
       response: truncateOutput(response, TRACE_RESPONSE_CHARS), ...(error !== undefined ? { error } : {}), usage, ...cost,
+      latencyMs: Date.now() - this.startedAt,
+    });
+    return cost;
+  }
+
+  /** Ends the node with a reused answer: nothing spent; what the answer cost the first time is what it saved. */
+  private endReused(found: CachedAnswer): void {
+    this.ended = true;
+    this.markSettled();
+    this.run.recordReuse(found.costUsd);
+    this.run.scope.trajectory.emit({
+      type: 'subcall_end', time: Date.now(), id: this.id, parentId: this.parentId, status: 'done', model: found.model,
+      response: truncateOutput(found.text, TRACE_RESPONSE_CHARS), usage: NO_USAGE, costUsd: 0, savedUsd: found.costUsd, cached: true,
       latencyMs: Date.now() - this.startedAt,
     });
   }

@@ -92,6 +92,10 @@ export class SubCalls {
       node.refuse('cancelled', 'not sent: the cell ended first');
       return { text: '', error: 'not sent: the cell ended first' };
     }
+    // A reused answer is sent nowhere and costs nothing: it claims no budget.
+    const reused = await node.fromCache();
+    if (reused) return reused;
+    if (node.isEnded) return { text: '', error: 'not sent: the cell ended first' };
     const hit = this.run.scope.budget.claimSubCall(node.model.name);
     if (hit) {
       const reason = `sub-call refused: ${hit.detail}. Finish with what you have (FINAL).`;

@@ -11,3 +11,8 @@ export function formatCost(usd: number, unpriced = 0): string {
   if (!(unpriced > 0)) return formatUsd(usd);
   return usd > 0 ? `${formatUsd(usd)} + unknown` : 'unknown';
 }
+
+/** What caching saved ("saved $0.0123"), or cost when Anthropic cache writes were never read back. */
+export function formatSavings(usd: number): string {
+  return usd >= 0 ? `saved ${formatUsd(usd)}` : `cache writes cost ${formatUsd(-usd)}`;
+}

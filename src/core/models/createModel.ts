@@ -11,7 +11,7 @@ import { ConcurrencyLimiter } from './limiter';
 import { OpenAIChatModel, OPENAI_DEFAULT_BASE_URL } from './openaiModel';
 import { defaultPriceTable, type PriceTable } from './pricing';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
-import type { ChatModel } from './types';
+import type { ChatModel, ReasoningEffort } from './types';
 
 export { ConfigError };
 
@@ -31,7 +31,10 @@ export interface ModelConfig {
   endpointConcurrency?: number;
   /** Longest silence allowed from the server, before the reply or between chunks (default 5 minutes). */
   timeoutMs?: number;
+  /** Cap on reply tokens, thinking included; absent: the provider's default. */
   maxOutputTokens?: number;
+  /** OpenAI's reasoning_effort, or an Anthropic thinking budget; absent: the model's default (no thinking for Anthropic). */
+  reasoningEffort?: ReasoningEffort;
   /** Retries after the first try (default 4). */
   retries?: number;
   prices?: PriceTable;
@@ -77,8 +80,9 @@ export async function createModel(config: ModelConfig): Promise<ChatModel> {
   const common = {
     model,
     baseUrl,
-    contextWindow: config.contextWindow ?? prices.lookup(model).contextWindow,
+    contextWindow: config.contextWindow,
     maxOutputTokens: config.maxOutputTokens,
+    reasoningEffort: config.reasoningEffort,
     retry,
     limiter,
     prices,

@@ -1,6 +1,6 @@
 // What an OpenAI-compatible server says about its models: their ids, and where it lists them (OpenRouter does,
-// in GET /models as `pricing: {prompt, completion}`, USD per token as strings, beside `context_length`), their
-// prices. A gateway's own prices are the truth for that gateway, so they are believed over the built-in table;
+// in GET /models as `pricing: {prompt, completion, input_cache_read, input_cache_write}`, USD per token as
+// strings, beside `context_length`), their prices. A gateway's own prices are the truth for that gateway, so they are believed over the built-in table;
 // the user's prices still win over both. Read through the official SDK; a server that lists nothing, or cannot
 // be reached, lists nothing: the models are then unpriced (cost unknown, the request cap applies).
 
@@ -37,12 +37,20 @@ export async function listModels(options: { baseUrl: string; apiKey?: string; ti
 
 /** OpenRouter's per-token strings as per-1M numbers; a negative or missing price ("-1" for a router that varies) is no price. */
 function priceOf(model: Record<string, unknown>): ModelPrice | undefined {
-  const pricing = model.pricing as { prompt?: unknown; completion?: unknown } | undefined;
+  const pricing = model.pricing as { prompt?: unknown; completion?: unknown; input_cache_read?: unknown; input_cache_write?: unknown } | undefined;
   const input = perMillion(pricing?.prompt);
   const output = perMillion(pricing?.completion);
   if (input === undefined || output === undefined) return undefined;
+  // Cache reads and writes where the gateway prices them apart; else they cost what input costs (no discount claimed).
+  const cachedInput = perMillion(pricing?.input_cache_read);
+  const cacheWrite = perMillion(pricing?.input_cache_write);
   const window = model.context_length;
-  return { input, output, ...(typeof window === 'number' && Number.isInteger(window) && window > 0 ? { contextWindow: window } : {}) };
+  return {
+    input, output,
+    ...(cachedInput !== undefined ? { cachedInput } : {}),
+    ...(cacheWrite !== undefined ? { cacheWrite } : {}),
+    ...(typeof window === 'number' && Number.isInteger(window) && window > 0 ? { contextWindow: window } : {}),
+  };
 }
 
 function perMillion(perToken: unknown): number | undefined {

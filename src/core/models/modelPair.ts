@@ -18,12 +18,19 @@ export const DEFAULT_MODELS = {
   anthropic: { root: 'claude-sonnet-4-5', sub: 'claude-haiku-4-5' },
 } as const satisfies Record<ModelConfig['provider'], { root: string; sub: string }>;
 
-/** Everything createModel takes except the model name, plus the two names. */
-export interface ModelPairConfig extends Omit<ModelConfig, 'model'> {
+/** What may differ between the root model and the sub-model on the same endpoint. */
+export type ModelTuning = Pick<ModelConfig, 'maxOutputTokens' | 'reasoningEffort' | 'contextWindow'>;
+
+/** Everything createModel takes except the model name and tuning, plus the two names and their tunings. */
+export interface ModelPairConfig extends Omit<ModelConfig, 'model' | keyof ModelTuning> {
   /** Root model; absent: DEFAULT_MODELS for the provider's API, 'auto' (the first listed) with a base URL. */
   model?: string;
   /** Sub-call model; absent: DEFAULT_MODELS for the provider's API, the root model with a base URL. */
   subModel?: string;
+  /** The root model's output cap, reasoning effort and window (also the sub-model's window when it is the same model). */
+  root?: ModelTuning;
+  /** The sub-model's, also for models llm_query names; each absent field: the provider's default (the price table's window). */
+  sub?: ModelTuning;
 }
 
 /**
@@ -33,17 +40,22 @@ export interface ModelPairConfig extends Omit<ModelConfig, 'model'> {
  * while resolving 'auto').
  */
 export async function createModelPair(config: ModelPairConfig): Promise<Required<ModelPair>> {
-  const { model, subModel, ...common } = config;
+  const { model, subModel, root: rootTuning = {}, sub: given = {}, ...common } = config;
   const local = Boolean(config.baseUrl?.trim());
   const defaults = DEFAULT_MODELS[config.provider] ?? DEFAULT_MODELS.openai;
-  const root = await createModel({ ...common, model: model ?? (local ? 'auto' : defaults.root) });
+  const root = await createModel({ ...common, ...rootTuning, model: model ?? (local ? 'auto' : defaults.root) });
   const subName = subModel ?? (local ? root.name : defaults.sub);
-  const sub = subName === root.name ? root : await createModel({ ...common, model: subName });
-  const cache = new Map<string, Promise<ChatModel>>([[root.name, Promise.resolve(root)], [sub.name, Promise.resolve(sub)]]);
+  // The same model has the same window, whichever role it plays.
+  const subTuning = subName === root.name && given.contextWindow === undefined ? { ...given, contextWindow: rootTuning.contextWindow } : given;
+  const sameTuning = rootTuning.maxOutputTokens === subTuning.maxOutputTokens && rootTuning.reasoningEffort === subTuning.reasoningEffort
+    && rootTuning.contextWindow === subTuning.contextWindow;
+  const sub = subName === root.name && sameTuning ? root : await createModel({ ...common, ...subTuning, model: subName });
+  const cache = new Map<string, Promise<ChatModel>>([[sub.name, Promise.resolve(sub)]]);
+  if (sameTuning) cache.set(root.name, Promise.resolve(root));
   const byName = (name: string): Promise<ChatModel> => {
     let created = cache.get(name);
     if (!created) {
-      created = createModel({ ...common, model: name });
+      created = createModel({ ...common, ...subTuning, model: name });
       // A failure is not remembered: the next ask may succeed (a server that was starting up).
       created.catch(() => cache.delete(name));
       cache.set(name, created);

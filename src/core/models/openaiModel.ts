@@ -9,7 +9,7 @@ import { ConcurrencyLimiter } from './limiter';
 import { defaultPriceTable, type PriceTable } from './pricing';
 import { completeWithRetries, DEFAULT_RETRY_POLICY, type Attempt, type AttemptResult, type RetryPolicy } from './retry';
 import { estimateUsage } from './usage';
-import type { ChatModel, Completion, CompletionRequest, Usage } from './types';
+import type { ChatModel, Completion, CompletionRequest, ReasoningEffort, Usage } from './types';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** Local servers ignore the key, but the SDK refuses to start without one. */
@@ -24,6 +24,8 @@ export interface OpenAIModelOptions {
   contextWindow?: number;
   /** Cap on reply tokens when the request sets none; absent: the server's default. */
   maxOutputTokens?: number;
+  /** Sent as `reasoning_effort`; absent: the model's default (servers that do not reason may refuse the field). */
+  reasoningEffort?: ReasoningEffort;
   retry?: Partial<RetryPolicy>;
   /** Caps requests in flight (shared by every model on the endpoint when createModel made it); absent: no cap. */
   limiter?: ConcurrencyLimiter;
@@ -35,6 +37,7 @@ export class OpenAIChatModel implements ChatModel {
   readonly provider: 'openai' | 'openai-compatible';
   readonly name: string;
   readonly contextWindow: number;
+  readonly contextWindowKnown: boolean;
   private readonly client: OpenAI;
   private readonly endpoint: Endpoint;
   private readonly classify: ClassifyFailure;
@@ -47,7 +50,9 @@ export class OpenAIChatModel implements ChatModel {
     }
     this.provider = baseUrl ? 'openai-compatible' : 'openai';
     this.name = options.model;
-    this.contextWindow = options.contextWindow ?? (options.prices ?? defaultPriceTable).lookup(options.model).contextWindow;
+    const known = (options.prices ?? defaultPriceTable).lookup(options.model);
+    this.contextWindow = options.contextWindow ?? known.contextWindow;
+    this.contextWindowKnown = options.contextWindow !== undefined || known.windowKnown;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     // Retries and their backoff are ours (retry.ts), so the SDK must not add its own.
     this.client = new OpenAI({ apiKey: options.apiKey || PLACEHOLDER_KEY, baseURL: baseUrl ?? OPENAI_DEFAULT_BASE_URL, maxRetries: 0, timeout: this.policy.timeoutMs });
@@ -79,6 +84,8 @@ export class OpenAIChatModel implements ChatModel {
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
       // OpenAI's reasoning models accept only max_completion_tokens; many compatible servers know only max_tokens.
       ...(maxTokens === undefined ? {} : this.provider === 'openai' ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens }),
+      ...(this.options.reasoningEffort ? { reasoning_effort: this.options.reasoningEffort } : {}),
+      ...(request.promptCache ? { prompt_cache_key: request.promptCache.key } : {}),
     };
     const options = { signal: attempt.signal, timeout: this.policy.timeoutMs };
     // Stream only when someone listens: sub-calls come back whole, which costs a quarter less CPU per call
@@ -89,9 +96,7 @@ export class OpenAIChatModel implements ChatModel {
       const choice = response.choices?.[0];
       const text = choice?.message?.content ?? '';
       if (!choice?.finish_reason) throw new TruncatedStreamError(`the response had no finish reason (${text.length} characters)`);
-      const usage = response.usage
-        ? { inputTokens: response.usage.prompt_tokens, outputTokens: response.usage.completion_tokens, estimated: false }
-        : estimateUsage(request.messages, text);
+      const usage = response.usage ? usageOf(response.usage) : estimateUsage(request.messages, text);
       return { text, model: response.model || this.name, finishReason: choice.finish_reason, usage };
     }
     const stream = await this.client.chat.completions.create(
@@ -112,11 +117,24 @@ export class OpenAIChatModel implements ChatModel {
         attempt.onText(delta);
       }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens, estimated: false };
+      if (chunk.usage) usage = usageOf(chunk.usage);
     }
     // The SDK ends the iteration quietly when the signal fires mid-stream.
     if (attempt.signal.aborted) throw attempt.signal.reason ?? new Error('aborted');
     if (!finishReason) throw new TruncatedStreamError(`ended without a finish reason after ${text.length} characters`);
     return { text, model, finishReason, usage: usage ?? estimateUsage(request.messages, text) };
   }
+}
+
+/** The server's usage; the details (cached prompt tokens, reasoning tokens) only where it reports them. */
+function usageOf(u: OpenAI.CompletionUsage): Usage {
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  const reasoning = u.completion_tokens_details?.reasoning_tokens;
+  return {
+    inputTokens: u.prompt_tokens,
+    outputTokens: u.completion_tokens,
+    estimated: false,
+    ...(cached ? { cachedInputTokens: cached } : {}),
+    ...(reasoning ? { reasoningTokens: reasoning } : {}),
+  };
 }

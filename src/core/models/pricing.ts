@@ -1,9 +1,9 @@
 // What a call costs and how much context a model takes. Prices are USD per 1M tokens, from the providers'
-// public price pages as of 2025-12 (OpenAI: platform.openai.com/docs/pricing, standard tier; Anthropic:
-// docs.anthropic.com/en/docs/about-claude/pricing, base input/output, no caching). Prices change: a server that
-// lists its prices (OpenRouter) is believed over this table (listedPrices.ts), and users override both with a
-// JSON file (`--prices FILE` or RLM_PRICES, the editor's rlm.prices), see loadPriceTable. A model found nowhere
-// has no price: its cost is unknown, never $0.
+// public price pages as of 2025-12 (OpenAI: platform.openai.com/docs/pricing, standard tier, "cached input";
+// Anthropic: docs.anthropic.com/en/docs/about-claude/pricing, base input/output, "cache hits" and 5-minute
+// "cache writes"). Prices change: a server that lists its prices (OpenRouter) is believed over this table
+// (modelListing.ts), and users override both with a JSON file (`--prices FILE` or RLM_PRICES, the editor's
+// rlm.prices), see loadPriceTable. A model found nowhere has no price: its cost is unknown, never $0.
 
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './configError';
@@ -14,6 +14,10 @@ export interface ModelPrice {
   input: number;
   /** USD per 1M output tokens. */
   output: number;
+  /** USD per 1M prompt tokens read from the provider's prompt cache; absent: the input price (no discount). */
+  cachedInput?: number;
+  /** USD per 1M prompt tokens written to the cache (Anthropic's 5-minute writes); absent: the input price. */
+  cacheWrite?: number;
   /** Context window in tokens. */
   contextWindow?: number;
   /** Most output tokens the model can produce in one reply (Anthropic requires max_tokens). */
@@ -23,7 +27,12 @@ export interface ModelPrice {
 export interface PriceLookup {
   input: number;
   output: number;
+  /** The input price when the model has no cached-input price. */
+  cachedInput: number;
+  cacheWrite: number;
   contextWindow: number;
+  /** False when contextWindow is DEFAULT_CONTEXT_WINDOW standing in for a window the table does not know. */
+  windowKnown: boolean;
   maxOutputTokens?: number;
   /** False for unknown and local models: input and output are 0 here, and costUsd says the cost is unknown. */
   known: boolean;
@@ -35,34 +44,35 @@ export interface PriceLookup {
 export const DEFAULT_CONTEXT_WINDOW = 128_000;
 
 const OPENAI: Record<string, ModelPrice> = {
-  'gpt-5.2': { input: 1.75, output: 14, contextWindow: 400_000 },
-  'gpt-5.1': { input: 1.25, output: 10, contextWindow: 400_000 },
-  'gpt-5.1-codex-mini': { input: 0.25, output: 2, contextWindow: 400_000 },
-  'gpt-5': { input: 1.25, output: 10, contextWindow: 400_000 },
-  'gpt-5-mini': { input: 0.25, output: 2, contextWindow: 400_000 },
-  'gpt-5-nano': { input: 0.05, output: 0.4, contextWindow: 400_000 },
+  'gpt-5.2': { input: 1.75, cachedInput: 0.175, output: 14, contextWindow: 400_000 },
+  'gpt-5.1': { input: 1.25, cachedInput: 0.125, output: 10, contextWindow: 400_000 },
+  'gpt-5.1-codex-mini': { input: 0.25, cachedInput: 0.025, output: 2, contextWindow: 400_000 },
+  'gpt-5': { input: 1.25, cachedInput: 0.125, output: 10, contextWindow: 400_000 },
+  'gpt-5-mini': { input: 0.25, cachedInput: 0.025, output: 2, contextWindow: 400_000 },
+  'gpt-5-nano': { input: 0.05, cachedInput: 0.005, output: 0.4, contextWindow: 400_000 },
   'gpt-5-pro': { input: 15, output: 120, contextWindow: 400_000 },
-  'gpt-4.1': { input: 2, output: 8, contextWindow: 1_047_576 },
-  'gpt-4.1-mini': { input: 0.4, output: 1.6, contextWindow: 1_047_576 },
-  'gpt-4.1-nano': { input: 0.1, output: 0.4, contextWindow: 1_047_576 },
-  'gpt-4o': { input: 2.5, output: 10, contextWindow: 128_000 },
-  'gpt-4o-mini': { input: 0.15, output: 0.6, contextWindow: 128_000 },
-  o3: { input: 2, output: 8, contextWindow: 200_000 },
+  'gpt-4.1': { input: 2, cachedInput: 0.5, output: 8, contextWindow: 1_047_576 },
+  'gpt-4.1-mini': { input: 0.4, cachedInput: 0.1, output: 1.6, contextWindow: 1_047_576 },
+  'gpt-4.1-nano': { input: 0.1, cachedInput: 0.025, output: 0.4, contextWindow: 1_047_576 },
+  'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10, contextWindow: 128_000 },
+  'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6, contextWindow: 128_000 },
+  o3: { input: 2, cachedInput: 0.5, output: 8, contextWindow: 200_000 },
   'o3-pro': { input: 20, output: 80, contextWindow: 200_000 },
-  'o3-mini': { input: 1.1, output: 4.4, contextWindow: 200_000 },
-  'o4-mini': { input: 1.1, output: 4.4, contextWindow: 200_000 },
-  o1: { input: 15, output: 60, contextWindow: 200_000 },
+  'o3-mini': { input: 1.1, cachedInput: 0.55, output: 4.4, contextWindow: 200_000 },
+  'o4-mini': { input: 1.1, cachedInput: 0.275, output: 4.4, contextWindow: 200_000 },
+  o1: { input: 15, cachedInput: 7.5, output: 60, contextWindow: 200_000 },
 };
 
+// Cache reads cost 0.1x the input price, 5-minute cache writes 1.25x.
 const ANTHROPIC: Record<string, ModelPrice> = {
-  'claude-opus-4-5': { input: 5, output: 25, contextWindow: 200_000, maxOutputTokens: 64_000 },
-  'claude-opus-4-1': { input: 15, output: 75, contextWindow: 200_000, maxOutputTokens: 32_000 },
-  'claude-opus-4': { input: 15, output: 75, contextWindow: 200_000, maxOutputTokens: 32_000 },
-  'claude-sonnet-4-5': { input: 3, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
-  'claude-sonnet-4': { input: 3, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
-  'claude-haiku-4-5': { input: 1, output: 5, contextWindow: 200_000, maxOutputTokens: 64_000 },
-  'claude-3-7-sonnet': { input: 3, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
-  'claude-3-5-haiku': { input: 0.8, output: 4, contextWindow: 200_000, maxOutputTokens: 8_192 },
+  'claude-opus-4-5': { input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-opus-4-1': { input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75, contextWindow: 200_000, maxOutputTokens: 32_000 },
+  'claude-opus-4': { input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75, contextWindow: 200_000, maxOutputTokens: 32_000 },
+  'claude-sonnet-4-5': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-sonnet-4': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-haiku-4-5': { input: 1, cachedInput: 0.1, cacheWrite: 1.25, output: 5, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-3-7-sonnet': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'claude-3-5-haiku': { input: 0.8, cachedInput: 0.08, cacheWrite: 1, output: 4, contextWindow: 200_000, maxOutputTokens: 8_192 },
 };
 
 export const BUILT_IN_PRICES: Readonly<Record<string, ModelPrice>> = Object.freeze({ ...OPENAI, ...ANTHROPIC });
@@ -99,29 +109,41 @@ export class PriceTable {
         if (name.startsWith(`${key}-`) && (!matched || key.length > matched.length)) matched = key;
       }
     }
-    if (!matched) return { input: 0, output: 0, contextWindow: DEFAULT_CONTEXT_WINDOW, known: false };
+    if (!matched) return { input: 0, output: 0, cachedInput: 0, cacheWrite: 0, contextWindow: DEFAULT_CONTEXT_WINDOW, windowKnown: false, known: false };
     const price = this.entries.get(matched)!;
     return {
       input: price.input,
       output: price.output,
+      cachedInput: price.cachedInput ?? price.input,
+      cacheWrite: price.cacheWrite ?? price.input,
       contextWindow: price.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
+      windowKnown: price.contextWindow !== undefined,
       maxOutputTokens: price.maxOutputTokens,
       known: true,
       matched,
     };
   }
 
-  /** USD for a call; undefined when the model has no known price (not $0: nothing is known). */
-  costUsd(model: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>): number | undefined {
+  /**
+   * USD for a call: cached prompt tokens at the cached-input price, cache writes at the write price, the rest at
+   * list prices; undefined when the model has no known price (not $0: nothing is known).
+   */
+  costUsd(model: string, usage: PricedUsage): number | undefined {
     const price = this.lookup(model);
     if (!price.known) return undefined;
-    return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
+    const read = usage.cachedInputTokens ?? 0;
+    const written = usage.cacheWriteTokens ?? 0;
+    const plain = usage.inputTokens - read - written;
+    return (plain * price.input + read * price.cachedInput + written * price.cacheWrite + usage.outputTokens * price.output) / 1_000_000;
   }
 }
 
+/** The parts of a call's usage its price depends on. */
+export type PricedUsage = Pick<Usage, 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'>;
+
 export const defaultPriceTable = new PriceTable();
 
-export function costUsd(model: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>, table = defaultPriceTable): number | undefined {
+export function costUsd(model: string, usage: PricedUsage, table = defaultPriceTable): number | undefined {
   return table.costUsd(model, usage);
 }
 
@@ -151,7 +173,7 @@ function readPricesFile(file: string): string {
   }
 }
 
-const EXAMPLE = '{"my-model": {"input": 1.25, "output": 10, "contextWindow": 128000}}';
+const EXAMPLE = '{"my-model": {"input": 1.25, "cachedInput": 0.125, "output": 10, "contextWindow": 128000}}';
 
 export function parsePriceOverrides(json: string, source: string): Record<string, ModelPrice> {
   let data: unknown;
@@ -167,15 +189,19 @@ export function parsePriceOverrides(json: string, source: string): Record<string
   for (const [model, entry] of Object.entries(data as Record<string, unknown>)) {
     const e = entry as Record<string, unknown> | null;
     const isCount = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v > 0);
-    if (!e || typeof e !== 'object' || !isPrice(e.input) || !isPrice(e.output) || !isCount(e.contextWindow) || !isCount(e.maxOutputTokens)) {
+    const isOptionalPrice = (v: unknown) => v === undefined || isPrice(v);
+    if (!e || typeof e !== 'object' || !isPrice(e.input) || !isPrice(e.output) || !isOptionalPrice(e.cachedInput) || !isOptionalPrice(e.cacheWrite)
+      || !isCount(e.contextWindow) || !isCount(e.maxOutputTokens)) {
       throw new ConfigError(
-        `Prices in ${source}: "${model}" needs "input" and "output" in USD per 1M tokens (numbers >= 0) and optionally ` +
-          `a whole "contextWindow" and "maxOutputTokens", for example ${EXAMPLE}.`,
+        `Prices in ${source}: "${model}" needs "input" and "output" in USD per 1M tokens (numbers >= 0), optionally ` +
+          `"cachedInput" and "cacheWrite" (the same), and a whole "contextWindow" and "maxOutputTokens", for example ${EXAMPLE}.`,
       );
     }
     out[model] = {
       input: e.input as number,
       output: e.output as number,
+      ...(e.cachedInput !== undefined ? { cachedInput: e.cachedInput as number } : {}),
+      ...(e.cacheWrite !== undefined ? { cacheWrite: e.cacheWrite as number } : {}),
       ...(e.contextWindow !== undefined ? { contextWindow: e.contextWindow as number } : {}),
       ...(e.maxOutputTokens !== undefined ? { maxOutputTokens: e.maxOutputTokens as number } : {}),
     };

@@ -13,11 +13,23 @@ export interface ChatMessage {
 }
 
 export interface Usage {
+  /** Every prompt token, those read from or written to the provider's prompt cache included. */
   inputTokens: number;
+  /** Every reply token, thinking included. */
   outputTokens: number;
   /** True when the tokens were estimated from characters: the server reported none, or the call was cut short. */
   estimated: boolean;
+  /** Prompt tokens the provider read from its prompt cache (billed at the cached-input price); part of inputTokens. */
+  cachedInputTokens?: number;
+  /** Prompt tokens written to the provider's cache (Anthropic bills them above the input price); part of inputTokens. */
+  cacheWriteTokens?: number;
+  /** Reply tokens spent thinking, where the provider reports them (OpenAI's reasoning tokens); part of outputTokens. */
+  reasoningTokens?: number;
 }
+
+/** How hard a reasoning model thinks: OpenAI's `reasoning_effort`, or an Anthropic thinking budget (anthropicModel.ts). */
+export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 export interface Completion {
   /** The whole answer: what `onText` received since the last `onRetry` (or since the start). */
@@ -29,6 +41,14 @@ export interface Completion {
   latencyMs: number;
   /** Why the model stopped, as the provider says it ('stop', 'length', 'end_turn', 'max_tokens', ...). */
   finishReason?: string;
+}
+
+/** The finish reasons that mean the reply hit its output limit (OpenAI and compatible servers, Anthropic). */
+const OUTPUT_LIMIT_REASONS: ReadonlySet<string> = new Set(['length', 'max_tokens']);
+
+/** True when the reply stopped at its output limit: it may end in the middle of a sentence or a code block. */
+export function cutAtOutputLimit(completion: Pick<Completion, 'finishReason'>): boolean {
+  return completion.finishReason !== undefined && OUTPUT_LIMIT_REASONS.has(completion.finishReason);
 }
 
 export interface CompletionRequest {
@@ -43,6 +63,13 @@ export interface CompletionRequest {
   onText?: (delta: string) => void;
   /** Cap on answer tokens; absent: the provider's own default. */
   maxOutputTokens?: number;
+  /**
+   * For a conversation the next request resends with more at its end (the root history): Anthropic gets
+   * cache_control breakpoints on the system prompt and on the newest turn; OpenAI and compatible servers get
+   * `key` as prompt_cache_key, so requests that share a prefix meet the same cache. Absent: the provider's
+   * automatic caching only (none for Anthropic).
+   */
+  promptCache?: { key: string };
   /**
    * Called when an attempt actually starts: after a concurrency slot was granted, just before the request
    * goes out. Each retry calls it again, with the next number. Never called when the call is cancelled
@@ -81,6 +108,11 @@ export interface ChatModel {
   readonly name: string;
   /** Context window in tokens; sub-call prompts larger than this are refused before sending. */
   readonly contextWindow: number;
+  /**
+   * False when contextWindow stands in for a window nobody configured and the price table does not know (a local
+   * model): the root history is then compacted to a safe default instead (RootHistory.ts). Absent: known.
+   */
+  readonly contextWindowKnown?: boolean;
   /**
    * One answer to `request.messages`. Resolves with the whole text and its usage (estimated from characters,
    * see usage.ts, when the provider reports none). Honours `signal`, `onText`, `onAttempt` and `onRetry` as

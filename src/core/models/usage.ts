@@ -35,35 +35,61 @@ export function emptyTotals(): UsageTotals {
   return { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false };
 }
 
+/** The figures of UsageTotals that are left out while zero. */
+const OPTIONAL_FIGURES = [
+  'cachedInputTokens', 'cacheWriteTokens', 'reasoningTokens', 'savedUsd', 'reusedCalls', 'unpriced',
+] as const;
+type Tally = Required<UsageTotals>;
+
 /** Usage split root/sub. A run keeps one for itself; the shared Budget keeps one for the whole tree. */
 export class UsageTally {
-  private readonly usage: Record<CallRole, UsageTotals> = { root: emptyTotals(), sub: emptyTotals() };
+  private readonly usage: Record<CallRole, Tally> = { root: emptyTally(), sub: emptyTally() };
 
-  /** Records one model call; the caller prices it (undefined: the model has no known price). */
-  add(role: CallRole, usage: Usage, costUsd: number | undefined): void {
+  /**
+   * Records one model call; the caller prices it (the price table lives with the run's options): `costUsd` as
+   * billed (undefined: the model has no known price), `savedUsd` what the prompt cache took off the list price.
+   */
+  add(role: CallRole, usage: Usage, costUsd: number | undefined, savedUsd = 0): void {
     const t = this.usage[role];
     t.calls++;
     t.inputTokens += usage.inputTokens;
     t.outputTokens += usage.outputTokens;
-    if (costUsd === undefined) t.unpriced = (t.unpriced ?? 0) + 1;
+    if (costUsd === undefined) t.unpriced++;
     else t.costUsd += costUsd;
     t.estimated ||= usage.estimated;
+    t.cachedInputTokens += usage.cachedInputTokens ?? 0;
+    t.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
+    t.reasoningTokens += usage.reasoningTokens ?? 0;
+    t.savedUsd += savedUsd;
+  }
+
+  /** Records a sub-call answered from the sub-call cache: no call, no spend, `savedUsd` what it cost the first time. */
+  reuse(role: CallRole, savedUsd: number): void {
+    this.usage[role].reusedCalls++;
+    this.usage[role].savedUsd += savedUsd;
   }
 
   /** A copy of the totals so far. */
   totals(): RunUsage {
     const { root, sub } = this.usage;
-    return {
-      root: { ...root },
-      sub: { ...sub },
-      total: {
-        calls: root.calls + sub.calls,
-        inputTokens: root.inputTokens + sub.inputTokens,
-        outputTokens: root.outputTokens + sub.outputTokens,
-        costUsd: root.costUsd + sub.costUsd,
-        estimated: root.estimated || sub.estimated,
-        ...(root.unpriced || sub.unpriced ? { unpriced: (root.unpriced ?? 0) + (sub.unpriced ?? 0) } : {}),
-      },
-    };
+    const total = emptyTally();
+    for (const key of Object.keys(total) as Array<keyof Tally>) {
+      if (key === 'estimated') total.estimated = root.estimated || sub.estimated;
+      else total[key] = root[key] + sub[key];
+    }
+    return { root: shown(root), sub: shown(sub), total: shown(total) };
   }
+}
+
+function emptyTally(): Tally {
+  return {
+    ...emptyTotals(), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, savedUsd: 0, reusedCalls: 0, unpriced: 0,
+  };
+}
+
+/** A copy without the optional figures that are zero. */
+function shown(tally: Tally): UsageTotals {
+  const totals: UsageTotals = { ...tally };
+  for (const key of OPTIONAL_FIGURES) if (totals[key] === 0) delete totals[key];
+  return totals;
 }

@@ -9,7 +9,7 @@ import type { RlmEvent } from './events';
 import { endStatusOf } from './olderSchemas';
 import { emptyFigures, type Figures, type TreeNode } from './TreeNode';
 
-export type { CellNode, EditNode, Figures, NodeKind, RunNode, SubCallNode, TreeNode, TurnNode } from './TreeNode';
+export type { CellNode, CompactionNode, EditNode, Figures, NodeKind, RunNode, SubCallNode, TreeNode, TurnNode } from './TreeNode';
 
 /** What the fold ignored or repaired; all zero for a well-formed stream. */
 export interface TreeAnomalies {
@@ -143,6 +143,22 @@ export class TrajectoryTree {
           added: finite(event.added), removed: finite(event.removed),
         });
       }
+      case 'compaction_start': {
+        if (!isId(event.id)) return this.malformed();
+        const why = event.reason === 'refused' ? ', refused as too long' : '';
+        return this.start(event.parentId, false, {
+          kind: 'compaction', id: event.id, parentId: event.parentId,
+          label: `compaction: ${finite(event.turns)} turns, ${finite(event.tokensBefore).toLocaleString('en-US')} tokens of ${finite(event.window).toLocaleString('en-US')}${why}`,
+          status: 'running', startTime: time, own: emptyFigures(), total: emptyFigures(), model: event.model, children: [],
+          reason: event.reason, window: finite(event.window), tokensBefore: finite(event.tokensBefore), turns: finite(event.turns),
+        });
+      }
+      case 'compaction_end':
+        return this.end(event, time, (node) => {
+          if (node.kind !== 'compaction') return undefined;
+          assign(node, { output: event.summary, model: event.model, latencyMs: event.latencyMs, tokensAfter: event.tokensAfter });
+          return usageDelta(event.usage, event);
+        });
       case 'final':
         return this.update(event.parentId, time, (node) => node.kind === 'run' && assign(node, { output: event.answer }));
       case 'limit':
@@ -152,27 +168,29 @@ export class TrajectoryTree {
       case 'turn_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'turn') return undefined;
-          assign(node, { output: event.text, model: event.model, latencyMs: event.latencyMs });
-          return usageDelta(event.usage, event.costUsd, event.unpriced);
+          assign(node, { output: event.text, model: event.model, latencyMs: event.latencyMs, finishReason: event.finishReason });
+          if (event.cut === true) assign(node, { cut: true, label: `${node.label} (cut at the output limit)` });
+          return usageDelta(event.usage, event);
         });
       case 'subcall_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'subcall') return undefined;
           assign(node, { output: event.response, model: event.model, latencyMs: event.latencyMs });
-          return usageDelta(event.usage, event.costUsd, event.unpriced);
+          if (event.cached === true) assign(node, { cached: true, label: `${node.label} (cached)` });
+          return usageDelta(event.usage, event);
         });
       case 'cell_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'cell') return undefined;
           assign(node, { output: event.output, timedOut: event.timedOut === true });
-          return usageDelta(undefined, 0);
+          return usageDelta(undefined, {});
         });
       case 'run_end':
         return this.end(event, time, (node) => {
           if (node.kind !== 'run') return undefined;
           assign(node, { output: event.answer, stopReason: event.stopReason, detail: event.detail, iterations: event.iterations, reported: event.usage });
           // A run's tokens are its turns' and sub-calls': counting the reported usage again would double them.
-          return usageDelta(undefined, 0);
+          return usageDelta(undefined, {});
         });
       default: {
         const type = (event as { type: string }).type;
@@ -288,23 +306,31 @@ export class TrajectoryTree {
   }
 }
 
-const ZERO: Delta = { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0 };
+const ZERO: Delta = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0 };
 
-function usageDelta(usage: { inputTokens?: unknown; outputTokens?: unknown; estimated?: unknown } | undefined, costUsd: unknown, unpriced?: unknown): Delta {
+/** What an event's call added: its usage, and its cost as the event states it (`unpriced`: the cost is not known). */
+function usageDelta(
+  usage: { inputTokens?: unknown; outputTokens?: unknown; cachedInputTokens?: unknown; estimated?: unknown } | undefined,
+  cost: { costUsd?: unknown; savedUsd?: unknown; unpriced?: unknown },
+): Delta {
   return {
     ...ZERO,
     inputTokens: finite(usage?.inputTokens),
     outputTokens: finite(usage?.outputTokens),
-    costUsd: finite(costUsd),
+    cachedInputTokens: finite(usage?.cachedInputTokens),
+    costUsd: finite(cost.costUsd),
+    savedUsd: finite(cost.savedUsd),
     estimated: usage?.estimated === true,
-    unpriced: unpriced === true ? 1 : 0,
+    unpriced: cost.unpriced === true ? 1 : 0,
   };
 }
 
 function addTo(figures: Figures, delta: Delta): void {
   figures.inputTokens += delta.inputTokens;
   figures.outputTokens += delta.outputTokens;
+  figures.cachedInputTokens += delta.cachedInputTokens;
   figures.costUsd += delta.costUsd;
+  figures.savedUsd += delta.savedUsd;
   figures.subCalls += delta.subCalls;
   figures.errors += delta.errors;
   figures.estimated ||= delta.estimated;
@@ -312,7 +338,8 @@ function addTo(figures: Figures, delta: Delta): void {
 }
 
 function isZero(d: Delta): boolean {
-  return d.inputTokens === 0 && d.outputTokens === 0 && d.costUsd === 0 && d.subCalls === 0 && d.errors === 0 && !d.estimated && d.unpriced === 0;
+  return d.inputTokens === 0 && d.outputTokens === 0 && d.costUsd === 0 && d.savedUsd === 0 && d.subCalls === 0 && d.errors === 0
+    && !d.estimated && d.unpriced === 0;
 }
 
 /** Sets the fields an event carries; absent ones keep what the node had (and never appear as undefined keys). */

@@ -1,15 +1,21 @@
 // The nodes a trajectory viewer draws. Plain data (no parent links, no methods), so a tree serialises to
 // JSON as it is and can cross into a webview. Pure TypeScript: no Node imports.
 
-import type { ContextMeta, FileChangeKind, NodeStatus, RunLimitsSummary, RunUsage, StopReason, SubCallFunction } from './events';
+import type { CompactionReason, ContextMeta, FileChangeKind, NodeStatus, RunLimitsSummary, RunUsage, StopReason, SubCallFunction } from './events';
 
-export type NodeKind = 'run' | 'turn' | 'cell' | 'subcall' | 'edit';
+export type NodeKind = 'run' | 'turn' | 'cell' | 'subcall' | 'edit' | 'compaction';
 
 /** A node's own figures, or the same rolled up over its subtree (the node itself included). */
 export interface Figures {
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens the provider's prompt cache served (part of inputTokens). */
+  cachedInputTokens: number;
+  /** Billed: cached prompt tokens at their own price. */
   costUsd: number;
+  /** What caching saved against list prices: the prompt-cache discount and answers reused from the sub-call cache. */
+  savedUsd: number;
   /** Sub-call nodes and child runs. */
   subCalls: number;
   /** Nodes that ended with status 'error'. */
@@ -69,6 +75,10 @@ export interface TurnNode extends NodeBase {
   last: boolean;
   retries: number;
   latencyMs?: number;
+  /** Why the model stopped, as its provider said it. */
+  finishReason?: string;
+  /** The reply stopped at its output limit (none of its code ran). */
+  cut?: boolean;
 }
 
 export interface CellNode extends NodeBase {
@@ -86,6 +96,8 @@ export interface SubCallNode extends NodeBase {
   slot?: number;
   /** Length of the whole prompt (`input` may be truncated). */
   promptChars: number;
+  /** Answered from the sub-call cache: nothing was sent or spent; `own.savedUsd` is what the answer cost the first time. */
+  cached?: boolean;
   /** When the request went out; `startTime` is when model code made the call, so the gap is time queued for a slot. */
   sentTime?: number;
   retries: number;
@@ -102,8 +114,21 @@ export interface EditNode extends NodeBase {
   removed: number;
 }
 
-export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode | EditNode;
+/** Older root turns replaced by a summary: `output` is the summary; its figures are the summary call's. */
+export interface CompactionNode extends NodeBase {
+  kind: 'compaction';
+  reason: CompactionReason;
+  window: number;
+  tokensBefore: number;
+  tokensAfter?: number;
+  turns: number;
+  latencyMs?: number;
+}
+
+export type TreeNode = RunNode | TurnNode | CellNode | SubCallNode | EditNode | CompactionNode;
 
 export function emptyFigures(): Figures {
-  return { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 0 };
+  return {
+    inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 0,
+  };
 }

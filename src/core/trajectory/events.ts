@@ -34,15 +34,28 @@ export type SubCallFunction = 'llm_query' | 'llm_query_batched' | 'rlm_query';
 
 export interface UsageTotals {
   calls: number;
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** What was billed: cached prompt tokens at their own prices. */
   costUsd: number;
   /** True if any call's tokens were estimated from characters. */
   estimated: boolean;
+  // The figures below are absent when zero (and in traces written before they existed).
+  /** Prompt tokens read from the provider's prompt cache (part of inputTokens). */
+  cachedInputTokens?: number;
+  /** Prompt tokens written to the provider's prompt cache, Anthropic's cache writes (part of inputTokens). */
+  cacheWriteTokens?: number;
+  /** Output tokens spent thinking, where the provider reports them (part of outputTokens). */
+  reasoningTokens?: number;
   /**
-   * Calls to models with no known price: `costUsd` leaves them out, so the cost is unknown, not $0, when this is
-   * above 0. Absent when every call was priced (and in traces written before it existed).
+   * USD caching saved against list prices: the prompt-cache discount net of cache writes' surcharge (negative
+   * when writes were not read back), plus what reused sub-call answers cost the first time.
    */
+  savedUsd?: number;
+  /** Sub-calls answered from the sub-call cache: nothing was sent, nothing spent (not counted in `calls`). */
+  reusedCalls?: number;
+  /** Calls to models with no known price: `costUsd` leaves them out, so the cost is unknown, not $0, when above 0. */
   unpriced?: number;
 }
 
@@ -130,6 +143,12 @@ export interface TurnEndEvent extends EventBase {
   unpriced?: true;
   latencyMs: number;
   error?: string;
+  /** What the provider's prompt cache took off the list price (absent: the call read and wrote no cache). */
+  savedUsd?: number;
+  /** Why the model stopped, as its provider said it ('stop', 'length', 'end_turn', 'max_tokens', ...). */
+  finishReason?: string;
+  /** The reply stopped at its output limit: none of its code ran, and the model was asked for a shorter one. */
+  cut?: boolean;
 }
 
 export interface CellStartEvent extends EventBase {
@@ -197,6 +216,10 @@ export interface SubCallEndEvent extends EventBase {
   costUsd: number;
   /** The model has no known price: `costUsd` is 0 because nothing is known, not because the call was free. */
   unpriced?: true;
+  /** What the prompt cache took off the list price; for a reused answer, what it cost the first time. */
+  savedUsd?: number;
+  /** The answer came from the sub-call cache: nothing was sent, `usage` is zero and `costUsd` 0. */
+  cached?: boolean;
   latencyMs: number;
 }
 
@@ -221,6 +244,48 @@ export interface EditProposedEvent extends EventBase {
   description?: string;
   /** The file's unified diff against its base once this proposal is in (earlier proposals to it included), cut head and tail like cell output. */
   diff?: string;
+}
+
+/** Why the root history was compacted: it would have filled too much of the window, or the provider refused it. */
+export type CompactionReason = 'window' | 'refused';
+
+/**
+ * Older root turns are about to be replaced by a summary (RootHistory.ts): the next root request would fill more
+ * than its share of the window, or the provider refused it as too long. The REPL and its variables are kept.
+ */
+export interface CompactionStartEvent extends EventBase {
+  type: 'compaction_start';
+  id: string;
+  parentId: string; // run
+  reason: CompactionReason;
+  /** The model writing the summary. */
+  model: string;
+  /** The root model's window in tokens, as the run works to it (a refusal may have lowered it). */
+  window: number;
+  /** The history's size before, in tokens (estimated). */
+  tokensBefore: number;
+  /** Root turns the summary replaces. */
+  turns: number;
+}
+
+export interface CompactionEndEvent extends EventBase {
+  type: 'compaction_end';
+  id: string;
+  parentId: string; // run
+  /** 'error': the summary could not be written, and the turns were dropped with a note of the REPL's variables instead. */
+  status: EndStatus;
+  /** What replaced the turns (cut like a response). */
+  summary: string;
+  model: string;
+  usage: Usage;
+  costUsd: number;
+  /** The model has no known price: `costUsd` is 0 because nothing is known, not because the call was free. */
+  unpriced?: true;
+  savedUsd?: number;
+  latencyMs: number;
+  /** The history's size after, in tokens (estimated). */
+  tokensAfter: number;
+  error?: string;
 }
 
 export interface FinalEvent extends EventBase {
@@ -257,6 +322,8 @@ export interface RunEndEvent extends EventBase {
   subCalls: number;
   usage: RunUsage;
   durationMs: number;
+  /** Times the root history was compacted (the whole tree for a top-level run); absent when none. */
+  compactions?: number;
 }
 
 export type RlmEvent =
@@ -271,6 +338,8 @@ export type RlmEvent =
   | RetryEvent
   | SubCallEndEvent
   | EditProposedEvent
+  | CompactionStartEvent
+  | CompactionEndEvent
   | FinalEvent
   | LimitEvent
   | ErrorEvent
@@ -281,7 +350,7 @@ export type RlmEventType = RlmEvent['type'];
 /** Every event type this version writes; a reader skips the others. */
 export const RLM_EVENT_TYPES: readonly RlmEventType[] = [
   'run_start', 'turn_start', 'model_text', 'turn_end', 'cell_start', 'cell_end', 'subcall_start',
-  'subcall_running', 'retry', 'subcall_end', 'edit_proposed', 'final', 'limit', 'error', 'run_end',
+  'subcall_running', 'retry', 'subcall_end', 'edit_proposed', 'compaction_start', 'compaction_end', 'final', 'limit', 'error', 'run_end',
 ];
 
 /** The first line of a JSONL trace. */

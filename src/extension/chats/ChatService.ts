@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { ModelPair } from '../../core/loop/options';
 import type { RunResult } from '../../core/loop/RlmRun';
 import type { RlmSession, SessionSnapshot } from '../../core/loop/RlmSession';
+import type { SubCallCache } from '../../core/loop/SubCallCache';
 import { ModelError, type ChatModel } from '../../core/models/types';
 import { runStatus, type RlmEvent } from '../../core/trajectory/events';
 import { readLastRunEnd } from '../../core/trajectory/lastRunEnd';
@@ -67,6 +68,8 @@ export interface ChatServiceDeps {
   maxLiveSessions?: number;
   /** Where proposed edits go for review (without it, a run's edits are only logged). */
   reviews?: ReviewService;
+  /** The folder's sub-call cache (kept on this machine, outside the workspace); absent: answers are not reused. */
+  subCallCache?(folder: FolderRef): SubCallCache | undefined;
 }
 
 /** The question running now, as the Trajectory view and the status bar follow it. */
@@ -76,7 +79,10 @@ export interface LiveRun {
   title: string;
   /** Every event so far, in order. */
   events: RlmEvent[];
+  /** Billed so far, cached prompt tokens at their price. */
   costUsd: number;
+  /** What caching saved so far: the prompt-cache discount and reused sub-call answers. */
+  savedUsd: number;
   /** Calls so far to models with no known price: the cost is unknown, and they count against the request cap. */
   unpriced: number;
   /** The cap shown beside the cost; null for none. */
@@ -198,7 +204,10 @@ export class ChatService {
     chat.exchanges.push(exchange);
     if (chat.exchanges.length === 1) chat.title = titleOf(question);
     chat.updatedAt = now;
-    const live: LiveRun = { chatId: chat.id, exchangeId: exchange.id, title: titleOf(question), events: [], costUsd: 0, unpriced: 0, maxCostUsd: null, maxRequests: null, startedAt: now };
+    const live: LiveRun = {
+      chatId: chat.id, exchangeId: exchange.id, title: titleOf(question), events: [], costUsd: 0, savedUsd: 0, unpriced: 0,
+      maxCostUsd: null, maxRequests: null, startedAt: now,
+    };
     const running: Running = { chat, exchange, live, controller: new AbortController() };
     this.running = running;
     this.deps.post({ type: 'run/start', chatId: chat.id, exchange: publicExchange(exchange) });
@@ -228,7 +237,13 @@ export class ChatService {
       this.throwIfStopped(running);
       let rootFailure: ModelError | undefined;
       const models: ModelPair = { ...prepared.models, root: rememberingFailures(prepared.models.root, (err) => (rootFailure = err)) };
-      const session = await this.sessions.sessionFor(chat, workspace, models, prepared.costOf, limitsFrom(settings));
+      const session = await this.sessions.sessionFor(chat, workspace, {
+        models,
+        costOf: prepared.costOf,
+        limits: limitsFrom(settings),
+        compactWith: settings.compactWith,
+        subCallCache: settings.cacheSubCalls ? this.deps.subCallCache?.(folder) : undefined,
+      });
       running.session = session;
       this.throwIfStopped(running);
       await this.ensureTracesDir();
@@ -242,8 +257,9 @@ export class ChatService {
         signal: running.controller.signal,
         onEvent: (event) => {
           live.events.push(event);
-          if (event.type === 'turn_end' || event.type === 'subcall_end') {
+          if (event.type === 'turn_end' || event.type === 'subcall_end' || event.type === 'compaction_end') {
             live.costUsd += event.costUsd;
+            live.savedUsd += event.savedUsd ?? 0;
             if (event.unpriced) live.unpriced++;
           }
           logEvent(this.deps.log, event);
@@ -259,6 +275,7 @@ export class ChatService {
         ...describeProblem(problem, this.deps.secrets, result.detail),
         costUsd: result.usage.total.costUsd,
         ...(result.usage.total.unpriced ? { unpricedCalls: result.usage.total.unpriced } : {}),
+        ...(result.usage.total.savedUsd ? { savedUsd: result.usage.total.savedUsd } : {}),
         inputTokens: result.usage.total.inputTokens,
         outputTokens: result.usage.total.outputTokens,
       });
@@ -285,6 +302,7 @@ export class ChatService {
       exchange.durationMs = Date.now() - exchange.startedAt;
       exchange.costUsd ??= live.costUsd;
       if (exchange.unpricedCalls === undefined && live.unpriced > 0) exchange.unpricedCalls = live.unpriced;
+      if (exchange.savedUsd === undefined && live.savedUsd !== 0) exchange.savedUsd = live.savedUsd;
       chat.updatedAt = Date.now();
       this.running = undefined;
       this.deps.post({ type: 'run/end', chatId: chat.id, exchange: publicExchange(exchange) });

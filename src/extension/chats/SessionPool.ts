@@ -2,9 +2,7 @@
 // at most a few at once. A session that goes (evicted, its folder closed or reopened) leaves its snapshot with
 // its chat, and the chat's next question restores it: the conversation goes on, the variables do not.
 
-import type { CostOf } from '../../core/loop/Budget';
-import type { ModelPair, RlmLimitsInput } from '../../core/loop/options';
-import { RlmSession, type SessionSnapshot } from '../../core/loop/RlmSession';
+import { RlmSession, type SessionSettings, type SessionSnapshot } from '../../core/loop/RlmSession';
 import type { Workspace } from '../../core/workspace/types';
 import type { ChatRecord } from './ChatStore';
 
@@ -28,20 +26,18 @@ export class SessionPool {
   ) {}
 
   /** The chat's session over `workspace`, configured for this question: reused, or created (restored from the chat's snapshot). */
-  async sessionFor(chat: ChatRecord, workspace: Workspace, models: ModelPair, costOf: CostOf, limits: RlmLimitsInput): Promise<RlmSession> {
+  async sessionFor(chat: ChatRecord, workspace: Workspace, settings: SessionSettings): Promise<RlmSession> {
     const live = this.sessions.get(chat.id);
     if (live && live.workspace === workspace) {
-      live.session.configure({ models, limits, costOf });
+      live.session.configure(settings);
       live.lastUsed = Date.now();
       return live.session;
     }
     // The folder was reopened (new excludes): the conversation goes on over the new workspace.
     if (live) this.drop(chat.id);
     const session = await RlmSession.create({
-      models,
+      ...settings,
       context: { kind: 'workspace', workspace },
-      limits,
-      costOf,
       secrets: this.secrets,
       // The model may propose edits: the chat shows them for review, and nothing is written unless the user accepts.
       proposeEdits: true,

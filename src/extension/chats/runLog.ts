@@ -13,7 +13,7 @@ export function logEvent(log: Log, event: RlmEvent): void {
       log.info(`${event.id} started${event.depth > 0 ? ` (child run, depth ${event.depth})` : ''}: ${clip(event.question)} [root ${event.rootModel}, sub-calls ${event.subModel}]`);
       return;
     case 'turn_end': {
-      const line = `${event.id} ${event.status}: ${event.model}, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}, ${event.latencyMs} ms`;
+      const line = `${event.id} ${event.status}: ${event.model}, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}, ${event.latencyMs} ms${event.cut ? ', cut at the output limit' : ''}`;
       if (event.error) log.warn(`${line}: ${clip(event.error)}`);
       else log.info(line);
       return;
@@ -28,6 +28,15 @@ export function logEvent(log: Log, event: RlmEvent): void {
     case 'retry':
       log.warn(`${event.parentId}: attempt ${event.attempt} in ${event.delayMs} ms (${event.reason})`);
       return;
+    case 'compaction_start':
+      log.info(`${event.id}: compacting ${event.turns} root turns (${event.tokensBefore} tokens, window ${event.window}${event.reason === 'refused' ? ', the provider refused the prompt as too long' : ''}) with ${event.model}`);
+      return;
+    case 'compaction_end': {
+      const line = `${event.id} ${event.status}: ${event.tokensAfter} tokens now, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}`;
+      if (event.error) log.warn(`${line}: ${clip(event.error)}`);
+      else log.info(line);
+      return;
+    }
     case 'limit':
       log.info(`${event.parentId} hit a limit (${event.reason}): ${event.detail}`);
       return;

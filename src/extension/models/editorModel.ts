@@ -56,6 +56,7 @@ export function editorChatModel<M>(lm: EditorLanguageModel<M>, api: EditorLmApi<
     provider: EDITOR_PROVIDER,
     name: lm.id,
     contextWindow: lm.maxInputTokens > 0 ? lm.maxInputTokens : FALLBACK_CONTEXT_WINDOW,
+    contextWindowKnown: lm.maxInputTokens > 0,
     complete: (request) => completeWithRetries(request, (attempt) => send(lm, api, request, attempt), {
       classify, service: 'the editor', model: lm.id, policy: options.policy, limiter: options.limiter, random: options.random,
     }),

@@ -13,7 +13,7 @@ import { createModelPair } from '../../core/models/modelPair';
 import type { PriceTable } from '../../core/models/pricing';
 import { ModelError, type ChatModel } from '../../core/models/types';
 import { ACTIONS, inEditorTerms, SetupProblem } from '../problems';
-import { KEYED_PROVIDERS, type KeyedProvider, type RlmSettings } from '../settings';
+import { KEYED_PROVIDERS, tuningFrom, type KeyedProvider, type RlmSettings } from '../settings';
 import { endpointOf } from './apiKeys';
 import { editorChatModel, type EditorLanguageModel, type EditorLmApi, type EditorModelOptions } from './editorModel';
 import { pickEditorModel, planProvider, priceTableFor, wantsLocalServer, type ProviderPlan, type SetupFacts } from './providerPlan';
@@ -83,7 +83,7 @@ export async function prepareModels<M>(settings: RlmSettings, sources: ModelSour
     case 'vscode-lm':
       return editorModelsFor(plan, editorModels, sources);
     case 'api':
-      return apiModelsFor(plan, sources, prices, costOf);
+      return apiModelsFor(plan, sources, prices, costOf, settings);
   }
 }
 
@@ -111,7 +111,7 @@ function editorModelsFor<M>(plan: Extract<ProviderPlan, { kind: 'vscode-lm' }>, 
   };
 }
 
-async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, sources: ModelSources, prices: PriceTable, costOf: CostOf): Promise<PreparedModels> {
+async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, sources: ModelSources, prices: PriceTable, costOf: CostOf, settings: RlmSettings): Promise<PreparedModels> {
   const key = await sources.key(plan.provider, plan.baseUrl);
   try {
     const models = await createModelPair({
@@ -123,6 +123,7 @@ async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, source
       // Keys come from SecretStorage only: never from the editor's environment.
       env: {},
       prices,
+      ...tuningFrom(settings),
     });
     const where = plan.localServer ? `${plan.localServer.name} at ${plan.baseUrl}` : plan.baseUrl ? `the server at ${plan.baseUrl}` : plan.provider;
     return { models, costOf, provider: plan.provider, key, description: `${where}: ${models.root.name} (root), ${models.sub.name} (sub-calls)` };

@@ -1,25 +1,30 @@
-// The status-bar texts: while a question runs (a spinner, the cost so far against the cap, and for models with no
-// known price, the requests against the request cap: their cost is unknown, so the dollar cap cannot see them), and
-// while a folder is indexed for the first time (how far it has got).
+// The status-bar texts: while a question runs (a spinner, the cost so far as billed, caching's discount applied,
+// against the cap, what caching saved, and for models with no known price, the requests against the request cap:
+// their cost is unknown, so the dollar cap cannot see them), and while a folder is indexed for the first time (how
+// far it has got).
 
-import { formatCost, formatUsd } from '../../core/models/costText';
+import { formatCost, formatSavings, formatUsd } from '../../core/models/costText';
 import type { LiveRun } from '../chats/ChatService';
 import { describeIndexing } from '../../core/workspace/CodeWorkspace';
 import type { FolderIndexing } from '../workspace/WorkspaceRoots';
 
-export function statusText(run: Pick<LiveRun, 'costUsd' | 'maxCostUsd' | 'unpriced' | 'maxRequests'>): string {
+export function statusText(run: Pick<LiveRun, 'costUsd' | 'maxCostUsd' | 'savedUsd' | 'unpriced' | 'maxRequests'>): string {
   const cap = run.maxCostUsd === null ? '' : ` / ${formatUsd(run.maxCostUsd)}`;
+  const saved = run.savedUsd > 0 ? ` (${formatSavings(run.savedUsd)})` : '';
   const requests = run.unpriced === 0 ? ''
     : run.maxRequests === null ? ` · ${run.unpriced} request${run.unpriced === 1 ? '' : 's'}` : ` · ${run.unpriced}/${run.maxRequests} requests`;
-  return `$(loading~spin) RLM ${formatCost(run.costUsd, run.unpriced)}${cap}${requests}`;
+  return `$(loading~spin) RLM ${formatCost(run.costUsd, run.unpriced)}${cap}${saved}${requests}`;
 }
 
-export function statusTooltip(run: Pick<LiveRun, 'title' | 'events' | 'unpriced' | 'maxRequests'>): string {
+export function statusTooltip(run: Pick<LiveRun, 'title' | 'events' | 'costUsd' | 'savedUsd' | 'unpriced' | 'maxRequests'>): string {
   const n = run.events.length;
+  const saved = run.savedUsd > 0
+    ? ` Cost so far ${formatCost(run.costUsd, run.unpriced)} as billed; caching saved ${formatUsd(run.savedUsd)} (${Math.round((100 * run.savedUsd) / (run.costUsd + run.savedUsd))}% off the list price).`
+    : '';
   const unpriced = run.unpriced > 0
     ? ` ${run.unpriced} request${run.unpriced === 1 ? '' : 's'} went to a model with no known price: the dollar cap cannot be enforced for it${run.maxRequests === null ? '' : `, and the run stops at ${run.maxRequests} requests`}.`
     : '';
-  return `RLM is answering "${run.title}" (${n} event${n === 1 ? '' : 's'} so far).${unpriced} Click to show the chat.`;
+  return `RLM is answering "${run.title}" (${n} event${n === 1 ? '' : 's'} so far).${saved}${unpriced} Click to show the chat.`;
 }
 
 /** While folders are indexed for the first time: the first one's progress, and what a click does. */

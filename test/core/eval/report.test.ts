@@ -61,13 +61,36 @@ test('the Markdown table: one row per mode and size, per-job tokens, latency, st
   const md = reportMarkdown(buildReport(RESULTS, { note: 'Figures from the fake model server', now: new Date('2026-01-02T00:00:00Z') }));
   assert.match(md, /^# Eval: RLM against the plain model\n/);
   assert.match(md, /\*\*Figures from the fake model server\*\*/);
-  assert.match(md, /\| rlm \| 8k \| 3 \| 0\.58 \| \$0\.0900 \| \$0\.0300 \| 1\.0k \/ 100 \| 4\.0k \/ 30 \| 4\.0 s \/ 6\.0 s \| final 3 \|  \|/);
-  assert.match(md, /\| vanilla \| 8k \| 2 \| 0\.50 \| \$0\.0200 \| \$0\.0100 \| 1\.0k \/ 100 \| 0 \/ 0 \| 1\.0 s \/ 3\.0 s \| final 1, error 1 \| 0 of 2 \|/);
+  assert.match(md, /\| mode \| size \| jobs \| score \| billed cost \| cost \/ job \| cached share \| root tokens in \/ out \(per job\) \| sub-call tokens in \/ out \(per job\) \| compactions \|/);
+  assert.match(md, /\| rlm \| 8k \| 3 \| 0\.58 \| \$0\.0900 \| \$0\.0300 \| 0% \| 1\.0k \/ 100 \| 4\.0k \/ 30 \| 0 \| 4\.0 s \/ 6\.0 s \| final 3 \|  \|/);
+  assert.match(md, /\| vanilla \| 8k \| 2 \| 0\.50 \| \$0\.0200 \| \$0\.0100 \| 0% \| 1\.0k \/ 100 \| 0 \/ 0 \| 0 \| 1\.0 s \/ 3\.0 s \| final 1, error 1 \| 0 of 2 \|/);
   assert.match(md, /\| vanilla \| 128k \| 1 \| 0\.00 .* \| 1 of 1 \|/);
-  assert.match(md, /## Per suite\n\n\| suite \| mode \| size \| jobs \| score \| cost \| latency p50 \|\n\|---\|---\|---\|---\|---\|---\|---\|\n\| count-text \| rlm \| 8k \| 1 \| 0\.25 \|/);
+  assert.match(md, /## Per suite\n\n\| suite \| mode \| size \| jobs \| score \| billed cost \| cached share \| compactions \| latency p50 \|\n\|---\|---\|---\|---\|---\|---\|---\|---\|---\|\n\| count-text \| rlm \| 8k \| 1 \| 0\.25 \|/);
   const rows = md.split('\n').filter((l) => /^\| (rlm|vanilla) \|/.test(l));
   assert.equal(rows.length, 4);
-  assert.ok(rows.every((r) => r.split('|').length === 13), 'every row has the header\'s 11 columns');
+  assert.ok(rows.every((r) => r.split('|').length === 15), 'every row has the header\'s 13 columns');
+});
+
+test('cached share and compactions: prompt tokens the cache served over all prompt tokens; compactions summed', () => {
+  const cached = (r: JobResult, cachedInputTokens: number): JobResult => ({ ...r, usage: { ...r.usage, total: { ...r.usage.total, cachedInputTokens } } });
+  const [a, b] = RESULTS.filter((r) => r.mode === 'rlm' && r.sizeLabel === '8k');
+  const report = buildReport([cached({ ...a!, compactions: 2 }, 3_000), cached({ ...b!, compactions: 1 }, 1_000)]);
+  const group = report.groups[0]!;
+  assert.equal(group.cachedShare, 4_000 / (a!.usage.total.inputTokens + b!.usage.total.inputTokens));
+  assert.equal(group.compactions, 3);
+  assert.match(reportMarkdown(report), /\| 40% \|.*\| 3 \|/);
+});
+
+test('jobs on a model with no known price: the cost reads as unknown, or as the priced part plus unknown', () => {
+  const unpriced = (r: JobResult, calls: number): JobResult => ({ ...r, usage: { ...r.usage, total: { ...r.usage.total, costUsd: 0, unpriced: calls } } });
+  const [a, b] = RESULTS.filter((r) => r.mode === 'rlm' && r.sizeLabel === '8k');
+  const none = buildReport([unpriced(a!, 5), unpriced(b!, 3)]);
+  assert.equal(none.unpriced, 8);
+  assert.equal(none.groups[0]!.unpriced, 8);
+  assert.match(reportMarkdown(none), /2 jobs, unknown in all/);
+  assert.match(reportMarkdown(none), /\| rlm \| 8k \| 2 \| [\d.]+ \| unknown \| unknown \|/);
+  const mixed = reportMarkdown(buildReport([a!, unpriced(b!, 3)]));
+  assert.match(mixed, /\| rlm \| 8k \| 2 \| [\d.]+ \| \$0\.0200 \+ unknown \| \$0\.0100 \+ unknown \|/);
 });
 
 /** Parses strictly (sax throws on anything not well-formed) and collects elements with their attributes. */
@@ -111,6 +134,6 @@ test('the report files: Markdown, JSON that reads back, the chart, and one chart
   assert.deepEqual(files.map((f) => f.slice(dir.length + 1)), ['report.md', 'report.json', 'report.svg', 'report.count-text.svg', 'report.needle-text.svg']);
   const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
   assert.equal(json.groups.length, 4);
-  assert.deepEqual(Object.keys(json.groups[0]).sort(), ['costUsd', 'cut', 'estimatedTokens', 'jobs', 'latency', 'mode', 'score', 'sizeLabel', 'sizeTokens', 'stopReasons', 'tokens']);
+  assert.deepEqual(Object.keys(json.groups[0]).sort(), ['cachedShare', 'compactions', 'costUsd', 'cut', 'estimatedTokens', 'jobs', 'latency', 'mode', 'score', 'sizeLabel', 'sizeTokens', 'stopReasons', 'tokens', 'unpriced']);
   for (const svg of files.filter((f) => f.endsWith('.svg'))) assert.doesNotThrow(() => parseSvg(readFileSync(svg, 'utf8')), svg);
 });

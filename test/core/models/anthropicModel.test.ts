@@ -155,3 +155,28 @@ test('a stream error that persists ends in a ModelError naming it', async () => 
   assert.equal(err.kind, 'server');
   assert.match(err.message, /failed with 500 after 2 tries \(Internal server error\)/);
 });
+
+test('prompt caching: cache_control on the system prompt and the newest turn only when asked (2 of the 4 allowed); reads and writes apart', async () => {
+  const server = await start(() => ({ text: 'ok', usage: { input: 9_000, output: 40, cachedInput: 6_000, cacheWrite: 2_500, reasoning: 30 } }));
+  const m = model(server);
+  const messages = [
+    { role: 'system' as const, content: 'You explore code.' },
+    { role: 'user' as const, content: 'Question' },
+    { role: 'assistant' as const, content: 'Code' },
+    { role: 'user' as const, content: 'Output' },
+  ];
+  const completion = await m.complete({ messages, promptCache: { key: 'ignored-by-anthropic' } });
+  assert.deepEqual(completion.usage, { inputTokens: 9_000, outputTokens: 40, estimated: false, cachedInputTokens: 6_000, cacheWriteTokens: 2_500, reasoningTokens: 30 });
+  const body = server.requests[0]!.body;
+  assert.deepEqual(body.system, [{ type: 'text', text: 'You explore code.', cache_control: { type: 'ephemeral' } }]);
+  assert.deepEqual(body.messages, [
+    { role: 'user', content: 'Question' },
+    { role: 'assistant', content: 'Code' },
+    { role: 'user', content: [{ type: 'text', text: 'Output', cache_control: { type: 'ephemeral' } }] },
+  ]);
+  const breakpoints = JSON.stringify(body).split('cache_control').length - 1;
+  assert.ok(breakpoints <= 4, `${breakpoints} breakpoints`);
+  assert.equal(server.requests[0]!.messages.at(-1)!.content, 'Output', 'the text is unchanged');
+  await m.complete({ messages });
+  assert.ok(!JSON.stringify(server.requests[1]!.body).includes('cache_control'), 'a plain request marks nothing');
+});

@@ -90,3 +90,40 @@ test(`concurrency: the run's ${DEFAULT_LIMITS.concurrency} calls all go out at o
   assert.equal(slow.maxInFlight, 5);
   assert.equal(slow.requests.length, width);
 });
+
+test('root and sub-model tuning reach the wire: output caps, reasoning effort, thinking budgets; one model split in two when tuned apart', async () => {
+  const server = await start(() => 'ok', ['local-coder']);
+  const openai = await createModelPair({
+    provider: 'openai', baseUrl: server.openaiBaseUrl, env: {},
+    root: { maxOutputTokens: 2000, reasoningEffort: 'low', contextWindow: 8192 }, sub: { maxOutputTokens: 300, reasoningEffort: 'minimal' },
+  });
+  assert.notEqual(openai.sub, openai.root, 'the same server model with other settings is a second ChatModel');
+  assert.deepEqual([openai.root.contextWindow, openai.sub.contextWindow], [8192, 8192], 'the same model has the same window');
+  await openai.root.complete(ask);
+  await openai.sub.complete(ask);
+  await (await openai.byName('other-model')).complete(ask);
+  const [root, sub, named] = server.requests.slice(-3).map((r) => r.body);
+  assert.deepEqual([root.max_tokens, root.reasoning_effort], [2000, 'low']);
+  assert.deepEqual([sub.max_tokens, sub.reasoning_effort], [300, 'minimal']);
+  assert.deepEqual([named.max_tokens, named.reasoning_effort], [300, 'minimal'], 'a model named in llm_query is tuned as the sub-model');
+
+  const plain = await createModelPair({ provider: 'openai', baseUrl: server.openaiBaseUrl, env: {} });
+  await plain.root.complete(ask);
+  const body = server.requests.at(-1)!.body;
+  assert.ok(!('reasoning_effort' in body) && !('max_tokens' in body), 'nothing set: nothing sent');
+
+  const anthropic = await createModelPair({
+    provider: 'anthropic', baseUrl: server.anthropicBaseUrl, apiKey: 'sk-ant-test', model: 'claude-sonnet-4-5', subModel: 'claude-haiku-4-5',
+    root: { reasoningEffort: 'high' }, sub: { maxOutputTokens: 3000, reasoningEffort: 'high' },
+  });
+  await anthropic.root.complete(ask);
+  await anthropic.sub.complete(ask);
+  const [thinkingRoot, thinkingSub] = server.requests.slice(-2).map((r) => r.body);
+  assert.equal(thinkingRoot.max_tokens, 16_000 + 24_576, 'the budget comes on top of the default reply room');
+  assert.deepEqual(thinkingRoot.thinking, { type: 'enabled', budget_tokens: 24_576 });
+  assert.equal(thinkingSub.max_tokens, 3000, 'a set cap stays');
+  assert.deepEqual(thinkingSub.thinking, { type: 'enabled', budget_tokens: 1976 }, 'the budget leaves 1,024 tokens of it for the answer');
+  const tight = await createModelPair({ provider: 'anthropic', baseUrl: server.anthropicBaseUrl, apiKey: 'sk-ant-test', model: 'claude-haiku-4-5', root: { maxOutputTokens: 1500, reasoningEffort: 'minimal' } });
+  await tight.root.complete(ask);
+  assert.ok(!('thinking' in server.requests.at(-1)!.body), 'no room for the minimum budget: no thinking');
+});

@@ -218,3 +218,22 @@ test('a port that fetch blocks (9) fails at once with a message saying so', asyn
   assert.equal(retries, 0, 'retrying a blocked port cannot help');
   assert.match(err.message, /^Could not reach http:\/\/127\.0\.0\.1:9\/v1: .*"bad port"/);
 });
+
+test('prompt caching: prompt_cache_key only when asked; cached and reasoning tokens read apart, streamed and whole', async () => {
+  const server = await start(() => ({ text: 'ok', usage: { input: 5_000, output: 300, cachedInput: 4_096, reasoning: 200 } }));
+  const m = model(server);
+  const streamed = await m.complete({ messages: ask, promptCache: { key: 'rlm-s1-d0' }, onText: () => {} });
+  const whole = await m.complete({ messages: ask });
+  for (const completion of [streamed, whole]) {
+    assert.deepEqual(completion.usage, { inputTokens: 5_000, outputTokens: 300, estimated: false, cachedInputTokens: 4_096, reasoningTokens: 200 });
+  }
+  assert.equal(server.requests[0]!.body.prompt_cache_key, 'rlm-s1-d0');
+  assert.ok(!('prompt_cache_key' in server.requests[1]!.body));
+});
+
+test('the window: a configured one is known; the price table knows gpt-5; an unknown local model gets a stand-in', async () => {
+  const server = await start(() => 'ok');
+  assert.deepEqual([model(server).contextWindow, model(server).contextWindowKnown], [128_000, false]);
+  assert.deepEqual([model(server, { contextWindow: 8_192 }).contextWindow, model(server, { contextWindow: 8_192 }).contextWindowKnown], [8_192, true]);
+  assert.equal(model(server, { model: 'gpt-5' }).contextWindowKnown, true);
+});

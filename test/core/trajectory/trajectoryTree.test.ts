@@ -54,14 +54,14 @@ test('each node keeps its own figures and the rollup over its subtree: tokens, c
   const sub = tree.get('r1.t1.c1.s1')!;
   const child = tree.get('r1.t1.c1.r1')!;
   // The run's reported usage is kept for the detail view, not counted again.
-  assert.deepEqual(run.own, { inputTokens: 0, outputTokens: 0, costUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 33 });
-  assert.deepEqual(run.total, { inputTokens: 20, outputTokens: 10, costUsd: 0.012, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 33 });
+  assert.deepEqual(run.own, { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 33 });
+  assert.deepEqual(run.total, { inputTokens: 20, outputTokens: 10, cachedInputTokens: 0, costUsd: 0.012, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 33 });
   assert.equal(run.kind === 'run' && run.reported?.total.costUsd, 0.01);
-  assert.deepEqual(tree.get('r1.t1')!.own, { inputTokens: 10, outputTokens: 5, costUsd: 0.01, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 9 });
+  assert.deepEqual(tree.get('r1.t1')!.own, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.01, savedUsd: 0, subCalls: 0, errors: 0, estimated: false, unpriced: 0, elapsedMs: 9 });
   // The turn's reply took 9 ms; its span runs on to the end of its cell.
-  assert.deepEqual(tree.get('r1.t1')!.total, { inputTokens: 20, outputTokens: 10, costUsd: 0.012, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 30 });
-  assert.deepEqual(cell.total, { inputTokens: 10, outputTokens: 5, costUsd: 0.002, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 20 });
-  assert.deepEqual(sub.own, { inputTokens: 10, outputTokens: 5, costUsd: 0.002, subCalls: 1, errors: 0, estimated: false, unpriced: 0, elapsedMs: 8 });
+  assert.deepEqual(tree.get('r1.t1')!.total, { inputTokens: 20, outputTokens: 10, cachedInputTokens: 0, costUsd: 0.012, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 30 });
+  assert.deepEqual(cell.total, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.002, savedUsd: 0, subCalls: 2, errors: 0, estimated: false, unpriced: 0, elapsedMs: 20 });
+  assert.deepEqual(sub.own, { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.002, savedUsd: 0, subCalls: 1, errors: 0, estimated: false, unpriced: 0, elapsedMs: 8 });
   assert.deepEqual(child.total.subCalls, 1, 'a child run is a sub-call of its cell');
   assert.equal(sub.kind === 'subcall' && sub.latencyMs, 8);
   assert.equal(sub.kind === 'subcall' && sub.fn, 'llm_query');
@@ -98,7 +98,7 @@ test('statuses: sub-calls wait queued until sent; errors, cancellations and esti
   const run = tree.get('r1')!;
   assert.equal(run.status, 'cancelled');
   assert.equal(run.kind === 'run' && run.detail, 'the run was cancelled');
-  assert.deepEqual(run.total, { inputTokens: 140, outputTokens: 13, costUsd: 0.11, subCalls: 2, errors: 1, estimated: true, unpriced: 0, elapsedMs: 34 });
+  assert.deepEqual(run.total, { inputTokens: 140, outputTokens: 13, cachedInputTokens: 0, costUsd: 0.11, savedUsd: 0, subCalls: 2, errors: 1, estimated: true, unpriced: 0, elapsedMs: 34 });
   assert.equal(tree.get('r1.t1')!.total.errors, 1, 'the turn counts the failed sub-call of its cell');
   assert.equal(tree.get('r1.t1')!.own.estimated, false);
 });
@@ -255,4 +255,24 @@ test('the tree bundles for a browser: no Node built-ins reach the webview', asyn
   const code = result.outputFiles[0]!.text;
   assert.match(code, /export {\s*TrajectoryTree\s*}/);
   assert.doesNotMatch(code, /require\(|node:/);
+});
+
+test('prompt-cache figures roll up: cached input tokens and savings; a sub-call answered from the sub-call cache is marked', () => {
+  const events: RlmEvent[] = [
+    { type: 'run_start', time: T, id: 'r1', depth: 0, question: 'q', rootModel: 'gpt-5', subModel: 'gpt-5-mini', context: { type: 'text', size: 1 } },
+    { type: 'turn_start', time: T + 1, id: 'r1.t1', parentId: 'r1', iteration: 1 },
+    { type: 'turn_end', time: T + 2, id: 'r1.t1', parentId: 'r1', status: 'done', text: 'x', model: 'gpt-5', usage: { ...usage(5_000, 100), cachedInputTokens: 4_096 }, costUsd: 0.002, savedUsd: 0.0046, latencyMs: 1 },
+    { type: 'cell_start', time: T + 3, id: 'r1.t1.c1', parentId: 'r1.t1', index: 0, code: 'llm_query("a")' },
+    { type: 'subcall_start', time: T + 4, id: 'r1.t1.c1.s1', parentId: 'r1.t1.c1', fn: 'llm_query', model: 'gpt-5-mini', prompt: 'a', promptChars: 1 },
+    { type: 'subcall_end', time: T + 5, id: 'r1.t1.c1.s1', parentId: 'r1.t1.c1', status: 'done', model: 'gpt-5-mini', response: 'b', usage: usage(0, 0), costUsd: 0, savedUsd: 0.001, cached: true, latencyMs: 0 },
+    { type: 'cell_end', time: T + 6, id: 'r1.t1.c1', parentId: 'r1.t1', status: 'done', output: 'b', durationMs: 3 },
+  ];
+  const tree = TrajectoryTree.from(events);
+  const run = tree.get('r1')!;
+  assert.equal(run.total.cachedInputTokens, 4_096);
+  assert.ok(Math.abs(run.total.savedUsd - 0.0056) < 1e-12);
+  assert.equal(run.total.costUsd, 0.002, 'the reused answer costs nothing');
+  const sub = tree.get('r1.t1.c1.s1')!;
+  assert.equal(sub.kind === 'subcall' && sub.cached, true);
+  assert.equal(sub.label, 'llm_query (gpt-5-mini) (cached)');
 });

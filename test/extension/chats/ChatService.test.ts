@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PriceTable } from '../../../src/core/models/pricing';
+import { SubCallCacheFile, type SubCallCache } from '../../../src/core/loop/SubCallCache';
 import { readTrace } from '../../../src/core/trajectory/readTrace';
 import { CodeWorkspace, describeIndexing } from '../../../src/core/workspace/CodeWorkspace';
 import { questionForModel } from '../../../src/extension/chats/ChatService';
@@ -441,3 +442,35 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test('rlm.cacheSubCalls: a new chat asking the same question reuses the sub-call answer, and the live run shows the savings; off, it is sent again', async () => {
+  const cache = new SubCallCacheFile(join(mkdtempSync(join(tmpdir(), 'rlm-chat-cache-')), 'subcalls', 'w.jsonl'));
+  const prices = new PriceTable({ [SUB]: { input: 1, output: 1 } });
+  const turns = () => [code('Ask.', 'const s = await llm_query("Explain the backoff");'), code('Done.', 'FINAL(s)')];
+  for (const cacheSubCalls of [true, false]) {
+    const h = await harness({ subCallCache: cache, prices, settings: { cacheSubCalls } });
+    try {
+      h.rootQueue.push(...turns());
+      await h.service.ask('Explain the backoff.');
+      h.service.newChat();
+      h.rootQueue.push(...turns());
+      const second = await h.service.ask('Explain the backoff.');
+      assert.equal(second?.status, 'done');
+      const subs = h.server.requests.filter((r) => r.model === SUB).length;
+      const end = h.updates.filter((u) => u.kind === 'end').at(-1)!;
+      if (cacheSubCalls) {
+        assert.equal(subs, 1, 'the second chat reused the answer');
+        assert.ok(end.run.savedUsd > 0, 'the live run counts what the reuse saved');
+        assert.equal(second!.savedUsd, end.run.savedUsd, 'the answer keeps what caching saved');
+        assert.equal(second!.unpricedCalls, 2, 'the root model has no price here: its two turns are unknown, not $0');
+      } else {
+        assert.equal(subs, 2, 'with the setting off, the question pays again');
+        assert.equal(end.run.savedUsd, 0);
+        assert.equal(second!.savedUsd, undefined);
+      }
+    } finally {
+      await h.close();
+      if (cacheSubCalls) await cache.close();
+    }
+  }
+});

@@ -63,17 +63,21 @@ test('no page, no posts; the next reset starts over', async () => {
 });
 
 test('the status bar: a spinner, the cost so far and the cap', () => {
-  const run = { unpriced: 0, maxRequests: 300 };
+  const run = { unpriced: 0, maxRequests: 300, savedUsd: 0 };
   assert.equal(statusText({ ...run, costUsd: 0, maxCostUsd: 2 }), '$(loading~spin) RLM $0.0000 / $2.00');
   assert.equal(statusText({ ...run, costUsd: 0.01234, maxCostUsd: null }), '$(loading~spin) RLM $0.0123');
   assert.equal(statusText({ ...run, costUsd: 1.5, maxCostUsd: 0.5 }), '$(loading~spin) RLM $1.50 / $0.5000');
-  assert.match(statusTooltip({ ...run, title: 'Where?', events: [event(1)] }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
+  assert.equal(statusText({ ...run, costUsd: 0.05, maxCostUsd: 2, savedUsd: 0.15 }), '$(loading~spin) RLM $0.0500 / $2.00 (saved $0.1500)', 'billed cost, then the savings');
+  assert.match(statusTooltip({ ...run, title: 'Where?', events: [event(1)], costUsd: 0.05, savedUsd: 0.15 }), /Cost so far \$0\.0500 as billed; caching saved \$0\.1500 \(75% off the list price\)/);
+  assert.match(statusTooltip({ ...run, title: 'Where?', events: [event(1)], costUsd: 0 }), /answering "Where\?" \(1 event so far\)\. Click to show the chat\./);
 });
 
 test('the status bar: a model with no known price shows an unknown cost and its requests against the request cap', () => {
-  assert.equal(statusText({ costUsd: 0, maxCostUsd: 2, unpriced: 12, maxRequests: 300 }), '$(loading~spin) RLM unknown / $2.00 · 12/300 requests');
-  assert.equal(statusText({ costUsd: 0.5, maxCostUsd: 2, unpriced: 1, maxRequests: null }), '$(loading~spin) RLM $0.5000 + unknown / $2.00 · 1 request');
-  const tooltip = statusTooltip({ title: 'Where?', events: [event(1)], unpriced: 12, maxRequests: 300 });
+  assert.equal(statusText({ costUsd: 0, maxCostUsd: 2, savedUsd: 0, unpriced: 12, maxRequests: 300 }), '$(loading~spin) RLM unknown / $2.00 · 12/300 requests');
+  assert.equal(statusText({ costUsd: 0.5, maxCostUsd: 2, savedUsd: 0, unpriced: 1, maxRequests: null }), '$(loading~spin) RLM $0.5000 + unknown / $2.00 · 1 request');
+  // Some calls priced and cached, some not: the discount and the unknown part both show.
+  assert.equal(statusText({ costUsd: 0.05, maxCostUsd: 2, savedUsd: 0.15, unpriced: 3, maxRequests: 300 }), '$(loading~spin) RLM $0.0500 + unknown / $2.00 (saved $0.1500) · 3/300 requests');
+  const tooltip = statusTooltip({ title: 'Where?', events: [event(1)], costUsd: 0, savedUsd: 0, unpriced: 12, maxRequests: 300 });
   assert.match(tooltip, /12 requests went to a model with no known price: the dollar cap cannot be enforced for it, and the run stops at 300 requests\./);
 });
 

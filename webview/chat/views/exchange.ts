@@ -3,7 +3,7 @@
 
 import { html, nothing } from 'lit';
 import { ANSWER_SHOWN_CHARS, type Action, type Exchange, type Focus, type Review } from '../../../src/protocol/messages';
-import { formatCost, formatDuration, formatStopReason, formatTokens } from '../../shared/format';
+import { formatCost, formatDuration, formatSavings, formatStopReason, formatTokens } from '../../shared/format';
 import type { MarkdownCache } from '../../shared/MarkdownCache';
 import { PATH_REF_CLASS } from '../../shared/markdown';
 import { shownPartView } from '../../shared/shownPart';
@@ -70,6 +70,7 @@ function footer(x: Exchange, on: ExchangeHandlers) {
     x.costUsd !== undefined
       ? html`<span data-field="cost" title=${x.unpricedCalls ? `${x.unpricedCalls} requests to a model with no known price are not counted in dollars` : ''}>${formatCost(x.costUsd, x.unpricedCalls)}</span>`
       : nothing,
+    x.savedUsd ? html`<span data-field="saved">${formatSavings(x.savedUsd)}</span>` : nothing,
     tokens ? html`<span data-field="tokens" title=${`${x.inputTokens ?? 0} in, ${x.outputTokens ?? 0} out`}>${formatTokens(tokens)} tokens</span>` : nothing,
     x.durationMs !== undefined ? html`<span data-field="time">${formatDuration(x.durationMs)}</span>` : nothing,
     x.stopReason ? html`<span data-field="stop-reason">${formatStopReason(x.stopReason)}</span>` : html`<span data-field="stop-reason">${x.status}</span>`,

@@ -3,7 +3,7 @@
 // (data-field) so a test or a screen reader can read one.
 
 import { html, nothing } from 'lit';
-import { formatCost, formatDuration, formatTokens, formatUsd } from '../../shared/format';
+import { formatCost, formatDuration, formatSavings, formatTokens, formatUsd } from '../../shared/format';
 import type { ProgressFigures } from '../RunProgress';
 
 export function statusLineView(figures: ProgressFigures, maxCostUsd: number | null, elapsedMs: number) {
@@ -17,6 +17,7 @@ export function statusLineView(figures: ProgressFigures, maxCostUsd: number | nu
     <span data-field="subcalls">sub-calls ${figures.subCallsDone}/${figures.subCallsTotal}</span>
     <span data-field="tokens">${figures.estimated ? '~' : ''}${formatTokens(figures.tokens)} tokens</span>
     <span data-field="cost">${formatCost(figures.costUsd, figures.unpriced)}${cap}</span>
+    ${figures.savedUsd > 0 ? html`<span data-field="saved">${formatSavings(figures.savedUsd)}</span>` : nothing}
     ${figures.unpriced ? html`<span data-field="requests" title=${requestsTitle}>${figures.unpriced}${maxRequests === null ? '' : `/${maxRequests}`} requests</span>` : nothing}
     <span data-field="elapsed">${formatDuration(elapsedMs)}</span>
     ${figures.errors ? html`<span data-field="errors" class="warn">${figures.errors} failed</span>` : nothing}
