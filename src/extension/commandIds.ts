@@ -16,6 +16,10 @@ export const COMMANDS = {
   useLocalServer: 'rlm.useLocalServer',
   /** Looks for models and servers again (after starting Ollama, say). */
   refreshSetup: 'rlm.refreshSetup',
+  /** Shows a question's run in the Trajectory view (`exchangeId`): the button under an @rlm answer. */
+  showRun: 'rlm.showRun',
+  /** Opens a question's proposed changes for review (`exchangeId`): its chat in the sidebar, and the diffs. */
+  reviewChanges: 'rlm.reviewChanges',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -37,6 +41,12 @@ export const VIEWS = {
   /** The same editor, offered through "Open With..." for any .jsonl. */
   traceEditorAnyJsonl: 'rlm.traceEditor.jsonl',
 } as const;
+
+/** `@rlm` in VS Code's Chat view (package.json's chatParticipants declares the same). */
+export const CHAT_PARTICIPANT = { id: 'rlm-code.rlm', name: 'rlm', commands: { ask: 'ask', refactor: 'refactor' } } as const;
+
+/** Tools for agent mode (package.json's languageModelTools declares the same). */
+export const LM_TOOLS = { askCodebase: 'rlm_ask_codebase', proposeRefactor: 'rlm_propose_refactor' } as const;
 
 /** True while a question runs (package.json: the Stop command's enablement, the view title's Stop button). */
 export const RUNNING_CONTEXT_KEY = 'rlm.running';

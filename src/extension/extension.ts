@@ -26,6 +26,8 @@ import { RunStatusBar } from './views/RunStatusBar';
 import { TraceEditor } from './views/TraceEditor';
 import { TrajectoryView } from './views/TrajectoryView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
+import { registerParticipant } from './chatParticipant/RlmParticipant';
+import { registerRunCommands } from './runCommands';
 
 /** On shutdown, the symbol caches get this long to be saved. */
 const CLOSE_GRACE_MS = 1500;
@@ -111,14 +113,17 @@ export function activate(context: vscode.ExtensionContext): void {
         review.handle(message);
         return;
       case 'chat/showRun':
-        void service.runTree(message.exchangeId).then(async (reset) => {
-          trajectoryView.show(message.exchangeId, reset, service.liveRun);
-          await trajectoryView.reveal();
-        });
+        void showRun(message.exchangeId);
         return;
       default:
         onShared(message);
     }
+  }
+
+  async function showRun(exchangeId: string): Promise<void> {
+    const reset = await service.runTree(exchangeId);
+    trajectoryView.show(exchangeId, reset, service.liveRun);
+    await trajectoryView.reveal();
   }
 
   function onShared(message: Extract<MessageOf<ChatToHost>, { type: 'link/open' | 'command/run' | 'clipboard/copy' }>): void {
@@ -156,6 +161,9 @@ export function activate(context: vscode.ExtensionContext): void {
       for (const folder of e.removed) service.folderRemoved(folder.uri.toString());
     }),
     ...registerCommands({ chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir }),
+    // Where users already work: @rlm in VS Code's Chat view, and the buttons under its answers.
+    registerParticipant({ chats: service, setup, log, extensionUri: context.extensionUri }),
+    ...registerRunCommands({ chats: service, reviews: review, chatView, showRun, log }),
   );
   shutdown = async () => {
     service.dispose();

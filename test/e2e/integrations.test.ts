@@ -1,0 +1,140 @@
+// Where users already work, in real VS Code (code-server 4.117, no Copilot): `@rlm` in VS Code's own Chat view, with
+// the test extension's model picked there as the root (its "mini" sibling answers the sub-calls), progress per turn
+// and per batch, the files read as references, `path:line` anchors, the run's button, a follow-up that keeps the
+// REPL, `/refactor` handing its change set to the sidebar's review (sensitive file held out), and a cancel that ends
+// the run.
+
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { code } from '../support/scriptedModels';
+import { e2eSuite, TIMEOUTS, waitFor } from './harness';
+import { execute, lastResponse, recordChat, recorded, responseShows, sendInChatView } from './chatPanel';
+import { ANSWER_TIMEOUT_MS, changeSet, chatView, fileRow, lastUser, ScriptedModels } from './support';
+
+const PICKED = { vendor: 'e2etest', id: 'e2e-coder' };
+const SIBLING = 'e2e-coder-mini';
+/** The root model's requests carry the RLM system prompt (vscode.lm has no system role: it is user text). */
+const models = new ScriptedModels((req) => req.messages.some((m) => m.content.startsWith('You are tasked with answering a question about a context')));
+/** Each root turn takes this long, so every progress line stays on screen long enough to be seen. */
+const TURN_MS = 600;
+
+e2eSuite('where users already work: @rlm in VS Code\'s Chat view', {
+  extensions: ['lm-extension', 'probe'],
+  modelServer: models.respond,
+  modelServerOptions: { models: [PICKED.id, SIBLING] },
+  // No rlm.* settings: the editor's models are all there is; the model picked in the Chat view is the root.
+  settings: ({ modelServer, root }) => ({ 'rlmE2e.modelServerUrl': modelServer!.openaiBaseUrl, 'rlmE2eProbe.outputDir': root }),
+}, (it) => {
+  it('@rlm answers in the Chat view: progress per turn and per batch (the first under a second), references, a path:line anchor, the run\'s button', async (vs, t) => {
+    // The extension is active (its views load) before the first question, as it is once a user has opened the sidebar.
+    await chatView(vs);
+    models.sub = (req) => ({ text: /formats cents/.test(lastUser(req)) ? 'formatCents' : 'none', delayMs: 300 });
+    models.script(
+      { text: code('Reading the receipt.', 'const text = read("src/receipt.ts");\nconst names = await llm_query_batched(["Which function formats cents? Name only.\\n" + text, "Which function sums a cart? Name only.\\n" + text, "Which function prints a line? Name only.\\n" + text]);\nprint(names);'), delayMs: TURN_MS },
+      { text: code('Found it.', 'const line = grep("function " + names[0].trim())[0];\nFINAL(`Amounts are formatted by \\`${names[0].trim()}\\` at ${line.path}:${line.line}.`);'), delayMs: TURN_MS },
+    );
+    await recordChat(vs);
+    await sendInChatView(vs, '@rlm How are amounts printed on the receipt?', PICKED);
+    await responseShows(vs, ['Show the run', 'could not answer'], ANSWER_TIMEOUT_MS);
+
+    const { progress, requests } = await recorded(vs);
+    const lines = progress.map((p) => p.text);
+    for (const line of ['Opening the workspace…', 'Turn 1: e2e-coder is writing code…', 'Turn 1: 3 sub-calls to e2e-coder-mini in parallel…', 'Turn 2: e2e-coder is writing code…']) {
+      assert.ok(lines.includes(line), `progress "${line}" in ${JSON.stringify(lines)}`);
+    }
+    const sent = requests.find((r) => r.text.includes('How are amounts printed'))!;
+    const first = progress.find((p) => p.text === 'Opening the workspace…')!;
+    const firstProgressMs = first.at - sent.at;
+    t.diagnostic(`time from the request drawn to the first progress line: ${firstProgressMs} ms`);
+    assert.ok(firstProgressMs < 1000, `first progress ${firstProgressMs} ms after the request`);
+
+    const response = lastResponse(vs);
+    assert.match(await response.locator('.chat-markdown-part p').first().textContent() ?? '', /^Amounts are formatted by formatCents at receipt\.ts:4\.$/);
+    const anchor = response.locator('a.chat-inline-anchor-widget');
+    assert.match(await anchor.getAttribute('data-href') ?? '', /\/workspace\/src\/receipt\.ts#4/);
+    assert.equal(await response.locator('.chat-used-context-label').textContent(), 'Used 1 reference');
+    assert.match(await response.textContent() ?? '', /2 turns · 3 sub-calls · cost unknown · 5 requests to models with no known price/);
+
+    // Root turns on the picked model, sub-calls on its cheaper sibling; all through the editor's model API.
+    const served = vs.modelServer!.requests;
+    assert.deepEqual(served.filter((r) => r.model === PICKED.id).length, 2);
+    assert.deepEqual(served.filter((r) => r.model === SIBLING).length, 3);
+    // Saved like any question: its trace is in the extension's storage, and the chat in the sidebar's history.
+    const traces = await tracesIn(vs.root);
+    assert.equal(traces.length, 1, traces.join(', '));
+
+    // The run's button shows the tree of that question in the Trajectory view.
+    await response.locator('.chat-command-button a', { hasText: 'Show the run' }).click();
+    const tree = await vs.workbench.webview('trajectory');
+    await waitFor(async () => (await tree.locator('#app').textContent())?.includes('How are amounts printed'), { timeoutMs: TIMEOUTS.webview, what: 'the Trajectory view to show the run' });
+    assert.equal(models.pending, 0);
+  });
+
+  it('a follow-up in the same conversation continues the same session: the REPL variables persist', async (vs) => {
+    models.script({ text: code('Still have it?', 'FINAL(typeof text === "string" ? "still here: " + text.split("\\n").length + " lines" : "gone")'), delayMs: TURN_MS });
+    const before = vs.modelServer!.requests.length;
+    await sendInChatView(vs, '@rlm How long is that file?', PICKED);
+    await responseShows(vs, ['Show the run', 'could not answer'], ANSWER_TIMEOUT_MS);
+    assert.match(await lastResponse(vs).locator('.chat-markdown-part p').first().textContent() ?? '', /^still here: \d+ lines$/);
+    const rootRequest = vs.modelServer!.requests.slice(before).find((r) => r.model === PICKED.id)!;
+    assert.match(lastUser(rootRequest), /Earlier questions in this session \(the variables you created for them still exist/);
+  });
+
+  it('/refactor proposes a change; "Review the changes" opens the sidebar\'s review, the sensitive file held out of Accept All', async (vs) => {
+    models.script({ text: code('Renaming.', [
+      'propose_edit("src/receipt.ts", [{find: "export function formatCents", replace: "export function formatAmount"}], "rename");',
+      'propose_edit(".vscode/settings.json", "{\\"editor.formatOnSave\\": true}\\n", "format on save");',
+      'FINAL("Renamed formatCents to formatAmount.");',
+    ].join('\n')), delayMs: TURN_MS });
+    await sendInChatView(vs, '@rlm /refactor Rename formatCents to formatAmount', PICKED);
+    await responseShows(vs, ['Review the changes', 'could not answer'], ANSWER_TIMEOUT_MS);
+    const text = await lastResponse(vs).textContent() ?? '';
+    assert.match(text, /Proposed changes: 2 files, \+2 −1\. Nothing is written until you accept them in the review\./);
+    assert.match(text, /\.vscode\/settings\.json create \+1 −0 — sensitive: \.vscode\/settings\.json is editor configuration.*not in Accept All/);
+    const rootRequest = vs.modelServer!.requests.filter((r) => r.model === PICKED.id).at(-1)!;
+    assert.match(lastUser(rootRequest), /Rename formatCents to formatAmount\n\n\(Make this change: propose the edits with propose_edit/);
+
+    await lastResponse(vs).locator('.chat-command-button a', { hasText: 'Review the changes' }).click();
+    const chat = await chatView(vs);
+    const exchangeId = await waitFor(async () => (await chat.locator('[data-testid=change-set]').last().getAttribute('data-exchange-id', { timeout: 1000 })) ?? undefined, { timeoutMs: TIMEOUTS.webview, what: 'the sidebar to show the change set' });
+    const settings = fileRow(chat, exchangeId, '.vscode/settings.json');
+    await waitFor(async () => (await settings.getAttribute('data-sensitive', { timeout: 1000 })) === 'true', { timeoutMs: TIMEOUTS.webview, what: 'the settings file flagged sensitive in the review' });
+    assert.equal(await fileRow(chat, exchangeId, 'src/receipt.ts').getAttribute('data-sensitive'), 'false');
+    assert.match(await changeSet(chat, exchangeId).locator('[data-testid=review-accept-all]').getAttribute('title') ?? '', /Leaves out 1 file/);
+    // The diff of the proposals opened beside, as the sidebar's Review button does.
+    await waitFor(async () => (await vs.workbench.page.locator('.tabs-container .tab').allTextContents()).some((t) => /receipt\.ts|RLM/.test(t)), { timeoutMs: TIMEOUTS.editor, what: 'the diff to open' });
+  });
+
+  it('cancelling in the Chat view ends the run at once: the model call is dropped and the reply says it stopped', async (vs, t) => {
+    models.script({ text: code('Thinking for a long time.', 'FINAL("too late")'), delayMs: 60_000 });
+    await recordChat(vs, ['Stopped']);
+    await sendInChatView(vs, '@rlm Take all the time you need', PICKED);
+    await waitFor(async () => vs.modelServer!.inFlight > 0, { timeoutMs: ANSWER_TIMEOUT_MS, what: 'the root call to be in flight' });
+    const { at } = await execute(vs, 'workbench.action.chat.cancel');
+    await waitFor(async () => vs.modelServer!.inFlight === 0, { timeoutMs: 5000, what: 'the model call to be dropped' });
+    const stopped = await waitFor(async () => (await recorded(vs)).marks.find((m) => m.text === 'Stopped'), { timeoutMs: 5000, what: 'the reply to say it stopped' }).catch(() => undefined);
+    if (stopped) t.diagnostic(`from the cancel to "Stopped" in the Chat view: ${stopped.at - at} ms`);
+    // VS Code may close a cancelled response before the participant's last words: the run's end is what counts.
+    const chat = await chatView(vs);
+    await waitFor(async () => (await chat.locator('[data-testid=send]').getAttribute('disabled')) === null, { timeoutMs: 5000, what: 'RLM to be free for the next question' });
+    models.script(code('Quick.', 'FINAL("ready again")'));
+    await sendInChatView(vs, '@rlm Are you free?', PICKED);
+    await responseShows(vs, ['ready again'], ANSWER_TIMEOUT_MS);
+  });
+
+  it('shuts down leaving no process behind', async (vs) => {
+    assert.deepEqual(await vs.close(), []);
+  });
+});
+
+/** The trace files the extension wrote in the window's storage. */
+async function tracesIn(root: string): Promise<string[]> {
+  const storage = join(root, 'user-data', 'User', 'workspaceStorage');
+  const found: string[] = [];
+  for (const workspace of await readdir(storage).catch(() => [])) {
+    const dir = join(storage, workspace, 'rlm-code.rlm-code', 'traces');
+    for (const name of await readdir(dir).catch(() => [])) if (name.endsWith('.rlm.jsonl')) found.push(name);
+  }
+  return found;
+}
