@@ -1,7 +1,7 @@
 // Runs every test/**/*.test.ts with Node's test runner (Node 20's --test does not expand globs itself), in two
 // phases: the unit and integration tests two files at a time, then the tests that must not share the two cores one
 // file at a time: the end-to-end tests (test/e2e: real VS Code in Chromium) and the `*.serial.test.ts` files, which
-// measure timing (the webview's frame times under a 10,000-node stream).
+// measure timing (the webview's frame times under a 10,000-node stream; how fast a first indexing of 100,000 files stops).
 // Extra arguments are passed through, e.g. `npm test -- --test-name-pattern=sandbox`.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';

@@ -25,7 +25,7 @@ export interface CliIO {
 export const EXIT = { final: 0, failed: 1, usage: 2, stopped: 3 } as const;
 
 export async function runAsk(args: AskArgs, io: CliIO): Promise<number> {
-  const context = await loadContext(args, io.env);
+  const context = await loadContext(args, io);
   try {
     return await askWith(args, io, context);
   } finally {
@@ -105,9 +105,9 @@ function nextStep(result: RunResult): string {
 /** The CLI's contexts: a text file, or a folder it opened itself (so it knows the folder's root). */
 type CliContext = { kind: 'text'; text: string } | { kind: 'workspace'; workspace: CodeWorkspace };
 
-async function loadContext(args: AskArgs, env: NodeJS.ProcessEnv): Promise<CliContext> {
+async function loadContext(args: AskArgs, io: CliIO): Promise<CliContext> {
   if (args.workspace) {
-    return { kind: 'workspace', workspace: await openWorkspace(args.workspace, args, env) };
+    return { kind: 'workspace', workspace: await openWorkspace(args.workspace, args, io.env, { signal: io.signal, whileListing: true }) };
   }
   try {
     return { kind: 'text', text: readFileSync(resolve(args.contextFile!), 'utf8') };

@@ -29,7 +29,7 @@ export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number>
   const workspaceAt = (path: string) => {
     const key = resolve(path);
     let open = workspaces.get(key);
-    if (!open) workspaces.set(key, (open = openWorkspace(key, args, io.env)));
+    if (!open) workspaces.set(key, (open = openWorkspace(key, args, io.env, { signal: io.signal })));
     return open;
   };
   try {

@@ -4,6 +4,7 @@ import { EvalOutputError } from '../core/eval/runEval';
 import { TaskFileError } from '../core/eval/TaskFileError';
 import { ExportInputError } from '../core/export/exportTraces';
 import { ConfigError } from '../core/models/configError';
+import { IndexingStopped } from '../core/workspace/FirstWalk';
 import { ModelError } from '../core/models/types';
 import { RLM_CODE_VERSION } from '../core/version';
 import { readTrace, TraceFormatError } from '../core/trajectory/readTrace';
@@ -43,6 +44,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (err instanceof ModelError) {
       process.stderr.write(`rlm: ${err.message}\n`);
       return EXIT.failed;
+    }
+    if (err instanceof IndexingStopped) {
+      process.stderr.write(`rlm: ${err.message}\n`);
+      return EXIT.stopped;
     }
     process.stderr.write(`rlm: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT.failed;

@@ -11,7 +11,14 @@ import { UsageError, type WorkspaceFlags } from './args';
 /** After the answer is printed, the symbol cache gets this long to be saved before the CLI exits. */
 const CACHE_SAVE_GRACE_MS = 1500;
 
-export async function openWorkspace(folder: string, flags: WorkspaceFlags, env: NodeJS.ProcessEnv): Promise<CodeWorkspace> {
+export interface OpenOptions {
+  /** Ctrl-C: stops the first indexing (the open then fails with IndexingStopped, or the workspace closes itself). */
+  signal?: AbortSignal;
+  /** Return while the file list is still being built (`rlm ask`: the model starts meanwhile); else once it is whole. */
+  whileListing?: boolean;
+}
+
+export async function openWorkspace(folder: string, flags: WorkspaceFlags, env: NodeJS.ProcessEnv, how: OpenOptions = {}): Promise<CodeWorkspace> {
   const dir = resolve(folder);
   let isDir = false;
   try {
@@ -21,11 +28,13 @@ export async function openWorkspace(folder: string, flags: WorkspaceFlags, env: 
   }
   if (!isDir) throw new UsageError(`--workspace must be a folder, but ${folder} is a file (use --context-file for a text file)`);
   // Symbols are parsed in the background while the model starts; the cache makes the next run instant.
-  return CodeWorkspace.openAsync(dir, {
+  const options = {
     exclude: [...DEFAULT_EXCLUDES, ...flags.exclude],
     credentialFiles: allowCredentialFiles(flags.allowCredentialFiles),
     cacheDir: defaultCacheDir(env),
-  });
+    signal: how.signal,
+  };
+  return how.whileListing ? CodeWorkspace.start(dir, options) : CodeWorkspace.openAsync(dir, options);
 }
 
 /** Saves what the symbol index learned for the next run, but never holds the exit for long. */

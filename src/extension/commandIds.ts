@@ -6,6 +6,8 @@ export const COMMANDS = {
   askAboutSelection: 'rlm.askAboutSelection',
   newChat: 'rlm.newChat',
   stop: 'rlm.stop',
+  /** Stops the first indexing of the folders being indexed (the status bar's item runs it). */
+  stopIndexing: 'rlm.stopIndexing',
   openTrajectory: 'rlm.openTrajectory',
   setApiKey: 'rlm.setApiKey',
   clearApiKey: 'rlm.clearApiKey',
@@ -16,6 +18,10 @@ export const COMMANDS = {
   useLocalServer: 'rlm.useLocalServer',
   /** Looks for models and servers again (after starting Ollama, say). */
   refreshSetup: 'rlm.refreshSetup',
+  /** Deletes the workspace's chats and their traces, after a modal (historyCommands.ts). */
+  clearHistory: 'rlm.clearHistory',
+  /** Copies the workspace's chats and their traces to a folder the user picks. */
+  exportHistory: 'rlm.exportHistory',
   /** Shows a question's run in the Trajectory view (`exchangeId`): the button under an @rlm answer. */
   showRun: 'rlm.showRun',
   /** Opens a question's proposed changes for review (`exchangeId`): its chat in the sidebar, and the diffs. */
@@ -50,3 +56,5 @@ export const LM_TOOLS = { askCodebase: 'rlm_ask_codebase', proposeRefactor: 'rlm
 
 /** True while a question runs (package.json: the Stop command's enablement, the view title's Stop button). */
 export const RUNNING_CONTEXT_KEY = 'rlm.running';
+/** True while a folder's first indexing runs (package.json: Stop Indexing's enablement). */
+export const INDEXING_CONTEXT_KEY = 'rlm.indexing';

@@ -1,4 +1,4 @@
-// The "RLM" commands: ask, ask about selection, new chat, stop, open trajectory, set and clear an API key,
+// The "RLM" commands: ask, ask about selection, new chat, stop, stop indexing, open trajectory, set and clear an API key,
 // select provider and model, show the log (and the history, the local-server offer, a fresh look at the
 // set-up). Each takes optional arguments so a test or another extension can drive it without the UI. What they
 // choose goes to the user's settings, never a workspace's file, and a key to the endpoint it is for.
@@ -10,6 +10,7 @@ import { probeLocalServer } from '../core/models/localServers';
 import { BUILT_IN_PRICES } from '../core/models/pricing';
 import { DEFAULT_MODELS } from '../core/models/modelPair';
 import type { ChatService } from './chats/ChatService';
+import { historyCommands, type HistoryDeps } from './historyCommands';
 import { COMMANDS, VIEWS } from './commandIds';
 import type { Log } from './log';
 import { bindingOf, describeBinding, endpointOf } from './models/apiKeys';
@@ -18,13 +19,15 @@ import { isHttpUrl, isKeyedProvider, KEYED_PROVIDERS, PROVIDER_SETTINGS, provide
 import type { ChatView } from './views/ChatView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 
-export interface CommandDeps {
+export interface CommandDeps extends HistoryDeps {
   chats: ChatService;
   setup: SetupService;
   chatView: ChatView;
   log: vscode.LogOutputChannel;
   redactedLog: Log;
   tracesDir: string;
+  /** Stops the first indexing of every folder being indexed. */
+  stopIndexing: () => void;
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -77,6 +80,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await chatView.reveal();
     }),
     register(COMMANDS.stop, () => chats.stop()),
+    register(COMMANDS.stopIndexing, () => deps.stopIndexing()),
     register(COMMANDS.openTrajectory, async (target?: unknown) => {
       const uri = target instanceof vscode.Uri ? target : (await vscode.window.showOpenDialog({
         title: 'RLM: Open Trajectory',
@@ -155,6 +159,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       return undefined;
     }),
     register(COMMANDS.refreshSetup, () => setup.refresh({ probe: true })),
+    ...historyCommands(deps).map(([id, run]) => register(id, run)),
   ];
 }
 

@@ -7,8 +7,10 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { describeIndexing } from '../core/workspace/CodeWorkspace';
 import type { ChatToHost, MessageOf, TreeToHost } from '../protocol/messages';
 import { ChatService } from './chats/ChatService';
+import { eventsForChat } from './chats/answers';
 import { ChatStore, type FolderRef } from './chats/ChatStore';
 import { registerCommands } from './commands';
 import { VIEWS } from './commandIds';
@@ -22,8 +24,10 @@ import { TREE_CHUNK_EVENTS } from './treeMessages';
 import { ReviewService } from './review/ReviewService';
 import { VsCodeReviewEditor } from './review/VsCodeReviewEditor';
 import { ChatView } from './views/ChatView';
+import { IndexingStatusBar } from './views/IndexingStatusBar';
 import { RunStatusBar } from './views/RunStatusBar';
 import { TraceEditor } from './views/TraceEditor';
+import { openUntitled } from './views/untitled';
 import { TrajectoryView } from './views/TrajectoryView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 import { registerParticipant } from './chatParticipant/RlmParticipant';
@@ -43,11 +47,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const log: Log = new RedactingLog(channel, () => secrets);
   const tracesDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'traces');
 
-  const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message));
+  const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message), () => chats?.stopIfIndexing());
   const setup = new SetupService(context.secrets, context.globalState, secrets, log, (status) => chatView.post({ type: 'chat/setup', setup: status }));
   const ripgrep = editorRipgrep();
   let chats: ChatService | undefined;
-  const roots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep);
+  const roots: WorkspaceRoots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep, () => indexingBar.follow());
+  const indexingBar = new IndexingStatusBar(() => roots.indexing());
   let reviews: ReviewService | undefined;
   const reviewEditor = new VsCodeReviewEditor(log, {
     merged: (exchangeId, path, text) => reviews?.resolved(exchangeId, path, text),
@@ -56,12 +61,18 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   reviews = new ReviewService({ dir: tracesDir, editor: reviewEditor, post: (message) => chatView.post(message), log });
   const review = reviews;
+  const store = new ChatStore(context.workspaceState);
   chats = new ChatService({
-    store: new ChatStore(context.workspaceState),
+    store,
     tracesDir,
     settings: (folder) => setup.settings(vscode.Uri.parse(folder.uri)),
     prepareModels: (settings) => prepareModels(settings, setup.sources(), setup.windowFacts()),
     workspace: (folder, settings) => roots.open(folder, settings.excludes),
+    stopIndexing: (folder) => roots.stopIndexing(folder.uri),
+    indexing: (folder) => {
+      const running = roots.indexing().find((f) => f.uri === folder.uri);
+      return running && describeIndexing(running.progress);
+    },
     pickFolder,
     secrets,
     log,
@@ -71,7 +82,10 @@ export function activate(context: vscode.ExtensionContext): void {
     reviews: review,
   });
   const service = chats;
-  const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => onShared(message);
+  const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => {
+    if (message.type === 'text/open') void openUntitled(message.text, message.language);
+    else onShared(message);
+  };
   const trajectoryView = new TrajectoryView(context.extensionUri, log, onTreeMessage);
   const traceEditor = new TraceEditor(context.extensionUri, log, onTreeMessage);
   const statusBar = new RunStatusBar();
@@ -87,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): void {
         // A page that (re)loads mid-run gets the running question's events so far.
         const live = service.liveRun;
         for (let at = 0; live && at < live.events.length; at += TREE_CHUNK_EVENTS) {
-          chatView.post({ type: 'run/events', chatId: live.chatId, exchangeId: live.exchangeId, events: live.events.slice(at, at + TREE_CHUNK_EVENTS) });
+          chatView.post({ type: 'run/events', chatId: live.chatId, exchangeId: live.exchangeId, events: eventsForChat(live.events.slice(at, at + TREE_CHUNK_EVENTS)) });
         }
         void setup.refresh();
         return;
@@ -103,6 +117,12 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       case 'chat/open':
         service.openChat(message.chatId);
+        return;
+      case 'answer/open':
+        void service.wholeAnswer(message.exchangeId).then((answer) => openUntitled(answer, 'markdown'), (err: Error) => {
+          log.warn(`The whole answer of ${message.exchangeId} could not be opened: ${err.message}`);
+          void vscode.window.showErrorMessage(`RLM: cannot open the whole answer. ${err.message}`);
+        });
         return;
       case 'review/open':
       case 'review/accept':
@@ -150,6 +170,7 @@ export function activate(context: vscode.ExtensionContext): void {
     setup,
     roots,
     statusBar,
+    indexingBar,
     reviewEditor,
     { dispose: () => review.dispose() },
     { dispose: () => service.dispose() },
@@ -160,7 +181,15 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const folder of e.removed) service.folderRemoved(folder.uri.toString());
     }),
-    ...registerCommands({ chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir }),
+    ...registerCommands({
+      chats: service, setup, chatView, log: channel, redactedLog: log, tracesDir, store, secrets, trajectory: trajectoryView,
+      // A question over a folder being indexed stops with it (the chat says so); the other folders just stop.
+      stopIndexing: () => {
+        service.stopIfIndexing();
+        for (const folder of roots.indexing()) roots.stopIndexing(folder.uri);
+        indexingBar.refresh();
+      },
+    }),
     // Where users already work: @rlm in VS Code's Chat view, and the buttons under its answers.
     registerParticipant({ chats: service, setup, log, extensionUri: context.extensionUri }),
     ...registerRunCommands({ chats: service, reviews: review, chatView, showRun, log }),

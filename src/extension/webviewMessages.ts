@@ -5,7 +5,8 @@
 // (a click in the page is no proof: a script can post the same message).
 
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { CHAT_TO_HOST_TYPES, isMessage, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type TreeToHost } from '../protocol/messages';
+import { MAX_TRACE_LINE_CHARS } from '../core/trajectory/readTrace';
+import { CHAT_TO_HOST_TYPES, isMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
 import { COMMANDS, EDITOR_COMMANDS } from './commandIds';
 import { isKeyedProvider } from './settings';
 
@@ -13,6 +14,8 @@ import { isKeyedProvider } from './settings';
 export const MAX_QUESTION_CHARS = 100_000;
 /** Longest text a page may put on the clipboard (a node's prompt or output, already truncated by the engine). */
 export const MAX_CLIPBOARD_CHARS = 4 * 1024 * 1024;
+/** Longest text a page may open in an editor: a node's text, which is at most a trace line (a whole answer). */
+export const MAX_OPENED_TEXT_CHARS = MAX_TRACE_LINE_CHARS;
 const MAX_PATH_CHARS = 4096;
 const ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
@@ -36,6 +39,8 @@ export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>>
       return isId(m.chatId) ? { ok: true, message: { type: m.type, chatId: m.chatId } } : refuse('chat/open without a valid chat id');
     case 'chat/showRun':
       return isId(m.exchangeId) ? { ok: true, message: { type: m.type, exchangeId: m.exchangeId } } : refuse('chat/showRun without a valid exchange id');
+    case 'answer/open':
+      return isId(m.exchangeId) ? { ok: true, message: { type: m.type, exchangeId: m.exchangeId } } : refuse('answer/open without a valid exchange id');
     case 'link/open':
     case 'clipboard/copy':
     case 'command/run':
@@ -93,6 +98,11 @@ export function checkTreeMessage(value: unknown): Checked<MessageOf<TreeToHost>>
   if (!isMessage<TreeToHost>(value, TREE_TO_HOST_TYPES)) return refuse(`unknown message ${describe(value)}`);
   const m = value as Record<string, unknown> & MessageOf<TreeToHost>;
   if (m.type === 'ready') return { ok: true, message: { type: 'ready' } };
+  if (m.type === 'text/open') {
+    if (typeof m.text !== 'string' || m.text.length > MAX_OPENED_TEXT_CHARS) return refuse('text/open without text, or with more than a trace line holds');
+    if (!OPENED_LANGUAGES.includes(m.language as OpenedLanguage)) return refuse(`text/open in a language it may not name: ${JSON.stringify(String(m.language).slice(0, 40))}`);
+    return { ok: true, message: { type: 'text/open', text: m.text, language: m.language as OpenedLanguage } };
+  }
   return checkShared(m) as Checked<MessageOf<TreeToHost>>;
 }
 

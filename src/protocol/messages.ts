@@ -58,6 +58,13 @@ export interface Focus {
 
 export type ExchangeStatus = 'running' | 'done' | 'error' | 'cancelled';
 
+/**
+ * An answer longer than this is kept once, whole, in its question's trace: the chat stores and shows its first
+ * ANSWER_SHOWN_CHARS characters (`Exchange.answerChars` says how long it is), and opens it whole in an editor
+ * on request.
+ */
+export const ANSWER_SHOWN_CHARS = 200_000;
+
 /** One question and its answer in a chat. */
 export interface Exchange {
   id: string;
@@ -65,6 +72,8 @@ export interface Exchange {
   focus?: Focus;
   status: ExchangeStatus;
   answer?: string;
+  /** The whole answer's length, when `answer` is only its start (see ANSWER_SHOWN_CHARS). */
+  answerChars?: number;
   stopReason?: StopReason;
   /** Why the run stopped, when it was not a final answer; or what went wrong. */
   detail?: string;
@@ -215,6 +224,8 @@ export interface ChatToHost {
   'link/open': { path: string; line?: number; endLine?: number };
   'command/run': { command: string; args?: unknown[] };
   'clipboard/copy': { text: string };
+  /** Opens an exchange's whole answer in an untitled editor (the chat shows only its start). */
+  'answer/open': { exchangeId: string };
   /** Opens the diff editor: the file as it is now against the proposal; without a path, every file in one view. */
   'review/open': { exchangeId: string; path?: string };
   /**
@@ -252,7 +263,13 @@ export interface TreeToHost {
   ready: NoFields;
   'link/open': { path: string; line?: number; endLine?: number };
   'clipboard/copy': { text: string };
+  /** Opens a node's text whole in an untitled editor (the detail shows only its start). */
+  'text/open': { text: string; language: OpenedLanguage };
 }
+
+/** The languages a page may give a text it opens in an editor. */
+export const OPENED_LANGUAGES = ['markdown', 'javascript', 'diff', 'plaintext'] as const;
+export type OpenedLanguage = (typeof OPENED_LANGUAGES)[number];
 
 /** One message of a map: `{type, ...fields}`. */
 export type MessageOf<M> = { [K in keyof M & string]: { type: K } & M[K] }[keyof M & string];
@@ -265,7 +282,7 @@ export function isMessage<M>(value: unknown, types: ReadonlyArray<keyof M & stri
 
 export const CHAT_TO_HOST_TYPES: ReadonlyArray<keyof ChatToHost & string> = [
   'ready', 'chat/ask', 'chat/stop', 'chat/new', 'chat/open', 'chat/showRun', 'link/open', 'command/run', 'clipboard/copy',
-  'review/open', 'review/accept', 'review/reject', 'review/resolve', 'review/validate', 'review/stopValidation',
+  'answer/open', 'review/open', 'review/accept', 'review/reject', 'review/resolve', 'review/validate', 'review/stopValidation',
 ];
 
-export const TREE_TO_HOST_TYPES: ReadonlyArray<keyof TreeToHost & string> = ['ready', 'link/open', 'clipboard/copy'];
+export const TREE_TO_HOST_TYPES: ReadonlyArray<keyof TreeToHost & string> = ['ready', 'link/open', 'clipboard/copy', 'text/open'];

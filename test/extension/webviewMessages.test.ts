@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { LocalServer } from '../../src/core/models/localServers';
 import { ACTIONS } from '../../src/extension/problems';
-import { checkChatMessage, checkTreeMessage, confineToRoots, MAX_QUESTION_CHARS, PAGE_CONFIRMATIONS, runPageCommand, WEBVIEW_COMMANDS, type Confirmation } from '../../src/extension/webviewMessages';
+import { checkChatMessage, checkTreeMessage, confineToRoots, MAX_OPENED_TEXT_CHARS, MAX_QUESTION_CHARS, PAGE_CONFIRMATIONS, runPageCommand, WEBVIEW_COMMANDS, type Confirmation } from '../../src/extension/webviewMessages';
 import { CHAT_TO_HOST_TYPES, TREE_TO_HOST_TYPES } from '../../src/protocol/messages';
 
 const ok = (value: unknown) => {
@@ -24,6 +24,7 @@ test('well-formed messages pass, stripped of fields the protocol does not have',
   assert.deepEqual(ok({ type: 'chat/ask', question: 'Where?', injected: '<script>' }), { type: 'chat/ask', question: 'Where?' });
   assert.deepEqual(ok({ type: 'chat/open', chatId: 'cmbx1.abc' }), { type: 'chat/open', chatId: 'cmbx1.abc' });
   assert.deepEqual(ok({ type: 'chat/showRun', exchangeId: 'c1.q2' }), { type: 'chat/showRun', exchangeId: 'c1.q2' });
+  assert.deepEqual(ok({ type: 'answer/open', exchangeId: 'c1.q2', text: 'forged' }), { type: 'answer/open', exchangeId: 'c1.q2' }, 'the host reads the answer: a page names the exchange only');
   assert.deepEqual(ok({ type: 'link/open', path: 'src/a.ts', line: 3, endLine: 5 }), { type: 'link/open', path: 'src/a.ts', line: 3, endLine: 5 });
   assert.deepEqual(ok({ type: 'link/open', path: 'src/a.ts', endLine: 5 }), { type: 'link/open', path: 'src/a.ts' }, 'an end without a start is dropped');
   assert.deepEqual(ok({ type: 'clipboard/copy', text: 'const x = 1;' }), { type: 'clipboard/copy', text: 'const x = 1;' });
@@ -41,6 +42,7 @@ test('malformed or hostile messages are refused with a reason', () => {
   refused({ type: 'chat/ask', question: 'x'.repeat(MAX_QUESTION_CHARS + 1) }, /at most/);
   refused({ type: 'chat/open', chatId: '../../etc' }, /valid chat id/);
   refused({ type: 'chat/showRun', exchangeId: { id: 1 } }, /valid exchange id/);
+  refused({ type: 'answer/open', exchangeId: '../traces/x' }, /answer\/open without a valid exchange id/);
   refused({ type: 'link/open', path: '' }, /usable path/);
   refused({ type: 'link/open', path: 'a\0b' }, /usable path/);
   refused({ type: 'link/open', path: 'a.ts', line: 0 }, /whole number/);
@@ -53,14 +55,27 @@ test('malformed or hostile messages are refused with a reason', () => {
   refused({ type: 'command/run', command: 'workbench.action.openSettings', args: ['terminal.integrated.shell'] }, /arguments it does not take/);
   refused({ type: 'command/run', command: 'rlm.useLocalServer', args: ['http://attacker.example/v1'] }, /arguments it does not take/);
   refused({ type: 'command/run', command: 'rlm.newChat', args: 'x' }, /without a command/);
+  // Deleting or copying the chat history happens only from the palette, after the user's choice in host UI.
+  refused({ type: 'command/run', command: 'rlm.clearHistory' }, /not one a page may run/);
+  refused({ type: 'command/run', command: 'rlm.exportHistory' }, /not one a page may run/);
 });
 
-test('the trajectory tree may only ask for ready, links and the clipboard', () => {
-  assert.deepEqual(TREE_TO_HOST_TYPES, ['ready', 'link/open', 'clipboard/copy']);
+test('the trajectory tree may only ask for ready, links, the clipboard and a text opened in an editor', () => {
+  assert.deepEqual(TREE_TO_HOST_TYPES, ['ready', 'link/open', 'clipboard/copy', 'text/open']);
   assert.deepEqual(checkTreeMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
   assert.ok(checkTreeMessage({ type: 'link/open', path: 'src/a.ts', line: 2 }).ok);
   assert.ok(!checkTreeMessage({ type: 'command/run', command: 'rlm.stop' }).ok);
   assert.ok(!checkTreeMessage({ type: 'chat/ask', question: 'x' }).ok);
+  assert.ok(!checkTreeMessage({ type: 'answer/open', exchangeId: 'c1.q1' }).ok, 'the chat\'s message, not the tree\'s');
+  assert.deepEqual(checkTreeMessage({ type: 'text/open', text: '# answer', language: 'markdown', path: '/etc/passwd' }), { ok: true, message: { type: 'text/open', text: '# answer', language: 'markdown' } });
+  const refusedTree = (value: unknown, reason: RegExp) => {
+    const checked = checkTreeMessage(value);
+    assert.ok(!checked.ok && reason.test(checked.reason), JSON.stringify(checked));
+  };
+  refusedTree({ type: 'text/open', text: 1, language: 'markdown' }, /without text/);
+  refusedTree({ type: 'text/open', text: 'x'.repeat(MAX_OPENED_TEXT_CHARS + 1), language: 'markdown' }, /more than a trace line holds/);
+  refusedTree({ type: 'text/open', text: 'x', language: 'shellscript' }, /language it may not name/);
+  refusedTree({ type: 'text/open', text: 'x' }, /language it may not name/);
 });
 
 test('every action the host offers passes the allow-list', () => {

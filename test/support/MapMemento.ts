@@ -8,6 +8,9 @@ export class MapMemento implements Memento {
     const value = this.values.get(key);
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
+  keys(): readonly string[] {
+    return [...this.values.keys()];
+  }
   async update(key: string, value: unknown): Promise<void> {
     if (value === undefined) this.values.delete(key);
     else this.values.set(key, JSON.parse(JSON.stringify(value)));

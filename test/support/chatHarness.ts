@@ -1,12 +1,12 @@
-// A window's chats without the editor, for the ChatService tests: the real engine (QuickJS sandbox, the workspace
-// over a real folder, the OpenAI SDK over HTTP to the fake server), the real model set-up from settings, a Memento
-// kept in a Map, trace files in a temp folder. What the Chat view is sent is recorded; root replies are queued.
+// A window's chats without the editor, for the tests of ChatService and what is built on it: the real engine
+// (QuickJS sandbox, the workspace over a real folder, the OpenAI SDK over HTTP to the fake server), the real model
+// set-up from settings, a Memento kept in a Map, trace files in a temp folder. What the Chat view is sent is recorded.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PriceTable } from '../../src/core/models/pricing';
 import { FileSystemWorkspace } from '../../src/core/workspace/FileSystemWorkspace';
-import { ChatService, type RunUpdate } from '../../src/extension/chats/ChatService';
+import { ChatService, type ChatServiceDeps, type RunUpdate } from '../../src/extension/chats/ChatService';
 import { ChatStore, type FolderRef } from '../../src/extension/chats/ChatStore';
 import type { Log } from '../../src/extension/log';
 import { prepareModels, type ModelSources } from '../../src/extension/models/modelSetup';
@@ -38,7 +38,11 @@ export function folderWithCode(): string {
 export type RootReply = string | FakeReply | ((req: FakeRequest) => string | FakeReply);
 
 /** A window's chats over one folder and the fake server; root replies are queued by the test. */
-export async function chatHarness(options: { settings?: Partial<RlmSettings>; keys?: Partial<Record<KeyedProvider, string>>; memento?: MapMemento; tracesDir?: string; prices?: PriceTable; dir?: string } = {}) {
+export async function harness(options: {
+  settings?: Partial<RlmSettings>; keys?: Partial<Record<KeyedProvider, string>>; memento?: MapMemento; tracesDir?: string; prices?: PriceTable; dir?: string;
+  /** The folder's workspace as the editor opens it (default: a FileSystemWorkspace, opened once). */
+  folders?: Pick<ChatServiceDeps, 'workspace' | 'indexing' | 'stopIndexing'>;
+} = {}) {
   const rootQueue: RootReply[] = [];
   const server = await FakeModelServer.start((req) => {
     if (req.model !== ROOT) return `sub answer: ${req.messages.at(-1)!.content.slice(0, 30)}`;
@@ -72,6 +76,7 @@ export async function chatHarness(options: { settings?: Partial<RlmSettings>; ke
       if (!workspaces[0]) workspaces.push(await FileSystemWorkspace.openAsync(dir));
       return workspaces[0]!;
     },
+    ...options.folders,
     pickFolder: async () => folder,
     secrets: [],
     log,
@@ -91,3 +96,4 @@ export async function chatHarness(options: { settings?: Partial<RlmSettings>; ke
     },
   };
 }
+

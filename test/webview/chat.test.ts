@@ -9,6 +9,9 @@ import type { HostToChat } from '../../src/protocol/messages';
 import { TrajectoryTree } from '../../src/core/trajectory/TrajectoryTree';
 import { formatCost, formatTokens } from '../../webview/shared/format';
 import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
+import type { RlmEvent } from '../../src/core/trajectory/events';
+import { shownAnswer } from '../../src/extension/chats/answers';
+import { longProse } from './largeAnswers';
 import { chat, doneExchange, endingEvents, READY, runningEvents, T0 } from './protocolData';
 
 const msg = (m: Parameters<typeof message<HostToChat>>[0]) => message<HostToChat>(m);
@@ -302,6 +305,51 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     await page.waitForSelector('[data-exchange-id="y1"]');
     assert.equal(await page.textContent('[data-testid="chat-title"]'), 'Config parsing');
     assert.equal(await page.locator('[data-testid="history"]').count(), 0, 'the list closes once a chat is picked');
+    await assertClean(w);
+    await w.close();
+  });
+
+  test('a huge answer: the start the host sent, rendered in pieces, a "Shown" line, and Open Whole Answer asks the host', async () => {
+    const w = await openChat();
+    const page = w.page;
+    const shown = shownAnswer(longProse(5_300_000));
+    await w.send(msg({ type: 'chat/state', chat: chat([doneExchange('x1', shown.answer!, { answerChars: shown.answerChars }), doneExchange('x2', 'A short one.')]), history: [], setup: READY, busy: false }));
+    const answer = page.locator('[data-exchange-id="x1"] [data-testid="answer"]');
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-exchange-id="x1"] [data-testid="answer"]') as HTMLElement | null;
+      return el && !el.hasAttribute('data-rendering') && el.childElementCount === Number(el.dataset.pieces);
+    });
+    assert.ok(Number(await answer.getAttribute('data-pieces')) > 50, 'in pieces');
+    assert.equal(await answer.locator('h2').first().textContent(), '1. The retry path in src/net/retry0.ts:3');
+    const lastHeading = [...shown.answer!.matchAll(/^## (.*)$/gm)].at(-1)![1]!;
+    assert.equal(await answer.locator('h2').last().textContent(), lastHeading, 'down to the end of what was sent');
+    assert.match(await page.textContent('[data-exchange-id="x1"] [data-testid="answer-cut"]') ?? '', /Shown: the first 200 kB of 5\.3 MB\./);
+    assert.equal(await page.locator('[data-exchange-id="x2"] [data-testid="answer-cut"]').count(), 0, 'a short answer is shown whole');
+    await page.click('[data-exchange-id="x1"] [data-testid="answer-cut-open"]');
+    assert.deepEqual(await w.waitForPosted('answer/open'), { type: 'answer/open', exchangeId: 'x1' });
+    await assertClean(w);
+    await w.close();
+  });
+
+  test('a long streamed reply: the pieces already drawn stay as the text grows; only the last is drawn again', async () => {
+    const w = await openChat();
+    const page = w.page;
+    const running = { id: 'x1', question: 'Summarise', status: 'running' as const, startedAt: Date.now() };
+    await w.send(msg({ type: 'chat/state', chat: chat([]), history: [], setup: READY, busy: false }));
+    await w.send(msg({ type: 'run/start', chatId: 'c1', exchange: running }));
+    const text = longProse(40_000);
+    const events = (from: number, to: number): RlmEvent[] => [
+      ...(from === 0 ? runningEvents().slice(0, 2) : []),
+      { type: 'model_text', time: T0 + 5, parentId: 's1.r1.t1', delta: text.slice(from, to) },
+    ];
+    await w.send(msg({ type: 'run/events', chatId: 'c1', exchangeId: 'x1', events: events(0, 20_000) }));
+    const streamed = '[data-testid="streamed"]';
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-pieces')) > 5 && !document.querySelector(sel)!.hasAttribute('data-rendering'), streamed);
+    await page.evaluate((sel) => { (document.querySelector(sel)!.firstElementChild as unknown as { kept: boolean }).kept = true; }, streamed);
+    await w.send(msg({ type: 'run/events', chatId: 'c1', exchangeId: 'x1', events: events(20_000, 40_000) }));
+    await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel as string)?.getAttribute('data-pieces')) > (n as number) && !document.querySelector(sel as string)!.hasAttribute('data-rendering'), [streamed, 10] as const);
+    assert.equal(await page.evaluate((sel) => (document.querySelector(sel)!.firstElementChild as unknown as { kept?: boolean }).kept, streamed), true, 'the first piece is the same element');
+    assert.equal(await page.locator(`${streamed} h2`).last().textContent(), [...text.matchAll(/^## (.*)$/gm)].at(-1)![1]);
     await assertClean(w);
     await w.close();
   });

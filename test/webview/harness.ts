@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { MessageOf } from '../../src/protocol/messages';
 import { THEMES, type ThemeKind } from './themes';
@@ -18,6 +19,18 @@ export const NO_CHROMIUM = existsSync(CHROMIUM) ? undefined : `Debian chromium i
 const ROOT = join(__dirname, '..', '..');
 /** Where the page "comes from": stands in for the webview's resource origin (webview.cspSource). */
 export const ORIGIN = 'https://webview.rlm.test';
+
+/** Chromium for the tests of a file (or suite): launched before them, closed after them; the getter gives it. */
+export function chromiumForTests(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    if (!NO_CHROMIUM) browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({

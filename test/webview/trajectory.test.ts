@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import type { HostToTree } from '../../src/protocol/messages';
 import { TrajectoryTree, type TreeNode } from '../../src/core/trajectory/TrajectoryTree';
 import { formatCost, formatDuration } from '../../webview/shared/format';
+import { DETAIL_SHOWN_CHARS } from '../../webview/trajectory/nodeDetail';
 import { sampleRun } from '../core/trajectory/sampleRun';
 import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
 import { endingEvents, largeRun, runningEvents } from './protocolData';
@@ -227,6 +228,31 @@ describe('Trajectory view', { skip: NO_CHROMIUM }, () => {
     assert.equal(await page.textContent('[data-testid="tree-error"]'), 'notes.jsonl is not an RLM trace: line 1 has no event type.');
     assert.equal(await page.locator('[data-testid="tree-row"]').count(), 0);
     assert.equal(await page.textContent('[data-testid="tree-count"]'), '0 nodes');
+    await assertClean(w);
+    await w.close();
+  });
+
+  test('a long text in the detail: its first 20,000 characters, a "Shown" line, and the whole opens in an editor', async () => {
+    const w = await openWebview(browser, 'trajectory', { width: 900 });
+    const answer = `${'# Every file\n\n'}${'src/a.ts:1 does a thing\n'.repeat(10_000)}`;
+    const events = [...runningEvents(), ...endingEvents()].map((e) => (e.type === 'run_end' ? { ...e, answer } : e));
+    await w.send(msg({ type: 'tree/reset', title: 'q', events, live: false }));
+    const page = w.page;
+    await page.click('[data-node-id="s1.r1"]');
+    await page.waitForSelector('[data-testid="node-detail"][data-node-id="s1.r1"]');
+    assert.equal((await page.textContent('[data-testid="detail-output"]'))!.length, DETAIL_SHOWN_CHARS);
+    assert.equal(await page.textContent('[data-testid="cut-output"] [data-field="shown"]'), 'Shown: the first 20 kB of 240 kB.');
+    assert.equal(await page.locator('[data-testid="cut-input"]').count(), 0, 'the question is shown whole');
+    await page.click('[data-testid="cut-output-open"]');
+    assert.deepEqual(await w.waitForPosted('text/open'), { type: 'text/open', text: answer, language: 'markdown' });
+    // A cell's code opens as JavaScript.
+    const code = `const x = 1;\n${'print(x);\n'.repeat(3_000)}`;
+    await w.send(msg({ type: 'tree/reset', title: 'q', events: events.map((e) => (e.type === 'cell_start' ? { ...e, code } : e)), live: false }));
+    await page.click('[data-node-id="s1.r1.t1.c1"]');
+    await page.waitForSelector('[data-testid="node-detail"][data-node-id="s1.r1.t1.c1"]');
+    const before = (await w.posted()).length;
+    await page.click('[data-testid="cut-input-open"]');
+    assert.deepEqual(await w.waitForPosted('text/open', before), { type: 'text/open', text: code, language: 'javascript' });
     await assertClean(w);
     await w.close();
   });

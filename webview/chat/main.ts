@@ -9,6 +9,7 @@ import { html, nothing, render } from 'lit';
 import type { Action, ChatToHost, HostToChat, MessageOf } from '../../src/protocol/messages';
 import { connectHost } from '../host';
 import { FrameQueue } from '../shared/frameQueue';
+import { warmUpMarkdown } from '../shared/markdown';
 import { MarkdownCache } from '../shared/MarkdownCache';
 import { onPathLinkClick } from '../shared/pathLinks';
 import { ChatState } from './ChatState';
@@ -84,7 +85,12 @@ const reviewHandlers = {
   },
   expanded: (exchangeId: string, path: string, files: number) => (files <= OPEN_FILES) !== toggled.has(`${exchangeId}\n${path}`),
 };
-const exchangeHandlers = { runAction, showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }), review: reviewHandlers };
+const exchangeHandlers = {
+  runAction,
+  showRun: (exchangeId: string) => host.post({ type: 'chat/showRun', exchangeId }),
+  openAnswer: (exchangeId: string) => host.post({ type: 'answer/open', exchangeId }),
+  review: reviewHandlers,
+};
 
 function draw(): void {
   const chat = state.chat;
@@ -184,4 +190,6 @@ app.addEventListener('scroll', () => {
   stickToBottom = c.scrollTop + c.clientHeight >= c.scrollHeight - 4;
   save();
 }, { capture: true, passive: true });
+// Before the host sends the chat: its first answer then renders warm (see warmUpMarkdown).
+warmUpMarkdown();
 host.post({ type: 'ready' });

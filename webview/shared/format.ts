@@ -9,6 +9,11 @@ export function formatTokens(n: number): string {
   return n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }
 
+/** A text's size in characters, read as bytes: "850 B", "195 kB", "5.2 MB". */
+export function formatSize(chars: number): string {
+  return chars >= 1_000_000 ? `${(chars / 1e6).toFixed(1)} MB` : chars >= 1_000 ? `${Math.round(chars / 1e3)} kB` : `${chars} B`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1_000).toFixed(1)}s`;

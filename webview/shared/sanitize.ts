@@ -19,16 +19,18 @@ const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
   RETURN_DOM_FRAGMENT: true,
 };
 
-let hooked = false;
+let configured = false;
 
 /** Sanitised DOM for HTML built from model text. */
 export function sanitize(html: string): DocumentFragment {
-  if (!hooked) {
-    hooked = true;
+  if (!configured) {
+    configured = true;
     DOMPurify.addHook('afterSanitizeAttributes', (node) => {
       // Web links leave the page without telling it where they came from.
       if (node.tagName === 'A' && node.hasAttribute('href')) node.setAttribute('rel', 'noopener noreferrer');
     });
+    // Set once: a config passed with each call is parsed again each time (a long answer is sanitised in many pieces).
+    DOMPurify.setConfig(CONFIG);
   }
-  return DOMPurify.sanitize(html, CONFIG);
+  return DOMPurify.sanitize(html) as unknown as DocumentFragment;
 }

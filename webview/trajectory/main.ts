@@ -93,7 +93,10 @@ function draw(): void {
   tree.draw();
   // The detail is redrawn when its node changed (streamed text, figures), not on every frame of a big run.
   if (!selected || rows.changed.has(selected.id) || detailEl.dataset.nodeId !== selected.id) {
-    render(nodeDetailView(selected, { copy: (text) => host.post({ type: 'clipboard/copy', text }) }), detailEl);
+    render(nodeDetailView(selected, {
+      copy: (text) => host.post({ type: 'clipboard/copy', text }),
+      open: (text, language) => host.post({ type: 'text/open', text, language }),
+    }), detailEl);
     detailEl.dataset.nodeId = selected?.id ?? '';
   }
   rows.changed.clear();

@@ -1,16 +1,24 @@
 // Everything about the selected node: its figures (own and rolled up), model, timing, retries, the sub-call's
 // function, batch and slot, and its texts in full (question, code or prompt; answer, output or response;
-// error), each with a copy button. Texts are model output: shown as text, never as HTML.
+// error), each with a copy button. Texts are model output: shown as text, never as HTML. A long text shows its
+// first DETAIL_SHOWN_CHARS and opens whole in an editor: laying out megabytes of text would hold the page.
 
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TreeNode } from '../../src/core/trajectory/TrajectoryTree';
+import type { OpenedLanguage } from '../../src/protocol/messages';
 import type { Figures } from '../../src/core/trajectory/TreeNode';
 import { formatCost, formatDuration, formatStopReason } from '../shared/format';
 import { linkedText } from '../shared/linkedText';
+import { shownPartView } from '../shared/shownPart';
 
 export interface DetailHandlers {
   copy(text: string): void;
+  /** Opens the whole text in an untitled editor. */
+  open(text: string, language: OpenedLanguage): void;
 }
+
+/** A node's text is shown up to this many characters (as much as a cell's output the model is shown). */
+export const DETAIL_SHOWN_CHARS = 20_000;
 
 const INPUT_NAME = { run: 'Question', turn: '', cell: 'Code', subcall: 'Prompt', edit: 'Description' } as const;
 const OUTPUT_NAME = { run: 'Answer', turn: 'Model text', cell: 'Output', subcall: 'Response', edit: 'Diff' } as const;
@@ -31,8 +39,8 @@ export function nodeDetailView(node: TreeNode | undefined, on: DetailHandlers) {
     </dl>
     ${figuresTable(node.own, node.total)}
     ${node.error ? html`<h3>Error</h3><pre class="problem" data-testid="detail-error">${linkedText(node.error)}</pre>` : nothing}
-    ${textSection(INPUT_NAME[node.kind], node.input, 'input', on)}
-    ${textSection(OUTPUT_NAME[node.kind], node.output, 'output', on)}
+    ${textSection(INPUT_NAME[node.kind], node.input, 'input', node.kind === 'cell' ? 'javascript' : 'plaintext', on)}
+    ${textSection(OUTPUT_NAME[node.kind], node.output, 'output', node.kind === 'run' ? 'markdown' : node.kind === 'edit' ? 'diff' : 'plaintext', on)}
   </section>`;
 }
 
@@ -88,13 +96,15 @@ function figuresTable(own: Figures, total: Figures) {
   </table>`;
 }
 
-function textSection(name: string, text: string | undefined, which: 'input' | 'output', on: DetailHandlers) {
+function textSection(name: string, text: string | undefined, which: 'input' | 'output', language: OpenedLanguage, on: DetailHandlers) {
   if (!name || !text) return nothing;
+  const shown = text.length > DETAIL_SHOWN_CHARS ? text.slice(0, DETAIL_SHOWN_CHARS) : text;
   return html`<div class="text-section">
     <div class="text-head">
       <h3>${name}</h3>
       <vscode-button secondary data-testid=${`copy-${which}`} @click=${() => on.copy(text)}>Copy ${name.toLowerCase()}</vscode-button>
     </div>
-    <pre data-testid=${`detail-${which}`}>${linkedText(text)}</pre>
+    ${shown !== text ? shownPartView(shown.length, text.length, `Open Whole ${name}`, `cut-${which}`, () => on.open(text, language)) : nothing}
+    <pre data-testid=${`detail-${which}`}>${linkedText(shown)}</pre>
   </div>`;
 }

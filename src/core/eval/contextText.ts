@@ -45,7 +45,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 export async function workspaceAsText(workspace: Workspace): Promise<string> {
-  const files = (await workspace.files()).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = (await workspace.files()).items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const parts: string[] = [];
   for (const file of files) {
     const text = await workspace.read(file.path);

@@ -14,6 +14,19 @@ import type { ModelPair, RlmLimits } from './options';
 import type { Repl } from './Repl';
 import type { RunChanges, RunEdits } from './RunEdits';
 import type { RunScope } from './RunScope';
+import { MAX_TRACE_LINE_CHARS } from '../trajectory/readTrace';
+
+/**
+ * The longest final answer a run takes: half the longest trace line, so the run_end event that keeps it whole
+ * stays readable once escaped as JSON. Past it, FINAL fails and tells the model why (it can answer again).
+ */
+export const MAX_ANSWER_CHARS = MAX_TRACE_LINE_CHARS / 2;
+
+/**
+ * The `final` event carries the answer cut head and tail past this (like cell output); `run_end` has it whole,
+ * so a huge answer is written to the trace once, not twice.
+ */
+export const FINAL_EVENT_ANSWER_CHARS = 20_000;
 
 export interface RunResult {
   answer: string;
@@ -188,7 +201,11 @@ export class RlmRun {
       throw new Error("FINAL(undefined): pass the answer itself, e.g. FINAL(answer), or a variable's name to FINAL_VAR('answer')");
     }
     if (this.final !== undefined) return; // the first FINAL of a run wins
-    this.final = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+    const answer = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+    if (answer.length > MAX_ANSWER_CHARS) {
+      throw new Error(`FINAL: the answer has ${answer.length.toLocaleString('en-US')} characters, more than the ${MAX_ANSWER_CHARS.toLocaleString('en-US')} a final answer may have. Answer with what the user needs to read (a summary, the places in the code), not the raw data.`);
+    }
+    this.final = answer;
   }
 
   record(role: CallRole, model: string, usage: Usage): CallCost {
@@ -251,7 +268,7 @@ export class RlmRun {
     await this.open.cancel(undefined, `the run ended (${stopReason}) before this call finished`);
     const trajectory = this.scope.trajectory;
     const time = Date.now();
-    if (stopReason === 'final') trajectory.emit({ type: 'final', time, parentId: this.id, answer });
+    if (stopReason === 'final') trajectory.emit({ type: 'final', time, parentId: this.id, answer: truncateOutput(answer, FINAL_EVENT_ANSWER_CHARS) });
     else if (stopReason === 'error') trajectory.emit({ type: 'error', time, parentId: this.id, message: detail ?? 'the run failed' });
     else trajectory.emit({ type: 'limit', time, parentId: this.id, reason: stopReason, detail: detail ?? stopReason });
     const result: RunResult = {

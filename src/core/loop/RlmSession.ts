@@ -6,6 +6,7 @@
 
 import type { CostOf } from './Budget';
 import { Sandbox } from '../sandbox/Sandbox';
+import { truncateOutput } from '../sandbox/truncate';
 import type { HostFunctionSpec } from '../sandbox/types';
 import type { ContextMeta, RlmEventListener, StopReason } from '../trajectory/events';
 import { Trajectory } from '../trajectory/Trajectory';
@@ -63,7 +64,14 @@ export interface SessionExchange {
   receipt?: string;
 }
 
-/** A conversation as JSON: enough to show it again and to give the model its history after a reload. */
+/**
+ * A conversation's answers in a snapshot are cut head and tail past this: the model's history shows 600
+ * characters of each (messages.ts), and a UI keeps the answers it shows on its own, so a huge answer is not
+ * stored twice. The trace keeps every answer whole.
+ */
+export const SNAPSHOT_ANSWER_CHARS = 4_000;
+
+/** A conversation as JSON: enough to give the model its history after a reload (answers cut, see SNAPSHOT_ANSWER_CHARS). */
 export interface SessionSnapshot {
   version: 1;
   sessionId: string;
@@ -81,9 +89,11 @@ function FINAL_VAR(name) {
 }
 `;
 
-// In a workspace session, context.question always reads the question being answered now.
+// In a workspace session, context.question always reads the question being answered now, and
+// context.workspace the folder as it is now (its file list may still be growing when the session starts).
 const QUESTION_GETTER = `
 Object.defineProperty(context, 'question', { get: () => __rlm_question(), enumerable: true, configurable: true });
+Object.defineProperty(context, 'workspace', { get: () => __rlm_workspace(), enumerable: true, configurable: true });
 `;
 
 interface SessionShape {
@@ -107,7 +117,8 @@ export class RlmSession {
     private limits: RlmLimits,
     private readonly shape: SessionShape,
     private readonly repl: Repl,
-    private readonly meta: ContextMeta,
+    /** What the first message says of the context: read at each question (a workspace's file list may have grown). */
+    private readonly meta: () => ContextMeta,
     /** The session's id and event counter, shared by the traces of all its questions. */
     private readonly trace: TraceSession,
   ) {
@@ -139,6 +150,7 @@ export class RlmSession {
       rlm_query: { kind: 'model', fn: (args, call) => subCalls().recurse(args, call) },
       FINAL: { fn: ([value]) => current().setFinal(value) },
       __rlm_question: { fn: () => session?.run?.question ?? '' },
+      ...(workspace ? { __rlm_workspace: { fn: () => workspace.summary() } } : {}),
       // read() answers from the run's proposals for files it proposed to change.
       ...(workspace ? workspaceFunctions(workspace, (path) => edits && session?.run?.edits.touches(path) ? session.run.edits : undefined) : {}),
       ...(edits ? editFunctions(current) : {}),
@@ -149,7 +161,7 @@ export class RlmSession {
       + (workspace?.syntax ? SYNTAX_PRELUDE : '')
       + (workspace && childContext === undefined ? QUESTION_GETTER : '');
     const createSandbox = () => Sandbox.create({ limits: limits.sandbox, functions, globals: { context: contextValue }, prelude });
-    session = new RlmSession(options, limits, shape, new Repl(await createSandbox(), createSandbox), describe(context, childContext), trace);
+    session = new RlmSession(options, limits, shape, new Repl(await createSandbox(), createSandbox), () => describe(context, childContext), trace);
     return session;
   }
 
@@ -209,7 +221,10 @@ export class RlmSession {
 
   /** The conversation so far, as JSON a UI can store and pass back as `restore`. */
   snapshot(): SessionSnapshot {
-    return { version: 1, sessionId: this.id, nextSeq: this.trace.nextSeq, exchanges: this.exchanges.map((e) => ({ ...e })) };
+    return {
+      version: 1, sessionId: this.id, nextSeq: this.trace.nextSeq,
+      exchanges: this.exchanges.map((e) => ({ ...e, answer: truncateOutput(e.answer, SNAPSHOT_ANSWER_CHARS) })),
+    };
   }
 
   /** Variables the model created, for a UI's variable view. */
@@ -247,7 +262,7 @@ export class RlmSession {
         extraFunctions: workspace?.syntax ? SYNTAX_FUNCTION_DOCS : undefined,
         notes: modelNotes(rootModel.name, subCallChars),
       });
-      return await rlmLoop(this.run, { systemPrompt, context: this.meta, history: this.history });
+      return await rlmLoop(this.run, { systemPrompt, context: this.meta(), history: this.history });
     } finally {
       this.run = undefined;
     }
@@ -305,7 +320,7 @@ function describe(context: RlmContext, childContext: unknown): ContextMeta {
   }
   if (context.kind === 'text') return { type: 'text', size: context.text.length };
   const s = context.workspace.summary();
-  return { type: 'workspace', size: s.bytes, files: s.files, languages: s.languages };
+  return { type: 'workspace', size: s.bytes, files: s.files, languages: s.languages, ...(s.incomplete ? { incomplete: true } : {}) };
 }
 
 export type { Workspace };

@@ -40,7 +40,10 @@ export function describeContext(meta: ContextMeta): string {
     .slice(0, 12)
     .map(([lang, n]) => `${lang} ${fmt(n)}`)
     .join(', ');
-  return `Your context is a code workspace of ${fmt(meta.files ?? 0)} files (${fmt(meta.size)} bytes) reached through files(), read() and grep() in the REPL. Files by language: ${langs || 'none'}.`;
+  const workspace = meta.incomplete
+    ? `a code workspace still being indexed (${fmt(meta.files ?? 0)} files, ${fmt(meta.size)} bytes found so far; the functions wait for the rest or say what is missing)`
+    : `a code workspace of ${fmt(meta.files ?? 0)} files (${fmt(meta.size)} bytes)`;
+  return `Your context is ${workspace} reached through files(), read() and grep() in the REPL. Files by language${meta.incomplete ? ' so far' : ''}: ${langs || 'none'}.`;
 }
 
 

@@ -17,7 +17,7 @@ export function workspaceFunctions(workspace: Workspace, proposed?: ProposedView
   const syntax = workspace.syntax;
   return {
     ...(syntax ? syntaxFunctions(syntax) : {}),
-    files: blocking(([glob], control) => workspace.files(optionalString(glob, 'files', 'glob'), control)),
+    __rlm_files: blocking(([glob], control) => workspace.files(optionalString(glob, 'files', 'glob'), control)),
     read: blocking(([path, start, end], control) => {
       if (typeof path !== 'string') throw new Error(`read: path must be a workspace-relative path string, e.g. read("src/index.ts", 1, 80), got ${describeType(path)}`);
       const proposals = proposed?.(path);
@@ -64,12 +64,18 @@ export const SYNTAX_FUNCTION_DOCS = [
   '`ast_query(query, {language, glob, maxResults}?)` runs a Tree-sitter S-expression query over matching files and returns `[{path, language, captures: [{name, text, line, endLine}]}]` (default 100 matches). For example `ast_query(\'(call_expression function: (identifier) @fn (#eq? @fn "fetch"))\', {language: "typescript"})`. Languages: typescript, tsx, javascript, python, go, rust, java, c, cpp, csharp, ruby, php.',
 ];
 
-// grep, symbols and ast_query return plain arrays to model code; when the host says the answer is partial
-// (a cap, the time budget, indexing still running), the wrappers print why.
+// files, grep, symbols and ast_query return plain arrays to model code; when the host says the answer is
+// partial (a cap, the time budget, the file list or the parsing still running), the wrappers print why.
 export const WORKSPACE_PRELUDE = `
+function files(glob) {
+  const result = __rlm_files(glob);
+  if (result.incomplete) console.log('[files: ' + result.incomplete + ']');
+  return result.items;
+}
 function grep(pattern, options) {
   if (pattern instanceof RegExp) pattern = '/' + pattern.source + '/' + pattern.flags;
   const result = __rlm_grep(pattern, options);
+  if (result.incomplete) console.log('[grep: ' + result.incomplete + ']');
   if (result.timedOut) console.log('[grep: ran out of time after ' + result.matches.length + ' matches; the list is incomplete: narrow the glob or simplify the pattern]');
   else if (result.capped) console.log('[grep: stopped at ' + result.matches.length + ' matches (maxResults); narrow the pattern or glob, or pass a larger maxResults]');
   return result.matches;

@@ -58,6 +58,8 @@ export interface ContextMeta {
   size: number;
   files?: number;
   languages?: Record<string, number>;
+  /** A workspace whose file list was still being built: the counts are of the files found so far. */
+  incomplete?: true;
 }
 
 /** The budgets a run works under; null means none (JSON has no Infinity). */
@@ -224,6 +226,7 @@ export interface EditProposedEvent extends EventBase {
 export interface FinalEvent extends EventBase {
   type: 'final';
   parentId: string; // run
+  /** Cut head and tail past 20,000 characters, like cell output: the run's `run_end` has it whole. */
   answer: string;
 }
 

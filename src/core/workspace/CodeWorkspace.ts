@@ -1,10 +1,11 @@
 // A workspace with syntax: the file index, host-side search, and the Tree-sitter symbol index kept in step
-// with the file index. Index changes (watch mode, or the editor's own file events through applyChange)
-// flow straight into the symbol index, so nothing is ever rescanned in full.
+// with the file index. Index changes (the first walk as it goes, watch mode, or the editor's own file events
+// through applyChange) flow straight into the symbol index, so nothing is ever rescanned in full.
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FileSystemWorkspace, toFileRow, type FileSystemWorkspaceOptions } from './FileSystemWorkspace';
+import { IndexingStopped } from './FirstWalk';
 import { SymbolIndex } from './syntax/SymbolIndex';
 import { SymbolQueries } from './syntax/SymbolQueries';
 import { locateSyntaxAssets, type SyntaxAssets } from './syntax/SyntaxAssets';
@@ -18,8 +19,33 @@ export interface CodeWorkspaceOptions extends WorkspaceIndexOptions, FileSystemW
   cacheDir?: string | false;
   /** Parser threads for background indexing (default: cores, at most 4). */
   workers?: number;
-  /** Follow file-system events until disposed. */
+  /** Follow file-system events until disposed (from the end of the first walk). */
   watch?: boolean;
+  /**
+   * Stops the first indexing: the walk, the cache load and the parsing. Before the workspace is returned, the
+   * open rejects with IndexingStopped; afterwards, while indexing still runs, the workspace closes itself
+   * (parser threads stopped at once, what was parsed saved to the cache). Once indexed, it has no effect.
+   */
+  signal?: AbortSignal;
+}
+
+/** How far the first indexing has got (see CodeWorkspace.indexing). */
+export interface IndexingProgress {
+  /** Files listed so far, and whether the walk is done. */
+  listed: number;
+  walked: boolean;
+  /** Files parsed (or read from the cache) of those with a grammar. */
+  parsed: number;
+  parseable: number;
+  /** The first indexing is over: every file was listed and parsed once (later reparses after edits do not count). */
+  done: boolean;
+}
+
+/** How far a first indexing has got, in words: "1,234 files listed so far", "5,000 of 96,000 files parsed". */
+export function describeIndexing(progress: IndexingProgress | undefined): string {
+  if (!progress) return 'opening';
+  const n = (value: number) => value.toLocaleString('en-US');
+  return progress.walked ? `${n(progress.parsed)} of ${n(progress.parseable)} files parsed` : `${n(progress.listed)} files listed so far`;
 }
 
 /** `$RLM_CACHE_DIR`, else `$XDG_CACHE_HOME/rlm`, else `~/.cache/rlm`. */
@@ -30,38 +56,90 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSyntax {
   private readonly subscriptions: Disposable[] = [];
   private readonly symbolQueries: SymbolQueries;
+  private disposed = false;
+  private indexed = false;
 
   private constructor(index: WorkspaceIndex, readonly symbolIndex: SymbolIndex, options: CodeWorkspaceOptions, assets: SyntaxAssets) {
     super(index, options, assets);
-    this.symbolQueries = new SymbolQueries(symbolIndex, this.queries, this.timeBudgetMs);
+    this.symbolQueries = new SymbolQueries(symbolIndex, this.queries, this.timeBudgetMs, index);
     this.subscriptions.push(index.onDidChange((changes) => {
       const removed = changes.filter((c) => c.kind === 'deleted').map((c) => c.path);
       const current = changes.flatMap((c) => (c.kind !== 'deleted' && c.file ? [toFileRow(c.file)] : []));
       if (removed.length) symbolIndex.remove(removed);
       if (current.length) symbolIndex.update(current);
     }));
-    if (options.watch) this.subscriptions.push(index.watch());
+    // What the walk announced before this subscription; from here on, its batches arrive through onDidChange.
+    symbolIndex.update(index.list().map(toFileRow));
+    index.listed.then(() => {
+      symbolIndex.completeFileList();
+      if (options.watch && !this.disposed) this.subscriptions.push(index.watch());
+    }, () => undefined);
+    const signal = options.signal;
+    const stop = () => void this.close().catch(() => undefined);
+    signal?.addEventListener('abort', stop, { once: true });
+    index.listed.then(() => symbolIndex.ready).then(() => {
+      this.indexed = !this.disposed; // a disposed index resolves `ready` too
+    }, () => undefined).finally(() => signal?.removeEventListener('abort', stop));
   }
 
   /**
-   * Indexes the files (fast: one stat and one read each) and opens the symbol index, which answers at once
-   * (parsing what a call needs) while it parses the rest in worker threads.
+   * Opens the folder and returns as soon as it can answer: the symbol cache is loaded, while the first walk
+   * lists the files in the background (then the parser threads parse them). Answers wait for the file list
+   * within their budget, or say how much of it is known (see `listed`); the summary counts what is listed so far.
    */
-  static override async openAsync(root: string, options: CodeWorkspaceOptions = {}): Promise<CodeWorkspace> {
-    const index = await WorkspaceIndex.openAsync(root, options);
+  static async start(root: string, options: CodeWorkspaceOptions = {}): Promise<CodeWorkspace> {
+    const index = WorkspaceIndex.start(root, options);
     const cacheDir = options.cacheDir === false ? undefined : options.cacheDir ?? defaultCacheDir();
     const assets = locateSyntaxAssets();
-    const symbolIndex = await SymbolIndex.open({ root: index.root, files: index.list().map(toFileRow), cacheDir, workers: options.workers, assets });
+    let symbolIndex: SymbolIndex;
+    try {
+      symbolIndex = await SymbolIndex.open({ root: index.root, files: [], complete: false, cacheDir, workers: options.workers, assets, signal: options.signal });
+    } catch (error) {
+      index.stop();
+      throw options.signal?.aborted ? new IndexingStopped(index.name) : error;
+    }
+    if (options.signal?.aborted) {
+      index.stop();
+      symbolIndex.dispose();
+      throw new IndexingStopped(index.name);
+    }
     return new CodeWorkspace(index, symbolIndex, options, assets);
+  }
+
+  /**
+   * Like `start`, and resolves once the file list is whole (fast: one stat and one read per file); the
+   * symbol index answers at once (parsing what a call needs) while it parses the rest in worker threads.
+   */
+  static override async openAsync(root: string, options: CodeWorkspaceOptions = {}): Promise<CodeWorkspace> {
+    const workspace = await CodeWorkspace.start(root, options);
+    try {
+      await workspace.listed;
+    } catch (error) {
+      await workspace.close();
+      throw error;
+    }
+    return workspace;
   }
 
   override get syntax(): WorkspaceSyntax {
     return this;
   }
 
-  /** Resolves when background indexing has parsed every file. */
+  /** Resolves when the first walk is done; rejects with IndexingStopped when it was stopped. */
+  get listed(): Promise<void> {
+    return this.index.listed;
+  }
+
+  /** Resolves when background indexing has listed and parsed every file (or was stopped). */
   get ready(): Promise<void> {
-    return this.symbolIndex.ready;
+    return this.index.listed.then(() => this.symbolIndex.ready, () => undefined);
+  }
+
+  /** How far the first indexing has got, for a progress display. */
+  indexing(): IndexingProgress {
+    const walk = this.index.walkProgress();
+    const stats = this.symbolIndex.stats();
+    return { listed: walk.files, walked: walk.done, parsed: stats.indexedFiles, parseable: stats.parseableFiles, done: this.indexed };
   }
 
   symbols(filter?: SymbolFilter, control?: CallControl): Promise<PartialResult<CodeSymbol>> {
@@ -80,16 +158,16 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
     return this.symbolQueries.outline(this.index.guard.relative(path), control);
   }
 
-  /** Saves the symbol cache, then releases everything (dispose() does not wait for the save). */
+  /** Stops everything at once (the walk, the parser and query threads), then saves what was parsed to the cache. */
   async close(): Promise<void> {
-    try {
-      await this.symbolIndex.flush();
-    } finally {
-      this.dispose();
-    }
+    this.dispose();
+    await this.symbolIndex.flush();
   }
 
+  /** Stops everything at once; unsaved cache changes are lost (close() keeps them). */
   override dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.symbolIndex.dispose();
     super.dispose();

@@ -3,14 +3,15 @@
 // what the model can read is exactly what files() lists. Nothing here blocks the host thread: file reads
 // are asynchronous, and every glob or regex the model wrote runs in a query worker under a deadline.
 
-import type { FileInfo, CallControl, GrepOptions, GrepResult, Workspace, WorkspaceSummary, WorkspaceSyntax } from './types';
+import type { FileInfo, CallControl, GrepOptions, GrepResult, PartialResult, Workspace, WorkspaceSummary, WorkspaceSyntax } from './types';
 import { type IndexedFile, WorkspaceIndex, type WorkspaceIndexOptions } from './WorkspaceIndex';
 import { closestPath } from './closestPath';
+import { waitForFileList } from './FirstWalk';
 import { readConfined } from './confinedRead';
 import { parseGrepQuery } from './GrepQuery';
 import { LineCache } from './LineCache';
 import { Ripgrep, type GrepEngine } from './RipgrepSearch';
-import { callBudget, DEFAULT_TIME_BUDGET_MS, seconds, workerDeadline } from './queries/budget';
+import { budgetLeft, callBudget, DEFAULT_TIME_BUDGET_MS, seconds, workerDeadline } from './queries/budget';
 import { checkPattern, literalMatcher, type PatternKind } from './queries/patterns';
 import type { FileRow, TableName } from './queries/protocol';
 import { QueryWorkers } from './queries/QueryWorkers';
@@ -66,20 +67,32 @@ export class FileSystemWorkspace implements Workspace {
       bytes += file.bytes;
       languages[file.language] = (languages[file.language] ?? 0) + 1;
     }
-    return { root: this.index.name, files: this.index.size, bytes, languages };
+    const files = this.index.list();
+    return { root: this.index.name, files: files.length, bytes, languages, ...(this.index.complete ? {} : { incomplete: true as const }) };
   }
 
-  /** Indexed files, sorted by path, optionally filtered by a glob (see PatternKind 'fileGlob'). */
-  async files(glob?: string, control?: CallControl): Promise<FileInfo[]> {
+  /**
+   * Indexed files, sorted by path, optionally filtered by a glob (see PatternKind 'fileGlob'). While the
+   * first walk runs, it waits for it within the call's budget, or answers with what is listed so far and says so.
+   */
+  async files(glob?: string, control?: CallControl): Promise<PartialResult<FileInfo>> {
     checkPattern('fileGlob', glob, 'files', 'glob');
+    const callMs = callBudget(this.timeBudgetMs, control);
+    const until = Date.now() + callMs;
+    const incomplete = await waitForFileList(this.index, 'files', until, control);
     const literal = literalMatcher('fileGlob', glob ?? '');
-    if (literal) return this.index.list().filter((file) => literal(file.path)).map(toFileInfo);
-    const paths = await selectRows(this.queries, 'files', 'fileGlob', glob!, 'files', callBudget(this.timeBudgetMs, control), control);
-    // Records as they are now: a file deleted while the worker matched is left out.
-    return paths.flatMap((path) => {
-      const file = this.index.get(path);
-      return file ? [toFileInfo(file)] : [];
-    });
+    let items: FileInfo[];
+    if (literal) {
+      items = this.index.list().filter((file) => literal(file.path)).map(toFileInfo);
+    } else {
+      const paths = await selectRows(this.queries, 'files', 'fileGlob', glob!, 'files', budgetLeft(until, callMs), control);
+      // Records as they are now: a file deleted while the worker matched is left out.
+      items = paths.flatMap((path) => {
+        const file = this.index.get(path);
+        return file ? [toFileInfo(file)] : [];
+      });
+    }
+    return incomplete ? { items, incomplete } : { items };
   }
 
   /**
@@ -87,8 +100,8 @@ export class FileSystemWorkspace implements Workspace {
    * by default. A start before line 1 reads from line 1, an end past the last line stops there, and a start
    * past the last line gives ''.
    */
-  async read(path: string, startLine?: number, endLine?: number, _control?: CallControl): Promise<string> {
-    const file = this.resolveFile(path);
+  async read(path: string, startLine?: number, endLine?: number, control?: CallControl): Promise<string> {
+    const file = this.resolveFile(await this.listedPath(path, 'read', control));
     const range = lineRange(file.path, startLine, endLine);
     let lines: string[];
     try {
@@ -109,7 +122,7 @@ export class FileSystemWorkspace implements Workspace {
    * files, and for new paths the rules would ignore or that go through a symlinked folder.
    */
   async readText(path: string): Promise<string | undefined> {
-    const relative = this.index.guard.confine(path);
+    const relative = await this.listedPath(path, 'readText', undefined);
     const exclusion = this.index.explain(relative);
     if (exclusion?.reason === 'missing') {
       const refused = this.index.explainNew(relative);
@@ -130,7 +143,10 @@ export class FileSystemWorkspace implements Workspace {
   async grepWithEngine(pattern: string, options: GrepOptions = {}, control?: CallControl): Promise<{ result: GrepResult; engine: GrepEngine }> {
     const query = parseGrepQuery(pattern, options); // a bad pattern or option fails here, quickly
     checkPattern('fileGlob', query.glob, 'grep', 'glob');
-    const budgetMs = callBudget(this.timeBudgetMs, control);
+    const callMs = callBudget(this.timeBudgetMs, control);
+    const until = Date.now() + callMs;
+    const incomplete = await waitForFileList(this.index, 'grep', until, control);
+    const budgetMs = budgetLeft(until, callMs);
     const found: GrepResult['matches'] = [];
     const outcome = await this.queries.run(
       { kind: 'grep', root: this.index.root, files: { name: 'files' }, pattern, options, ripgrep: this.ripgrep?.executable, maxFileBytes: this.index.maxFileBytes, budgetMs },
@@ -138,7 +154,8 @@ export class FileSystemWorkspace implements Workspace {
     );
     if (outcome.status === 'done') {
       const { matches, capped, timedOut, engine } = outcome.answer;
-      return { result: timedOut ? { matches, capped: true, timedOut } : { matches, capped }, engine };
+      const result: GrepResult = timedOut ? { matches, capped: true, timedOut } : { matches, capped };
+      return { result: incomplete ? { ...result, incomplete } : result, engine };
     }
     if (outcome.status === 'cancelled') throw new Error('grep was cancelled');
     if (outcome.queued) throw new Error(busyMessage('grep', budgetMs));
@@ -156,9 +173,22 @@ export class FileSystemWorkspace implements Workspace {
   }
 
   dispose(): void {
+    this.index.stop(); // a first walk still running
     this.stopListening();
     this.queries.dispose();
     this.lineCache.clear();
+  }
+
+  /**
+   * A path from model code, confined to the workspace. A path the first walk has not listed yet waits for
+   * the walk (within the call's budget): until a folder's ignore rules are read, nothing in it may be opened.
+   */
+  private async listedPath(path: string, fn: string, control: CallControl | undefined): Promise<string> {
+    const relative = this.index.guard.confine(path);
+    if (this.index.complete || this.index.get(relative)) return relative;
+    const note = await waitForFileList(this.index, fn, Date.now() + callBudget(this.timeBudgetMs, control), control);
+    if (note && !this.index.get(relative)) throw new Error(`${fn}('${relative}'): not in the file list yet, ${note}`);
+    return relative;
   }
 
   /** The record for a path from model code, or a clear Error saying why it cannot be read. */

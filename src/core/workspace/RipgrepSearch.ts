@@ -38,6 +38,8 @@ const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 export interface SearchHooks {
   onFile?(file: FileRow): void;
   onChunk?(): void;
+  /** The rg process running now (0 once it ended): a worker terminated mid-search cannot kill it itself. */
+  onProcess?(pid: number): void;
 }
 
 export class Ripgrep {
@@ -68,10 +70,10 @@ export class Ripgrep {
     for (let start = 0; start < files.length && !collector.full; ) {
       const end = chunkEnd(files, start, chunkSize);
       const chunk = files.slice(start, end);
-      let output = await this.run(root, chunk, query, engine, collector);
+      let output = await this.run(root, chunk, query, engine, collector, hooks);
       if (output === 'rejected' && engine === 'ripgrep' && (await this.hasPcre2())) {
         engine = 'ripgrep-pcre2';
-        output = await this.run(root, chunk, query, engine, collector);
+        output = await this.run(root, chunk, query, engine, collector, hooks);
       }
       if (output === 'rejected' || output === 'failed') {
         const rest = files.slice(start);
@@ -86,7 +88,7 @@ export class Ripgrep {
     return engine;
   }
 
-  private run(root: string, files: readonly FileRow[], query: GrepQuery, engine: GrepEngine, collector: GrepCollector): Promise<string | 'rejected' | 'failed'> {
+  private run(root: string, files: readonly FileRow[], query: GrepQuery, engine: GrepEngine, collector: GrepCollector, hooks: SearchHooks): Promise<string | 'rejected' | 'failed'> {
     const args = [
       '--no-config', '--no-ignore', '--text', '--crlf', '--no-heading', '--with-filename', '--line-number',
       '--null', '--color', 'never', '--max-count', String(query.maxResults + 1),
@@ -98,6 +100,7 @@ export class Ripgrep {
     args.push('--', ...files.map((f) => f.path));
     return new Promise((resolve) => {
       const child = spawn(this.executable, args, { cwd: root, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      if (child.pid) hooks.onProcess?.(child.pid);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let outBytes = 0;
@@ -126,6 +129,7 @@ export class Ripgrep {
       child.stderr.on('data', (data: Buffer) => err.push(data));
       child.on('error', () => finish('failed')); // not runnable
       child.on('close', (status) => {
+        hooks.onProcess?.(0);
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
         // Exit 2 with no output is an error about the pattern; exit 2 with output means some files vanished.

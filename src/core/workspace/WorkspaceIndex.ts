@@ -14,6 +14,7 @@ import { defaultGitUserPaths, type GitUserPaths } from './GitRepository';
 import { inspectFile, type SkipReason } from './FileInspection';
 import { HeaderMajority } from './headerLanguage';
 import { WorkspaceWatcher, type WatchOptions } from './WorkspaceWatcher';
+import { FirstWalk, type WalkProgress } from './FirstWalk';
 
 /** One indexed file. `path` is workspace-relative with '/' separators. */
 export interface IndexedFile extends FileInfo {
@@ -60,6 +61,8 @@ export interface WorkspaceIndexOptions {
    * path stays inside the root. Only `false` is supported; the option exists to make that explicit.
    */
   followSymlinks?: false;
+  /** Stops the first walk (see `start`); openAsync then rejects with IndexingStopped. */
+  signal?: AbortSignal;
 }
 
 /** Why a path is not in the index, for error messages such as "File 'x' is not readable: it is binary". */
@@ -71,7 +74,7 @@ export interface Exclusion {
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
-// Yield to the event loop this often during an async scan so the editor stays responsive.
+// Yield to the event loop this often during an async re-walk so the editor stays responsive.
 const ASYNC_SLICE_MS = 8;
 /** Within a folder, a walk offers to yield after this many entries. */
 const ENTRIES_PER_YIELD = 32;
@@ -92,9 +95,18 @@ export class WorkspaceIndex {
    */
   private readonly links = new Map<string, string | undefined>();
   private sorted: IndexedFile[] | undefined;
+  /**
+   * New records not in `sorted` yet, merged in by the next list(): during a first walk of 100,000 files, sorting
+   * the whole list at each call would hold the host thread for a tenth of a second every time.
+   */
+  private added: IndexedFile[] = [];
   /** Decides the language of `.h` files that look neither C nor C++ (see headerLanguage.ts). */
   private readonly headers = new HeaderMajority();
   private readonly listeners = new Set<(changes: readonly IndexChange[]) => void>();
+  /** The first walk when it runs in the background (`start`); undefined after a synchronous `open`. */
+  private firstWalk: FirstWalk | undefined;
+  /** Single-path updates that arrived during the first walk: applied once it is done. */
+  private readonly deferred: Array<{ path: string; kind: ChangeKind }> = [];
 
   private constructor(root: string, options: WorkspaceIndexOptions) {
     let real: string;
@@ -128,19 +140,65 @@ export class WorkspaceIndex {
     return index;
   }
 
+  /**
+   * Starts the first walk in the background, in slices that yield to the event loop, and returns the index
+   * at once: records appear as the walk finds them (announced to `onDidChange` as 'created' after each
+   * slice), `listed` says when the list is whole, `untilListed` waits for it within a call's budget.
+   */
+  static start(root: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
+    const index = new WorkspaceIndex(root, options);
+    const changes: IndexChange[] = [];
+    const frontier = { foldersLeft: 1 };
+    index.firstWalk = new FirstWalk(index.name, index.reconcile('', changes, frontier), {
+      slice: () => index.notify(changes.splice(0)),
+      finish: () => {
+        index.relabelHeaders(changes);
+        index.rules.compact();
+        index.notify(changes.splice(0));
+      },
+      progress: () => ({ files: index.records.size, folders: index.dirs.size, foldersLeft: frontier.foldersLeft }),
+    }, options.signal);
+    return index;
+  }
+
   /** Like `open`, but yields to the event loop every few milliseconds (for the extension host). */
   static async openAsync(root: string, options: WorkspaceIndexOptions = {}): Promise<WorkspaceIndex> {
-    const index = new WorkspaceIndex(root, options);
-    let sliceStart = Date.now();
-    for (const _ of index.reconcile('', [])) {
-      if (Date.now() - sliceStart > ASYNC_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = Date.now();
-      }
-    }
-    index.relabelHeaders([]);
-    index.rules.compact();
+    const index = WorkspaceIndex.start(root, options);
+    await index.listed;
     return index;
+  }
+
+  /** Resolves when the first walk is done (at once after `open`); rejects with IndexingStopped when it was stopped. */
+  get listed(): Promise<void> {
+    return this.firstWalk?.finished ?? Promise.resolve();
+  }
+
+  /** True while the first walk runs: the list holds only what it found so far. */
+  get walking(): boolean {
+    return this.firstWalk?.walking ?? false;
+  }
+
+  /** True once the first walk is done: the list holds every file (false while it runs, and after it was stopped). */
+  get complete(): boolean {
+    return this.firstWalk?.done ?? true;
+  }
+
+  /** How far the first walk has got (all of it once done). */
+  walkProgress(): WalkProgress & { done: boolean } {
+    return { ...(this.firstWalk?.progress() ?? { files: this.records.size, folders: this.dirs.size, foldersLeft: 0 }), done: this.complete };
+  }
+
+  /**
+   * Waits for the first walk until `until` (epoch ms) or the signal. Undefined when the file list is whole;
+   * otherwise a note for the model saying how much of it is known.
+   */
+  untilListed(until: number, signal?: AbortSignal): Promise<string | undefined> {
+    return this.firstWalk?.wait(until, signal) ?? Promise.resolve(undefined);
+  }
+
+  /** Stops a first walk still running (the index then keeps what it found). */
+  stop(): void {
+    this.firstWalk?.stop();
   }
 
   get size(): number {
@@ -154,7 +212,12 @@ export class WorkspaceIndex {
 
   /** Every record, sorted by path (code-unit order). The array is shared: do not mutate it. */
   list(): readonly IndexedFile[] {
-    if (!this.sorted) this.sorted = [...this.records.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (!this.sorted) {
+      this.sorted = [...this.records.values()].sort(byPath);
+    } else if (this.added.length > 0) {
+      this.sorted = mergeSorted(this.sorted, this.added.sort(byPath));
+    }
+    this.added = [];
     return this.sorted;
   }
 
@@ -214,8 +277,14 @@ export class WorkspaceIndex {
     return this.applyChanges([{ path: relativePath, kind }]);
   }
 
-  /** Several updates at once, announced to listeners as one batch. */
+  /** Several updates at once, announced to listeners as one batch. During the first walk they wait for its end. */
   applyChanges(batch: ReadonlyArray<{ path: string; kind: ChangeKind }>): IndexChange[] {
+    if (this.walking) {
+      // The walk owns the folders' state until it ends; a path it has not reached yet, it will see as it is.
+      if (this.deferred.length === 0) this.listed.then(() => this.applyChangesAsync(this.deferred.splice(0))).catch(() => undefined);
+      for (const change of batch) this.deferred.push(change);
+      return [];
+    }
     const changes: IndexChange[] = [];
     const scopes: string[] = [];
     for (const { path: input, kind } of batch) {
@@ -231,6 +300,7 @@ export class WorkspaceIndex {
    * the whole folder, which takes seconds on a monorepo. For the watcher (and the editor's file events).
    */
   async applyChangesAsync(batch: ReadonlyArray<{ path: string; kind: ChangeKind }>): Promise<IndexChange[]> {
+    await this.listed; // the first walk ends first (or this fails with IndexingStopped)
     const changes: IndexChange[] = [];
     const scopes: string[] = [];
     let sliceStart = Date.now();
@@ -251,20 +321,22 @@ export class WorkspaceIndex {
   private announce(scopes: string[], changes: IndexChange[]): IndexChange[] {
     this.refreshLinksInto(scopes, changes);
     this.relabelHeaders(changes);
-    if (changes.length > 0) {
-      this.sorted = undefined;
-      // One consumer's bug must not keep the others from hearing about the change.
-      let failure: unknown;
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(changes);
-        } catch (error) {
-          failure ??= error;
-        }
-      }
-      if (failure !== undefined) throw failure;
-    }
+    this.notify(changes);
     return changes;
+  }
+
+  private notify(changes: IndexChange[]): void {
+    if (changes.length === 0) return;
+    // One consumer's bug must not keep the others from hearing about the change.
+    let failure: unknown;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(changes);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   /** Calls `listener` with every batch of changes (from applyChange(s) or the watcher). */
@@ -325,9 +397,10 @@ export class WorkspaceIndex {
 
   /**
    * Walks `dir` (reloading its rule files) and makes the records under it match the disk: new files are
-   * added, changed ones re-read, vanished or newly ignored ones removed. Yields after each folder.
+   * added, changed ones re-read, vanished or newly ignored ones removed. Yields after each folder;
+   * `frontier` follows how many folders are found but not read yet.
    */
-  private *reconcile(dir: string, changes: IndexChange[]): Generator<void> {
+  private *reconcile(dir: string, changes: IndexChange[], frontier?: { foldersLeft: number }): Generator<void> {
     const before = new Set<string>();
     const prefix = dir === '' ? '' : dir + '/';
     for (const key of this.records.keys()) if (key.startsWith(prefix)) before.add(key);
@@ -340,6 +413,7 @@ export class WorkspaceIndex {
     const stack = [dir];
     while (stack.length > 0) {
       const current = stack.pop()!;
+      if (frontier) frontier.foldersLeft = stack.length + 1;
       let entries: Dirent[];
       try {
         entries = readdirSync(this.guard.absolute(current), { withFileTypes: true });
@@ -355,13 +429,17 @@ export class WorkspaceIndex {
         if (!isPortableName(entry.name)) continue;
         const relative = current === '' ? entry.name : `${current}/${entry.name}`;
         if (entry.isDirectory()) {
-          if (!this.rules.check(relative, true).ignored) stack.push(relative);
+          if (!this.rules.check(relative, true).ignored) {
+            stack.push(relative);
+            if (frontier) frontier.foldersLeft++;
+          }
         } else if (entry.isFile() || entry.isSymbolicLink()) {
           if (this.rules.check(relative, false).ignored) continue;
           if (entry.isSymbolicLink()) links.push(relative);
           else if (this.admit(relative, false, changes)) before.delete(relative);
         }
       }
+      if (frontier) frontier.foldersLeft = stack.length;
       yield;
     }
     for (const link of links) {
@@ -409,6 +487,8 @@ export class WorkspaceIndex {
       ...(target === undefined ? {} : { target }),
     };
     this.records.set(relative, file);
+    if (existing) this.forgetOrder();
+    else if (this.sorted) this.added.push(file);
     changes.push({ kind: existing ? 'changed' : 'created', path: relative, file });
     return true;
   }
@@ -464,19 +544,29 @@ export class WorkspaceIndex {
       if (at !== undefined) changes[at] = { ...changes[at], file };
       else changes.push({ kind: 'changed', path: relative, file });
     }
+    this.forgetOrder();
+  }
+
+  /** A record changed or went: list() sorts again from scratch. */
+  private forgetOrder(): void {
     this.sorted = undefined;
+    this.added = [];
   }
 
   /** Removes the record of `relative` and, when it was a folder, everything under it. */
   private remove(relative: string, changes: IndexChange[]): void {
     this.headers.forget(relative);
-    if (this.records.delete(relative)) changes.push({ kind: 'deleted', path: relative });
+    if (this.records.delete(relative)) {
+      this.forgetOrder();
+      changes.push({ kind: 'deleted', path: relative });
+    }
     if (!this.dirs.has(relative)) return;
     const prefix = relative + '/';
     for (const key of [...this.records.keys()]) {
       if (key.startsWith(prefix)) {
         this.headers.forget(key);
         this.records.delete(key);
+        this.forgetOrder();
         changes.push({ kind: 'deleted', path: key });
       }
     }
@@ -503,4 +593,21 @@ function parentOf(relative: string): string {
 // newlines break line-based output) are left out.
 function isPortableName(name: string): boolean {
   return !/[\\\n\r\0]/.test(name);
+}
+
+/** Code-unit order of paths: how list() and every answer built from it are sorted. */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** Two lists sorted by path, as one (linear: for a list that grows by a slice at a time). */
+function mergeSorted(a: readonly IndexedFile[], b: readonly IndexedFile[]): IndexedFile[] {
+  const out: IndexedFile[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = byPath(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }

@@ -32,6 +32,8 @@ export interface GrepResult {
   /** True when the search stopped early: at maxResults, or (with timedOut) when its time budget ran out. */
   capped: boolean;
   timedOut?: boolean;
+  /** Set when the search covered only part of the workspace's files (the file list is still being built). */
+  incomplete?: string;
 }
 
 /** How long one call from model code may take, and how to stop it early. */
@@ -49,6 +51,8 @@ export interface WorkspaceSummary {
   bytes: number;
   /** Language name to file count. */
   languages: Record<string, number>;
+  /** Set while the file list is still being built: the counts are of the files found so far. */
+  incomplete?: true;
 }
 
 /**
@@ -59,7 +63,8 @@ export interface WorkspaceSummary {
  */
 export interface Workspace {
   summary(): WorkspaceSummary;
-  files(glob?: string, control?: CallControl): Promise<FileInfo[]>;
+  /** Indexed files; `incomplete` says when the list is partial (still being built). */
+  files(glob?: string, control?: CallControl): Promise<PartialResult<FileInfo>>;
   /** 1-based, inclusive line range. Rejects with a clear Error for paths outside the workspace or missing files. */
   read(path: string, startLine?: number, endLine?: number, control?: CallControl): Promise<string>;
   grep(pattern: string, options?: GrepOptions, control?: CallControl): Promise<GrepResult>;
@@ -71,6 +76,12 @@ export interface Workspace {
   /** Tree-sitter syntax, when the workspace has a symbol index (see CodeWorkspace). */
   readonly syntax?: WorkspaceSyntax;
   dispose?(): void;
+}
+
+/** Where answers get their files, and whether that list is whole yet (a WorkspaceIndex while its first walk runs). */
+export interface FileListing {
+  /** Waits until the list is whole, or `until` (epoch ms) or the signal; else a note for the model saying how much is known. */
+  untilListed(until: number, signal?: AbortSignal): Promise<string | undefined>;
 }
 
 /** An answer that may be partial: `incomplete` says why, in words the model can act on. */

@@ -7,7 +7,7 @@
 // No `vscode` here: the editor's pieces (settings, SecretStorage, the folder picker, the views) come in as
 // ChatServiceDeps, so this is tested in plain Node with the real engine, a real workspace and the fake server.
 
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ModelPair } from '../../core/loop/options';
@@ -15,6 +15,7 @@ import type { RunResult } from '../../core/loop/RlmRun';
 import type { RlmSession, SessionSnapshot } from '../../core/loop/RlmSession';
 import { ModelError, type ChatModel } from '../../core/models/types';
 import { runStatus, type RlmEvent } from '../../core/trajectory/events';
+import { readLastRunEnd } from '../../core/trajectory/lastRunEnd';
 import { readTraceAsync } from '../../core/trajectory/readTrace';
 import { TraceWriter } from '../../core/trajectory/TraceWriter';
 import type { Workspace } from '../../core/workspace/types';
@@ -29,7 +30,8 @@ import { ChatStore, summaryOf, titleOf, type ChatRecord, type ExchangeRecord, ty
 import { EventBatcher, EVENT_BATCH_MS } from './EventBatcher';
 import { logEvent } from './runLog';
 import { SessionPool } from './SessionPool';
-import { redactKnown } from '../../core/redact';
+import { redactKnown, redactSecrets } from '../../core/redact';
+import { eventsForChat, shownAnswer } from './answers';
 
 export interface ChatServiceDeps {
   store: ChatStore;
@@ -40,6 +42,13 @@ export interface ChatServiceDeps {
   prepareModels(settings: RlmSettings): Promise<PreparedModels>;
   /** The folder's workspace, opened on first use; a new object when it had to be reopened (the excludes changed). */
   workspace(folder: FolderRef, settings: RlmSettings): Promise<Workspace>;
+  /**
+   * Stops the folder's first indexing if it still runs (a Stop during it ends it too), and says how far it had
+   * got ("12,000 of 96,000 files parsed"); undefined when the folder was not being indexed.
+   */
+  stopIndexing?(folder: FolderRef): string | undefined;
+  /** How far the folder's first indexing has got while it runs; undefined when it is done (or never started). */
+  indexing?(folder: FolderRef): string | undefined;
   /**
    * The folder a new chat asks about (the active editor's, or one the user picks); undefined when the user
    * dismissed the choice. Throws SetupProblem when the window has no folder.
@@ -108,7 +117,8 @@ export interface AskOptions {
 /** AskOptions.chat for a question that starts a chat of its own. */
 export const NEW_CHAT = 'new';
 
-const TRACE_FILE = /^[A-Za-z0-9_.-]+\.rlm\.jsonl$/;
+/** A trace file's name: never a path (the name comes back from the chat store). */
+export const TRACE_FILE = /^[A-Za-z0-9_.-]+\.rlm\.jsonl$/;
 
 interface Running {
   chat: ChatRecord;
@@ -116,6 +126,8 @@ interface Running {
   live: LiveRun;
   controller: AbortController;
   session?: RlmSession;
+  /** Set when the Stop also ended the folder's first indexing: what the chat says about it. */
+  indexingStopped?: string;
 }
 
 export class ChatService {
@@ -126,6 +138,10 @@ export class ChatService {
   private running: Running | undefined;
   private readonly listeners = new Set<(update: RunUpdate) => void>();
   private tracesReady: Promise<void> | undefined;
+  /** The question being asked, until it has ended. */
+  private asking: Promise<unknown> | undefined;
+  /** While the history is cleared, no question starts. */
+  private clearing = false;
   private disposed = false;
 
   constructor(private readonly deps: ChatServiceDeps) {
@@ -164,8 +180,19 @@ export class ChatService {
   }
 
   /** Asks in the current chat. Resolves when the question has ended (answered, stopped or failed). */
-  async ask(question: string, options: AskOptions = {}): Promise<Exchange | undefined> {
+  ask(question: string, options: AskOptions = {}): Promise<Exchange | undefined> {
+    const before = this.running;
+    const asked = this.askNow(question, options);
+    if (this.running && this.running !== before) this.asking = asked;
+    return asked;
+  }
+
+  private async askNow(question: string, options: AskOptions): Promise<Exchange | undefined> {
     if (this.disposed) return undefined;
+    if (this.clearing) {
+      this.deps.notify('RLM is clearing the chat history: ask again in a moment.');
+      return undefined;
+    }
     if (this.running) {
       this.deps.notify('RLM is answering a question: stop it or wait for it to finish before asking another.');
       return undefined;
@@ -200,7 +227,7 @@ export class ChatService {
     this.deps.log.info(`Question ${exchange.id}: ${question.slice(0, 200)}`);
 
     const batcher = new EventBatcher<RlmEvent>((events) => {
-      this.deps.post({ type: 'run/events', chatId: chat.id, exchangeId: exchange.id, events });
+      this.deps.post({ type: 'run/events', chatId: chat.id, exchangeId: exchange.id, events: eventsForChat(events) });
       this.emit({ kind: 'events', run: live, events });
     }, this.deps.batchMs ?? EVENT_BATCH_MS);
     let writer: TraceWriter | undefined;
@@ -249,10 +276,10 @@ export class ChatService {
       const problem = problemFromStop(result.stopReason, result.detail, context, rootFailure);
       finish(exchange, {
         status: runStatus(result.stopReason),
-        // Events are redacted by the engine; the answer comes straight from the sandbox.
-        answer: redactKnown(result.answer, this.deps.secrets),
+        // Events are redacted by the engine; the answer comes straight from the sandbox. A huge one is kept whole in the trace only.
+        ...shownAnswer(redactKnown(result.answer, this.deps.secrets)),
         stopReason: result.stopReason,
-        ...describeProblem(problem, result.detail),
+        ...describeProblem(problem, this.deps.secrets, result.detail),
         costUsd: result.usage.total.costUsd,
         ...(result.usage.total.unpriced ? { unpricedCalls: result.usage.total.unpriced } : {}),
         inputTokens: result.usage.total.inputTokens,
@@ -269,10 +296,11 @@ export class ChatService {
       } else {
         const problem = problemFromError(err, context);
         this.deps.log.error(`Question ${exchange.id} failed: ${problem.message}${err instanceof Error && !(err instanceof SetupProblem) && !(err instanceof ModelError) ? `\n${err.stack ?? ''}` : ''}`);
-        finish(exchange, { status: 'error', ...describeProblem(problem) });
+        finish(exchange, { status: 'error', ...describeProblem(problem, this.deps.secrets) });
       }
     } finally {
       options.signal?.removeEventListener('abort', stopOnSignal);
+      if (running.indexingStopped) exchange.detail = running.indexingStopped;
       try {
         writer?.close();
       } catch (err) {
@@ -309,12 +337,30 @@ export class ChatService {
     }
   }
 
-  /** Stops the running question: it ends within a second with its best answer. */
+  /**
+   * Stops the running question: it ends within a second with its best answer. When its folder is still being
+   * indexed for the first time, the indexing stops too (the question is kept, with a note saying so).
+   */
   stop(): void {
     const running = this.running;
     if (!running) return;
+    const folder = running.chat.folder;
+    const progress = folder && this.deps.stopIndexing?.(folder);
+    if (folder && progress) {
+      running.indexingStopped = `Stopped while indexing ${folder.name} (${progress}). Ask again to go on: what was indexed is kept.`;
+      this.deps.log.info(`Stopped the indexing of ${folder.name} (${progress})`);
+    }
     running.controller.abort(new Error('stopped by the user'));
     running.session?.cancel();
+  }
+
+  /**
+   * A question whose folder is still being indexed for the first time stops, with the indexing; another goes on.
+   * For closing the chat, and RLM: Stop Indexing.
+   */
+  stopIfIndexing(): void {
+    const folder = this.running?.chat.folder;
+    if (folder && this.deps.indexing?.(folder)) this.stop();
   }
 
   /** Starts an empty chat (the current one stays in the history). */
@@ -357,6 +403,51 @@ export class ChatService {
     } catch (err) {
       return { title, events: [], live: false, error: (err as Error).message };
     }
+  }
+
+  /**
+   * An exchange's whole answer: the one the chat holds, or, for an answer longer than the chat keeps, the one in
+   * its trace (read from the trace's end). Throws with what to do when it cannot be found.
+   */
+  async wholeAnswer(exchangeId: string): Promise<string> {
+    const exchange = this.findExchange(exchangeId);
+    if (!exchange?.answer) throw new Error('This answer is not in the chat history any more.');
+    if (exchange.answerChars === undefined) return exchange.answer;
+    if (!exchange.traceFile || !TRACE_FILE.test(exchange.traceFile)) throw new Error('This answer was kept in its trace, and the question has none.');
+    const end = await readLastRunEnd(join(this.deps.tracesDir, exchange.traceFile));
+    if (!end) throw new Error(`The trace ${exchange.traceFile} does not end with the answer (it was cut short): only its start, shown in the chat, is left.`);
+    return redactKnown(end.answer, this.deps.secrets);
+  }
+
+  /**
+   * Forgets every chat of this workspace: the stored chats, their traces and proposed edits, the sessions, and the
+   * chat on show (a running question is stopped first). Returns how many chats went.
+   */
+  async clearHistory(): Promise<number> {
+    this.clearing = true;
+    try {
+      return await this.clearAll();
+    } finally {
+      this.clearing = false;
+    }
+  }
+
+  private async clearAll(): Promise<number> {
+    this.stop();
+    await this.asking?.catch(() => undefined);
+    const stored = await this.deps.store.clear();
+    const chats = new Map([...this.chats, ...stored.map((c) => [c.id, c] as const)]);
+    for (const id of chats.keys()) this.sessions.drop(id);
+    const exchanges = [...chats.values()].flatMap((c) => c.exchanges);
+    await this.deps.reviews?.forget(exchanges.flatMap((e) => (e.changesFile ? [e.changesFile] : [])));
+    // Every trace in the folder, also one a crash left without its chat.
+    const files = await readdir(this.deps.tracesDir).catch(() => [] as string[]);
+    for (const file of files) if (TRACE_FILE.test(file)) await rm(join(this.deps.tracesDir, file), { force: true });
+    this.chats.clear();
+    this.switchTo(newChat());
+    this.postState();
+    this.deps.log.info(`Chat history cleared: ${[...chats.values()].filter((c) => c.exchanges.length > 0).length} chat(s), ${files.filter((f) => TRACE_FILE.test(f)).length} trace(s)`);
+    return stored.length;
   }
 
   /** A folder left the window: its sessions go (their chats come back from snapshots if it returns). */
@@ -487,9 +578,10 @@ function finish(exchange: ExchangeRecord, outcome: Partial<Exchange> & { status:
   Object.assign(exchange, outcome);
 }
 
-function describeProblem(problem: Problem | undefined, fallback?: string): Pick<Exchange, 'detail' | 'actions'> {
-  if (!problem) return fallback ? { detail: fallback } : {};
-  return { detail: problem.message, ...(problem.actions.length > 0 ? { actions: problem.actions } : {}) };
+/** What went wrong, for the page and the store: redacted like the log, and of credential shapes (a server may echo one). */
+function describeProblem(problem: Problem | undefined, secrets: readonly string[], fallback?: string): Pick<Exchange, 'detail' | 'actions'> {
+  if (!problem) return fallback ? { detail: redactSecrets(fallback, secrets) } : {};
+  return { detail: redactSecrets(problem.message, secrets), ...(problem.actions.length > 0 ? { actions: problem.actions } : {}) };
 }
 
 export function publicExchange(exchange: ExchangeRecord): Exchange {

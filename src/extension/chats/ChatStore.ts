@@ -5,12 +5,15 @@
 // their trace files with them (the caller deletes those).
 
 import type { SessionSnapshot } from '../../core/loop/RlmSession';
+import { redactSecrets } from '../../core/redact';
 import type { ChatSummary, Exchange } from '../../protocol/messages';
+import { withShownAnswer } from './answers';
 
 /** Shaped like vscode.Memento (ExtensionContext.workspaceState). */
 export interface Memento {
   get<T>(key: string): T | undefined;
   update(key: string, value: unknown): PromiseLike<void>;
+  keys(): readonly string[];
 }
 
 /** The workspace folder a chat asks about. */
@@ -44,7 +47,8 @@ export const DEFAULT_MAX_CHATS = 100;
 
 const INDEX_KEY = 'rlm.chats.v1';
 const CURRENT_KEY = 'rlm.currentChat.v1';
-const chatKey = (id: string) => `rlm.chat.v1/${id}`;
+const CHAT_KEY_PREFIX = 'rlm.chat.v1/';
+const chatKey = (id: string) => `${CHAT_KEY_PREFIX}${id}`;
 const TITLE_CHARS = 80;
 
 export const INTERRUPTED_DETAIL = 'The window was closed or reloaded while this question was running.';
@@ -64,15 +68,41 @@ export class ChatStore {
 
   /**
    * A saved chat as it was stored. A question still marked running was cut off by a closed window (a live run
-   * is never read back from here): it comes back cancelled, with its trace file, which has no receipt.
+   * is never read back from here): it comes back cancelled, with its trace file, which has no receipt. One
+   * stored by an earlier version comes back as this one stores it: a huge answer cut to what the chat keeps (the
+   * trace has it whole), and an error's detail cut of anything shaped like a credential.
    */
   load(id: string): ChatRecord | undefined {
     const record = this.memento.get<ChatRecord>(chatKey(id));
     if (!record || typeof record !== 'object' || !Array.isArray(record.exchanges)) return undefined;
     return {
       ...record,
-      exchanges: record.exchanges.map((e) => (e.status === 'running' ? { ...e, status: 'cancelled', detail: INTERRUPTED_DETAIL } : e)),
+      exchanges: record.exchanges.map((e) => {
+        const exchange = withShownAnswer(e.detail ? { ...e, detail: redactSecrets(e.detail) } : e);
+        return exchange.status === 'running' ? { ...exchange, status: 'cancelled', detail: INTERRUPTED_DETAIL } : exchange;
+      }),
     };
+  }
+
+  /** Every stored chat, most recently updated first (an export). */
+  all(): ChatRecord[] {
+    return this.history().flatMap((s) => {
+      const record = this.load(s.id);
+      return record ? [record] : [];
+    });
+  }
+
+  /** Forgets every chat (a chat stored without its index entry too); returns them, for their files to go. */
+  async clear(): Promise<ChatRecord[]> {
+    const ids = new Set([...this.history().map((s) => s.id), ...this.memento.keys().filter((k) => k.startsWith(CHAT_KEY_PREFIX)).map((k) => k.slice(CHAT_KEY_PREFIX.length))]);
+    const records = [...ids].flatMap((id) => {
+      const record = this.load(id);
+      return record ? [record] : [];
+    });
+    for (const id of ids) await this.memento.update(chatKey(id), undefined);
+    await this.memento.update(INDEX_KEY, undefined);
+    await this.memento.update(CURRENT_KEY, undefined);
+    return records;
   }
 
   /** Saves a chat (one with no question yet is not worth a history entry) and drops the oldest beyond the cap; returns them. */

@@ -64,7 +64,7 @@ export interface ReviewServiceDeps {
 export type ReviewMessage = Extract<MessageOf<ChatToHost>, { type: `review/${string}` }>;
 
 /** A change set file's name: never a path (the name comes back from the chat store). */
-const CHANGES_FILE = /^[A-Za-z0-9_.-]+\.changes\.json$/;
+export const CHANGES_FILE = /^[A-Za-z0-9_.-]+\.changes\.json$/;
 const DEFAULT_VALIDATION_TIMEOUT_MS = 30 * 60_000;
 const DEFAULT_SETTLE_MS = 300;
 

@@ -15,13 +15,17 @@ export class ChatView implements vscode.WebviewViewProvider {
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
     private readonly onMessage: (message: MessageOf<ChatToHost>) => void,
+    /** The view was closed (its page is gone). */
+    private readonly onClosed: () => void = () => undefined,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     showPage(view.webview, this.extensionUri, 'chat', checkChatMessage, this.log, 'The Chat view', this.onMessage);
     view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined;
+      if (this.view !== view) return;
+      this.view = undefined;
+      this.onClosed();
     });
   }
 

@@ -54,6 +54,12 @@ export class TrajectoryView implements vscode.WebviewViewProvider {
     this.page.reset(this.currentTree());
   }
 
+  /** The chats were cleared: no run of theirs stays on show (a live one was stopped and has ended). */
+  forget(): void {
+    this.selection = undefined;
+    this.page.reset(this.currentTree());
+  }
+
   async reveal(): Promise<void> {
     if (this.view) this.view.show(true);
     else await vscode.commands.executeCommand(`${VIEWS.trajectory}.focus`);

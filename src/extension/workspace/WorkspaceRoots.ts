@@ -1,10 +1,13 @@
-// One CodeWorkspace per workspace folder, opened when a question first needs it (indexing yields to the
-// event loop; parsing runs in worker threads), kept current from the editor's own file watcher, reopened when
-// rlm.excludes changes, and closed when the folder leaves the window.
+// One CodeWorkspace per workspace folder, opened when a question first needs it (the first walk yields to the
+// event loop and the question starts meanwhile; parsing runs in worker threads), kept current from the editor's
+// own file watcher, reopened when rlm.excludes changes, and closed when the folder leaves the window. Its first
+// indexing can be stopped (Stop, closing the chat, the status bar): the folder then opens again at the next
+// question, with what was parsed kept in the cache.
 
 import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { CodeWorkspace, defaultCacheDir } from '../../core/workspace/CodeWorkspace';
+import { CodeWorkspace, defaultCacheDir, describeIndexing, type IndexingProgress } from '../../core/workspace/CodeWorkspace';
+import { IndexingStopped } from '../../core/workspace/FirstWalk';
 import { DEFAULT_EXCLUDES } from '../../core/workspace/IgnoreRules';
 import type { Workspace } from '../../core/workspace/types';
 import type { FolderRef } from '../chats/ChatStore';
@@ -14,11 +17,23 @@ import { SetupProblem } from '../problems';
 import { FileChangeQueue } from './FileChangeQueue';
 
 interface Root {
+  name: string;
   /** The excludes it was opened with: another list means reopening. */
   excludes: string;
   workspace: Promise<CodeWorkspace>;
+  /** Once the open resolved (it answers from then on, while the walk and the parsing go on). */
+  opened?: CodeWorkspace;
+  /** Stops the first indexing: the walk, the cache load, the parsing. */
+  indexing: AbortController;
   watcher: vscode.FileSystemWatcher;
   queue: FileChangeQueue;
+}
+
+/** A folder whose first indexing runs, and how far it has got (see describeIndexing). */
+export interface FolderIndexing {
+  uri: string;
+  name: string;
+  progress?: IndexingProgress;
 }
 
 export class WorkspaceRoots implements vscode.Disposable {
@@ -31,6 +46,8 @@ export class WorkspaceRoots implements vscode.Disposable {
     private readonly onClosed: (workspace: Workspace) => void,
     /** VS Code's own ripgrep, when it ships one. */
     private readonly ripgrep: Promise<string | undefined>,
+    /** A folder's first indexing started (for the status bar to follow it). */
+    private readonly onIndexing: () => void = () => undefined,
   ) {
     this.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const folder of e.removed) void this.close(folder.uri.toString());
@@ -60,8 +77,9 @@ export class WorkspaceRoots implements vscode.Disposable {
     const key = JSON.stringify(excludes);
     const existing = this.roots.get(ref.uri);
     if (existing?.excludes === key) {
-      // Events still gathering for a batch apply now: a question asked just after a save sees the file as saved.
-      await existing.queue.flush();
+      // Events still gathering for a batch apply now: a question asked just after a save sees the file as saved
+      // (during the first walk they wait for its end, and the question must not).
+      if (existing.opened?.index.complete) await existing.queue.flush();
       return existing.workspace;
     }
     if (existing) {
@@ -71,20 +89,42 @@ export class WorkspaceRoots implements vscode.Disposable {
     return this.start(folder, excludes, key).workspace;
   }
 
-  /** Closes a folder's workspace (saving its symbol cache). */
+  /** Closes a folder's workspace (stopping its indexing at once, then saving its symbol cache). */
   async close(uri: string): Promise<void> {
     const root = this.roots.get(uri);
     if (!root) return;
     this.roots.delete(uri);
     root.watcher.dispose();
     root.queue.dispose();
+    root.indexing.abort();
     try {
       const workspace = await root.workspace;
       this.onClosed(workspace);
       await workspace.close();
     } catch (err) {
-      this.log.warn(`Closing the workspace ${uri}: ${(err as Error).message}`);
+      if (!(err instanceof IndexingStopped)) this.log.warn(`Closing the workspace ${uri}: ${(err as Error).message}`);
     }
+  }
+
+  /** The folders whose first indexing runs now. */
+  indexing(): FolderIndexing[] {
+    const out: FolderIndexing[] = [];
+    for (const [uri, root] of this.roots) {
+      const progress = root.opened?.indexing();
+      if (!progress?.done) out.push({ uri, name: root.name, ...(progress ? { progress } : {}) });
+    }
+    return out;
+  }
+
+  /**
+   * Stops a folder's first indexing if it still runs, closing its workspace (the next question opens it again,
+   * with what was parsed kept in the cache). Says how far it had got; undefined when it was not indexing.
+   */
+  stopIndexing(uri: string): string | undefined {
+    const running = this.indexing().find((f) => f.uri === uri);
+    if (!running) return undefined;
+    void this.close(uri);
+    return describeIndexing(running.progress);
   }
 
   /** Closes every folder's workspace, saving the symbol caches. */
@@ -99,10 +139,12 @@ export class WorkspaceRoots implements vscode.Disposable {
 
   private start(folder: vscode.WorkspaceFolder, excludes: readonly string[], key: string): Root {
     const started = Date.now();
-    const workspace = this.ripgrep.then((ripgrep) => CodeWorkspace.openAsync(folder.uri.fsPath, {
+    const indexing = new AbortController();
+    const workspace = this.ripgrep.then((ripgrep) => CodeWorkspace.start(folder.uri.fsPath, {
       exclude: [...DEFAULT_EXCLUDES, ...excludes],
       cacheDir: defaultCacheDir(),
       ripgrep,
+      signal: indexing.signal,
     }));
     // Events that arrive while the folder is being indexed wait for the index, then apply.
     const queue = new FileChangeQueue(async (batch) => (await workspace).index.applyChangesAsync(batch), (err) => {
@@ -117,12 +159,20 @@ export class WorkspaceRoots implements vscode.Disposable {
     watcher.onDidCreate(add('created'));
     watcher.onDidChange(add('changed'));
     watcher.onDidDelete(add('deleted'));
-    const root: Root = { excludes: key, workspace, watcher, queue };
+    const root: Root = { name: folder.name, excludes: key, workspace, indexing, watcher, queue };
     this.roots.set(folder.uri.toString(), root);
+    this.onIndexing();
     workspace.then(
-      (w) => this.log.info(`Indexed ${folder.name}: ${w.summary().files} files in ${Date.now() - started} ms (symbols are parsed in the background)`),
+      (w) => {
+        root.opened = w;
+        w.listed.then(
+          () => this.log.info(`Indexed ${folder.name}: ${w.summary().files} files in ${Date.now() - started} ms (symbols are parsed in the background)`),
+          (err: Error) => this.log.info(`${err.message} after ${Date.now() - started} ms`),
+        );
+      },
       (err) => {
-        this.log.error(`Could not open ${folder.name}: ${(err as Error).message}`);
+        if (err instanceof IndexingStopped) this.log.info(err.message);
+        else this.log.error(`Could not open ${folder.name}: ${(err as Error).message}`);
         if (this.roots.get(folder.uri.toString()) === root) {
           this.roots.delete(folder.uri.toString());
           watcher.dispose();

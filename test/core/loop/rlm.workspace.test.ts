@@ -1,12 +1,14 @@
 // The loop over a workspace: files(), read() and grep() from model code, through the real sandbox and
-// the real file index, on a small multi-language project.
+// the real file index, on a small multi-language project (and on a generated one whose file list is partial).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CodeWorkspace } from '../../../src/core/workspace/CodeWorkspace';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
+import { generateBigTree, timeUntil } from '../../support/bigTree';
 import { code, scripted, withSession } from '../../support/scriptedModels';
 
 function project(): string {
@@ -69,4 +71,38 @@ print(few.length);`);
     assert.match(first, /Files by language: typescript 2, ignore 1, python 1\./);
     assert.doesNotMatch(first, /withRetry/, 'no file text in the root prompt');
   });
+});
+
+test('a question asked before the file list is whole: the first message, context.workspace and files() say what is missing', async () => {
+  const tree = generateBigTree(4_000, 'rlm-ws-partial-');
+  const workspace = await CodeWorkspace.start(tree.root, { cacheDir: false, workers: 1 });
+  try {
+    // A walk stopped part way is a partial list for good: the same notes as while it runs, deterministically.
+    await timeUntil(() => workspace.index.walkProgress().files >= 200, 60_000);
+    workspace.index.stop();
+    const listed = workspace.summary().files;
+    assert.ok(listed < 4_000, `${listed} files listed`);
+    const s = await scripted([
+      code('Look around.', `print(JSON.stringify(context.workspace));
+const all = files();
+print('listed', all.length);
+print('grep', grep('class Handler', {maxResults: 50000}).length);`),
+      (req) => {
+        const out = req.messages.at(-1)!.content;
+        assert.match(out, new RegExp(`"files":${listed},.*"incomplete":true`));
+        assert.match(out, new RegExp(`\\[files: the workspace's file list is incomplete: indexing was stopped \\(${listed.toLocaleString('en-US')} files found so far, [\\d,]+ folders not read yet\\)\\]\\nlisted ${listed}`));
+        assert.match(out, /\[grep: the workspace's file list is incomplete: indexing was stopped/);
+        return code('Done.', 'FINAL("partial")');
+      },
+    ]);
+    await withSession(s, { models: s.models, context: { kind: 'workspace', workspace } }, async (session) => {
+      const result = await session.ask('What is here?');
+      assert.equal(result.stopReason, 'final', result.detail);
+      const first = s.rootRequests()[0]!.messages[1]!.content;
+      assert.match(first, new RegExp(`a code workspace still being indexed \\(${listed.toLocaleString('en-US')} files, [\\d,]+ bytes found so far; the functions wait for the rest or say what is missing\\)`));
+    });
+  } finally {
+    workspace.dispose();
+    rmSync(tree.root, { recursive: true, force: true });
+  }
 });

@@ -10,10 +10,10 @@ import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorks
 const fixture = createFixture();
 after(() => fixture.cleanup());
 const workspace = FileSystemWorkspace.open(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES });
-const paths = async (glob?: string) => (await workspace.files(glob)).map((f) => f.path);
+const paths = async (glob?: string) => (await workspace.files(glob)).items.map((f) => f.path);
 
 test('files() lists every indexed file as plain FileInfo records, sorted', async () => {
-  const all = await workspace.files();
+  const all = (await workspace.files()).items;
   assert.deepEqual(all.map((f) => f.path), EXPECTED_PATHS);
   assert.deepEqual(Object.keys(all[0]).sort(), ['bytes', 'language', 'lines', 'path']);
 });
@@ -88,7 +88,7 @@ test('read() rejects bad line arguments with a clear message', async () => {
 test('read() picks up a file created after indexing, and sees edits to a file it read before', async () => {
   write(join(fixture.root, 'src/late.ts'), 'export const late = 1;\n');
   assert.equal(await workspace.read('src/late.ts'), 'export const late = 1;');
-  assert.ok((await workspace.files('src/')).some((f) => f.path === 'src/late.ts'));
+  assert.ok((await workspace.files('src/')).items.some((f) => f.path === 'src/late.ts'));
   write(join(fixture.root, 'src/late.ts'), 'export const late = 2;\nexport const later = 3;\n');
   assert.equal(await workspace.read('src/late.ts', 2, 2), 'export const later = 3;');
 });
@@ -110,7 +110,7 @@ test('read() of a file deleted or grown too large since indexing updates the ind
 
 test('summary() names the folder (not its absolute path) and counts files, bytes and languages', async () => {
   const summary = workspace.summary();
-  const files = await workspace.files();
+  const files = (await workspace.files()).items;
   assert.equal(summary.root, 'shop');
   assert.equal(summary.files, files.length);
   assert.equal(summary.bytes, files.reduce((sum, f) => sum + f.bytes, 0));

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { EXPECTED_PATHS, FIXTURE_MAX_FILE_BYTES, FILES, createFixture } from './fixtureWorkspace';
 import { WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
 import { DEFAULT_EXCLUDES } from '../../../src/core/workspace/IgnoreRules';
+import { rmSync } from 'node:fs';
+import { generateBigTree } from '../../support/bigTree';
 
 const fixture = createFixture();
 after(() => fixture.cleanup());
@@ -96,4 +98,32 @@ test('a missing or non-folder root is refused with a clear message', () => {
   assert.throws(() => WorkspaceIndex.open(fixture.root + '/nope'), /does not exist: pass an existing folder/);
   assert.throws(() => WorkspaceIndex.open(fixture.root + '/README.md'), /is not a folder/);
   assert.throws(() => WorkspaceIndex.open(fixture.root, { maxFileBytes: 0 }), /maxFileBytes must be a positive number/);
+});
+
+test('a first walk in the background: the list grows sorted, changes wait for its end, and it ends as open() would', async () => {
+  const tree = generateBigTree(3_000, 'walk-order-');
+  try {
+    const walking = WorkspaceIndex.start(tree.root);
+    const announced: string[] = [];
+    walking.onDidChange((changes) => announced.push(...changes.map((c) => `${c.kind} ${c.path}`)));
+    let looks = 0;
+    while (walking.walking) {
+      const now = walking.list().map((f) => f.path);
+      assert.deepEqual(now, [...now].sort(), 'sorted at every look');
+      assert.equal(now.length, walking.size, 'every record found so far');
+      looks++;
+      // A change during the walk waits for its end (the walk owns the folders' state until then).
+      if (looks === 2) assert.deepEqual(walking.applyChange(tree.pathOf(0), 'changed'), []);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await walking.listed;
+    assert.ok(looks > 2, `${looks} looks during the walk`);
+    const whole = WorkspaceIndex.open(tree.root).list().map((f) => f.path);
+    assert.deepEqual(walking.list().map((f) => f.path), whole);
+    assert.deepEqual(announced.filter((a) => a.startsWith('created ')).map((a) => a.slice(8)).sort(), whole, 'each file announced once, as created');
+    const { files, foldersLeft, done } = walking.walkProgress();
+    assert.deepEqual({ files, foldersLeft, done }, { files: 3_000, foldersLeft: 0, done: true });
+  } finally {
+    rmSync(tree.root, { recursive: true, force: true });
+  }
 });

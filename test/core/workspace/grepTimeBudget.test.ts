@@ -4,11 +4,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
 import { Ripgrep } from '../../../src/core/workspace/RipgrepSearch';
+import { childProcesses, timeUntil } from '../../support/bigTree';
 import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../support/eventLoop';
 
 const hasRg = Ripgrep.locate() !== undefined;
@@ -116,6 +118,25 @@ test('ripgrep engine: the search process is stopped at the budget', { skip: hasR
   } finally {
     ws.dispose();
     unboundedWs.dispose();
+  }
+});
+
+test('ripgrep engine: closing the workspace mid-search ends its rg process (a child outlives the worker thread that started it)', { skip: !hasRg ? 'ripgrep is not installed' : process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const dir = manyFiles(20, 'needle');
+  const ws = FileSystemWorkspace.open(dir, {});
+  try {
+    await warm(ws);
+    // An indexed file swapped for a FIFO: rg blocks opening it, for as long as nobody writes to it.
+    rmSync(join(dir, 'f010.txt'));
+    execFileSync('mkfifo', [join(dir, 'f010.txt')]);
+    const search = ws.grep('needle', { maxResults: 1000 }).catch((error: Error) => error);
+    assert.ok(await timeUntil(() => childProcesses().some((c) => /\brg\b.*needle/.test(c)), 10_000) < Infinity, 'rg is running');
+    ws.dispose();
+    const gone = await timeUntil(() => !childProcesses().some((c) => /\brg\b/.test(c)), 5_000);
+    assert.ok(gone < 1_000, `rg still runs ${gone} ms after the workspace closed: ${childProcesses()}`);
+    await search;
+  } finally {
+    ws.dispose();
   }
 });
 

@@ -158,13 +158,13 @@ describe('the index records headers by their text, then by the majority, and kee
     try {
       await ws.ready;
       const cppFiles = async () => [...new Set((await ws.astQuery('(translation_unit) @unit', { language: 'cpp' })).items.map((m) => m.path))];
-      assert.deepEqual((await ws.files('*.h')).map((f) => f.language), ['c']);
+      assert.deepEqual((await ws.files('*.h')).items.map((f) => f.language), ['c']);
       assert.deepEqual(await cppFiles(), []);
       const sources = ['a.cpp', 'b.cpp', 'c.cpp'];
       for (const name of sources) write(join(root, 'src', name), 'namespace app { int run() { return 0; } }\n');
       ws.index.applyChanges(sources.map((name) => ({ path: `src/${name}`, kind: 'created' as const })));
       await ws.ready;
-      assert.deepEqual((await ws.files('*.h')).map((f) => f.language), ['cpp'], 'files() shows the new language');
+      assert.deepEqual((await ws.files('*.h')).items.map((f) => f.language), ['cpp'], 'files() shows the new language');
       assert.deepEqual(await cppFiles(), ['include/config.h', 'src/a.cpp', 'src/b.cpp', 'src/c.cpp'], 'and the syntax layer uses it');
       assert.deepEqual((await ws.symbols({ path: 'include/config.h', kind: 'function' })).items.map((s) => s.name), ['ui_version']);
     } finally {

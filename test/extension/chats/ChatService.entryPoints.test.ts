@@ -11,11 +11,11 @@ import type { FolderRef } from '../../../src/extension/chats/ChatStore';
 import type { ModelSources } from '../../../src/extension/models/modelSetup';
 import { pickedModelPair } from '../../../src/extension/models/pickedModel';
 import { FakeCancellationTokenSource, FakeEditorModel, type FakeEditorMessage, type FakeEditorReply } from '../../fakes/FakeEditorModel';
-import { chatHarness } from '../../support/chatHarness';
+import { harness } from '../../support/chatHarness';
 import { code } from '../../support/scriptedModels';
 
 test('a question in a chat of its own: the chat on show stays; a follow-up by its id keeps the variables; both are in the history', async () => {
-  const h = await chatHarness();
+  const h = await harness();
   try {
     const shown = h.service.viewState().chat.id;
     h.rootQueue.push(code('Remember it.', 'const answer = 6 * 7;\nFINAL("stored")'));
@@ -37,7 +37,7 @@ test('a question in a chat of its own: the chat on show stays; a follow-up by it
 });
 
 test('a chat id that is not in the store any more starts a new chat instead of failing', async () => {
-  const h = await chatHarness();
+  const h = await harness();
   try {
     h.rootQueue.push(code('Done.', 'FINAL("ok")'));
     const x = await h.service.ask('Anything', { chat: 'c-gone-long-ago' });
@@ -62,7 +62,7 @@ function editorModels(rootReplies: FakeEditorReply[]) {
 }
 
 test('the picked model answers the root turns and its cheaper sibling the sub-calls; the settings\' request cap still stops the run', async () => {
-  const h = await chatHarness({ settings: { maxRequestsPerQuestion: 3 } });
+  const h = await harness({ settings: { maxRequestsPerQuestion: 3 } });
   try {
     const { picked, mini, sources } = editorModels([
       { text: code('Ask twice.', 'const a = await llm_query("one");\nconst b = await llm_query("two");\nprint(a, b);') },
@@ -83,7 +83,7 @@ test('the picked model answers the root turns and its cheaper sibling the sub-ca
 });
 
 test('rlm.subModel naming one of the editor\'s models wins over the sibling', async () => {
-  const h = await chatHarness({ settings: { subModel: 'fake-gpt' } });
+  const h = await harness({ settings: { subModel: 'fake-gpt' } });
   try {
     const { picked, mini, sources } = editorModels([{ text: code('One call.', 'FINAL(await llm_query("x"))') }]);
     const x = await h.service.ask('q', { chat: NEW_CHAT, models: (settings) => pickedModelPair(picked, settings, sources) });
@@ -96,7 +96,7 @@ test('rlm.subModel naming one of the editor\'s models wins over the sibling', as
 });
 
 test('limits a caller asks for lower the settings\', never raise them; a bad one fails the question with its name', async () => {
-  const h = await chatHarness({ settings: { maxIterations: 3 } });
+  const h = await harness({ settings: { maxIterations: 3 } });
   try {
     const started = () => h.of('run/events').flatMap((m) => m.events).filter((e): e is Extract<RlmEvent, { type: 'run_start' }> => e.type === 'run_start').at(-1)!;
     h.rootQueue.push(code('Look.', 'print(1)'), 'FINAL("best")');
@@ -121,7 +121,7 @@ test('limits a caller asks for lower the settings\', never raise them; a bad one
 });
 
 test('the caller\'s signal stops the question within a second, even before the run starts', async () => {
-  const h = await chatHarness();
+  const h = await harness();
   try {
     h.rootQueue.push({ text: code('Slow.', 'FINAL("late")'), delayMs: 30_000 });
     const controller = new AbortController();
@@ -158,7 +158,7 @@ test('the caller\'s signal stops the question within a second, even before the r
 });
 
 test('listeners see every event and the result with its edits; one that throws is logged and the question still ends well', async () => {
-  const h = await chatHarness();
+  const h = await harness();
   try {
     h.rootQueue.push(code('Change it.', 'propose_edit("src/retry.ts", [{find: "30_000", replace: "60_000"}], "longer cap");\nFINAL("proposed")'));
     const seen: RlmEvent[] = [];

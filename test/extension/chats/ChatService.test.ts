@@ -4,19 +4,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PriceTable } from '../../../src/core/models/pricing';
 import { readTrace } from '../../../src/core/trajectory/readTrace';
+import { CodeWorkspace, describeIndexing } from '../../../src/core/workspace/CodeWorkspace';
 import { questionForModel } from '../../../src/extension/chats/ChatService';
 import { ChatStore, INTERRUPTED_DETAIL } from '../../../src/extension/chats/ChatStore';
+import { folderWithCode, harness, KEY, ROOT, SUB } from '../../support/chatHarness';
 import type { FakeRequest } from '../../fakes/FakeModelServer';
+import { generateBigTree, threadCount, timeUntil } from '../../support/bigTree';
 import { closedPort } from '../../support/closedPort';
 import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../support/eventLoop';
 import { code } from '../../support/scriptedModels';
 import { MapMemento } from '../../support/MapMemento';
-import { chatHarness as harness, folderWithCode, KEY, ROOT, SUB } from '../../support/chatHarness';
 
 test('a question: run/start, batched run/events, run/end with the answer; its trace file verifies; the chat is saved', async () => {
   const h = await harness();
@@ -165,6 +167,74 @@ test('Stop ends a running question within a second; the chat goes on', async () 
     assert.equal((await h.service.ask('Still there?'))?.answer, 'fine');
   } finally {
     await h.close();
+  }
+});
+
+/**
+ * A folder opened the way the editor does it (WorkspaceRoots, which needs VS Code): CodeWorkspace.start with a
+ * signal, answering while its first indexing runs; stopping that indexing closes it, and the next question opens it again.
+ */
+function editorFolders(dir: string, cacheDir: string) {
+  interface Open { workspace: Promise<CodeWorkspace>; controller: AbortController; opened?: CodeWorkspace }
+  let current: Open | undefined;
+  const opened: CodeWorkspace[] = [];
+  const indexing = () => (current?.opened && !current.opened.indexing().done ? describeIndexing(current.opened.indexing()) : undefined);
+  return {
+    opened,
+    workspace: () => {
+      if (!current) {
+        const controller = new AbortController();
+        const open: Open = { workspace: CodeWorkspace.start(dir, { cacheDir, workers: 1, signal: controller.signal }), controller };
+        void open.workspace.then((w) => opened.push((open.opened = w)));
+        current = open;
+      }
+      return current.workspace;
+    },
+    indexing,
+    stopIndexing: () => {
+      const progress = indexing();
+      if (progress === undefined) return undefined;
+      current!.controller.abort();
+      current = undefined;
+      return progress;
+    },
+  };
+}
+
+test('Stop during a folder\'s first indexing stops the indexing too, within a second; the chat says so and keeps the question', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const tree = generateBigTree(20_000, 'rlm-chat-indexing-');
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rlm-chat-indexing-cache-'));
+  await import('node:fs/promises').then((fs) => fs.readFile(__filename)); // libuv's thread pool, before counting threads
+  const baseThreads = threadCount();
+  const folders = editorFolders(tree.root, cacheDir);
+  const h = await harness({ dir: tree.root, folders });
+  try {
+    h.rootQueue.push({ text: code('slow', 'FINAL(1)'), delayMs: 20_000 });
+    const asking = h.service.ask('Where are events handled?');
+    await waitFor(() => h.server.inFlight > 0 && folders.opened.length === 1);
+    assert.ok(folders.indexing(), 'the folder is still being indexed while the model thinks');
+    const stoppedAt = performance.now();
+    h.service.stop();
+    const exchange = await asking;
+    const gone = await timeUntil(() => threadCount() <= baseThreads + 1, 5_000); // the sandbox's thread may stay with its session
+    assert.ok(performance.now() - stoppedAt < 1_000, `stopped after ${performance.now() - stoppedAt} ms, parser and query threads gone after ${gone} ms`);
+    assert.equal(exchange?.status, 'cancelled');
+    assert.equal(exchange?.question, 'Where are events handled?');
+    assert.match(exchange?.detail ?? '', /^Stopped while indexing demo \(([\d,]+ files listed so far|[\d,]+ of 20,000 files parsed)\)\. Ask again to go on: what was indexed is kept\.$/);
+    assert.equal(folders.indexing(), undefined);
+    assert.ok(h.log.lines.some((l) => /^info Stopped the indexing of demo/.test(l)));
+
+    // The next question opens the folder again and is answered.
+    h.rootQueue.push(code('count', 'FINAL(String(files().length))'));
+    const again = await h.service.ask('How many files?');
+    assert.equal(again?.status, 'done', again?.detail);
+    assert.equal(folders.opened.length, 2, 'opened again');
+    assert.ok(Number(again?.answer) > 0);
+  } finally {
+    await h.close();
+    for (const w of folders.opened) await w.close();
+    rmSync(tree.root, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
   }
 });
 

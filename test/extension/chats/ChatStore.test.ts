@@ -1,19 +1,9 @@
 // Chats in the editor's workspace storage: the history index, one entry per chat, the current chat, the cap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatStore, INTERRUPTED_DETAIL, titleOf, type ChatRecord, type Memento } from '../../../src/extension/chats/ChatStore';
-
-class MapMemento implements Memento {
-  readonly values = new Map<string, string>();
-  get<T>(key: string): T | undefined {
-    const value = this.values.get(key);
-    return value === undefined ? undefined : JSON.parse(value);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, JSON.stringify(value));
-  }
-}
+import { ChatStore, INTERRUPTED_DETAIL, titleOf, type ChatRecord } from '../../../src/extension/chats/ChatStore';
+import { ANSWER_SHOWN_CHARS } from '../../../src/protocol/messages';
+import { MapMemento } from '../../support/MapMemento';
 
 const chat = (id: string, updatedAt: number, exchanges = 1): ChatRecord => ({
   id, title: `chat ${id}`, createdAt: updatedAt, updatedAt, folder: { uri: 'file:///w', name: 'w' },
@@ -74,4 +64,32 @@ test('titles: the first line of the first question, shortened', () => {
   assert.equal(titleOf('x'.repeat(200)).length, 80);
   assert.ok(titleOf('x'.repeat(200)).endsWith('…'));
   assert.equal(titleOf('\n\n'), 'Untitled question');
+});
+
+test('a chat stored by an earlier version: a huge answer comes back cut to what the chat keeps, an error detail cut of credential shapes', async () => {
+  const memento = new MapMemento();
+  const record = chat('a', 1, 2);
+  record.exchanges[0]!.answer = 'row\n'.repeat(300_000);
+  record.exchanges[1] = { ...record.exchanges[1]!, status: 'error', answer: undefined, detail: `The server said: bad key sk-proj-${'x'.repeat(40)}` };
+  await memento.update('rlm.chat.v1/a', record);
+  const loaded = new ChatStore(memento).load('a')!;
+  assert.equal(loaded.exchanges[0]!.answerChars, 1_200_000);
+  assert.ok(loaded.exchanges[0]!.answer!.length <= ANSWER_SHOWN_CHARS);
+  assert.equal(loaded.exchanges[1]!.detail, 'The server said: bad key [redacted]');
+});
+
+test('clear: every chat goes, one stored without its entry in the index too; returned so their files can go', async () => {
+  const memento = new MapMemento();
+  const store = new ChatStore(memento);
+  await store.save(chat('a', 1));
+  await store.save(chat('b', 2));
+  await memento.update('rlm.chat.v1/stray', chat('stray', 3));
+  await store.setCurrent('b');
+  await memento.update('other.extension.key', 1);
+  const cleared = await store.clear();
+  assert.deepEqual(cleared.map((c) => c.id).sort(), ['a', 'b', 'stray']);
+  assert.deepEqual(store.history(), []);
+  assert.equal(store.currentId(), undefined);
+  assert.deepEqual([...memento.values.keys()], ['other.extension.key'], 'only what is not the chats\' stays');
+  assert.deepEqual(await store.clear(), []);
 });

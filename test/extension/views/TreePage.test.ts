@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
-import { statusText, statusTooltip } from '../../../src/extension/views/statusText';
+import { indexingStatus, statusText, statusTooltip } from '../../../src/extension/views/statusText';
 import { TreePage } from '../../../src/extension/views/TreePage';
 import type { HostToTree, MessageOf } from '../../../src/protocol/messages';
 
@@ -75,4 +75,13 @@ test('the status bar: a model with no known price shows an unknown cost and its 
   assert.equal(statusText({ costUsd: 0.5, maxCostUsd: 2, unpriced: 1, maxRequests: null }), '$(loading~spin) RLM $0.5000 + unknown / $2.00 · 1 request');
   const tooltip = statusTooltip({ title: 'Where?', events: [event(1)], unpriced: 12, maxRequests: 300 });
   assert.match(tooltip, /12 requests went to a model with no known price: the dollar cap cannot be enforced for it, and the run stops at 300 requests\./);
+});
+
+test('the status bar while folders are indexed for the first time: how far the first has got, and what a click does', () => {
+  const walking = { uri: 'file:///a', name: 'shop', progress: { listed: 12_345, walked: false, parsed: 0, parseable: 12_345, done: false } };
+  const parsing = { uri: 'file:///b', name: 'mono', progress: { listed: 96_000, walked: true, parsed: 5_000, parseable: 90_000, done: false } };
+  assert.equal(indexingStatus([walking]).text, '$(sync~spin) RLM: indexing shop: 12,345 files listed so far');
+  assert.equal(indexingStatus([parsing, walking]).text, '$(sync~spin) RLM: indexing mono: 5,000 of 90,000 files parsed (+1 more)');
+  assert.equal(indexingStatus([{ uri: 'file:///c', name: 'new' }]).text, '$(sync~spin) RLM: indexing new: opening');
+  assert.match(indexingStatus([parsing, walking]).tooltip, /indexing mono, shop for the first time; .* Click to stop/);
 });

@@ -2,10 +2,11 @@
 // answer rendered as Markdown, or the problem with the buttons that fix it; a footer with the run's figures.
 
 import { html, nothing } from 'lit';
-import type { Action, Exchange, Focus, Review } from '../../../src/protocol/messages';
+import { ANSWER_SHOWN_CHARS, type Action, type Exchange, type Focus, type Review } from '../../../src/protocol/messages';
 import { formatCost, formatDuration, formatStopReason, formatTokens } from '../../shared/format';
 import type { MarkdownCache } from '../../shared/MarkdownCache';
 import { PATH_REF_CLASS } from '../../shared/markdown';
+import { shownPartView } from '../../shared/shownPart';
 import type { RunProgress } from '../RunProgress';
 import { actionButtons } from './actions';
 import { changeSetLoading, changeSetView, type ChangeSetHandlers } from './changeSet';
@@ -16,6 +17,8 @@ const STREAM_RENDER_MS = 100;
 export interface ExchangeHandlers {
   runAction(action: Action): void;
   showRun(exchangeId: string): void;
+  /** Opens the whole answer in an editor (the host has it; the chat keeps its start). */
+  openAnswer(exchangeId: string): void;
   review: ChangeSetHandlers;
 }
 
@@ -32,8 +35,10 @@ function focusChip(focus: Focus) {
 }
 
 function runningView(x: Exchange, progress: RunProgress | undefined, markdown: MarkdownCache) {
-  const text = progress?.currentTurn?.output ?? '';
-  if (!text) return html`<div class="streamed thinking" data-testid="streamed-waiting">Thinking…</div>`;
+  const output = progress?.currentTurn?.output ?? '';
+  if (!output) return html`<div class="streamed thinking" data-testid="streamed-waiting">Thinking…</div>`;
+  // A runaway model's megabytes: the start is shown, as for an answer (the trace keeps the whole turn).
+  const text = output.length > ANSWER_SHOWN_CHARS ? output.slice(0, ANSWER_SHOWN_CHARS) : output;
   return html`<div class="streamed" aria-busy="true">${markdown.get(`${x.id}#stream`, text, 'streamed', STREAM_RENDER_MS)}</div>`;
 }
 
@@ -44,9 +49,18 @@ function endedView(x: Exchange, review: Review | undefined, markdown: MarkdownCa
     ${x.status === 'error' ? html`<div class="problem" role="alert" data-testid="error">${x.detail ?? 'The question failed.'}</div>` : nothing}
     ${note ? html`<div class="note" data-testid="stop-detail">${note}</div>` : nothing}
     ${x.actions?.length ? html`<div class="actions">${actionButtons(x.actions, 'error-action', on.runAction)}</div>` : nothing}
-    ${x.answer ? html`<div class="answer">${markdown.get(x.id, x.answer, 'answer')}</div>` : nothing}
+    ${x.answer ? answerView(x, x.answer, markdown, on) : nothing}
     ${review ? changeSetView(review, on.review) : x.changes ? changeSetLoading(x.changes) : nothing}
     ${footer(x, on)}`;
+}
+
+/** The answer as Markdown; past ANSWER_SHOWN_CHARS only its start (the host sends no more), with the way to the whole. */
+function answerView(x: Exchange, answer: string, markdown: MarkdownCache, on: ExchangeHandlers) {
+  const shown = answer.length > ANSWER_SHOWN_CHARS ? answer.slice(0, ANSWER_SHOWN_CHARS) : answer;
+  const whole = Math.max(x.answerChars ?? 0, answer.length);
+  return html`
+    ${whole > shown.length ? shownPartView(shown.length, whole, 'Open Whole Answer', 'answer-cut', () => on.openAnswer(x.id)) : nothing}
+    <div class="answer">${markdown.get(x.id, shown, 'answer')}</div>`;
 }
 
 function footer(x: Exchange, on: ExchangeHandlers) {

@@ -221,6 +221,15 @@ export class QueryWorkers {
     clearTimeout(slot.idleTimer);
     slot.worker.removeAllListeners('message');
     void slot.worker.terminate();
+    // A child process outlives the worker thread that started it: end the rg search it was running.
+    const pid = Atomics.load(slot.progress, PROGRESS_SLOTS.process);
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   private wakeOne(): void {

@@ -10,6 +10,8 @@ export const DEFAULT_TIME_BUDGET_MS = 10_000;
 export const STALL_GRACE_MS = 500;
 /** The least time a call gets, even when the caller's deadline is nearly spent. */
 const MIN_BUDGET_MS = 50;
+/** A pattern always gets this long in its worker, even after waiting (for the walk, the parser) used up the budget. */
+const MIN_MATCH_MS = 1_000;
 
 export function callBudget(defaultMs: number, control: CallControl | undefined): number {
   const fromCaller = control?.timeBudgetMs === undefined ? Infinity : Math.max(MIN_BUDGET_MS, control.timeBudgetMs - STALL_GRACE_MS);
@@ -23,4 +25,12 @@ export function workerDeadline(budgetMs: number, control: CallControl | undefine
 
 export function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10);
+}
+
+/**
+ * What waiting (for the walk, the parser) left of a call's budget of `budgetMs` ending at `until` (epoch ms),
+ * but never so little that a fine pattern looks slow: at least a second, or the whole budget when it is shorter.
+ */
+export function budgetLeft(until: number, budgetMs: number): number {
+  return Math.max(Math.min(MIN_MATCH_MS, budgetMs), until - Date.now());
 }

@@ -98,4 +98,8 @@ export type FromQueryWorker =
   | { id: number; type: 'done'; answer: unknown }
   | { id: number; type: 'error'; message: string };
 
-export const PROGRESS_SLOTS = { request: 0, row: 1 } as const;
+/**
+ * What a worker shares with the host while it runs, read even when it is stuck: the request, the row it is
+ * testing (to name the file a stalled pattern was on), and the rg process it started (killed with it).
+ */
+export const PROGRESS_SLOTS = { request: 0, row: 1, process: 2 } as const;

@@ -93,7 +93,8 @@ async function grep(id: number, request: GrepRequest): Promise<GrepAnswer> {
   };
   let engine: GrepEngine = 'v8';
   if (request.ripgrep && files.length > 0) {
-    engine = await new Ripgrep(request.ripgrep).search(request.root, files, query, collector, request.maxFileBytes, { onFile, onChunk: sendPartial });
+    const onProcess = (pid: number) => Atomics.store(progress, PROGRESS_SLOTS.process, pid);
+    engine = await new Ripgrep(request.ripgrep).search(request.root, files, query, collector, request.maxFileBytes, { onFile, onChunk: sendPartial, onProcess });
   } else {
     regexSearch(request.root, files, query, collector, request.maxFileBytes, (file) => {
       onFile(file);

@@ -12,8 +12,11 @@ import type { SyntaxAssets } from './SyntaxAssets';
 import { buildTagsQuery } from './tagsQuery';
 import type { FileSymbol } from './types';
 
-/** Bump when the file layout or what extractSymbols produces changes. */
-const FORMAT = 3;
+/**
+ * Bump when the file layout or what extractSymbols produces changes. 4: caches written before it may hold
+ * files a name query skipped (their text lacked the name) as parsed with no definitions.
+ */
+const FORMAT = 4;
 /** Work this long, then yield to the event loop. */
 const SLICE_MS = 8;
 
@@ -46,13 +49,17 @@ export function cacheFilePath(cacheDir: string, root: string): string {
   return join(cacheDir, `symbols-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.jsonl`);
 }
 
-/** Reads the cache; a missing, corrupt or outdated file is simply an empty cache (a corrupt line drops just itself). */
-export async function readSymbolCache(file: string, key: string): Promise<Map<string, CachedFile>> {
+/**
+ * Reads the cache; a missing, corrupt or outdated file is simply an empty cache (a corrupt line drops just
+ * itself). The signal stops it between slices (it then throws the signal's reason).
+ */
+export async function readSymbolCache(file: string, key: string, signal?: AbortSignal): Promise<Map<string, CachedFile>> {
   const out = new Map<string, CachedFile>();
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(file, { encoding: 'utf8', signal });
   } catch {
+    signal?.throwIfAborted();
     return out;
   }
   let at = text.indexOf('\n');
@@ -82,6 +89,7 @@ export async function readSymbolCache(file: string, key: string): Promise<Map<st
     }
     if (performance.now() - sliceStart > SLICE_MS) {
       await yieldToEventLoop();
+      signal?.throwIfAborted();
       sliceStart = performance.now();
     }
   }

@@ -16,6 +16,14 @@ export interface SymbolIndexOptions {
   /** Absolute workspace root; record paths are relative to it, with '/'. */
   root: string;
   files: readonly SourceFileRecord[];
+  /**
+   * False when `files` is only the start of the list (a walk still running feeds the rest through update()):
+   * until completeFileList(), the index is not `ready`, keeps the cache's other entries, and parses only what
+   * queries ask for (background parsing would compete with the walk for the cores). Default true.
+   */
+  complete?: boolean;
+  /** Stops loading the cache (open then rejects). */
+  signal?: AbortSignal;
   /** Where to persist the index between sessions; without it every open parses everything. */
   cacheDir?: string;
   /** Parser threads (default: the number of cores, at most 4). 0 parses in short slices on this thread. */
@@ -40,6 +48,8 @@ const CACHE_SAVE_DELAY_MS = 2000;
 
 interface Waiter {
   missing: Set<string>;
+  /** Files found not to contain the literals asked for. */
+  skipped: Set<string>;
   /** The literals this waiter asked for ('' for none): a skip answers only waiters that asked the same. */
   literalsKey: string;
   done(): void;
@@ -52,6 +62,11 @@ function literalsKey(literals: readonly string[] | undefined): string {
 export class SymbolIndex {
   private readonly records = new Map<string, SourceFileRecord>();
   private readonly entries = new Map<string, CachedFile>();
+  /** Cache entries not claimed by a file yet: kept until the file list is complete. */
+  private cached = new Map<string, CachedFile>();
+  private listComplete = false;
+  /** Background jobs found while the file list was incomplete: started, largest first, once it is whole. */
+  private held: ParseJob[] = [];
   private readonly failed = new Set<string>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private pool: ParsePool | undefined;
@@ -86,9 +101,24 @@ export class SymbolIndex {
   static async open(options: SymbolIndexOptions): Promise<SymbolIndex> {
     if (!isAbsolute(options.root)) throw new Error(`SymbolIndex needs an absolute root, got "${options.root}".`);
     const index = new SymbolIndex(options.root, options.assets ?? locateSyntaxAssets(), options);
-    const cached = index.cacheFile ? await readSymbolCache(index.cacheFile, index.cacheKey) : new Map<string, CachedFile>();
-    index.start(options.files, cached);
+    if (index.cacheFile) index.cached = await readSymbolCache(index.cacheFile, index.cacheKey, options.signal);
+    options.signal?.throwIfAborted();
+    index.update(options.files);
+    index.versions.entries++;
+    if (options.complete !== false) index.completeFileList();
     return index;
+  }
+
+  /** The file list is whole now: cache entries no file claimed are dropped, and `ready` can settle. */
+  completeFileList(): void {
+    if (this.listComplete) return;
+    this.listComplete = true;
+    // Entries of deleted files linger in the cache file until it is rewritten.
+    if (this.cached.size > 0) this.dirty = true;
+    this.cached = new Map();
+    const held = this.held;
+    this.held = [];
+    this.enqueue(held);
   }
 
   /** Settles when every known file is indexed; after update() it is a new promise for the new work. */
@@ -132,20 +162,22 @@ export class SymbolIndex {
 
   /**
    * Makes sure the given files are parsed, ahead of the background queue, and waits until they are (or
-   * were skipped for lacking `literals`), or until `until` or the signal. Returns how many are still missing.
+   * were skipped for lacking `literals`), or until `until` or the signal. Returns the files found not to
+   * contain the literals (they cannot define the name); any other file without `symbolsOf` when the answer
+   * is made is missing from it.
    */
-  async ensureParsed(files: readonly SourceFileRecord[], options: EnsureParsedOptions): Promise<number> {
+  async ensureParsed(files: readonly SourceFileRecord[], options: EnsureParsedOptions): Promise<ReadonlySet<string>> {
     const missing = new Set<string>();
+    const skipped = new Set<string>();
     const jobs: ParseJob[] = [];
     for (const r of files) {
       if (!this.parseable(r) || this.entries.has(r.path)) continue;
       missing.add(r.path);
       jobs.push({ ...this.job(r), urgent: { literals: options.literals } });
     }
-    if (missing.size === 0) return 0;
-    if (this.disposed) return missing.size;
+    if (missing.size === 0 || this.disposed) return skipped;
     await new Promise<void>((resolve) => {
-      const waiter: Waiter = { missing, literalsKey: literalsKey(options.literals), done: () => finish() };
+      const waiter: Waiter = { missing, skipped, literalsKey: literalsKey(options.literals), done: () => finish() };
       const finish = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', finish);
@@ -161,7 +193,7 @@ export class SymbolIndex {
       }
       this.enqueue(jobs);
     });
-    return missing.size;
+    return skipped;
   }
 
   /**
@@ -175,7 +207,7 @@ export class SymbolIndex {
     return this.ensurePool().parseText(language, text, [...lines]);
   }
 
-  /** New or changed files (same path with another size or mtime): reindexed in the background. */
+  /** New or changed files (same path with another size or mtime): from the cache, else reindexed in the background. */
   update(records: readonly SourceFileRecord[]): void {
     const jobs: ParseJob[] = [];
     for (const raw of records) {
@@ -185,7 +217,21 @@ export class SymbolIndex {
       this.records.set(r.path, r);
       this.versions.records++;
       this.forgetParsed(r.path);
-      if (this.parseable(r)) jobs.push(this.job(r));
+      if (!this.parseable(r)) {
+        this.resolveWaiters(r.path); // grown too large, or no grammar now: nothing to wait for
+        continue;
+      }
+      const hit = this.cached.get(r.path);
+      if (hit) this.cached.delete(r.path);
+      if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs && hit.language === r.language) {
+        this.entries.set(r.path, hit);
+        this.versions.entries++;
+        this.counters.cacheHits++;
+        this.resolveWaiters(r.path);
+      } else {
+        if (hit) this.dirty = true; // a stale entry: the next save drops it
+        jobs.push(this.job(r));
+      }
     }
     this.enqueue(jobs);
   }
@@ -225,15 +271,17 @@ export class SymbolIndex {
     };
   }
 
-  /** Writes the cache file now if anything changed since the last write (one write at a time). */
+  /** Writes the cache file now if anything changed since the last write (one write at a time; works after dispose()). */
   async flush(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     while (this.saving) await this.saving;
     if (!this.cacheFile || !this.dirty) return;
     this.dirty = false;
-    // Failed files are left out so the next session tries them again.
+    // Failed files are left out so the next session tries them again. While the file list is incomplete (a walk
+    // stopped early), the entries of files it did not reach yet are kept for next time.
     const good = [...this.entries].filter(([path]) => !this.failed.has(path));
+    for (const [path, entry] of this.cached) if (!this.records.has(path)) good.push([path, entry]);
     this.saving = writeSymbolCache(this.cacheFile, this.cacheKey, good).catch((error: unknown) => {
       this.dirty = true; // an unwritable cache dir costs a reparse next time, nothing more
       throw error;
@@ -243,13 +291,10 @@ export class SymbolIndex {
     await this.saving;
   }
 
-  /** Saves the cache, then stops the parser threads. */
+  /** Stops the parser threads at once, then saves the cache (what was parsed so far is kept). */
   async close(): Promise<void> {
-    try {
-      await this.flush();
-    } finally {
-      this.dispose();
-    }
+    this.dispose();
+    await this.flush();
   }
 
   /** Stops at once; unsaved cache changes are lost (use close() to keep them). */
@@ -263,29 +308,13 @@ export class SymbolIndex {
     void this.grammars?.then((g) => g.dispose(), () => undefined);
   }
 
-  private start(files: readonly SourceFileRecord[], cached: Map<string, CachedFile>): void {
-    const jobs: ParseJob[] = [];
-    for (const raw of files) {
-      const r = { ...raw, path: normalizePath(raw.path) };
-      this.records.set(r.path, r);
-      if (!this.parseable(r)) continue;
-      const hit = cached.get(r.path);
-      if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs && hit.language === r.language) {
-        this.entries.set(r.path, hit);
-        this.counters.cacheHits++;
-      } else {
-        jobs.push(this.job(r));
-      }
-    }
-    this.versions.records++;
-    this.versions.entries++;
-    // Entries of deleted files linger in the cache file until it is rewritten.
-    if (cached.size !== this.counters.cacheHits) this.dirty = true;
-    this.enqueue(jobs);
-  }
-
   private enqueue(jobs: ParseJob[]): void {
     if (this.disposed) return;
+    if (!this.listComplete) {
+      for (const job of jobs) if (!job.urgent) this.held.push(job);
+      jobs = jobs.filter((j) => j.urgent);
+      if (jobs.length === 0) return;
+    }
     if (jobs.length === 0) {
       if (this.pool === undefined || this.pool.idle) this.markReady();
       return;
@@ -348,13 +377,14 @@ export class SymbolIndex {
       if (skippedFor !== undefined && waiter.literalsKey !== skippedFor) continue;
       set.delete(waiter);
       waiter.missing.delete(path);
+      if (skippedFor !== undefined) waiter.skipped.add(path);
       if (waiter.missing.size === 0) waiter.done();
     }
     if (set.size === 0) this.waiters.delete(path);
   }
 
   private markReady(): void {
-    if (this.isReady) return;
+    if (this.isReady || !this.listComplete) return;
     this.isReady = true;
     this.indexingMs ??= Math.round(performance.now() - this.startedAt);
     this.resolveReady();

@@ -2,12 +2,14 @@
 // thread: files a query needs that are not parsed yet are parsed urgently by the parser threads (within the
 // call's time budget; what is still missing is reported, not waited for forever), and every glob, regex
 // and Tree-sitter query the model wrote runs in a query worker under a deadline.
-import { callBudget, seconds, workerDeadline } from '../queries/budget';
+import { budgetLeft, callBudget, seconds, workerDeadline } from '../queries/budget';
 import { checkPattern, describeType, literalMatcher, nameLiterals } from '../queries/patterns';
 import type { FileRow } from '../queries/protocol';
 import type { QueryWorkers } from '../queries/QueryWorkers';
 import { busyMessage, selectRows } from '../FileSystemWorkspace';
-import type { CallControl, PartialResult } from '../types';
+import { waitForFileList } from '../FirstWalk';
+import { byPath } from '../WorkspaceIndex';
+import type { CallControl, FileListing, PartialResult } from '../types';
 import { AST_MAX_RESULTS_LIMIT, DEFAULT_AST_MAX_RESULTS } from './AstQueryRunner';
 import { GRAMMAR_LANGUAGES, Grammars } from './Grammars';
 import { formatOutline } from './outline';
@@ -19,11 +21,15 @@ export const DEFAULT_SYMBOL_RESULTS = 5_000;
 const MIN_SELECT_MS = 1_000;
 const MAX_SYMBOL_RESULTS = 50_000;
 
+const WHOLE_LIST: FileListing = { untilListed: async () => undefined };
+
 export class SymbolQueries {
   constructor(
     private readonly index: SymbolIndex,
     private readonly queries: QueryWorkers,
     private readonly timeBudgetMs: number,
+    /** The file list the index is fed from, while it may still be partial (CodeWorkspace passes its WorkspaceIndex). */
+    private readonly listing: FileListing = WHOLE_LIST,
   ) {
     queries.setTable('symbolFiles', {
       version: () => index.version('records'),
@@ -35,16 +41,25 @@ export class SymbolQueries {
   /**
    * Definitions matching the filter, in path order then line order. Files not parsed yet are parsed first
    * (only those whose text contains a name's literal parts, when a name is given); past the time budget the
-   * answer says how many files it could not wait for.
+   * answer says how many files it could not wait for, and whether the file list itself is still partial.
    */
   async symbols(filter: SymbolFilter = {}, control?: CallControl): Promise<PartialResult<CodeSymbol>> {
     const { name, path, kinds, maxResults } = checkFilter(filter);
-    const budgetMs = callBudget(this.timeBudgetMs, control);
-    const until = Date.now() + budgetMs;
-    const candidates = (await this.filesAt(path, 'symbols', budgetMs, control)).sort(byPath);
+    const callMs = callBudget(this.timeBudgetMs, control);
+    const until = Date.now() + callMs;
+    const unlisted = await waitForFileList(this.listing, 'symbols', until, control);
+    const candidates = (await this.filesAt(path, 'symbols', budgetLeft(until, callMs), control)).sort(byPath);
     const literals = name === undefined ? undefined : nameLiterals(name);
-    const missing = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
+    const lackLiterals = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal });
     if (control?.signal?.aborted) throw new Error('symbols was cancelled');
+    // What the answer covers, taken now: a name filter then runs in a worker against the names of (at least) these
+    // files, while more files get parsed; those count as missing, never as searched. So does a file changed since
+    // it was parsed (its new text is queued).
+    const found = candidates.map((file) => ({ path: file.path, symbols: this.index.symbolsOf(file.path) }));
+    let missing = 0;
+    for (let i = 0; i < found.length; i++) {
+      if (found[i]!.symbols === undefined && this.index.parseable(candidates[i]!) && !lackLiterals.has(candidates[i]!.path)) missing++;
+    }
     let keepName: ((value: string) => boolean) | undefined;
     if (name !== undefined) {
       keepName = literalMatcher('symbolName', name);
@@ -57,13 +72,13 @@ export class SymbolQueries {
     }
     const items: CodeSymbol[] = [];
     let total = 0;
-    for (const file of candidates) {
-      for (const s of this.index.symbolsOf(file.path) ?? []) {
+    for (const file of found) {
+      for (const s of file.symbols ?? []) {
         if ((keepName && !keepName(s.name)) || (kinds && !kinds.has(s.kind))) continue;
         if (++total <= maxResults) items.push({ ...s, path: file.path });
       }
     }
-    const notes: string[] = [];
+    const notes: string[] = unlisted ? [unlisted] : [];
     if (total > maxResults) notes.push(`showing the first ${maxResults} of ${total} definitions: narrow the filter (name, kind, path) or pass a larger maxResults`);
     if (missing > 0) {
       notes.push(`${missing} matching file${missing === 1 ? ' is' : 's are'} not parsed yet (indexing is still running), so definitions there are missing: call again in a moment, or narrow the filter with {path}`);
@@ -73,13 +88,19 @@ export class SymbolQueries {
 
   /** The file's definitions as an indented outline with line ranges. */
   async outline(path: string, control?: CallControl): Promise<string> {
-    const record = this.index.record(path);
+    const budgetMs = callBudget(this.timeBudgetMs, control);
+    const until = Date.now() + budgetMs;
+    let record = this.index.record(path);
+    if (!record) {
+      const unlisted = await waitForFileList(this.listing, 'outline', until, control);
+      record = this.index.record(path);
+      if (!record && unlisted) throw new Error(`outline('${path}'): not in the file list yet, ${unlisted}`);
+    }
     if (!record) throw new Error(`outline: "${path}" is not a file of this workspace. Pass a workspace-relative path as listed by files().`);
     if (!Grammars.supports(record.language)) return `${record.path}: no outline (no grammar for language "${record.language}")`;
     if (!this.index.parseable(record)) return `${record.path}: no outline (file too large to parse: ${record.bytes} bytes)`;
-    const budgetMs = callBudget(this.timeBudgetMs, control);
-    const missing = await this.index.ensureParsed([record], { until: Date.now() + budgetMs, signal: control?.signal });
-    if (missing > 0) {
+    await this.index.ensureParsed([record], { until, signal: control?.signal });
+    if (this.index.symbolsOf(record.path) === undefined) {
       if (control?.signal?.aborted) throw new Error('outline was cancelled');
       throw new Error(`outline: '${record.path}' could not be parsed within ${seconds(budgetMs)} s (the parser threads are busy indexing); try again in a moment`);
     }
@@ -92,7 +113,10 @@ export class SymbolQueries {
       throw new Error(`ast_query: query must be a Tree-sitter query string, e.g. ast_query("(function_declaration name: (identifier) @name)", {language: "typescript"}), got ${describeType(query)}`);
     }
     const { language, glob, maxResults } = checkAstOptions(options);
-    const budgetMs = callBudget(this.timeBudgetMs, control);
+    const callMs = callBudget(this.timeBudgetMs, control);
+    const until = Date.now() + callMs;
+    const unlisted = await waitForFileList(this.listing, 'ast_query', until, control);
+    const budgetMs = budgetLeft(until, callMs);
     const outcome = await this.queries.run(
       { kind: 'astQuery', root: this.index.root, files: { name: 'symbolFiles' }, query, language, glob, maxResults, maxFileBytes: this.index.maxFileBytes, budgetMs },
       workerDeadline(budgetMs, control),
@@ -103,10 +127,10 @@ export class SymbolQueries {
       throw new Error(`ast_query: the query did not finish within ${seconds(budgetMs)} s and was stopped (a #match? regex that backtracks, or a pattern that matches almost everything?); simplify it or narrow it with {language, glob}`);
     }
     const { matches, capped, timedOut } = outcome.answer;
-    const incomplete = timedOut
-      ? `ran out of time after ${matches.length} matches (${seconds(budgetMs)} s budget); the list is incomplete: narrow it with {language, glob}`
-      : capped ? `stopped at ${matches.length} matches (maxResults); narrow the query or glob, or pass a larger maxResults` : undefined;
-    return { items: matches, ...(incomplete ? { incomplete } : {}) };
+    const notes = unlisted ? [unlisted] : [];
+    if (timedOut) notes.push(`ran out of time after ${matches.length} matches (${seconds(budgetMs)} s budget); the list is incomplete: narrow it with {language, glob}`);
+    else if (capped) notes.push(`stopped at ${matches.length} matches (maxResults); narrow the query or glob, or pass a larger maxResults`);
+    return { items: matches, ...(notes.length ? { incomplete: notes.join('; ') } : {}) };
   }
 
   private async filesAt(path: string | undefined, fn: string, budgetMs: number, control?: CallControl): Promise<SourceFileRecord[]> {
@@ -156,8 +180,4 @@ function wholeNumber(value: unknown, fn: string, fallback: number, max: number):
 
 function toRow(r: SourceFileRecord): FileRow {
   return { path: r.path, language: r.language, bytes: r.bytes, mtimeMs: r.mtimeMs, ...(r.target ? { target: r.target } : {}) };
-}
-
-function byPath(a: SourceFileRecord, b: SourceFileRecord): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }

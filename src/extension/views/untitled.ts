@@ -1,0 +1,13 @@
+// A text opened whole in an untitled editor: an answer or a node's text that the views show only the start of.
+// Nothing is written to disk; the user may save it where they like.
+
+import * as vscode from 'vscode';
+
+export async function openUntitled(content: string, language: string): Promise<void> {
+  try {
+    const document = await vscode.workspace.openTextDocument({ content, language });
+    await vscode.window.showTextDocument(document, { preview: false });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`RLM: cannot open the text in an editor. ${(err as Error).message}`);
+  }
+}
