@@ -106,18 +106,26 @@ e2eSuite('where users already work: @rlm in VS Code\'s Chat view', {
     await waitFor(async () => (await vs.workbench.page.locator('.tabs-container .tab').allTextContents()).some((t) => /receipt\.ts|RLM/.test(t)), { timeoutMs: TIMEOUTS.editor, what: 'the diff to open' });
   });
 
-  it('cancelling in the Chat view ends the run at once: the model call is dropped and the reply says it stopped', async (vs, t) => {
-    models.script({ text: code('Thinking for a long time.', 'FINAL("too late")'), delayMs: 60_000 });
-    await recordChat(vs, ['Stopped']);
+  it('cancelling in the Chat view ends the run within a second, though VS Code leaves the provider\'s request open; RLM is free for the next question', async (vs, t) => {
+    // VS Code 1.117 forwards no cancellation to a language-model provider once it has begun, so the provider's request
+    // runs on by itself: the run must not wait for it. (The delay keeps it short enough to end before shutdown.)
+    models.script({ text: code('Thinking for a long time.', 'FINAL("too late")'), delayMs: 8_000 });
     await sendInChatView(vs, '@rlm Take all the time you need', PICKED);
     await waitFor(async () => vs.modelServer!.inFlight > 0, { timeoutMs: ANSWER_TIMEOUT_MS, what: 'the root call to be in flight' });
-    const { at } = await execute(vs, 'workbench.action.chat.cancel');
-    await waitFor(async () => vs.modelServer!.inFlight === 0, { timeoutMs: 5000, what: 'the model call to be dropped' });
-    const stopped = await waitFor(async () => (await recorded(vs)).marks.find((m) => m.text === 'Stopped'), { timeoutMs: 5000, what: 'the reply to say it stopped' }).catch(() => undefined);
-    if (stopped) t.diagnostic(`from the cancel to "Stopped" in the Chat view: ${stopped.at - at} ms`);
-    // VS Code may close a cancelled response before the participant's last words: the run's end is what counts.
     const chat = await chatView(vs);
+    await execute(vs, 'workbench.action.chat.cancel');
+    // VS Code closes a cancelled response before the participant's last words: the run's end is what counts, timed in
+    // the RLM log (the token's cancellation, then the run's end), and seen in the sidebar (Send is enabled again).
+    const times = await waitFor(async () => {
+      const logs = await vs.logs();
+      const cancelled = logs.match(/^(\S+ \S+) \[info\] @rlm: the Chat view cancelled the question$/m)?.[1];
+      const ended = logs.match(/^(\S+ \S+) \[info\] \S+ ended cancelled/m)?.[1];
+      return cancelled && ended ? { cancelled: Date.parse(cancelled), ended: Date.parse(ended) } : undefined;
+    }, { timeoutMs: 5000, what: 'the RLM log to show the cancel and the run\'s end' });
+    t.diagnostic(`from the Chat view's cancellation to the run's end: ${times.ended - times.cancelled} ms`);
+    assert.ok(times.ended - times.cancelled < 1000, `the run ended ${times.ended - times.cancelled} ms after the cancel`);
     await waitFor(async () => (await chat.locator('[data-testid=send]').getAttribute('disabled')) === null, { timeoutMs: 5000, what: 'RLM to be free for the next question' });
+    assert.ok(vs.modelServer!.inFlight > 0, 'the provider\'s request is still open (VS Code did not cancel it), and the run did not wait for it');
     models.script(code('Quick.', 'FINAL("ready again")'));
     await sendInChatView(vs, '@rlm Are you free?', PICKED);
     await responseShows(vs, ['ready again'], ANSWER_TIMEOUT_MS);
