@@ -30,7 +30,8 @@ import { TraceEditor } from './views/TraceEditor';
 import { openUntitled } from './views/untitled';
 import { TrajectoryView } from './views/TrajectoryView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
-import { registerParticipant } from './chatParticipant/RlmParticipant';
+import { registerParticipant } from './integrations/RlmParticipant';
+import { registerTools } from './integrations/RlmTools';
 import { registerRunCommands } from './runCommands';
 
 /** On shutdown, the symbol caches get this long to be saved. */
@@ -192,6 +193,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     // Where users already work: @rlm in VS Code's Chat view, and the buttons under its answers.
     registerParticipant({ chats: service, setup, log, extensionUri: context.extensionUri }),
+    // And tools for agent mode (#rlm), which another agent calls.
+    ...registerTools({ chats: service, setup, log }),
     ...registerRunCommands({ chats: service, reviews: review, chatView, showRun, log }),
   );
   shutdown = async () => {

@@ -12,9 +12,38 @@ export async function execute(vs: VsCodeSession, command: string, ...args: unkno
   return probe(vs, 'execute', 'RLM E2E: Probe Execute', { command, args });
 }
 
-/** vscode.lm.invokeTool from another extension (the probe), as an agent would call the tool. */
-export function invokeTool(vs: VsCodeSession, name: string, input: unknown, options: { cancelAfterMs?: number; timeoutMs?: number } = {}): Promise<{ text?: string; error?: string; ms: number }> {
-  return probe(vs, 'invokeTool', 'RLM E2E: Probe Invoke Tool', { name, input, cancelAfterMs: options.cancelAfterMs }, options.timeoutMs);
+export interface ToolCall {
+  text?: string;
+  error?: string;
+  /** From the call to its end; afterCancelMs from cancelTool to its end. */
+  ms: number;
+  afterCancelMs?: number;
+}
+
+/**
+ * vscode.lm.invokeTool from another extension (the probe), as an agent would call the tool; `confirm` answers the
+ * tool's confirmation (VS Code asks before a tool's first run) and returns what it said.
+ */
+export async function invokeTool(vs: VsCodeSession, name: string, input: unknown, options: { cancelAfterMs?: number; timeoutMs?: number; confirm?: 'Yes' | 'Cancel' } = {}): Promise<ToolCall & { confirmation?: string }> {
+  const call = probe<ToolCall>(vs, 'invokeTool', 'RLM E2E: Probe Invoke Tool', { name, input, cancelAfterMs: options.cancelAfterMs }, options.timeoutMs);
+  if (!options.confirm) return call;
+  const confirmation = await answerConfirmation(vs, options.confirm);
+  return { ...(await call), confirmation };
+}
+
+/** Answers the modal VS Code shows before a tool runs; its text. */
+export async function answerConfirmation(vs: VsCodeSession, button: 'Yes' | 'Cancel'): Promise<string> {
+  const dialog = vs.workbench.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: TIMEOUTS.command });
+  const text = (await dialog.textContent()) ?? '';
+  await dialog.locator('.monaco-button', { hasText: new RegExp(`^${button}$`) }).click();
+  await dialog.waitFor({ state: 'detached', timeout: TIMEOUTS.command });
+  return text;
+}
+
+/** Cancels the tool call under way (through the probe); false when none was. */
+export async function cancelTool(vs: VsCodeSession): Promise<boolean> {
+  return (await probe<{ cancelled: boolean }>(vs, 'cancelTool', 'RLM E2E: Probe Cancel Tool')).cancelled;
 }
 
 /** vscode.lm.tools as another extension sees them. */

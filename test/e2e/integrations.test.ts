@@ -2,20 +2,23 @@
 // the test extension's model picked there as the root (its "mini" sibling answers the sub-calls), progress per turn
 // and per batch, the files read as references, `path:line` anchors, the run's button, a follow-up that keeps the
 // REPL, `/refactor` handing its change set to the sidebar's review (sensitive file held out), and a cancel that ends
-// the run.
+// the run. Then the agent-mode tools as another extension sees them: listed by vscode.lm.tools, called through
+// vscode.lm.invokeTool (the answer and its files; a refactor as a patch, nothing written; a bad argument; a cancel).
 
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FakeRequest } from '../fakes/FakeModelServer';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor } from './harness';
-import { execute, lastResponse, recordChat, recorded, responseShows, sendInChatView } from './chatPanel';
+import { cancelTool, execute, invokeTool, lastResponse, listedTools, recordChat, recorded, responseShows, sendInChatView } from './chatPanel';
 import { ANSWER_TIMEOUT_MS, changeSet, chatView, fileRow, lastUser, ScriptedModels } from './support';
 
 const PICKED = { vendor: 'e2etest', id: 'e2e-coder' };
 const SIBLING = 'e2e-coder-mini';
 /** The root model's requests carry the RLM system prompt (vscode.lm has no system role: it is user text). */
-const models = new ScriptedModels((req) => req.messages.some((m) => m.content.startsWith('You are tasked with answering a question about a context')));
+const isRoot = (req: FakeRequest) => req.messages.some((m) => m.content.startsWith('You are tasked with answering a question about a context'));
+const models = new ScriptedModels(isRoot);
 /** Each root turn takes this long, so every progress line stays on screen long enough to be seen. */
 const TURN_MS = 600;
 
@@ -129,6 +132,62 @@ e2eSuite('where users already work: @rlm in VS Code\'s Chat view', {
     models.script(code('Quick.', 'FINAL("ready again")'));
     await sendInChatView(vs, '@rlm Are you free?', PICKED);
     await responseShows(vs, ['ready again'], ANSWER_TIMEOUT_MS);
+  });
+
+  it('the agent-mode tools are listed by vscode.lm.tools and answer through vscode.lm.invokeTool: the answer with its files, the caller\'s higher limit not heeded', async (vs) => {
+    const tools = await listedTools(vs);
+    const ask = tools.find((t) => t.name === 'rlm_ask_codebase');
+    assert.ok(ask, JSON.stringify(tools.map((t) => t.name)));
+    assert.deepEqual(ask.inputSchema?.required, ['question']);
+    assert.ok(ask.tags.includes('rlm'));
+    assert.ok(tools.some((t) => t.name === 'rlm_propose_refactor'));
+
+    models.script({ text: code('Reading.', 'const t = read("src/receipt.ts");\nFINAL("Cents are formatted by formatCents at src/receipt.ts:4.")'), delayMs: TURN_MS });
+    const before = vs.modelServer!.requests.length;
+    const answered = await invokeTool(vs, 'rlm_ask_codebase', { question: 'Where are cents formatted?', paths: ['src/receipt.ts'], limits: { maxIterations: 500, maxCostUsd: 0.5 } }, { timeoutMs: ANSWER_TIMEOUT_MS, confirm: 'Yes' });
+    // The confirmation says the caps before anything is sent: the settings' 30 turns (not the 500 asked), the $0.50 asked (under the settings' $2).
+    assert.match(answered.confirmation!, /Ask RLM about the codebase\?RLM will answer a question about the workspace with the models set for it, sending the code it reads to their provider: at most 30 turns, 1000 sub-calls, \$0\.5000, 300 requests to models with no known price\./);
+    assert.equal(answered.error, undefined);
+    assert.match(answered.text!, /^Cents are formatted by formatCents at src\/receipt\.ts:4\.\n\nFiles this answer rests on:\n- src\/receipt\.ts\n\n\(RLM: 1 turns, 0 sub-calls, cost unknown, run \S+\.q1/);
+    const root = vs.modelServer!.requests.slice(before).find((r) => isRoot(r))!;
+    assert.match(lastUser(root), /Where are cents formatted\?\n\n\(Start from "src\/receipt\.ts"\.\)/);
+    const logs = await vs.logs();
+    assert.match(logs, /maxIterations 500 is above the 30 in force, which was kept: a call may lower a limit, never raise it/);
+    assert.match(logs, /The rlm_ask_codebase tool was called/);
+  });
+
+  it('rlm_propose_refactor returns the summary and a patch and writes nothing', async (vs) => {
+    const file = join(vs.root, 'workspace', 'src', 'receipt.ts');
+    const original = await readFile(file, 'utf8');
+    models.script({ text: code('Renaming.', 'propose_edit("src/receipt.ts", [{find: "export function formatCents", replace: "export function formatAmount"}], "rename");\nFINAL("Renamed.")'), delayMs: TURN_MS });
+    const proposed = await invokeTool(vs, 'rlm_propose_refactor', { question: 'Rename formatCents to formatAmount' }, { timeoutMs: ANSWER_TIMEOUT_MS, confirm: 'Yes' });
+    assert.match(proposed.confirmation!, /Let RLM propose a refactor\?RLM will propose a change to the workspace \(nothing is written\)/);
+    assert.equal(proposed.error, undefined);
+    assert.match(proposed.text!, /src\/receipt\.ts/);
+    assert.match(proposed.text!, /```diff\n[^]*--- a\/src\/receipt\.ts\n\+\+\+ b\/src\/receipt\.ts\n[^]*-export function formatCents[^]*\+export function formatAmount[^]*```/);
+    assert.match(proposed.text!, /nothing was written/);
+    assert.equal(await readFile(file, 'utf8'), original, 'the file on disk is untouched');
+  });
+
+  it('a bad argument is refused by name before any model is asked; a declined confirmation runs nothing; a cancelled call ends within a second', async (vs, t) => {
+    const before = vs.modelServer!.requests.length;
+    const empty = await invokeTool(vs, 'rlm_ask_codebase', { question: '   ' }, { confirm: 'Yes' });
+    assert.match(empty.confirmation!, /the call's input will be refused: Invalid input: question: Too small/);
+    assert.match(empty.error ?? '', /Invalid input: question: Too small/);
+    const negative = await invokeTool(vs, 'rlm_ask_codebase', { question: 'Anything?', limits: { maxIterations: -1 } }, { timeoutMs: ANSWER_TIMEOUT_MS, confirm: 'Yes' });
+    assert.match(negative.error ?? '', /maxIterations must be a whole number above 0, got -1/);
+    const declined = await invokeTool(vs, 'rlm_ask_codebase', { question: 'Anything?' }, { confirm: 'Cancel' });
+    assert.ok(declined.error, 'a declined call is an error for the caller');
+    assert.equal(vs.modelServer!.requests.length, before, 'no model was asked');
+
+    models.script({ text: code('Slow.', 'FINAL("too late")'), delayMs: 8_000 });
+    const calling = invokeTool(vs, 'rlm_ask_codebase', { question: 'Take your time' }, { timeoutMs: ANSWER_TIMEOUT_MS, confirm: 'Yes' });
+    await waitFor(async () => vs.modelServer!.inFlight > 0, { timeoutMs: ANSWER_TIMEOUT_MS, what: 'the root call to be in flight' });
+    assert.equal(await cancelTool(vs), true);
+    const cancelled = await calling;
+    t.diagnostic(`a tool call cancelled in flight ended ${cancelled.afterCancelMs} ms after the cancel`);
+    assert.match(cancelled.error ?? '', /Cancel/i);
+    assert.ok(cancelled.afterCancelMs! < 1000, `ended ${cancelled.afterCancelMs} ms after the cancel`);
   });
 
   it('shuts down leaving no process behind', async (vs) => {

@@ -2,6 +2,7 @@
 // model or another program, not from the user, so each may only lower the limit in force (the user's settings or
 // flags), never raise it. One rule for every entry point.
 
+import { formatUsd } from '../models/costText';
 import { DEFAULT_LIMITS, type RlmLimits, type RlmLimitsInput } from './options';
 
 /** The limits a caller may ask to lower. */
@@ -42,4 +43,17 @@ export function lowerLimits(inForce: RlmLimitsInput, asked: AskedLimits | undefi
     else if (value > current) kept.push(`${name} ${value} is above the ${current} in force, which was kept: a call may lower a limit, never raise it.`);
   }
   return { limits, kept };
+}
+
+/** The caps a call runs under, in a line for the one who confirms it: "at most 30 turns, $2.00, 300 requests to unpriced models". */
+export function capsText(limits: RlmLimitsInput): string {
+  const value = <K extends LowerableLimit>(name: K) => (limits[name] ?? DEFAULT_LIMITS[name]) as number;
+  const parts = [`${value('maxIterations')} turns`, `${value('maxSubCalls')} sub-calls`];
+  const cost = value('maxCostUsd');
+  parts.push(Number.isFinite(cost) ? `${formatUsd(cost)}` : 'no cost cap');
+  const requests = value('maxRequests');
+  if (Number.isFinite(requests)) parts.push(`${requests} requests to models with no known price`);
+  const time = value('timeoutMs');
+  if (Number.isFinite(time)) parts.push(`${Math.round(time / 1000)} s`);
+  return `at most ${parts.join(', ')}`;
 }

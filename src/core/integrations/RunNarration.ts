@@ -1,9 +1,9 @@
-// A run told as short progress lines for VS Code's Chat view (`stream.progress`): one per root turn and one per
-// batch of sub-calls, not one per event, since a fan-out of hundreds of sub-calls must not flood the chat. It also
-// gathers the files the run's code read by name (read("..."), outline("...")), which the answer cites as references.
-// No `vscode` here: the lines go to a callback.
+// A run told as short progress lines for another tool's user (VS Code's Chat view's `stream.progress`, an MCP
+// client's progress notifications): one per root turn and one per batch of sub-calls, not one per event, since a
+// fan-out of hundreds of sub-calls must not flood them. It also gathers the files the run's code read by name
+// (read("..."), outline("...")), which the answer cites as references. The lines go to a callback.
 
-import type { RlmEvent } from '../../core/trajectory/events';
+import type { RlmEvent } from '../trajectory/events';
 
 /** read("path") and outline("path") with a literal path in model code. */
 const READ_CALL = /\b(?:read|outline)\(\s*(["'`])([^"'`\n$]{1,300})\1/g;

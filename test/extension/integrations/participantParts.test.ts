@@ -2,9 +2,9 @@
 // and path:line anchors, the progress lines a run is told as, and the reply an ended question becomes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerParts } from '../../../src/extension/chatParticipant/answerParts';
-import { renderReply, type ReplySink } from '../../../src/extension/chatParticipant/reply';
-import { MAX_READ_PATHS, RunNarration } from '../../../src/extension/chatParticipant/RunNarration';
+import { answerParts } from '../../../src/extension/integrations/answerParts';
+import { renderReply, type ReplySink } from '../../../src/extension/integrations/reply';
+import { MAX_READ_PATHS, RunNarration } from '../../../src/core/integrations/RunNarration';
 import { COMMANDS } from '../../../src/extension/commandIds';
 import { cheaperSibling } from '../../../src/extension/models/pickedModel';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
