@@ -56,6 +56,11 @@ export function questionWithPaths(input: Pick<AskInput, 'question' | 'paths'>): 
   return `${input.question}\n\n(Start from ${input.paths.map((p) => JSON.stringify(p)).join(', ')}.)`;
 }
 
+/** A change to propose (`/refactor`, the refactor tools): the request, with the model told to propose it (the system prompt explains how). */
+export function refactorQuestion(prompt: string): string {
+  return `${prompt}\n\n(Make this change: propose the edits with propose_edit, propose_rename and propose_delete, and check them with pending_edits() before FINAL. Nothing is written: the user reviews every proposal.)`;
+}
+
 /** The input's JSON Schema, as package.json's languageModelTools declare it. */
 export function askInputJsonSchema(): Record<string, unknown> {
   const { $schema: _schema, ...schema } = z.toJSONSchema(askInput, { io: 'input' }) as Record<string, unknown>;

@@ -6,11 +6,12 @@
 
 import * as vscode from 'vscode';
 import { proposedFiles } from '../../core/edits/proposalReport';
+import { refactorQuestion } from '../../core/integrations/askInput';
 import { chatOfExchange } from '../chats/ChatService';
 import { CHAT_PARTICIPANT } from '../commandIds';
 import type { Log } from '../log';
 import { pickedModelPair } from '../models/pickedModel';
-import { askOutside, refactorQuestion, sensitivePatterns, type OutsideDeps } from './outsideQuestion';
+import { askOutside, sensitivePatterns, type OutsideDeps } from './outsideQuestion';
 import { renderReply, type ReplySink } from './reply';
 
 export interface ParticipantDeps extends OutsideDeps {

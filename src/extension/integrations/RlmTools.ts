@@ -5,7 +5,7 @@
 // raise one, and the confirmation says the caps before anything is sent.
 
 import * as vscode from 'vscode';
-import { askedLimits, parseAskInput, questionWithPaths, type AskInput } from '../../core/integrations/askInput';
+import { askedLimits, parseAskInput, questionWithPaths, refactorQuestion, type AskInput } from '../../core/integrations/askInput';
 import { answerText, refactorText, type ToolAnswer } from '../../core/integrations/toolResults';
 import { proposalReport } from '../../core/edits/proposalReport';
 import { capsText, lowerLimits } from '../../core/loop/lowerLimits';
@@ -14,7 +14,7 @@ import { titleOf } from '../chats/ChatStore';
 import { LM_TOOLS } from '../commandIds';
 import type { Log } from '../log';
 import { limitsFrom } from '../settings';
-import { askOutside, refactorQuestion, sensitivePatterns, type OutsideAnswer, type OutsideDeps } from './outsideQuestion';
+import { askOutside, sensitivePatterns, type OutsideAnswer, type OutsideDeps } from './outsideQuestion';
 import { BUSY } from './RlmParticipant';
 
 export interface ToolDeps extends OutsideDeps {

@@ -3,10 +3,10 @@
 // sidebar's. What each entry point adds is its own: how the question's progress is told, the models (the Chat
 // view's picked model), the chat it continues, limits it may lower, and its cancellation token.
 
-import { realpath, stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { AskedLimits } from '../../core/loop/lowerLimits';
 import type { RunResult } from '../../core/loop/RlmRun';
+import { realFileIn } from '../../core/workspace/rootPaths';
 import { findPathRefs } from '../../../webview/shared/pathRefs';
 import type { Exchange } from '../../protocol/messages';
 import { NEW_CHAT, type ChatService } from '../chats/ChatService';
@@ -14,7 +14,6 @@ import type { FolderRef } from '../chats/ChatStore';
 import type { PreparedModels } from '../models/modelSetup';
 import type { RlmSettings } from '../settings';
 import type { SetupService } from '../SetupService';
-import { confineToRoots, isInside } from '../webviewMessages';
 import { RunNarration } from '../../core/integrations/RunNarration';
 
 export interface OutsideDeps {
@@ -75,23 +74,8 @@ export function sensitivePatterns(deps: OutsideDeps, folder: FolderRef): { patte
   return { patterns: deps.setup.settings(vscode.Uri.parse(folder.uri)).sensitivePaths, source: 'rlm.sensitivePaths' };
 }
 
-/** `/refactor` and the refactor tool: the same question, with the model told to propose the change (the system prompt explains how). */
-export function refactorQuestion(prompt: string): string {
-  return `${prompt}\n\n(Make this change: propose the edits with propose_edit, propose_rename and propose_delete, and check them with pending_edits() before FINAL. Nothing is written: the user reviews every proposal.)`;
-}
-
 /** Which of `paths` name a file inside `root` (by real path, so a symlink cannot lead outside): path -> absolute. */
 async function filesIn(root: string, paths: readonly string[]): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  const realRoot = await realpath(root).catch(() => root);
-  await Promise.all([...new Set(paths)].map(async (path) => {
-    for (const candidate of confineToRoots(path, [root])) {
-      try {
-        if (isInside(realRoot, await realpath(candidate)) && (await stat(candidate)).isFile()) files.set(path, candidate);
-      } catch {
-        // Not a file of the folder: it stays text.
-      }
-    }
-  }));
-  return files;
+  const found = await Promise.all([...new Set(paths)].map(async (path) => [path, await realFileIn(path, [root])] as const));
+  return new Map(found.filter((f): f is readonly [string, string] => f[1] !== undefined));
 }
