@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeModelServer } from '../fakes/FakeModelServer';
-import { CLI, cliEnv } from '../support/cli';
-import { mcpInspector, run } from '../support/mcpInspector';
+import { CLI, cliEnv, runProcess as run } from '../support/cli';
+import { mcpInspector } from '../support/mcpInspector';
 import { code } from '../support/scriptedModels';
 
 test('the MCP Inspector lists the tools, calls ask_codebase, and shows a bad argument\'s error', async () => {

@@ -3,10 +3,10 @@
 // registry into a cache folder outside the repository ($RLM_MCP_INSPECTOR_CACHE, else ~/.cache/rlm-mcp-inspector),
 // with a clean environment (an outer `npm run` must not pass its npm settings on).
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { runProcess } from './cli';
 
 export const INSPECTOR_VERSION = '2.12.0';
 
@@ -20,23 +20,8 @@ export async function mcpInspector(): Promise<string> {
   mkdirSync(cache, { recursive: true });
   if (!existsSync(join(cache, 'package.json'))) writeFileSync(join(cache, 'package.json'), '{"private": true}\n');
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  const result = await run('npm', ['install', '--no-audit', '--no-fund', '--save-exact', `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`], { cwd: cache, env });
+  const result = await runProcess('npm', ['install', '--no-audit', '--no-fund', '--save-exact', `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`], { cwd: cache, env });
   if (result.code !== 0) throw new Error(`Installing the MCP Inspector failed (${result.code}):\n${result.stderr.slice(-2000)}`);
   writeFileSync(done, '');
   return bin;
-}
-
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
