@@ -54,6 +54,9 @@ export const CHAT_PARTICIPANT = { id: 'rlm-code.rlm', name: 'rlm', commands: { a
 /** Tools for agent mode (package.json's languageModelTools declares the same). */
 export const LM_TOOLS = { askCodebase: 'rlm_ask_codebase', proposeRefactor: 'rlm_propose_refactor' } as const;
 
+/** RLM's MCP server offered to VS Code (package.json's mcpServerDefinitionProviders declares the same). */
+export const MCP_PROVIDER_ID = 'rlm-code.mcp';
+
 /** True while a question runs (package.json: the Stop command's enablement, the view title's Stop button). */
 export const RUNNING_CONTEXT_KEY = 'rlm.running';
 /** True while a folder's first indexing runs (package.json: Stop Indexing's enablement). */

@@ -32,6 +32,7 @@ import { TrajectoryView } from './views/TrajectoryView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 import { registerParticipant } from './integrations/RlmParticipant';
 import { registerTools } from './integrations/RlmTools';
+import { registerMcpDefinitions } from './integrations/mcpDefinitions';
 import { registerRunCommands } from './runCommands';
 
 /** On shutdown, the symbol caches get this long to be saved. */
@@ -195,6 +196,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerParticipant({ chats: service, setup, log, extensionUri: context.extensionUri }),
     // And tools for agent mode (#rlm), which another agent calls.
     ...registerTools({ chats: service, setup, log }),
+    // And RLM's MCP server, offered to VS Code's own MCP support.
+    ...registerMcpDefinitions({ setup, log, extensionUri: context.extensionUri, version: String(context.extension.packageJSON.version) }),
     ...registerRunCommands({ chats: service, reviews: review, chatView, showRun, log }),
   );
   shutdown = async () => {

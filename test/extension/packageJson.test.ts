@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { askInputJsonSchema } from '../../src/core/integrations/askInput';
-import { CHAT_PARTICIPANT, COMMANDS, LM_TOOLS, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
+import { CHAT_PARTICIPANT, COMMANDS, LM_TOOLS, MCP_PROVIDER_ID, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
 import { LOWER_ONLY_SETTINGS, NUMBER_BOUNDS, PROVIDER_SETTINGS, RESTRICTED_SETTINGS, SETTING_DEFAULTS, TRUSTED_WORKSPACE_SETTINGS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
@@ -83,4 +83,6 @@ test('@rlm and the agent-mode tools: declared as the code registers them, the to
     assert.ok(t.modelDescription.length > 100, t.name);
   }
   assert.match(tools[1]!.modelDescription, /Nothing is written/);
+  assert.deepEqual(contributes.mcpServerDefinitionProviders.map((p: { id: string }) => p.id), [MCP_PROVIDER_ID]);
+  assert.deepEqual(pkg.bin, { rlm: 'dist/cli.js', 'rlm-code': 'dist/cli.js' }, 'npx rlm-code, and rlm once installed');
 });
