@@ -115,13 +115,25 @@ export interface ExportArgs {
   json: boolean;
 }
 
+/** `rlm mcp`: RLM as an MCP server over stdio, for another agent (Claude Code, Cursor, Codex, Cline, VS Code). */
+export interface McpArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
+  command: 'mcp';
+  workspace: string;
+  concurrency?: number;
+  maxCostUsd?: number;
+  /** More sensitive paths (gitignore-style globs), flagged in proposed changes. */
+  sensitivePaths: string[];
+  /** Where each call's trace is written (replay_trace reads traces there); absent: none is written. */
+  traceDir?: string;
+}
+
 export interface ReplayArgs {
   command: 'replay';
   trace: string;
   json: boolean;
 }
 
-export type CliArgs = AskArgs | ReplayArgs | EvalArgs | ExportArgs | { command: 'help' } | { command: 'version' };
+export type CliArgs = AskArgs | ReplayArgs | EvalArgs | ExportArgs | McpArgs | { command: 'help' } | { command: 'version' };
 
 export const USAGE = `Usage:
   rlm ask "<question>" (--workspace DIR | --context-file FILE)
@@ -135,6 +147,8 @@ export const USAGE = `Usage:
       [--patch FILE] [--apply [--validate "CMD"] [--allow-sensitive]] [--sensitive-path GLOB]... [--summary FILE]
       [--no-cache] [--compact-with root|sub]
   rlm replay <trace.jsonl> [--json]
+  rlm mcp --workspace DIR [--trace-dir DIR] [--sensitive-path GLOB]... [model flags, run budgets, --max-cost and
+      workspace flags as in ask]   (an MCP server on stdin/stdout: ask_codebase, propose_refactor, replay_trace)
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
       [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
       [--out DIR] [--resume] [--label TEXT] [--json] [--quiet] [model flags and run budgets as in ask]
@@ -230,6 +244,17 @@ const EVAL_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
+const MCP_OPTIONS = {
+  ...MODEL_OPTIONS,
+  ...RUN_BUDGET_OPTIONS,
+  ...WORKSPACE_OPTIONS,
+  workspace: { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-cost': { type: 'string' },
+  'sensitive-path': { type: 'string', multiple: true },
+  'trace-dir': { type: 'string' },
+} as const;
+
 const EXPORT_OPTIONS = {
   format: { type: 'string' },
   only: { type: 'string' },
@@ -251,7 +276,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (command === 'replay') return parseReplay(rest);
   if (command === 'eval') return parseEval(rest, env);
   if (command === 'export') return parseExport(rest);
-  throw new UsageError(`Unknown command '${command}': use 'rlm ask', 'rlm replay', 'rlm eval' or 'rlm export' (rlm --help)`);
+  if (command === 'mcp') return parseMcp(rest, env);
+  throw new UsageError(`Unknown command '${command}': use 'rlm ask', 'rlm replay', 'rlm eval', 'rlm export' or 'rlm mcp' (rlm --help)`);
 }
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
@@ -397,6 +423,23 @@ function parseEval(args: string[], env: NodeJS.ProcessEnv): EvalArgs {
     label: v.label,
     json: v.json ?? false,
     quiet: v.quiet ?? false,
+  };
+}
+
+function parseMcp(args: string[], env: NodeJS.ProcessEnv): McpArgs {
+  const { values: v, positionals } = parse(args, MCP_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}': rlm mcp takes flags only (rlm --help)`);
+  if (!v.workspace) throw new UsageError('Missing --workspace DIR: the folder the MCP server answers about');
+  return {
+    command: 'mcp',
+    workspace: v.workspace,
+    ...modelFlags(v, env),
+    ...runBudgetFlags(v),
+    ...workspaceFlags(v),
+    concurrency: int(v.concurrency, '--concurrency', 1),
+    maxCostUsd: positive(v['max-cost'], '--max-cost'),
+    sensitivePaths: v['sensitive-path'] ?? [],
+    traceDir: v['trace-dir'],
   };
 }
 

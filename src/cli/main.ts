@@ -1,4 +1,4 @@
-// The `rlm` command: `rlm ask`, `rlm replay`, `rlm eval` and `rlm export` over the same engine as the editor.
+// The `rlm` command: `rlm ask`, `rlm replay`, `rlm eval`, `rlm export` and `rlm mcp` over the same engine as the editor.
 
 import { EvalOutputError } from '../core/eval/runEval';
 import { TaskFileError } from '../core/eval/TaskFileError';
@@ -35,6 +35,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await runEvalCommand(args, { stdout: process.stdout, stderr: process.stderr, env, signal: interruptSignal() });
       case 'export':
         return await runExportCommand(args, { stdout: process.stdout, stderr: process.stderr, env, signal: interruptSignal() });
+      case 'mcp':
+        // The client ends the server by closing its stdin; stdout carries the protocol only. Loaded here only:
+        // the MCP SDK is not needed by the other commands.
+        return await (await import('../mcp/server')).runMcp(args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env });
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof TraceFormatError || err instanceof TaskFileError || err instanceof EvalOutputError || err instanceof ExportInputError) {

@@ -22,6 +22,10 @@ export const COMMANDS = {
   clearHistory: 'rlm.clearHistory',
   /** Copies the workspace's chats and their traces to a folder the user picks. */
   exportHistory: 'rlm.exportHistory',
+  /** Shows a question's run in the Trajectory view (`exchangeId`): the button under an @rlm answer. */
+  showRun: 'rlm.showRun',
+  /** Opens a question's proposed changes for review (`exchangeId`): its chat in the sidebar, and the diffs. */
+  reviewChanges: 'rlm.reviewChanges',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -43,6 +47,15 @@ export const VIEWS = {
   /** The same editor, offered through "Open With..." for any .jsonl. */
   traceEditorAnyJsonl: 'rlm.traceEditor.jsonl',
 } as const;
+
+/** `@rlm` in VS Code's Chat view (package.json's chatParticipants declares the same). */
+export const CHAT_PARTICIPANT = { id: 'rlm-code.rlm', name: 'rlm', commands: { ask: 'ask', refactor: 'refactor' } } as const;
+
+/** Tools for agent mode (package.json's languageModelTools declares the same). */
+export const LM_TOOLS = { askCodebase: 'rlm_ask_codebase', proposeRefactor: 'rlm_propose_refactor' } as const;
+
+/** RLM's MCP server offered to VS Code (package.json's mcpServerDefinitionProviders declares the same). */
+export const MCP_PROVIDER_ID = 'rlm-code.mcp';
 
 /** True while a question runs (package.json: the Stop command's enablement, the view title's Stop button). */
 export const RUNNING_CONTEXT_KEY = 'rlm.running';

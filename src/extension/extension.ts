@@ -31,6 +31,10 @@ import { TraceEditor } from './views/TraceEditor';
 import { openUntitled } from './views/untitled';
 import { TrajectoryView } from './views/TrajectoryView';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
+import { registerParticipant } from './integrations/RlmParticipant';
+import { registerTools } from './integrations/RlmTools';
+import { registerMcpDefinitions } from './integrations/mcpDefinitions';
+import { registerRunCommands } from './runCommands';
 
 /** On shutdown, the symbol caches and the sub-call caches get this long to be saved. */
 const CLOSE_GRACE_MS = 1500;
@@ -134,14 +138,17 @@ export function activate(context: vscode.ExtensionContext): void {
         review.handle(message);
         return;
       case 'chat/showRun':
-        void service.runTree(message.exchangeId).then(async (reset) => {
-          trajectoryView.show(message.exchangeId, reset, service.liveRun);
-          await trajectoryView.reveal();
-        });
+        void showRun(message.exchangeId);
         return;
       default:
         onShared(message);
     }
+  }
+
+  async function showRun(exchangeId: string): Promise<void> {
+    const reset = await service.runTree(exchangeId);
+    trajectoryView.show(exchangeId, reset, service.liveRun);
+    await trajectoryView.reveal();
   }
 
   function onShared(message: Extract<MessageOf<ChatToHost>, { type: 'link/open' | 'command/run' | 'clipboard/copy' }>): void {
@@ -188,6 +195,13 @@ export function activate(context: vscode.ExtensionContext): void {
         indexingBar.refresh();
       },
     }),
+    // Where users already work: @rlm in VS Code's Chat view, and the buttons under its answers.
+    registerParticipant({ chats: service, setup, log, extensionUri: context.extensionUri }),
+    // And tools for agent mode (#rlm), which another agent calls.
+    ...registerTools({ chats: service, setup, log }),
+    // And RLM's MCP server, offered to VS Code's own MCP support.
+    ...registerMcpDefinitions({ setup, log, extensionUri: context.extensionUri, version: String(context.extension.packageJSON.version) }),
+    ...registerRunCommands({ chats: service, reviews: review, chatView, showRun, log }),
   );
   shutdown = async () => {
     service.dispose();

@@ -4,7 +4,6 @@
 // workspace folders, and a command that changes state runs only once the user confirmed it in the host's own UI
 // (a click in the page is no proof: a script can post the same message).
 
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { MAX_TRACE_LINE_CHARS } from '../core/trajectory/readTrace';
 import { CHAT_TO_HOST_TYPES, isMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
 import { COMMANDS, EDITOR_COMMANDS } from './commandIds';
@@ -189,25 +188,6 @@ export async function runPageCommand(
   if (confirmation && !(await host.confirm(confirmation(host.context())))) return false;
   await host.execute(command, args);
   return true;
-}
-
-/**
- * The absolute paths a link may name, one per root it lies inside (roots in order; a relative path is taken
- * relative to each root); empty for anything outside them all. Lexical: the caller checks real paths (symlinks).
- */
-export function confineToRoots(path: string, roots: readonly string[]): string[] {
-  const candidates: string[] = [];
-  const cleaned = path.replace(/\\/g, '/').replace(/^file:\/\//, '');
-  for (const root of roots) {
-    const absolute = isAbsolute(cleaned) ? resolve(cleaned) : resolve(root, cleaned);
-    if (isInside(root, absolute)) candidates.push(absolute);
-  }
-  return candidates;
-}
-
-export function isInside(root: string, absolute: string): boolean {
-  const rel = relative(resolve(root), absolute);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
 }
 
 function optionalLine(value: unknown): number | undefined | null {

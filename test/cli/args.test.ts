@@ -49,3 +49,14 @@ test('--allow-sensitive needs --apply; --sensitive-path is repeatable and defaul
   assert.match(USAGE, /\[--allow-sensitive\]/);
   assert.match(USAGE, /--sensitive-path GLOB/);
 });
+
+test('rlm mcp: --workspace is required, no positionals; the run budgets, --max-cost, --trace-dir and --sensitive-path are the flags\' limits', () => {
+  const args = parseCli(['mcp', '--workspace', 'repo', '--max-iterations', '8', '--max-cost', '0.5', '--trace-dir', 't', '--sensitive-path', 'deploy/**', '--base-url', 'http://127.0.0.1:1/v1'], {});
+  assert.equal(args.command, 'mcp');
+  if (args.command !== 'mcp') return;
+  assert.deepEqual([args.workspace, args.maxIterations, args.maxCostUsd, args.traceDir, args.sensitivePaths], ['repo', 8, 0.5, 't', ['deploy/**']]);
+  assert.throws(() => parseCli(['mcp'], {}), /Missing --workspace DIR/);
+  assert.throws(() => parseCli(['mcp', 'question?', '--workspace', 'x'], {}), /Unexpected argument 'question\?': rlm mcp takes flags only/);
+  assert.throws(() => parseCli(['mcp', '--workspace', 'x', '--apply'], {}), /Unknown option '--apply'/);
+  assert.match(USAGE, /rlm mcp --workspace DIR/);
+});

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
+import { askInputJsonSchema } from '../../src/core/integrations/askInput';
+import { CHAT_PARTICIPANT, COMMANDS, LM_TOOLS, MCP_PROVIDER_ID, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
 import { LOWER_ONLY_SETTINGS, NUMBER_BOUNDS, OFF_ONLY_SETTINGS, PROVIDER_SETTINGS, RESTRICTED_SETTINGS, SETTING_DEFAULTS, TRUSTED_WORKSPACE_SETTINGS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
@@ -67,4 +68,22 @@ test('views, the trace editors and their activation', () => {
   for (const e of editors) assert.ok(pkg.activationEvents.includes(`onCustomEditor:${e.viewType}`));
   assert.equal(pkg.main, './dist/extension.js');
   assert.ok(pkg.publisher, 'vsce needs a publisher');
+});
+
+test('@rlm and the agent-mode tools: declared as the code registers them, the tools\' input schema the one every entry point checks', () => {
+  const [participant, ...others] = contributes.chatParticipants as Array<{ id: string; name: string; commands: Array<{ name: string }> }>;
+  assert.equal(others.length, 0);
+  assert.equal(participant!.id, CHAT_PARTICIPANT.id);
+  assert.equal(participant!.name, CHAT_PARTICIPANT.name);
+  assert.deepEqual(participant!.commands.map((c) => c.name), Object.values(CHAT_PARTICIPANT.commands));
+  const tools = contributes.languageModelTools as Array<{ name: string; toolReferenceName: string; inputSchema: unknown; modelDescription: string }>;
+  assert.deepEqual(tools.map((t) => t.name), Object.values(LM_TOOLS));
+  assert.equal(tools[0]!.toolReferenceName, 'rlm', '#rlm in a prompt');
+  for (const t of tools) {
+    assert.deepEqual(t.inputSchema, askInputJsonSchema(), t.name);
+    assert.ok(t.modelDescription.length > 100, t.name);
+  }
+  assert.match(tools[1]!.modelDescription, /Nothing is written/);
+  assert.deepEqual(contributes.mcpServerDefinitionProviders.map((p: { id: string }) => p.id), [MCP_PROVIDER_ID]);
+  assert.deepEqual(pkg.bin, { rlm: 'dist/cli.js', 'rlm-code': 'dist/cli.js' }, 'npx rlm-code, and rlm once installed');
 });

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { LocalServer } from '../../src/core/models/localServers';
 import { ACTIONS } from '../../src/extension/problems';
-import { checkChatMessage, checkTreeMessage, confineToRoots, MAX_OPENED_TEXT_CHARS, MAX_QUESTION_CHARS, PAGE_CONFIRMATIONS, runPageCommand, WEBVIEW_COMMANDS, type Confirmation } from '../../src/extension/webviewMessages';
+import { confineToRoots } from '../../src/core/workspace/rootPaths';
+import { checkChatMessage, checkTreeMessage, MAX_OPENED_TEXT_CHARS, MAX_QUESTION_CHARS, PAGE_CONFIRMATIONS, runPageCommand, WEBVIEW_COMMANDS, type Confirmation } from '../../src/extension/webviewMessages';
 import { CHAT_TO_HOST_TYPES, TREE_TO_HOST_TYPES } from '../../src/protocol/messages';
 
 const ok = (value: unknown) => {

@@ -181,21 +181,32 @@ async function runAttempt(
     tally.answered = true;
     watchdog.refresh();
   };
+  // The attempt is told through its signal, and it is not waited for: a transport that cannot drop a request once
+  // it started (VS Code 1.117's vscode.lm forwards no cancellation after the provider began) must not hold the run.
+  let stopWaiting = () => {};
+  const abandoned = new Promise<never>((_, reject) => {
+    stopWaiting = () => reject(controller.signal.reason);
+  });
+  controller.signal.addEventListener('abort', stopWaiting, { once: true });
   try {
-    return await attempt({
+    const running = attempt({
       number,
       signal: controller.signal,
       alive,
       onText: (delta) => {
+        if (controller.signal.aborted) return;
         alive();
         tally.chars += delta.length;
         onText?.(delta);
       },
     });
+    running.catch(() => undefined);
+    return await Promise.race([running, abandoned]);
   } catch (err) {
     throw silent ? new SilenceTimeout(timeoutMs) : err;
   } finally {
     clearTimeout(watchdog);
     outer?.removeEventListener('abort', onAbort);
+    controller.signal.removeEventListener('abort', stopWaiting);
   }
 }

@@ -26,6 +26,7 @@ import type { PreparedModels } from '../models/modelSetup';
 import type { ReviewService } from '../review/ReviewService';
 import { problemFromError, problemFromStop, type Problem, type ProblemContext, SetupProblem } from '../problems';
 import { limitsFrom, type RlmSettings } from '../settings';
+import { lowerLimits, type AskedLimits } from '../../core/loop/lowerLimits';
 import { ChatStore, summaryOf, titleOf, type ChatRecord, type ExchangeRecord, type FolderRef } from './ChatStore';
 import { EventBatcher, EVENT_BATCH_MS } from './EventBatcher';
 import { logEvent } from './runLog';
@@ -104,7 +105,23 @@ export interface AskOptions {
   focus?: Focus;
   /** The folder the question is about; a chat bound to another folder makes way for a new chat. */
   folder?: FolderRef;
+  // What the other entry points (VS Code's Chat view, agent-mode tools) bring; the sidebar passes none of them.
+  /** Ask in this chat instead of the one on show: a saved chat's id (a follow-up), or NEW_CHAT. The chat on show stays. */
+  chat?: string;
+  /** The models for this question instead of the settings' (the model picked in VS Code's Chat view); the limits stay the settings'. */
+  models?(settings: RlmSettings): Promise<PreparedModels>;
+  /** Limits the caller asked for (a tool call's arguments): each may only lower the settings' (lowerLimits). */
+  limits?: AskedLimits;
+  /** Stops the question as Stop does (a chat request's cancellation token). */
+  signal?: AbortSignal;
+  /** Each event as it happens, before the view's batching. */
+  onEvent?(event: RlmEvent): void;
+  /** The run's result (its proposed edits among it), before the question ends. */
+  onResult?(result: RunResult, folder: FolderRef): void | Promise<void>;
 }
+
+/** AskOptions.chat for a question that starts a chat of its own. */
+export const NEW_CHAT = 'new';
 
 /** A trace file's name: never a path (the name comes back from the chat store). */
 export const TRACE_FILE = /^[A-Za-z0-9_.-]+\.rlm\.jsonl$/;
@@ -186,13 +203,13 @@ export class ChatService {
       this.deps.notify('RLM is answering a question: stop it or wait for it to finish before asking another.');
       return undefined;
     }
-    if (options.folder && this.current.folder && this.current.folder.uri !== options.folder.uri && this.current.exchanges.length > 0) {
+    if (options.chat === undefined && options.folder && this.current.folder && this.current.folder.uri !== options.folder.uri && this.current.exchanges.length > 0) {
       // A chat's session works over one folder: a question about another starts a chat of its own.
       this.switchTo(newChat());
       this.postState();
     }
-    const chat = this.current;
-    void this.deps.store.setCurrent(chat.id);
+    const chat = options.chat === undefined ? this.current : this.chatFor(options.chat);
+    if (chat === this.current) void this.deps.store.setCurrent(chat.id);
     const now = Date.now();
     const exchange: ExchangeRecord = {
       id: `${chat.id}.q${chat.exchanges.length + 1}`,
@@ -210,6 +227,9 @@ export class ChatService {
     };
     const running: Running = { chat, exchange, live, controller: new AbortController() };
     this.running = running;
+    const stopOnSignal = () => this.stop();
+    if (options.signal?.aborted) stopOnSignal();
+    options.signal?.addEventListener('abort', stopOnSignal, { once: true });
     this.deps.post({ type: 'run/start', chatId: chat.id, exchange: publicExchange(exchange) });
     this.emit({ kind: 'start', run: live });
     void this.save(chat);
@@ -226,24 +246,26 @@ export class ChatService {
       if (!folder) throw new NotAsked('No folder was picked, so the question was not asked.');
       chat.folder = folder;
       const settings = this.deps.settings(folder);
-      live.maxCostUsd = settings.maxCostPerQuestion > 0 ? settings.maxCostPerQuestion : null;
-      live.maxRequests = settings.maxRequestsPerQuestion > 0 ? settings.maxRequestsPerQuestion : null;
-      const prepared = await this.deps.prepareModels(settings);
+      const { limits, kept } = lowerLimits(limitsFrom(settings), options.limits);
+      for (const line of kept) this.deps.log.info(`Question ${exchange.id}: ${line}`);
+      live.maxCostUsd = Number.isFinite(limits.maxCostUsd) ? limits.maxCostUsd! : null;
+      live.maxRequests = Number.isFinite(limits.maxRequests) ? limits.maxRequests! : null;
+      const prepared = await this.unlessStopped(running, (options.models ?? this.deps.prepareModels)(settings));
       context = { provider: prepared.provider };
       if (prepared.key && !this.deps.secrets.includes(prepared.key)) this.deps.secrets.push(prepared.key);
       this.deps.log.info(`Answering with ${prepared.description}`);
       this.throwIfStopped(running);
-      const workspace = await this.deps.workspace(folder, settings);
+      const workspace = await this.unlessStopped(running, this.deps.workspace(folder, settings));
       this.throwIfStopped(running);
       let rootFailure: ModelError | undefined;
       const models: ModelPair = { ...prepared.models, root: rememberingFailures(prepared.models.root, (err) => (rootFailure = err)) };
-      const session = await this.sessions.sessionFor(chat, workspace, {
+      const session = await this.unlessStopped(running, this.sessions.sessionFor(chat, workspace, {
         models,
         costOf: prepared.costOf,
-        limits: limitsFrom(settings),
+        limits,
         compactWith: settings.compactWith,
         subCallCache: settings.cacheSubCalls ? this.deps.subCallCache?.(folder) : undefined,
-      });
+      }));
       running.session = session;
       this.throwIfStopped(running);
       await this.ensureTracesDir();
@@ -264,6 +286,7 @@ export class ChatService {
           }
           logEvent(this.deps.log, event);
           batcher.push(event);
+          if (options.onEvent) void this.safely('An event listener', () => options.onEvent!(event));
         },
       });
       const problem = problemFromStop(result.stopReason, result.detail, context, rootFailure);
@@ -281,6 +304,7 @@ export class ChatService {
       });
       chat.snapshot = redactSnapshot(session.snapshot(), this.deps.secrets);
       await this.keepChanges(chat, exchange, folder, result.edits);
+      if (options.onResult) await this.safely('A result listener', () => options.onResult!(result, folder));
     } catch (err) {
       if (err instanceof NotAsked) {
         finish(exchange, { status: 'cancelled', detail: err.message });
@@ -292,6 +316,7 @@ export class ChatService {
         finish(exchange, { status: 'error', ...describeProblem(problem, this.deps.secrets) });
       }
     } finally {
+      options.signal?.removeEventListener('abort', stopOnSignal);
       if (running.indexingStopped) exchange.detail = running.indexingStopped;
       try {
         writer?.close();
@@ -461,6 +486,22 @@ export class ChatService {
     this.listeners.clear();
   }
 
+  /** The chat a question from elsewhere goes to: a saved one by id (a new one when it is gone), or a new one. */
+  private chatFor(id: string): ChatRecord {
+    const chat = (id === NEW_CHAT ? undefined : this.chats.get(id) ?? this.deps.store.load(id)) ?? newChat();
+    this.chats.set(chat.id, chat);
+    return chat;
+  }
+
+  /** Runs a caller's listener; its failure is logged, never the question's. */
+  private async safely(what: string, listener: () => void | Promise<void>): Promise<void> {
+    try {
+      await listener();
+    } catch (err) {
+      this.deps.log.error(`${what} failed: ${(err as Error).message}`);
+    }
+  }
+
   private switchTo(chat: ChatRecord): void {
     this.current = chat;
     this.chats.set(chat.id, chat);
@@ -468,13 +509,31 @@ export class ChatService {
   }
 
   private findExchange(exchangeId: string): ExchangeRecord | undefined {
-    const chatId = exchangeId.replace(/\.q\d+$/, '');
+    const chatId = chatOfExchange(exchangeId);
     const chat = this.chats.get(chatId) ?? this.deps.store.load(chatId);
     return chat?.exchanges.find((e) => e.id === exchangeId);
   }
 
   private throwIfStopped(running: Running): void {
     if (running.controller.signal.aborted) throw new Error('stopped');
+  }
+
+  /**
+   * `step`'s value, or a throw as soon as the question is stopped, so a stop while the models, the folder or the
+   * sandbox get ready ends the question within a second. The step goes on by itself: the workspace and the session
+   * it opens are kept for the next question.
+   */
+  private unlessStopped<T>(running: Running, step: Promise<T>): Promise<T> {
+    const signal = running.controller.signal;
+    if (signal.aborted) {
+      step.catch(() => undefined);
+      return Promise.reject(new Error('stopped'));
+    }
+    return new Promise<T>((resolve, reject) => {
+      const stopped = () => reject(new Error('stopped'));
+      signal.addEventListener('abort', stopped, { once: true });
+      step.then(resolve, reject).finally(() => signal.removeEventListener('abort', stopped));
+    });
   }
 
   private ensureTracesDir(): Promise<void> {
@@ -546,6 +605,11 @@ function describeProblem(problem: Problem | undefined, secrets: readonly string[
 export function publicExchange(exchange: ExchangeRecord): Exchange {
   const { traceFile, changesFile: _changesFile, ...rest } = exchange;
   return traceFile === undefined && rest.status !== 'running' && rest.stopReason === undefined ? { ...rest, noRun: true } : { ...rest };
+}
+
+/** The chat a question belongs to: exchange ids are `<chat>.q<n>`. */
+export function chatOfExchange(exchangeId: string): string {
+  return exchangeId.replace(/\.q\d+$/, '');
 }
 
 export function snapshotOf(chat: ChatRecord): ChatSnapshot {

@@ -16,6 +16,9 @@ interface LiveSession {
 
 export class SessionPool {
   private readonly sessions = new Map<string, LiveSession>();
+  /** Sessions being created, by chat: a question stopped while its session started leaves it to finish here. */
+  private readonly opening = new Map<string, Promise<unknown>>();
+  private disposed = false;
 
   constructor(
     /** Every key used in this window; the sessions redact them from events (the list grows). */
@@ -27,6 +30,8 @@ export class SessionPool {
 
   /** The chat's session over `workspace`, configured for this question: reused, or created (restored from the chat's snapshot). */
   async sessionFor(chat: ChatRecord, workspace: Workspace, settings: SessionSettings): Promise<RlmSession> {
+    // One sandbox per chat: a session still starting for it (its question was stopped meanwhile) is waited for, then reused.
+    await this.opening.get(chat.id);
     const live = this.sessions.get(chat.id);
     if (live && live.workspace === workspace) {
       live.session.configure(settings);
@@ -35,7 +40,7 @@ export class SessionPool {
     }
     // The folder was reopened (new excludes): the conversation goes on over the new workspace.
     if (live) this.drop(chat.id);
-    const session = await RlmSession.create({
+    const creating = RlmSession.create({
       ...settings,
       context: { kind: 'workspace', workspace },
       secrets: this.secrets,
@@ -43,6 +48,17 @@ export class SessionPool {
       proposeEdits: true,
       ...(chat.snapshot ? { restore: chat.snapshot } : {}),
     });
+    this.opening.set(chat.id, creating.catch(() => undefined));
+    let session: RlmSession;
+    try {
+      session = await creating;
+    } finally {
+      this.opening.delete(chat.id);
+    }
+    if (this.disposed) {
+      session.dispose();
+      throw new Error('The chats were closed while the session started.');
+    }
     this.sessions.set(chat.id, { session, workspace, lastUsed: Date.now() });
     this.evict(chat.id);
     return session;
@@ -67,6 +83,7 @@ export class SessionPool {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const chatId of [...this.sessions.keys()]) this.drop(chatId);
   }
 

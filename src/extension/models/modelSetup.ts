@@ -88,15 +88,20 @@ export async function prepareModels<M>(settings: RlmSettings, sources: ModelSour
 }
 
 function editorModelsFor<M>(plan: Extract<ProviderPlan, { kind: 'vscode-lm' }>, available: ReadonlyArray<EditorLanguageModel<M>>, sources: ModelSources<M>): PreparedModels {
+  const find = (id: string) => available.find((m) => m.id === id)!;
+  return editorModelPair(find(plan.root.id), find(plan.sub.id), sources);
+}
+
+/** Two of the editor's models as a question's pair (the same model once when they are one); `byName` finds any other. */
+export function editorModelPair<M>(rootModel: EditorLanguageModel<M>, subModel: EditorLanguageModel<M>, sources: ModelSources<M>): PreparedModels {
   const made = new Map<string, ChatModel>();
   const model = (lm: EditorLanguageModel<M>): ChatModel => {
     let chat = made.get(lm.id);
     if (!chat) made.set(lm.id, (chat = editorChatModel(lm, sources.editorApi, sources.editorModelOptions)));
     return chat;
   };
-  const find = (id: string) => available.find((m) => m.id === id)!;
-  const root = model(find(plan.root.id));
-  const sub = model(find(plan.sub.id));
+  const root = model(rootModel);
+  const sub = model(subModel);
   const byName = async (name: string): Promise<ChatModel> => {
     const lm = pickEditorModel(await sources.editorModels(), name);
     if (!lm) throw new ModelError(`The editor offers no language model called "${name}".`, 'bad_request');

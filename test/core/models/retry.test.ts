@@ -86,3 +86,30 @@ test('sleep ends early on abort', async () => {
   assert.ok(Date.now() - started < 1000);
   assert.equal(await sleep(1), true);
 });
+
+test('an attempt that ignores its signal does not hold the call: cancellation and silence end it at once, its late text is dropped', async () => {
+  // VS Code 1.117's vscode.lm forwards no cancellation to a provider that has begun: the request stays open.
+  const options = { classify: sdkFailures(OpenAI, openaiEndpoint), service: 'the editor', model: 'e2e', policy: { retries: 0, timeoutMs: 150 } };
+  const texts: string[] = [];
+  let lateText: ((delta: string) => void) | undefined;
+  const deaf = (attempt: { onText(delta: string): void }) => {
+    lateText = attempt.onText;
+    attempt.onText('partial ');
+    return new Promise<never>(() => undefined);
+  };
+  const controller = new AbortController();
+  const request = { messages: [{ role: 'user' as const, content: 'x' }], signal: controller.signal, onText: (d: string) => texts.push(d) };
+  setTimeout(() => controller.abort(), 30);
+  let started = Date.now();
+  const cancelled: ModelError = await completeWithRetries(request, deaf, { ...options, policy: { ...options.policy, timeoutMs: 60_000 } }).catch((e) => e);
+  assert.ok(Date.now() - started < 500, `cancelled after ${Date.now() - started} ms`);
+  assert.equal(cancelled.kind, 'cancelled');
+  assert.ok(cancelled.spent, 'the partial reply counts as spent');
+  lateText!('late');
+  assert.deepEqual(texts, ['partial '], 'text after the end is not passed on');
+
+  started = Date.now();
+  const silent: ModelError = await completeWithRetries({ messages: request.messages }, deaf, options).catch((e) => e);
+  assert.ok(Date.now() - started < 1000, `gave up on silence after ${Date.now() - started} ms`);
+  assert.match(silent.message, /did not answer in time after 1 try \(no data for 150 ms\)/);
+});

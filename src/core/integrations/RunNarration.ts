@@ -1,0 +1,84 @@
+// A run told as short progress lines for another tool's user (VS Code's Chat view's `stream.progress`, an MCP
+// client's progress notifications): one per root turn and one per batch of sub-calls, not one per event, since a
+// fan-out of hundreds of sub-calls must not flood them. It also gathers the files the run's code read by name
+// (read("..."), outline("...")), which the answer cites as references. The lines go to a callback.
+
+import type { RlmEvent } from '../trajectory/events';
+
+/** read("path") and outline("path") with a literal path in model code. */
+const READ_CALL = /\b(?:read|outline)\(\s*(["'`])([^"'`\n$]{1,300})\1/g;
+/** Paths kept for references: enough to show what the answer rests on, few enough to read. */
+export const MAX_READ_PATHS = 20;
+
+export class RunNarration {
+  private topRun: string | undefined;
+  private rootModel = 'the model';
+  private turn = 0;
+  /** Sub-call batches and cells already told in this turn. */
+  private readonly told = new Set<string>();
+  /** Sub-calls of batches seen this tick, counted before their line is said. */
+  private readonly pendingBatches = new Map<string, { count: number; model: string; turn: number }>();
+  private readonly paths = new Set<string>();
+
+  constructor(private readonly say: (line: string) => void) {}
+
+  readonly onEvent = (event: RlmEvent): void => {
+    switch (event.type) {
+      case 'run_start':
+        if (this.topRun === undefined) {
+          this.topRun = event.id;
+          this.rootModel = event.rootModel;
+        }
+        return;
+      case 'turn_start':
+        if (event.parentId !== this.topRun) return;
+        this.turn = event.iteration;
+        this.say(event.last ? `Asking ${this.rootModel} for its best answer so far…` : `Turn ${event.iteration}: ${this.rootModel} is writing code…`);
+        return;
+      case 'cell_start':
+        for (const m of event.code.matchAll(READ_CALL)) if (this.paths.size < MAX_READ_PATHS) this.paths.add(m[2]!);
+        return;
+      case 'subcall_start':
+        this.subCall(event);
+        return;
+      case 'edit_proposed':
+        if (!this.told.has(`edit:${event.path}`)) {
+          this.told.add(`edit:${event.path}`);
+          this.say(`Turn ${this.turn}: proposed a change to ${event.path}`);
+        }
+        return;
+      default:
+        return;
+    }
+  };
+
+  /** The files the run's code read by name, in the order it first read them. */
+  readPaths(): string[] {
+    return [...this.paths];
+  }
+
+  private subCall(event: Extract<RlmEvent, { type: 'subcall_start' }>): void {
+    if (event.batchId !== undefined) {
+      // A batch's sub-calls start together: count them this tick, then say it once.
+      const pending = this.pendingBatches.get(event.batchId);
+      if (pending) {
+        pending.count++;
+        return;
+      }
+      if (this.told.has(event.batchId)) return;
+      this.told.add(event.batchId);
+      this.pendingBatches.set(event.batchId, { count: 1, model: event.model, turn: this.turn });
+      queueMicrotask(() => {
+        const batch = this.pendingBatches.get(event.batchId!)!;
+        this.pendingBatches.delete(event.batchId!);
+        this.say(`Turn ${batch.turn}: ${batch.count} sub-call${batch.count === 1 ? '' : 's'} to ${batch.model} in parallel…`);
+      });
+      return;
+    }
+    // Single calls (llm_query in a loop, rlm_query): one line per kind and cell.
+    const key = `${event.parentId}:${event.fn}`;
+    if (this.told.has(key)) return;
+    this.told.add(key);
+    this.say(event.fn === 'rlm_query' ? `Turn ${this.turn}: a child RLM works on part of the question…` : `Turn ${this.turn}: sub-calls to ${event.model}…`);
+  }
+}

@@ -1,0 +1,38 @@
+// Paths that come from model text or another program (a link in an answer, a file an answer cites, a trace a
+// client names), kept to the workspace's folders: lexically first, then by real path, so a symlink cannot lead out.
+
+import { realpath, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+
+/**
+ * The absolute paths a link may name, one per root it lies inside (roots in order; a relative path is taken
+ * relative to each root); empty for anything outside them all. Lexical: the caller checks real paths (symlinks).
+ */
+export function confineToRoots(path: string, roots: readonly string[]): string[] {
+  const candidates: string[] = [];
+  const cleaned = path.replace(/\\/g, '/').replace(/^file:\/\//, '');
+  for (const root of roots) {
+    const absolute = isAbsolute(cleaned) ? resolve(cleaned) : resolve(root, cleaned);
+    if (isInside(root, absolute)) candidates.push(absolute);
+  }
+  return candidates;
+}
+
+export function isInside(root: string, absolute: string): boolean {
+  const rel = relative(resolve(root), absolute);
+  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+}
+
+/** The first of `path`'s candidates in `roots` that is a file whose real path is inside a root too; undefined when none is. */
+export async function realFileIn(path: string, roots: readonly string[]): Promise<string | undefined> {
+  const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => r)));
+  for (const candidate of confineToRoots(path, roots)) {
+    try {
+      const real = await realpath(candidate);
+      if (realRoots.some((root) => isInside(root, real)) && (await stat(real)).isFile()) return candidate;
+    } catch {
+      // Not there in this root: try the next.
+    }
+  }
+  return undefined;
+}
