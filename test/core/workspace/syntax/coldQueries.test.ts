@@ -3,16 +3,16 @@
 // unfiltered query, per-folder and per-kind queries, outlines and the cache on disk. Real Tree-sitter in worker
 // threads on real code: the openai SDK's TypeScript sources (about 300 files) from this repo's node_modules.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { QueryWorkers } from '../../../../src/core/workspace/queries/QueryWorkers';
 import { SymbolIndex } from '../../../../src/core/workspace/syntax/SymbolIndex';
 import { SymbolQueries } from '../../../../src/core/workspace/syntax/SymbolQueries';
 import type { CodeSymbol, SourceFileRecord } from '../../../../src/core/workspace/syntax/types';
+import { OPENAI_SOURCES, scanTypeScript } from './openaiSources';
 
-const SOURCES = join(__dirname, '..', '..', '..', '..', 'node_modules', 'openai', 'src');
 const ALL = { maxResults: 50_000 };
 /** In few files: a name query for it skips almost every file. */
 const RARE_NAME = 'Completions';
@@ -23,22 +23,6 @@ let files: SourceFileRecord[];
 const open: Array<{ dispose(): void }> = [];
 /** What a cold index answers when the unfiltered query is the first one (nothing skipped before it). */
 let whole: CodeSymbol[];
-
-function scan(): SourceFileRecord[] {
-  const out: SourceFileRecord[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.(ts|mts)$/.test(entry.name)) {
-        const st = statSync(path);
-        out.push({ path: relative(root, path).split('\\').join('/'), language: 'typescript', bytes: st.size, mtimeMs: st.mtimeMs });
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
 
 async function openCold(options: { budgetMs?: number; cache?: boolean } = {}): Promise<{ index: SymbolIndex; queries: SymbolQueries }> {
   const index = await SymbolIndex.open({ root, files, workers: 2, cacheDir: options.cache ? cacheDir : undefined });
@@ -52,8 +36,8 @@ const key = (s: CodeSymbol) => `${s.path}:${s.line}:${s.kind}:${s.name}`;
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'cold-queries-'));
   cacheDir = join(tmpdir(), `${root.split(/[\\/]/).pop()}-cache`);
-  cpSync(SOURCES, root, { recursive: true });
-  files = scan();
+  cpSync(OPENAI_SOURCES, root, { recursive: true });
+  files = scanTypeScript(root);
   const { index, queries } = await openCold();
   const first = await queries.symbols(ALL);
   assert.equal(first.incomplete, undefined, 'a generous budget parses everything');
@@ -148,7 +132,7 @@ describe('a cold index after a name query', { timeout: 120_000 }, () => {
     assert.equal(all.incomplete, undefined);
     assert.equal(all.items.length, whole.length + 2);
     writeFileSync(join(root, changed), readBack(changed, text));
-    files = scan();
+    files = scanTypeScript(root);
   });
 
   test('ast_query after a name query sees every file (it parses in its own worker)', async () => {

@@ -4,17 +4,17 @@
 // skipped must stay unparsed for every later query. Real ripgrep, real Tree-sitter in worker threads, on the
 // openai SDK's TypeScript sources (about 300 files) from this repo's node_modules.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { QueryWorkers } from '../../../../src/core/workspace/queries/QueryWorkers';
 import { Ripgrep } from '../../../../src/core/workspace/RipgrepSearch';
 import { PREFILTER_MIN_FILES, SymbolIndex } from '../../../../src/core/workspace/syntax/SymbolIndex';
 import { SymbolQueries } from '../../../../src/core/workspace/syntax/SymbolQueries';
 import type { CodeSymbol, SourceFileRecord } from '../../../../src/core/workspace/syntax/types';
+import { OPENAI_SOURCES, scanTypeScript } from './openaiSources';
 
-const SOURCES = join(__dirname, '..', '..', '..', '..', 'node_modules', 'openai', 'src');
 const ALL = { maxResults: 50_000 };
 const ripgrep = Ripgrep.locate();
 
@@ -23,22 +23,6 @@ let files: SourceFileRecord[];
 const open: Array<{ dispose(): void }> = [];
 /** Every definition, from an index that parsed every file. */
 let whole: CodeSymbol[];
-
-function scan(): SourceFileRecord[] {
-  const out: SourceFileRecord[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.(ts|mts)$/.test(entry.name)) {
-        const st = statSync(path);
-        out.push({ path: relative(root, path).split('\\').join('/'), language: 'typescript', bytes: st.size, mtimeMs: st.mtimeMs });
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** `complete: false` holds background parsing back: whatever gets parsed, the queries asked for. */
 async function openCold(rg: Ripgrep | undefined, complete = false): Promise<{ index: SymbolIndex; queries: SymbolQueries }> {
@@ -52,10 +36,10 @@ const key = (s: CodeSymbol) => `${s.path}:${s.line}:${s.kind}:${s.name}`;
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'name-prefilter-'));
-  cpSync(SOURCES, root, { recursive: true });
+  cpSync(OPENAI_SOURCES, root, { recursive: true });
   // The name inside a longer word only: an exact query must not need it, a glob query must find it.
   writeFileSync(join(root, 'lookalike.ts'), 'export class CompletionsLookalike {}\nexport const notCompletions_ = 1;\n');
-  files = scan();
+  files = scanTypeScript(root);
   const { index, queries } = await openCold(undefined, true);
   await index.ready;
   whole = (await queries.symbols(ALL)).items;
