@@ -74,9 +74,13 @@ export class Workbench {
 
   /** Runs a command by its palette title, e.g. 'RLM: Ask' or 'View: Toggle Terminal', as a user would. */
   async runCommand(title: string): Promise<void> {
-    await this.openPalette();
     const input = this.quickInputBox();
-    await input.fill(`>${title}`);
+    // A view that takes the focus just after the palette opened (a webview done drawing a long answer, an editor
+    // opening) closes it again: open it and type until the text is in it.
+    await waitFor(async () => {
+      await this.openPalette();
+      return input.fill(`>${title}`, { timeout: 2_000 }).then(() => true, () => false);
+    }, { timeoutMs: TIMEOUTS.command, what: `the command palette to take "${title}"`, intervalMs: 0 });
     await this.chooseRow(title, `the command "${title}" in the palette`);
     // The command may open its own quick input (an API key box): wait for ours to be gone, not for the widget to close.
     await waitFor(async () => !(await this.quickInputVisible()) || (await input.inputValue().catch(() => '')) !== `>${title}`, { timeoutMs: TIMEOUTS.command, what: `the palette to run "${title}"` });
