@@ -7,7 +7,7 @@
 // the tree share a text and no cache keyed on content can serve one copy from another.
 //
 // Three of the thirteen have no source package here and are replaced by the closest available source of the
-// same language (see SUBSTITUTES in the README's bench section): redis by hiredis (Redis's own C client),
+// same language (see SUBSTITUTES in docs/benchmarks.md): redis by hiredis (Redis's own C client),
 // gson by OpenJDK 17's java.util sources, and Newtonsoft.Json comes from an npm republish of its repository.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -170,7 +170,7 @@ sensitive file or a file the command names was written), --summary FILE writes a
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), or --apply refused a file,
 or --validate failed or did not run; 2 bad usage or configuration, 1 the run failed.
 eval suites: ${SUITE_NAMES.join(', ')}; in eval, --concurrency is jobs at once and --max-cost the cap on
-the whole eval (exit 3 when reached; --resume continues). See the README, "Measure it yourself".`;
+the whole eval (exit 3 when reached; --resume continues). See docs/eval.md.`;
 
 const MODEL_OPTIONS = {
   provider: { type: 'string' },

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { packagedExtension, REPO, vsixEntries } from './harness';
+import { existsSync } from 'node:fs';
+import { headingAnchors, isExternal, markdownLinks } from '../support/markdownLinks';
+import { packagedExtension, REPO, vsixEntries, vsixText } from './harness';
+import manifest from '../../package.json';
 
 /** The packaged size today is about 2.5 MB (the grammars are most of it); this catches a stray heavy folder. */
 const MAX_VSIX_BYTES = 15 * 1024 * 1024;
@@ -45,4 +48,22 @@ test('the .vsix holds dist/ (without source maps), media/, the manifest, README 
 
   const { size } = await stat(vsix);
   assert.ok(size < MAX_VSIX_BYTES, `the .vsix is ${(size / 1e6).toFixed(1)} MB`);
+});
+
+test('the packaged README, the Marketplace page, links docs/ and its pictures by absolute URLs that name real files', { timeout: 180_000 }, async () => {
+  const readme = await vsixText(await packagedExtension(), 'extension/readme.md');
+  const links = markdownLinks(readme);
+  const anchors = headingAnchors(readme);
+  // vsce rewrites relative links from package.json's repository: blob/HEAD/ for pages, raw/HEAD/ for images.
+  const repository = manifest.repository.url.replace(/\.git$/, '');
+  const docs = links.filter(({ target }) => target.startsWith(`${repository}/`));
+  assert.ok(docs.some(({ target }) => target === `${repository}/blob/HEAD/docs/architecture.md`), 'docs/ is linked through the repository');
+  assert.ok(docs.some(({ target }) => target === `${repository}/raw/HEAD/docs/screenshots/chat.png`), 'the pictures come from the repository');
+  const wrong = links.flatMap(({ target, line }) => {
+    if (target.startsWith('#')) return anchors.has(target.slice(1)) ? [] : [`${line}: ${target} (no such heading)`];
+    if (!isExternal(target)) return [`${line}: ${target} (relative: the Marketplace cannot follow it)`];
+    const file = target.startsWith(`${repository}/`) ? target.slice(repository.length + 1).replace(/^(blob|raw)\/HEAD\//, '').split('#')[0] : undefined;
+    return file !== undefined && !existsSync(join(REPO, file)) ? [`${line}: ${target} (no such file in the repository)`] : [];
+  });
+  assert.deepEqual(wrong, []);
 });

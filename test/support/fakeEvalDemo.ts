@@ -1,4 +1,4 @@
-// The README's example report: `rlm eval` (the built dist/cli.js) against the fake model server, whose scripted
+// docs/eval.md's example report: `rlm eval` (the built dist/cli.js) against the fake model server, whose scripted
 // models find the needle mechanically (evalModels.ts): the plain one in whatever part of the context fits its
 // 32k-token window, the RLM root by splitting the context in code and asking the sub-model about each part.
 // The figures show what the harness measures; they say nothing about any real model.

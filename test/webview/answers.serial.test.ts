@@ -225,7 +225,7 @@ test('the trajectory view: a run whose answer is 5 MB, its node selected: the de
 
 after(() => {
   if (Object.keys(figures).length === 0) return;
-  // Where the README's figures come from.
+  // Where the figures in docs/editor.md come from.
   const dir = join(__dirname, '..', '..', '.test-output', 'webview');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'answers.json'), JSON.stringify(figures, null, 2));

@@ -153,7 +153,7 @@ test(`${NODES.toLocaleString('en-US')} nodes at ${EVENTS_PER_SECOND.toLocaleStri
     lastNodeShownMs: round(raw.lastNodeShownMs),
     rowsInDom: raw.rowsInDom,
   };
-  // Where the README's figures come from.
+  // Where the figures in docs/editor.md come from.
   mkdirSync(join(__dirname, '..', '..', '.test-output', 'webview'), { recursive: true });
   writeFileSync(join(__dirname, '..', '..', '.test-output', 'webview', 'performance.json'), JSON.stringify(figures, null, 2));
   console.log(`trajectory stream: ${JSON.stringify(figures)}`);

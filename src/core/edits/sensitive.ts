@@ -3,7 +3,7 @@
 // package manager settings, environment and credential files. A model that read planted instructions can slip
 // one into a long change set; these are never applied in bulk (the CLI's --apply refuses them without
 // --allow-sensitive, the editor's Accept All leaves them out) and the validation command never runs after one
-// was written. This module owns the list; README.md ("Sensitive edits") documents it, and users extend it
+// was written. This module owns the list; docs/refactors.md ("Sensitive edits") documents it, and users extend it
 // (rlm.sensitivePaths, --sensitive-path) but never shorten it.
 //
 // Patterns are gitignore-style (the `ignore` package, as for excludes and credential files), matched

@@ -1,4 +1,4 @@
-// Tasks from a file: our JSONL format (one task a line; README "Tasks file"), or LongBench-v2's data.json
+// Tasks from a file: our JSONL format (one task a line; docs/eval.md, "Tasks file"), or LongBench-v2's data.json
 // (longBench.ts), told apart by their first character. Every problem names its line and what to write instead.
 
 import { readFileSync, statSync } from 'node:fs';

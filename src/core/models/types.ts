@@ -1,7 +1,7 @@
 // The narrow interface every language-model provider plugs into. The loop and the sub-call runner know only
 // this; providers implement it: OpenAI, Anthropic and OpenAI-compatible servers here, and third parties such
 // as the editor's language-model API (VS Code's `vscode.lm`, adapted in src/extension; src/core never imports
-// vscode). README "Plug in a provider" shows a complete one; retry.ts gives every provider the same retries,
+// vscode). docs/api.md ("Plug in a provider") shows a complete one; retry.ts gives every provider the same retries,
 // backoff, silence timeout, concurrency limit and cancellation for the price of an `attempt` function and an
 // error classifier.
 

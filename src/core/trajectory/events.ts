@@ -2,7 +2,7 @@
 // a cell holds sub-calls and child runs (which hold their own turns...). `parentId` always names the node
 // an event hangs under, so a viewer can draw the tree from the stream alone, in order, without lookahead.
 //
-// Schema rules (see README "Trace format"): every node that starts also ends, and every `*_end` event says
+// Schema rules (see docs/trace-format.md): every node that starts also ends, and every `*_end` event says
 // how (`status`). Readers skip event types they do not know, so later versions may add types (proposed
 // edits, for example) without breaking older viewers; a field is never repurposed.
 

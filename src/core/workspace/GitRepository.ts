@@ -1,7 +1,7 @@
 // Where git keeps the ignore rules of the repository that holds a folder: its `.gitignore` files from the
 // working tree's top down to the folder, `info/exclude` in the (common) git dir, and `core.excludesFile`.
 // Found by reading files, never by running `git` (a synchronous child process would block the extension
-// host). Left out, as documented in README.md: config `include`/`includeIf`, the system config,
+// host). Left out, as documented in docs/architecture.md: config `include`/`includeIf`, the system config,
 // GIT_DIR / GIT_CONFIG_* environment variables, and `~user/` paths.
 
 import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';

@@ -64,3 +64,25 @@ async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
+
+/** One entry of a .vsix as text (`extension/readme.md`: the Marketplace page). */
+export async function vsixText(file: string, name: string): Promise<string> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z!))));
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) return zip.readEntry();
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err);
+          const chunks: Buffer[] = [];
+          stream!.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+        });
+      });
+      zip.on('end', () => reject(new Error(`${name} is not in ${file}`)));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+}
