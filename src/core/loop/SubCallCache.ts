@@ -10,7 +10,7 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, open, rename, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Usage } from '../models/types';
@@ -120,6 +120,24 @@ export class SubCallCacheFile implements SubCallCache {
   async close(): Promise<void> {
     await this.loaded;
     this.flush();
+    await this.writing;
+  }
+
+  /**
+   * Forgets every answer and deletes the file ("Clear Chat History": the prompts hold what the chats read). Writes
+   * already queued finish first, so none of them brings a line back after the delete.
+   */
+  async clear(): Promise<void> {
+    await this.loaded;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
+    this.entries.clear();
+    this.bytes = 0;
+    this.writing = this.writing.then(async () => {
+      await rm(this.file, { force: true });
+      this.fileBytes = 0;
+    });
     await this.writing;
   }
 

@@ -3,7 +3,7 @@
 // window closes.
 
 import { fileURLToPath } from 'node:url';
-import { cacheFileFor, SubCallCacheFile, type SubCallCache } from '../../core/loop/SubCallCache';
+import { cacheFileFor, SubCallCacheFile } from '../../core/loop/SubCallCache';
 import type { FolderRef } from './ChatStore';
 
 export class SubCallCaches {
@@ -12,7 +12,7 @@ export class SubCallCaches {
   constructor(private readonly dir: string) {}
 
   /** The folder's cache; undefined when the storage lies inside the folder itself. */
-  for(folder: FolderRef): SubCallCache | undefined {
+  for(folder: FolderRef): SubCallCacheFile | undefined {
     let cache = this.open.get(folder.uri);
     if (cache) return cache;
     const root = folder.uri.startsWith('file:') ? fileURLToPath(folder.uri) : undefined;
@@ -21,6 +21,11 @@ export class SubCallCaches {
     cache = new SubCallCacheFile(file);
     this.open.set(folder.uri, cache);
     return cache;
+  }
+
+  /** Empties the caches of these folders, open this session or not ("Clear Chat History"). */
+  async clear(folders: readonly FolderRef[]): Promise<void> {
+    await Promise.all(folders.map((folder) => this.for(folder)?.clear()));
   }
 
   /** Writes out what is pending in every cache. */

@@ -99,3 +99,21 @@ test('the cache file is named by a hash, never inside the workspace', () => {
   assert.equal(cacheFileFor('/home/u', 'workspace:/home/u/project', '/home/u/project')?.startsWith('/home/u/subcalls/'), true, 'a folder above the workspace is fine');
   assert.ok(cacheFileFor('/home/u/project2', 'x', '/home/u/project'), 'a sibling whose name starts the same is outside');
 });
+
+test('clear forgets every answer and deletes the file, queued writes included; the cache works on afterwards', async () => {
+  const file = tempFile();
+  const cache = new SubCallCacheFile(file);
+  cache.set('old', answer('kept before'));
+  await cache.close();
+  cache.set('queued', answer('not yet written'));
+  await cache.clear();
+  assert.equal(await cache.get('old'), undefined);
+  assert.equal(await cache.get('queued'), undefined);
+  assert.equal(await cache.size(), 0);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // past the flush delay: nothing queued comes back
+  assert.throws(() => statSync(file), /ENOENT/, 'the file is gone');
+  cache.set('new', answer('after the clear'));
+  await cache.close();
+  assert.deepEqual(await new SubCallCacheFile(file).get('new'), answer('after the clear'));
+  assert.equal(await new SubCallCacheFile(file).get('old'), undefined, 'nothing of before comes back on a restart');
+});
