@@ -127,7 +127,7 @@ describe('applyChanges', () => {
     symlinkSync(outside, join(root, 'linked'));
     const report = await applyChanges(cs, { root });
     assert.deepEqual(report.refused.map((e) => e.path), ['linked/new.ts', 'src/a.ts']);
-    assert.match(report.refused[0].message, /'linked' is a symlink: writes never go through one/);
+    assert.match(report.refused[0].message, /'linked' is a symlink: RLM never writes through one/);
     assert.match(report.refused[1].message, /symlink/);
     assert.equal(readFileSync(join(outside, 'secret.txt'), 'utf8'), 'secret\n');
     assert.equal(existsSync(join(outside, 'new.ts')), false);
