@@ -195,11 +195,6 @@ export interface HostToChat {
     history: ChatSummary[];
     setup: SetupStatus;
     busy: boolean;
-    /**
-     * While a question of this chat runs: its events so far, so a view that was re-created mid-run (hidden and
-     * shown again, or reloaded) folds its status line and streamed text from the start.
-     */
-    runEvents?: RlmEvent[];
   };
   'chat/setup': { setup: SetupStatus };
   'chat/history': { history: ChatSummary[] };

@@ -23,6 +23,7 @@ import { sha256 } from '../../core/edits/lineDiff';
 import type { ValidationResult } from '../../core/edits/summary';
 import { SensitivePaths } from '../../core/edits/sensitive';
 import { deletedSince, mergedSince, reapply } from '../../core/edits/staleBase';
+import { firstLine } from '../../core/shortText';
 import { pauseIfDue } from '../../core/edits/TimeSlicer';
 import type { WrittenFile } from '../../core/edits/validationGate';
 import type { ChangeSetJSON, FileChange } from '../../core/edits/types';
@@ -34,6 +35,8 @@ export type CurrentText = (path: string) => Promise<string | undefined>;
 
 /** Lines of a hunk shown in the chat; the diff editor shows them all. */
 const PREVIEW_LINES = 40;
+/** A conflict's description in a note: its first line, at most this long. */
+const NOTE_CHARS = 300;
 /** Texts remembered per file as written by this review (a long run of accepts and undos forgets the oldest). */
 const MAX_WRITTEN = 50;
 /** The marker a merge result must not hold any more. */
@@ -324,7 +327,7 @@ export class ChangeReview {
     const change = changeOf(file);
     const base: Assessed = { file, state, status: 'clean', current: undefined, target: file.text, hunks: [], blocked: false, done: false, notes: [] };
     const open = this.openConflicts(file);
-    for (const c of open.filter((c) => c.kind === 'semantic')) base.notes.push(`Semantic conflict ${c.id}: ${firstLine(c.description)}`);
+    for (const c of open.filter((c) => c.kind === 'semantic')) base.notes.push(`Semantic conflict ${c.id}: ${firstLine(c.description, NOTE_CHARS)}`);
     for (const c of this.conflicts.filter((c) => c.resolved && touches(c, file))) base.notes.push(`Conflict ${c.id} (${c.kind}) between ${c.partitions.join(' and ')} was resolved by the model.`);
 
     if (change === 'create') {
@@ -437,7 +440,7 @@ function withModelConflict(a: Assessed, open: readonly RunConflict[]): Assessed 
     ...a,
     status: 'conflicted',
     blocked: true,
-    notes: [...blocking.map((x) => `Conflict ${x.id} (${x.kind}) between ${x.partitions.join(' and ')} was left unresolved by the model: ${firstLine(x.description)}`), ...a.notes],
+    notes: [...blocking.map((x) => `Conflict ${x.id} (${x.kind}) between ${x.partitions.join(' and ')} was left unresolved by the model: ${firstLine(x.description, NOTE_CHARS)}`), ...a.notes],
     ...(merge ? { merge } : {}),
   };
 }
@@ -499,12 +502,6 @@ function normalState(state: Partial<FileState> | undefined): FileState {
 
 function touches(c: Conflict, file: FileChange): boolean {
   return c.paths.includes(file.path) || (file.from !== undefined && c.paths.includes(file.from));
-}
-
-
-function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
 function unique(keys: string[]): string[] {
