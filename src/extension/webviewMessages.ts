@@ -1,9 +1,11 @@
 // Everything a webview sends is untrusted: the pages render model text, so a page that a hostile answer got
 // to run script in would speak this protocol too. Each message is checked field by field before anything
 // acts on it, commands are limited to an allow-list with checked arguments, file paths are confined to the
-// workspace folders, and a command that changes state runs only once the user confirmed it in the host's own UI
+// workspace folders (a link by core/workspace/rootPaths.ts when it is opened, a review's path by the change set's own
+// rule, core/edits/editPath.ts), and a command that changes state runs only once the user confirmed it in the host's own UI
 // (a click in the page is no proof: a script can post the same message).
 
+import { editPath } from '../core/edits/editPath';
 import { MAX_TRACE_LINE_CHARS } from '../core/trajectory/readTrace';
 import { CHAT_TO_HOST_TYPES, isMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
 import { COMMANDS, EDITOR_COMMANDS } from './commandIds';
@@ -87,9 +89,14 @@ function checkReview(m: Record<string, unknown> & MessageOf<ChatToHost>): Checke
   }
 }
 
-/** A change set's path: relative, '/'-separated, no NUL; undefined stays undefined, anything else is null. */
+/** A change set's path, in the normal form the change set keeps (editPath: relative, inside, no VCS folder); anything else is null. */
 function reviewPath(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' && value.length <= MAX_PATH_CHARS && !value.includes('\0') && !value.startsWith('/') ? value : null;
+  if (typeof value !== 'string' || value.length > MAX_PATH_CHARS) return null;
+  try {
+    return editPath(value) === value ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A message from the trajectory tree (the Trajectory view or the trace editor), checked. */
