@@ -7,7 +7,7 @@
 
 import { editPath } from '../core/edits/editPath';
 import { MAX_TRACE_LINE_CHARS } from '../core/trajectory/readTrace';
-import { CHAT_TO_HOST_TYPES, isMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
+import { CHAT_TO_HOST_TYPES, isMessage, isReviewMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
 import { COMMANDS, EDITOR_COMMANDS } from './commandIds';
 import { isKeyedProvider } from './settings';
 
@@ -27,6 +27,7 @@ export type Checked<T> = { ok: true; message: T } | Rejection;
 export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>> {
   if (!isMessage<ChatToHost>(value, CHAT_TO_HOST_TYPES)) return refuse(`unknown message ${describe(value)}`);
   const m = value as Record<string, unknown> & MessageOf<ChatToHost>;
+  if (isReviewMessage(m)) return checkReview(m);
   switch (m.type) {
     case 'ready':
     case 'chat/stop':
@@ -46,13 +47,6 @@ export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>>
     case 'clipboard/copy':
     case 'command/run':
       return checkShared(m);
-    case 'review/open':
-    case 'review/accept':
-    case 'review/reject':
-    case 'review/resolve':
-    case 'review/validate':
-    case 'review/stopValidation':
-      return checkReview(m);
   }
 }
 

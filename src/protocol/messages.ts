@@ -282,4 +282,11 @@ export const CHAT_TO_HOST_TYPES: ReadonlyArray<keyof ChatToHost & string> = [
   'answer/open', 'review/open', 'review/accept', 'review/reject', 'review/resolve', 'review/validate', 'review/stopValidation',
 ];
 
+/** The chat's messages about a question's proposed edits: the review handles them all. */
+export type ReviewToHost = Extract<MessageOf<ChatToHost>, { type: `review/${string}` }>;
+
+export function isReviewMessage<M extends MessageOf<ChatToHost>>(message: M): message is M & ReviewToHost {
+  return message.type.startsWith('review/');
+}
+
 export const TREE_TO_HOST_TYPES: ReadonlyArray<keyof TreeToHost & string> = ['ready', 'link/open', 'clipboard/copy', 'text/open'];
