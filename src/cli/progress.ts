@@ -1,11 +1,9 @@
 // Live progress on stderr while a run goes on: turn, cells, sub-calls done/total, tokens, cost (and what caching saved).
 // On a terminal one status line is redrawn in place; otherwise (CI, a pipe) a line per step, throttled.
 
-import { formatCost, formatSavings } from '../core/models/costText';
+import { formatCost, formatSavings, formatTokens } from '../core/models/costText';
 import type { Usage } from '../core/models/types';
 import type { RlmEvent } from '../core/trajectory/events';
-
-const fmtTokens = (n: number) => (n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n));
 
 export class ProgressReporter {
   private turn = 0;
@@ -86,7 +84,7 @@ export class ProgressReporter {
     const subs = this.subStarted ? ` · sub-calls ${this.subDone}/${this.subStarted}${this.subFailed ? ` (${this.subFailed} failed)` : ''}` : '';
     const cost = this.calls ? ` · ${formatCost(this.cost, this.unpriced)}${this.saved > 0 ? ` (${formatSavings(this.saved)})` : ''}` : '';
     const unpriced = this.unpriced ? ` (${this.unpriced} request${this.unpriced === 1 ? '' : 's'} without a price)` : '';
-    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${fmtTokens(this.tokens)} tokens${cost}${unpriced} · ${secs}s`;
+    return `turn ${this.turn} · cells ${this.cells}${this.cellRunning ? ' (running)' : ''}${subs} · ${formatTokens(this.tokens)} tokens${cost}${unpriced} · ${secs}s`;
   }
 
   private print(line: string, important: boolean): void {

@@ -1,11 +1,13 @@
 // Everything a webview sends is untrusted: the pages render model text, so a page that a hostile answer got
 // to run script in would speak this protocol too. Each message is checked field by field before anything
 // acts on it, commands are limited to an allow-list with checked arguments, file paths are confined to the
-// workspace folders, and a command that changes state runs only once the user confirmed it in the host's own UI
+// workspace folders (a link by core/workspace/rootPaths.ts when it is opened, a review's path by the change set's own
+// rule, core/edits/editPath.ts), and a command that changes state runs only once the user confirmed it in the host's own UI
 // (a click in the page is no proof: a script can post the same message).
 
+import { editPath } from '../core/edits/editPath';
 import { MAX_TRACE_LINE_CHARS } from '../core/trajectory/readTrace';
-import { CHAT_TO_HOST_TYPES, isMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
+import { CHAT_TO_HOST_TYPES, isMessage, isReviewMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
 import { COMMANDS, EDITOR_COMMANDS } from './commandIds';
 import { isKeyedProvider } from './settings';
 
@@ -25,6 +27,7 @@ export type Checked<T> = { ok: true; message: T } | Rejection;
 export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>> {
   if (!isMessage<ChatToHost>(value, CHAT_TO_HOST_TYPES)) return refuse(`unknown message ${describe(value)}`);
   const m = value as Record<string, unknown> & MessageOf<ChatToHost>;
+  if (isReviewMessage(m)) return checkReview(m);
   switch (m.type) {
     case 'ready':
     case 'chat/stop':
@@ -44,13 +47,6 @@ export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>>
     case 'clipboard/copy':
     case 'command/run':
       return checkShared(m);
-    case 'review/open':
-    case 'review/accept':
-    case 'review/reject':
-    case 'review/resolve':
-    case 'review/validate':
-    case 'review/stopValidation':
-      return checkReview(m);
   }
 }
 
@@ -87,9 +83,14 @@ function checkReview(m: Record<string, unknown> & MessageOf<ChatToHost>): Checke
   }
 }
 
-/** A change set's path: relative, '/'-separated, no NUL; undefined stays undefined, anything else is null. */
+/** A change set's path, in the normal form the change set keeps (editPath: relative, inside, no VCS folder); anything else is null. */
 function reviewPath(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' && value.length <= MAX_PATH_CHARS && !value.includes('\0') && !value.startsWith('/') ? value : null;
+  if (typeof value !== 'string' || value.length > MAX_PATH_CHARS) return null;
+  try {
+    return editPath(value) === value ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A message from the trajectory tree (the Trajectory view or the trace editor), checked. */

@@ -195,11 +195,6 @@ export interface HostToChat {
     history: ChatSummary[];
     setup: SetupStatus;
     busy: boolean;
-    /**
-     * While a question of this chat runs: its events so far, so a view that was re-created mid-run (hidden and
-     * shown again, or reloaded) folds its status line and streamed text from the start.
-     */
-    runEvents?: RlmEvent[];
   };
   'chat/setup': { setup: SetupStatus };
   'chat/history': { history: ChatSummary[] };
@@ -286,5 +281,12 @@ export const CHAT_TO_HOST_TYPES: ReadonlyArray<keyof ChatToHost & string> = [
   'ready', 'chat/ask', 'chat/stop', 'chat/new', 'chat/open', 'chat/showRun', 'link/open', 'command/run', 'clipboard/copy',
   'answer/open', 'review/open', 'review/accept', 'review/reject', 'review/resolve', 'review/validate', 'review/stopValidation',
 ];
+
+/** The chat's messages about a question's proposed edits: the review handles them all. */
+export type ReviewToHost = Extract<MessageOf<ChatToHost>, { type: `review/${string}` }>;
+
+export function isReviewMessage<M extends MessageOf<ChatToHost>>(message: M): message is M & ReviewToHost {
+  return message.type.startsWith('review/');
+}
 
 export const TREE_TO_HOST_TYPES: ReadonlyArray<keyof TreeToHost & string> = ['ready', 'link/open', 'clipboard/copy', 'text/open'];

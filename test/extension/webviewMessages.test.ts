@@ -129,6 +129,9 @@ test('review messages: an exchange id, a change set path and a hunk key, nothing
   refused({ type: 'review/accept', exchangeId: 'c1.q1', path: 'a.ts', hunk: 'x; rm' }, /path or hunk that is not one/);
   refused({ type: 'review/open', exchangeId: 'c1.q1', path: '/etc/passwd' }, /path or hunk that is not one/);
   refused({ type: 'review/open', exchangeId: 'c1.q1', path: 'a\0b' }, /path or hunk that is not one/);
+  for (const path of ['../outside.ts', 'src/../../x.ts', './src/a.ts', 'src/a.ts/', '.git/config', 'C:/x.ts', 'a\\b.ts']) {
+    refused({ type: 'review/open', exchangeId: 'c1.q1', path }, /path or hunk that is not one/);
+  }
   refused({ type: 'review/reject', exchangeId: 'c1.q1', path: 'a.ts' }, /without a path or a decision/);
   refused({ type: 'review/resolve', exchangeId: 'c1.q1' }, /without a path/);
 });

@@ -150,10 +150,11 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
     await w.close();
   });
 
-  test('a view re-created mid-run folds the events so far from chat/state', async () => {
+  test('a view re-created mid-run folds the events so far, which the host sends again after chat/state', async () => {
     const w = await openChat();
     const running = { id: 'x1', question: 'q', status: 'running' as const, startedAt: Date.now() };
-    await w.send(msg({ type: 'chat/state', chat: chat([running]), history: [], setup: READY, busy: true, runEvents: runningEvents() }));
+    await w.send(msg({ type: 'chat/state', chat: chat([running]), history: [], setup: READY, busy: true }));
+    await w.send(msg({ type: 'run/events', chatId: 'c1', exchangeId: 'x1', events: runningEvents() }));
     await w.page.waitForSelector('[data-testid="status-line"]');
     assert.equal(await w.page.textContent('[data-testid="status-line"] [data-field="subcalls"]'), 'sub-calls 2/3');
     assert.equal(await w.page.locator('[data-testid="stop"]').count(), 1);

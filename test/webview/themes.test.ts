@@ -81,7 +81,8 @@ describe('themes', { skip: NO_CHROMIUM }, () => {
     const failed = { id: 'x2', question: 'And the jitter?', status: 'error' as const, detail: 'No API key for OpenAI.', actions: [{ label: 'Set API key', command: 'rlm.setApiKey' }], startedAt: T0 };
     const running = { id: 'x3', question: 'And where is it called?', status: 'running' as const, startedAt: Date.now() };
     const setup = { ...READY, ready: false, problem: { message: 'No API key for OpenAI.', actions: [{ label: 'Set API key', command: 'rlm.setApiKey' }] }, localServer: { url: 'http://127.0.0.1:11434/v1', models: ['qwen2.5-coder'] } };
-    await w.send(message<HostToChat>({ type: 'chat/state', chat: chat([doneExchange('x1', answer, { question: 'Where is the backoff computed?', focus: { path: 'src/retry.ts', startLine: 1, endLine: 9 } }), failed, running]), history: [{ id: 'c1', title: 'Backoff', updatedAt: T0 }], setup, busy: true, runEvents: runningEvents() }));
+    await w.send(message<HostToChat>({ type: 'chat/state', chat: chat([doneExchange('x1', answer, { question: 'Where is the backoff computed?', focus: { path: 'src/retry.ts', startLine: 1, endLine: 9 } }), failed, running]), history: [{ id: 'c1', title: 'Backoff', updatedAt: T0 }], setup, busy: true }));
+    await w.send(message<HostToChat>({ type: 'run/events', chatId: 'c1', exchangeId: 'x3', events: runningEvents() }));
     const review = reviewOf('x1');
     await w.send(message<HostToChat>({ type: 'review/state', chatId: 'c1', review: { ...review, files: [...review.files, SENSITIVE_FILE] } }));
     await w.page.waitForSelector('[data-testid="status-line"]');

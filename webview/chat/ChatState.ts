@@ -23,10 +23,9 @@ export class ChatState {
         this.setup = message.setup;
         this.busy = message.busy;
         {
+          // A state sent mid-run keeps the fold so far (a re-created view gets the run's events again as run/events).
           const running = this.chat.exchanges.find((x) => x.status === 'running');
-          // A state sent mid-run keeps the fold so far; with the run's events it starts again from them.
-          for (const id of this.progress.keys()) if (id !== running?.id || message.runEvents) this.progress.delete(id);
-          if (running && message.runEvents) this.progressOf(running.id).apply(message.runEvents);
+          for (const id of this.progress.keys()) if (id !== running?.id) this.progress.delete(id);
         }
         return;
       case 'chat/setup':

@@ -3,11 +3,7 @@
 
 import type { StopReason } from '../../src/core/trajectory/events';
 
-export { formatCost, formatSavings, formatUsd } from '../../src/core/models/costText';
-
-export function formatTokens(n: number): string {
-  return n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1_000 ? `${(n / 1e3).toFixed(1)}k` : String(n);
-}
+export { formatCost, formatSavings, formatTokens, formatUsd } from '../../src/core/models/costText';
 
 /** A text's size in characters, read as bytes: "850 B", "195 kB", "5.2 MB". */
 export function formatSize(chars: number): string {

@@ -5,6 +5,7 @@
 import { html, nothing, render } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import { firstLine } from '../../src/core/shortText';
 import type { TreeNode } from '../../src/core/trajectory/TrajectoryTree';
 import { formatCost, formatDuration, formatSavings, formatTokens } from '../shared/format';
 import type { Row, TreeRows } from './TreeRows';
@@ -12,6 +13,8 @@ import type { Row, TreeRows } from './TreeRows';
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 5;
 const INDENT = 12;
+/** A row's snippet of its code or prompt: the first line, cut to fit a row. */
+const SNIPPET_CHARS = 121;
 
 export interface TreeHandlers {
   select(node: TreeNode): void;
@@ -101,7 +104,7 @@ export class VirtualTree {
     const selected = node.id === this.selectedId;
     const t = node.total;
     const tokens = t.inputTokens + t.outputTokens;
-    const snippet = node.kind === 'turn' ? '' : firstLine(node.input);
+    const snippet = node.kind === 'turn' ? '' : firstLine(node.input, SNIPPET_CHARS);
     return html`<div
       role="treeitem"
       id=${`n-${node.id}`}
@@ -216,8 +219,3 @@ export class VirtualTree {
   };
 }
 
-function firstLine(text: string | undefined): string {
-  if (!text) return '';
-  const line = text.trimStart().split('\n', 1)[0]!;
-  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
-}

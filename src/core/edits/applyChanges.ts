@@ -1,18 +1,16 @@
 // Writes a change set to disk (the CLI's --apply). Every file is checked against the base its edits were made
-// against: unchanged, it is written; changed since (the user typed, git switched branch), the edits are
-// re-applied by three-way merge when that merges cleanly, and the report says so; otherwise the file is
-// refused, never overwritten. Reads are confined (workspace/confinedRead.ts) and writes never go through a
+// against by the stale-base guard the editor's review shares (staleBase.ts): unchanged, it is written; changed
+// since, the edits are re-applied by three-way merge when that merges cleanly, and the report says so; otherwise
+// the file is refused, never overwritten. Reads are confined (workspace/confinedRead.ts) and writes never go through a
 // symlink (confinedWrite.ts). Everything is asynchronous.
 import { randomBytes } from 'node:crypto';
 import { realpath, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConfinementError, readConfined } from '../workspace/confinedRead';
 import { ChangeSet, changeOf } from './ChangeSet';
-import { lineSpan } from './conflicts';
 import { editPath } from './editPath';
 import { lstatIfAny, ensureFolders, writeConfined } from './confinedWrite';
-import { sha256 } from './lineDiff';
-import { merge3 } from './merge3';
+import { deletedSince, mergedSince, reapply } from './staleBase';
 import type { ChangeKind, FileChange } from './types';
 
 export interface ApplyOptions {
@@ -112,27 +110,21 @@ async function plan(root: string, file: FileChange, maxBytes: number, refuse?: R
       const target = await current(root, file.path, maxBytes);
       if (target.kind === 'file' && target.text === file.text) return done(step, 'already renamed, with this text');
     }
-    return refused(`${source} was deleted since the run read it: not ${kind === 'rename' ? 'renamed' : 'written'}`);
+    return refused(`${deletedSince(source)}: not ${kind === 'rename' ? 'renamed' : 'written'}`);
   }
   if (kind === 'modify' && now.text === file.text) return done(step, 'already has these changes');
   step.mode = now.mode;
-  const unchanged = sha256(now.text) === file.baseSha256;
+  const reapplied = reapply(source, file.base!, now.text, file.text);
+  if (reapplied.kind === 'refused') return refused(`${reapplied.why}: ${kind === 'delete' ? 'not deleted' : 'not written; re-run, or merge by hand'}`);
   if (kind === 'delete') {
-    if (!unchanged) return refused(`${source} changed since the run read it: not deleted`);
     step.vacates = source;
     return done(step, 'deleted');
   }
-  let text = file.text!;
+  const text = reapplied.text!;
   let message = kind === 'rename' ? `renamed from ${source}` : 'written';
-  if (!unchanged) {
-    const merged = merge3(file.base!, now.text, file.text!);
-    if (!merged.clean) {
-      const spans = merged.conflicts.map((c) => lineSpan(c.ours.start, c.ours.lines)).join(', ');
-      return refused(`${source} changed since the run read it, and the changes overlap the proposed edits (${spans} of the file on disk): not written; re-run, or merge by hand`);
-    }
-    text = merged.text;
+  if (reapplied.kind === 'merged') {
     entry.status = 'merged';
-    message = `${source} changed since the run read it; the edits were re-applied by three-way merge${kind === 'rename' ? ` and the file renamed to ${file.path}` : ''}`;
+    message = `${mergedSince(source)}${kind === 'rename' ? ` and the file renamed to ${file.path}` : ''}`;
   }
   if (kind === 'rename') {
     step.vacates = source;

@@ -6,28 +6,48 @@ import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+/**
+ * Why nothing may be written at `relative` under `root`: a part of the path that is not plain ('', '.', '..'), a
+ * symlink on the way or at the end, or a file where a folder should be; undefined when it may. The editor asks
+ * before its WorkspaceEdit; the CLI's writes go through ensureFolders, which walks the same way.
+ */
+export function unwritableBecause(root: string, relative: string): Promise<string | undefined> {
+  const parts = relative.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return Promise.resolve(`'${relative}' is not a plain path inside the folder`);
+  return walk(root, parts, { create: false });
+}
+
 /** Makes sure every folder of a workspace-relative path's parent exists and is a real folder. */
 export async function ensureFolders(root: string, relative: string): Promise<void> {
-  const parts = dirname(relative).split('/').filter((p) => p !== '.' && p !== '');
+  const folders = dirname(relative).split('/').filter((p) => p !== '.' && p !== '');
+  const why = await walk(root, [...folders, ''], { create: true });
+  if (why) throw new Error(why);
+}
+
+/**
+ * Each part of a path in turn, by lstat (never following a link): a symlink, or a file that is not the last part,
+ * ends the walk with why. A missing part ends it too, unless `create` makes the folder (then checked once made).
+ * A last part of '' stands for the file still to come, which is not looked at.
+ */
+async function walk(root: string, parts: string[], { create }: { create: boolean }): Promise<string | undefined> {
   let at = root;
-  for (const part of parts) {
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    if (last && part === '') return undefined;
     at = join(at, part);
-    const stats = await lstat(at).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
+    const shown = parts.slice(0, i + 1).join('/');
+    let stats = await lstatIfAny(at);
     if (!stats) {
+      if (!create || last) return undefined;
       await mkdir(at).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'EEXIST') throw error;
       });
-      const made = await lstat(at);
-      if (!made.isDirectory()) throw new Error(`'${relativeTo(root, at)}' is not a folder`);
-    } else if (stats.isSymbolicLink()) {
-      throw new Error(`'${relativeTo(root, at)}' is a symlink: writes never go through one`);
-    } else if (!stats.isDirectory()) {
-      throw new Error(`'${relativeTo(root, at)}' is a file, not a folder`);
+      stats = await lstat(at);
     }
+    if (stats.isSymbolicLink()) return `'${shown}' is a symlink: RLM never writes through one`;
+    if (!last && !stats.isDirectory()) return `'${shown}' is a file, not a folder`;
   }
+  return undefined;
 }
 
 /**
@@ -58,8 +78,4 @@ export async function lstatIfAny(path: string) {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
     throw error;
   });
-}
-
-function relativeTo(root: string, absolute: string): string {
-  return absolute.slice(root.length + 1);
 }

@@ -5,6 +5,7 @@
 
 import { readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { formatUsd } from '../models/costText';
 import type { ChatMessage } from '../models/types';
 import type { StopReason } from '../trajectory/events';
 import { readTraceAsync, TraceFormatError } from '../trajectory/readTrace';
@@ -69,7 +70,7 @@ export async function exportTraces(options: ExportOptions): Promise<ExportSummar
     if (!top?.end) { skip('it holds no finished top-level run'); continue; }
     if (options.stopReasons && !options.stopReasons.includes(top.end.stopReason)) { skip(`the run stopped with ${top.end.stopReason}, not ${options.stopReasons.join(' or ')}`); continue; }
     const cost = top.end.usage.total.costUsd;
-    if (options.maxCostUsd !== undefined && cost > options.maxCostUsd) { skip(`the run cost $${cost.toFixed(4)}, over --max-cost $${options.maxCostUsd}`); continue; }
+    if (options.maxCostUsd !== undefined && cost > options.maxCostUsd) { skip(`the run cost ${formatUsd(cost)}, over --max-cost $${options.maxCostUsd}`); continue; }
     // A run whose calls had no price cost an unknown amount: it cannot be shown to be under the cap.
     const unpriced = top.end.usage.total.unpriced ?? 0;
     if (options.maxCostUsd !== undefined && unpriced > 0) { skip(`the run's cost is unknown (${unpriced} call${unpriced === 1 ? '' : 's'} without a price), so it cannot be shown to be under --max-cost`); continue; }

@@ -1,6 +1,7 @@
 // The limits a run shares with its child runs: sub-calls, requests, tokens, cost and time. Every model call is
 // recorded here, so the totals are the same whichever part of the tree spent them.
 
+import { formatUsd } from '../models/costText';
 import type { Usage } from '../models/types';
 import { UsageTally, type CallRole } from '../models/usage';
 import type { RunUsage, StopReason } from '../trajectory/events';
@@ -104,7 +105,7 @@ export class Budget {
       return this.stop({ reason: 'max_tokens', detail: `the run used ${total.inputTokens + total.outputTokens} tokens, over its limit of ${this.limits.maxTokens}` });
     }
     if (total.costUsd > this.limits.maxCostUsd) {
-      return this.stop({ reason: 'max_cost', detail: `the run cost $${total.costUsd.toFixed(4)}, over its limit of $${this.limits.maxCostUsd}` });
+      return this.stop({ reason: 'max_cost', detail: `the run cost ${formatUsd(total.costUsd)}, over its limit of $${this.limits.maxCostUsd}` });
     }
     return undefined;
   }

@@ -11,10 +11,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Usage } from '../models/types';
 import { redactSecrets } from '../redact';
+import { isInside } from '../workspace/rootPaths';
 
 /** What a reused answer brings back: its text, and what it cost the first time (what reusing it saves). */
 export interface CachedAnswer {
@@ -55,13 +56,8 @@ export function subCallKey(model: string, system: string, prompt: string): strin
  * there, and must not read the cache.
  */
 export function cacheFileFor(dir: string, contextId: string, root?: string): string | undefined {
-  if (root !== undefined && isInside(resolve(dir), resolve(root))) return undefined;
+  if (root !== undefined && isInside(resolve(root), resolve(dir))) return undefined;
   return join(dir, 'subcalls', `${createHash('sha256').update(contextId).digest('hex').slice(0, 32)}.jsonl`);
-}
-
-function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /** The cap on a workspace's cache file: enough for tens of thousands of answers, and quick to load. */

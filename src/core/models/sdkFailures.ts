@@ -6,6 +6,7 @@
 import { afterTries, cancelledError, capitalize, timeoutMessage, type ClassifyFailure } from './failures';
 import { ModelError, type ModelErrorKind } from './types';
 import { redactKnown } from '../redact';
+import { oneLine } from '../shortText';
 
 export interface Endpoint {
   provider: 'openai' | 'openai-compatible' | 'anthropic';
@@ -132,7 +133,7 @@ export function failureReason(failure: SdkFailure): string {
     case 'stream':
       return `stream cut off (${failure.detail})`;
     case 'http':
-      return failure.status === 429 ? '429 rate limited' : `${failure.status} ${truncate(failure.detail, 80)}`;
+      return failure.status === 429 ? '429 rate limited' : `${failure.status} ${oneLine(failure.detail, 80)}`;
   }
 }
 
@@ -175,7 +176,7 @@ function describeStatus(
   after: string,
 ): { message: string; kind: ModelErrorKind } {
   const { status } = failure;
-  const detail = truncate(failure.detail, 300);
+  const detail = oneLine(failure.detail, 300);
   if (status === 401) {
     const fix = ep.custom ? `the server wants an API key: set ${ep.keyEnv} or pass the key in the configuration.` : `check ${ep.keyEnv}.`;
     return { message: `${who} returned 401 Unauthorized: ${fix}`, kind: 'auth' };
@@ -233,8 +234,5 @@ function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
-function truncate(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-}
+
 

@@ -4,6 +4,7 @@
 
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
+import { isInside, pathInside } from './rootPaths';
 
 const EXAMPLE = "use a workspace-relative path such as 'src/index.ts' (see files())";
 
@@ -22,10 +23,8 @@ export class PathGuard {
     const slashed = input.trim().replace(/\\/g, '/');
     if (slashed.includes('\0')) throw new Error(`Path ${JSON.stringify(input)} contains a NUL character: ${EXAMPLE}`);
     if (slashed.startsWith('/') || /^[A-Za-z]:\//.test(slashed)) {
-      const inside = path.relative(this.root, path.resolve(slashed));
-      if (inside === '' || (!inside.startsWith('..') && !path.isAbsolute(inside))) {
-        throw new Error(`Path '${input}' is absolute: use the workspace-relative path '${inside.split(path.sep).join('/') || '.'}' instead`);
-      }
+      const inside = pathInside(this.root, path.resolve(slashed));
+      if (inside !== undefined) throw new Error(`Path '${input}' is absolute: use the workspace-relative path '${inside || '.'}' instead`);
       throw new Error(`Path '${input}' is outside the workspace: ${EXAMPLE}`);
     }
     const normal = path.posix.normalize(slashed === '' ? '.' : slashed);
@@ -43,7 +42,7 @@ export class PathGuard {
 
   /** True when an absolute real path is the root or lies under it. */
   contains(realPath: string): boolean {
-    return realPath === this.root || realPath.startsWith(this.root.endsWith(path.sep) ? this.root : this.root + path.sep);
+    return isInside(this.root, realPath);
   }
 
   /**

@@ -13,6 +13,7 @@
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { lstat, open, readlink, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
+import { pathInside } from './rootPaths';
 
 /** What a reader knows of an indexed file (an IndexedFile is one). */
 export interface ConfinedFile {
@@ -168,11 +169,8 @@ class Check {
   resolvedTo(real: string | Error): void {
     if (real instanceof Error) throw this.failed(real);
     if (real === this.expected) return;
-    const inside = path.relative(this.root, real);
-    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
-      throw this.problem('outside', 'it is now a symlink that leads outside the workspace');
-    }
-    const now = inside.split(path.sep).join('/');
+    const now = pathInside(this.root, real);
+    if (now === undefined || now === '') throw this.problem('outside', 'it is now a symlink that leads outside the workspace');
     if (this.file.target === undefined) throw this.problem('moved', `it is now a symlink to '${now}'`);
     if (now === this.file.path) throw this.problem('moved', `it is no longer a symlink to '${this.file.target}'`);
     throw this.problem('moved', `it now leads to '${now}' instead of '${this.file.target}'`);

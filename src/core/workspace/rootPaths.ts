@@ -1,5 +1,7 @@
-// Paths that come from model text or another program (a link in an answer, a file an answer cites, a trace a
-// client names), kept to the workspace's folders: lexically first, then by real path, so a symlink cannot lead out.
+// Whether a path lies inside a folder, for every check of the kind (PathGuard, confined reads, the sub-call cache's
+// folder, the editor's file events), and paths that come from model text or another program (a link in an answer,
+// a file an answer cites, a trace a client names) kept to the workspace's folders: lexically first, then by real
+// path, so a symlink cannot lead out.
 
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -18,9 +20,15 @@ export function confineToRoots(path: string, roots: readonly string[]): string[]
   return candidates;
 }
 
-export function isInside(root: string, absolute: string): boolean {
+/** `absolute` relative to `root`, '/'-separated ('' for the root itself); undefined when it lies outside the root. */
+export function pathInside(root: string, absolute: string): string | undefined {
   const rel = relative(resolve(root), absolute);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+  return rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+}
+
+/** True when `absolute` is `root` or lies under it (lexically: callers that care about symlinks pass real paths). */
+export function isInside(root: string, absolute: string): boolean {
+  return pathInside(root, absolute) !== undefined;
 }
 
 /** The first of `path`'s candidates in `roots` that is a file whose real path is inside a root too; undefined when none is. */

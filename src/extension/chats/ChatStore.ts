@@ -6,6 +6,7 @@
 
 import type { SessionSnapshot } from '../../core/loop/RlmSession';
 import { redactSecrets } from '../../core/redact';
+import { firstLine } from '../../core/shortText';
 import type { ChatSummary, Exchange } from '../../protocol/messages';
 import { withShownAnswer } from './answers';
 
@@ -137,6 +138,5 @@ export function summaryOf(chat: ChatRecord): ChatSummary {
 
 /** A chat's title: the first line of its first question, shortened. */
 export function titleOf(question: string): string {
-  const line = question.trim().split('\n')[0]!.trim();
-  return line.length > TITLE_CHARS ? `${line.slice(0, TITLE_CHARS - 1)}…` : line || 'Untitled question';
+  return firstLine(question, TITLE_CHARS) || 'Untitled question';
 }

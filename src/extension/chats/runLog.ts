@@ -2,6 +2,7 @@
 // sub-calls only at debug level (a fan-out makes hundreds). Event text is already redacted by the engine.
 
 import { formatCost } from '../../core/models/costText';
+import { oneLine } from '../../core/shortText';
 import type { RlmEvent } from '../../core/trajectory/events';
 import type { Log } from '../log';
 
@@ -10,19 +11,19 @@ const TEXT_CHARS = 200;
 export function logEvent(log: Log, event: RlmEvent): void {
   switch (event.type) {
     case 'run_start':
-      log.info(`${event.id} started${event.depth > 0 ? ` (child run, depth ${event.depth})` : ''}: ${clip(event.question)} [root ${event.rootModel}, sub-calls ${event.subModel}]`);
+      log.info(`${event.id} started${event.depth > 0 ? ` (child run, depth ${event.depth})` : ''}: ${oneLine(event.question, TEXT_CHARS)} [root ${event.rootModel}, sub-calls ${event.subModel}]`);
       return;
     case 'turn_end': {
       const line = `${event.id} ${event.status}: ${event.model}, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}, ${event.latencyMs} ms${event.cut ? ', cut at the output limit' : ''}`;
-      if (event.error) log.warn(`${line}: ${clip(event.error)}`);
+      if (event.error) log.warn(`${line}: ${oneLine(event.error, TEXT_CHARS)}`);
       else log.info(line);
       return;
     }
     case 'cell_end':
-      if (event.error) log.debug(`${event.id} ${event.status}${event.timedOut ? ' (timed out)' : ''}: ${clip(event.error)}`);
+      if (event.error) log.debug(`${event.id} ${event.status}${event.timedOut ? ' (timed out)' : ''}: ${oneLine(event.error, TEXT_CHARS)}`);
       return;
     case 'subcall_end':
-      if (event.error) log.warn(`${event.id} ${event.status}: ${event.model}: ${clip(event.error)}`);
+      if (event.error) log.warn(`${event.id} ${event.status}: ${event.model}: ${oneLine(event.error, TEXT_CHARS)}`);
       else log.debug(`${event.id} done: ${event.model}, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}, ${event.latencyMs} ms`);
       return;
     case 'retry':
@@ -33,7 +34,7 @@ export function logEvent(log: Log, event: RlmEvent): void {
       return;
     case 'compaction_end': {
       const line = `${event.id} ${event.status}: ${event.tokensAfter} tokens now, ${tokens(event.usage)}, ${formatCost(event.costUsd, event.unpriced ? 1 : 0)}`;
-      if (event.error) log.warn(`${line}: ${clip(event.error)}`);
+      if (event.error) log.warn(`${line}: ${oneLine(event.error, TEXT_CHARS)}`);
       else log.info(line);
       return;
     }
@@ -56,7 +57,3 @@ function tokens(usage: { inputTokens: number; outputTokens: number; estimated: b
   return `${usage.inputTokens}+${usage.outputTokens}${usage.estimated ? '~' : ''} tokens`;
 }
 
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > TEXT_CHARS ? `${line.slice(0, TEXT_CHARS - 1)}…` : line;
-}

@@ -3,10 +3,11 @@
 // are now come in through a reader (the open document's text when there is one, else the disk), and applying
 // is a plan of edits the editor makes in one WorkspaceEdit; this is tested in plain Node.
 //
-// The stale-base guard, file by file, each time the review is looked at:
+// The stale-base guard (core/edits/staleBase.ts, the CLI's --apply follows it too), file by file, each time the
+// review is looked at:
 // - the file is as the run read it: the proposal applies as it is (clean);
 // - it changed since (the user typed, git switched branch): the proposal is re-applied by three-way merge
-//   (merge3: base, the file now, the proposal) when that merges cleanly (merged), else the file is conflicted and
+//   (base, the file now, the proposal) when that merges cleanly (merged), else the file is conflicted and
 //   nothing of it is applied until the user resolves it. The user's newer text is never overwritten;
 // - text this review applied itself does not count as a change (the file then holds a part of the proposal).
 // What is left to decide is the diff from the file now to that target, hunk by hunk (core/edits/hunks.ts).
@@ -19,9 +20,10 @@ import { ChangeSet, changeOf } from '../../core/edits/ChangeSet';
 import type { Conflict } from '../../core/edits/conflicts';
 import { applyHunks, changeHunks, lineReplacements, type ChangeHunk, type LineReplacement } from '../../core/edits/hunks';
 import { sha256 } from '../../core/edits/lineDiff';
-import { merge3 } from '../../core/edits/merge3';
 import type { ValidationResult } from '../../core/edits/summary';
 import { SensitivePaths } from '../../core/edits/sensitive';
+import { deletedSince, mergedSince, reapply } from '../../core/edits/staleBase';
+import { firstLine } from '../../core/shortText';
 import { pauseIfDue } from '../../core/edits/TimeSlicer';
 import type { WrittenFile } from '../../core/edits/validationGate';
 import type { ChangeSetJSON, FileChange } from '../../core/edits/types';
@@ -33,6 +35,8 @@ export type CurrentText = (path: string) => Promise<string | undefined>;
 
 /** Lines of a hunk shown in the chat; the diff editor shows them all. */
 const PREVIEW_LINES = 40;
+/** A conflict's description in a note: its first line, at most this long. */
+const NOTE_CHARS = 300;
 /** Texts remembered per file as written by this review (a long run of accepts and undos forgets the oldest). */
 const MAX_WRITTEN = 50;
 /** The marker a merge result must not hold any more. */
@@ -323,7 +327,7 @@ export class ChangeReview {
     const change = changeOf(file);
     const base: Assessed = { file, state, status: 'clean', current: undefined, target: file.text, hunks: [], blocked: false, done: false, notes: [] };
     const open = this.openConflicts(file);
-    for (const c of open.filter((c) => c.kind === 'semantic')) base.notes.push(`Semantic conflict ${c.id}: ${firstLine(c.description)}`);
+    for (const c of open.filter((c) => c.kind === 'semantic')) base.notes.push(`Semantic conflict ${c.id}: ${firstLine(c.description, NOTE_CHARS)}`);
     for (const c of this.conflicts.filter((c) => c.resolved && touches(c, file))) base.notes.push(`Conflict ${c.id} (${c.kind}) between ${c.partitions.join(' and ')} was resolved by the model.`);
 
     if (change === 'create') {
@@ -338,7 +342,8 @@ export class ChangeReview {
       const now = await read(file.path);
       base.current = now;
       if (now === undefined) return { ...base, done: true, target: undefined };
-      if (now !== file.base) return { ...base, status: 'conflicted', blocked: true, target: undefined, hunks: changeHunks(now, undefined), notes: [`${file.path} changed since the run read it: not deleted.`, ...base.notes] };
+      const reapplied = reapply(file.path, file.base!, now, undefined);
+      if (reapplied.kind === 'refused') return { ...base, status: 'conflicted', blocked: true, target: undefined, hunks: changeHunks(now, undefined), notes: [`${reapplied.why}: not deleted.`, ...base.notes] };
       return withModelConflict({ ...base, target: undefined, hunks: changeHunks(now, undefined) }, open);
     }
 
@@ -351,36 +356,34 @@ export class ChangeReview {
       if (there !== undefined) return { ...base, status: 'conflicted', blocked: true, notes: [`${file.path} exists now: ${source} is not renamed onto it.`, ...base.notes] };
     }
     if (now === undefined) {
-      return { ...base, status: 'conflicted', blocked: true, target: file.text, hunks: changeHunks(undefined, file.text), notes: [`${source} was deleted since the run read it: not written.`, ...base.notes] };
+      return { ...base, status: 'conflicted', blocked: true, target: file.text, hunks: changeHunks(undefined, file.text), notes: [`${deletedSince(source)}: not written.`, ...base.notes] };
     }
     const anchor = state.resolution?.anchor ?? file.base!;
     const proposal = state.resolution?.text ?? file.text!;
     const resolvedStatus: ReviewStatus | undefined = state.resolution ? 'resolved' : undefined;
-    let target = proposal;
+    const reapplied = reapply(source, anchor, now, proposal);
+    if (reapplied.kind === 'refused') {
+      return {
+        ...base,
+        status: 'conflicted',
+        blocked: true,
+        target: proposal,
+        hunks: changeHunks(now, proposal),
+        notes: [`${reapplied.why}: nothing is applied until you merge them.`, ...base.notes],
+        merge: { path: file.path, base: anchor, ours: { title: 'Yours: the file now', text: now }, theirs: { title: 'Proposed by RLM', text: proposal }, anchor: now },
+      };
+    }
+    const target = reapplied.text!;
     let status: ReviewStatus = resolvedStatus ?? 'clean';
-    if (now === anchor) {
+    if (reapplied.kind === 'unchanged') {
       state.merged = false;
     } else {
-      const merged = merge3(anchor, now, proposal);
-      if (!merged.clean) {
-        const spans = merged.conflicts.map((c) => (c.ours.lines <= 1 ? `line ${c.ours.start}` : `lines ${c.ours.start}-${c.ours.start + c.ours.lines - 1}`)).join(', ');
-        return {
-          ...base,
-          status: 'conflicted',
-          blocked: true,
-          target: proposal,
-          hunks: changeHunks(now, proposal),
-          notes: [`${source} changed since the run read it, and the changes overlap the proposal (${spans} of the file now): nothing is applied until you merge them.`, ...base.notes],
-          merge: { path: file.path, base: anchor, ours: { title: 'Yours: the file now', text: now }, theirs: { title: 'Proposed by RLM', text: proposal }, anchor: now },
-        };
-      }
-      target = merged.text;
       // Text this review wrote holds part of the proposal: not the user's change.
       if (now !== state.appliedText && !state.wrote?.includes(sha256(now))) state.merged = true;
       if (state.merged && !resolvedStatus) status = 'merged';
     }
     const notes = [...base.notes];
-    if (status === 'merged') notes.unshift(`${source} changed since the run read it: the proposal was re-applied onto it by three-way merge. Your changes are kept.`);
+    if (status === 'merged') notes.unshift(`${mergedSince(source)}. Your changes are kept.`);
     const hunks = changeHunks(now, target);
     const assessed: Assessed = { ...base, status, current: now, target, hunks, notes, done: change === 'modify' && hunks.length === 0 };
     return resolvedStatus ? assessed : withModelConflict(assessed, open);
@@ -437,7 +440,7 @@ function withModelConflict(a: Assessed, open: readonly RunConflict[]): Assessed 
     ...a,
     status: 'conflicted',
     blocked: true,
-    notes: [...blocking.map((x) => `Conflict ${x.id} (${x.kind}) between ${x.partitions.join(' and ')} was left unresolved by the model: ${firstLine(x.description)}`), ...a.notes],
+    notes: [...blocking.map((x) => `Conflict ${x.id} (${x.kind}) between ${x.partitions.join(' and ')} was left unresolved by the model: ${firstLine(x.description, NOTE_CHARS)}`), ...a.notes],
     ...(merge ? { merge } : {}),
   };
 }
@@ -499,12 +502,6 @@ function normalState(state: Partial<FileState> | undefined): FileState {
 
 function touches(c: Conflict, file: FileChange): boolean {
   return c.paths.includes(file.path) || (file.from !== undefined && c.paths.includes(file.from));
-}
-
-
-function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
 function unique(keys: string[]): string[] {

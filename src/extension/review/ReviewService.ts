@@ -17,7 +17,7 @@ import { SensitivePaths } from '../../core/edits/sensitive';
 import { runValidation } from '../../core/edits/validation';
 import { validationBlocked } from '../../core/edits/validationGate';
 import type { RunChanges } from '../../core/loop/RunEdits';
-import type { ChatToHost, Exchange, HostToChat, MessageOf, Review } from '../../protocol/messages';
+import type { Exchange, HostToChat, MessageOf, Review, ReviewToHost } from '../../protocol/messages';
 import type { SettingSource } from '../settings';
 import type { ChatRecord, FolderRef } from '../chats/ChatStore';
 import type { Log } from '../log';
@@ -61,7 +61,6 @@ export interface ReviewServiceDeps {
   settleMs?: number;
 }
 
-export type ReviewMessage = Extract<MessageOf<ChatToHost>, { type: `review/${string}` }>;
 
 /** A change set file's name: never a path (the name comes back from the chat store). */
 export const CHANGES_FILE = /^[A-Za-z0-9_.-]+\.changes\.json$/;
@@ -124,7 +123,7 @@ export class ReviewService {
   }
 
   /** A message from the Chat view (already checked). */
-  handle(message: ReviewMessage): void {
+  handle(message: ReviewToHost): void {
     const entry = this.entries.get(message.exchangeId);
     if (!entry) {
       this.deps.log.warn(`${message.type} for ${message.exchangeId}, whose change set is not on show`);

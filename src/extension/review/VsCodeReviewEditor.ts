@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { unwritableBecause } from '../../core/edits/confinedWrite';
 import { merge3 } from '../../core/edits/merge3';
 import type { FolderRef } from '../chats/ChatStore';
 import type { Log } from '../log';
@@ -21,7 +22,6 @@ import type { SettingSource, SettingsInForce } from '../settings';
 import type { DiffSpec, FileEdit, MergeInput } from './ChangeReview';
 import type { ReviewEditor } from './ReviewService';
 import { consentDetail } from './validationConsent';
-import { unwritableBecause } from './writablePath';
 
 export const REVIEW_SCHEME = 'rlm-review';
 export const MERGE_SCHEME = 'rlm-merge';

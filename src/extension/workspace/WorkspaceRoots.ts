@@ -4,11 +4,11 @@
 // indexing can be stopped (Stop, closing the chat, the status bar): the folder then opens again at the next
 // question, with what was parsed kept in the cache.
 
-import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { CodeWorkspace, defaultCacheDir, describeIndexing, type IndexingProgress } from '../../core/workspace/CodeWorkspace';
 import { IndexingStopped } from '../../core/workspace/FirstWalk';
 import { DEFAULT_EXCLUDES } from '../../core/workspace/IgnoreRules';
+import { pathInside } from '../../core/workspace/rootPaths';
 import type { Workspace } from '../../core/workspace/types';
 import type { FolderRef } from '../chats/ChatStore';
 import { COMMANDS } from '../commandIds';
@@ -152,9 +152,8 @@ export class WorkspaceRoots implements vscode.Disposable {
     });
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
     const add = (kind: 'created' | 'changed' | 'deleted') => (uri: vscode.Uri) => {
-      const path = relative(folder.uri.fsPath, uri.fsPath);
-      if (path === '' || path === '..' || path.startsWith('..' + sep) || isAbsolute(path)) return;
-      queue.add(path.split(sep).join('/'), kind);
+      const path = pathInside(folder.uri.fsPath, uri.fsPath);
+      if (path) queue.add(path, kind);
     };
     watcher.onDidCreate(add('created'));
     watcher.onDidChange(add('changed'));

@@ -74,8 +74,8 @@ describe('applyChanges', () => {
     writeFileSync(join(root, 'src/move.ts'), 'move me\nline 2\nline 3\nplus a line the user added\n');
     const report = await applyChanges(cs, { root });
     assert.deepEqual(report.merged.map((e) => [e.path, e.message]), [
-      ['moved.ts', 'src/move.ts changed since the run read it; the edits were re-applied by three-way merge and the file renamed to moved.ts'],
-      ['src/a.ts', 'src/a.ts changed since the run read it; the edits were re-applied by three-way merge'],
+      ['moved.ts', 'src/move.ts changed since the run read it: the proposal was re-applied onto it by three-way merge and the file renamed to moved.ts'],
+      ['src/a.ts', 'src/a.ts changed since the run read it: the proposal was re-applied onto it by three-way merge'],
     ]);
     assert.equal(disk(root, 'src/a.ts'), BASE['src/a.ts'].replace('a = 1', 'a = 10').replace('e = 5', 'e = 50'));
     assert.equal(disk(root, 'moved.ts'), 'moved\nline 2\nline 3\nplus a line the user added\n');
@@ -96,7 +96,7 @@ describe('applyChanges', () => {
     const report = await applyChanges(cs, { root });
     assert.deepEqual(report.applied, []);
     assert.deepEqual(report.refused.map((e) => [e.path, e.message]), [
-      ['src/a.ts', 'src/a.ts changed since the run read it, and the changes overlap the proposed edits (line 3 of the file on disk): not written; re-run, or merge by hand'],
+      ['src/a.ts', 'src/a.ts changed since the run read it, and the changes overlap the proposal (line 3 of the file now): not written; re-run, or merge by hand'],
       ['src/new.ts', 'src/new.ts exists on disk (created since the run read the workspace): not overwritten'],
       ['src/old.ts', 'src/old.ts changed since the run read it: not deleted'],
       ['taken.ts', 'taken.ts exists on disk (created since the run read the workspace): not overwritten'],
@@ -127,7 +127,7 @@ describe('applyChanges', () => {
     symlinkSync(outside, join(root, 'linked'));
     const report = await applyChanges(cs, { root });
     assert.deepEqual(report.refused.map((e) => e.path), ['linked/new.ts', 'src/a.ts']);
-    assert.match(report.refused[0].message, /'linked' is a symlink: writes never go through one/);
+    assert.match(report.refused[0].message, /'linked' is a symlink: RLM never writes through one/);
     assert.match(report.refused[1].message, /symlink/);
     assert.equal(readFileSync(join(outside, 'secret.txt'), 'utf8'), 'secret\n');
     assert.equal(existsSync(join(outside, 'new.ts')), false);

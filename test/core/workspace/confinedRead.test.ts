@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
 import {
@@ -152,10 +152,10 @@ test('a bad maxBytes is a programming error, reported as such', () => {
   assert.throws(() => readConfinedSync(root, { path: 'src/b.ts' }, { maxBytes: -1 }), /maxBytes must be a positive number/);
 });
 
-test('loads in a worker thread (imports nothing but node:fs and node:path) and reads there', async () => {
-  const source = readFileSync(MODULE, 'utf8');
-  const imports = [...source.matchAll(/^import [^;]*? from '([^']+)';/gms)].map((m) => m[1]).sort();
-  assert.deepEqual(imports, ['node:fs', 'node:fs/promises', 'node:path']);
+test('loads in a worker thread (imports nothing but node:fs, node:path and rootPaths, which imports only those) and reads there', async () => {
+  const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^import [^;]*? from '([^']+)';/gms)].map((m) => m[1]).sort();
+  assert.deepEqual(importsOf(MODULE), ['./rootPaths', 'node:fs', 'node:fs/promises', 'node:path']);
+  assert.deepEqual(importsOf(join(dirname(MODULE), 'rootPaths.ts')), ['node:fs/promises', 'node:path']);
   const worker = new Worker(
     // tsx's --import hooks do not reach workers: register its require hook first (as ParsePool does).
     `require('tsx/cjs');

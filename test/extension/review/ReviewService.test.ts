@@ -17,9 +17,9 @@ import { ChatStore, type FolderRef } from '../../../src/extension/chats/ChatStor
 import type { Log } from '../../../src/extension/log';
 import { prepareModels, type ModelSources } from '../../../src/extension/models/modelSetup';
 import type { DiffSpec, FileEdit, MergeInput } from '../../../src/extension/review/ChangeReview';
-import { ReviewService, type ReviewEditor, type ReviewMessage } from '../../../src/extension/review/ReviewService';
+import { ReviewService, type ReviewEditor } from '../../../src/extension/review/ReviewService';
 import { SETTING_DEFAULTS, type RlmSettings } from '../../../src/extension/settings';
-import type { HostToChat, MessageOf, Review } from '../../../src/protocol/messages';
+import type { HostToChat, MessageOf, Review, ReviewToHost } from '../../../src/protocol/messages';
 import { FakeModelServer } from '../../fakes/FakeModelServer';
 import { code } from '../../support/scriptedModels';
 import { MapMemento } from '../../support/MapMemento';
@@ -150,7 +150,7 @@ async function windowOver(options: { dir?: string; memento?: MapMemento; tracesD
     throw new Error(`no review/state like that; the last: ${JSON.stringify(posted.filter((m) => m.type === 'review/state').at(-1))}`);
   };
   /** Sends a Chat view message and waits for the review it leads to. */
-  const send = async (message: ReviewMessage, ok: (r: Review) => boolean = (r) => !r.busy) => {
+  const send = async (message: ReviewToHost, ok: (r: Review) => boolean = (r) => !r.busy) => {
     const from = posted.length;
     reviews.handle(message);
     return state((r) => ok(r), from);
