@@ -149,6 +149,7 @@ export class RlmExtension implements vscode.Disposable {
       }),
       ...registerCommands({
         chats, setup, chatView, log: this.channel, redactedLog: log, tracesDir: this.tracesDir, store: this.store, secrets: this.secrets, trajectory: this.trajectoryView,
+        forgetSubCalls: () => this.subCallCaches.clear((vscode.workspace.workspaceFolders ?? []).map(WorkspaceRoots.refOf)),
         // A question over a folder being indexed stops with it (the chat says so); the other folders just stop.
         stopIndexing: () => {
           chats.stopIfIndexing();

@@ -20,6 +20,8 @@ export interface HistoryDeps {
   /** The Trajectory view: it shows no run of a cleared chat. */
   trajectory: { forget(): void };
   redactedLog: Log;
+  /** Empties the sub-call caches of the workspace's folders: their prompts hold what the chats read. */
+  forgetSubCalls(): Promise<void>;
 }
 
 const CLEAR = 'Clear History';
@@ -35,10 +37,11 @@ export function historyCommands(deps: HistoryDeps): Array<[string, () => Promise
       const running = deps.chats.busy ? ' The question running now is stopped.' : '';
       const choice = await vscode.window.showWarningMessage(`Clear the RLM chat history of this workspace (${plural(count, 'chat')})?`, {
         modal: true,
-        detail: `The chats, their traces and their proposed edits are deleted, and the chat on show starts afresh.${running} This cannot be undone: "RLM: Export Chat History..." keeps a copy first.`,
+        detail: `The chats, their traces, their proposed edits and the sub-call answers kept for reuse are deleted, and the chat on show starts afresh.${running} This cannot be undone: "RLM: Export Chat History..." keeps a copy first.`,
       }, CLEAR);
       if (choice !== CLEAR) return;
       const cleared = await deps.chats.clearHistory();
+      await deps.forgetSubCalls();
       deps.trajectory.forget();
       void vscode.window.showInformationMessage(`RLM: the chat history is cleared (${plural(cleared, 'chat')}).`);
     }],

@@ -1,8 +1,8 @@
 // A huge answer and the chat history in real VS Code: the fake server's root model answers with 1.6 MB, which the
 // chat shows in part ("Shown: the first 200 kB of 1.6 MB") and opens whole in an untitled Markdown editor, also
 // after a window reload and from the Trajectory view's detail; "RLM: Export Chat History..." writes the chats and
-// traces to the folder picked in the save dialog; "RLM: Clear Chat History" asks in a modal, then leaves no chat
-// and no trace behind. The probe extension reports the untitled documents the editor holds.
+// traces to the folder picked in the save dialog; "RLM: Clear Chat History" asks in a modal, then leaves no chat,
+// no trace and no sub-call answer behind. The probe extension reports the untitled documents the editor holds.
 
 import assert from 'node:assert/strict';
 import { readdir, readFile, rm } from 'node:fs/promises';
@@ -28,7 +28,8 @@ e2eSuite('a huge answer and the chat history', {
   let exchangeId = '';
 
   it('shows a 1.6 MB answer in part, with how much, and opens it whole in an untitled Markdown editor', async (vs) => {
-    models.script(code('Listing every line.', `FINAL(${HUGE})`));
+    // One sub-call first, so the folder's sub-call cache holds an answer for "Clear Chat History" to delete.
+    models.script(code('Listing every line.', `const where = llm_query("Where is the total computed?");\nFINAL(${HUGE})`));
     const asked = await askInChat(vs, 'List every line');
     exchangeId = asked.exchangeId;
     assert.equal(await ended(asked.chat, exchangeId), 'done');
@@ -66,9 +67,11 @@ e2eSuite('a huge answer and the chat history', {
     assert.deepEqual(chats.map((c) => c.exchanges.map((e) => [e.id, e.answerChars])), [[[exchangeId, huge.length]]]);
   });
 
-  it('"RLM: Clear Chat History" asks in a modal, then the chat, its history and its traces are gone', async (vs) => {
+  it('"RLM: Clear Chat History" asks in a modal, then the chat, its history, its traces and its sub-call answers are gone', async (vs) => {
     const traces = async () => (await readdir(join(vs.root, 'user-data', 'User', 'workspaceStorage'), { recursive: true })).filter((f) => f.endsWith('.rlm.jsonl'));
+    const subCallCaches = async () => (await readdir(join(vs.root, 'user-data', 'User', 'globalStorage'), { recursive: true })).filter((f) => /subcalls[\\/][0-9a-f]+\.jsonl$/.test(f));
     assert.equal((await traces()).length, 1);
+    assert.equal((await subCallCaches()).length, 1, 'the sub-call answer is kept for reuse');
     await vs.workbench.runCommand('RLM: Clear Chat History');
     const dialog = vs.workbench.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: TIMEOUTS.command });
@@ -83,6 +86,7 @@ e2eSuite('a huge answer and the chat history', {
     await waitFor(async () => (await chat.locator('[data-testid=exchange]').count()) === 0, { timeoutMs: TIMEOUTS.webview, what: 'the conversation to empty' });
     assert.equal(await chat.locator('[data-testid=history-toggle]').textContent(), 'History');
     await waitFor(async () => (await traces()).length === 0, { timeoutMs: TIMEOUTS.command, what: 'the trace files to go' });
+    await waitFor(async () => (await subCallCaches()).length === 0, { timeoutMs: TIMEOUTS.command, what: 'the sub-call cache file to go' });
     // After a reload it stays cleared.
     await vs.workbench.reload();
     const after = await chatView(vs);
