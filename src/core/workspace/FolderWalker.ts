@@ -30,6 +30,7 @@ export interface WalkFrontier {
 /** The rules a walk follows (WorkspaceIndexOptions, resolved). */
 export interface WalkRules {
   exclude?: readonly string[];
+  include?: readonly string[];
   credentialFiles?: readonly string[];
   gitUserPaths?: GitUserPaths;
   maxFileBytes: number;
@@ -55,6 +56,7 @@ export class FolderWalker {
     this.maxFileBytes = options.maxFileBytes;
     this.rules = new IgnoreRules(root, {
       exclude: options.exclude ?? DEFAULT_EXCLUDES,
+      include: options.include,
       credentialFiles: options.credentialFiles,
       gitUserPaths: options.gitUserPaths ?? defaultGitUserPaths(),
     });

@@ -23,6 +23,11 @@ export interface WorkspaceIndexOptions {
   /** Gitignore-style patterns left out on top of the .gitignore files (default DEFAULT_EXCLUDES; replaces it). */
   exclude?: readonly string[];
   /**
+   * Index only these folders (globs such as 'packages/api' or 'services/*', see IncludeRules); the other rules
+   * still apply inside them. Absent or empty: the whole folder.
+   */
+  include?: readonly string[];
+  /**
    * Gitignore-style patterns of credential files, left out even when no ignore rule mentions them
    * (default DEFAULT_CREDENTIAL_FILES from credentialFiles.ts; a list replaces it, `[]` turns it off,
    * `!pattern` lets a path through: see allowCredentialFiles).
@@ -60,7 +65,7 @@ export class WorkspaceIndex {
   private readonly records = new FileRecords();
   private readonly walker: FolderWalker;
   /** The options the walks follow, resolved (the walk thread gets them too). */
-  private readonly walkRules: Required<Omit<WalkRules, 'credentialFiles'>> & WalkRules;
+  private readonly walkRules: WalkRules;
   private readonly listeners = new Set<(changes: readonly IndexChange[]) => void>();
   /** The first walk when it runs in the background (`start`); undefined after a synchronous `open`. */
   private firstWalk: FirstWalk | undefined;
@@ -83,7 +88,7 @@ export class WorkspaceIndex {
     this.name = path.basename(real);
     this.maxFileBytes = maxFileBytes;
     this.walkRules = {
-      exclude: options.exclude ?? DEFAULT_EXCLUDES, credentialFiles: options.credentialFiles,
+      exclude: options.exclude ?? DEFAULT_EXCLUDES, include: options.include, credentialFiles: options.credentialFiles,
       gitUserPaths: options.gitUserPaths ?? defaultGitUserPaths(), maxFileBytes,
     };
     this.walker = new FolderWalker(real, this.records, this.walkRules);
