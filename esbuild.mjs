@@ -27,6 +27,8 @@ const entries = [
   { in: 'src/core/workspace/syntax/syntaxWorker.ts', out: 'syntaxWorker' },
   // Model-driven searches (grep, globs, regex filters, AST queries) under a deadline (src/core/workspace/queries).
   { in: 'src/core/workspace/queries/queryWorker.ts', out: 'query-worker' },
+  // The first walk of a folder (src/core/workspace/WalkThread.ts starts dist/walk-worker.js).
+  { in: 'src/core/workspace/walkWorker.ts', out: 'walk-worker' },
 ];
 
 // Wasm files are loaded next to the bundle (explicit locations, see src/core/sandbox and src/core/workspace/syntax).

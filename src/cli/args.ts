@@ -46,6 +46,8 @@ export interface RunBudgetFlags {
 /** What may be sent from a workspace folder. */
 export interface WorkspaceFlags {
   exclude: string[];
+  /** Folders (globs) to index only, see IncludeRules; empty: the whole folder. */
+  include: string[];
   /** Credential files to let through (gitignore-style globs), see credentialFiles.ts. */
   allowCredentialFiles: string[];
 }
@@ -141,7 +143,7 @@ export const USAGE = `Usage:
       [--max-depth N] [--max-iterations N] [--max-sub-calls N] [--max-tokens N] [--concurrency N]
       [--endpoint-concurrency N] [--cell-timeout SECONDS] [--timeout SECONDS] [--max-cost USD] [--max-requests N]
       [--trace FILE] [--json]
-      [--prices FILE] [--exclude GLOB]... [--allow-credential-file GLOB]... [--quiet]
+      [--prices FILE] [--exclude GLOB]... [--include FOLDER]... [--allow-credential-file GLOB]... [--quiet]
       [--max-output-tokens N] [--sub-max-output-tokens N] [--reasoning-effort minimal|low|medium|high]
       [--sub-reasoning-effort minimal|low|medium|high] [--context-window N]
       [--patch FILE] [--apply [--validate "CMD"] [--allow-sensitive]] [--sensitive-path GLOB]... [--summary FILE]
@@ -198,6 +200,7 @@ const RUN_BUDGET_OPTIONS = {
 
 const WORKSPACE_OPTIONS = {
   exclude: { type: 'string', multiple: true },
+  include: { type: 'string', multiple: true },
   'allow-credential-file': { type: 'string', multiple: true },
 } as const;
 
@@ -380,8 +383,8 @@ function runBudgetFlags(v: Strings<typeof RUN_BUDGET_OPTIONS>): RunBudgetFlags {
   };
 }
 
-function workspaceFlags(v: { exclude?: string[]; 'allow-credential-file'?: string[] }): WorkspaceFlags {
-  return { exclude: v.exclude ?? [], allowCredentialFiles: v['allow-credential-file'] ?? [] };
+function workspaceFlags(v: { exclude?: string[]; include?: string[]; 'allow-credential-file'?: string[] }): WorkspaceFlags {
+  return { exclude: v.exclude ?? [], include: v.include ?? [], allowCredentialFiles: v['allow-credential-file'] ?? [] };
 }
 
 function parseEval(args: string[], env: NodeJS.ProcessEnv): EvalArgs {

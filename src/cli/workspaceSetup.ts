@@ -1,11 +1,12 @@
-// A workspace folder opened the way the CLI does it (its excludes, the credential files let through, the
-// symbol cache), and closed without holding the exit for long.
+// A workspace folder opened the way the CLI does it (its excludes and included folders, the credential files let
+// through, the symbol cache), and closed without holding the exit for long.
 
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CodeWorkspace, defaultCacheDir } from '../core/workspace/CodeWorkspace';
 import { DEFAULT_EXCLUDES } from '../core/workspace/IgnoreRules';
 import { allowCredentialFiles } from '../core/workspace/credentialFiles';
+import { IncludeRules } from '../core/workspace/IncludeRules';
 import { UsageError, type WorkspaceFlags } from './args';
 
 /** After the answer is printed, the symbol cache gets this long to be saved before the CLI exits. */
@@ -28,8 +29,14 @@ export async function openWorkspace(folder: string, flags: WorkspaceFlags, env: 
   }
   if (!isDir) throw new UsageError(`--workspace must be a folder, but ${folder} is a file (use --context-file for a text file)`);
   // Symbols are parsed in the background while the model starts; the cache makes the next run instant.
+  try {
+    new IncludeRules(flags.include); // a glob it cannot use is a usage error, said before anything starts
+  } catch (error) {
+    throw new UsageError(`--${(error as Error).message}`);
+  }
   const options = {
     exclude: [...DEFAULT_EXCLUDES, ...flags.exclude],
+    include: flags.include,
     credentialFiles: allowCredentialFiles(flags.allowCredentialFiles),
     cacheDir: defaultCacheDir(env),
     signal: how.signal,

@@ -119,7 +119,7 @@ export class RlmExtension implements vscode.Disposable {
       tracesDir: this.tracesDir,
       settings: (folder) => setup.settings(vscode.Uri.parse(folder.uri)),
       prepareModels: (settings) => prepareModels(settings, setup.sources(), setup.windowFacts()),
-      workspace: (folder, settings) => roots.open(folder, settings.excludes),
+      workspace: (folder, settings) => roots.open(folder, settings),
       stopIndexing: (folder) => roots.stopIndexing(folder.uri),
       indexing: (folder) => {
         const running = roots.indexing().find((f) => f.uri === folder.uri);

@@ -10,6 +10,7 @@ import type { RlmLimitsInput } from '../core/loop/options';
 import type { ModelTuning } from '../core/models/modelPair';
 import { parsePriceOverrides, type ModelPrice } from '../core/models/pricing';
 import { REASONING_EFFORTS, type ReasoningEffort } from '../core/models/types';
+import { IncludeRules } from '../core/workspace/IncludeRules';
 
 /** Who answers: the editor's own models, a provider's API, or any OpenAI-compatible server. */
 export const PROVIDER_SETTINGS = ['auto', 'vscode-lm', 'openai', 'anthropic', 'openai-compatible'] as const;
@@ -47,6 +48,8 @@ export interface RlmSettings {
   maxRequestsPerQuestion: number;
   /** Gitignore-style patterns left out of the workspace on top of the default excludes. */
   excludes: string[];
+  /** Folders (globs) to index only, see IncludeRules; empty for the whole folder. */
+  include: string[];
   /** The user's check after applying proposed edits (run through the shell in the folder, after asking); '' for none. */
   validateCommand: string;
   /** Reply caps in tokens (thinking included), root and sub-calls; 0 for the provider's default. */
@@ -80,6 +83,7 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   maxCostPerQuestion: 2,
   maxRequestsPerQuestion: 300,
   excludes: [],
+  include: [],
   validateCommand: '',
   maxOutputTokens: 0,
   subMaxOutputTokens: 0,
@@ -179,7 +183,7 @@ export interface SettingValue {
  * In an untrusted workspace (Restricted Mode), every setting of RESTRICTED_SETTINGS likewise, and no validation
  * command at all (nothing runs in Restricted Mode). In a trusted one, a limit from the workspace only when it is
  * lower than the user's, a switch of OFF_ONLY_SETTINGS only turned off, and models and the command as the
- * workspace says. `excludes` only ever narrows what is read: the editor's resolved value.
+ * workspace says. `excludes` and `include` only ever narrow what is read: the editor's resolved value.
  */
 export function settingValue(name: keyof RlmSettings, inspected: InspectedSetting | undefined, resolved: unknown, trusted: boolean): SettingValue {
   const base: SettingValue = inspected?.globalValue !== undefined
@@ -211,6 +215,16 @@ export function settingValue(name: keyof RlmSettings, inspected: InspectedSettin
     return fromWorkspace.value === false ? fromWorkspace : ignore('a workspace may turn it off, never on against your settings.');
   }
   return fromWorkspace;
+}
+
+/** rlm.include, when IncludeRules can use every glob of it; else the whole folder, with a warning that says why. */
+function includedFolders(globs: string[], refuse: (value: unknown, why: string) => string[]): string[] {
+  try {
+    new IncludeRules(globs);
+    return globs;
+  } catch (error) {
+    return refuse(globs, `usable (${(error as Error).message.replace(/^include: /, '')})`);
+  }
 }
 
 /** True when the workspace's value of a limit is below the user's. */
@@ -285,7 +299,7 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
   const provider = get('provider') ?? SETTING_DEFAULTS.provider;
   let baseUrl = text('baseUrl');
   if (baseUrl !== '' && !isHttpUrl(baseUrl)) baseUrl = fallback('baseUrl', baseUrl, 'an http(s) URL such as http://127.0.0.1:11434/v1');
-  const patterns = (name: 'excludes' | 'sensitivePaths'): string[] => {
+  const patterns = (name: 'excludes' | 'include' | 'sensitivePaths'): string[] => {
     const value = get(name) ?? SETTING_DEFAULTS[name];
     return Array.isArray(value) && value.every((e) => typeof e === 'string')
       ? value.map((e) => e.trim()).filter((e) => e !== '')
@@ -304,6 +318,7 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     maxCostPerQuestion: number('maxCostPerQuestion'),
     maxRequestsPerQuestion: number('maxRequestsPerQuestion'),
     excludes: patterns('excludes'),
+    include: includedFolders(patterns('include'), (value, why) => fallback('include', value, why)),
     validateCommand: text('validateCommand'),
     maxOutputTokens: number('maxOutputTokens'),
     subMaxOutputTokens: number('subMaxOutputTokens'),

@@ -219,6 +219,7 @@ test('usage and configuration errors: exit 2 with one clear line and no stack tr
     [['ask', 'q', '--workspace', dir], { RLM_LOCAL_SERVERS: '' }, /Missing OPENAI_API_KEY/],
     [['ask', 'q', '--workspace', dir, '--provider', 'anthropic'], {}, /Missing ANTHROPIC_API_KEY/],
     [['ask', 'q', '--workspace', join(dir, 'nope')], { OPENAI_API_KEY: 'sk-x' }, /Workspace folder not found/],
+    [['ask', 'q', '--workspace', dir, '--include', '../elsewhere'], { OPENAI_API_KEY: 'sk-x' }, /--include: "..\/elsewhere" is not a folder inside the workspace/],
     [['ask', 'q'], {}, /exactly one of --workspace DIR or --context-file FILE/],
     [['ask', '--workspace', dir], {}, /Missing the question/],
     [['replay', join(dir, 'missing.jsonl')], {}, /Trace file not found/],

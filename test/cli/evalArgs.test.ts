@@ -14,10 +14,10 @@ test('eval: defaults', () => {
 
 test('eval takes the model flags and run budgets exactly as ask parses them', () => {
   const shared = ['--model', 'claude-sonnet-4-5', '--sub-model', 'claude-haiku-4-5', '--base-url', 'http://127.0.0.1:9/v1', '--endpoint-concurrency', '2', '--prices', 'p.json',
-    '--max-depth', '2', '--max-iterations', '7', '--max-sub-calls', '0', '--max-tokens', '5000', '--cell-timeout', '1.5', '--timeout', '90', '--exclude', 'dist/'];
+    '--max-depth', '2', '--max-iterations', '7', '--max-sub-calls', '0', '--max-tokens', '5000', '--cell-timeout', '1.5', '--timeout', '90', '--exclude', 'dist/', '--include', 'src'];
   const ask = parseCli(['ask', 'q', '--workspace', '.', ...shared], {}) as AskArgs;
   const evalArgs = parseCli(['eval', '--suite', 'count-text', ...shared], {}) as EvalArgs;
-  for (const key of ['provider', 'baseUrl', 'model', 'subModel', 'endpointConcurrency', 'prices', 'maxDepth', 'maxIterations', 'maxSubCalls', 'maxTokens', 'cellTimeoutMs', 'timeoutMs', 'exclude', 'allowCredentialFiles'] as const) {
+  for (const key of ['provider', 'baseUrl', 'model', 'subModel', 'endpointConcurrency', 'prices', 'maxDepth', 'maxIterations', 'maxSubCalls', 'maxTokens', 'cellTimeoutMs', 'timeoutMs', 'exclude', 'include', 'allowCredentialFiles'] as const) {
     assert.deepEqual(evalArgs[key], ask[key], key);
   }
   assert.equal(evalArgs.provider, 'anthropic');

@@ -1,7 +1,8 @@
 // The first indexing of a big folder in real VS Code: 30,000 generated files (TypeScript and Python). A question
 // starts while the folder is still listed and parsed, and the status bar shows how far indexing has got. Stop ends
 // the question and the indexing within about a second, and the chat says so under the question, which it keeps.
-// The next question opens the folder again; clicking the status-bar item stops that indexing too.
+// The next question opens the folder again (a note names rlm.include and rlm.excludes: the folder is large); clicking
+// the status-bar item stops that indexing too.
 
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -57,6 +58,9 @@ e2eSuite('the first indexing of a big folder', {
     const indexing = vs.workbench.page.locator('.part.statusbar .statusbar-item', { hasText: 'RLM: indexing' });
     await indexing.waitFor({ timeout: TIMEOUTS.command });
     await waitFor(async () => /RLM: indexing [^:]+: [\d,]+ of [\d,]+ files parsed/.test(await indexing.textContent() ?? ''), { timeoutMs: ANSWER_TIMEOUT_MS, what: 'the status bar to count parsed files' });
+    // Over 20,000 files listed and no rlm.include: a note names the settings that index less of the folder.
+    await waitFor(async () => (await vs.workbench.notifications()).some((text) => /^RLM: \S+ is large \([\d,]+ files so far\): to index less of it, set rlm\.include to the folders you ask about, or rlm\.excludes to paths to leave out\.$/.test(text)),
+      { timeoutMs: TIMEOUTS.command, what: 'the large-folder note' });
     const clicked = Date.now();
     await indexing.click();
     await indexing.waitFor({ state: 'hidden', timeout: TIMEOUTS.command });

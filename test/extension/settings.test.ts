@@ -17,14 +17,14 @@ test('nothing set: the defaults, with a $2 cap per question', () => {
 test('good values are taken, trimmed; a base URL loses its trailing slash', () => {
   const { settings, warnings } = from({
     provider: 'openai-compatible', baseUrl: ' http://127.0.0.1:11434/v1/ ', rootModel: ' qwen2.5-coder ', subModel: '', maxDepth: 2, maxIterations: 12,
-    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', ' ', 'big/**'], validateCommand: ' npm test ',
+    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', ' ', 'big/**'], include: [' packages/api', 'services/*'], validateCommand: ' npm test ',
     allowInsecureHttp: true, prices: { 'qwen2.5-coder': { input: 0.1, output: 0.2, contextWindow: 32768 } },
     maxOutputTokens: 4096, subMaxOutputTokens: 0, reasoningEffort: 'low', subReasoningEffort: 'default', contextWindow: 8192, compactWith: 'sub', cacheSubCalls: false,
   });
   assert.deepEqual(warnings, []);
   assert.deepEqual(settings, {
     provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen2.5-coder', subModel: '', maxDepth: 2, maxIterations: 12,
-    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', 'big/**'], validateCommand: 'npm test', sensitivePaths: [],
+    maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', 'big/**'], include: ['packages/api', 'services/*'], validateCommand: 'npm test', sensitivePaths: [],
     allowInsecureHttp: true, prices: { 'qwen2.5-coder': { input: 0.1, output: 0.2, contextWindow: 32768 } },
     maxOutputTokens: 4096, subMaxOutputTokens: 0, reasoningEffort: 'low', subReasoningEffort: 'default', contextWindow: 8192, compactWith: 'sub', cacheSubCalls: false,
   } satisfies RlmSettings);
@@ -37,11 +37,12 @@ test('good values are taken, trimmed; a base URL loses its trailing slash', () =
 test('bad values fall back to the default, one warning each naming the setting', () => {
   const { settings, warnings } = from({
     provider: 'gpt', baseUrl: 'ftp://x', rootModel: 7, maxDepth: 1.5, maxIterations: -3, concurrency: '8', cellTimeout: Infinity,
-    maxCostPerQuestion: -1, maxRequestsPerQuestion: 2.5, excludes: 'dist/', validateCommand: ['npm', 'test'], allowInsecureHttp: 'yes', prices: { 'm': { input: 'cheap' } },
+    maxCostPerQuestion: -1, maxRequestsPerQuestion: 2.5, excludes: 'dist/', include: ['../outside'], validateCommand: ['npm', 'test'], allowInsecureHttp: 'yes', prices: { 'm': { input: 'cheap' } },
     maxOutputTokens: 1.5, contextWindow: -1, reasoningEffort: 'max', compactWith: 'other', cacheSubCalls: 'yes',
   });
   assert.deepEqual(settings, SETTING_DEFAULTS);
-  assert.equal(warnings.length, 18);
+  assert.equal(warnings.length, 19);
+  assert.ok(warnings.some((w) => /^rlm\.include: \["\.\.\/outside"\] is not usable \("\.\.\/outside" is not a folder inside the workspace; name folders such as 'packages\/api' or 'services\/\*'\); using \[\]\.$/.test(w)), warnings.join('\n'));
   assert.ok(warnings.some((w) => /^Prices in rlm\.prices: "m" needs "input" and "output".* Using none\.$/.test(w)));
   assert.ok(warnings.some((w) => w === 'rlm.reasoningEffort: "max" is not one of default, minimal, low, medium, high; using "default".'));
   assert.ok(warnings.some((w) => w === 'rlm.cacheSubCalls: "yes" is not true or false; using true.'));
@@ -168,14 +169,16 @@ test('the sub-call cache: a trusted workspace may turn it off, never on against 
   assert.deepEqual(value('cacheSubCalls', { workspace: false }, false), [true, 'default']);
 });
 
-test('excludes only narrow what is read: the editor\'s value wherever it was set, trusted or not', () => {
+test('excludes and include only narrow what is read: the editor\'s value wherever it was set, trusted or not', () => {
   assert.deepEqual(settingValue('excludes', at({ workspace: ['big/'] }, 'excludes'), ['big/'], false), { value: ['big/'], source: 'workspace' });
   assert.deepEqual(settingValue('excludes', undefined, ['x/'], true), { value: ['x/'], source: 'default' });
   assert.ok(!RESTRICTED_SETTINGS.includes('excludes'));
+  assert.deepEqual(settingValue('include', at({ folder: ['packages/api'] }, 'include'), ['packages/api'], false), { value: ['packages/api'], source: 'folder' });
+  assert.ok(!RESTRICTED_SETTINGS.includes('include'));
 });
 
-test('every setting but excludes and sensitivePaths (they only narrow what is read or applied) is restricted: a new setting must choose its policy', () => {
-  assert.deepEqual([...RESTRICTED_SETTINGS].sort(), Object.keys(SETTING_DEFAULTS).filter((k) => k !== 'excludes' && k !== 'sensitivePaths').sort());
+test('every setting but excludes, include and sensitivePaths (they only narrow what is read or applied) is restricted: a new setting must choose its policy', () => {
+  assert.deepEqual([...RESTRICTED_SETTINGS].sort(), Object.keys(SETTING_DEFAULTS).filter((k) => k !== 'excludes' && k !== 'include' && k !== 'sensitivePaths').sort());
 });
 
 test('rlm.sensitivePaths: every layer adds to it, so a workspace can add patterns but never drop the user\'s', () => {

@@ -13,6 +13,7 @@ import type { TextSyntax } from './syntax/parseText';
 import type { AstMatch, AstQueryOptions, CodeSymbol, SymbolFilter } from './syntax/types';
 import type { CallControl, PartialResult, WorkspaceSyntax } from './types';
 import { WorkspaceIndex, type Disposable, type WorkspaceIndexOptions } from './WorkspaceIndex';
+import { WorkspaceWatcher } from './WorkspaceWatcher';
 
 export interface CodeWorkspaceOptions extends WorkspaceIndexOptions, FileSystemWorkspaceOptions {
   /** Where the symbol cache lives; `false` keeps no cache. Default: defaultCacheDir(). */
@@ -72,7 +73,7 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
     symbolIndex.update(index.list().map(toFileRow));
     index.listed.then(() => {
       symbolIndex.completeFileList();
-      if (options.watch && !this.disposed) this.subscriptions.push(index.watch());
+      if (options.watch && !this.disposed) this.subscriptions.push(new WorkspaceWatcher(index));
     }, () => undefined);
     const signal = options.signal;
     const stop = () => void this.close().catch(() => undefined);

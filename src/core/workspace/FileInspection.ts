@@ -1,9 +1,11 @@
-// Reads one file once to decide whether it belongs in the index (text, within the size limit, not a
-// generated bundle), to count its lines and, for a `.h` file, to tell C++ from C by its first 64 KB.
-// Streams through a shared 64 KB buffer, so a scan allocates almost nothing per file and never holds a
-// whole file.
+// Reads the first 64 KB of one file to decide whether it belongs in the index (text, within the size limit,
+// not a generated bundle) and, for a `.h` file, to tell C++ from C. Nothing past the first 64 KB is read:
+// most source files fit in it (their lines are counted on the way), and a larger file's lines are counted
+// only when an answer shows them (countLines). One read into a shared buffer, so a walk of 100,000 files
+// allocates almost nothing per file.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { AMBIGUOUS_HEADER, headerLooksLikeCpp } from './headerLanguage';
 import { detectLanguage, isBundleLanguage } from './languages';
 
@@ -11,7 +13,9 @@ export type SkipReason = 'binary' | 'too-large' | 'minified' | 'not-a-file' | 'u
 
 export type Inspection =
   | {
-    kind: 'text'; language: string; bytes: number; lines: number; mtimeMs: number;
+    kind: 'text'; language: string; bytes: number; mtimeMs: number;
+    /** Undefined for a file larger than the 64 KB looked at: countLines counts it when asked. */
+    lines?: number;
     /** A `.h` file with no C++ construct in its first 64 KB: C or C++ as the workspace decides (HeaderMajority). */
     plainHeader?: boolean;
   }
@@ -19,8 +23,8 @@ export type Inspection =
 
 /** Git's heuristic: a NUL byte early in the file means binary. */
 const BINARY_PROBE_BYTES = 8 * 1024;
-/** How much of a JS/CSS file is looked at to recognise a minified bundle. */
-const BUNDLE_PROBE_BYTES = 64 * 1024;
+/** How much of a file is read: enough to recognise a minified bundle, a `.h` file's language, and most files whole. */
+const PROBE_BYTES = 64 * 1024;
 /** Hand-written code essentially never has a line this long; bundles and inlined data do. */
 const BUNDLE_LONGEST_LINE = 10_000;
 /** Typical source averages 30-40 characters a line; minified code averages hundreds or thousands. */
@@ -29,7 +33,7 @@ const BUNDLE_AVERAGE_MIN_SAMPLE = 1024;
 
 const GENERATED_NAME = /\.min\.(js|mjs|cjs|css)$|\.map$/i;
 
-const scratch = Buffer.allocUnsafe(BUNDLE_PROBE_BYTES);
+const scratch = Buffer.allocUnsafe(PROBE_BYTES);
 
 /** Inspects the file at `absolutePath`; `relativePath` names it (extension, shebang fallback). */
 export function inspectFile(absolutePath: string, relativePath: string, maxFileBytes: number): Inspection {
@@ -57,46 +61,69 @@ export function inspectFile(absolutePath: string, relativePath: string, maxFileB
 }
 
 function scan(fd: number, relativePath: string, size: number, mtimeMs: number): Inspection {
-  let newlines = 0;
-  let total = 0;
-  let lastByte = -1;
-  let first = true;
-  let language = '';
+  // One read: at the file's size (it may have grown since fstat) or the probe, whichever is smaller.
+  const read = size === 0 ? 0 : readSync(fd, scratch, 0, Math.min(size, PROBE_BYTES), 0);
+  const chunk = scratch.subarray(0, read);
+  if (chunk.subarray(0, BINARY_PROBE_BYTES).indexOf(0) !== -1) {
+    return { kind: 'skipped', reason: 'binary', detail: 'it is a binary file' };
+  }
+  const firstNewline = chunk.indexOf(10);
+  let language = detectLanguage(relativePath, chunk.toString('utf8', 0, firstNewline === -1 ? Math.min(read, 256) : Math.min(firstNewline, 256)));
+  if (isBundleLanguage(language) && read > 0) {
+    const verdict = bundleVerdict(chunk, read);
+    if (verdict) return { kind: 'skipped', reason: 'minified', detail: verdict };
+  }
   let plainHeader = false;
-  for (;;) {
-    const read = readSync(fd, scratch, 0, scratch.length, null);
-    if (read === 0) break;
-    const chunk = read === scratch.length ? scratch : scratch.subarray(0, read);
-    if (first) {
-      first = false;
-      if (chunk.subarray(0, BINARY_PROBE_BYTES).indexOf(0) !== -1) {
-        return { kind: 'skipped', reason: 'binary', detail: 'it is a binary file' };
-      }
-      const firstNewline = chunk.indexOf(10);
-      language = detectLanguage(relativePath, chunk.toString('utf8', 0, firstNewline === -1 ? Math.min(read, 256) : Math.min(firstNewline, 256)));
-      if (isBundleLanguage(language)) {
-        const verdict = bundleVerdict(chunk, read);
-        if (verdict) return { kind: 'skipped', reason: 'minified', detail: verdict };
-      }
-      if (language === 'c' && AMBIGUOUS_HEADER.test(relativePath)) {
-        // latin1 maps bytes one to one: the constructs looked for are ASCII, and it is the cheapest decoding.
-        if (headerLooksLikeCpp(chunk.toString('latin1', 0, read))) language = 'cpp';
-        else plainHeader = true;
-      }
+  if (language === 'c' && AMBIGUOUS_HEADER.test(relativePath)) {
+    // latin1 maps bytes one to one: the constructs looked for are ASCII, and it is the cheapest decoding.
+    if (read > 0 && headerLooksLikeCpp(chunk.toString('latin1', 0, read))) language = 'cpp';
+    else plainHeader = true;
+  }
+  const whole = read === size;
+  const base = { kind: 'text' as const, language, bytes: size, mtimeMs, ...(whole ? { lines: lineCount(chunk) } : {}) };
+  return plainHeader ? { ...base, plainHeader } : base;
+}
+
+/** Lines as an editor counts them: a final line without a newline counts, an empty text has none. */
+function lineCount(text: Buffer): number {
+  return text.length === 0 ? 0 : newlines(text) + (text[text.length - 1] === 10 ? 0 : 1);
+}
+
+function newlines(bytes: Buffer): number {
+  let count = 0;
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) count++;
+  return count;
+}
+
+/**
+ * The lines of a file larger than what inspectFile looks at, read in 64 KB chunks off the host thread (the reads
+ * are asynchronous). Undefined when it cannot be read any more (it went away: the next files() no longer lists it).
+ */
+export async function countLines(absolutePath: string): Promise<number | undefined> {
+  let handle;
+  try {
+    handle = await open(absolutePath, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(PROBE_BYTES);
+    let count = 0;
+    let total = 0;
+    let lastByte = -1;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      count += newlines(buffer.subarray(0, bytesRead));
+      lastByte = buffer[bytesRead - 1]!;
+      total += bytesRead;
     }
-    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) newlines++;
-    lastByte = chunk[read - 1];
-    total += read;
-    if (read < scratch.length && total >= size) break; // saves the final empty read for most files
+    return total === 0 ? 0 : count + (lastByte === 10 ? 0 : 1);
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
   }
-  if (first) {
-    language = detectLanguage(relativePath, '');
-    plainHeader = language === 'c' && AMBIGUOUS_HEADER.test(relativePath);
-  }
-  const lines = total === 0 ? 0 : newlines + (lastByte === 10 ? 0 : 1);
-  return plainHeader
-    ? { kind: 'text', language, bytes: total, lines, mtimeMs, plainHeader }
-    : { kind: 'text', language, bytes: total, lines, mtimeMs };
 }
 
 /** Why the first chunk of a JS/CSS file looks generated, or undefined when it looks hand-written. */

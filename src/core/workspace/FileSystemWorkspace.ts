@@ -81,17 +81,19 @@ export class FileSystemWorkspace implements Workspace {
     const until = Date.now() + callMs;
     const incomplete = await waitForFileList(this.index, 'files', until, control);
     const literal = literalMatcher('fileGlob', glob ?? '');
-    let items: FileInfo[];
+    let files: IndexedFile[];
     if (literal) {
-      items = this.index.list().filter((file) => literal(file.path)).map(toFileInfo);
+      files = this.index.list().filter((file) => literal(file.path));
     } else {
       const paths = await selectRows(this.queries, 'files', 'fileGlob', glob!, 'files', budgetLeft(until, callMs), control);
       // Records as they are now: a file deleted while the worker matched is left out.
-      items = paths.flatMap((path) => {
+      files = paths.flatMap((path) => {
         const file = this.index.get(path);
-        return file ? [toFileInfo(file)] : [];
+        return file ? [file] : [];
       });
     }
+    await this.index.countLines(files);
+    const items = files.map(toFileInfo);
     return incomplete ? { items, incomplete } : { items };
   }
 
@@ -237,8 +239,9 @@ export function toFileRow(file: IndexedFile): FileRow {
   return { path: file.path, language: file.language, bytes: file.bytes, mtimeMs: file.mtimeMs, ...(file.target ? { target: file.target } : {}) };
 }
 
+/** A record as files() shows it; a file whose lines could not be counted (it just went away) shows 0. */
 function toFileInfo(file: IndexedFile): FileInfo {
-  return { path: file.path, language: file.language, bytes: file.bytes, lines: file.lines };
+  return { path: file.path, language: file.language, bytes: file.bytes, lines: file.lines ?? 0 };
 }
 
 /** read()'s line range, checked: 1-based and inclusive; the end absent means to the last line. */

@@ -1,7 +1,6 @@
-// The first walk of a folder, run in slices on the event loop: the host thread (the editor's extension host)
-// never waits on it, and the workspace answers while it runs. An answer that depends on the file list waits
-// for the walk within its own time budget, or says how much of the list is known (`walkNote`). A signal or
-// stop() ends the walk between two slices.
+// The first walk of a folder, in the background, in a thread of its own (WalkThread): the host thread (the
+// editor's extension host) never waits on it, and the workspace answers while it runs. An answer that depends on the file list waits for the walk within its own time budget, or says
+// how much of the list is known (`walkNote`). A signal or stop() ends the walk at once.
 import type { CallControl, FileListing } from './types';
 
 /** How far the walk has got: files listed, folders read, folders found but not read yet. */
@@ -27,7 +26,16 @@ export class IndexingStopped extends Error {
   }
 }
 
-/** Walk this long, then yield to the event loop. */
+/**
+ * Where the walk's steps come from: a step takes in what the walk thread sent and resolves to false once the
+ * walk is over. `end` stops a walk given up early (its thread).
+ */
+export interface WalkSource {
+  step(): Promise<boolean>;
+  end(): void;
+}
+
+/** Take in batches this long, then announce them and yield to the event loop. */
 const SLICE_MS = 8;
 
 export class FirstWalk {
@@ -37,9 +45,9 @@ export class FirstWalk {
   private readonly stopped: Promise<void>;
   private wakeStopped!: () => void;
 
-  constructor(private readonly folder: string, steps: Iterator<unknown>, private readonly hooks: WalkHooks, signal?: AbortSignal) {
+  constructor(private readonly folder: string, source: WalkSource, private readonly hooks: WalkHooks, signal?: AbortSignal) {
     this.stopped = new Promise((resolve) => { this.wakeStopped = resolve; });
-    this.finished = this.run(steps, signal);
+    this.finished = this.run(source, signal);
     this.finished.catch(() => undefined); // callers that never wait must not see an unhandled rejection
   }
 
@@ -86,7 +94,7 @@ export class FirstWalk {
     return this.done ? undefined : walkNote(this.progress(), this.walking);
   }
 
-  private async run(steps: Iterator<unknown>, signal?: AbortSignal): Promise<void> {
+  private async run(source: WalkSource, signal?: AbortSignal): Promise<void> {
     const onAbort = () => this.stop();
     if (signal?.aborted) this.stop();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -96,7 +104,11 @@ export class FirstWalk {
       let sliceStart = performance.now();
       for (;;) {
         if (this.state !== 'walking') throw new IndexingStopped(this.folder);
-        if (steps.next().done) break;
+        const step = source.step();
+        step.catch(() => undefined); // a step given up by a stop may still fail; the race reports the others
+        const more = await Promise.race([step, this.stopped.then(() => true)]); // a stop does not wait for the thread
+        if (this.state !== 'walking') throw new IndexingStopped(this.folder);
+        if (!more) break;
         if (performance.now() - sliceStart > SLICE_MS) {
           this.hooks.slice();
           await new Promise((resolve) => setImmediate(resolve));
@@ -108,6 +120,7 @@ export class FirstWalk {
     } catch (error) {
       if (this.state === 'walking') this.state = 'failed';
       this.wakeStopped();
+      source.end();
       throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);

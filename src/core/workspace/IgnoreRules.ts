@@ -1,13 +1,15 @@
 // Which workspace paths are left out: the user's exclude list, the rules of the git repository that holds
 // the workspace (core.excludesFile, info/exclude, and .gitignore files above the root, each relative to its
 // own folder), `.gitignore` files at every level inside (a nested one applies to its own subtree and
-// overrides its parents, negations included), nested repositories' own excludes, and credential files.
+// overrides its parents, negations included), nested repositories' own excludes, credential files, and the
+// include list (IncludeRules: only some folders).
 // Git's semantics as implemented by the `ignore` package.
 
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { CREDENTIAL_FILE_REASON, DEFAULT_CREDENTIAL_FILES } from './credentialFiles';
 import { findGitRepository, type GitRepository, type GitUserPaths, globalExcludesFile, readText, repositoryAt } from './GitRepository';
+import { IncludeRules } from './IncludeRules';
 
 /** Excluded unless the caller passes its own list (extend it with `[...DEFAULT_EXCLUDES, 'dist/']`). */
 export const DEFAULT_EXCLUDES: readonly string[] = ['node_modules/', '.git/', '.hg/', '.svn/', '__pycache__/', '.venv/'];
@@ -67,16 +69,20 @@ export interface IgnoreRulesOptions {
   credentialFiles?: readonly string[];
   /** Where git's user-level settings live (~/.gitconfig, ~/.config/git/ignore). */
   gitUserPaths: GitUserPaths;
+  /** Folders (globs) to index only, see IncludeRules; absent or empty: the whole folder. */
+  include?: readonly string[];
 }
 
 const NOT_IGNORED: IgnoreVerdict = Object.freeze({ ignored: false });
 const CREDENTIAL: IgnoreVerdict = Object.freeze({ ignored: true, why: CREDENTIAL_FILE_REASON, credential: true });
 const GLOBAL_EXCLUDES = "git's global excludes file (core.excludesFile)";
+const NOT_INCLUDED: IgnoreVerdict = Object.freeze({ ignored: true, why: 'outside the folders the include setting names (rlm.include, --include)' });
 
 export class IgnoreRules {
   private readonly excludes: RuleFile;
   private readonly credentials: RuleFile | undefined;
   private readonly user: GitUserPaths;
+  private readonly include: IncludeRules | undefined;
   /**
    * The enclosing repository's rules, which apply to the whole workspace, lowest precedence first:
    * core.excludesFile, info/exclude, then the .gitignore files from the working tree's top down to the
@@ -93,6 +99,7 @@ export class IgnoreRules {
     const credentials = options.credentialFiles ?? DEFAULT_CREDENTIAL_FILES;
     this.credentials = credentials.length > 0 ? new RuleFile('the credential files list', credentials.join('\n')) : undefined;
     this.user = options.gitUserPaths;
+    this.include = options.include?.length ? new IncludeRules(options.include) : undefined;
   }
 
   /**
@@ -129,6 +136,11 @@ export class IgnoreRules {
     if (this.rootVerdict) return this.rootVerdict;
     const tested = isDirectory ? relative + '/' : relative;
     if (this.excludes.test(tested).ignored) return excludedBy(this.excludes);
+    if (this.include) {
+      // A folder on the way to an included one is walked; a file there is not indexed.
+      const inclusion = this.include.classify(relative);
+      if (inclusion === 'outside' || (inclusion === 'toward' && !isDirectory)) return NOT_INCLUDED;
+    }
     let verdict = NOT_IGNORED;
     for (const file of this.outer) verdict = apply(file, tested, verdict);
     for (const dir of ancestorDirs(relative)) {

@@ -1,48 +1,32 @@
-// The list of files the RLM may see: one small record per file (path, language, bytes, lines, mtime),
-// never the file's text. Built by one walk of the root that honours the ignore rules, then kept current
-// by single-path updates from the editor or from `watch()`.
+// The list of files the RLM may see: one small record per file (FileRecords.ts), never the file's text. Built by
+// one walk of the root that honours the ignore rules (in a thread of its own, see WalkThread), then kept current
+// by single-path updates from the editor or from a WorkspaceWatcher. How the disk becomes records is
+// FolderWalker's; this is what the index holds, when it is whole, and who hears of changes.
 //
 // Consumers (the workspace host functions, the symbol index in ./syntax) read `list()` / `get()` and
 // subscribe to `onDidChange` for incremental updates.
 
-import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { FileInfo } from './types';
-import { PathGuard } from './PathGuard';
-import { DEFAULT_EXCLUDES, IgnoreRules } from './IgnoreRules';
+import { countLines, inspectFile } from './FileInspection';
+import { type ChangeKind, type Disposable, type Exclusion, FileRecords, type IndexChange, type IndexedFile } from './FileRecords';
+import { FirstWalk, type WalkProgress, type WalkSource } from './FirstWalk';
+import { affectedScope, FolderWalker, parentOf, type WalkFrontier, type WalkRules } from './FolderWalker';
 import { defaultGitUserPaths, type GitUserPaths } from './GitRepository';
-import { inspectFile, type SkipReason } from './FileInspection';
-import { HeaderMajority } from './headerLanguage';
-import { WorkspaceWatcher, type WatchOptions } from './WorkspaceWatcher';
-import { FirstWalk, type WalkProgress } from './FirstWalk';
+import { DEFAULT_EXCLUDES } from './IgnoreRules';
+import type { PathGuard } from './PathGuard';
+import { WalkThread } from './WalkThread';
 
-/** One indexed file. `path` is workspace-relative with '/' separators. */
-export interface IndexedFile extends FileInfo {
-  /** Last modification time when the file was indexed (ms since the epoch). */
-  readonly mtimeMs: number;
-  /**
-   * For a symlink: the workspace-relative real path of its target when it was admitted. Readers open
-   * `path` and check that what they opened is `target ?? path` (see confinedRead.ts).
-   */
-  readonly target?: string;
-}
-
-export type ChangeKind = 'created' | 'changed' | 'deleted';
-
-/** One record that appeared, changed or went away; `file` is the new record (absent for 'deleted'). */
-export interface IndexChange {
-  kind: ChangeKind;
-  path: string;
-  file?: IndexedFile;
-}
-
-export interface Disposable {
-  dispose(): void;
-}
+export { byPath, type ChangeKind, type Disposable, type Exclusion, type IndexChange, type IndexedFile } from './FileRecords';
 
 export interface WorkspaceIndexOptions {
   /** Gitignore-style patterns left out on top of the .gitignore files (default DEFAULT_EXCLUDES; replaces it). */
   exclude?: readonly string[];
+  /**
+   * Index only these folders (globs such as 'packages/api' or 'services/*', see IncludeRules); the other rules
+   * still apply inside them. Absent or empty: the whole folder.
+   */
+  include?: readonly string[];
   /**
    * Gitignore-style patterns of credential files, left out even when no ignore rule mentions them
    * (default DEFAULT_CREDENTIAL_FILES from credentialFiles.ts; a list replaces it, `[]` turns it off,
@@ -65,19 +49,12 @@ export interface WorkspaceIndexOptions {
   signal?: AbortSignal;
 }
 
-/** Why a path is not in the index, for error messages such as "File 'x' is not readable: it is binary". */
-export interface Exclusion {
-  reason: 'missing' | 'directory' | 'ignored' | 'credential' | 'symlink' | 'not-indexed' | SkipReason;
-  /** Completes the sentence "... because <message>". */
-  message: string;
-}
-
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 // Yield to the event loop this often during an async re-walk so the editor stays responsive.
 const ASYNC_SLICE_MS = 8;
-/** Within a folder, a walk offers to yield after this many entries. */
-const ENTRIES_PER_YIELD = 32;
+/** Files whose lines are counted at once (each an open file and a 64 KB buffer). */
+const LINE_COUNTS_AT_ONCE = 16;
 
 export class WorkspaceIndex {
   /** Real absolute path of the root. Never show it to a model: use `name`. */
@@ -85,23 +62,10 @@ export class WorkspaceIndex {
   readonly name: string;
   readonly guard: PathGuard;
   readonly maxFileBytes: number;
-  private readonly rules: IgnoreRules;
-  private readonly records = new Map<string, IndexedFile>();
-  /** Walked (not ignored) directories, '' being the root: what a per-directory watcher watches. */
-  private readonly dirs = new Set<string>();
-  /**
-   * File symlinks in walked folders and the workspace-relative real path each leads to (undefined when it
-   * is broken or leads outside), admitted or not: a change to a target re-evaluates the links into it.
-   */
-  private readonly links = new Map<string, string | undefined>();
-  private sorted: IndexedFile[] | undefined;
-  /**
-   * New records not in `sorted` yet, merged in by the next list(): during a first walk of 100,000 files, sorting
-   * the whole list at each call would hold the host thread for a tenth of a second every time.
-   */
-  private added: IndexedFile[] = [];
-  /** Decides the language of `.h` files that look neither C nor C++ (see headerLanguage.ts). */
-  private readonly headers = new HeaderMajority();
+  private readonly records = new FileRecords();
+  private readonly walker: FolderWalker;
+  /** The options the walks follow, resolved (the walk thread gets them too). */
+  private readonly walkRules: WalkRules;
   private readonly listeners = new Set<(changes: readonly IndexChange[]) => void>();
   /** The first walk when it runs in the background (`start`); undefined after a synchronous `open`. */
   private firstWalk: FirstWalk | undefined;
@@ -122,43 +86,55 @@ export class WorkspaceIndex {
     }
     this.root = real;
     this.name = path.basename(real);
-    this.guard = new PathGuard(real);
     this.maxFileBytes = maxFileBytes;
-    this.rules = new IgnoreRules(real, {
-      exclude: options.exclude ?? DEFAULT_EXCLUDES,
-      credentialFiles: options.credentialFiles,
-      gitUserPaths: options.gitUserPaths ?? defaultGitUserPaths(),
-    });
+    this.walkRules = {
+      exclude: options.exclude ?? DEFAULT_EXCLUDES, include: options.include, credentialFiles: options.credentialFiles,
+      gitUserPaths: options.gitUserPaths ?? defaultGitUserPaths(), maxFileBytes,
+    };
+    this.walker = new FolderWalker(real, this.records, this.walkRules);
+    this.guard = this.walker.guard;
   }
 
   /** Indexes `root` synchronously (about a second for 5,000 files / 40 MB cold). */
   static open(root: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
     const index = new WorkspaceIndex(root, options);
-    for (const _ of index.reconcile('', [])) { /* drain the walk */ }
-    index.relabelHeaders([]);
-    index.rules.compact();
+    for (const _ of index.walker.reconcile('', [])) { /* drain the walk */ }
+    index.walker.finishWalk([]);
     return index;
   }
 
   /**
-   * Starts the first walk in the background, in slices that yield to the event loop, and returns the index
-   * at once: records appear as the walk finds them (announced to `onDidChange` as 'created' after each
-   * slice), `listed` says when the list is whole, `untilListed` waits for it within a call's budget.
+   * Starts the first walk in the background, in a thread of its own (WalkThread), and returns the index at once:
+   * records appear as the walk finds them (announced to `onDidChange` as 'created' as each batch arrives),
+   * `listed` says when the list is whole, `untilListed` waits for it within a call's budget.
    */
   static start(root: string, options: WorkspaceIndexOptions = {}): WorkspaceIndex {
     const index = new WorkspaceIndex(root, options);
     const changes: IndexChange[] = [];
-    const frontier = { foldersLeft: 1 };
-    index.firstWalk = new FirstWalk(index.name, index.reconcile('', changes, frontier), {
+    const frontier: WalkFrontier = { foldersLeft: 1 };
+    index.firstWalk = new FirstWalk(index.name, index.walkThread(changes, frontier), {
       slice: () => index.notify(changes.splice(0)),
       finish: () => {
-        index.relabelHeaders(changes);
-        index.rules.compact();
+        index.walker.finishWalk(changes);
         index.notify(changes.splice(0));
       },
-      progress: () => ({ files: index.records.size, folders: index.dirs.size, foldersLeft: frontier.foldersLeft }),
+      progress: () => ({ files: index.records.size, folders: index.walker.dirs.size, foldersLeft: frontier.foldersLeft }),
     }, options.signal);
     return index;
+  }
+
+  /** The first walk in its own thread: each step takes in the batch it sent. */
+  private walkThread(changes: IndexChange[], frontier: WalkFrontier): WalkSource {
+    const thread = new WalkThread({ root: this.root, ...this.walkRules });
+    return {
+      step: async () => {
+        const batch = await thread.next();
+        this.walker.takeWalked(batch, changes);
+        frontier.foldersLeft = batch.foldersLeft;
+        return !batch.done;
+      },
+      end: () => thread.terminate(),
+    };
   }
 
   /** Like `open`, but yields to the event loop every few milliseconds (for the extension host). */
@@ -185,7 +161,7 @@ export class WorkspaceIndex {
 
   /** How far the first walk has got (all of it once done). */
   walkProgress(): WalkProgress & { done: boolean } {
-    return { ...(this.firstWalk?.progress() ?? { files: this.records.size, folders: this.dirs.size, foldersLeft: 0 }), done: this.complete };
+    return { ...(this.firstWalk?.progress() ?? { files: this.records.size, folders: this.walker.dirs.size, foldersLeft: 0 }), done: this.complete };
   }
 
   /**
@@ -212,18 +188,26 @@ export class WorkspaceIndex {
 
   /** Every record, sorted by path (code-unit order). The array is shared: do not mutate it. */
   list(): readonly IndexedFile[] {
-    if (!this.sorted) {
-      this.sorted = [...this.records.values()].sort(byPath);
-    } else if (this.added.length > 0) {
-      this.sorted = mergeSorted(this.sorted, this.added.sort(byPath));
+    return this.records.list();
+  }
+
+  /**
+   * Counts the lines of those of `files` larger than the walk looked at (a few in a hundred), once: their
+   * records keep the count until the file changes (a change makes a new record).
+   */
+  async countLines(files: readonly IndexedFile[]): Promise<void> {
+    const uncounted = files.filter((file) => file.lines === undefined);
+    for (let at = 0; at < uncounted.length; at += LINE_COUNTS_AT_ONCE) {
+      await Promise.all(uncounted.slice(at, at + LINE_COUNTS_AT_ONCE).map(async (file) => {
+        const lines = await countLines(this.guard.absolute(file.target ?? file.path));
+        if (lines !== undefined && this.records.get(file.path) === file) file.lines = lines;
+      }));
     }
-    this.added = [];
-    return this.sorted;
   }
 
   /** Indexed directories ('' is the root). */
   directories(): ReadonlySet<string> {
-    return this.dirs;
+    return this.walker.dirs;
   }
 
   /** Why a workspace-relative path is not indexed, or undefined when it is (or could be, the index being stale). */
@@ -238,13 +222,13 @@ export class WorkspaceIndex {
       return { reason: 'missing', message: 'there is no such file' };
     }
     if (link.isDirectory()) return { reason: 'directory', message: 'it is a folder (list its files with files())' };
-    const verdict = this.rules.checkDeep(relativePath, false);
+    const verdict = this.walker.rules.checkDeep(relativePath, false);
     if (verdict.ignored) return { reason: verdict.credential ? 'credential' : 'ignored', message: `it is ${verdict.why}` };
-    if (!this.dirs.has(parentOf(relativePath))) {
+    if (!this.walker.dirs.has(parentOf(relativePath))) {
       return { reason: 'not-indexed', message: 'it is inside a folder symlink, and folder symlinks are not followed' };
     }
     if (link.isSymbolicLink()) {
-      const resolved = this.resolveLink(absolute);
+      const resolved = this.walker.resolveLink(absolute);
       if (resolved.exclusion) return resolved.exclusion;
     } else if (!link.isFile()) {
       return NOT_A_FILE; // a FIFO would block the thread that opens it
@@ -259,7 +243,7 @@ export class WorkspaceIndex {
    * a symlink (a write through it could land outside the workspace) or a file.
    */
   explainNew(relativePath: string): Exclusion | undefined {
-    const verdict = this.rules.checkDeep(relativePath, false);
+    const verdict = this.walker.rules.checkDeep(relativePath, false);
     if (verdict.ignored) return { reason: verdict.credential ? 'credential' : 'ignored', message: `it is ${verdict.why}` };
     const parts = relativePath.split('/');
     for (let i = 1; i < parts.length; i++) {
@@ -289,7 +273,7 @@ export class WorkspaceIndex {
     const scopes: string[] = [];
     for (const { path: input, kind } of batch) {
       const relative = this.guard.relative(input);
-      for (const _ of this.update(relative, kind, changes)) { /* drain */ }
+      for (const _ of this.walker.update(relative, kind, changes)) { /* drain */ }
       scopes.push(affectedScope(relative));
     }
     return this.announce(scopes, changes);
@@ -306,7 +290,7 @@ export class WorkspaceIndex {
     let sliceStart = Date.now();
     for (const { path: input, kind } of batch) {
       const relative = this.guard.relative(input);
-      for (const _ of this.update(relative, kind, changes)) {
+      for (const _ of this.walker.update(relative, kind, changes)) {
         if (Date.now() - sliceStart > ASYNC_SLICE_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = Date.now();
@@ -319,8 +303,8 @@ export class WorkspaceIndex {
 
   /** Finishes a batch: links and headers that depend on what changed, then the listeners. */
   private announce(scopes: string[], changes: IndexChange[]): IndexChange[] {
-    this.refreshLinksInto(scopes, changes);
-    this.relabelHeaders(changes);
+    this.walker.refreshLinksInto(scopes, changes);
+    this.walker.relabelHeaders(changes);
     this.notify(changes);
     return changes;
   }
@@ -345,269 +329,6 @@ export class WorkspaceIndex {
     return { dispose: () => void this.listeners.delete(listener) };
   }
 
-  /** Keeps the index current from file-system events until disposed. See WorkspaceWatcher for the strategy. */
-  watch(options: WatchOptions = {}): Disposable {
-    return new WorkspaceWatcher(this, options);
-  }
-
-  private *update(relative: string, kind: ChangeKind, changes: IndexChange[]): Generator<void> {
-    // The root, or the root's ignore rules: re-evaluate everything (existing files are not re-read).
-    if (relative === '' || relative === '.git/info/exclude' || relative === '.git/info') {
-      yield* this.reconcile('', changes);
-      return;
-    }
-    const parent = parentOf(relative);
-    if (path.posix.basename(relative) === '.gitignore' && this.dirs.has(parent)) {
-      yield* this.reconcile(parent, changes); // reloads the rules and re-evaluates only that subtree
-      return;
-    }
-    if (kind === 'deleted') {
-      this.remove(relative, changes);
-      this.links.delete(relative);
-      return;
-    }
-    if (!this.dirs.has(parent)) {
-      // A file in a folder we have not walked: the folder is ignored, or new (its own event may come later).
-      if (parent !== '' && !this.rules.checkDeep(parent, true).ignored) yield* this.update(parent, 'created', changes);
-      return;
-    }
-    const absolute = this.guard.absolute(relative);
-    let link;
-    try {
-      link = lstatSync(absolute);
-    } catch {
-      this.remove(relative, changes);
-      this.links.delete(relative);
-      return;
-    }
-    if (link.isDirectory()) {
-      this.links.delete(relative);
-      if (this.rules.check(relative, true).ignored) this.remove(relative, changes);
-      else yield* this.reconcile(relative, changes);
-      return;
-    }
-    if (this.dirs.has(relative)) this.remove(relative, changes); // a folder replaced by a file
-    if ((!link.isFile() && !link.isSymbolicLink()) || this.rules.check(relative, false).ignored) {
-      this.remove(relative, changes); // FIFOs, sockets and devices are never opened
-      this.links.delete(relative);
-    } else {
-      this.admit(relative, link.isSymbolicLink(), changes);
-    }
-  }
-
-  /**
-   * Walks `dir` (reloading its rule files) and makes the records under it match the disk: new files are
-   * added, changed ones re-read, vanished or newly ignored ones removed. Yields after each folder;
-   * `frontier` follows how many folders are found but not read yet.
-   */
-  private *reconcile(dir: string, changes: IndexChange[], frontier?: { foldersLeft: number }): Generator<void> {
-    const before = new Set<string>();
-    const prefix = dir === '' ? '' : dir + '/';
-    for (const key of this.records.keys()) if (key.startsWith(prefix)) before.add(key);
-    for (const known of [...this.dirs]) if (known === dir || known.startsWith(prefix)) this.dirs.delete(known);
-    for (const link of [...this.links.keys()]) if (link.startsWith(prefix)) this.links.delete(link);
-    this.rules.forgetSubtree(dir);
-
-    // Links are admitted after the walk, once the rule files of every folder they may lead into are loaded.
-    const links: string[] = [];
-    const stack = [dir];
-    while (stack.length > 0) {
-      const current = stack.pop()!;
-      if (frontier) frontier.foldersLeft = stack.length + 1;
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(this.guard.absolute(current), { withFileTypes: true });
-      } catch {
-        continue; // vanished or unreadable: its records are removed below
-      }
-      this.dirs.add(current);
-      this.rules.loadDirectory(current);
-      let inspected = 0;
-      for (const entry of entries) {
-        // One folder may hold thousands of files, each read once: let an async walk yield within it too.
-        if (++inspected % ENTRIES_PER_YIELD === 0) yield;
-        if (!isPortableName(entry.name)) continue;
-        const relative = current === '' ? entry.name : `${current}/${entry.name}`;
-        if (entry.isDirectory()) {
-          if (!this.rules.check(relative, true).ignored) {
-            stack.push(relative);
-            if (frontier) frontier.foldersLeft++;
-          }
-        } else if (entry.isFile() || entry.isSymbolicLink()) {
-          if (this.rules.check(relative, false).ignored) continue;
-          if (entry.isSymbolicLink()) links.push(relative);
-          else if (this.admit(relative, false, changes)) before.delete(relative);
-        }
-      }
-      if (frontier) frontier.foldersLeft = stack.length;
-      yield;
-    }
-    for (const link of links) {
-      if (this.admit(link, true, changes)) before.delete(link);
-      yield;
-    }
-    for (const gone of before) this.remove(gone, changes);
-  }
-
-  /** Adds or refreshes one file's record; returns true when the file is (still) indexed. */
-  private admit(relative: string, isSymlink: boolean, changes: IndexChange[]): boolean {
-    const absolute = this.guard.absolute(relative);
-    let target: string | undefined;
-    if (isSymlink) {
-      const resolved = this.resolveLink(absolute);
-      this.links.set(relative, resolved.target);
-      if (resolved.exclusion) {
-        this.remove(relative, changes);
-        return false;
-      }
-      target = resolved.target;
-    } else {
-      this.links.delete(relative);
-    }
-    const existing = this.records.get(relative);
-    if (existing && existing.target === target) {
-      try {
-        const stat = statSync(absolute);
-        if (stat.mtimeMs === existing.mtimeMs && stat.size === existing.bytes) return true;
-      } catch {
-        // fall through: inspectFile reports it
-      }
-    }
-    const inspection = inspectFile(absolute, relative, this.maxFileBytes);
-    if (inspection.kind === 'skipped') {
-      this.remove(relative, changes);
-      return false;
-    }
-    const file: IndexedFile = {
-      path: relative,
-      language: this.headers.record(relative, inspection.language, inspection.plainHeader === true),
-      bytes: inspection.bytes,
-      lines: inspection.lines,
-      mtimeMs: inspection.mtimeMs,
-      ...(target === undefined ? {} : { target }),
-    };
-    this.records.set(relative, file);
-    if (existing) this.forgetOrder();
-    else if (this.sorted) this.added.push(file);
-    changes.push({ kind: existing ? 'changed' : 'created', path: relative, file });
-    return true;
-  }
-
-  /**
-   * Where a file symlink leads (workspace-relative) and, when it may not be indexed, why: it is refused
-   * like its target (ignored, excluded, under .git, a credential file) and whenever it leaves the root.
-   */
-  private resolveLink(absolute: string): { target?: string; exclusion?: Exclusion } {
-    let real: string;
-    try {
-      real = realpathSync.native(absolute);
-    } catch {
-      return { exclusion: { reason: 'symlink', message: 'it is a broken symlink' } };
-    }
-    if (!this.guard.contains(real)) return { exclusion: { reason: 'symlink', message: 'it is a symlink that leads outside the workspace' } };
-    const target = path.relative(this.root, real).split(path.sep).join('/');
-    const stat = statSync(real, { throwIfNoEntry: false });
-    if (!stat) return { target, exclusion: { reason: 'symlink', message: 'it is a broken symlink' } };
-    if (stat.isDirectory()) return { target, exclusion: { reason: 'symlink', message: 'it is a symlink to a folder, and folder symlinks are not followed' } };
-    if (!stat.isFile()) return { target, exclusion: { reason: 'symlink', message: 'it is a symlink to something that is not a regular file' } };
-    const verdict = this.rules.checkDeep(target, false);
-    if (verdict.ignored) return { target, exclusion: { reason: 'symlink', message: `it is a symlink to '${target}', which is ${verdict.why}` } };
-    return { target };
-  }
-
-  /**
-   * Re-evaluates the links whose target lies in one of `scopes` ('' is everything) or is unknown: a
-   * target that became ignored, changed or vanished takes its links along.
-   */
-  private refreshLinksInto(scopes: readonly string[], changes: IndexChange[]): void {
-    if (this.links.size === 0) return;
-    for (const [link, target] of [...this.links]) {
-      if (target !== undefined && !scopes.some((scope) => scope === '' || target === scope || target.startsWith(scope + '/'))) continue;
-      for (const _ of this.update(link, 'changed', changes)) { /* drain */ }
-    }
-  }
-
-  /**
-   * When the workspace's C-family majority turned (C to C++ or back), the plain `.h` headers already recorded
-   * take the new language: their records change, and so does the batch's news about them.
-   */
-  private relabelHeaders(changes: IndexChange[]): void {
-    const relabel = this.headers.settle();
-    if (relabel.length === 0) return;
-    const inBatch = new Map(changes.map((c, i) => [c.path, i]));
-    for (const { path: relative, language } of relabel) {
-      const old = this.records.get(relative);
-      if (!old) continue;
-      const file: IndexedFile = { ...old, language };
-      this.records.set(relative, file);
-      const at = inBatch.get(relative);
-      if (at !== undefined) changes[at] = { ...changes[at], file };
-      else changes.push({ kind: 'changed', path: relative, file });
-    }
-    this.forgetOrder();
-  }
-
-  /** A record changed or went: list() sorts again from scratch. */
-  private forgetOrder(): void {
-    this.sorted = undefined;
-    this.added = [];
-  }
-
-  /** Removes the record of `relative` and, when it was a folder, everything under it. */
-  private remove(relative: string, changes: IndexChange[]): void {
-    this.headers.forget(relative);
-    if (this.records.delete(relative)) {
-      this.forgetOrder();
-      changes.push({ kind: 'deleted', path: relative });
-    }
-    if (!this.dirs.has(relative)) return;
-    const prefix = relative + '/';
-    for (const key of [...this.records.keys()]) {
-      if (key.startsWith(prefix)) {
-        this.headers.forget(key);
-        this.records.delete(key);
-        this.forgetOrder();
-        changes.push({ kind: 'deleted', path: key });
-      }
-    }
-    for (const known of [...this.dirs]) if (known === relative || known.startsWith(prefix)) this.dirs.delete(known);
-    for (const link of [...this.links.keys()]) if (link.startsWith(prefix)) this.links.delete(link);
-    this.rules.forgetSubtree(relative);
-  }
 }
 
 const NOT_A_FILE: Exclusion = { reason: 'not-a-file', message: 'it is not a regular file (a pipe, socket or device)' };
-
-/** What a change to `relative` can affect: its own subtree, or a .gitignore's whole folder ('' is everything). */
-function affectedScope(relative: string): string {
-  if (relative === '.git/info' || relative.startsWith('.git/info/')) return '';
-  return path.posix.basename(relative) === '.gitignore' ? parentOf(relative) : relative;
-}
-
-function parentOf(relative: string): string {
-  const slash = relative.lastIndexOf('/');
-  return slash === -1 ? '' : relative.slice(0, slash);
-}
-
-// Names that cannot round-trip through model code and tool output (backslashes read as separators,
-// newlines break line-based output) are left out.
-function isPortableName(name: string): boolean {
-  return !/[\\\n\r\0]/.test(name);
-}
-
-/** Code-unit order of paths: how list() and every answer built from it are sorted. */
-export function byPath(a: { path: string }, b: { path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
-
-/** Two lists sorted by path, as one (linear: for a list that grows by a slice at a time). */
-function mergeSorted(a: readonly IndexedFile[], b: readonly IndexedFile[]): IndexedFile[] {
-  const out: IndexedFile[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = byPath(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
-}

@@ -1,4 +1,5 @@
-// Keeps a WorkspaceIndex current from file-system events, batching them (debounce) into applyChanges.
+// Keeps a WorkspaceIndex current from file-system events, batching them (debounce) into applyChangesAsync. It
+// needs only what `WatchedIndex` says of the index, so each can be read without the other.
 //
 // Why not always `fs.watch(root, {recursive: true})`: on Linux, Node 20 implements it in JavaScript by
 // walking the whole tree synchronously and opening one inotify watch per file AND folder, ignored ones
@@ -9,7 +10,17 @@
 
 import { existsSync, type FSWatcher, watch } from 'node:fs';
 import * as path from 'node:path';
-import type { ChangeKind, Disposable, WorkspaceIndex } from './WorkspaceIndex';
+import type { ChangeKind, Disposable } from './FileRecords';
+import type { PathGuard } from './PathGuard';
+
+/** What the watcher needs of an index: where it is, which folders it holds, and where to send changes. */
+export interface WatchedIndex {
+  readonly guard: PathGuard;
+  readonly root: string;
+  /** The indexed folders ('' is the root): the folders watched one by one on Linux. */
+  directories(): ReadonlySet<string>;
+  applyChangesAsync(batch: ReadonlyArray<{ path: string; kind: ChangeKind }>): Promise<unknown>;
+}
 
 export interface WatchOptions {
   /** Events are collected for this long before the index is updated (default 100 ms). */
@@ -33,7 +44,7 @@ export class WorkspaceWatcher implements Disposable {
   private applying: Promise<void> = Promise.resolve();
   private readonly debounceMs: number;
 
-  constructor(private readonly index: WorkspaceIndex, private readonly options: WatchOptions = {}) {
+  constructor(private readonly index: WatchedIndex, private readonly options: WatchOptions = {}) {
     this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     const recursive = options.recursive ?? process.platform !== 'linux';
     if (recursive) {

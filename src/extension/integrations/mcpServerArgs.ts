@@ -3,7 +3,7 @@
 
 import type { RlmSettings } from '../settings';
 
-/** The flags of `rlm mcp` that carry the settings: the models, the limits and caps, the excludes and sensitive paths. */
+/** The flags of `rlm mcp` that carry the settings: the models, the limits and caps, the excludes, included folders and sensitive paths. */
 export function mcpServerArgs(settings: RlmSettings, folder: string): string[] {
   const args = ['mcp', '--workspace', folder];
   const provider = settings.provider === 'anthropic' ? 'anthropic' : settings.provider === 'openai' || settings.provider === 'openai-compatible' ? 'openai' : undefined;
@@ -21,6 +21,7 @@ export function mcpServerArgs(settings: RlmSettings, folder: string): string[] {
   );
   if (settings.maxCostPerQuestion > 0) args.push('--max-cost', String(settings.maxCostPerQuestion));
   for (const glob of settings.excludes) args.push('--exclude', glob);
+  for (const glob of settings.include) args.push('--include', glob);
   for (const glob of settings.sensitivePaths) args.push('--sensitive-path', glob);
   return args;
 }

@@ -1,6 +1,6 @@
 // One CodeWorkspace per workspace folder, opened when a question first needs it (the first walk yields to the
 // event loop and the question starts meanwhile; parsing runs in worker threads), kept current from the editor's
-// own file watcher, reopened when rlm.excludes changes, and closed when the folder leaves the window. Its first
+// own file watcher, reopened when rlm.excludes or rlm.include changes, and closed when the folder leaves the window. Its first
 // indexing can be stopped (Stop, closing the chat, the status bar): the folder then opens again at the next
 // question, with what was parsed kept in the cache.
 
@@ -11,15 +11,22 @@ import { DEFAULT_EXCLUDES } from '../../core/workspace/IgnoreRules';
 import { pathInside } from '../../core/workspace/rootPaths';
 import type { Workspace } from '../../core/workspace/types';
 import type { FolderRef } from '../chats/ChatStore';
+import type { RlmSettings } from '../settings';
+import { LARGE_FOLDER_FILES, largeFolderNote } from '../views/statusText';
 import { COMMANDS } from '../commandIds';
 import type { Log } from '../log';
 import { SetupProblem } from '../problems';
 import { FileChangeQueue } from './FileChangeQueue';
 
+const OPEN_SETTINGS = 'Open Settings';
+
+/** What narrows a folder's workspace: rlm.excludes and rlm.include. */
+export type FolderScope = Pick<RlmSettings, 'excludes' | 'include'>;
+
 interface Root {
   name: string;
-  /** The excludes it was opened with: another list means reopening. */
-  excludes: string;
+  /** The excludes and included folders it was opened with: other lists mean reopening. */
+  scope: string;
   workspace: Promise<CodeWorkspace>;
   /** Once the open resolved (it answers from then on, while the walk and the parsing go on). */
   opened?: CodeWorkspace;
@@ -27,6 +34,10 @@ interface Root {
   indexing: AbortController;
   watcher: vscode.FileSystemWatcher;
   queue: FileChangeQueue;
+  /** rlm.include names folders: the user already narrowed it, so a large-folder note has nothing to add. */
+  narrowed: boolean;
+  /** The large-folder note was shown (once per opening). */
+  notedLarge?: boolean;
 }
 
 /** A folder whose first indexing runs, and how far it has got (see describeIndexing). */
@@ -63,7 +74,7 @@ export class WorkspaceRoots implements vscode.Disposable {
   }
 
   /** The folder's workspace, opened on first use. Throws SetupProblem for a folder that is gone or not on disk. */
-  async open(ref: FolderRef, excludes: readonly string[]): Promise<Workspace> {
+  async open(ref: FolderRef, scope: FolderScope): Promise<Workspace> {
     const folder = WorkspaceRoots.folderOf(ref);
     if (!folder) {
       throw new SetupProblem({
@@ -74,19 +85,19 @@ export class WorkspaceRoots implements vscode.Disposable {
     if (folder.uri.scheme !== 'file') {
       throw new SetupProblem({ message: `RLM reads folders on this machine's disk; "${folder.name}" is at ${folder.uri.scheme}:, which it cannot index.`, actions: [] });
     }
-    const key = JSON.stringify(excludes);
+    const key = JSON.stringify([scope.excludes, scope.include]);
     const existing = this.roots.get(ref.uri);
-    if (existing?.excludes === key) {
+    if (existing?.scope === key) {
       // Events still gathering for a batch apply now: a question asked just after a save sees the file as saved
       // (during the first walk they wait for its end, and the question must not).
       if (existing.opened?.index.complete) await existing.queue.flush();
       return existing.workspace;
     }
     if (existing) {
-      this.log.info(`rlm.excludes changed: reopening ${folder.name}`);
+      this.log.info(`rlm.excludes or rlm.include changed: reopening ${folder.name}`);
       await this.close(ref.uri);
     }
-    return this.start(folder, excludes, key).workspace;
+    return this.start(folder, scope, key).workspace;
   }
 
   /** Closes a folder's workspace (stopping its indexing at once, then saving its symbol cache). */
@@ -106,14 +117,26 @@ export class WorkspaceRoots implements vscode.Disposable {
     }
   }
 
-  /** The folders whose first indexing runs now. */
+  /** The folders whose first indexing runs now (a large one not narrowed yet gets its note once, when first seen so). */
   indexing(): FolderIndexing[] {
     const out: FolderIndexing[] = [];
     for (const [uri, root] of this.roots) {
       const progress = root.opened?.indexing();
       if (!progress?.done) out.push({ uri, name: root.name, ...(progress ? { progress } : {}) });
+      if (progress && !progress.done && progress.listed >= LARGE_FOLDER_FILES) this.noteLarge(root, progress.listed);
     }
     return out;
+  }
+
+  /** Once per opening of a large folder not narrowed yet: which settings index less of it. */
+  private noteLarge(root: Root, files: number): void {
+    if (root.notedLarge || root.narrowed) return;
+    root.notedLarge = true;
+    const note = largeFolderNote(root.name, files);
+    this.log.info(note);
+    void vscode.window.showInformationMessage(`RLM: ${note}`, OPEN_SETTINGS).then((choice) => {
+      if (choice === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'rlm.include');
+    });
   }
 
   /**
@@ -137,11 +160,12 @@ export class WorkspaceRoots implements vscode.Disposable {
     void this.closeAll();
   }
 
-  private start(folder: vscode.WorkspaceFolder, excludes: readonly string[], key: string): Root {
+  private start(folder: vscode.WorkspaceFolder, scope: FolderScope, key: string): Root {
     const started = Date.now();
     const indexing = new AbortController();
     const workspace = this.ripgrep.then((ripgrep) => CodeWorkspace.start(folder.uri.fsPath, {
-      exclude: [...DEFAULT_EXCLUDES, ...excludes],
+      exclude: [...DEFAULT_EXCLUDES, ...scope.excludes],
+      include: scope.include,
       cacheDir: defaultCacheDir(),
       ripgrep,
       signal: indexing.signal,
@@ -158,7 +182,7 @@ export class WorkspaceRoots implements vscode.Disposable {
     watcher.onDidCreate(add('created'));
     watcher.onDidChange(add('changed'));
     watcher.onDidDelete(add('deleted'));
-    const root: Root = { name: folder.name, excludes: key, workspace, indexing, watcher, queue };
+    const root: Root = { name: folder.name, scope: key, workspace, indexing, watcher, queue, narrowed: scope.include.length > 0 };
     this.roots.set(folder.uri.toString(), root);
     this.onIndexing();
     workspace.then(

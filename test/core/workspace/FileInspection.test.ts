@@ -1,11 +1,11 @@
-// Reading one file: line counts across chunk edges, binary and bundle detection.
+// Reading one file: its first 64 KB only, line counts across chunk edges, binary and bundle detection.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspectFile } from '../../../src/core/workspace/FileInspection';
+import { countLines, inspectFile } from '../../../src/core/workspace/FileInspection';
 import { write } from './fixtureWorkspace';
 
 const dir = mkdtempSync(join(tmpdir(), 'rlm-inspect-'));
@@ -29,11 +29,21 @@ test('counts lines like an editor: a final line without newline counts, an empty
   assert.equal(lines('crlf.txt', 'a\r\nb\r\n'), 2);
 });
 
-test('counts lines across the 64 KB read chunks', () => {
+test('a file over 64 KB is looked at, not read: its lines are counted when asked, across the 64 KB chunks', async () => {
   const line = 'const value = 1234567890; // some code\n'; // 39 bytes: lines straddle chunk edges
   const count = 5000;
   const result = inspect('big.ts', line.repeat(count) + 'tail');
-  assert.deepEqual(result.kind === 'text' && [result.lines, result.bytes], [count + 1, line.length * count + 4]);
+  assert.deepEqual(result.kind === 'text' && [result.lines, result.bytes, result.language], [undefined, line.length * count + 4, 'typescript']);
+  assert.equal(await countLines(join(dir, 'big.ts')), count + 1);
+  write(join(dir, 'exact.ts'), 'x\n'.repeat(32 * 1024)); // exactly 64 KB: read whole, counted at once
+  const exact = inspectFile(join(dir, 'exact.ts'), 'exact.ts', 1024 * 1024);
+  assert.equal(exact.kind === 'text' && exact.lines, 32 * 1024);
+  assert.equal(await countLines(join(dir, 'nope.ts')), undefined, 'a file that went away has no count');
+});
+
+test('a binary file is known by its first 8 KB without reading the rest', () => {
+  const big = inspect('image.bin', Buffer.concat([Buffer.from([0x89, 0x50, 0, 0]), Buffer.alloc(300_000, 0x61)]));
+  assert.deepEqual(big.kind === 'skipped' && big.reason, 'binary');
 });
 
 test('binary means a NUL in the first 8 KB', () => {

@@ -2,7 +2,8 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { unlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPECTED_PATHS, FIXTURE_MAX_FILE_BYTES, FILES, createFixture, write } from './fixtureWorkspace';
 import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
@@ -116,4 +117,24 @@ test('summary() names the folder (not its absolute path) and counts files, bytes
   assert.equal(summary.bytes, files.reduce((sum, f) => sum + f.bytes, 0));
   assert.equal(summary.languages.typescript, files.filter((f) => f.language === 'typescript').length);
   assert.equal(summary.languages.python, 2);
+});
+
+test('files() counts the lines of a file larger than the 64 KB the walk reads, once, and again after it changes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rlm-lines-'));
+  try {
+    write(join(dir, 'big.ts'), 'let x = 1;\n'.repeat(10_000)); // 110 KB
+    write(join(dir, 'small.ts'), 'a\nb\n');
+    const ws = FileSystemWorkspace.open(dir);
+    assert.equal(ws.index.get('big.ts')!.lines, undefined, 'not counted by the walk');
+    assert.equal(ws.index.get('small.ts')!.lines, 2, 'read whole by the walk');
+    const lines = async (glob: string) => (await ws.files(glob)).items.map((f) => [f.path, f.lines]);
+    assert.deepEqual(await lines('*.ts'), [['big.ts', 10_000], ['small.ts', 2]]);
+    assert.equal(ws.index.get('big.ts')!.lines, 10_000, 'kept on the record');
+    write(join(dir, 'big.ts'), 'let x = 1;\n'.repeat(12_000));
+    ws.index.applyChange('big.ts', 'changed');
+    assert.deepEqual(await lines('big.ts'), [['big.ts', 12_000]]);
+    ws.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -127,3 +127,36 @@ test('a first walk in the background: the list grows sorted, changes wait for it
     rmSync(tree.root, { recursive: true, force: true });
   }
 });
+
+test('the walk thread leaves the index as the walk on this thread does: records, folders, rules, links and headers', async () => {
+  const walked = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES });
+  await walked.listed;
+  const record = (f: { path: string; language: string; bytes: number; lines?: number; target?: string }) => [f.path, f.language, f.bytes, f.lines, f.target];
+  assert.deepEqual(walked.list().map(record), index.list().map(record));
+  assert.deepEqual([...walked.directories()].sort(), [...index.directories()].sort());
+  // What the host learnt from the thread's batches answers as the host's own walk would.
+  for (const path of ['dist/bundle.js', 'secrets.txt', 'local-notes.md', 'link-out-file.txt', 'link-in-dir/index.ts', 'node_modules/left-pad/index.js', 'src/index.ts', 'nope.ts']) {
+    assert.deepEqual(walked.explain(path), index.explain(path), path);
+  }
+  assert.deepEqual(walked.explainNew('logs/new.log'), index.explainNew('logs/new.log'));
+});
+
+test('a stopped walk thread ends at once and keeps what it had sent', async () => {
+  const tree = generateBigTree(20_000, 'walk-stop-');
+  try {
+    const walking = WorkspaceIndex.start(tree.root);
+    while (walking.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const stopped = Date.now();
+    walking.stop();
+    await assert.rejects(walking.listed, /Indexing .* was stopped/);
+    assert.ok(Date.now() - stopped < 100, 'the stop does not wait for the thread');
+    const kept = walking.size;
+    assert.ok(kept > 0 && kept < 20_000, `${kept} files kept`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(walking.size, kept, 'nothing arrives after the stop');
+    assert.equal(walking.complete, false);
+    assert.match((await walking.untilListed(Date.now() + 10)) ?? '', /indexing was stopped/);
+  } finally {
+    rmSync(tree.root, { recursive: true, force: true });
+  }
+});

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_MAX_FILE_BYTES, createFixture, write } from './fixtureWorkspace';
 import { type IndexChange, WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
+import { WorkspaceWatcher } from '../../../src/core/workspace/WorkspaceWatcher';
 import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../support/eventLoop';
 
 const fixture = createFixture();
@@ -142,7 +143,7 @@ function nextBatch(index: WorkspaceIndex, predicate: (changes: readonly IndexCha
 for (const recursive of [false, true]) {
   test(`watch() (${recursive ? 'native recursive' : 'per-folder'}) picks up new, changed and deleted files and new folders`, async () => {
     const index = open();
-    const watcher = index.watch({ debounceMs: 30, recursive });
+    const watcher = new WorkspaceWatcher(index, { debounceMs: 30, recursive });
     try {
       let seen = nextBatch(index, (c) => c.some((x) => x.path === 'src/watched.ts' && x.kind === 'created'));
       write(at('src/watched.ts'), 'export const watched = 1;\n');
@@ -181,7 +182,7 @@ for (const recursive of [false, true]) {
 
 test('watch(): an edited .gitignore is applied', async () => {
   const index = open();
-  const watcher = index.watch({ debounceMs: 30 });
+  const watcher = new WorkspaceWatcher(index, { debounceMs: 30 });
   try {
     const seen = nextBatch(index, (c) => c.some((x) => x.path === 'secrets.txt' && x.kind === 'created'));
     writeFileSync(at('.gitignore'), 'dist/\n*.log\n!keep.log\n');

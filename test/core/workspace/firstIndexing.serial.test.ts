@@ -84,7 +84,8 @@ describe(`the first indexing of ${FILES.toLocaleString('en-US')} files`, { timeo
     wholeOrSaysSo(symbols.incomplete, 'symbols', () => assert.ok(symbols.items.length > 0 || /^[\d,]+ matching files? (is|are) not parsed yet/.test(symbols.incomplete ?? ''), symbols.incomplete));
     // The query worker loads the Python grammar first: on a busy machine that alone can take a second.
     const ast = await workspace.astQuery('(class_definition name: (identifier) @name)', { language: 'python', maxResults: 10 }, { timeBudgetMs: 5_500 });
-    wholeOrSaysSo(ast.incomplete, 'ast_query', () => assert.equal(ast.items.length, 10));
+    // With the whole list, it may still say it ran out of time (the walk took most of the budget).
+    wholeOrSaysSo(ast.incomplete, 'ast_query', () => assert.ok(ast.items.length === 10 || /ran out of time/.test(ast.incomplete ?? ''), ast.incomplete));
 
     // A file the walk has not reached: read() and outline() wait for it, then say it is not listed yet.
     const unlisted = [...Array(FILES).keys()].reverse().map(tree.pathOf).find((path) => !workspace.index.get(path)) ?? tree.pathOf(FILES - 1);

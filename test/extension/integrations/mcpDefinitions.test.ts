@@ -8,14 +8,14 @@ import { mcpServerArgs } from '../../../src/extension/integrations/mcpServerArgs
 import { limitsFrom as settingsLimits, SETTING_DEFAULTS } from '../../../src/extension/settings';
 
 test('the MCP server gets the limits and caps the sidebar has, and the CLI parses its flags to the same limits', () => {
-  const settings = { ...SETTING_DEFAULTS, provider: 'openai-compatible' as const, baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen', subModel: 'qwen-small', maxIterations: 12, maxCostPerQuestion: 0.75, maxRequestsPerQuestion: 40, excludes: ['vendor/**'], sensitivePaths: ['deploy/**'] };
+  const settings = { ...SETTING_DEFAULTS, provider: 'openai-compatible' as const, baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen', subModel: 'qwen-small', maxIterations: 12, maxCostPerQuestion: 0.75, maxRequestsPerQuestion: 40, excludes: ['vendor/**'], include: ['packages/api'], sensitivePaths: ['deploy/**'] };
   const args = mcpServerArgs(settings, '/work/repo');
   const parsed = parseCli(args, {});
   assert.equal(parsed.command, 'mcp');
   if (parsed.command !== 'mcp') return;
   assert.deepEqual([parsed.workspace, parsed.provider, parsed.baseUrl, parsed.model, parsed.subModel], ['/work/repo', 'openai', 'http://127.0.0.1:11434/v1', 'qwen', 'qwen-small']);
   assert.deepEqual(limitsFrom(parsed), settingsLimits(settings), 'the same limits as a sidebar question');
-  assert.deepEqual([parsed.exclude, parsed.sensitivePaths], [['vendor/**'], ['deploy/**']]);
+  assert.deepEqual([parsed.exclude, parsed.include, parsed.sensitivePaths], [['vendor/**'], ['packages/api'], ['deploy/**']]);
 });
 
 test('no caps in the settings (0) are no caps for the server either; the editor\'s models leave the provider to the CLI', () => {

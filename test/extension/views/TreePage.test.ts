@@ -88,4 +88,7 @@ test('the status bar while folders are indexed for the first time: how far the f
   assert.equal(indexingStatus([parsing, walking]).text, '$(sync~spin) RLM: indexing mono: 5,000 of 90,000 files parsed (+1 more)');
   assert.equal(indexingStatus([{ uri: 'file:///c', name: 'new' }]).text, '$(sync~spin) RLM: indexing new: opening');
   assert.match(indexingStatus([parsing, walking]).tooltip, /indexing mono, shop for the first time; .* Click to stop/);
+  // Over 20,000 files, the tooltip names the settings that narrow the folder; a smaller one says nothing of it.
+  assert.match(indexingStatus([parsing, walking]).tooltip, /Click to stop \(the next question goes on from there\)\. mono is large \(96,000 files so far\): to index less of it, set rlm\.include to the folders you ask about, or rlm\.excludes to paths to leave out\.$/);
+  assert.doesNotMatch(indexingStatus([walking]).tooltip, /is large/);
 });

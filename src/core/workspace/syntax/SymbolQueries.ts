@@ -141,11 +141,17 @@ export class SymbolQueries {
     );
     if (outcome.status === 'cancelled') throw new Error('ast_query was cancelled');
     if (outcome.status === 'stalled' && outcome.queued) throw new Error(busyMessage('ast_query', budgetMs));
+    const notes = unlisted ? [unlisted] : [];
+    if (outcome.status === 'stalled' && outcome.row === undefined) {
+      // Stopped before it reached a file (on a starved machine, while the thread loaded the grammars): nothing points
+      // at the query, so this is a search that ran out of time, not a slow query (as grep says it).
+      notes.push(`ran out of time before any file was searched (${seconds(budgetMs)} s budget); try again`);
+      return { items: [], incomplete: notes.join('; ') };
+    }
     if (outcome.status === 'stalled') {
       throw new Error(`ast_query: the query did not finish within ${seconds(budgetMs)} s and was stopped (a #match? regex that backtracks, or a pattern that matches almost everything?); simplify it or narrow it with {language, glob}`);
     }
     const { matches, capped, timedOut } = outcome.answer;
-    const notes = unlisted ? [unlisted] : [];
     if (timedOut) notes.push(`ran out of time after ${matches.length} matches (${seconds(budgetMs)} s budget); the list is incomplete: narrow it with {language, glob}`);
     else if (capped) notes.push(`stopped at ${matches.length} matches (maxResults); narrow the query or glob, or pass a larger maxResults`);
     return { items: matches, ...(notes.length ? { incomplete: notes.join('; ') } : {}) };

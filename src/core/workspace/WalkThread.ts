@@ -1,0 +1,71 @@
+// The first walk's own thread: it lists the folder, applies the ignore rules and looks at each file's first
+// 64 KB (walkWorker.ts runs the index's own walk there), and sends what it found in batches that the index on
+// the host takes in (WorkspaceIndex.start). On a monorepo that is a hundred thousand opens and reads the
+// host thread no longer makes; terminating the thread stops the walk at once.
+
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { launchWorker, workerEntry } from '../workers/launchWorker';
+import type { WalkRules } from './FolderWalker';
+import type { IndexedFile } from './FileRecords';
+
+export const BUNDLED_WALK_WORKER = 'walk-worker.js';
+
+/** What the walk thread is started with: the root (its real path) and the index's rules, resolved on the host (its environment). */
+export interface WalkThreadData extends WalkRules {
+  root: string;
+}
+
+/** What one slice of the walk found, in the order it found it. */
+export interface WalkBatch {
+  /** New records; a plain header's language is the thread's guess (the host decides it: `plainHeaders`). */
+  files: IndexedFile[];
+  /** Those of `files` that are `.h` files with no C++ construct in their first 64 KB. */
+  plainHeaders: string[];
+  /** Folders read (not ignored), parents first: the host loads their ignore rules in this order. */
+  dirs: string[];
+  /** File symlinks met and where each leads (undefined: broken or outside); sent with the last batch. */
+  links: Array<[string, string | undefined]>;
+  foldersLeft: number;
+  /** The last batch: the walk is over. */
+  done: boolean;
+}
+
+export type FromWalkThread = WalkBatch | { error: string };
+
+export class WalkThread {
+  private readonly worker: Worker;
+  private readonly inbox: FromWalkThread[] = [];
+  private wake: (() => void) | undefined;
+  private over = false;
+
+  /** Throws when the thread cannot start (a build without walk-worker.js). */
+  constructor(data: WalkThreadData) {
+    this.worker = launchWorker(workerEntry(BUNDLED_WALK_WORKER, join(__dirname, 'walkWorker.ts')), { workerData: data });
+    this.worker.on('message', (message: FromWalkThread) => this.receive(message));
+    this.worker.on('error', (error) => this.receive({ error: `the walk failed: ${error.message}` }));
+    this.worker.on('exit', (code) => this.receive({ error: `the walk thread ended (exit code ${code}) before the walk was done` }));
+  }
+
+  /** The next batch, in order; rejects when the walk failed. */
+  async next(): Promise<WalkBatch> {
+    while (this.inbox.length === 0) await new Promise<void>((resolve) => { this.wake = resolve; });
+    const message = this.inbox.shift()!;
+    if ('error' in message) throw new Error(message.error);
+    return message;
+  }
+
+  /** Stops the walk (the thread is terminated); nothing more arrives. */
+  terminate(): void {
+    this.over = true;
+    void this.worker.terminate();
+  }
+
+  private receive(message: FromWalkThread): void {
+    if (this.over) return;
+    if ('error' in message || message.done) this.over = true; // the thread's exit after its last batch is no news
+    this.inbox.push(message);
+    this.wake?.();
+    this.wake = undefined;
+  }
+}
