@@ -23,7 +23,9 @@ export const MONOREPO_TARGETS = {
   rssMb: 600,
   /**
    * Flat after the index is built: the last round of a session's queries may hold at most this much more than the
-   * first (the first round starts the query threads and fills their tables: a one-off step, not a trend).
+   * second. The first round starts the query threads and fills their tables, and the first two grow V8's and the
+   * allocator's pools once (measured at a tenth, RSS after each of ten whole-index dumps with a GC between:
+   * 234, 249, 252, 253, 255, 254, 254, 254, 254, 256 MB): one-off steps, not a trend.
    */
   rssGrowth: 1.05,
   warmMs: 3_000,
@@ -87,7 +89,7 @@ export function monorepoSection(f: MonorepoFigures): Section {
   const filesRatio = cold.firstFiles.ms / rg.ms;
   const indexRatio = indexMs / ctags.ms;
   const rounds = cold.rssRoundsMb;
-  const growth = rounds[rounds.length - 1]! / rounds[0]!;
+  const growth = rounds[rounds.length - 1]! / rounds[1]!;
   const stall = (p: MonorepoPhaseResult) => Math.max(p.eventLoop.indexingMs, p.eventLoop.afterMs);
   const note = (t: { incomplete?: string }) => (t.incomplete ? ` (says: ${t.incomplete.slice(0, 120)})` : '');
   const rows: Section['rows'] = [
@@ -106,7 +108,7 @@ export function monorepoSection(f: MonorepoFigures): Section {
     { measure: 'peak RSS, cold (host + parser and query threads)', value: megabytes(cold.maxRssMb), target: `<= ${T.rssMb} MB`, ok: cold.maxRssMb <= T.rssMb },
     { measure: `RSS after the index: at ready / highest in each of ${rounds.length} rounds of ${cold.session.length / rounds.length} queries`,
       value: `${megabytes(cold.rssAtReadyMb)} / ${rounds.map(megabytes).join(', ')}`,
-      target: `flat: last round <= ${T.rssGrowth}x the first: ${ratio(growth)}`, ok: growth <= T.rssGrowth },
+      target: `flat: last round <= ${T.rssGrowth}x the second: ${ratio(growth)}`, ok: growth <= T.rssGrowth },
     { measure: 'warm start (start until ready, from the cache)', value: `${seconds(warm.readyMs + warm.flushMs)}, ${warm.cacheHits.toLocaleString('en-US')} cache hits, ${warm.parsedFiles} parsed`,
       target: `< ${seconds(T.warmMs)}`, ok: warm.readyMs + warm.flushMs < T.warmMs },
     { measure: 'peak RSS, warm', value: megabytes(warm.maxRssMb), target: `<= ${T.rssMb} MB`, ok: warm.maxRssMb <= T.rssMb },

@@ -43,7 +43,7 @@ export class SymbolQueries {
       rows: () => [...index.files()].map(toRow),
     });
     // The index's strings: every name (and the few kinds and containers beside them); the table only grows.
-    queries.setTable('symbolNames', { version: () => index.version('strings'), rows: () => index.strings.all() as string[] });
+    queries.setTable('symbolNames', { version: () => index.version('strings'), rows: () => index.strings.all(), appendOnly: true });
   }
 
   /**
