@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { BENCH_DIR, prepareCorpus, type Corpus } from './corpus';
 import { runCtags, type CtagsRun } from './ctags';
 import { runPhase } from './phaseRunner';
-import { measureRecall, sourceLine, type Recall } from './recall';
+import { measureRecall, recallValue, sourceLine, type Recall } from './recall';
 import { loadLine, megabytes, ratio, renderSection, seconds, type Section } from './report';
 import type { PhaseResult } from './workspacePhase';
 
@@ -71,7 +71,11 @@ export function symbolSection(f: SymbolFigures): Section {
     { measure: 'warm start (cache hit)', value: seconds(warmMs), target: `<= ${100 * T.warmShare}% of cold: ${((100 * warmMs) / coldMs).toFixed(1)}%`, ok: warmMs <= T.warmShare * coldMs },
     { measure: 'peak RSS, cold', value: megabytes(cold.maxRssMb), target: `< ${T.rssMb} MB`, ok: cold.maxRssMb < T.rssMb },
     { measure: 'peak RSS, warm', value: megabytes(warm.maxRssMb), target: `< ${T.rssMb} MB`, ok: warm.maxRssMb < T.rssMb },
-    { measure: 'recall vs ctags', value: `${(100 * recall.share).toFixed(2)}%`, target: `>= ${100 * T.recall}% (${recall.found} of ${recall.counted})`, ok: recall.share >= T.recall },
+    // ctags' misreadings (object literals it calls classes, keywords it calls methods) are no definitions to find:
+    // counted apart, as in the per-language table; the raw share, which counts them, stands beside.
+    { measure: 'recall vs ctags (its real definitions; the raw share beside)',
+      value: recallValue(recall, 2),
+      target: `>= ${100 * T.recall}% (${recall.found} of ${recall.counted - recall.misread})`, ok: recall.shareOfDefinitions >= T.recall },
   ];
   const list = (ms: number[]) => ms.map((x) => (x / 1000).toFixed(2)).join(' / ');
   const notes = [
