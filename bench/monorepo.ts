@@ -143,6 +143,8 @@ export function monorepoSection(f: MonorepoFigures): Section {
         `rg runs: ${rg.runs.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s.`,
       `Cold: first files() ${seconds(cold.firstFiles.ms)}, first name query ${seconds(cold.firstName.ms)}, ready ${seconds(cold.readyMs)}, cache written in ${seconds(cold.flushMs)}. ` +
         `Warm: first files() ${seconds(warm.firstFiles.ms)}, first name query ${(warm.firstName.ms).toFixed(0)} ms.`,
+      `Garbage collection on the host thread, cold: ${cold.gc.count} pauses, ${cold.gc.totalMs.toFixed(0)} ms in all, the longest ${cold.gc.longestMs.toFixed(0)} ms; ` +
+        `warm: ${warm.gc.count}, ${warm.gc.totalMs.toFixed(0)} ms, the longest ${warm.gc.longestMs.toFixed(0)} ms.`,
       `After the index (ms per round, ${cold.session.length / labels.length} rounds): ${labels.map((l) => `${l} ${sessionMs(l)}`).join('; ')}.`,
     ],
   };

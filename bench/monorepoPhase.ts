@@ -3,6 +3,7 @@
 // default excludes, a symbol cache), then the first files(), the first symbols({name}), the whole index and,
 // after it, the queries a long session makes. RSS is the whole process's (host thread plus parser and query
 // threads); the host thread's longest stall is measured throughout. Prints a MonorepoPhaseResult as JSON.
+import { PerformanceObserver } from 'node:perf_hooks';
 import { CodeWorkspace } from '../src/core/workspace/CodeWorkspace';
 import type { CodeSymbol } from '../src/core/workspace/syntax/types';
 import { DEFAULT_EXCLUDES } from '../src/core/workspace/IgnoreRules';
@@ -44,6 +45,8 @@ export interface MonorepoPhaseResult {
   maxRssMb: number;
   /** The host thread's longest stall: until ready, and while the queries ran after it. */
   eventLoop: { indexingMs: number; afterMs: number; maxGapMs: number };
+  /** Garbage collection on the host thread over the whole run: pauses, their total and the longest. */
+  gc: { count: number; totalMs: number; longestMs: number };
   /** The queries after ready, each round: [label, ms, results]. */
   session: Array<[string, number, number]>;
 }
@@ -72,6 +75,15 @@ const key = (s: CodeSymbol) => `${s.path}:${s.line}:${s.kind}:${s.name}`;
 async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
   let rssPeakSampled = 0;
   const sampler = setInterval(() => { rssPeakSampled = Math.max(rssPeakSampled, process.memoryUsage.rss()); }, 50);
+  const gc = { count: 0, totalMs: 0, longestMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += entry.duration;
+      gc.longestMs = Math.max(gc.longestMs, entry.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const indexingWatch = watchEventLoop();
 
   const cpuBefore = process.cpuUsage();
@@ -119,6 +131,7 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
     rssRoundsMb.push(mb(Math.max(rssPeakSampled, process.memoryUsage.rss())));
   }
   const after = afterWatch.stop();
+  gcObserver.disconnect();
   clearInterval(sampler);
   ws.dispose();
   return {
@@ -126,7 +139,7 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
     symbols: stats.symbols, parsedFiles: stats.parsedInBackground + stats.parsedUrgently, cacheHits: stats.cacheHits,
     rssAtReadyMb, rssRoundsMb, maxRssMb: process.resourceUsage().maxRSS / 1024,
     eventLoop: { indexingMs: indexing.maxMs, afterMs: after.maxMs, maxGapMs: Math.max(indexing.maxGapMs, after.maxGapMs) },
-    session,
+    session, gc,
   };
 }
 

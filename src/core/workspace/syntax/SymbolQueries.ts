@@ -90,7 +90,7 @@ export class SymbolQueries {
       const rows = file.rows ?? NO_SYMBOLS;
       for (let i = 0; i < symbolCount(rows); i++) {
         if ((keepName && !keepName(nameId(rows, i))) || (kindIds && !kindIds.has(kindId(rows, i)))) continue;
-        if (++total <= maxResults) items.push({ ...strings.symbol(rows, i), path: file.path });
+        if (++total <= maxResults) items.push(strings.symbol(rows, i, file.path));
       }
       const pause = pauseIfDue();
       if (pause) {

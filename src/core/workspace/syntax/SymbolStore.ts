@@ -2,7 +2,7 @@
 // container) interned once in a table. One object per definition (1.5 M of them in a 96,000-file monorepo, each
 // with its own copies of its strings after crossing from a parser thread) made the heap the garbage collector
 // walks, the messages from the parser threads and the cache several times larger than the definitions.
-import type { FileSymbol } from './types';
+import type { CodeSymbol, FileSymbol } from './types';
 
 /** Int32 fields per definition: name, kind, line, endLine, container. */
 export const FIELDS = 5;
@@ -91,8 +91,10 @@ export class StringTable {
   }
 
   /** The i-th definition of the rows as an object (for an answer: only the definitions it returns are built). */
-  symbol(rows: SymbolRows, i: number): FileSymbol {
-    return symbolAt(this.list, rows, i);
+  symbol(rows: SymbolRows, i: number): FileSymbol;
+  symbol(rows: SymbolRows, i: number, path: string): CodeSymbol;
+  symbol(rows: SymbolRows, i: number, path?: string): FileSymbol | CodeSymbol {
+    return symbolAt(this.list, rows, i, path);
   }
 
   symbols(rows: SymbolRows): FileSymbol[] {
@@ -105,17 +107,21 @@ export function unpackSymbols(packed: PackedSymbols): FileSymbol[] {
   return symbolsIn(packed.strings, packed.rows);
 }
 
-function symbolAt(strings: readonly string[], rows: Int32Array, i: number): FileSymbol {
+/** One object per definition, in the answer's key order (name, kind, line, endLine, container, path). */
+function symbolAt(strings: readonly string[], rows: Int32Array, i: number, path?: string): FileSymbol | CodeSymbol {
   const at = i * FIELDS;
-  const s: FileSymbol = { name: strings[rows[at + NAME]!]!, kind: strings[rows[at + KIND]!]!, line: rows[at + LINE]!, endLine: rows[at + END_LINE]! };
+  const name = strings[rows[at + NAME]!]!;
+  const kind = strings[rows[at + KIND]!]!;
+  const line = rows[at + LINE]!;
+  const endLine = rows[at + END_LINE]!;
   const container = rows[at + CONTAINER]!;
-  if (container !== NONE) s.container = strings[container]!;
-  return s;
+  if (path === undefined) return container === NONE ? { name, kind, line, endLine } : { name, kind, line, endLine, container: strings[container]! };
+  return container === NONE ? { name, kind, line, endLine, path } : { name, kind, line, endLine, container: strings[container]!, path };
 }
 
 function symbolsIn(strings: readonly string[], rows: Int32Array): FileSymbol[] {
   const out: FileSymbol[] = [];
-  for (let i = 0; i < rows.length / FIELDS; i++) out.push(symbolAt(strings, rows, i));
+  for (let i = 0; i < rows.length / FIELDS; i++) out.push(symbolAt(strings, rows, i) as FileSymbol);
   return out;
 }
 
