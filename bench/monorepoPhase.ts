@@ -38,7 +38,7 @@ export interface MonorepoPhaseResult {
   symbols: number;
   parsedFiles: number;
   cacheHits: number;
-  /** RSS when the index was ready, and the highest RSS sampled in each round of a session's queries after it. */
+  /** RSS when the index was ready, and after each round of a session's queries after it (both after a collection). */
   rssAtReadyMb: number;
   rssRoundsMb: number[];
   /** Peak RSS of the whole process over the whole run (getrusage). */
@@ -70,11 +70,18 @@ const SESSION = (ws: CodeWorkspace, name: string): Array<[string, () => Promise<
 /** Five rounds: the flat check compares the last with the second (see MONOREPO_TARGETS.rssGrowth). */
 const SESSION_ROUNDS = 5;
 
+/**
+ * RSS after a full collection on the host thread (the phase runs with --expose-gc): what the work so far left
+ * behind, not the garbage a collector has yet to reach, which a peak sampled during a round mostly measured.
+ */
+function retainedRssMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return mb(process.memoryUsage.rss());
+}
+
 const key = (s: CodeSymbol) => `${s.path}:${s.line}:${s.kind}:${s.name}`;
 
 async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
-  let rssPeakSampled = 0;
-  const sampler = setInterval(() => { rssPeakSampled = Math.max(rssPeakSampled, process.memoryUsage.rss()); }, 50);
   const gc = { count: 0, totalMs: 0, longestMs: 0 };
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -103,7 +110,7 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
   const flushMs = performance.now() - started - readyMs;
   const cpu = process.cpuUsage(cpuBefore);
   const indexing = indexingWatch.stop();
-  const rssAtReadyMb = mb(process.memoryUsage.rss());
+  const rssAtReadyMb = retainedRssMb();
   const stats = ws.symbolIndex.stats();
 
   const afterWatch = watchEventLoop();
@@ -122,17 +129,15 @@ async function run(req: MonorepoPhaseRequest): Promise<MonorepoPhaseResult> {
   const session: MonorepoPhaseResult['session'] = [];
   const rssRoundsMb: number[] = [];
   for (let round = 0; round < SESSION_ROUNDS; round++) {
-    rssPeakSampled = 0;
     for (const [label, call] of SESSION(ws, req.name)) {
       const s = performance.now();
       const results = await call();
       session.push([label, performance.now() - s, results]);
     }
-    rssRoundsMb.push(mb(Math.max(rssPeakSampled, process.memoryUsage.rss())));
+    rssRoundsMb.push(retainedRssMb());
   }
   const after = afterWatch.stop();
   gcObserver.disconnect();
-  clearInterval(sampler);
   ws.dispose();
   return {
     firstFiles, firstName, nameWhenReady, commonName, readyMs, flushMs, cpuMs: (cpu.user + cpu.system) / 1000,
