@@ -5,19 +5,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SYNTAX_PRELUDE, workspaceFunctions, WORKSPACE_PRELUDE } from '../src/core/loop/workspaceFunctions';
 import { Sandbox } from '../src/core/sandbox/Sandbox';
 import { CodeWorkspace } from '../src/core/workspace/CodeWorkspace';
+import { watchEventLoop, type EventLoopFigures } from './eventLoopWatch';
 
-export interface DelayWindow {
+export interface DelayWindow extends EventLoopFigures {
   label: string;
   durationMs: number;
-  /** monitorEventLoopDelay over the window (5 ms resolution). */
-  maxMs: number;
-  p99Ms: number;
-  /** The longest gap between two ticks of a 5 ms interval timer, minus the 5 ms. */
-  maxGapMs: number;
   /** What the cells printed (counts), to show the work really happened. */
   notes?: string;
 }
@@ -43,30 +38,14 @@ export const CELLS = [
 ];
 
 async function measure(label: string, work: () => Promise<string | void>): Promise<DelayWindow> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  let last = performance.now();
-  let maxGapMs = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    maxGapMs = Math.max(maxGapMs, now - last - 5);
-    last = now;
-  }, 5);
-  histogram.enable();
+  const watch = watchEventLoop();
   const started = performance.now();
-  try {
-    const notes = await work();
-    return {
-      label,
-      durationMs: performance.now() - started,
-      maxMs: histogram.max / 1e6,
-      p99Ms: histogram.percentile(99) / 1e6,
-      maxGapMs: Math.max(0, maxGapMs),
-      ...(notes ? { notes } : {}),
-    };
-  } finally {
-    histogram.disable();
-    clearInterval(ticker);
-  }
+  const notes = await work().catch((error: unknown) => {
+    watch.stop();
+    throw error;
+  });
+  const durationMs = performance.now() - started;
+  return { label, durationMs, ...watch.stop(), ...(notes ? { notes } : {}) };
 }
 
 async function runCells(workspace: CodeWorkspace): Promise<string> {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runCtags, type CtagsRun, type CtagsTag } from './ctags';
 import { LANGUAGES_DIR, prepareLanguageCorpora, type LanguageCorpus } from './languageCorpus';
 import { runPhase } from './phaseRunner';
-import { measureRecall, sourceLine, type Recall } from './recall';
+import { measureRecall, recallValue, sourceLine, type Recall } from './recall';
 import { loadLine, renderSection, type Section } from './report';
 import { indexedMs, SYMBOL_TARGETS } from './symbols';
 import type { PhaseResult } from './workspacePhase';
@@ -65,8 +65,6 @@ export function languageBench(corpora: readonly LanguageCorpus[]): LanguageFigur
 }
 
 const pct = (share: number) => `${(100 * share).toFixed(1)}%`;
-/** The recall figure with its count; the misreadings, when any, beside it. */
-const recallValue = (r: Recall) => r.misread === 0 ? pct(r.share) : `${pct(r.shareOfDefinitions)} (${pct(r.share)} counting ${r.misread} ctags misreadings)`;
 const rate = (bytes: number, ms: number) => (ms > 0 ? (bytes / MB / (ms / 1000)).toFixed(1) : '-');
 
 export function languageSection(figures: readonly LanguageFigure[], skipped: readonly LanguageCorpus[] = []): Section {
@@ -75,14 +73,14 @@ export function languageSection(figures: readonly LanguageFigure[], skipped: rea
   for (const f of figures) {
     rows.push({
       measure: `${f.corpus.language}: recall vs ctags`,
-      value: recallValue(f.recall),
+      value: recallValue(f.recall, 1),
       target: `>= ${100 * target}% (${f.recall.found} of ${f.recall.counted - f.recall.misread})`,
       ok: f.recall.shareOfDefinitions >= target,
     });
     if (f.headerRecall && f.corpus.language !== 'c') {
       rows.push({
         measure: `${f.corpus.language}: recall on .h headers`,
-        value: recallValue(f.headerRecall),
+        value: recallValue(f.headerRecall, 1),
         target: `>= ${100 * target}% (${f.headerRecall.found} of ${f.headerRecall.counted - f.headerRecall.misread})`,
         ok: f.headerRecall.shareOfDefinitions >= target,
       });

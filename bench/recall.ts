@@ -91,6 +91,15 @@ export function measureRecall(corpusDir: string, tags: readonly CtagsTag[], dump
   };
 }
 
+/**
+ * The headline recall: the share of ctags' real definitions found, with the raw share (which counts ctags'
+ * misreadings as misses) beside it when there are any.
+ */
+export function recallValue(r: Recall, digits: number): string {
+  const pct = (share: number) => `${(100 * share).toFixed(digits)}%`;
+  return r.misread === 0 ? pct(r.share) : `${pct(r.shareOfDefinitions)} (${pct(r.share)} counting ${r.misread.toLocaleString('en-US')} ctags misreadings)`;
+}
+
 const STATEMENT_KEYWORDS = /^(if|else|for|while|do|switch|case|return|new|catch|try|throw)$/;
 
 /** Known patterns first (mostly ctags misreading code), then what we have on that line. */

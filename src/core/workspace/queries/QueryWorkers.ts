@@ -25,7 +25,12 @@ export const BUNDLED_QUERY_WORKER = 'query-worker.js';
 /** A table the workers read (the file list, the symbol names), with a version that changes with its rows. */
 export interface TableSource {
   version(): number;
-  rows(): unknown[];
+  rows(): readonly unknown[];
+  /**
+   * The table only grows and its version is its length (the symbol index's strings): a worker that holds an older
+   * version gets only the rows added since, never a second copy of the whole table.
+   */
+  appendOnly?: boolean;
 }
 
 export interface QueryControl {
@@ -148,8 +153,15 @@ export class QueryWorkers {
       const source = this.tables.get(name as TableName)!;
       const version = source.version();
       const ref: TableRef = { name: name as TableName, version };
-      if (slot.known.get(ref.name) !== version) {
-        ref.rows = source.rows();
+      const held = slot.known.get(ref.name);
+      if (held !== version) {
+        const rows = source.rows();
+        if (source.appendOnly && held !== undefined && held < version) {
+          ref.rows = rows.slice(held, version);
+          ref.appendedTo = held;
+        } else {
+          ref.rows = rows as unknown[];
+        }
         slot.known.set(ref.name, version);
       }
       out[key] = ref;

@@ -25,6 +25,8 @@ export interface TableRef {
   name: TableName;
   version: number;
   rows?: unknown[];
+  /** Set when `rows` are only what was appended to the table since version `appendedTo`, which the worker holds. */
+  appendedTo?: number;
 }
 
 export interface GrepRequest {

@@ -56,7 +56,14 @@ function handle(id: number, request: QueryRequest): Promise<unknown> | unknown {
 }
 
 function table<T>(ref: TableRef): T[] {
-  if (ref.rows) tables.set(ref.name, { version: ref.version, rows: ref.rows });
+  if (ref.rows && ref.appendedTo !== undefined) {
+    const held = tables.get(ref.name);
+    if (held?.version !== ref.appendedTo) throw new Error(`query worker: table ${ref.name} v${ref.appendedTo} was never sent`);
+    for (const row of ref.rows) held.rows.push(row);
+    held.version = ref.version;
+  } else if (ref.rows) {
+    tables.set(ref.name, { version: ref.version, rows: ref.rows });
+  }
   const known = tables.get(ref.name);
   if (!known || known.version !== ref.version) throw new Error(`query worker: table ${ref.name} v${ref.version} was never sent`);
   return known.rows as T[];

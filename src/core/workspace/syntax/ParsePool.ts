@@ -3,7 +3,7 @@
 import type { Worker } from 'node:worker_threads';
 import { launchWorker } from '../../workers/launchWorker';
 import type { FileRow } from '../queries/protocol';
-import type { ParseOutcome } from './parseFileSymbols';
+import { NOTHING_PARSED, type ParseOutcome } from './parseFileSymbols';
 import type { TextSyntax } from './parseText';
 import type { SyntaxAssets } from './SyntaxAssets';
 import { FATAL_PREFIX, type TextRequest, type TextResponse, type WorkerRequest, type WorkerResponse } from './workerProtocol';
@@ -276,7 +276,7 @@ export class ParsePool {
     const retry: ParseJob[] = [];
     for (const job of orphans) {
       if (startFailure) retry.push(job); // not the file's fault
-      else if (job.retried) this.options.onResult(job, { symbols: [], error: `parser worker died (${reason})` });
+      else if (job.retried) this.options.onResult(job, { symbols: NOTHING_PARSED, error: `parser worker died (${reason})` });
       else retry.push({ ...job, retried: true });
     }
     this.urgent.unshift(retry.filter((j) => j.urgent));
@@ -301,7 +301,7 @@ export class ParsePool {
         try {
           outcome = await this.options.parseInline(job);
         } catch (err) {
-          outcome = { symbols: [], error: (err as Error).message };
+          outcome = { symbols: NOTHING_PARSED, error: (err as Error).message };
         }
         this.options.onResult(job, outcome);
       }

@@ -1,37 +1,40 @@
 // The symbol index on disk: one JSON Lines file per workspace root, entries keyed by path + size + mtime +
 // language (a `.h` header turns C++ when the workspace does), the whole file invalidated when the grammars or
-// tags queries change (their hash is the cache's `key`).
-// Read and written a slice at a time: a 20 MB cache parsed in one JSON.parse would hold the host thread
-// (the editor's extension host) for a few hundred milliseconds.
+// tags queries change (their hash is the cache's `key`). Definitions are stored as the index keeps them
+// (SymbolStore.ts): rows of integers, each string written once, on the line of the first file that uses it.
+// Streamed both ways and read a chunk at a time between turns of the event loop: the host thread (the editor's
+// extension host) never parses a whole cache at once, nor holds its whole text.
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pauseIfDue } from '../../edits/TimeSlicer';
 import { GRAMMAR_LANGUAGES } from './Grammars';
 import type { SyntaxAssets } from './SyntaxAssets';
+import { remapRows, type StringTable, type SymbolRows } from './SymbolStore';
 import { buildTagsQuery } from './tagsQuery';
-import type { FileSymbol } from './types';
 
 /**
  * Bump when the file layout or what extractSymbols produces changes. 4: caches written before it may hold
- * files a name query skipped (their text lacked the name) as parsed with no definitions.
+ * files a name query skipped (their text lacked the name) as parsed with no definitions. 5: rows of integers
+ * and strings written once (SymbolStore.ts).
  */
-const FORMAT = 4;
-/** Work this long, then yield to the event loop. */
-const SLICE_MS = 8;
+const FORMAT = 5;
 
 export interface CachedFile {
   bytes: number;
   mtimeMs: number;
   /** The grammar the symbols came from. */
   language: string;
-  symbols: FileSymbol[];
+  /** Ids in the index's StringTable. */
+  rows: SymbolRows;
 }
 
-/** [name, kind, line, endLine, container?]: tuples keep the file small and quick to parse. */
-type SymbolTuple = [string, string, number, number] | [string, string, number, number, string];
-/** One line per file after the header line `{"format", "key"}`. */
-type FileTuple = [path: string, bytes: number, mtimeMs: number, language: string, symbols: SymbolTuple[]];
+/**
+ * One line per file after the header line `{"format", "key"}`. The rows' string ids count in the order strings
+ * first appear in the file: `strings` lists the ones this line uses first.
+ */
+type FileLine = [path: string, bytes: number, mtimeMs: number, language: string, rows: number[], strings: string[]];
 
 /** What the cached symbols depend on: the queries we run and the grammar versions (listed in the README). */
 export function symbolCacheKey(assets: SyntaxAssets): string {
@@ -50,54 +53,65 @@ export function cacheFilePath(cacheDir: string, root: string): string {
 }
 
 /**
- * Reads the cache; a missing, corrupt or outdated file is simply an empty cache (a corrupt line drops just
- * itself). The signal stops it between slices (it then throws the signal's reason).
+ * Reads the cache into `table`'s ids; a missing or outdated file is simply an empty cache, and a torn or edited
+ * line ends the read there (later lines count their strings from it): the files after it are parsed again.
+ * The signal stops it between chunks (it then throws the signal's reason).
  */
-export async function readSymbolCache(file: string, key: string, signal?: AbortSignal): Promise<Map<string, CachedFile>> {
+export async function readSymbolCache(file: string, key: string, table: StringTable, signal?: AbortSignal): Promise<Map<string, CachedFile>> {
   const out = new Map<string, CachedFile>();
-  let text: string;
-  try {
-    text = await readFile(file, { encoding: 'utf8', signal });
-  } catch {
-    signal?.throwIfAborted();
-    return out;
-  }
-  let at = text.indexOf('\n');
-  if (at === -1) return out;
-  try {
-    const header = JSON.parse(text.slice(0, at)) as { format?: unknown; key?: unknown };
-    if (header.format !== FORMAT || header.key !== key) return out;
-  } catch {
-    return out;
-  }
-  let sliceStart = performance.now();
-  while (at < text.length) {
-    const end = text.indexOf('\n', at + 1);
-    const line = text.slice(at + 1, end === -1 ? text.length : end);
-    at = end === -1 ? text.length : end;
-    if (line === '') continue;
+  /** The cache's string ids (in order of first use) as ids of `table`. */
+  const ids: number[] = [];
+  const languages = new Map<string, string>();
+  let header = true;
+  let rest = '';
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  /** False once the rest of the file is not worth reading (outdated, or a broken line). */
+  const take = (line: string): boolean => {
+    if (line === '') return true;
     try {
-      const [path, bytes, mtimeMs, language, tuples] = JSON.parse(line) as FileTuple;
-      out.set(path, {
-        bytes, mtimeMs, language,
-        symbols: tuples.map((t) => (t.length === 5
-          ? { name: t[0], kind: t[1], line: t[2], endLine: t[3], container: t[4] }
-          : { name: t[0], kind: t[1], line: t[2], endLine: t[3] })),
-      });
+      if (header) {
+        header = false;
+        const h = JSON.parse(line) as { format?: unknown; key?: unknown };
+        return h.format === FORMAT && h.key === key;
+      }
+      const [path, bytes, mtimeMs, language, rows, strings] = JSON.parse(line) as FileLine;
+      if (typeof path !== 'string' || !Array.isArray(rows) || !Array.isArray(strings)) return false;
+      for (const s of strings) ids.push(table.intern(String(s)));
+      const mapped = remapRows(Int32Array.from(rows), (id) => ids[id]);
+      if (!mapped) return false;
+      let lang = languages.get(language);
+      if (lang === undefined) languages.set(language, (lang = language));
+      out.set(path, { bytes, mtimeMs, language: lang, rows: mapped });
+      return true;
     } catch {
-      // a torn or edited line: that file is parsed again
+      return false;
     }
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await yieldToEventLoop();
+  };
+  try {
+    let whole = true;
+    for await (const chunk of stream as AsyncIterable<string>) {
       signal?.throwIfAborted();
-      sliceStart = performance.now();
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      whole = lines.every(take);
+      if (!whole) break;
+      await pauseIfDue();
     }
+    if (whole && !header) take(rest); // a last line without its newline
+  } catch {
+    // missing or unreadable: what was read is still good
+  } finally {
+    stream.destroy();
   }
+  signal?.throwIfAborted();
   return out;
 }
 
-/** Writes atomically (temp file + rename) so a crash never leaves half a cache; yields between slices. */
-export async function writeSymbolCache(file: string, key: string, entries: Iterable<[string, CachedFile]>): Promise<void> {
+/**
+ * Writes atomically (temp file + rename) so a crash never leaves half a cache; yields between slices. `table`
+ * holds the rows' strings; only the strings the written files use are written, each once.
+ */
+export async function writeSymbolCache(file: string, key: string, table: StringTable, entries: Iterable<[string, CachedFile]>): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const stream = createWriteStream(tmp);
@@ -107,18 +121,25 @@ export async function writeSymbolCache(file: string, key: string, entries: Itera
   });
   try {
     stream.write(JSON.stringify({ format: FORMAT, key }) + '\n');
-    let sliceStart = performance.now();
+    /** The table's ids as the file's (-1: not written yet). */
+    const fileIds = new Int32Array(table.size).fill(-1);
+    let next = 0;
     let chunk = '';
     for (const [path, e] of entries) {
-      const tuple: FileTuple = [path, e.bytes, e.mtimeMs, e.language, e.symbols.map((s): SymbolTuple => (s.container !== undefined
-        ? [s.name, s.kind, s.line, s.endLine, s.container]
-        : [s.name, s.kind, s.line, s.endLine]))];
-      chunk += JSON.stringify(tuple) + '\n';
-      if (performance.now() - sliceStart > SLICE_MS) {
+      const strings: string[] = [];
+      const rows = Array.from(remapRows(e.rows, (id) => {
+        if (fileIds[id] === -1) {
+          fileIds[id] = next++;
+          strings.push(table.at(id));
+        }
+        return fileIds[id];
+      })!);
+      chunk += JSON.stringify([path, e.bytes, e.mtimeMs, e.language, rows, strings] satisfies FileLine) + '\n';
+      const pause = pauseIfDue();
+      if (pause) {
         if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
         chunk = '';
-        await yieldToEventLoop();
-        sliceStart = performance.now();
+        await pause;
       }
     }
     stream.end(chunk);
@@ -129,8 +150,4 @@ export async function writeSymbolCache(file: string, key: string, entries: Itera
     await rm(tmp, { force: true });
     throw error;
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

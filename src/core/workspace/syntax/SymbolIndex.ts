@@ -10,6 +10,7 @@ import { ParsePool, type ParseJob } from './ParsePool';
 import { parseTextSyntax, type TextSyntax } from './parseText';
 import { cacheFilePath, readSymbolCache, symbolCacheKey, writeSymbolCache, type CachedFile } from './SymbolCache';
 import { locateSyntaxAssets, type SyntaxAssets } from './SyntaxAssets';
+import { NO_SYMBOLS, StringTable, symbolCount, type SymbolRows } from './SymbolStore';
 import type { FileSymbol, SourceFileRecord, SymbolIndexStats } from './types';
 
 export interface SymbolIndexOptions {
@@ -73,6 +74,8 @@ function literalsKey(literals: readonly string[] | undefined): string {
 export class SymbolIndex {
   private readonly records = new Map<string, SourceFileRecord>();
   private readonly entries = new Map<string, CachedFile>();
+  /** The strings of every file's rows (names, kinds, containers), each kept once. */
+  readonly strings = new StringTable();
   /** Cache entries not claimed by a file yet: kept until the file list is complete. */
   private cached = new Map<string, CachedFile>();
   private listComplete = false;
@@ -96,9 +99,8 @@ export class SymbolIndex {
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> | undefined;
   private disposed = false;
-  /** Bumped when the file list changes (the 'symbolFiles' table) or when any file's symbols do ('symbolNames'). */
-  private versions = { records: 0, entries: 0 };
-  private namesMemo: { version: number; names: string[] } | undefined;
+  /** Bumped when the file list changes (the 'symbolFiles' table). */
+  private recordsVersion = 0;
 
   private constructor(readonly root: string, readonly assets: SyntaxAssets, options: SymbolIndexOptions) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -112,10 +114,9 @@ export class SymbolIndex {
   static async open(options: SymbolIndexOptions): Promise<SymbolIndex> {
     if (!isAbsolute(options.root)) throw new Error(`SymbolIndex needs an absolute root, got "${options.root}".`);
     const index = new SymbolIndex(options.root, options.assets ?? locateSyntaxAssets(), options);
-    if (index.cacheFile) index.cached = await readSymbolCache(index.cacheFile, index.cacheKey, options.signal);
+    if (index.cacheFile) index.cached = await readSymbolCache(index.cacheFile, index.cacheKey, index.strings, options.signal);
     options.signal?.throwIfAborted();
     index.update(options.files);
-    index.versions.entries++;
     if (options.complete !== false) index.completeFileList();
     return index;
   }
@@ -148,7 +149,13 @@ export class SymbolIndex {
 
   /** The file's definitions, or undefined while it is not parsed yet. */
   symbolsOf(path: string): readonly FileSymbol[] | undefined {
-    return this.entries.get(path)?.symbols;
+    const rows = this.entries.get(path)?.rows;
+    return rows && this.strings.symbols(rows);
+  }
+
+  /** The file's definitions as rows of ids in `strings` (see SymbolStore), or undefined while it is not parsed yet. */
+  rowsOf(path: string): SymbolRows | undefined {
+    return this.entries.get(path)?.rows;
   }
 
   /** True when the file has a grammar and is small enough to parse. */
@@ -156,19 +163,9 @@ export class SymbolIndex {
     return Grammars.supports(r.language) && r.bytes <= this.maxFileBytes;
   }
 
-  /** Versions of what the query workers' tables hold: the file list, and the set of symbol names. */
-  version(table: 'records' | 'entries'): number {
-    return this.versions[table];
-  }
-
-  /** Every distinct symbol name, for name filters run in a query worker. */
-  names(): string[] {
-    if (this.namesMemo?.version !== this.versions.entries) {
-      const names = new Set<string>();
-      for (const entry of this.entries.values()) for (const s of entry.symbols) names.add(s.name);
-      this.namesMemo = { version: this.versions.entries, names: [...names] };
-    }
-    return this.namesMemo.names;
+  /** Versions of what the query workers' tables hold: the file list, and the symbols' strings (which only grow). */
+  version(table: 'records' | 'strings'): number {
+    return table === 'records' ? this.recordsVersion : this.strings.size;
   }
 
   /**
@@ -235,7 +232,7 @@ export class SymbolIndex {
       const old = this.records.get(r.path);
       if (old && old.bytes === r.bytes && old.mtimeMs === r.mtimeMs && old.language === r.language && old.target === r.target) continue;
       this.records.set(r.path, r);
-      this.versions.records++;
+      this.recordsVersion++;
       this.forgetParsed(r.path);
       if (!this.parseable(r)) {
         this.resolveWaiters(r.path); // grown too large, or no grammar now: nothing to wait for
@@ -245,7 +242,6 @@ export class SymbolIndex {
       if (hit) this.cached.delete(r.path);
       if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs && hit.language === r.language) {
         this.entries.set(r.path, hit);
-        this.versions.entries++;
         this.counters.cacheHits++;
         this.resolveWaiters(r.path);
       } else {
@@ -260,7 +256,7 @@ export class SymbolIndex {
     for (const p of paths) {
       const path = normalizePath(p);
       if (this.records.delete(path)) {
-        this.versions.records++;
+        this.recordsVersion++;
         this.forgetParsed(path);
         this.resolveWaiters(path);
       }
@@ -276,7 +272,7 @@ export class SymbolIndex {
       if (!Grammars.supports(r.language)) continue;
       if (r.bytes > this.maxFileBytes) { tooLarge++; continue; }
       parseable++;
-      symbols += this.entries.get(r.path)?.symbols.length ?? 0;
+      symbols += symbolCount(this.entries.get(r.path)?.rows ?? NO_SYMBOLS);
     }
     return {
       files: this.records.size,
@@ -302,7 +298,7 @@ export class SymbolIndex {
     // stopped early), the entries of files it did not reach yet are kept for next time.
     const good = [...this.entries].filter(([path]) => !this.failed.has(path));
     for (const [path, entry] of this.cached) if (!this.records.has(path)) good.push([path, entry]);
-    this.saving = writeSymbolCache(this.cacheFile, this.cacheKey, good).catch((error: unknown) => {
+    this.saving = writeSymbolCache(this.cacheFile, this.cacheKey, this.strings, good).catch((error: unknown) => {
       this.dirty = true; // an unwritable cache dir costs a reparse next time, nothing more
       throw error;
     }).finally(() => {
@@ -382,8 +378,7 @@ export class SymbolIndex {
       this.resolveWaiters(job.path, literalsKey(job.urgent?.literals));
       return;
     }
-    this.entries.set(job.path, { bytes: job.bytes, mtimeMs: job.mtimeMs, language: job.language, symbols: outcome.symbols });
-    this.versions.entries++;
+    this.entries.set(job.path, { bytes: job.bytes, mtimeMs: job.mtimeMs, language: job.language, rows: this.strings.adopt(outcome.symbols.strings, outcome.symbols.rows) });
     if (outcome.error) this.failed.add(job.path);
     if (job.urgent) this.counters.parsedUrgently++;
     else this.counters.parsedInBackground++;
@@ -420,10 +415,7 @@ export class SymbolIndex {
   }
 
   private forgetParsed(path: string): void {
-    if (this.entries.delete(path)) {
-      this.dirty = true;
-      this.versions.entries++;
-    }
+    if (this.entries.delete(path)) this.dirty = true;
     this.failed.delete(path);
   }
 

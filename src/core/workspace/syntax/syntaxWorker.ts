@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readIfConfined } from '../confinedRead';
 import { Grammars } from './Grammars';
-import { parseFileSymbols, type ParseOutcome } from './parseFileSymbols';
+import { NOTHING_PARSED, parseFileSymbols, type ParseOutcome } from './parseFileSymbols';
 import { parseTextSyntax } from './parseText';
 import type { SyntaxAssets } from './SyntaxAssets';
 import { FATAL_PREFIX, type TextRequest, type TextResponse, type WorkerRequest, type WorkerResponse } from './workerProtocol';
@@ -34,8 +34,8 @@ port.on('message', (req: WorkerRequest | TextRequest) => {
       try {
         // Read through the confinement check: a file swapped for a symlink since it was indexed is refused.
         const text = readIfConfined(req.root, f, req.maxBytes);
-        if (text === undefined) return { path: f.path, symbols: [], error: 'cannot read: the file is gone or is no longer the file that was indexed' };
-        if (f.literals && !f.literals.every((literal) => text.includes(literal))) return { path: f.path, symbols: [], skipped: true };
+        if (text === undefined) return { path: f.path, symbols: NOTHING_PARSED, error: 'cannot read: the file is gone or is no longer the file that was indexed' };
+        if (f.literals && !f.literals.every((literal) => text.includes(literal))) return { path: f.path, symbols: NOTHING_PARSED, skipped: true };
         let outcome = sameText.find(f.language, text);
         if (!outcome) {
           outcome = parseFileSymbols(grammars, req.root, f, req.maxBytes, text);
@@ -43,7 +43,7 @@ port.on('message', (req: WorkerRequest | TextRequest) => {
         }
         return { path: f.path, ...outcome };
       } catch (err) {
-        return { path: f.path, symbols: [], error: (err as Error).message };
+        return { path: f.path, symbols: NOTHING_PARSED, error: (err as Error).message };
       }
     });
     port.postMessage({ batch: req.batch, results } satisfies WorkerResponse);

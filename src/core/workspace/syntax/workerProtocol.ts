@@ -1,7 +1,7 @@
 // Messages between the symbol index and its parsing workers.
 import type { FileRow } from '../queries/protocol';
 import type { TextSyntax } from './parseText';
-import type { FileSymbol } from './types';
+import type { PackedSymbols } from './SymbolStore';
 
 export interface WorkerRequest {
   batch: number;
@@ -15,7 +15,7 @@ export interface WorkerRequest {
 
 export interface WorkerResponse {
   batch: number;
-  results: Array<{ path: string; symbols: FileSymbol[]; error?: string; skipped?: boolean }>;
+  results: Array<{ path: string; symbols: PackedSymbols; error?: string; skipped?: boolean }>;
   /** The worker could not start Tree-sitter at all; its batches will never complete. */
   fatal?: string;
   /** Sent once (batch 0) when Tree-sitter is initialised in the worker. */

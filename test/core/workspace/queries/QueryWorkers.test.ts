@@ -63,3 +63,26 @@ test('a bad regex is an error from the worker, not a stall', async () => {
   const { workers } = pool(1, ['x']);
   await assert.rejects(workers.run(select('/(/'), { deadlineMs: 5_000 }), /Invalid name regex/);
 });
+
+test('an append-only table (the symbol index\'s strings) sends a worker only the rows added since the version it holds', async () => {
+  const workers = new QueryWorkers({ maxWorkers: 1 });
+  pools.push(workers);
+  const names = ['parseConfig', 'render'];
+  const sliced: Array<[number, number]> = [];
+  // Watches what the pool cuts from the table (not enumerable, so the full send still clones a plain array).
+  Object.defineProperty(names, 'slice', {
+    enumerable: false,
+    value(start: number, end: number) {
+      sliced.push([start, end]);
+      return Array.prototype.slice.call(names, start, end);
+    },
+  });
+  workers.setTable('symbolNames', { version: () => names.length, rows: () => names, appendOnly: true });
+  assert.deepEqual(await workers.run(select('parse*'), { deadlineMs: 30_000 }), { status: 'done', answer: ['parseConfig'] });
+  assert.deepEqual(sliced, [], 'a worker holding nothing gets the whole table');
+  names.push('parseArgs', 'paint');
+  assert.deepEqual(await workers.run(select('parse*'), { deadlineMs: 5_000 }), { status: 'done', answer: ['parseConfig', 'parseArgs'] });
+  assert.deepEqual(sliced, [[2, 4]], 'then only the two names added');
+  assert.deepEqual(await workers.run(select('/^p/'), { deadlineMs: 5_000 }), { status: 'done', answer: ['parseConfig', 'parseArgs', 'paint'] });
+  assert.equal(sliced.length, 1, 'an unchanged table is not sent again');
+});

@@ -4,6 +4,7 @@ import { before, test } from 'node:test';
 import { blankStandaloneMacros } from '../../../../src/core/workspace/syntax/cMacros';
 import { Grammars } from '../../../../src/core/workspace/syntax/Grammars';
 import { parseFileSymbols } from '../../../../src/core/workspace/syntax/parseFileSymbols';
+import { unpackSymbols } from '../../../../src/core/workspace/syntax/SymbolStore';
 import { locateSyntaxAssets } from '../../../../src/core/workspace/syntax/SyntaxAssets';
 
 let grammars: Grammars;
@@ -54,10 +55,10 @@ test('through parseFileSymbols: definitions after such macros are found, K&R upp
     'ABSL_NAMESPACE_END',
     '}',
   ].join('\n');
-  assert.deepEqual(parseFileSymbols(grammars, '(inline)', inline('cpp'), Infinity, cpp).symbols.map((s) => `${s.kind} ${s.name}`),
+  assert.deepEqual(unpackSymbols(parseFileSymbols(grammars, '(inline)', inline('cpp'), Infinity, cpp).symbols).map((s) => `${s.kind} ${s.name}`),
     ['module absl', 'class FixedArray', 'method size']);
   const c = 'VALUE\nrb_ary_new(void)\n{\n  return rb_ary_new_capa(0);\n}\n';
-  assert.deepEqual(parseFileSymbols(grammars, '(inline)', inline('c'), Infinity, c).symbols, [{ name: 'rb_ary_new', kind: 'function', line: 1, endLine: 5 }]);
+  assert.deepEqual(unpackSymbols(parseFileSymbols(grammars, '(inline)', inline('c'), Infinity, c).symbols), [{ name: 'rb_ary_new', kind: 'function', line: 1, endLine: 5 }]);
 });
 
 /** A file record for text passed in directly (nothing is read from disk). */

@@ -9,6 +9,7 @@ import { Grammars } from '../../../../src/core/workspace/syntax/Grammars';
 import { blankStandaloneMacros } from '../../../../src/core/workspace/syntax/cMacros';
 import { extractSymbols } from '../../../../src/core/workspace/syntax/extractSymbols';
 import { parseFileSymbols } from '../../../../src/core/workspace/syntax/parseFileSymbols';
+import { unpackSymbols } from '../../../../src/core/workspace/syntax/SymbolStore';
 import { locateSyntaxAssets } from '../../../../src/core/workspace/syntax/SyntaxAssets';
 import type { FileSymbol } from '../../../../src/core/workspace/syntax/types';
 
@@ -26,7 +27,7 @@ before(async () => {
 
 /** As the index does it (parseFileSymbols: C/C++ macros blanked first). */
 function symbolsOf(language: string, text: string): FileSymbol[] {
-  return parseFileSymbols(grammars, '(inline)', { path: '(inline)', language, bytes: 0, mtimeMs: 0 }, Infinity, text).symbols;
+  return unpackSymbols(parseFileSymbols(grammars, '(inline)', { path: '(inline)', language, bytes: 0, mtimeMs: 0 }, Infinity, text).symbols);
 }
 
 function render(symbols: FileSymbol[]): string {
