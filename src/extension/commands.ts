@@ -75,6 +75,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await chatView.reveal();
       return chats.ask(text, { focus, folder: WorkspaceRoots.refOf(folder) });
     }),
+    register(COMMANDS.focusChat, () => chatView.focusQuestion()),
     register(COMMANDS.newChat, async () => {
       chats.newChat();
       await chatView.reveal();

@@ -30,6 +30,7 @@ import { RunStatusBar } from './views/RunStatusBar';
 import { TraceEditor } from './views/TraceEditor';
 import { openUntitled } from './views/untitled';
 import { TrajectoryView } from './views/TrajectoryView';
+import { WalkthroughProgress } from './views/WalkthroughProgress';
 import { WorkspaceRoots } from './workspace/WorkspaceRoots';
 import { registerParticipant } from './integrations/RlmParticipant';
 import { registerTools } from './integrations/RlmTools';
@@ -51,7 +52,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const tracesDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'traces');
 
   const chatView = new ChatView(context.extensionUri, log, (message) => onChatMessage(message), () => chats?.stopIfIndexing());
-  const setup = new SetupService(context.secrets, context.globalState, secrets, log, (status) => chatView.post({ type: 'chat/setup', setup: status }));
+  const walkthrough = new WalkthroughProgress();
+  const setup = new SetupService(context.secrets, context.globalState, secrets, log, (status) => {
+    chatView.post({ type: 'chat/setup', setup: status });
+    walkthrough.onSetup(status);
+  });
   const ripgrep = editorRipgrep();
   let chats: ChatService | undefined;
   const roots: WorkspaceRoots = new WorkspaceRoots(log, (workspace) => chats?.workspaceReplaced(workspace), ripgrep, () => indexingBar.follow());
@@ -96,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new RunStatusBar();
   service.onRun((update) => {
     statusBar.onRun(update);
+    walkthrough.onRun(update);
     trajectoryView.onRun(update);
   });
 
@@ -131,6 +137,9 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       case 'review/open':
       case 'review/accept':
+        walkthrough.onReview();
+        review.handle(message);
+        return;
       case 'review/reject':
       case 'review/resolve':
       case 'review/validate':

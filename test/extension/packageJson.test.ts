@@ -2,10 +2,10 @@
 // command of commandIds.ts (in the "RLM" category) and nothing else, views and editors by the ids the code registers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { askInputJsonSchema } from '../../src/core/integrations/askInput';
-import { CHAT_PARTICIPANT, COMMANDS, LM_TOOLS, MCP_PROVIDER_ID, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
+import { CHAT_PARTICIPANT, COMMANDS, LM_TOOLS, MCP_PROVIDER_ID, RUNNING_CONTEXT_KEY, VIEWS, WALKTHROUGH } from '../../src/extension/commandIds';
 import { LOWER_ONLY_SETTINGS, NUMBER_BOUNDS, OFF_ONLY_SETTINGS, PROVIDER_SETTINGS, RESTRICTED_SETTINGS, SETTING_DEFAULTS, TRUSTED_WORKSPACE_SETTINGS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
@@ -86,4 +86,32 @@ test('@rlm and the agent-mode tools: declared as the code registers them, the to
   assert.match(tools[1]!.modelDescription, /Nothing is written/);
   assert.deepEqual(contributes.mcpServerDefinitionProviders.map((p: { id: string }) => p.id), [MCP_PROVIDER_ID]);
   assert.deepEqual(pkg.bin, { rlm: 'dist/cli.js', 'rlm-code': 'dist/cli.js' }, 'npx rlm-code, and rlm once installed');
+});
+
+test('keybindings: focus the chat and ask about the selection, on chords VS Code leaves free, each once', () => {
+  const bindings = contributes.keybindings as Array<{ command: string; key: string; mac: string; when?: string }>;
+  assert.deepEqual(bindings.map((b) => [b.command, b.key, b.mac]), [
+    [COMMANDS.focusChat, 'ctrl+alt+j', 'ctrl+cmd+j'],
+    [COMMANDS.askAboutSelection, 'ctrl+shift+alt+j', 'ctrl+shift+cmd+j'],
+  ]);
+  // Asking about a selection needs one in a file of the workspace, as the context menu's item does.
+  assert.match(bindings[1]!.when ?? '', /editorHasSelection && resourceScheme == file/);
+  assert.equal(bindings[0]!.when, undefined, 'the chat opens from anywhere');
+});
+
+test('the Get Started walkthrough: pick a model, ask, review a refactor; each step completes on what the code sets', () => {
+  const [walkthrough, ...others] = contributes.walkthroughs as Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown: string }; completionEvents: string[] }> }>;
+  assert.equal(others.length, 0);
+  assert.equal(walkthrough!.id, WALKTHROUGH.id);
+  assert.deepEqual(walkthrough!.steps.map((s) => [s.id, s.completionEvents[0]]), [
+    ['pickModel', `onContext:${WALKTHROUGH.ready}`],
+    ['ask', `onContext:${WALKTHROUGH.answered}`],
+    ['reviewRefactor', `onContext:${WALKTHROUGH.reviewed}`],
+  ]);
+  const commandIds = new Set<string>(Object.values(COMMANDS));
+  for (const step of walkthrough!.steps) {
+    assert.ok(existsSync(join(__dirname, '..', '..', step.media.markdown)), step.media.markdown);
+    for (const event of step.completionEvents.filter((e) => e.startsWith('onCommand:'))) assert.ok(commandIds.has(event.slice('onCommand:'.length)), event);
+    for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commandIds.has(command!), command);
+  }
 });

@@ -182,7 +182,11 @@ function readSaved(value: unknown): SavedView {
 }
 
 const queue = new FrameQueue<MessageOf<HostToChat>>((message) => state.apply(message), draw);
-host.onMessage((message) => queue.push([message]));
+host.onMessage((message) => {
+  // Focus is not state: it acts now, on the box already drawn.
+  if (message.type === 'composer/focus') questionBox()?.focus();
+  else queue.push([message]);
+});
 onPathLinkClick(app, (ref) => host.post({ type: 'link/open', path: ref.path, line: ref.line, ...(ref.endLine !== undefined ? { endLine: ref.endLine } : {}) }));
 
 draw();
