@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): void {
     secrets,
     log,
     post: (message) => chatView.post(message),
-    notify: (message) => void vscode.window.showInformationMessage(`RLM: ${message}`),
+    notify: (message) => void vscode.window.showInformationMessage(vscode.l10n.t('RLM: {0}', message)),
     setup: () => setup.status,
     reviews: review,
     subCallCache: (folder) => subCallCaches.for(folder),
@@ -132,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'answer/open':
         void service.wholeAnswer(message.exchangeId).then((answer) => openUntitled(answer, 'markdown'), (err: Error) => {
           log.warn(`The whole answer of ${message.exchangeId} could not be opened: ${err.message}`);
-          void vscode.window.showErrorMessage(`RLM: cannot open the whole answer. ${err.message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('RLM: cannot open the whole answer. {0}', err.message));
         });
         return;
       case 'review/open':
@@ -241,7 +241,7 @@ async function pickFolder(): Promise<FolderRef | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const folder = active && vscode.workspace.getWorkspaceFolder(active);
   if (folder && folder.uri.scheme === 'file') return WorkspaceRoots.refOf(folder);
-  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder is the question about?', ignoreFocusOut: true });
+  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder is the question about?'), ignoreFocusOut: true });
   if (picked && picked.uri.scheme !== 'file') throw new SetupProblem({ message: `${picked.name} is not on this machine: questions need a folder whose files can be read here.`, actions: [] });
   return picked && WorkspaceRoots.refOf(picked);
 }
