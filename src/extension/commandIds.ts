@@ -65,9 +65,9 @@ export const RUNNING_CONTEXT_KEY = 'rlm.running';
 export const INDEXING_CONTEXT_KEY = 'rlm.indexing';
 
 /**
- * What the Get Started walkthrough's steps complete on (package.json: `onContext:` completion events), each set once
- * the user has done it for real: the set-up can answer, a question was answered, a proposed change was opened for
- * review or accepted.
+ * What the Get Started walkthrough's steps complete on (package.json: `onContext:` completion events), each raised
+ * for a moment when the user has done it for real (views/WalkthroughProgress.ts): the set-up can answer, a question
+ * was answered, a proposed change was opened for review or accepted.
  */
 export const WALKTHROUGH = {
   id: 'rlm.gettingStarted',
