@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { describeIndexing } from '../core/workspace/CodeWorkspace';
 import type { ChatToHost, MessageOf, TreeToHost } from '../protocol/messages';
@@ -45,6 +46,9 @@ const SETUP_RECHECK_MS = 4000;
 let shutdown: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  // The modules without `vscode` (status texts, set-up problems, @rlm's reply) translate through @vscode/l10n: give it
+  // the bundle VS Code chose for this window's language, before any of them words anything (English has none).
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   // Every key read in this window: sessions redact them from events, the log from every line.
   const secrets: string[] = [];
   const channel = vscode.window.createOutputChannel('RLM', { log: true });
