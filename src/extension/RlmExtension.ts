@@ -5,6 +5,7 @@
 // in slices. Services that call each other back do so through `this`, only once all of them exist.
 
 import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { describeIndexing } from '../core/workspace/CodeWorkspace';
 import { isReviewMessage, type ChatToHost, type MessageOf, type TreeToHost } from '../protocol/messages';
@@ -30,6 +31,7 @@ import { IndexingStatusBar } from './views/IndexingStatusBar';
 import { RunStatusBar } from './views/RunStatusBar';
 import { TraceEditor } from './views/TraceEditor';
 import { TrajectoryView } from './views/TrajectoryView';
+import { WalkthroughProgress } from './views/WalkthroughProgress';
 import { openUntitled } from './views/untitled';
 import { runPageCommand } from './webviewMessages';
 import { editorRipgrep } from './workspace/editorRipgrep';
@@ -62,14 +64,21 @@ export class RlmExtension implements vscode.Disposable {
   private readonly trajectoryView: TrajectoryView;
   private readonly traceEditor: TraceEditor;
   private readonly runStatusBar = new RunStatusBar();
+  private readonly walkthrough = new WalkthroughProgress();
   /** Everything to dispose of, in the order it was made (disposed of in reverse). */
   private readonly owned: vscode.Disposable[] = [this.channel, this.runStatusBar];
 
   constructor(private readonly context: vscode.ExtensionContext) {
     const { log, secrets } = this;
+    // The modules without `vscode` (status texts, set-up problems, @rlm's reply) translate through @vscode/l10n: give it
+    // the bundle VS Code chose for this window's language, before any of them words anything (English has none).
+    if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
     this.tracesDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'traces');
     this.chatView = new ChatView(context.extensionUri, log, (message) => this.onChatMessage(message), () => this.chats.stopIfIndexing());
-    this.setup = this.own(new SetupService(context.secrets, context.globalState, secrets, log, (setup) => this.chatView.post({ type: 'chat/setup', setup })));
+    this.setup = this.own(new SetupService(context.secrets, context.globalState, secrets, log, (setup) => {
+      this.chatView.post({ type: 'chat/setup', setup });
+      this.walkthrough.onSetup(setup);
+    }));
     this.roots = this.own(new WorkspaceRoots(log, (workspace) => this.chats.workspaceReplaced(workspace), editorRipgrep(), () => this.indexingBar.follow()));
     this.indexingBar = this.own(new IndexingStatusBar(() => this.roots.indexing()));
     this.reviewEditor = this.own(new VsCodeReviewEditor(log, {
@@ -85,6 +94,7 @@ export class RlmExtension implements vscode.Disposable {
     this.traceEditor = new TraceEditor(context.extensionUri, log, (message) => this.onTreeMessage(message));
     this.chats.onRun((update) => {
       this.runStatusBar.onRun(update);
+      this.walkthrough.onRun(update);
       this.trajectoryView.onRun(update);
     });
     this.register();
@@ -129,7 +139,7 @@ export class RlmExtension implements vscode.Disposable {
       secrets: this.secrets,
       log: this.log,
       post: (message) => this.chatView.post(message),
-      notify: (message) => void vscode.window.showInformationMessage(`RLM: ${message}`),
+      notify: (message) => void vscode.window.showInformationMessage(vscode.l10n.t('RLM: {0}', message)),
       setup: () => setup.status,
       reviews: this.reviews,
       subCallCache: (folder) => this.subCallCaches.for(folder),
@@ -181,7 +191,11 @@ export class RlmExtension implements vscode.Disposable {
 
   /** A message from the Chat view, already checked (webviewMessages.ts). */
   private onChatMessage(message: MessageOf<ChatToHost>): void {
-    if (isReviewMessage(message)) return this.reviews.handle(message);
+    if (isReviewMessage(message)) {
+      // Opening or accepting a proposed change is the walkthrough's last step.
+      if (message.type === 'review/open' || message.type === 'review/accept') this.walkthrough.onReview();
+      return this.reviews.handle(message);
+    }
     const { chats } = this;
     switch (message.type) {
       case 'ready': {
@@ -209,7 +223,7 @@ export class RlmExtension implements vscode.Disposable {
       case 'answer/open':
         void chats.wholeAnswer(message.exchangeId).then((answer) => openUntitled(answer, 'markdown'), (err: Error) => {
           this.log.warn(`The whole answer of ${message.exchangeId} could not be opened: ${err.message}`);
-          void vscode.window.showErrorMessage(`RLM: cannot open the whole answer. ${err.message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('RLM: cannot open the whole answer. {0}', err.message));
         });
         return;
       case 'chat/showRun':

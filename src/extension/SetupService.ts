@@ -49,11 +49,11 @@ export class SetupService implements vscode.Disposable {
   ) {
     this.keys = new ApiKeys(secretStorage, keyIndex);
     const settings = this.settings();
-    this.current = { ready: false, provider: settings.provider, maxCostUsd: settings.maxCostPerQuestion > 0 ? settings.maxCostPerQuestion : null, problem: { message: 'Looking for language models…', actions: [] } };
+    this.current = { ready: false, provider: settings.provider, maxCostUsd: settings.maxCostPerQuestion > 0 ? settings.maxCostPerQuestion : null, problem: { message: vscode.l10n.t('Looking for language models…'), actions: [] } };
     this.migrated = this.keys.migrate(settings).then((notes) => {
       for (const { note, removed } of notes) {
         this.log.info(note);
-        if (removed) void vscode.window.showInformationMessage(`RLM: ${note}`);
+        if (removed) void vscode.window.showInformationMessage(vscode.l10n.t('RLM: {0}', note));
       }
     }, (err: unknown) => this.log.error(`Moving the saved API keys: ${(err as Error).message}`));
     this.subscriptions.push(

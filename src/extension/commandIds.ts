@@ -4,6 +4,8 @@
 export const COMMANDS = {
   ask: 'rlm.ask',
   askAboutSelection: 'rlm.askAboutSelection',
+  /** Shows the Chat view with the keyboard in its question box (a keybinding runs it). */
+  focusChat: 'rlm.focusChat',
   newChat: 'rlm.newChat',
   stop: 'rlm.stop',
   /** Stops the first indexing of the folders being indexed (the status bar's item runs it). */
@@ -61,3 +63,15 @@ export const MCP_PROVIDER_ID = 'rlm-code.mcp';
 export const RUNNING_CONTEXT_KEY = 'rlm.running';
 /** True while a folder's first indexing runs (package.json: Stop Indexing's enablement). */
 export const INDEXING_CONTEXT_KEY = 'rlm.indexing';
+
+/**
+ * What the Get Started walkthrough's steps complete on (package.json: `onContext:` completion events), each raised
+ * for a moment when the user has done it for real (views/WalkthroughProgress.ts): the set-up can answer, a question
+ * was answered, a proposed change was opened for review or accepted.
+ */
+export const WALKTHROUGH = {
+  id: 'rlm.gettingStarted',
+  ready: 'rlm.walkthrough.ready',
+  answered: 'rlm.walkthrough.answered',
+  reviewed: 'rlm.walkthrough.reviewed',
+} as const;

@@ -24,6 +24,6 @@ export async function openLink(link: Link, roots: readonly string[], log: Log): 
     return true;
   }
   log.info(`A link to ${JSON.stringify(link.path.slice(0, 200))} named no file inside the workspace folders`);
-  void vscode.window.showWarningMessage(`RLM: "${link.path.slice(0, 200)}" is not a file in this workspace.`);
+  void vscode.window.showWarningMessage(vscode.l10n.t('RLM: "{0}" is not a file in this workspace.', link.path.slice(0, 200)));
   return false;
 }

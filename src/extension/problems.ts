@@ -3,6 +3,7 @@
 // The engine words its errors for the terminal (flags, environment variables); inEditorTerms says the same
 // in the editor's vocabulary (settings, commands).
 
+import * as l10n from '@vscode/l10n';
 import { ConfigError } from '../core/models/configError';
 import type { LocalServer } from '../core/models/localServers';
 import { ModelError } from '../core/models/types';
@@ -26,14 +27,14 @@ export class SetupProblem extends Error {
 
 /** The buttons, built in one place so the webview's allow-list (webviewMessages.ts) can be checked against them. */
 export const ACTIONS = {
-  setApiKey: (provider?: KeyedProvider): Action => ({ label: 'Set API Key', command: COMMANDS.setApiKey, ...(provider ? { args: [provider] } : {}) }),
-  selectModel: (): Action => ({ label: 'Select Provider and Model', command: COMMANDS.selectModel }),
-  openSettings: (setting = 'rlm.'): Action => ({ label: setting === 'rlm.' ? 'Open Settings' : `Open Setting ${setting}`, command: EDITOR_COMMANDS.openSettings, args: [setting] }),
-  useLocalServer: (server: LocalServer): Action => ({ label: `Use ${server.name}`, command: COMMANDS.useLocalServer }),
-  refreshSetup: (): Action => ({ label: 'Look Again', command: COMMANDS.refreshSetup }),
-  showLog: (): Action => ({ label: 'Show Log', command: COMMANDS.showLog }),
-  openFolder: (): Action => ({ label: 'Open Folder', command: EDITOR_COMMANDS.openFolder }),
-  manageTrust: (): Action => ({ label: 'Manage Workspace Trust', command: EDITOR_COMMANDS.manageTrust }),
+  setApiKey: (provider?: KeyedProvider): Action => ({ label: l10n.t('Set API Key'), command: COMMANDS.setApiKey, ...(provider ? { args: [provider] } : {}) }),
+  selectModel: (): Action => ({ label: l10n.t('Select Provider and Model'), command: COMMANDS.selectModel }),
+  openSettings: (setting = 'rlm.'): Action => ({ label: setting === 'rlm.' ? l10n.t('Open Settings') : l10n.t('Open Setting {0}', setting), command: EDITOR_COMMANDS.openSettings, args: [setting] }),
+  useLocalServer: (server: LocalServer): Action => ({ label: l10n.t('Use {0}', server.name), command: COMMANDS.useLocalServer }),
+  refreshSetup: (): Action => ({ label: l10n.t('Look Again'), command: COMMANDS.refreshSetup }),
+  showLog: (): Action => ({ label: l10n.t('Show Log'), command: COMMANDS.showLog }),
+  openFolder: (): Action => ({ label: l10n.t('Open Folder'), command: EDITOR_COMMANDS.openFolder }),
+  manageTrust: (): Action => ({ label: l10n.t('Manage Workspace Trust'), command: EDITOR_COMMANDS.manageTrust }),
 };
 
 /** Where the failed question was headed: decides which key or setting the fix names. */
@@ -50,7 +51,7 @@ export function problemFromError(err: unknown, context: ProblemContext): Problem
     return { message: inEditorTerms(err.message), actions: context.provider === 'vscode-lm' ? [ACTIONS.selectModel()] : [ACTIONS.setApiKey(context.provider), ACTIONS.selectModel()] };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { message: `Something went wrong: ${inEditorTerms(message)} The log has the details.`, actions: [ACTIONS.showLog()] };
+  return { message: l10n.t('Something went wrong: {0} The log has the details.', inEditorTerms(message)), actions: [ACTIONS.showLog()] };
 }
 
 export function problemFromModelError(err: ModelError, context: ProblemContext): Problem {
@@ -84,21 +85,21 @@ export function problemFromStop(stopReason: StopReason, detail: string | undefin
     case 'final':
       return undefined;
     case 'max_cost':
-      return { message: `Stopped: ${said}. The answer is the best the run had. Raise rlm.maxCostPerQuestion to let questions spend more.`, actions: [ACTIONS.openSettings('rlm.maxCostPerQuestion')] };
+      return { message: l10n.t('Stopped: {0}. The answer is the best the run had. Raise rlm.maxCostPerQuestion to let questions spend more.', said), actions: [ACTIONS.openSettings('rlm.maxCostPerQuestion')] };
     case 'max_iterations':
-      return { message: `Stopped: ${said || 'the run used all its turns'}. The answer is the best the run had. Raise rlm.maxIterations, or ask a narrower question.`, actions: [ACTIONS.openSettings('rlm.maxIterations')] };
+      return { message: l10n.t('Stopped: {0}. The answer is the best the run had. Raise rlm.maxIterations, or ask a narrower question.', said || l10n.t('the run used all its turns')), actions: [ACTIONS.openSettings('rlm.maxIterations')] };
     case 'max_sub_calls':
-      return { message: `Stopped: ${said}. The answer is the best the run had. Raise rlm.maxSubCalls if the question needs more sub-calls.`, actions: [ACTIONS.openSettings('rlm.maxSubCalls')] };
+      return { message: l10n.t('Stopped: {0}. The answer is the best the run had. Raise rlm.maxSubCalls if the question needs more sub-calls.', said), actions: [ACTIONS.openSettings('rlm.maxSubCalls')] };
     case 'max_requests':
-      return { message: `Stopped: ${said}. The answer is the best the run had. Each request to a model with no known price counts (for the editor's models, against your plan). Raise rlm.maxRequestsPerQuestion to allow more, or give the model a price in rlm.prices so the cost cap governs it.`, actions: [ACTIONS.openSettings('rlm.maxRequestsPerQuestion')] };
+      return { message: l10n.t("Stopped: {0}. The answer is the best the run had. Each request to a model with no known price counts (for the editor's models, against your plan). Raise rlm.maxRequestsPerQuestion to allow more, or give the model a price in rlm.prices so the cost cap governs it.", said), actions: [ACTIONS.openSettings('rlm.maxRequestsPerQuestion')] };
     case 'max_tokens':
     case 'timeout':
-      return { message: `Stopped: ${said}. The answer is the best the run had.`, actions: [] };
+      return { message: l10n.t('Stopped: {0}. The answer is the best the run had.', said), actions: [] };
     case 'cancelled':
-      return { message: 'Stopped.', actions: [] };
+      return { message: l10n.t('Stopped.'), actions: [] };
     case 'error':
       if (modelError && (detail === undefined || detail.includes(modelError.message))) return problemFromModelError(modelError, context);
-      return { message: `The run failed: ${said || 'no details'}`, actions: [ACTIONS.showLog()] };
+      return { message: l10n.t('The run failed: {0}', said || l10n.t('no details')), actions: [ACTIONS.showLog()] };
   }
 }
 

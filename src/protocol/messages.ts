@@ -206,6 +206,8 @@ export interface HostToChat {
   'run/end': { chatId: string; exchange: Exchange };
   /** A question's proposed edits as they stand now (sent when they load, change on disk or in an editor, or are decided). */
   'review/state': { chatId: string; review: Review };
+  /** Put the keyboard in the question box ("RLM: Focus Chat" and its keybinding). */
+  'composer/focus': NoFields;
 }
 
 /** Chat view to host. */

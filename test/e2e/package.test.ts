@@ -14,7 +14,7 @@ import manifest from '../../package.json';
 /** The packaged size today is about 2.5 MB (the grammars are most of it); this catches a stray heavy folder. */
 const MAX_VSIX_BYTES = 15 * 1024 * 1024;
 
-test('the .vsix holds dist/ (without source maps), media/, the manifest, README and LICENSE, and nothing else', { timeout: 180_000 }, async () => {
+test('the .vsix holds dist/ (without source maps), media/, the manifest with its strings, l10n/, README and LICENSE, and nothing else', { timeout: 180_000 }, async () => {
   const vsix = await packagedExtension();
   const entries = await vsixEntries(vsix);
   const packaged = new Set(entries.map((e) => e.name).filter((name) => name.startsWith('extension/')).map((name) => name.slice('extension/'.length)));
@@ -24,8 +24,10 @@ test('the .vsix holds dist/ (without source maps), media/, the manifest, README 
     .map((e) => relative(REPO, join(e.parentPath, e.name)).split('\\').join('/'));
   const media = (await readdir(join(REPO, 'media'), { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile()).map((e) => relative(REPO, join(e.parentPath, e.name)).split('\\').join('/'));
+  // The manifest's strings (package.nls.json) and the host's (l10n/, vscode.l10n's bundles) ship beside it.
+  const l10n = (await readdir(join(REPO, 'l10n'))).filter((f) => f.endsWith('.json')).map((f) => `l10n/${f}`);
   // vsce stores the README as readme.md and the licence as LICENSE.txt.
-  const expected = new Set([...dist, ...media, 'package.json', 'readme.md', 'LICENSE.txt']);
+  const expected = new Set([...dist, ...media, ...l10n, 'package.json', 'package.nls.json', 'readme.md', 'LICENSE.txt']);
 
   assert.deepEqual([...packaged].filter((f) => !expected.has(f)).sort(), [], 'files in the package that should not be there');
   assert.deepEqual([...expected].filter((f) => !packaged.has(f)).sort(), [], 'files missing from the package');

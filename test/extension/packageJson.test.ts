@@ -2,13 +2,31 @@
 // command of commandIds.ts (in the "RLM" category) and nothing else, views and editors by the ids the code registers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { askInputJsonSchema } from '../../src/core/integrations/askInput';
-import { CHAT_PARTICIPANT, COMMANDS, LM_TOOLS, MCP_PROVIDER_ID, RUNNING_CONTEXT_KEY, VIEWS } from '../../src/extension/commandIds';
+import { CHAT_PARTICIPANT, COMMANDS, LM_TOOLS, MCP_PROVIDER_ID, RUNNING_CONTEXT_KEY, VIEWS, WALKTHROUGH } from '../../src/extension/commandIds';
 import { LOWER_ONLY_SETTINGS, NUMBER_BOUNDS, OFF_ONLY_SETTINGS, PROVIDER_SETTINGS, RESTRICTED_SETTINGS, SETTING_DEFAULTS, TRUSTED_WORKSPACE_SETTINGS, USER_ONLY_SETTINGS } from '../../src/extension/settings';
 
-const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const ROOT = join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const nls = JSON.parse(readFileSync(join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+const NLS_KEY = /^%([^%\s]+)%$/;
+/** Every `%key%` string of the manifest, each place it is used. */
+const nlsUses: string[] = [];
+/** The manifest as VS Code shows it in English: each `%key%` replaced by its text in package.nls.json. */
+const resolve = (value: unknown): unknown => {
+  if (typeof value === 'string') {
+    const key = NLS_KEY.exec(value)?.[1];
+    if (key === undefined) return value;
+    nlsUses.push(key);
+    return nls[key] ?? value;
+  }
+  if (Array.isArray(value)) return value.map(resolve);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+  return value;
+};
+const pkg = resolve(manifest) as typeof manifest;
 const contributes = pkg.contributes;
 
 test('every rlm.* setting has the default and bounds the code uses, and no setting is left out or extra', () => {
@@ -86,4 +104,54 @@ test('@rlm and the agent-mode tools: declared as the code registers them, the to
   assert.match(tools[1]!.modelDescription, /Nothing is written/);
   assert.deepEqual(contributes.mcpServerDefinitionProviders.map((p: { id: string }) => p.id), [MCP_PROVIDER_ID]);
   assert.deepEqual(pkg.bin, { rlm: 'dist/cli.js', 'rlm-code': 'dist/cli.js' }, 'npx rlm-code, and rlm once installed');
+});
+
+test('every string a user reads in package.json comes from package.nls.json; every key there is used, none is missing', () => {
+  const c = manifest.contributes;
+  const shown: Array<[string, unknown]> = [
+    ['displayName', manifest.displayName], ['description', manifest.description],
+    ['untrustedWorkspaces', manifest.capabilities.untrustedWorkspaces.description], ['virtualWorkspaces', manifest.capabilities.virtualWorkspaces.description],
+    ...c.commands.map((x: { command: string; title: string }) => [x.command, x.title]),
+    ...c.views.rlm.map((x: { id: string; name: string }) => [x.id, x.name]),
+    ...c.customEditors.map((x: { viewType: string; displayName: string }) => [x.viewType, x.displayName]),
+    ...c.chatParticipants.flatMap((x: { description: string; commands: Array<{ name: string; description: string }> }) => [['@rlm', x.description], ...x.commands.map((y) => [y.name, y.description])]),
+    ...c.languageModelTools.flatMap((x: { name: string; displayName: string; userDescription: string }) => [[x.name, x.displayName], [x.name, x.userDescription]]),
+    ...c.walkthroughs.flatMap((w: { title: string; description: string; steps: Array<{ id: string; title: string; description: string }> }) => [['walkthrough', w.title], ['walkthrough', w.description], ...w.steps.flatMap((step) => [[step.id, step.title], [step.id, step.description]])]),
+    ...Object.entries(c.configuration.properties as Record<string, { markdownDescription: string; enumDescriptions?: string[] }>)
+      .flatMap(([name, p]) => [[name, p.markdownDescription], ...(p.enumDescriptions ?? []).map((d) => [name, d])]),
+  ];
+  for (const [where, text] of shown) assert.match(String(text), NLS_KEY, `${where}: ${String(text).slice(0, 60)}`);
+  const used = new Set(nlsUses);
+  assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'keys nothing uses');
+  assert.deepEqual([...used].filter((k) => typeof nls[k] !== 'string'), [], 'keys with no text');
+  // What the models read stays as the code has it: the tools' modelDescription and input schema (shared with MCP).
+  for (const tool of c.languageModelTools) assert.doesNotMatch(tool.modelDescription, NLS_KEY);
+});
+
+test('keybindings: focus the chat and ask about the selection, on chords VS Code leaves free, each once', () => {
+  const bindings = contributes.keybindings as Array<{ command: string; key: string; mac: string; when?: string }>;
+  assert.deepEqual(bindings.map((b) => [b.command, b.key, b.mac]), [
+    [COMMANDS.focusChat, 'ctrl+alt+j', 'ctrl+cmd+j'],
+    [COMMANDS.askAboutSelection, 'ctrl+shift+alt+j', 'ctrl+shift+cmd+j'],
+  ]);
+  // Asking about a selection needs one in a file of the workspace, as the context menu's item does.
+  assert.match(bindings[1]!.when ?? '', /editorHasSelection && resourceScheme == file/);
+  assert.equal(bindings[0]!.when, undefined, 'the chat opens from anywhere');
+});
+
+test('the Get Started walkthrough: pick a model, ask, review a refactor; each step completes on what the code sets', () => {
+  const [walkthrough, ...others] = contributes.walkthroughs as Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown: string }; completionEvents: string[] }> }>;
+  assert.equal(others.length, 0);
+  assert.equal(walkthrough!.id, WALKTHROUGH.id);
+  assert.deepEqual(walkthrough!.steps.map((s) => [s.id, s.completionEvents[0]]), [
+    ['pickModel', `onContext:${WALKTHROUGH.ready}`],
+    ['ask', `onContext:${WALKTHROUGH.answered}`],
+    ['reviewRefactor', `onContext:${WALKTHROUGH.reviewed}`],
+  ]);
+  const commandIds = new Set<string>(Object.values(COMMANDS));
+  for (const step of walkthrough!.steps) {
+    assert.ok(existsSync(join(__dirname, '..', '..', step.media.markdown)), step.media.markdown);
+    for (const event of step.completionEvents.filter((e) => e.startsWith('onCommand:'))) assert.ok(commandIds.has(event.slice('onCommand:'.length)), event);
+    for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commandIds.has(command!), command);
+  }
 });

@@ -24,12 +24,15 @@ function walk(nodes: TreeNode[], out: TreeNode[] = []): TreeNode[] {
   return out;
 }
 
-interface RowInfo { id: string; status: string; kind: string; level: string; cost: string; time: string; expanded: string | null }
+interface RowInfo { id: string; status: string; kind: string; level: string; cost: string; time: string; expanded: string | null; role: string; posinset: string; setsize: string }
 const rowsOf = (w: Webview): Promise<RowInfo[]> => w.page.locator('[data-testid="tree-row"]').evaluateAll((els) => els
   .map((e) => ({
     id: e.getAttribute('data-node-id')!, status: e.getAttribute('data-status')!, kind: e.getAttribute('data-kind')!, level: e.getAttribute('aria-level')!,
     cost: e.querySelector('[data-field="cost"]')!.textContent!, time: e.querySelector('[data-field="time"]')!.textContent!, expanded: e.getAttribute('aria-expanded'),
+    role: e.getAttribute('role')!, posinset: e.getAttribute('aria-posinset')!, setsize: e.getAttribute('aria-setsize')!,
   })));
+/** What a screen reader is told of each row's place: level, place among its siblings, and their number. */
+const placesOf = async (w: Webview) => (await rowsOf(w)).map((r) => `${r.role} ${r.level} ${r.posinset}/${r.setsize}`);
 
 describe('Trajectory view', { skip: NO_CHROMIUM }, () => {
   let browser: Browser;
@@ -64,9 +67,13 @@ describe('Trajectory view', { skip: NO_CHROMIUM }, () => {
     assert.equal(await w.page.getAttribute('[data-node-id="s1.r1.t1.c1.s3"]', 'data-status'), 'running');
     assert.equal(await w.page.locator('[data-testid="live"]').count(), 1);
     assert.deepEqual((await rowsOf(w)).map((r) => r.level), ['1', '2', '3', '4', '4', '4']);
+    assert.deepEqual(await placesOf(w), ['treeitem 1 1/1', 'treeitem 2 1/1', 'treeitem 3 1/1', 'treeitem 4 1/3', 'treeitem 4 2/3', 'treeitem 4 3/3']);
     // A queued sub-call (no slot yet), then the rest of the run.
     await w.send(msg({ type: 'tree/events', events: [{ type: 'subcall_start', time: first.at(-1)!.time, id: 's1.r1.t1.c1.s4', parentId: 's1.r1.t1.c1', fn: 'llm_query', model: 'gpt-5-mini', prompt: 'wait', promptChars: 4 }] }));
     await w.page.waitForSelector('[data-node-id="s1.r1.t1.c1.s4"][data-status="queued"]');
+    await w.frames();
+    // A sibling appended live: the earlier ones now say "of 4".
+    assert.deepEqual((await placesOf(w)).slice(3), ['treeitem 4 1/4', 'treeitem 4 2/4', 'treeitem 4 3/4', 'treeitem 4 4/4']);
     const rest = [...first, { type: 'subcall_start', time: first.at(-1)!.time, id: 's1.r1.t1.c1.s4', parentId: 's1.r1.t1.c1', fn: 'llm_query', model: 'gpt-5-mini', prompt: 'wait', promptChars: 4 } as const,
       { type: 'subcall_end', time: first.at(-1)!.time + 1, id: 's1.r1.t1.c1.s4', parentId: 's1.r1.t1.c1', status: 'cancelled', model: 'gpt-5-mini', response: '', usage: { inputTokens: 1, outputTokens: 0, estimated: true }, costUsd: 0, latencyMs: 0 } as const,
       ...endingEvents()];
@@ -230,6 +237,8 @@ describe('Trajectory view', { skip: NO_CHROMIUM }, () => {
     assert.equal(await page.textContent('[data-testid="search-count"]'), '1 matching');
     const rows = await rowsOf(w);
     assert.deepEqual(rows.map((r) => r.id), ['s1.r1', 's1.r1.t1', 's1.r1.t1.c1', 's1.r1.t1.c1.s3']);
+    // The place among the siblings shown: the match is "1 of 1" under its cell while the search hides the others.
+    assert.deepEqual(await placesOf(w), ['treeitem 1 1/1', 'treeitem 2 1/1', 'treeitem 3 1/1', 'treeitem 4 1/1']);
     assert.equal(await page.locator('.row.match').getAttribute('data-node-id'), 's1.r1.t1.c1.s3');
     // Output text matches too ("3 hits" is the cell's output).
     await search.evaluate((el) => { (el as HTMLInputElement).value = ''; });

@@ -12,6 +12,7 @@ import { FrameQueue } from '../shared/frameQueue';
 import { warmUpMarkdown } from '../shared/markdown';
 import { MarkdownCache } from '../shared/MarkdownCache';
 import { onPathLinkClick } from '../shared/pathLinks';
+import { announcementOf } from './announcement';
 import { ChatState } from './ChatState';
 import { composerView } from './views/composer';
 import { exchangeView } from './views/exchange';
@@ -34,6 +35,8 @@ const saved = readSaved(host.savedState());
 let historyOpen = saved.historyOpen;
 let draft = saved.draft;
 let elapsedTimer: number | undefined;
+/** The live region's text: how the last question that ended while the view was open ended. */
+let announcement = '';
 /** Follow new text down while the reader is at the bottom; leave them where they are once they scroll up. */
 let stickToBottom = saved.scrollTop < 0;
 /** Where the reader was before the view was re-created: restored once the host's chat is drawn. */
@@ -112,6 +115,7 @@ function draw(): void {
       ? statusLineView(progress?.figures() ?? emptyFigures, state.setup?.maxCostUsd ?? null, Date.now() - running.startedAt)
       : state.setup?.ready ? setupSummaryView(state.setup) : nothing}
     ${composerView(state.busy, state.canAsk, composerHandlers)}
+    <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">${announcement}</div>
   `, app);
   // Sizes change after a draw too (the VS Code elements render themselves a moment later, the question box
   // grows): the observer keeps the end in view while the reader is there.
@@ -181,8 +185,17 @@ function readSaved(value: unknown): SavedView {
   };
 }
 
-const queue = new FrameQueue<MessageOf<HostToChat>>((message) => state.apply(message), draw);
-host.onMessage((message) => queue.push([message]));
+const queue = new FrameQueue<MessageOf<HostToChat>>((message) => {
+  state.apply(message);
+  // Emptied when a question starts, so an answer worded as the one before is announced too.
+  if (message.type === 'run/start') announcement = '';
+  if (message.type === 'run/end' && message.chatId === state.chat?.id) announcement = announcementOf(message.exchange);
+}, draw);
+host.onMessage((message) => {
+  // Focus is not state: it acts now, on the box already drawn.
+  if (message.type === 'composer/focus') questionBox()?.focus();
+  else queue.push([message]);
+});
 onPathLinkClick(app, (ref) => host.post({ type: 'link/open', path: ref.path, line: ref.line, ...(ref.endLine !== undefined ? { endLine: ref.endLine } : {}) }));
 
 draw();

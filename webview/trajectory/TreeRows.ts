@@ -12,6 +12,10 @@ export interface Row {
   expanded: boolean;
   /** The node itself matches the search (its ancestors are shown for context). */
   match: boolean;
+  /** 1-based place among its siblings that are shown (aria-posinset: a virtual list has no DOM siblings to count). */
+  position: number;
+  /** While searching, how many of its siblings are shown; otherwise every child of its parent is (see setSize). */
+  shownSiblings: number | undefined;
 }
 
 export class TreeRows {
@@ -76,9 +80,21 @@ export class TreeRows {
     } else if (this.tree.roots[this.tree.roots.length - 1] !== node) {
       return false;
     }
-    this.list.push(this.row(node, depth, true, false));
+    const row = this.row(node, depth, true, false);
+    row.position = (parent ? parent.children : this.tree.roots).length;
+    this.list.push(row);
     this.indexById?.set(node.id, this.list.length - 1);
     return true;
+  }
+
+  /**
+   * How many siblings the row's set has (aria-setsize). Read when drawn rather than kept: a live run appends
+   * siblings one by one, and updating every earlier sibling's row on each would cost a walk of them per event.
+   */
+  setSize(row: Row): number {
+    if (row.shownSiblings !== undefined) return row.shownSiblings;
+    const parent = this.parents.get(row.node.id);
+    return (parent ? parent.children : this.tree.roots).length;
   }
 
   get rows(): readonly Row[] {
@@ -171,13 +187,26 @@ export class TreeRows {
         }
       }
     }
+    this.numberSiblings(rows);
     this.list = rows;
     this.indexById = undefined;
   }
 
+  /** Each row's place among the siblings shown, in display order; while searching, how many of them are shown. */
+  private numberSiblings(rows: Row[]): void {
+    const counts = new Map<TreeNode | undefined, number>();
+    for (const row of rows) {
+      const parent = this.parents.get(row.node.id);
+      const position = (counts.get(parent) ?? 0) + 1;
+      counts.set(parent, position);
+      row.position = position;
+    }
+    for (const row of rows) row.shownSiblings = this.query ? counts.get(this.parents.get(row.node.id)) : undefined;
+  }
+
   private row(node: TreeNode, depth: number, expanded: boolean, match: boolean): Row {
     let row = this.rowOf.get(node.id);
-    if (!row) this.rowOf.set(node.id, (row = { node, depth, expanded, match }));
+    if (!row) this.rowOf.set(node.id, (row = { node, depth, expanded, match, position: 1, shownSiblings: undefined }));
     row.depth = depth;
     row.expanded = expanded;
     row.match = match;

@@ -111,6 +111,8 @@ export class VirtualTree {
       class="row${selected ? ' selected' : ''}${row.match ? ' match' : ''}"
       style=${styleMap({ transform: `translateY(${index * ROW_HEIGHT}px)` })}
       aria-level=${depth + 1}
+      aria-setsize=${this.rows.setSize(row)}
+      aria-posinset=${row.position}
       aria-expanded=${hasChildren ? String(row.expanded) : nothing}
       aria-selected=${selected ? 'true' : 'false'}
       aria-label=${`${node.label}, ${node.status}, ${formatCost(t.costUsd, t.unpriced)}, ${formatDuration(t.elapsedMs)}`}

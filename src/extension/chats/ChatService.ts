@@ -7,6 +7,7 @@
 // No `vscode` here: the editor's pieces (settings, SecretStorage, the folder picker, the views) come in as
 // ChatServiceDeps, so this is tested in plain Node with the real engine, a real workspace and the fake server.
 
+import * as l10n from '@vscode/l10n';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -196,11 +197,11 @@ export class ChatService {
   private async askNow(question: string, options: AskOptions): Promise<Exchange | undefined> {
     if (this.disposed) return undefined;
     if (this.clearing) {
-      this.deps.notify('RLM is clearing the chat history: ask again in a moment.');
+      this.deps.notify(l10n.t('RLM is clearing the chat history: ask again in a moment.'));
       return undefined;
     }
     if (this.running) {
-      this.deps.notify('RLM is answering a question: stop it or wait for it to finish before asking another.');
+      this.deps.notify(l10n.t('RLM is answering a question: stop it or wait for it to finish before asking another.'));
       return undefined;
     }
     if (options.chat === undefined && options.folder && this.current.folder && this.current.folder.uri !== options.folder.uri && this.current.exchanges.length > 0) {
@@ -243,7 +244,7 @@ export class ChatService {
     let context: ProblemContext = { provider: 'openai' };
     try {
       const folder = chat.folder ?? options.folder ?? (await this.deps.pickFolder());
-      if (!folder) throw new NotAsked('No folder was picked, so the question was not asked.');
+      if (!folder) throw new NotAsked(l10n.t('No folder was picked, so the question was not asked.'));
       chat.folder = folder;
       const settings = this.deps.settings(folder);
       const { limits, kept } = lowerLimits(limitsFrom(settings), options.limits);
@@ -309,7 +310,7 @@ export class ChatService {
       if (err instanceof NotAsked) {
         finish(exchange, { status: 'cancelled', detail: err.message });
       } else if (running.controller.signal.aborted && !(err instanceof SetupProblem)) {
-        finish(exchange, { status: 'cancelled', detail: 'Stopped before the run started.' });
+        finish(exchange, { status: 'cancelled', detail: l10n.t('Stopped before the run started.') });
       } else {
         const problem = problemFromError(err, context);
         this.deps.log.error(`Question ${exchange.id} failed: ${problem.message}${err instanceof Error && !(err instanceof SetupProblem) && !(err instanceof ModelError) ? `\n${err.stack ?? ''}` : ''}`);
@@ -351,7 +352,7 @@ export class ChatService {
       this.deps.log.info(`Question ${exchange.id} proposed edits to ${size.files} file(s) (+${size.added} -${size.removed}), kept in ${file} for review`);
     } catch (err) {
       this.deps.log.error(`Could not keep the proposed edits of ${exchange.id}: ${(err as Error).message}`);
-      exchange.detail = `The run proposed edits, but they could not be kept for review: ${(err as Error).message}`;
+      exchange.detail = l10n.t('The run proposed edits, but they could not be kept for review: {0}', (err as Error).message);
     }
   }
 
@@ -365,7 +366,7 @@ export class ChatService {
     const folder = running.chat.folder;
     const progress = folder && this.deps.stopIndexing?.(folder);
     if (folder && progress) {
-      running.indexingStopped = `Stopped while indexing ${folder.name} (${progress}). Ask again to go on: what was indexed is kept.`;
+      running.indexingStopped = l10n.t('Stopped while indexing {0} ({1}). Ask again to go on: what was indexed is kept.', folder.name, progress);
       this.deps.log.info(`Stopped the indexing of ${folder.name} (${progress})`);
     }
     running.controller.abort(new Error('stopped by the user'));
@@ -409,10 +410,10 @@ export class ChatService {
     const running = this.running;
     if (running?.exchange.id === exchangeId) return { title: running.live.title, events: [...running.live.events], live: true };
     const exchange = this.findExchange(exchangeId);
-    const title = exchange ? titleOf(exchange.question) : 'Unknown question';
-    if (!exchange) return { title, events: [], live: false, error: 'This question is not in the chat history any more.' };
+    const title = exchange ? titleOf(exchange.question) : l10n.t('Unknown question');
+    if (!exchange) return { title, events: [], live: false, error: l10n.t('This question is not in the chat history any more.') };
     if (!exchange.traceFile || !TRACE_FILE.test(exchange.traceFile)) {
-      return { title, events: [], live: false, error: 'This question has no trace: it ended before its run started.' };
+      return { title, events: [], live: false, error: l10n.t('This question has no trace: it ended before its run started.') };
     }
     const file = join(this.deps.tracesDir, exchange.traceFile);
     try {
@@ -429,11 +430,11 @@ export class ChatService {
    */
   async wholeAnswer(exchangeId: string): Promise<string> {
     const exchange = this.findExchange(exchangeId);
-    if (!exchange?.answer) throw new Error('This answer is not in the chat history any more.');
+    if (!exchange?.answer) throw new Error(l10n.t('This answer is not in the chat history any more.'));
     if (exchange.answerChars === undefined) return exchange.answer;
-    if (!exchange.traceFile || !TRACE_FILE.test(exchange.traceFile)) throw new Error('This answer was kept in its trace, and the question has none.');
+    if (!exchange.traceFile || !TRACE_FILE.test(exchange.traceFile)) throw new Error(l10n.t('This answer was kept in its trace, and the question has none.'));
     const end = await readLastRunEnd(join(this.deps.tracesDir, exchange.traceFile));
-    if (!end) throw new Error(`The trace ${exchange.traceFile} does not end with the answer (it was cut short): only its start, shown in the chat, is left.`);
+    if (!end) throw new Error(l10n.t('The trace {0} does not end with the answer (it was cut short): only its start, shown in the chat, is left.', exchange.traceFile));
     return redactKnown(end.answer, this.deps.secrets);
   }
 

@@ -26,10 +26,10 @@ interface RlmChatMetadata {
 }
 
 /** Said at once, so the Chat view shows the request is in hand before the folder and models are ready. */
-export const FIRST_PROGRESS = 'Opening the workspace…';
+export const firstProgress = () => vscode.l10n.t('Opening the workspace…');
 
 /** Said when another question holds RLM (one question at a time, in the sidebar or here). */
-export const BUSY = 'RLM is answering another question (see the RLM chat in the side bar): stop it or wait for it to finish, then ask again.';
+export const busyMessage = () => vscode.l10n.t('RLM is answering another question (see the RLM chat in the side bar): stop it or wait for it to finish, then ask again.');
 
 export function registerParticipant(deps: ParticipantDeps): vscode.Disposable {
   const participant = vscode.chat.createChatParticipant(CHAT_PARTICIPANT.id, (request, context, stream, token) => answer(deps, request, context, stream, token));
@@ -40,14 +40,14 @@ export function registerParticipant(deps: ParticipantDeps): vscode.Disposable {
 async function answer(deps: ParticipantDeps, request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
   const prompt = request.prompt.trim();
   if (prompt === '') {
-    stream.markdown(`Ask about the whole workspace: \`@${CHAT_PARTICIPANT.name} where are retries handled?\`, or \`@${CHAT_PARTICIPANT.name} /${CHAT_PARTICIPANT.commands.refactor} rename formatCents to formatAmount\` to propose a change you review before anything is written.`);
+    stream.markdown(vscode.l10n.t('Ask about the whole workspace: `@{0} where are retries handled?`, or `@{1} /{2} rename formatCents to formatAmount` to propose a change you review before anything is written.', CHAT_PARTICIPANT.name, CHAT_PARTICIPANT.name, CHAT_PARTICIPANT.commands.refactor));
     return {};
   }
   if (deps.chats.busy) {
-    stream.markdown(BUSY);
-    return { errorDetails: { message: BUSY } };
+    stream.markdown(busyMessage());
+    return { errorDetails: { message: busyMessage() } };
   }
-  stream.progress(FIRST_PROGRESS);
+  stream.progress(firstProgress());
   deps.log.info(`@${CHAT_PARTICIPANT.name}${request.command ? ` /${request.command}` : ''} asked in the Chat view, with ${request.model.id}`);
   const logCancel = token.onCancellationRequested(() => deps.log.info(`@${CHAT_PARTICIPANT.name}: the Chat view cancelled the question`));
   const refactor = request.command === CHAT_PARTICIPANT.commands.refactor;
@@ -59,8 +59,8 @@ async function answer(deps: ParticipantDeps, request: vscode.ChatRequest, contex
     progress: (line) => stream.progress(line),
   }).finally(() => logCancel.dispose());
   if (!asked) {
-    stream.markdown(BUSY);
-    return { errorDetails: { message: BUSY } };
+    stream.markdown(busyMessage());
+    return { errorDetails: { message: busyMessage() } };
   }
   const { exchange, ended } = asked;
   const sensitive = ended && sensitivePatterns(deps, ended.folder);
@@ -73,7 +73,7 @@ async function answer(deps: ParticipantDeps, request: vscode.ChatRequest, contex
     ...(proposed ? { proposed } : {}),
   });
   const metadata: RlmChatMetadata = { chatId: chatOfExchange(exchange.id), exchangeId: exchange.id };
-  return exchange.status === 'error' ? { metadata, errorDetails: { message: exchange.detail ?? 'The run failed.' } } : { metadata };
+  return exchange.status === 'error' ? { metadata, errorDetails: { message: exchange.detail ?? vscode.l10n.t('The run failed.') } } : { metadata };
 }
 
 /** The chat an earlier @rlm answer in this conversation ran in, if any. */

@@ -15,7 +15,7 @@ import { LM_TOOLS } from '../commandIds';
 import type { Log } from '../log';
 import { limitsFrom } from '../settings';
 import { askOutside, sensitivePatterns, type OutsideAnswer, type OutsideDeps } from './outsideQuestion';
-import { BUSY } from './RlmParticipant';
+import { busyMessage } from './RlmParticipant';
 
 export interface ToolDeps extends OutsideDeps {
   log: Log;
@@ -32,12 +32,12 @@ function tool(deps: ToolDeps, kind: 'ask' | 'refactor'): vscode.LanguageModelToo
   return {
     prepareInvocation: (options) => {
       const caps = capsFor(deps, options.input);
-      const what = kind === 'ask' ? 'answer a question about the workspace' : 'propose a change to the workspace (nothing is written)';
+      const what = kind === 'ask' ? vscode.l10n.t('answer a question about the workspace') : vscode.l10n.t('propose a change to the workspace (nothing is written)');
       return {
-        invocationMessage: kind === 'ask' ? 'Asking RLM about the workspace…' : 'RLM is proposing a change…',
+        invocationMessage: kind === 'ask' ? vscode.l10n.t('Asking RLM about the workspace…') : vscode.l10n.t('RLM is proposing a change…'),
         confirmationMessages: {
-          title: kind === 'ask' ? 'Ask RLM about the codebase?' : 'Let RLM propose a refactor?',
-          message: new vscode.MarkdownString(`RLM will ${what} with the models set for it, sending the code it reads to their provider: ${caps}.`),
+          title: kind === 'ask' ? vscode.l10n.t('Ask RLM about the codebase?') : vscode.l10n.t('Let RLM propose a refactor?'),
+          message: new vscode.MarkdownString(vscode.l10n.t('RLM will {0} with the models set for it, sending the code it reads to their provider: {1}.', what, caps)),
         },
       };
     },
@@ -47,7 +47,7 @@ function tool(deps: ToolDeps, kind: 'ask' | 'refactor'): vscode.LanguageModelToo
       const limits = askedLimits(input);
       deps.log.info(`The ${kind === 'ask' ? LM_TOOLS.askCodebase : LM_TOOLS.proposeRefactor} tool was called`);
       const asked = await askOutside(deps, kind === 'refactor' ? refactorQuestion(question) : question, { token, ...(limits ? { limits } : {}) });
-      if (!asked) throw new Error(BUSY);
+      if (!asked) throw new Error(busyMessage());
       const { exchange, ended } = asked;
       if (exchange.status === 'error') throw new Error(`RLM could not answer: ${exchange.detail ?? 'the run failed.'}`);
       if (exchange.status === 'cancelled' && !exchange.answer) throw new vscode.CancellationError();
@@ -69,16 +69,16 @@ function capsFor(deps: ToolDeps, input: unknown): string {
   try {
     return capsText(lowerLimits(limitsFrom(settings), askedLimits(parseAskInput(input))).limits);
   } catch (err) {
-    return `${capsText(limitsFrom(settings))} (the call's input will be refused: ${(err as Error).message})`;
+    return vscode.l10n.t("{0} (the call's input will be refused: {1})", capsText(limitsFrom(settings)), (err as Error).message);
   }
 }
 
 function toolAnswer(asked: OutsideAnswer): ToolAnswer {
   const { exchange, ended } = asked;
   const figures = [
-    ...(ended ? [`${ended.result.iterations} turns`, `${ended.result.subCalls} sub-calls`] : []),
-    `cost ${formatCost(exchange.costUsd ?? 0, exchange.unpricedCalls ?? 0)}`,
-    `run ${exchange.id} (RLM: Show the Run in the Trajectory View)`,
+    ...(ended ? [vscode.l10n.t('{0} turns', ended.result.iterations), vscode.l10n.t('{0} sub-calls', ended.result.subCalls)] : []),
+    vscode.l10n.t('cost {0}', formatCost(exchange.costUsd ?? 0, exchange.unpricedCalls ?? 0)),
+    vscode.l10n.t('run {0} (RLM: Show the Run in the Trajectory View)', exchange.id),
   ].join(', ');
   return {
     answer: exchange.answer ?? '',

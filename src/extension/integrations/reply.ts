@@ -3,6 +3,7 @@
 // proposed changes with their sensitive files named, a footer of figures, and the buttons to the run's tree and
 // to the review. No `vscode` here: the parts go to a ReplySink (the participant's ChatResponseStream).
 
+import * as l10n from '@vscode/l10n';
 import { formatCost } from '../../core/models/costText';
 import type { ProposedFiles } from '../../core/edits/proposalReport';
 import type { Exchange } from '../../protocol/messages';
@@ -38,7 +39,7 @@ export function renderReply(sink: ReplySink, input: ReplyInput): void {
     if (file) sink.reference(file);
   }
   if (exchange.status === 'error') {
-    sink.markdown(`**RLM could not answer.** ${exchange.detail ?? 'The run failed.'}`);
+    sink.markdown(`**${l10n.t('RLM could not answer.')}** ${exchange.detail ?? l10n.t('The run failed.')}`);
   } else {
     if (exchange.answer) {
       // A reference to no file of the folder stays text, joined with the text around it.
@@ -56,37 +57,43 @@ export function renderReply(sink: ReplySink, input: ReplyInput): void {
       if (text) sink.markdown(text);
     }
     if (exchange.stopReason !== 'final') {
-      const what = exchange.status === 'cancelled' ? 'Stopped' : `Stopped before a final answer (${formatStopReason(exchange.stopReason)})`;
-      sink.markdown(`\n\n**${what}.** ${exchange.detail ?? ''}${exchange.answer ? ' The answer above is the best the run had.' : ''}`);
+      const what = exchange.status === 'cancelled' ? l10n.t('Stopped.') : l10n.t('Stopped before a final answer ({0}).', formatStopReason(exchange.stopReason));
+      sink.markdown(`\n\n**${what}** ${exchange.detail ?? ''}${exchange.answer ? ` ${l10n.t('The answer above is the best the run had.')}` : ''}`);
     }
   }
   for (const action of exchange.actions ?? []) sink.button(action.label, action.command, action.args ?? []);
   if (input.proposed) sink.markdown(changesText(input.proposed));
   const footer = footerText(exchange, input.run);
   if (footer) sink.markdown(`\n\n*${footer}*`);
-  if (!exchange.noRun) sink.button('Show the run', COMMANDS.showRun, [exchange.id]);
-  if (input.proposed) sink.button('Review the changes', COMMANDS.reviewChanges, [exchange.id]);
+  if (!exchange.noRun) sink.button(l10n.t('Show the run'), COMMANDS.showRun, [exchange.id]);
+  if (input.proposed) sink.button(l10n.t('Review the changes'), COMMANDS.reviewChanges, [exchange.id]);
 }
 
 /** The proposed files, sensitive ones first (one hidden in a long list must not go unseen), at most 20 named. */
 function changesText(proposed: ProposedFiles): string {
   const n = proposed.files.length;
-  const lines = [`\n\n**Proposed changes: ${n} file${n === 1 ? '' : 's'}, +${proposed.added} −${proposed.removed}.** Nothing is written until you accept them in the review.`];
+  const head = n === 1 ? l10n.t('Proposed changes: 1 file, +{0} −{1}.', proposed.added, proposed.removed) : l10n.t('Proposed changes: {0} files, +{1} −{2}.', n, proposed.added, proposed.removed);
+  const lines = [`\n\n**${head}** ${l10n.t('Nothing is written until you accept them in the review.')}`];
   const shown = [...proposed.files.filter((f) => f.sensitive), ...proposed.files.filter((f) => !f.sensitive)];
   for (const f of shown.slice(0, 20)) {
-    lines.push(`- \`${f.from ? `${f.from} → ` : ''}${f.path}\` ${f.change} +${f.added} −${f.removed}${f.sensitive ? ` — **sensitive**: ${f.sensitive}; not in Accept All` : ''}`);
+    lines.push(`- \`${f.from ? `${f.from} → ` : ''}${f.path}\` ${f.change} +${f.added} −${f.removed}${f.sensitive ? ` — ${l10n.t('**sensitive**: {0}; not in Accept All', f.sensitive)}` : ''}`);
   }
-  if (n > 20) lines.push(`- … and ${n - 20} more`);
-  if (proposed.unresolvedConflicts > 0) lines.push(`\n${proposed.unresolvedConflicts} conflict${proposed.unresolvedConflicts === 1 ? '' : 's'} between partitions to resolve in the review.`);
+  if (n > 20) lines.push(`- ${l10n.t('… and {0} more', n - 20)}`);
+  const conflicts = proposed.unresolvedConflicts;
+  if (conflicts > 0) lines.push(`\n${conflicts === 1 ? l10n.t('1 conflict between partitions to resolve in the review.') : l10n.t('{0} conflicts between partitions to resolve in the review.', conflicts)}`);
   return lines.join('\n');
 }
 
 function footerText(exchange: Exchange, run: ReplyInput['run']): string {
   if (exchange.noRun) return '';
   const parts: string[] = [];
-  if (run) parts.push(`${run.iterations} turn${run.iterations === 1 ? '' : 's'}`, `${run.subCalls} sub-call${run.subCalls === 1 ? '' : 's'}`);
-  parts.push(`cost ${formatCost(exchange.costUsd ?? 0, exchange.unpricedCalls ?? 0)}`);
-  if (exchange.unpricedCalls) parts.push(`${exchange.unpricedCalls} request${exchange.unpricedCalls === 1 ? '' : 's'} to models with no known price`);
+  if (run) {
+    parts.push(run.iterations === 1 ? l10n.t('1 turn') : l10n.t('{0} turns', run.iterations));
+    parts.push(run.subCalls === 1 ? l10n.t('1 sub-call') : l10n.t('{0} sub-calls', run.subCalls));
+  }
+  parts.push(l10n.t('cost {0}', formatCost(exchange.costUsd ?? 0, exchange.unpricedCalls ?? 0)));
+  const unpriced = exchange.unpricedCalls ?? 0;
+  if (unpriced) parts.push(unpriced === 1 ? l10n.t('1 request to models with no known price') : l10n.t('{0} requests to models with no known price', unpriced));
   if (exchange.durationMs !== undefined) parts.push(formatDuration(exchange.durationMs));
   return parts.join(' · ');
 }

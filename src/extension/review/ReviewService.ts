@@ -11,6 +11,7 @@
 // operations run one at a time, reading and diffing yield to the event loop between files, and the validation
 // command is a child process.
 
+import * as l10n from '@vscode/l10n';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SensitivePaths } from '../../core/edits/sensitive';
@@ -144,7 +145,8 @@ export class ReviewService {
         this.run(entry, async (review) => {
           await this.assess(entry, review);
           if (review.reject(message.path, message.hunk, message.rejected)) {
-            entry.message = message.rejected ? `Rejected ${message.hunk ? 'a change' : 'the changes'} in ${message.path}: nothing was written.` : undefined;
+            entry.message = !message.rejected ? undefined
+              : message.hunk ? l10n.t('Rejected a change in {0}: nothing was written.', message.path) : l10n.t('Rejected the changes in {0}: nothing was written.', message.path);
             await this.persist(entry);
           }
         });
@@ -159,7 +161,7 @@ export class ReviewService {
           }
           entry.merges.set(message.path, input.anchor);
           await this.deps.editor.showMerge(entry.folder, entry.exchangeId, input);
-          entry.message = `Merging ${message.path}: take what you want from both sides, then "Complete Merge". The result becomes the proposal for ${message.path}, to accept here.`;
+          entry.message = l10n.t('Merging {0}: take what you want from both sides, then "Complete Merge". The result becomes the proposal for {1}, to accept here.', message.path, message.path);
         });
         return;
       case 'review/validate':
@@ -182,7 +184,7 @@ export class ReviewService {
     this.deps.log.info(`Review ${exchangeId}: the merge result for ${path} was saved (${text.length} characters)`);
     this.run(entry, async (review) => {
       const refused = review.resolve(path, anchor, text);
-      entry.message = refused ?? `Your merge of ${path} is now its proposal: accept it to apply it.`;
+      entry.message = refused ?? l10n.t('Your merge of {0} is now its proposal: accept it to apply it.', path);
       if (!refused) entry.merges.delete(path);
       await this.persist(entry);
       await this.assess(entry, review);
@@ -230,27 +232,29 @@ export class ReviewService {
     const plan = review.plan({ ...(path !== undefined ? { path } : {}), ...(hunk !== undefined ? { hunk } : {}) });
     const skipped = plan.skipped.map((s) => `${s.path} was not applied: ${s.why}`);
     if (plan.edits.length === 0) {
-      entry.message = skipped.length > 0 ? skipped.join('\n') : 'Nothing left to apply.';
+      entry.message = skipped.length > 0 ? skipped.join('\n') : l10n.t('Nothing left to apply.');
       return;
     }
     // A page can send an accept by itself: a sensitive file is applied only after the user says so in the host.
     const sensitive = await review.sensitiveFiles(this.sensitivePaths(entry.folder));
     const risky = plan.edits.filter((e) => sensitive.has(e.path)).map((e) => ({ path: e.path, reason: sensitive.get(e.path)! }));
     if (risky.length > 0 && !(await this.deps.editor.confirmSensitive(entry.folder, risky))) {
-      entry.message = `Not applied: you chose not to apply the change to ${risky.map((r) => r.path).join(', ')}.`;
+      entry.message = l10n.t('Not applied: you chose not to apply the change to {0}.', risky.map((r) => r.path).join(', '));
       return;
     }
     entry.busy = true;
     this.post(entry, review);
     const applied = await this.deps.editor.apply(entry.folder, plan.edits);
     if (!applied) {
-      entry.message = ['The editor did not apply the changes (a file changed meanwhile, or is read-only): nothing was written.', ...skipped].join('\n');
+      entry.message = [l10n.t('The editor did not apply the changes (a file changed meanwhile, or is read-only): nothing was written.'), ...skipped].join('\n');
       return;
     }
     review.recordApplied(plan.edits);
     const files = plan.edits.length;
     entry.message = [
-      `Applied ${plan.hunks} change${plan.hunks === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}: one undo (Ctrl+Z in the editor) reverts ${plan.hunks === 1 ? 'it' : 'them'}. Not saved yet.`,
+      plan.hunks === 1 ? l10n.t('Applied 1 change in 1 file: one undo (Ctrl+Z in the editor) reverts it. Not saved yet.')
+        : files === 1 ? l10n.t('Applied {0} changes in 1 file: one undo (Ctrl+Z in the editor) reverts them. Not saved yet.', plan.hunks)
+          : l10n.t('Applied {0} changes in {1} files: one undo (Ctrl+Z in the editor) reverts them. Not saved yet.', plan.hunks, files),
       ...skipped,
     ].join('\n');
     await this.persist(entry);
@@ -266,7 +270,7 @@ export class ReviewService {
     if (!review || entry.validating) return;
     const configured = this.deps.editor.validateCommand(entry.folder);
     if (!configured) {
-      entry.message = 'No validation command is set: set rlm.validateCommand (for example "npm test") to check the applied changes.';
+      entry.message = l10n.t('No validation command is set: set rlm.validateCommand (for example "npm test") to check the applied changes.');
       this.post(entry, review);
       return;
     }
@@ -278,11 +282,11 @@ export class ReviewService {
       const sensitive = await review.sensitiveFiles(this.sensitivePaths(entry.folder));
       const blocked = validationBlocked(configured.command, { written, sensitive, root: this.deps.editor.folderPath(entry.folder) });
       if (blocked) {
-        entry.message = [offered ? entry.message : undefined, `Validation not run: ${blocked}`].filter(Boolean).join('\n');
+        entry.message = [offered ? entry.message : undefined, l10n.t('Validation not run: {0}', blocked)].filter(Boolean).join('\n');
         return;
       }
       if (!(await this.deps.editor.confirmValidation(configured.command, configured.source, entry.folder, paths.length))) {
-        entry.message = `Validation not run: ${configured.command}`;
+        entry.message = l10n.t('Validation not run: {0}', configured.command);
         return;
       }
       await this.deps.editor.save(entry.folder, paths);
@@ -290,7 +294,9 @@ export class ReviewService {
       // that runs is the one the user agreed to, or none.
       const now = this.deps.editor.validateCommand(entry.folder);
       if (now?.command !== configured.command || now.source !== configured.source) {
-        entry.message = `Validation not run: rlm.validateCommand changed as the files were saved (${now ? `now ${JSON.stringify(now.command)}, from the ${now.source} settings` : 'now unset'}), so it is not the command you agreed to run. Look at what changed it before running the validation again.`;
+        entry.message = now
+          ? l10n.t('Validation not run: rlm.validateCommand changed as the files were saved (now {0}, from the {1} settings), so it is not the command you agreed to run. Look at what changed it before running the validation again.', JSON.stringify(now.command), now.source)
+          : l10n.t('Validation not run: rlm.validateCommand changed as the files were saved (now unset), so it is not the command you agreed to run. Look at what changed it before running the validation again.');
         this.deps.log.warn(`Review ${entry.exchangeId}: ${entry.message}`);
         return;
       }
@@ -306,7 +312,7 @@ export class ReviewService {
       this.deps.log.info(`Review ${entry.exchangeId}: ${configured.command} ${review.validation.state} (exit code ${result.exitCode})`);
       await this.persist(entry);
     } catch (err) {
-      entry.message = `The validation could not run: ${(err as Error).message}`;
+      entry.message = l10n.t('The validation could not run: {0}', (err as Error).message);
       if (review.validation?.state === 'running') review.validation = undefined;
     } finally {
       entry.validating = undefined;
@@ -326,7 +332,7 @@ export class ReviewService {
       try {
         await op(review);
       } catch (err) {
-        entry.message = `Something went wrong: ${(err as Error).message}`;
+        entry.message = l10n.t('Something went wrong: {0}', (err as Error).message);
         this.deps.log.error(`Review ${entry.exchangeId}: ${(err as Error).stack ?? (err as Error).message}`);
       } finally {
         entry.busy = false;
@@ -341,7 +347,7 @@ export class ReviewService {
       if (!CHANGES_FILE.test(entry.file)) throw new Error('not a change set file');
       entry.review = ChangeReview.fromJSON(JSON.parse(await readFile(join(this.deps.dir, entry.file), 'utf8')));
     } catch (err) {
-      entry.error = `The proposed edits of this question could not be read back (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`;
+      entry.error = l10n.t('The proposed edits of this question could not be read back ({0}).', (err as NodeJS.ErrnoException).code ?? (err as Error).message);
       this.deps.log.warn(`Review ${entry.exchangeId}: ${entry.error}`);
     }
     return entry.review;

@@ -25,8 +25,6 @@ import { consentDetail } from './validationConsent';
 
 export const REVIEW_SCHEME = 'rlm-review';
 export const MERGE_SCHEME = 'rlm-merge';
-const RUN_VALIDATION = 'Save and Run';
-const APPLY_SENSITIVE = 'Apply';
 
 export interface ReviewEditorHooks {
   /** The merge editor's result for a file of a review. */
@@ -98,7 +96,7 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
         const why = await unwritableBecause(root, path);
         if (why) {
           this.log.warn(`Not applied: ${why}`);
-          void vscode.window.showErrorMessage(`RLM: nothing was applied: ${why}.`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('RLM: nothing was applied: {0}.', why));
           return false;
         }
       }
@@ -111,7 +109,7 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
     const workspaceEdit = new vscode.WorkspaceEdit();
     for (const edit of edits) {
       const uri = fileUri(folder, edit.path);
-      const metadata = { label: `RLM: ${edit.kind} ${edit.path}`, needsConfirmation: false };
+      const metadata = { label: vscode.l10n.t('RLM: {0} {1}', edit.kind, edit.path), needsConfirmation: false };
       switch (edit.kind) {
         case 'modify':
           for (const r of edit.replacements) workspaceEdit.replace(uri, new vscode.Range(r.startLine, 0, r.endLine, 0), r.text, metadata);
@@ -141,7 +139,7 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
       label: fileUri(folder, d.path),
       left: d.exists ? fileUri(folder, d.from ?? d.path) : this.virtual(folder, exchangeId, 'none', d.from ?? d.path, ''),
       right: d.proposal === undefined ? this.virtual(folder, exchangeId, 'deleted', d.path, '') : this.virtual(folder, exchangeId, 'proposal', d.path, d.proposal),
-      title: `${basename(d.path)} (${d.status === 'conflicted' ? 'yours ↔ RLM proposal, conflicted' : 'RLM proposal'})`,
+      title: d.status === 'conflicted' ? vscode.l10n.t('{0} (yours ↔ RLM proposal, conflicted)', basename(d.path)) : vscode.l10n.t('{0} (RLM proposal)', basename(d.path)),
     }));
     if (pairs.length === 1) {
       const [only] = pairs;
@@ -150,7 +148,7 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
     }
     try {
       // VS Code adds the number of files to the title.
-      await vscode.commands.executeCommand('vscode.changes', 'RLM: proposed changes', pairs.map((p) => [p.label, p.left, p.right]));
+      await vscode.commands.executeCommand('vscode.changes', vscode.l10n.t('RLM: proposed changes'), pairs.map((p) => [p.label, p.left, p.right]));
     } catch (err) {
       this.log.warn(`The multi-file diff did not open (${(err as Error).message}): one diff per file instead`);
       for (const p of pairs) await vscode.commands.executeCommand('vscode.diff', p.left, p.right, p.title, { preview: false });
@@ -185,7 +183,7 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
       });
     } catch (err) {
       this.log.warn(`The merge editor did not open (${(err as Error).message}): both sides in the diff editor instead`);
-      await vscode.commands.executeCommand('vscode.diff', ours, theirs, `${basename(input.path)}: ${input.ours.title} ↔ ${input.theirs.title}`, { preview: false });
+      await vscode.commands.executeCommand('vscode.diff', ours, theirs, vscode.l10n.t('{0}: {1} ↔ {2}', basename(input.path), input.ours.title, input.theirs.title), { preview: false });
     }
   }
 
@@ -199,11 +197,12 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
   }
 
   async confirmValidation(command: string, source: SettingSource, folder: FolderRef, files: number): Promise<boolean> {
-    const choice = await vscode.window.showWarningMessage(`Run the validation command in ${folder.name}?`, {
+    const run = vscode.l10n.t('Save and Run');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Run the validation command in {0}?', folder.name), {
       modal: true,
       detail: consentDetail(command, source, folderUri(folder).fsPath, files),
-    }, RUN_VALIDATION);
-    return choice === RUN_VALIDATION;
+    }, run);
+    return choice === run;
   }
 
   sensitivePatterns(folder: FolderRef): readonly string[] {
@@ -211,12 +210,15 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
   }
 
   async confirmSensitive(_folder: FolderRef, files: ReadonlyArray<{ path: string; reason: string }>): Promise<boolean> {
-    const what = files.length === 1 ? files[0]!.path : `${files.length} sensitive files`;
-    const choice = await vscode.window.showWarningMessage(`Apply RLM's change to ${what}? ${files.length === 1 ? 'It is a sensitive file.' : ''}`.trim(), {
+    const apply = vscode.l10n.t('Apply');
+    const question = files.length === 1
+      ? vscode.l10n.t("Apply RLM's change to {0}? It is a sensitive file.", files[0]!.path)
+      : vscode.l10n.t("Apply RLM's change to {0} sensitive files?", files.length);
+    const choice = await vscode.window.showWarningMessage(question, {
       modal: true,
-      detail: `${files.map((f) => f.reason).join('\n')}.\n\nA model that read instructions planted in the code can propose such a change. Read its diff first; the validation command does not run after a sensitive file was applied.`,
-    }, APPLY_SENSITIVE);
-    return choice === APPLY_SENSITIVE;
+      detail: vscode.l10n.t('{0}.\n\nA model that read instructions planted in the code can propose such a change. Read its diff first; the validation command does not run after a sensitive file was applied.', files.map((f) => f.reason).join('\n')),
+    }, apply);
+    return choice === apply;
   }
 
   async save(folder: FolderRef, paths: readonly string[]): Promise<void> {

@@ -10,6 +10,10 @@ import { showPage } from '../webviewHtml';
 
 export class ChatView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
+  /** The page said `ready`: it has drawn its question box and hears messages. */
+  private pageReady = false;
+  /** The question box should take the keyboard once the page is ready (the view was shown before its page loaded). */
+  private focusWhenReady = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -21,10 +25,19 @@ export class ChatView implements vscode.WebviewViewProvider {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    showPage(view.webview, this.extensionUri, 'chat', checkChatMessage, this.log, 'The Chat view', this.onMessage);
+    this.pageReady = false;
+    showPage(view.webview, this.extensionUri, 'chat', checkChatMessage, this.log, 'The Chat view', (message) => {
+      if (message.type === 'ready' && this.view === view) {
+        this.pageReady = true;
+        if (this.focusWhenReady) this.post({ type: 'composer/focus' });
+        this.focusWhenReady = false;
+      }
+      this.onMessage(message);
+    });
     view.onDidDispose(() => {
       if (this.view !== view) return;
       this.view = undefined;
+      this.pageReady = false;
       this.onClosed();
     });
   }
@@ -41,5 +54,12 @@ export class ChatView implements vscode.WebviewViewProvider {
   async reveal(): Promise<void> {
     if (this.view) this.view.show(false);
     else await vscode.commands.executeCommand(`${VIEWS.chat}.focus`);
+  }
+
+  /** Shows the Chat view with the keyboard in its question box, now or as soon as its page has loaded. */
+  async focusQuestion(): Promise<void> {
+    await this.reveal();
+    if (this.view && this.pageReady) this.post({ type: 'composer/focus' });
+    else this.focusWhenReady = true;
   }
 }

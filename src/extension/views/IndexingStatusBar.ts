@@ -17,7 +17,7 @@ export class IndexingStatusBar implements vscode.Disposable {
   private since = 0;
 
   constructor(private readonly folders: () => FolderIndexing[]) {
-    this.item.name = 'RLM: indexing';
+    this.item.name = vscode.l10n.t('RLM: indexing');
     this.item.command = COMMANDS.stopIndexing;
   }
 

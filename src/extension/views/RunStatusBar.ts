@@ -9,7 +9,7 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('rlm.run', vscode.StatusBarAlignment.Left, 10);
 
   constructor() {
-    this.item.name = 'RLM: running question';
+    this.item.name = vscode.l10n.t('RLM: running question');
     this.item.command = `${VIEWS.chat}.focus`;
   }
 

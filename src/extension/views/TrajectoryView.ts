@@ -12,7 +12,7 @@ import { TreePage } from './TreePage';
 
 type Selection = { kind: 'live'; run: LiveRun } | { kind: 'saved'; exchangeId: string; reset: HostToTree['tree/reset'] };
 
-const NOTHING: HostToTree['tree/reset'] = { title: 'No run yet: ask a question in the chat', events: [], live: false };
+const nothingYet = (): HostToTree['tree/reset'] => ({ title: vscode.l10n.t('No run yet: ask a question in the chat'), events: [], live: false });
 
 export class TrajectoryView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
@@ -66,7 +66,7 @@ export class TrajectoryView implements vscode.WebviewViewProvider {
   }
 
   private currentTree(): HostToTree['tree/reset'] {
-    if (!this.selection) return NOTHING;
+    if (!this.selection) return nothingYet();
     if (this.selection.kind === 'saved') return this.selection.reset;
     const run = this.selection.run;
     // A copy: events that arrive after this are sent as tree/events, behind it.

@@ -8,6 +8,6 @@ export async function openUntitled(content: string, language: string): Promise<v
     const document = await vscode.workspace.openTextDocument({ content, language });
     await vscode.window.showTextDocument(document, { preview: false });
   } catch (err) {
-    void vscode.window.showErrorMessage(`RLM: cannot open the text in an editor. ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('RLM: cannot open the text in an editor. {0}', (err as Error).message));
   }
 }

@@ -78,8 +78,8 @@ export class WorkspaceRoots implements vscode.Disposable {
     const folder = WorkspaceRoots.folderOf(ref);
     if (!folder) {
       throw new SetupProblem({
-        message: `The folder "${ref.name}" is no longer open in this window. Start a new chat to ask about the folders that are.`,
-        actions: [{ label: 'New Chat', command: COMMANDS.newChat }],
+        message: vscode.l10n.t('The folder "{0}" is no longer open in this window. Start a new chat to ask about the folders that are.', ref.name),
+        actions: [{ label: vscode.l10n.t('New Chat'), command: COMMANDS.newChat }],
       });
     }
     if (folder.uri.scheme !== 'file') {

@@ -16,7 +16,7 @@ export async function pickFolder(): Promise<FolderRef | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const folder = active && vscode.workspace.getWorkspaceFolder(active);
   if (folder && folder.uri.scheme === 'file') return WorkspaceRoots.refOf(folder);
-  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder is the question about?', ignoreFocusOut: true });
+  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder is the question about?'), ignoreFocusOut: true });
   if (picked && picked.uri.scheme !== 'file') throw new SetupProblem({ message: `${picked.name} is not on this machine: questions need a folder whose files can be read here.`, actions: [] });
   return picked && WorkspaceRoots.refOf(picked);
 }
