@@ -18,7 +18,6 @@ import type { Log } from '../log';
 import { SetupProblem } from '../problems';
 import { FileChangeQueue } from './FileChangeQueue';
 
-const OPEN_SETTINGS = 'Open Settings';
 
 /** What narrows a folder's workspace: rlm.excludes and rlm.include. */
 export type FolderScope = Pick<RlmSettings, 'excludes' | 'include'>;
@@ -134,8 +133,9 @@ export class WorkspaceRoots implements vscode.Disposable {
     root.notedLarge = true;
     const note = largeFolderNote(root.name, files);
     this.log.info(note);
-    void vscode.window.showInformationMessage(`RLM: ${note}`, OPEN_SETTINGS).then((choice) => {
-      if (choice === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'rlm.include');
+    const openSettings = vscode.l10n.t('Open Settings');
+    void vscode.window.showInformationMessage(vscode.l10n.t('RLM: {0}', note), openSettings).then((choice) => {
+      if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'rlm.include');
     });
   }
 
