@@ -100,9 +100,13 @@ export async function runTestFile(testFile: string, root: string, scratchDir: st
     env: { PATH: (options.env ?? process.env).PATH ?? '', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
   });
   let output = '';
+  let cut = false;
   const keep = (chunk: Buffer) => {
     output += chunk.toString('utf8');
-    if (output.length > OUTPUT_TAIL_CHARS * 2) output = output.slice(-OUTPUT_TAIL_CHARS);
+    if (output.length > OUTPUT_TAIL_CHARS * 2) {
+      output = output.slice(-OUTPUT_TAIL_CHARS);
+      cut = true;
+    }
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -127,7 +131,7 @@ export async function runTestFile(testFile: string, root: string, scratchDir: st
     } catch {
       // Killed, or Python died before writing: no test counts as passed.
     }
-    const tail = output.length > OUTPUT_TAIL_CHARS ? `[... cut ...]\n${output.slice(-OUTPUT_TAIL_CHARS)}` : output;
+    const tail = cut || output.length > OUTPUT_TAIL_CHARS ? `[... cut ...]\n${output.slice(-OUTPUT_TAIL_CHARS)}` : output;
     return { results, output: tail, exitCode, timedOut };
   } finally {
     clearTimeout(timer);
