@@ -9,8 +9,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
-import { REFACTOR_VANILLA_SYSTEM } from '../../../src/core/eval/benchmarks/refactorRun';
 import { REFACTORBENCH_CLONE, refactorBenchTasks } from '../../../src/core/eval/benchmarks/refactorBench';
 import { TaskFileError } from '../../../src/core/eval/TaskFileError';
 import { buildReport, reportMarkdown } from '../../../src/core/eval/report';
@@ -18,8 +16,8 @@ import { runEval, type EvalOptions } from '../../../src/core/eval/runEval';
 import { createModel } from '../../../src/core/models/createModel';
 import { PriceTable } from '../../../src/core/models/pricing';
 import { CodeWorkspace } from '../../../src/core/workspace/CodeWorkspace';
-import { FakeModelServer, type FakeRequest, type FakeResponder } from '../../fakes/FakeModelServer';
-import { code } from '../../support/scriptedModels';
+import { FakeModelServer } from '../../fakes/FakeModelServer';
+import { refactorModels } from '../../support/benchmarkModels';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'refactorbench');
 const KEY = 'sk-test-refactorbench-0123456789';
@@ -55,39 +53,6 @@ function snapshot(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
-}
-
-const RENAME = [
-  ['src/flask/helpers.py', [['def send_from_directory(', 'def send_from_directory_helper(']]],
-  ['src/flask/app.py', [['from .helpers import send_from_directory\n', 'from .helpers import send_from_directory_helper\n'], ['return send_from_directory(', 'return send_from_directory_helper(']]],
-  ['src/flask/__init__.py', [['from .helpers import send_from_directory as send_from_directory', 'from .helpers import send_from_directory_helper as send_from_directory']]],
-] as const;
-
-/**
- * The models: `right` makes the send_from_directory rename (the RLM by proposing the edits in code, the plain
- * model with a diff of the files it was sent) and does nothing on the other tasks; `idle` does nothing anywhere.
- */
-function refactorModels(behaviour: 'right' | 'idle'): FakeResponder {
-  return (req: FakeRequest) => {
-    const system = req.messages[0]?.role === 'system' ? req.messages[0].content : '';
-    const prompt = req.messages.find((m) => m.role === 'user')?.content ?? '';
-    const rename = behaviour === 'right' && prompt.includes('send_from_directory_helper');
-    if (system === REFACTOR_VANILLA_SYSTEM) {
-      if (!rename) return 'I would need to see more of the repository before changing it.';
-      const files = new Map<string, string>();
-      for (const m of prompt.matchAll(/==> (\S+) <==\n([\s\S]*?)(?=\n==> |\n\nRequest: )/g)) files.set(m[1]!, m[2]!.endsWith('\n') ? m[2]! : m[2]! + '\n');
-      const diff = RENAME.map(([path, swaps]) => {
-        const before = files.get(path)!;
-        const after = swaps.reduce((t, [a, b]) => t.replace(a, b), before);
-        return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after).split('\n').filter((l) => !/^(Index:|====)/.test(l)).join('\n');
-      }).join('');
-      return `Here is the change:\n\n\`\`\`diff\n${diff}\`\`\`\n`;
-    }
-    if (!system) return 'unused';
-    if (!rename) return code('Nothing to do.', 'FINAL("I made no change.")');
-    const edits = RENAME.map(([path, swaps]) => `propose_edit(${JSON.stringify(path)}, read(${JSON.stringify(path)})${swaps.map(([a, b]) => `.replace(${JSON.stringify(a)}, ${JSON.stringify(b)})`).join('')}, "rename send_from_directory");`).join('\n');
-    return code('Rename the helper and keep the public name.', `${edits}\nFINAL("Renamed send_from_directory to send_from_directory_helper.")`);
-  };
 }
 
 async function evalWith(behaviour: 'right' | 'idle') {
