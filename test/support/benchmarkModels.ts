@@ -17,7 +17,7 @@ const RENAME = [
  * The models: `right` makes the send_from_directory rename (the RLM by proposing the edits in code, the plain
  * model with a diff of the files it was sent) and does nothing on the other tasks; `idle` does nothing anywhere.
  */
-export function refactorModels(behaviour: 'right' | 'idle'): FakeResponder {
+export function refactorModels(behaviour: 'right' | 'idle', options: { bare?: boolean } = {}): FakeResponder {
   return (req: FakeRequest) => {
     const system = req.messages[0]?.role === 'system' ? req.messages[0].content : '';
     const prompt = req.messages.find((m) => m.role === 'user')?.content ?? '';
@@ -29,7 +29,7 @@ export function refactorModels(behaviour: 'right' | 'idle'): FakeResponder {
       const diff = RENAME.map(([path, swaps]) => {
         const before = files.get(path)!;
         const after = swaps.reduce((t, [a, b]) => t.replace(a, b), before);
-        return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after).split('\n').filter((l) => !/^(Index:|====)/.test(l)).join('\n');
+        return createTwoFilesPatch(options.bare ? path : `a/${path}`, options.bare ? path : `b/${path}`, before, after).split('\n').filter((l) => !/^(Index:|====)/.test(l)).join('\n');
       }).join('');
       return `Here is the change:\n\n\`\`\`diff\n${diff}\`\`\`\n`;
     }

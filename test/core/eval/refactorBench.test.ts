@@ -55,8 +55,8 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-async function evalWith(behaviour: 'right' | 'idle') {
-  const server = await FakeModelServer.start(refactorModels(behaviour), { models: ['root-model', 'sub-model'] });
+async function evalWith(behaviour: 'right' | 'idle', only?: { bare: boolean; task: string; modes: EvalOptions['modes'] }) {
+  const server = await FakeModelServer.start(refactorModels(behaviour, { bare: only?.bare }), { models: ['root-model', 'sub-model'] });
   const common = { provider: 'openai' as const, baseUrl: server.openaiBaseUrl, apiKey: KEY, retries: 0, prices: PRICES };
   const root = await createModel({ ...common, model: 'root-model' });
   const sub = await createModel({ ...common, model: 'sub-model' });
@@ -69,10 +69,10 @@ async function evalWith(behaviour: 'right' | 'idle') {
       opened.count++;
       return { workspace, close: async () => { await workspace.close(); opened.closed++; } };
     },
-    modes: ['rlm', 'vanilla'], trials: 1, concurrency: 1, resume: false,
+    modes: only?.modes ?? ['rlm', 'vanilla'], trials: 1, concurrency: 1, resume: false,
   };
   try {
-    const outcome = await runEval(refactorBenchTasks(FIXTURE, { variant: 'base' }), options);
+    const outcome = await runEval(refactorBenchTasks(FIXTURE, { variant: 'base' }).filter((t) => !only || t.id === only.task), options);
     return { outcome, options, opened, server };
   } finally {
     await server.close();
@@ -122,4 +122,11 @@ test('a scripted model that makes the right change scores 100% on that task, in 
   assert.match(md, /\| refactorbench \| rlm \| requests \| 1 \| 0\.00 \| 0 \/ 2 \| 0 of 1 \| 1 \| 0 \| 0 \| \$\d\.\d{4} \| none solved \|/);
   assert.match(md, /### Broken tasks\n\n.*\n\n- refactorbench\/requests\/rename-super-len-complex-len: .*iter_parent_nodes/);
   assert.deepEqual(snapshot(FIXTURE), before, 'the user\'s clone is untouched');
+});
+
+test('a patch whose paths lack git\'s a/ and b/ prefixes still applies (with -p0)', async () => {
+  const { outcome } = await evalWith('right', { bare: true, task: 'refactorbench/flask/rename-send-from-directory', modes: ['vanilla'] });
+  const r = outcome.results[0]!;
+  assert.equal(r.score, 1, JSON.stringify(r.refactor));
+  assert.match(r.refactor!.applied, /^git apply --3way: 3 files$/);
 });

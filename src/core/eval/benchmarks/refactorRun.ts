@@ -92,7 +92,9 @@ async function changeWithPatch(task: EvalTask, trial: number, dir: string, root:
   await git(root, 'init', '-q');
   await git(root, 'add', '-A');
   await git(root, 'commit', '-q', '--no-verify', '-m', 'base');
-  const apply = await git(root, 'apply', '--3way', '--whitespace=nowarn', patchFile).catch((err: Error) => err);
+  let apply = await git(root, 'apply', '--3way', '--whitespace=nowarn', patchFile).catch((err: Error) => err);
+  // Models often write paths without git's a/ and b/ prefixes: then the patch applies with -p0.
+  if (apply instanceof Error && !/^(---|\+\+\+) (a|b)\//m.test(patch)) apply = await git(root, 'apply', '--3way', '-p0', '--whitespace=nowarn', patchFile).catch((err: Error) => err);
   const status = String(await git(root, 'status', '--porcelain', '-uall')).split('\n').filter(Boolean);
   const touched = status.filter((l) => !l.slice(3).startsWith('.rlm-eval-tests-'));
   const conflicts = touched.filter((l) => /^(U.|.U|AA|DD)/.test(l)).length;
