@@ -2,7 +2,8 @@
 // that names the problem.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EVAL_MODES, type EvalMode } from '../core/eval/EvalTask';
+import { EVAL_MODES, REFACTOR_VARIANTS, type EvalMode, type RefactorVariant } from '../core/eval/EvalTask';
+import { BENCHMARK_NAMES, isBenchmarkName, type BenchmarkName } from '../core/eval/benchmarks';
 import { DEFAULT_SIZES, parseSizes, type ContextSize } from '../core/eval/suites/contextSizes';
 import { isSuiteName, SUITE_NAMES, type SuiteName } from '../core/eval/suites';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export/exampleFormats';
@@ -104,6 +105,18 @@ export interface EvalArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
   label?: string;
   json: boolean;
   quiet: boolean;
+  /** A published benchmark run from the user's copy of its data (then `suites` is empty). */
+  benchmark?: BenchmarkName;
+  /** The benchmark's data: RefactorBench's or SWE-QA-Bench's clone, RepoQA's .json.gz. */
+  data?: string;
+  /** SWE-QA: the folder of the repositories' clones. */
+  repos?: string;
+  /** RefactorBench: which statements. */
+  variant: RefactorVariant;
+  /** Repositories to keep. */
+  only?: string[];
+  /** SWE-QA's judge (default: the root model). */
+  judgeModel?: string;
 }
 
 export interface ExportArgs {
@@ -154,6 +167,9 @@ export const USAGE = `Usage:
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
       [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
       [--out DIR] [--resume] [--label TEXT] [--json] [--quiet] [model flags and run budgets as in ask]
+  rlm eval --suite refactorbench --data DIR [--variant base|lazy|descriptive] [--only REPO[,REPO]] [eval flags]
+  rlm eval --suite swe-qa --data DIR --repos DIR [--judge-model NAME] [--only REPO[,REPO]] [eval flags]
+  rlm eval --suite repoqa --data FILE.json.gz [--only REPO[,REPO]] [eval flags]
   rlm export <trace.jsonl|DIR>... --format openai-chat|sharegpt --out FILE.jsonl [--only final]
       [--max-cost USD] [--include-subcalls] [--json]
 
@@ -171,7 +187,7 @@ sensitive file or a file the command names was written), --summary FILE writes a
 --sensitive-path GLOB (repeatable, gitignore syntax) adds to the sensitive list.
 Exit codes: 0 final answer, 3 stopped by a limit or Ctrl-C (best answer printed), or --apply refused a file,
 or --validate failed or did not run; 2 bad usage or configuration, 1 the run failed.
-eval suites: ${SUITE_NAMES.join(', ')}; in eval, --concurrency is jobs at once and --max-cost the cap on
+eval suites: ${SUITE_NAMES.join(', ')}; published benchmarks: ${BENCHMARK_NAMES.join(', ')}; in eval, --concurrency is jobs at once and --max-cost the cap on
 the whole eval (exit 3 when reached; --resume continues). See docs/eval.md.`;
 
 const MODEL_OPTIONS = {
@@ -245,6 +261,11 @@ const EVAL_OPTIONS = {
   label: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  data: { type: 'string' },
+  repos: { type: 'string' },
+  variant: { type: 'string' },
+  only: { type: 'string' },
+  'judge-model': { type: 'string' },
 } as const;
 
 const MCP_OPTIONS = {
@@ -390,10 +411,15 @@ function workspaceFlags(v: { exclude?: string[]; include?: string[]; 'allow-cred
 function parseEval(args: string[], env: NodeJS.ProcessEnv): EvalArgs {
   const { values: v, positionals } = parse(args, EVAL_OPTIONS);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}': rlm eval takes flags only (rlm --help)`);
-  if (!v.suite === !v.tasks) throw new UsageError(`Give one of --suite NAME[,NAME] (${SUITE_NAMES.join(', ')}) or --tasks FILE`);
-  const suites = (v.suite ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = suites.filter((s) => !isSuiteName(s));
-  if (unknown.length > 0) throw new UsageError(`Unknown suite '${unknown[0]}': the suites are ${SUITE_NAMES.join(', ')}`);
+  if (!v.suite === !v.tasks) throw new UsageError(`Give one of --suite NAME[,NAME] (${[...SUITE_NAMES, ...BENCHMARK_NAMES].join(', ')}) or --tasks FILE`);
+  const named = (v.suite ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = named.filter((s) => !isSuiteName(s) && !isBenchmarkName(s));
+  if (unknown.length > 0) throw new UsageError(`Unknown suite '${unknown[0]}': the suites are ${SUITE_NAMES.join(', ')}, and the published benchmarks ${BENCHMARK_NAMES.join(', ')}`);
+  const benchmarks = named.filter(isBenchmarkName);
+  if (benchmarks.length > 0 && named.length > 1) throw new UsageError(`--suite ${benchmarks[0]} runs alone: give one published benchmark per eval (and its own --out)`);
+  const benchmark = benchmarks[0];
+  const suites = benchmark ? [] : named;
+  checkBenchmarkFlags(benchmark, v);
   const modes = list(v.modes ?? EVAL_MODES.join(','));
   const badMode = modes.find((m) => !(EVAL_MODES as readonly string[]).includes(m));
   if (badMode !== undefined || modes.length === 0) throw new UsageError(`Unknown mode '${badMode ?? ''}': use --modes rlm, vanilla or rlm,vanilla`);
@@ -426,7 +452,33 @@ function parseEval(args: string[], env: NodeJS.ProcessEnv): EvalArgs {
     label: v.label,
     json: v.json ?? false,
     quiet: v.quiet ?? false,
+    ...(benchmark ? { benchmark } : {}),
+    data: v.data,
+    repos: v.repos,
+    variant: (v.variant ?? 'base') as RefactorVariant,
+    only: v.only === undefined ? undefined : list(v.only),
+    judgeModel: v['judge-model'],
   };
+}
+
+/** Each benchmark's own flags, and only its own. */
+function checkBenchmarkFlags(benchmark: BenchmarkName | undefined, v: { data?: string; repos?: string; variant?: string; only?: string; 'judge-model'?: string }): void {
+  const data: Record<BenchmarkName, string> = {
+    refactorbench: '--data DIR (a clone of microsoft/RefactorBench)',
+    'swe-qa': '--data DIR (a clone of SWE-QA-Bench) and --repos DIR (its repositories, cloned by its clone_repos.sh)',
+    repoqa: '--data FILE (repoqa-<version>.json.gz)',
+  };
+  if (!benchmark) {
+    const stray = (['data', 'repos', 'variant', 'only', 'judge-model'] as const).find((f) => v[f] !== undefined);
+    if (stray) throw new UsageError(`--${stray} belongs to a published benchmark: --suite ${BENCHMARK_NAMES.join(' | ')}`);
+    return;
+  }
+  if (!v.data) throw new UsageError(`--suite ${benchmark} needs ${data[benchmark]}`);
+  if (benchmark === 'swe-qa' && !v.repos) throw new UsageError(`--suite swe-qa needs ${data['swe-qa']}`);
+  if (benchmark !== 'swe-qa' && v.repos !== undefined) throw new UsageError('--repos is for --suite swe-qa');
+  if (benchmark !== 'refactorbench' && v.variant !== undefined) throw new UsageError('--variant is for --suite refactorbench');
+  if (v.variant !== undefined && !(REFACTOR_VARIANTS as readonly string[]).includes(v.variant)) throw new UsageError(`Unknown --variant '${v.variant}': use ${REFACTOR_VARIANTS.join(', ')}`);
+  if (benchmark !== 'swe-qa' && v['judge-model'] !== undefined) throw new UsageError('--judge-model is for --suite swe-qa');
 }
 
 function parseMcp(args: string[], env: NodeJS.ProcessEnv): McpArgs {

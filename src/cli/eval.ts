@@ -1,10 +1,16 @@
 // `rlm eval`: the RLM against the plain model on long-context tasks, on the user's own endpoint. Builds the
-// tasks (built-in suites or a file), prints the plan and a cost estimate, runs the jobs with progress on
-// stderr, and writes the report (Markdown, JSON, SVG) beside every answer and trace under --out.
+// tasks (built-in suites, a file, or a published benchmark from the user's copy of its data), prints the plan and
+// a cost estimate, runs the jobs with progress on stderr, and writes the report (Markdown, JSON, SVG) beside
+// every answer and trace under --out.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { pythonVersion, PythonMissing } from '../core/eval/benchmarks/pythonTests';
+import { refactorBenchTasks } from '../core/eval/benchmarks/refactorBench';
+import { repoQaTasks } from '../core/eval/benchmarks/repoQa';
+import { sweQaTasks } from '../core/eval/benchmarks/sweQa';
 import type { EvalTask } from '../core/eval/EvalTask';
+import type { ScratchWorkspace } from '../core/eval/runJob';
 import { estimateCost, type CostEstimate } from '../core/eval/estimate';
 import type { JobResult } from '../core/eval/JobResult';
 import { buildReport, reportMarkdown } from '../core/eval/report';
@@ -17,7 +23,7 @@ import { writeReport } from '../core/eval/writeReport';
 import { CHARS_PER_TOKEN } from '../core/models/usage';
 import { formatCost, formatUsd } from '../core/models/costText';
 import type { CodeWorkspace } from '../core/workspace/CodeWorkspace';
-import type { EvalArgs } from './args';
+import { UsageError, type EvalArgs } from './args';
 import { EXIT, type CliIO } from './ask';
 import { limitsFrom, modelsFromFlags } from './modelSetup';
 import { closeWorkspace, openWorkspace } from './workspaceSetup';
@@ -32,9 +38,16 @@ export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number>
     if (!open) workspaces.set(key, (open = openWorkspace(key, args, io.env, { signal: io.signal })));
     return open;
   };
+  // A job's own scratch copy (RefactorBench): opened with the same excludes, no symbol cache kept for it.
+  const scratchWorkspace = async (path: string, signal: AbortSignal): Promise<ScratchWorkspace> => {
+    const workspace = await openWorkspace(path, args, io.env, { signal, noSymbolCache: true });
+    return { workspace, close: () => closeWorkspace(workspace) };
+  };
+  const cleanups: Array<() => void> = [];
   try {
-    const tasks = await buildTasks(args, workspaceAt, io);
+    const tasks = await buildTasks(args, workspaceAt, io, cleanups);
     const { models, prices, secrets } = await modelsFromFlags(args, io);
+    const judge = args.benchmark === 'swe-qa' && args.judgeModel ? await models.byName(args.judgeModel) : undefined;
     const outDir = resolve(args.out);
     const { results: previous } = readResults(join(outDir, RESULTS_FILE));
     checkResumable(outDir, previous, args.resume);
@@ -46,6 +59,7 @@ export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number>
       costOf: (model, usage) => prices.costUsd(model, usage),
       maxIterations: args.maxIterations,
       known: (model) => prices.lookup(model).known,
+      judge,
     });
     const say = (line: string) => { if (!args.quiet) io.stderr.write(line + '\n'); };
     say(planLine(args, tasks, todo.length, estimate));
@@ -53,7 +67,8 @@ export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number>
     if (args.maxCostUsd !== undefined && estimate.usd > args.maxCostUsd) say(`  The estimate is over --max-cost ${usd(args.maxCostUsd)}: the eval will stop there (--resume continues later).`);
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'plan.json'), JSON.stringify({
-      createdAt: new Date().toISOString(), suites: args.suites, tasksFile: args.tasksFile ?? null, sizes: args.sizes.map((s) => s.label),
+      createdAt: new Date().toISOString(), suites: args.benchmark ? [args.benchmark] : args.suites, tasksFile: args.tasksFile ?? null,
+      ...(args.benchmark ? { benchmark: { name: args.benchmark, data: resolve(args.data!), repos: args.repos ? resolve(args.repos) : null, variant: args.benchmark === 'refactorbench' ? args.variant : null, only: args.only ?? null, judge: args.benchmark === 'swe-qa' ? (judge ?? models.root).name : null } } : {}), sizes: args.sizes.map((s) => s.label),
       seed: args.seed, perSize: args.perSize, modes: args.modes, trials: args.trials, models: { root: models.root.name, sub: models.sub.name },
       tasks: tasks.map((t) => ({ id: t.id, suite: t.suite, sizeTokens: t.sizeTokens, question: t.question, answer: t.answer, scorer: t.scorer })),
       estimate,
@@ -61,7 +76,7 @@ export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number>
 
     const outcome = await runEval(tasks, {
       models, costOf: (model, usage) => prices.costUsd(model, usage), limits: limitsFrom(args), secrets, outDir,
-      workspaces: workspaceAt, modes: args.modes, trials: args.trials, concurrency: args.concurrency, maxCostUsd: args.maxCostUsd,
+      workspaces: workspaceAt, scratchWorkspace, ...(judge ? { judge } : {}), modes: args.modes, trials: args.trials, concurrency: args.concurrency, maxCostUsd: args.maxCostUsd,
       resume: args.resume, signal: io.signal, onResult: (r, done, total) => say(progressLine(r, done, total)),
     });
     const report = buildReport(outcome.results, { estimate, note: args.label });
@@ -84,10 +99,12 @@ export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number>
     return EXIT.final;
   } finally {
     await Promise.all([...workspaces.values()].map(async (open) => closeWorkspace(await open).catch(() => undefined)));
+    for (const cleanup of cleanups) cleanup();
   }
 }
 
-async function buildTasks(args: EvalArgs, workspaceAt: (path: string) => Promise<CodeWorkspace>, io: CliIO): Promise<EvalTask[]> {
+async function buildTasks(args: EvalArgs, workspaceAt: (path: string) => Promise<CodeWorkspace>, io: CliIO, cleanups: Array<() => void>): Promise<EvalTask[]> {
+  if (args.benchmark) return benchmarkTasks(args, workspaceAt, io, cleanups);
   if (args.tasksFile) {
     const tasks = loadTaskFile(args.tasksFile, { domain: args.domain });
     for (const task of tasks) {
@@ -106,6 +123,37 @@ async function buildTasks(args: EvalArgs, workspaceAt: (path: string) => Promise
     tasks.push(...await needleCodeTasks(workspace, { seed: args.seed, count: args.perSize, name: basename(resolve(args.workspace)), path: resolve(args.workspace), signal: io.signal }));
   }
   return tasks;
+}
+
+async function benchmarkTasks(args: EvalArgs, workspaceAt: (path: string) => Promise<CodeWorkspace>, io: CliIO, cleanups: Array<() => void>): Promise<EvalTask[]> {
+  const say = (line: string) => { if (!args.quiet) io.stderr.write(line + '\n'); };
+  switch (args.benchmark!) {
+    case 'refactorbench': {
+      const tasks = refactorBenchTasks(args.data!, { variant: args.variant, only: args.only });
+      // Every task ends in its tests: without python3 nothing could be scored, so say so before spending.
+      try {
+        say(`refactorbench: ${tasks.length} tasks (${args.variant} statements); the tests run with python3 ${await pythonVersion(undefined, io.env)}`);
+      } catch (err) {
+        if (err instanceof PythonMissing) throw new UsageError(err.message);
+        throw err;
+      }
+      return tasks;
+    }
+    case 'swe-qa': {
+      const tasks = await sweQaTasks(args.data!, { reposDir: args.repos!, only: args.only });
+      for (const task of tasks) {
+        if (task.context.kind === 'workspace') task.sizeTokens = Math.ceil((await workspaceAt(task.context.path)).summary().bytes / CHARS_PER_TOKEN);
+      }
+      say(`swe-qa: ${tasks.length} questions over ${new Set(tasks.map((t) => t.context.kind === 'workspace' ? t.context.path : '')).size} repositories`);
+      return tasks;
+    }
+    case 'repoqa': {
+      const data = await repoQaTasks(args.data!, { only: args.only });
+      cleanups.push(data.dispose);
+      say(`repoqa: ${data.tasks.length} needles; each repository's content written under ${data.scratch} (removed at the end)`);
+      return data.tasks;
+    }
+  }
 }
 
 function planLine(args: EvalArgs, tasks: EvalTask[], todo: number, estimate: CostEstimate): string {

@@ -17,6 +17,8 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /** Return while the file list is still being built (`rlm ask`: the model starts meanwhile); else once it is whole. */
   whileListing?: boolean;
+  /** Keep no symbol cache (a scratch copy that is removed after one job). */
+  noSymbolCache?: boolean;
 }
 
 export async function openWorkspace(folder: string, flags: WorkspaceFlags, env: NodeJS.ProcessEnv, how: OpenOptions = {}): Promise<CodeWorkspace> {
@@ -38,7 +40,7 @@ export async function openWorkspace(folder: string, flags: WorkspaceFlags, env: 
     exclude: [...DEFAULT_EXCLUDES, ...flags.exclude],
     include: flags.include,
     credentialFiles: allowCredentialFiles(flags.allowCredentialFiles),
-    cacheDir: defaultCacheDir(env),
+    cacheDir: how.noSymbolCache ? (false as const) : defaultCacheDir(env),
     signal: how.signal,
   };
   return how.whileListing ? CodeWorkspace.start(dir, options) : CodeWorkspace.openAsync(dir, options);

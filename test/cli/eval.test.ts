@@ -153,7 +153,7 @@ test('needle-code on a real folder, both modes: questions from its symbols and g
 
 test('usage errors: exit 2 with one line', async () => {
   const cases: Array<[string[], RegExp]> = [
-    [['eval'], /Give one of --suite NAME\[,NAME\] \(needle-code, count-text, pairs-text, needle-text\) or --tasks FILE/],
+    [['eval'], /Give one of --suite NAME\[,NAME\] \(needle-code, count-text, pairs-text, needle-text, refactorbench, swe-qa, repoqa\) or --tasks FILE/],
     [['eval', '--suite', 'needle-text', '--tasks', 'x.jsonl'], /Give one of --suite/],
     [['eval', '--suite', 'haystack'], /Unknown suite 'haystack'/],
     [['eval', '--suite', 'needle-text', '--modes', 'rlm,plain'], /Unknown mode 'plain'/],

@@ -40,3 +40,23 @@ test('export: inputs, format, filters', () => {
   assert.deepEqual(args, { command: 'export', inputs: ['a.jsonl', 'dir'], format: 'sharegpt', stopReasons: ['final', 'max_iterations'], maxCostUsd: 0.5, includeSubcalls: true, out: 'x.jsonl', json: false });
   assert.throws(() => parseCli(['export', '--format', 'sharegpt', '--out', 'x'], {}), /Missing the traces/);
 });
+
+test('eval: the published benchmarks take their own flags, and only theirs', () => {
+  const rb = parseCli(['eval', '--suite', 'refactorbench', '--data', 'RefactorBench', '--variant', 'lazy', '--only', 'flask,requests'], {}) as EvalArgs;
+  assert.deepEqual({ benchmark: rb.benchmark, suites: rb.suites, data: rb.data, variant: rb.variant, only: rb.only }, { benchmark: 'refactorbench', suites: [], data: 'RefactorBench', variant: 'lazy', only: ['flask', 'requests'] });
+  assert.equal((parseCli(['eval', '--suite', 'refactorbench', '--data', 'x'], {}) as EvalArgs).variant, 'base');
+  const qa = parseCli(['eval', '--suite', 'swe-qa', '--data', 'SWE-QA-Bench', '--repos', 'SWE-QA-Bench/datas/repos', '--judge-model', 'gpt-5'], {}) as EvalArgs;
+  assert.deepEqual({ benchmark: qa.benchmark, repos: qa.repos, judgeModel: qa.judgeModel }, { benchmark: 'swe-qa', repos: 'SWE-QA-Bench/datas/repos', judgeModel: 'gpt-5' });
+  assert.equal((parseCli(['eval', '--suite', 'repoqa', '--data', 'repoqa-2024-06-23.json.gz'], {}) as EvalArgs).benchmark, 'repoqa');
+  const bad: Array<[string[], RegExp]> = [
+    [['--suite', 'refactorbench'], /--suite refactorbench needs --data DIR \(a clone of microsoft\/RefactorBench\)/],
+    [['--suite', 'swe-qa', '--data', 'x'], /--suite swe-qa needs --data DIR \(a clone of SWE-QA-Bench\) and --repos DIR/],
+    [['--suite', 'refactorbench,needle-text', '--data', 'x'], /--suite refactorbench runs alone/],
+    [['--suite', 'refactorbench', '--data', 'x', '--variant', 'verbose'], /Unknown --variant 'verbose': use base, lazy, descriptive/],
+    [['--suite', 'repoqa', '--data', 'x', '--variant', 'lazy'], /--variant is for --suite refactorbench/],
+    [['--suite', 'repoqa', '--data', 'x', '--judge-model', 'm'], /--judge-model is for --suite swe-qa/],
+    [['--suite', 'needle-text', '--data', 'x'], /--data belongs to a published benchmark/],
+    [['--suite', 'swebench'], /Unknown suite 'swebench': .* and the published benchmarks refactorbench, swe-qa, repoqa/],
+  ];
+  for (const [flags, message] of bad) assert.throws(() => parseCli(['eval', ...flags], {}), (e) => e instanceof UsageError && message.test(e.message), flags.join(' '));
+});

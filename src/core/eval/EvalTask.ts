@@ -1,5 +1,8 @@
 // What an eval measures: a task (a question about a context, with its known answer and how to score a reply),
-// and the modes that answer it. Tasks come from the built-in suites, a JSONL file, or LongBench-v2's data.json.
+// and the modes that answer it. Tasks come from the built-in suites, a JSONL file, LongBench-v2's data.json, or
+// a published benchmark (RefactorBench, SWE-QA, RepoQA).
+
+import type { NeedleFunction } from './benchmarks/needleFunction';
 
 /** Where a task's context comes from. Paths in a tasks file are relative to that file's folder. */
 export type TaskContext =
@@ -10,7 +13,21 @@ export type TaskContext =
 /** How a reply is scored against the known answer; each scorer is in scorers.ts. */
 export type ScorerName = 'exact' | 'contains' | 'numeric' | 'f1' | 'choice' | 'location';
 
+/** The scorers a tasks file may name. */
 export const SCORER_NAMES: readonly ScorerName[] = ['exact', 'contains', 'numeric', 'f1', 'choice', 'location'];
+
+/**
+ * A published benchmark's task (src/core/eval/benchmarks): scored by what the benchmark publishes, not by a
+ * scorer over the reply. RefactorBench runs the task's tests on the changed copy; SWE-QA asks a judge model;
+ * RepoQA compares the answer's function with the repository's needles by BLEU.
+ */
+export type BenchmarkTask =
+  | { kind: 'refactorbench'; repo: string; repoDir: string; testFile: string; variant: RefactorVariant }
+  | { kind: 'swe-qa'; repo: string }
+  | { kind: 'repoqa'; repo: string; lang: string; needle: string; needles: NeedleFunction[] };
+
+export type RefactorVariant = 'base' | 'lazy' | 'descriptive';
+export const REFACTOR_VARIANTS: readonly RefactorVariant[] = ['base', 'lazy', 'descriptive'];
 
 /** A definition site: `path:line`, found within `tolerance` lines. */
 export interface CodeLocation {
@@ -41,6 +58,8 @@ export interface EvalTask {
   sizeTokens: number;
   /** The size the suite was asked for ("32k"); absent for tasks from a file (the report buckets them). */
   sizeLabel?: string;
+  /** A published benchmark's task: how it runs and scores beyond `scorer` (which then reads `answer` only for the record). */
+  benchmark?: BenchmarkTask;
 }
 
 /** The two ways of answering that an eval compares. */

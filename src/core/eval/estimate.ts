@@ -26,6 +26,12 @@ export const RLM_ASSUMPTIONS = {
 /** Assumed length of the plain model's answer. */
 export const VANILLA_REPLY_GUESS = 200;
 
+/** RefactorBench's plain model: the files its statement names (not the repository), and a patch back. */
+export const REFACTOR_VANILLA_ASSUMPTIONS = { promptTokens: 20_000, patchTokens: 2_000 } as const;
+
+/** SWE-QA's judge: one call per job reading the rubric, the question, the reference and the answer. */
+export const JUDGE_ASSUMPTIONS = { inputTokens: 2_500, outputTokens: 60 } as const;
+
 export interface ModeEstimate {
   jobs: number;
   calls: number;
@@ -37,6 +43,8 @@ export interface ModeEstimate {
 export interface CostEstimate {
   calls: number;
   usd: number;
+  /** SWE-QA's judge calls, part of `calls` and `usd` (reported apart after the run). */
+  judge?: { calls: number; usd: number };
   byMode: Partial<Record<EvalMode, ModeEstimate>>;
   /** False when a model is not in the price table: its calls are counted at $0. */
   priced: boolean;
@@ -44,9 +52,11 @@ export interface CostEstimate {
 }
 
 export interface EstimateInput {
-  jobs: Array<{ task: Pick<EvalTask, 'sizeTokens' | 'context'>; mode: EvalMode }>;
+  jobs: Array<{ task: Pick<EvalTask, 'sizeTokens' | 'context' | 'benchmark'>; mode: EvalMode }>;
   root: ChatModel;
   sub: ChatModel;
+  /** SWE-QA's judge (default: the root model). */
+  judge?: ChatModel;
   costOf: CostOf;
   /** The runs' iteration limit caps the assumed root turns. */
   maxIterations?: number;
@@ -58,13 +68,26 @@ export function estimateCost(input: EstimateInput): CostEstimate {
   const byMode: Partial<Record<EvalMode, ModeEstimate>> = {};
   const a = RLM_ASSUMPTIONS;
   const turns = Math.min(a.rootTurns, input.maxIterations ?? a.rootTurns);
+  const judged = { calls: 0, usd: 0 };
+  let refactors = 0;
   for (const { task, mode } of input.jobs) {
     const m = (byMode[mode] ??= { jobs: 0, calls: 0, inputTokens: 0, outputTokens: 0, usd: 0 });
     const tokens = Math.max(0, task.sizeTokens);
     m.jobs++;
+    if (task.benchmark?.kind === 'swe-qa') {
+      const judge = input.judge ?? input.root;
+      const usage = { ...JUDGE_ASSUMPTIONS, estimated: true };
+      const usd = input.costOf(judge.name, usage) ?? 0;
+      judged.calls++;
+      judged.usd += usd;
+      add(m, 1, usage, usd);
+    }
     if (mode === 'vanilla') {
       const fit = Math.floor(input.root.contextWindow * WINDOW_SHARE - VANILLA_REPLY_TOKENS);
-      const usage = { inputTokens: Math.min(tokens, fit) + 100, outputTokens: VANILLA_REPLY_GUESS, estimated: true };
+      const refactor = task.benchmark?.kind === 'refactorbench';
+      const prompt = refactor ? Math.min(REFACTOR_VANILLA_ASSUMPTIONS.promptTokens, fit) : Math.min(tokens, fit);
+      const usage = { inputTokens: prompt + 100, outputTokens: refactor ? REFACTOR_VANILLA_ASSUMPTIONS.patchTokens : VANILLA_REPLY_GUESS, estimated: true };
+      refactors += refactor ? 1 : 0;
       add(m, 1, usage, input.costOf(input.root.name, usage) ?? 0);
       continue;
     }
@@ -82,8 +105,11 @@ export function estimateCost(input: EstimateInput): CostEstimate {
     calls: modes.reduce((n, m) => n + m.calls, 0),
     usd: modes.reduce((n, m) => n + m.usd, 0),
     byMode,
-    priced: known(input.root.name) && known(input.sub.name),
+    priced: known(input.root.name) && known(input.sub.name) && (judged.calls === 0 || known((input.judge ?? input.root).name)),
+    ...(judged.calls > 0 ? { judge: judged } : {}),
     assumptions: [
+      ...(refactors > 0 ? [`refactorbench vanilla: the files a statement names, about ${REFACTOR_VANILLA_ASSUMPTIONS.promptTokens.toLocaleString('en-US')} tokens, and a patch of about ${REFACTOR_VANILLA_ASSUMPTIONS.patchTokens.toLocaleString('en-US')}`] : []),
+      ...(judged.calls > 0 ? [`judge: one call per SWE-QA job, about ${JUDGE_ASSUMPTIONS.inputTokens.toLocaleString('en-US')} tokens in and ${JUDGE_ASSUMPTIONS.outputTokens} out`] : []),
       `vanilla: one call per task, the context cut to ${Math.round(WINDOW_SHARE * 100)}% of the root model's window (${input.root.contextWindow.toLocaleString('en-US')} tokens), about ${VANILLA_REPLY_GUESS} tokens of answer`,
       `rlm: ${turns} root turns of a prompt growing from ${a.rootPromptTokens.toLocaleString('en-US')} tokens by ${a.turnGrowthTokens.toLocaleString('en-US')} a turn; sub-calls read a text context once in ${a.chunkTokens.toLocaleString('en-US')}-token chunks (${CHARS_PER_TOKEN} characters a token), a workspace at most ${a.workspaceChunks} chunks`,
     ],

@@ -8,6 +8,7 @@ import type { StopReason } from '../trajectory/events';
 import type { EvalMode } from './EvalTask';
 import type { CostEstimate } from './estimate';
 import type { JobResult } from './JobResult';
+import { benchmarkFigures, benchmarkMarkdown, type BenchmarkFigures } from './benchmarkReport';
 
 export interface GroupFigures {
   mode: EvalMode;
@@ -50,12 +51,15 @@ export interface EvalReport {
   estimate?: Pick<CostEstimate, 'calls' | 'usd'>;
   /** A note shown under the table, e.g. that the figures come from a fake server. */
   note?: string;
+  /** Published benchmarks' figures (RefactorBench, SWE-QA, RepoQA), when the eval ran any. */
+  benchmarks?: BenchmarkFigures;
 }
 
 const MODE_ORDER: EvalMode[] = ['rlm', 'vanilla'];
 
 export function buildReport(results: JobResult[], meta: { estimate?: CostEstimate; note?: string; now?: Date } = {}): EvalReport {
   const models = results[0]?.models ?? { root: '?', sub: '?' };
+  const benchmarks = benchmarkFigures(results);
   return {
     generatedAt: (meta.now ?? new Date()).toISOString(),
     models,
@@ -66,6 +70,7 @@ export function buildReport(results: JobResult[], meta: { estimate?: CostEstimat
     bySuite: groupBy(results, (r) => `${r.suite}|${r.mode}|${r.sizeLabel}`).map((g) => ({ ...figures(g), suite: g[0]!.suite })).sort(byPlace),
     ...(meta.estimate ? { estimate: { calls: meta.estimate.calls, usd: meta.estimate.usd } } : {}),
     ...(meta.note ? { note: meta.note } : {}),
+    ...(benchmarks ? { benchmarks } : {}),
   };
 }
 
@@ -141,6 +146,7 @@ export function reportMarkdown(report: EvalReport): string {
     lines.push('', '## Per suite', '', '| suite | mode | size | jobs | score | billed cost | cached share | compactions | latency p50 |', '|---|---|---|---|---|---|---|---|---|');
     for (const g of report.bySuite) lines.push(`| ${g.suite} | ${g.mode} | ${g.sizeLabel} | ${g.jobs} | ${g.score.toFixed(2)} | ${formatCost(g.costUsd, g.unpriced)} | ${pct(g.cachedShare)} | ${g.compactions} | ${secs(g.latency.p50)} |`);
   }
+  if (report.benchmarks) lines.push(...benchmarkMarkdown(report.benchmarks));
   return lines.join('\n') + '\n';
 }
 

@@ -16,8 +16,8 @@ export const VANILLA_REPLY_TOKENS = 4_096;
 export const WINDOW_SHARE = 0.9;
 
 export interface ContextCut {
-  /** How the context was cut: its first and last parts kept, the middle left out. */
-  how: 'head+tail';
+  /** How the context was cut: its first and last parts kept, the middle left out; or whole files left out (a refactor's named files). */
+  how: 'head+tail' | 'files';
   contextChars: number;
   keptChars: number;
   /** Characters left out of the middle. */

@@ -1,0 +1,51 @@
+// Our sentence BLEU against the reference implementation's numbers: NLTK 3.8's sentence_bleu with
+// SmoothingFunction().method4, as repoqa/metric.py calls it (whitespace tokens, one reference). The expected
+// values were printed by Debian's python3-nltk 3.8 (`apt-get install python3-nltk`), with
+//   sentence_bleu([re.split(r"\s+", ref.strip())], re.split(r"\s+", cand.strip()), smoothing_function=SmoothingFunction().method4)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sentenceBleu, tokens } from '../../../src/core/eval/benchmarks/bleu';
+import { firstCodeBlock, judgeNeedle, removeComments } from '../../../src/core/eval/benchmarks/needleFunction';
+
+const NLTK: Array<[candidate: string, reference: string, bleu: number]> = [
+  ['def add(a, b):\n    return a + b', 'def add(a, b):\n    return a + b', 1.0],
+  ['def add(a, b):\n    return a + b', 'def add(x, y):\n    return x + y', 0.042587297623443834],
+  ['def add(a, b):\n    total = a + b\n    return total', 'def add(a, b):\n    return a + b', 0.22490198823673885],
+  ['int main() { return 0; }', 'int main(int argc, char **argv) {\n  printf("hi");\n  return 0;\n}', 0.13636868332384872],
+  ['foo bar', 'foo bar baz qux quux', 0.04939847123496026],
+  ['completely different words here', 'def add(a, b):\n    return a + b', 0],
+  ['a b c d e f g h', 'a b c d e f g h i j k l', 0.6065306597126334],
+  ['a b c d x f g h i j k l m', 'a b c d e f g h i j k l', 0.6703420896351792],
+];
+
+test('sentence BLEU with smoothing method 4 gives NLTK 3.8 numbers', () => {
+  for (const [candidate, reference, expected] of NLTK) {
+    const got = sentenceBleu(tokens(reference), tokens(candidate));
+    assert.ok(Math.abs(got - expected) < 1e-12, `${JSON.stringify(candidate)}: ${got} vs NLTK ${expected}`);
+  }
+});
+
+test('a one-token answer scores 0 instead of failing (NLTK raises a math domain error there)', () => {
+  assert.equal(sentenceBleu(tokens('a b c'), tokens('a')), 0);
+  assert.equal(sentenceBleu(tokens('a b c'), tokens('')), 0);
+});
+
+test('the first code block is the answer; comments go, strings stay', () => {
+  assert.equal(firstCodeBlock('Here it is:\n```python\ndef f():\n    return 1\n```\nand more\n```\nx\n```'), 'def f():\n    return 1\n');
+  assert.equal(firstCodeBlock('no block'), 'no block');
+  assert.equal(removeComments('x = "# not a comment"  # a comment\ny = 1', 'python'), 'x = "# not a comment"  \ny = 1');
+  assert.equal(removeComments('const a = "//keep"; // drop\n/* drop\n too */ let b = `/* keep */`;', 'typescript'), 'const a = "//keep"; \n let b = `/* keep */`;');
+});
+
+test('the needle is the most similar function, and passes at 0.8 or more', () => {
+  const needles = [
+    { name: 'add', code: 'def add(a, b):\n    # sum them\n    return a + b' },
+    { name: 'sub', code: 'def sub(a, b):\n    return a - b' },
+  ];
+  assert.deepEqual(judgeNeedle('```python\ndef add(a, b):\n    return a + b\n```', 'add', needles, 'python'), { best: 'add', similarity: 1, pass: true });
+  const wrong = judgeNeedle('```python\ndef sub(a, b):\n    return a - b\n```', 'add', needles, 'python');
+  assert.equal(wrong.best, 'sub');
+  assert.equal(wrong.pass, false);
+  const vague = judgeNeedle('It adds two numbers.', 'add', needles, 'python');
+  assert.equal(vague.pass, false);
+});

@@ -1,0 +1,160 @@
+// SWE-QA through `rlm eval`'s runner: the fixture in SWE-QA-Bench's layout, answered by scripted models over
+// the fake server, scored by a scripted judge that reads the benchmark's rubric. The judge's verdict is kept
+// beside each answer, its cost is counted toward the cap but apart from the modes' cost, a judge reply that is
+// not the asked-for JSON scores 0 with the reply kept, and the loader names what is missing and how to get it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readVerdict } from '../../../src/core/eval/benchmarks/judge';
+import { SWEQA_CLONE, sweQaTasks } from '../../../src/core/eval/benchmarks/sweQa';
+import { estimateCost } from '../../../src/core/eval/estimate';
+import { buildReport, reportMarkdown } from '../../../src/core/eval/report';
+import { runEval } from '../../../src/core/eval/runEval';
+import { createModel } from '../../../src/core/models/createModel';
+import { PriceTable } from '../../../src/core/models/pricing';
+import { CodeWorkspace } from '../../../src/core/workspace/CodeWorkspace';
+import { FakeModelServer, type FakeRequest } from '../../fakes/FakeModelServer';
+import { isVanilla } from '../../support/evalModels';
+import { code } from '../../support/scriptedModels';
+
+const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'swe-qa');
+const DATA = join(FIXTURE, 'SWE-QA-Bench');
+const REPOS = join(FIXTURE, 'repos');
+const KEY = 'sk-test-sweqa-0123456789abcdef';
+const PRICES = new PriceTable({
+  'root-model': { input: 1.25, output: 10, contextWindow: 64_000 }, 'sub-model': { input: 0.25, output: 2, contextWindow: 64_000 },
+  'judge-model': { input: 3, output: 15, contextWindow: 64_000 },
+});
+
+/** The RLM finds the facts; the plain model answers vaguely; the judge scores by the reference's key terms. */
+function models(judgeReply?: string) {
+  return (req: FakeRequest) => {
+    const first = req.messages.find((m) => m.role === 'user')?.content ?? '';
+    if (first.startsWith('You are a strict evaluator')) {
+      if (judgeReply !== undefined) return judgeReply;
+      const candidate = /Candidate answer: ([\s\S]*)$/.exec(first)?.[1] ?? '';
+      const good = /order_total|Cart\.add/.test(candidate);
+      return '```json\n' + JSON.stringify({ correctness: good ? 18 : 4, completeness: good ? 16 : 3, relevance: good ? 19 : 10, clarity: 17, reasoning: good ? 16 : 6 }) + '\n```';
+    }
+    if (isVanilla(req)) return 'Probably somewhere in the pricing code.';
+    if (req.messages[0]?.role !== 'system') return 'unused';
+    const answer = first.includes('discount')
+      ? 'In `order_total` (minishop/pricing.py): the subtotal times 1 - DISCOUNTS[tier]; gold is 0.15 in minishop/tiers.py.'
+      : '`Cart.add` raises ValueError("quantity must be positive") for a quantity of zero or less.';
+    return code('Read the code, then answer.', `print(grep("DISCOUNTS|quantity").length);\nFINAL(${JSON.stringify(answer)})`);
+  };
+}
+
+/** The task folder of a result's trace. */
+const outDirOf = (trace: string, outDir: string) => join(outDir, trace, '..');
+
+async function harness(judgeReply?: string) {
+  const server = await FakeModelServer.start(models(judgeReply), { models: ['root-model', 'sub-model', 'judge-model'] });
+  const common = { provider: 'openai' as const, baseUrl: server.openaiBaseUrl, apiKey: KEY, retries: 0, prices: PRICES };
+  const [root, sub, judge] = await Promise.all(['root-model', 'sub-model', 'judge-model'].map((model) => createModel({ ...common, model })));
+  const open = new Map<string, Promise<CodeWorkspace>>();
+  const workspaces = (path: string) => {
+    if (!open.has(path)) open.set(path, CodeWorkspace.openAsync(path, { cacheDir: false, workers: 1 }));
+    return open.get(path)!;
+  };
+  const close = async () => {
+    for (const w of open.values()) (await w).dispose();
+    await server.close();
+  };
+  return { server, root: root!, sub: sub!, judge: judge!, workspaces, close };
+}
+
+test('questions are answered in both modes and judged on the five dimensions; the judge\'s cost is apart', async () => {
+  const h = await harness();
+  try {
+    const tasks = await sweQaTasks(DATA, { reposDir: REPOS });
+    assert.deepEqual(tasks.map((t) => t.id), ['swe-qa/minishop/1', 'swe-qa/minishop/2']);
+    const outDir = mkdtempSync(join(tmpdir(), 'rlm-eval-sweqa-'));
+    const outcome = await runEval(tasks, {
+      models: { root: h.root, sub: h.sub }, judge: h.judge, costOf: (m, u) => PRICES.costUsd(m, u), limits: { maxIterations: 3 }, secrets: [KEY],
+      outDir, workspaces: h.workspaces, modes: ['rlm', 'vanilla'], trials: 1, concurrency: 1, resume: false,
+    });
+    assert.equal(outcome.ran, 4);
+    const rlm = outcome.results.find((r) => r.key === 'swe-qa/minishop/1|rlm|1')!;
+    assert.deepEqual(rlm.judge!.scores, { correctness: 18, completeness: 16, relevance: 19, clarity: 17, reasoning: 16 });
+    assert.equal(rlm.score, 0.86);
+    assert.equal(rlm.judge!.model, 'judge-model');
+    const vanilla = outcome.results.find((r) => r.key === 'swe-qa/minishop/1|vanilla|1')!;
+    assert.equal(vanilla.score, 0.4);
+    // The judge's calls: one per job, on the judge model, priced apart from the job's own usage.
+    assert.equal(h.server.requests.filter((r) => r.model === 'judge-model').length, 4);
+    const judgeCost = outcome.results.reduce((n, r) => n + r.judge!.usage.costUsd, 0);
+    const modeCost = outcome.results.reduce((n, r) => n + r.usage.total.costUsd, 0);
+    assert.ok(judgeCost > 0);
+    assert.ok(Math.abs(outcome.spentUsd - (modeCost + judgeCost)) < 1e-9, 'the cap counts the judge too');
+    const report = buildReport(outcome.results);
+    assert.ok(Math.abs(report.costUsd - modeCost) < 1e-12, 'the modes\' cost leaves the judge out');
+    assert.ok(Math.abs(report.benchmarks!.judgeCostUsd - judgeCost) < 1e-12);
+    const md = reportMarkdown(report);
+    assert.match(md, /\| swe-qa \| rlm \| minishop \| 2 \| 0\.86 \|/);
+    assert.match(md, /### Judge verdicts/);
+    assert.match(md, /\| swe-qa\/minishop\/1 \| vanilla \| 0\.40 \| 4 \/ 3 \/ 10 \/ 17 \/ 6 \| Probably somewhere in the pricing code\. \|/);
+    // Beside the answer on disk too.
+    const judged = JSON.parse(readFileSync(join(outDirOf(outcome.results[0]!.trace, outDir), 'rlm.1.judge.json'), 'utf8'));
+    assert.equal(judged.model, 'judge-model');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a judge reply that is not the JSON asked for scores 0, and the reply is kept', async () => {
+  const h = await harness('Both answers look fine to me.');
+  try {
+    const tasks = (await sweQaTasks(DATA, { reposDir: REPOS })).slice(0, 1);
+    const outcome = await runEval(tasks, {
+      models: { root: h.root, sub: h.sub }, costOf: (m, u) => PRICES.costUsd(m, u), limits: { maxIterations: 3 }, secrets: [KEY],
+      outDir: mkdtempSync(join(tmpdir(), 'rlm-eval-sweqa-')), workspaces: h.workspaces, modes: ['vanilla'], trials: 1, concurrency: 1, resume: false,
+    });
+    const r = outcome.results[0]!;
+    assert.equal(r.score, 0);
+    assert.equal(r.judge!.scores, undefined);
+    assert.equal(r.judge!.verdict, 'Both answers look fine to me.');
+    assert.equal(r.judge!.model, 'root-model', 'the root model judges when no judge is given');
+  } finally {
+    await h.close();
+  }
+  assert.equal(readVerdict('{"correctness": 21, "completeness": 5, "relevance": 5, "clarity": 5, "reasoning": 5}'), undefined, 'out of range');
+  assert.deepEqual(readVerdict('{"correctness": 1, "completeness": 2, "relevance": 3, "clarity": 4, "reasoning": 5}'), { correctness: 1, completeness: 2, relevance: 3, clarity: 4, reasoning: 5 });
+});
+
+test('the loader names what is missing and the command that gets it, and checks the pinned commit of a clone', async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'rlm-sweqa-'));
+  await assert.rejects(sweQaTasks(empty, { reposDir: REPOS }), (err: Error) => err.message.includes('Benchmark/ (the questions, <repo>.jsonl) is missing') && err.message.includes(SWEQA_CLONE));
+  await assert.rejects(sweQaTasks(DATA, { reposDir: empty }), (err: Error) => err.message.includes(`git clone https://github.com/example/minishop ${join(empty, 'minishop')} && git -C ${join(empty, 'minishop')} checkout 1a2b3c4`));
+  await assert.rejects(sweQaTasks(DATA, { reposDir: REPOS, only: ['django'] }), /--only django: SWE-QA has no such repository; it has minishop/);
+  // A real clone at another commit.
+  const repos = mkdtempSync(join(tmpdir(), 'rlm-sweqa-repos-'));
+  cpSync(join(REPOS, 'minishop'), join(repos, 'minishop'), { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', ['-C', join(repos, 'minishop'), '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { stdio: 'pipe' }).toString().trim();
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'base');
+  await assert.rejects(sweQaTasks(DATA, { reposDir: repos }), (err: Error) => /not at the pinned commit 1a2b3c4/.test(err.message) && err.message.includes(`git -C ${join(repos, 'minishop')} checkout 1a2b3c4`));
+  const data = mkdtempSync(join(tmpdir(), 'rlm-sweqa-data-'));
+  cpSync(DATA, data, { recursive: true });
+  writeFileSync(join(data, 'repo_commit.txt'), `https://github.com/example/minishop ${git('rev-parse', 'HEAD').slice(0, 7)}\n`);
+  assert.equal((await sweQaTasks(data, { reposDir: repos })).length, 2);
+});
+
+test('the estimate counts one judge call per job, on the judge\'s price', async () => {
+  const h = await harness();
+  try {
+    const tasks = await sweQaTasks(DATA, { reposDir: REPOS });
+    for (const t of tasks) t.sizeTokens = 500;
+    const jobs = tasks.map((task) => ({ task, mode: 'vanilla' as const }));
+    const withJudge = estimateCost({ jobs, root: h.root, sub: h.sub, judge: h.judge, costOf: (m, u) => PRICES.costUsd(m, u) ?? 0 });
+    assert.equal(withJudge.judge!.calls, 2);
+    assert.ok(withJudge.judge!.usd > 0);
+    assert.match(withJudge.assumptions[0]!, /^judge: one call per SWE-QA job/);
+  } finally {
+    await h.close();
+  }
+});

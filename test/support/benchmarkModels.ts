@@ -1,0 +1,42 @@
+// Scripted models for RefactorBench's fixture (test/fixtures/refactorbench), served by the FakeModelServer: the
+// RLM root proposes edits in code that the real sandbox runs, the plain model answers with a diff of the files
+// it was sent. Used by test/core/eval/refactorBench.test.ts and the README's example (fakeBenchmarkDemo.ts).
+
+import { createTwoFilesPatch } from 'diff';
+import { REFACTOR_VANILLA_SYSTEM } from '../../src/core/eval/benchmarks/refactorRun';
+import type { FakeRequest, FakeResponder } from '../fakes/FakeModelServer';
+import { code } from './scriptedModels';
+
+const RENAME = [
+  ['src/flask/helpers.py', [['def send_from_directory(', 'def send_from_directory_helper(']]],
+  ['src/flask/app.py', [['from .helpers import send_from_directory\n', 'from .helpers import send_from_directory_helper\n'], ['return send_from_directory(', 'return send_from_directory_helper(']]],
+  ['src/flask/__init__.py', [['from .helpers import send_from_directory as send_from_directory', 'from .helpers import send_from_directory_helper as send_from_directory']]],
+] as const;
+
+/**
+ * The models: `right` makes the send_from_directory rename (the RLM by proposing the edits in code, the plain
+ * model with a diff of the files it was sent) and does nothing on the other tasks; `idle` does nothing anywhere.
+ */
+export function refactorModels(behaviour: 'right' | 'idle', options: { bare?: boolean } = {}): FakeResponder {
+  return (req: FakeRequest) => {
+    const system = req.messages[0]?.role === 'system' ? req.messages[0].content : '';
+    const prompt = req.messages.find((m) => m.role === 'user')?.content ?? '';
+    const rename = behaviour === 'right' && prompt.includes('send_from_directory_helper');
+    if (system === REFACTOR_VANILLA_SYSTEM) {
+      if (!rename) return 'I would need to see more of the repository before changing it.';
+      const files = new Map<string, string>();
+      for (const m of prompt.matchAll(/==> (\S+) <==\n([\s\S]*?)(?=\n==> |\n\nRequest: )/g)) files.set(m[1]!, m[2]!.endsWith('\n') ? m[2]! : m[2]! + '\n');
+      const diff = RENAME.map(([path, swaps]) => {
+        const before = files.get(path)!;
+        const after = swaps.reduce((t, [a, b]) => t.replace(a, b), before);
+        return createTwoFilesPatch(options.bare ? path : `a/${path}`, options.bare ? path : `b/${path}`, before, after).split('\n').filter((l) => !/^(Index:|====)/.test(l)).join('\n');
+      }).join('');
+      return `Here is the change:\n\n\`\`\`diff\n${diff}\`\`\`\n`;
+    }
+    if (!system) return 'unused';
+    if (!rename) return code('Nothing to do.', 'FINAL("I made no change.")');
+    const edits = RENAME.map(([path, swaps]) => `propose_edit(${JSON.stringify(path)}, read(${JSON.stringify(path)})${swaps.map(([a, b]) => `.replace(${JSON.stringify(a)}, ${JSON.stringify(b)})`).join('')}, "rename send_from_directory");`).join('\n');
+    return code('Rename the helper and keep the public name.', `${edits}\nFINAL("Renamed send_from_directory to send_from_directory_helper.")`);
+  };
+}
+
