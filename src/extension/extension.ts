@@ -24,6 +24,7 @@ import { runPageCommand } from './webviewMessages';
 import { TREE_CHUNK_EVENTS } from './treeMessages';
 import { ReviewService } from './review/ReviewService';
 import { VsCodeReviewEditor } from './review/VsCodeReviewEditor';
+import { AttachmentPicker } from './views/AttachmentPicker';
 import { ChatView } from './views/ChatView';
 import { IndexingStatusBar } from './views/IndexingStatusBar';
 import { RunStatusBar } from './views/RunStatusBar';
@@ -85,8 +86,11 @@ export function activate(context: vscode.ExtensionContext): void {
     setup: () => setup.status,
     reviews: review,
     subCallCache: (folder) => subCallCaches.for(folder),
+    problems: (folder) => AttachmentPicker.problems(folder),
+    changes: (folder) => AttachmentPicker.changes(folder),
   });
   const service = chats;
+  const attachments = new AttachmentPicker(service, (message) => chatView.post(message), log);
   const onTreeMessage = (message: Exclude<MessageOf<TreeToHost>, { type: 'ready' }>) => {
     if (message.type === 'text/open') void openUntitled(message.text, message.language);
     else onShared(message);
@@ -112,7 +116,19 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       }
       case 'chat/ask':
-        void service.ask(message.question);
+        void service.ask(message.question, message.attachments?.length ? { attachments: message.attachments, folder: attachments.folder() } : {});
+        return;
+      case 'attach/pick':
+        void attachments.pick(message.source);
+        return;
+      case 'attach/add':
+        void attachments.add(message.refs);
+        return;
+      case 'attach/drop':
+        void attachments.drop(message.uris);
+        return;
+      case 'attach/complete':
+        void attachments.complete(message.query);
         return;
       case 'chat/stop':
         service.stop();

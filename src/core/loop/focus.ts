@@ -5,38 +5,9 @@
 // outside the workspace, is refused with the reason (the chat shows it on the attachment's chip).
 
 import type { PathEntry, Workspace } from '../workspace/types';
+import type { ChangeEntry, ChangeStatus, FocusRequest, ProblemEntry } from './focusRequest';
 
-export type ProblemSeverity = 'error' | 'warning' | 'info' | 'hint';
-
-/** One entry of the editor's Problems list. */
-export interface ProblemEntry {
-  path: string;
-  line: number;
-  severity: ProblemSeverity;
-  message: string;
-  source?: string;
-}
-
-export type ChangeStatus = 'modified' | 'added' | 'deleted' | 'renamed' | 'untracked';
-
-/** One uncommitted change of a file (see core/workspace/gitChanges.ts). */
-export interface ChangeEntry {
-  path: string;
-  status: ChangeStatus;
-  /** For a rename: the old path. */
-  from?: string;
-  added?: number;
-  removed?: number;
-  /** The changed line ranges of the file as it is now (1-based, inclusive): where to read. */
-  ranges?: Array<[number, number]>;
-}
-
-/** What the user asks to attach, before the workspace checked it. */
-export type FocusRequest =
-  | { kind: 'path'; path: string }
-  | { kind: 'selection'; path: string; startLine: number; endLine: number }
-  | { kind: 'problems'; problems: ProblemEntry[] }
-  | { kind: 'changes'; changes: ChangeEntry[] };
+export type { ChangeEntry, ChangeStatus, FocusRequest, ProblemEntry, ProblemSeverity } from './focusRequest';
 
 /** An attachment as the model gets it in context.focus. */
 export type FocusItem =
@@ -117,8 +88,8 @@ async function readable<T extends { path: string; status?: ChangeStatus }>(works
   return { kept, hidden: entries.length - kept.length };
 }
 
-/** An attachment's name, as its chip and the first message show it. */
-export function focusLabel(item: FocusRequest | FocusItem): string {
+/** An attachment's name, as its chip and the first message show it (the lists' names need not their entries). */
+export function focusLabel(item: FocusRequest | FocusItem | { kind: 'problems' | 'changes' }): string {
   switch (item.kind) {
     case 'path':
     case 'file':
