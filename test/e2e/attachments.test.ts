@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor } from './harness';
 import {
@@ -92,5 +93,30 @@ e2eSuite('attachments in the chat', {
     const everything = JSON.stringify(vs.modelServer!.requests);
     assert.doesNotMatch(everything, new RegExp(SECRET), 'nothing of the credential file reached the model');
     assert.doesNotMatch(firstMessage, /\.env/);
+  });
+
+  it('a drop on the question box, with the Explorer\'s URIs, goes through the host: a file of the folder is attached, one outside is refused; the changes of a folder outside git say why', async (vs) => {
+    const chat = await chatView(vs);
+    const chips = () => chat.locator('[data-testid=chip]').evaluateAll((els) => els.map((el) => `${el.querySelector('.chip-label')?.textContent} | ${el.querySelector('[data-testid=chip-detail]')?.textContent}`));
+    const inside = pathToFileURL(join(vs.workspace, 'src', 'receipt.ts')).href;
+    const outside = pathToFileURL(join(vs.root, 'elsewhere.ts')).href;
+    // The drop event VS Code's Explorer makes (its own list type), dispatched in the real webview.
+    await chat.locator('[data-testid=question]').evaluate((target, uris) => {
+      const data = new DataTransfer();
+      data.setData('application/vnd.code.uri-list', uris.join('\r\n'));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, [inside, outside]);
+    await waitFor(async () => (await chips()).length === 2, { timeoutMs: TIMEOUTS.command, what: 'the chips of the dropped files' });
+    const [receipt, elsewhere] = await chips();
+    assert.match(receipt!, /^src\/receipt\.ts \| \d+ lines, \d+ bytes$/);
+    assert.match(elsewhere!, /^elsewhere\.ts \| not attached: It is not in \S+, the folder this chat asks about/);
+    await chat.locator('[data-testid=attach-add]').click();
+    await chat.locator('[data-testid=attach-menu] [data-source=changes]').click();
+    await waitFor(async () => (await chips()).length === 3, { timeoutMs: TIMEOUTS.command, what: 'the chip of the changes' });
+    assert.equal((await chips())[2], 'Uncommitted changes | not attached: This folder is not in a git repository, so it has no uncommitted changes to attach');
+    for (let left = 3; left > 0; left--) {
+      await chat.locator('[data-testid=chip-remove]').first().click();
+      await waitFor(async () => (await chips()).length === left - 1, { timeoutMs: TIMEOUTS.command, what: 'a chip removed' });
+    }
   });
 });
