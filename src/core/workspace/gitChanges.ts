@@ -4,7 +4,7 @@
 //
 // git runs asynchronously with a deadline, never through a shell, and with the repository's own configuration
 // kept from running anything: a cloned repository's .git/config may name an fsmonitor hook, an external diff or
-// a textconv filter, and opening it must not run them.
+// a textconv filter, and opening it must not run them (submodules, whose own config could, are not entered).
 
 import { execFile } from 'node:child_process';
 import type { ChangeEntry } from '../loop/focus';
@@ -18,8 +18,8 @@ const NO_REPOSITORY_PROGRAMS = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksP
 /** The folder's uncommitted changes, paths relative to it; rejects with a clear message when it is no git folder. */
 export async function uncommittedChanges(folder: string, signal?: AbortSignal): Promise<ChangeEntry[]> {
   const prefix = (await git(folder, ['rev-parse', '--show-prefix'], signal)).trim();
-  const status = await git(folder, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', '.'], signal);
-  const diff = await git(folder, ['diff', 'HEAD', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '-U0', '--relative', '--', '.'], signal).catch(() => '');
+  const status = await git(folder, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all', '--', '.'], signal);
+  const diff = await git(folder, ['diff', 'HEAD', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=all', '-U0', '--relative', '--', '.'], signal).catch(() => '');
   const stats = hunksOf(diff);
   const changes: ChangeEntry[] = [];
   for (const record of status.split('\0')) {
