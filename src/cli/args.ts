@@ -163,7 +163,8 @@ export const USAGE = `Usage:
       [--no-cache] [--compact-with root|sub]
   rlm replay <trace.jsonl> [--json]
   rlm mcp --workspace DIR [--trace-dir DIR] [--sensitive-path GLOB]... [model flags, run budgets, --max-cost and
-      workspace flags as in ask]   (an MCP server on stdin/stdout: ask_codebase, propose_refactor, replay_trace)
+      workspace flags as in ask]   (an MCP server on stdin/stdout: ask_codebase, propose_refactor, replay_trace;
+      each limit a flag leaves unset may come from RLM_ and its name: RLM_MAX_COST, RLM_MAX_ITERATIONS...)
   rlm eval (--suite NAME[,NAME] | --tasks FILE) [--modes rlm,vanilla] [--sizes 8k,32k,128k,512k,2m]
       [--trials N] [--per-size N] [--seed N] [--workspace DIR] [--domain NAME] [--concurrency N] [--max-cost USD]
       [--out DIR] [--resume] [--label TEXT] [--json] [--quiet] [model flags and run budgets as in ask]
@@ -392,16 +393,43 @@ function effort(value: string | undefined, flag: string): ReasoningEffort | unde
   return value as ReasoningEffort;
 }
 
-function runBudgetFlags(v: Strings<typeof RUN_BUDGET_OPTIONS>): RunBudgetFlags {
+/** Where a limit's value came from, as an error message names it: the flag, or the environment variable. */
+type SourceOf = (flag: string) => string;
+const FROM_FLAG: SourceOf = (flag) => `--${flag}`;
+
+function runBudgetFlags(v: Strings<typeof RUN_BUDGET_OPTIONS>, from: SourceOf = FROM_FLAG): RunBudgetFlags {
   return {
-    maxDepth: int(v['max-depth'], '--max-depth', 1),
-    maxIterations: int(v['max-iterations'], '--max-iterations', 1),
-    maxSubCalls: int(v['max-sub-calls'], '--max-sub-calls', 0),
-    maxTokens: int(v['max-tokens'], '--max-tokens', 1),
-    maxRequests: int(v['max-requests'], '--max-requests', 0),
-    cellTimeoutMs: seconds(v['cell-timeout'], '--cell-timeout'),
-    timeoutMs: seconds(v.timeout, '--timeout'),
+    maxDepth: int(v['max-depth'], from('max-depth'), 1),
+    maxIterations: int(v['max-iterations'], from('max-iterations'), 1),
+    maxSubCalls: int(v['max-sub-calls'], from('max-sub-calls'), 0),
+    maxTokens: int(v['max-tokens'], from('max-tokens'), 1),
+    maxRequests: int(v['max-requests'], from('max-requests'), 0),
+    cellTimeoutMs: seconds(v['cell-timeout'], from('cell-timeout')),
+    timeoutMs: seconds(v.timeout, from('timeout')),
   };
+}
+
+/** rlm mcp's limits that may also come from the environment, RLM_ and the flag's name (RLM_MAX_COST for --max-cost). */
+export const MCP_LIMIT_FLAGS = [...Object.keys(RUN_BUDGET_OPTIONS), 'concurrency', 'max-cost'] as const;
+
+export function limitEnvName(flag: string): string {
+  return `RLM_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/**
+ * An agent's MCP configuration often sets only the server's environment: each limit a flag leaves unset is read
+ * from its RLM_* variable (empty counts as unset). A flag wins; a client's arguments can only lower either.
+ */
+function limitsWithEnv<V extends Record<string, unknown>>(v: V, env: NodeJS.ProcessEnv): { values: V; from: SourceOf } {
+  const values: Record<string, unknown> = { ...v };
+  const fromEnv = new Set<string>();
+  for (const flag of MCP_LIMIT_FLAGS) {
+    const value = env[limitEnvName(flag)];
+    if (values[flag] !== undefined || value === undefined || value === '') continue;
+    values[flag] = value;
+    fromEnv.add(flag);
+  }
+  return { values: values as V, from: (flag) => (fromEnv.has(flag) ? limitEnvName(flag) : FROM_FLAG(flag)) };
 }
 
 function workspaceFlags(v: { exclude?: string[]; include?: string[]; 'allow-credential-file'?: string[] }): WorkspaceFlags {
@@ -482,17 +510,18 @@ function checkBenchmarkFlags(benchmark: BenchmarkName | undefined, v: { data?: s
 }
 
 function parseMcp(args: string[], env: NodeJS.ProcessEnv): McpArgs {
-  const { values: v, positionals } = parse(args, MCP_OPTIONS);
+  const { values: flags, positionals } = parse(args, MCP_OPTIONS);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}': rlm mcp takes flags only (rlm --help)`);
-  if (!v.workspace) throw new UsageError('Missing --workspace DIR: the folder the MCP server answers about');
+  if (!flags.workspace) throw new UsageError('Missing --workspace DIR: the folder the MCP server answers about');
+  const { values: v, from } = limitsWithEnv(flags, env);
   return {
     command: 'mcp',
-    workspace: v.workspace,
+    workspace: flags.workspace,
     ...modelFlags(v, env),
-    ...runBudgetFlags(v),
+    ...runBudgetFlags(v, from),
     ...workspaceFlags(v),
-    concurrency: int(v.concurrency, '--concurrency', 1),
-    maxCostUsd: positive(v['max-cost'], '--max-cost'),
+    concurrency: int(v.concurrency, from('concurrency'), 1),
+    maxCostUsd: positive(v['max-cost'], from('max-cost')),
     sensitivePaths: v['sensitive-path'] ?? [],
     traceDir: v['trace-dir'],
   };

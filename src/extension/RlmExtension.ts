@@ -26,6 +26,7 @@ import { VsCodeReviewEditor } from './review/VsCodeReviewEditor';
 import { registerRunCommands } from './runCommands';
 import { SetupService } from './SetupService';
 import { TREE_CHUNK_EVENTS } from './treeMessages';
+import { AttachmentPicker } from './views/AttachmentPicker';
 import { ChatView } from './views/ChatView';
 import { IndexingStatusBar } from './views/IndexingStatusBar';
 import { RunStatusBar } from './views/RunStatusBar';
@@ -61,6 +62,7 @@ export class RlmExtension implements vscode.Disposable {
   private readonly subCallCaches: SubCallCaches;
   private readonly store: ChatStore;
   private readonly chats: ChatService;
+  private readonly attachments: AttachmentPicker;
   private readonly trajectoryView: TrajectoryView;
   private readonly traceEditor: TraceEditor;
   private readonly runStatusBar = new RunStatusBar();
@@ -90,6 +92,7 @@ export class RlmExtension implements vscode.Disposable {
     this.subCallCaches = new SubCallCaches(context.globalStorageUri.fsPath);
     this.store = new ChatStore(context.workspaceState);
     this.chats = this.own(this.chatService());
+    this.attachments = new AttachmentPicker(this.chats, (message) => this.chatView.post(message), log);
     this.trajectoryView = new TrajectoryView(context.extensionUri, log, (message) => this.onTreeMessage(message));
     this.traceEditor = new TraceEditor(context.extensionUri, log, (message) => this.onTreeMessage(message));
     this.chats.onRun((update) => {
@@ -143,6 +146,8 @@ export class RlmExtension implements vscode.Disposable {
       setup: () => setup.status,
       reviews: this.reviews,
       subCallCache: (folder) => this.subCallCaches.for(folder),
+      problems: (folder) => AttachmentPicker.problems(folder),
+      changes: (folder) => AttachmentPicker.changes(folder),
     });
   }
 
@@ -209,7 +214,19 @@ export class RlmExtension implements vscode.Disposable {
         return;
       }
       case 'chat/ask':
-        void chats.ask(message.question);
+        void chats.ask(message.question, message.attachments?.length ? { attachments: message.attachments, folder: this.attachments.folder() } : {});
+        return;
+      case 'attach/pick':
+        void this.attachments.pick(message.source);
+        return;
+      case 'attach/add':
+        void this.attachments.add(message.refs);
+        return;
+      case 'attach/drop':
+        void this.attachments.drop(message.uris);
+        return;
+      case 'attach/complete':
+        void this.attachments.complete(message.query);
         return;
       case 'chat/stop':
         chats.stop();

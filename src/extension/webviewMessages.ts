@@ -7,7 +7,7 @@
 
 import { editPath } from '../core/edits/editPath';
 import { MAX_TRACE_LINE_CHARS } from '../core/trajectory/readTrace';
-import { CHAT_TO_HOST_TYPES, isMessage, isReviewMessage, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
+import { ATTACH_SOURCES, CHAT_TO_HOST_TYPES, isMessage, isReviewMessage, MAX_ATTACHMENTS, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type AttachmentRef, type AttachSource, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
 import { COMMANDS, EDITOR_COMMANDS } from './commandIds';
 import { isKeyedProvider } from './settings';
 
@@ -33,10 +33,26 @@ export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>>
     case 'chat/stop':
     case 'chat/new':
       return { ok: true, message: { type: m.type } };
-    case 'chat/ask':
+    case 'chat/ask': {
       if (typeof m.question !== 'string' || m.question.trim() === '') return refuse('chat/ask without a question');
       if (m.question.length > MAX_QUESTION_CHARS) return refuse(`chat/ask with a question of ${m.question.length} characters (at most ${MAX_QUESTION_CHARS})`);
-      return { ok: true, message: { type: m.type, question: m.question } };
+      if (m.attachments === undefined) return { ok: true, message: { type: m.type, question: m.question } };
+      const attachments = attachmentRefs(m.attachments);
+      return attachments ? { ok: true, message: { type: m.type, question: m.question, attachments } } : refuse('chat/ask with attachments that are not ones');
+    }
+    case 'attach/pick':
+      return ATTACH_SOURCES.includes(m.source as AttachSource) ? { ok: true, message: { type: m.type, source: m.source } } : refuse('attach/pick from no known source');
+    case 'attach/add': {
+      const refs = attachmentRefs(m.refs);
+      return refs && refs.length > 0 ? { ok: true, message: { type: m.type, refs } } : refuse('attach/add without attachments');
+    }
+    case 'attach/drop': {
+      const uris = m.uris;
+      const ok = Array.isArray(uris) && uris.length > 0 && uris.length <= MAX_ATTACHMENTS && uris.every((u) => typeof u === 'string' && u.length <= MAX_PATH_CHARS && !u.includes('\0'));
+      return ok ? { ok: true, message: { type: m.type, uris: [...uris] as string[] } } : refuse('attach/drop without URIs, or with too many');
+    }
+    case 'attach/complete':
+      return typeof m.query === 'string' && m.query.length <= MAX_COMPLETION_QUERY ? { ok: true, message: { type: m.type, query: m.query } } : refuse('attach/complete without a query');
     case 'chat/open':
       return isId(m.chatId) ? { ok: true, message: { type: m.type, chatId: m.chatId } } : refuse('chat/open without a valid chat id');
     case 'chat/showRun':
@@ -48,6 +64,32 @@ export function checkChatMessage(value: unknown): Checked<MessageOf<ChatToHost>>
     case 'command/run':
       return checkShared(m);
   }
+}
+
+const MAX_COMPLETION_QUERY = 200;
+
+/** Attachments as the page holds them, rebuilt field by field; null when any is not one (or there are too many). */
+function attachmentRefs(value: unknown): AttachmentRef[] | null {
+  if (!Array.isArray(value) || value.length > MAX_ATTACHMENTS) return null;
+  const refs: AttachmentRef[] = [];
+  for (const item of value as Array<Record<string, unknown>>) {
+    if (typeof item !== 'object' || item === null) return null;
+    if (item.kind === 'problems' || item.kind === 'changes') {
+      refs.push({ kind: item.kind });
+      continue;
+    }
+    const path = reviewPath(item.path);
+    if (path === null) return null;
+    if (item.kind === 'path') {
+      refs.push({ kind: 'path', path });
+      continue;
+    }
+    const startLine = optionalLine(item.startLine);
+    const endLine = optionalLine(item.endLine);
+    if (item.kind !== 'selection' || !startLine || !endLine || endLine < startLine) return null;
+    refs.push({ kind: 'selection', path, startLine, endLine });
+  }
+  return refs;
 }
 
 /** Hunk keys as core/edits/hunks.ts makes them ('*' for a file decided whole). */

@@ -6,6 +6,7 @@
 // Trajectory events travel as they are (RlmEvent, batched); both sides fold them with the same
 // TrajectoryTree (src/core/trajectory/TrajectoryTree.ts).
 
+import type { FocusRequest } from '../core/loop/focusRequest';
 import type { FileChangeKind, RlmEvent, StopReason } from '../core/trajectory/events';
 
 /** A message with nothing but its type. */
@@ -56,6 +57,30 @@ export interface Focus {
   endLine: number;
 }
 
+/**
+ * Something attached to the next question, as the Chat view holds it until it is sent: a file or folder, a selection,
+ * or the Problems list or the uncommitted changes (gathered by the host when the question is sent). The host checks
+ * each again then (core/loop/focus.ts): the page's word is never taken for what may reach the model.
+ */
+export type AttachmentRef = Extract<FocusRequest, { kind: 'path' | 'selection' }> | { kind: 'problems' } | { kind: 'changes' };
+
+/** Where the `+` button's menu takes attachments from. */
+export const ATTACH_SOURCES = ['files', 'selection', 'editors', 'problems', 'changes'] as const;
+export type AttachSource = (typeof ATTACH_SOURCES)[number];
+
+/** An attachment's chip above the question box. */
+export interface AttachmentChip {
+  ref: AttachmentRef;
+  label: string;
+  /** Its size ("12 lines, 340 bytes"), or for a refused one why it cannot be attached. */
+  detail: string;
+  /** It cannot be attached (a credential or ignored file, outside the folder): the chip says why, the question goes without it. */
+  refused?: true;
+}
+
+/** Most attachments one question takes. */
+export const MAX_ATTACHMENTS = 50;
+
 export type ExchangeStatus = 'running' | 'done' | 'error' | 'cancelled';
 
 /**
@@ -70,6 +95,8 @@ export interface Exchange {
   id: string;
   question: string;
   focus?: Focus;
+  /** The names of what was attached to it (their sizes went to the model). */
+  attached?: string[];
   status: ExchangeStatus;
   answer?: string;
   /** The whole answer's length, when `answer` is only its start (see ANSWER_SHOWN_CHARS). */
@@ -208,12 +235,24 @@ export interface HostToChat {
   'review/state': { chatId: string; review: Review };
   /** Put the keyboard in the question box ("RLM: Focus Chat" and its keybinding). */
   'composer/focus': NoFields;
+  /** Chips to add above the question box (the page keeps one per attachment). */
+  'attach/chips': { chips: AttachmentChip[] };
+  /** The workspace's files that match what follows a `#` typed in the question box (ignored and credential files are no files of it). */
+  'attach/completions': { query: string; paths: string[] };
 }
 
 /** Chat view to host. */
 export interface ChatToHost {
   ready: NoFields;
-  'chat/ask': { question: string };
+  'chat/ask': { question: string; attachments?: AttachmentRef[] };
+  /** The `+` button's menu: the host gathers attachments from there (a file dialog, the editor) and answers with attach/chips. */
+  'attach/pick': { source: AttachSource };
+  /** Attach these (a `#file` completion picked): answered with attach/chips. */
+  'attach/add': { refs: AttachmentRef[] };
+  /** Files or folders dropped from the Explorer, as URIs: answered with attach/chips. */
+  'attach/drop': { uris: string[] };
+  /** What follows a `#` in the question box: answered with attach/completions. */
+  'attach/complete': { query: string };
   'chat/stop': NoFields;
   'chat/new': NoFields;
   'chat/open': { chatId: string };
@@ -280,7 +319,7 @@ export function isMessage<M>(value: unknown, types: ReadonlyArray<keyof M & stri
 }
 
 export const CHAT_TO_HOST_TYPES: ReadonlyArray<keyof ChatToHost & string> = [
-  'ready', 'chat/ask', 'chat/stop', 'chat/new', 'chat/open', 'chat/showRun', 'link/open', 'command/run', 'clipboard/copy',
+  'ready', 'chat/ask', 'attach/pick', 'attach/add', 'attach/drop', 'attach/complete', 'chat/stop', 'chat/new', 'chat/open', 'chat/showRun', 'link/open', 'command/run', 'clipboard/copy',
   'answer/open', 'review/open', 'review/accept', 'review/reject', 'review/resolve', 'review/validate', 'review/stopValidation',
 ];
 

@@ -1,7 +1,7 @@
 // parseCli for the flags that shape model calls and the workspace; the whole CLI runs end to end in cli.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCli, UsageError, USAGE, type AskArgs } from '../../src/cli/args';
+import { limitEnvName, MCP_LIMIT_FLAGS, parseCli, UsageError, USAGE, type AskArgs } from '../../src/cli/args';
 
 const ask = (...flags: string[]) => parseCli(['ask', 'q', '--workspace', '.', ...flags], {}) as AskArgs;
 
@@ -59,4 +59,19 @@ test('rlm mcp: --workspace is required, no positionals; the run budgets, --max-c
   assert.throws(() => parseCli(['mcp', 'question?', '--workspace', 'x'], {}), /Unexpected argument 'question\?': rlm mcp takes flags only/);
   assert.throws(() => parseCli(['mcp', '--workspace', 'x', '--apply'], {}), /Unknown option '--apply'/);
   assert.match(USAGE, /rlm mcp --workspace DIR/);
+});
+
+test('rlm mcp: each limit a flag leaves unset comes from its RLM_* variable; a flag wins; a bad value names the variable', () => {
+  const env = { RLM_MAX_COST: '0.25', RLM_MAX_ITERATIONS: '6', RLM_MAX_SUB_CALLS: '0', RLM_CELL_TIMEOUT: '5', RLM_CONCURRENCY: '3', RLM_MAX_REQUESTS: '', RLM_MAX_DEPTH: '2' };
+  const args = parseCli(['mcp', '--workspace', 'repo', '--max-depth', '1'], env);
+  if (args.command !== 'mcp') throw new Error('not mcp');
+  assert.deepEqual([args.maxCostUsd, args.maxIterations, args.maxSubCalls, args.cellTimeoutMs, args.concurrency], [0.25, 6, 0, 5000, 3]);
+  assert.equal(args.maxDepth, 1, 'the flag wins over RLM_MAX_DEPTH');
+  assert.equal(args.maxRequests, undefined, 'an empty variable is unset');
+  assert.deepEqual(MCP_LIMIT_FLAGS.map(limitEnvName), ['RLM_MAX_DEPTH', 'RLM_MAX_ITERATIONS', 'RLM_MAX_SUB_CALLS', 'RLM_MAX_TOKENS', 'RLM_MAX_REQUESTS', 'RLM_CELL_TIMEOUT', 'RLM_TIMEOUT', 'RLM_CONCURRENCY', 'RLM_MAX_COST']);
+  assert.throws(() => parseCli(['mcp', '--workspace', 'x'], { RLM_MAX_COST: 'lots' }), /Bad number for RLM_MAX_COST: 'lots'/);
+  assert.throws(() => parseCli(['mcp', '--workspace', 'x', '--max-cost', '0'], { RLM_MAX_COST: '1' }), /Bad number for --max-cost/);
+  const asked = parseCli(['ask', 'q', '--workspace', 'x'], env);
+  if (asked.command !== 'ask') throw new Error('not ask');
+  assert.equal(asked.maxCostUsd, undefined, 'rlm ask reads its limits from flags only');
 });

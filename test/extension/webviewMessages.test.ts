@@ -166,3 +166,23 @@ test('a page may ask for a state change; the host acts only after the user says 
   assert.equal(asked.length, 2, 'no modal for those');
   assert.deepEqual(Object.keys(PAGE_CONFIRMATIONS).filter((c) => !WEBVIEW_COMMANDS[c]), [], 'a confirmation is only for a command a page may ask for');
 });
+
+test('attachment messages: refs rebuilt field by field (a path, a selection with whole lines, the Problems list, the changes), sources and URIs checked', () => {
+  assert.deepEqual(ok({ type: 'chat/ask', question: 'Why?', attachments: [
+    { kind: 'path', path: 'src/a.ts', bytes: 1e9 }, { kind: 'selection', path: 'src/a.ts', startLine: 2, endLine: 4 }, { kind: 'problems', problems: [{ path: '/etc/passwd' }] }, { kind: 'changes' },
+  ] }), { type: 'chat/ask', question: 'Why?', attachments: [
+    { kind: 'path', path: 'src/a.ts' }, { kind: 'selection', path: 'src/a.ts', startLine: 2, endLine: 4 }, { kind: 'problems' }, { kind: 'changes' },
+  ] }, 'a page cannot hand the host a Problems list or a size: the host gathers and measures them');
+  assert.deepEqual(ok({ type: 'attach/pick', source: 'selection' }), { type: 'attach/pick', source: 'selection' });
+  assert.deepEqual(ok({ type: 'attach/add', refs: [{ kind: 'path', path: 'README.md' }] }), { type: 'attach/add', refs: [{ kind: 'path', path: 'README.md' }] });
+  assert.deepEqual(ok({ type: 'attach/drop', uris: ['file:///w/a.ts'] }), { type: 'attach/drop', uris: ['file:///w/a.ts'] });
+  assert.deepEqual(ok({ type: 'attach/complete', query: '' }), { type: 'attach/complete', query: '' });
+  refused({ type: 'chat/ask', question: 'Why?', attachments: [{ kind: 'path', path: '/etc/passwd' }] }, /attachments that are not ones/);
+  refused({ type: 'chat/ask', question: 'Why?', attachments: [{ kind: 'selection', path: 'a.ts', startLine: 5, endLine: 2 }] }, /attachments that are not ones/);
+  refused({ type: 'chat/ask', question: 'Why?', attachments: [{ kind: 'shell', command: 'rm -rf /' }] }, /attachments that are not ones/);
+  refused({ type: 'chat/ask', question: 'Why?', attachments: Array.from({ length: 51 }, () => ({ kind: 'changes' })) }, /attachments that are not ones/);
+  refused({ type: 'attach/pick', source: 'terminal' }, /no known source/);
+  refused({ type: 'attach/add', refs: [] }, /without attachments/);
+  refused({ type: 'attach/drop', uris: ['file:///a\0b'] }, /without URIs/);
+  refused({ type: 'attach/complete', query: 'x'.repeat(201) }, /without a query/);
+});

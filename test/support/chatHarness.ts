@@ -45,6 +45,8 @@ export async function harness(options: {
   folders?: Pick<ChatServiceDeps, 'workspace' | 'indexing' | 'stopIndexing'>;
   /** The folder's sub-call cache (default: none, every sub-call is sent). */
   subCallCache?: SubCallCache;
+  /** Where the Problems and changes attachments come from (default: none). */
+  attachments?: Pick<ChatServiceDeps, 'problems' | 'changes'>;
 } = {}) {
   const rootQueue: RootReply[] = [];
   const server = await FakeModelServer.start((req) => {
@@ -88,10 +90,11 @@ export async function harness(options: {
     setup: () => ({ ready: true, provider: 'openai-compatible', maxCostUsd: 2 }),
     batchMs: 20,
     subCallCache: () => options.subCallCache,
+    ...options.attachments,
   });
   service.onRun((u) => updates.push(u));
   return {
-    service, server, rootQueue, posted, notices, updates, log, memento, tracesDir, settings, dir,
+    service, server, rootQueue, posted, notices, updates, log, memento, tracesDir, settings, dir, folder,
     of: <T extends MessageOf<HostToChat>['type']>(type: T) => posted.filter((m): m is Extract<MessageOf<HostToChat>, { type: T }> => m.type === type),
     close: async () => {
       service.dispose();

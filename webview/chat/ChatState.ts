@@ -2,6 +2,7 @@
 // the templates in chat/views read it.
 
 import type { ChatSnapshot, ChatSummary, Exchange, HostToChat, MessageOf, Review, SetupStatus } from '../../src/protocol/messages';
+import { DraftAttachments } from './DraftAttachments';
 import { RunProgress } from './RunProgress';
 
 export class ChatState {
@@ -13,6 +14,8 @@ export class ChatState {
   private readonly progress = new Map<string, RunProgress>();
   /** The proposed edits of the chat's exchanges, by exchange id, as the host last sent them. */
   readonly reviews = new Map<string, Review>();
+  /** What is attached to the question being written. */
+  readonly attachments = new DraftAttachments();
 
   apply(message: MessageOf<HostToChat>): void {
     switch (message.type) {
@@ -53,6 +56,12 @@ export class ChatState {
         if (message.chatId !== this.chat?.id) return;
         this.upsert(message.exchange);
         this.progress.delete(message.exchange.id);
+        return;
+      case 'attach/chips':
+        this.attachments.add(message.chips);
+        return;
+      case 'attach/completions':
+        this.attachments.completed(message.query, message.paths);
         return;
       case 'review/state':
         // A review can arrive before its question's run/end: it waits here until the exchange shows it.

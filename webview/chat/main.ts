@@ -6,7 +6,7 @@ import '../shared/base.css';
 import './chat.css';
 import '../shared/elements';
 import { html, nothing, render } from 'lit';
-import type { Action, ChatToHost, HostToChat, MessageOf } from '../../src/protocol/messages';
+import type { Action, AttachmentChip, AttachSource, ChatToHost, HostToChat, MessageOf } from '../../src/protocol/messages';
 import { connectHost } from '../host';
 import { FrameQueue } from '../shared/frameQueue';
 import { warmUpMarkdown } from '../shared/markdown';
@@ -14,6 +14,9 @@ import { MarkdownCache } from '../shared/MarkdownCache';
 import { onPathLinkClick } from '../shared/pathLinks';
 import { announcementOf } from './announcement';
 import { ChatState } from './ChatState';
+import { savedChips } from './DraftAttachments';
+import { droppedUris, hashWordBefore } from './attachInput';
+import { attachmentsView, completionsView } from './views/attachments';
 import { composerView } from './views/composer';
 import { exchangeView } from './views/exchange';
 import { historyView, toolbarView } from './views/history';
@@ -25,6 +28,7 @@ interface SavedView {
   draft: string;
   scrollTop: number;
   historyOpen: boolean;
+  attachments: AttachmentChip[];
 }
 
 const host = connectHost<HostToChat, ChatToHost>();
@@ -34,6 +38,8 @@ const markdown = new MarkdownCache(() => draw());
 const saved = readSaved(host.savedState());
 let historyOpen = saved.historyOpen;
 let draft = saved.draft;
+let attachMenuOpen = false;
+state.attachments.add(saved.attachments);
 let elapsedTimer: number | undefined;
 /** The live region's text: how the last question that ended while the view was open ended. */
 let announcement = '';
@@ -60,14 +66,71 @@ const composerHandlers = {
   send: () => {
     const question = questionBox()?.value.trim() ?? '';
     if (!question || !state.canAsk) return;
-    host.post({ type: 'chat/ask', question });
+    const attachments = state.attachments.refs();
+    host.post({ type: 'chat/ask', question, ...(attachments.length > 0 ? { attachments } : {}) });
+    state.attachments.clear();
     setQuestion('');
     stickToBottom = true;
+    draw();
   },
   stop: () => host.post({ type: 'chat/stop' }),
   input: (text: string) => {
     draft = text;
     save();
+    // A `#word` just before the caret asks the host for files to attach.
+    const box = questionBox();
+    const word = hashWordBefore(text, box?.wrappedElement?.selectionStart ?? text.length);
+    if (word === undefined) {
+      if (state.attachments.completion) {
+        state.attachments.completion = undefined;
+        draw();
+      }
+      return;
+    }
+    if (state.attachments.completion?.query === word) return;
+    state.attachments.expect(word);
+    host.post({ type: 'attach/complete', query: word });
+    draw();
+  },
+  key: (event: KeyboardEvent) => {
+    const completion = state.attachments.completion;
+    if (!completion || event.isComposing) return false;
+    if (event.key === 'Escape') state.attachments.completion = undefined;
+    else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') state.attachments.move(event.key === 'ArrowDown' ? 1 : -1);
+    else if ((event.key === 'Enter' || event.key === 'Tab') && completion.paths.length > 0 && !event.shiftKey) attachmentHandlers.complete(completion.paths[completion.active]!);
+    else return false;
+    draw();
+    return true;
+  },
+};
+const attachmentHandlers = {
+  toggleMenu: () => {
+    attachMenuOpen = !attachMenuOpen;
+    draw();
+  },
+  pick: (source: AttachSource) => {
+    attachMenuOpen = false;
+    host.post({ type: 'attach/pick', source });
+    draw();
+  },
+  remove: (key: string) => {
+    state.attachments.remove(key);
+    save();
+    draw();
+  },
+  /** A `#` completion picked: its `#word` leaves the question, the file becomes a chip. */
+  complete: (path: string) => {
+    const box = questionBox();
+    const query = state.attachments.completion?.query ?? '';
+    state.attachments.completion = undefined;
+    if (box) {
+      const caret = box.wrappedElement?.selectionStart ?? box.value.length;
+      const start = caret - query.length - 1;
+      if (start >= 0 && box.value.slice(start, caret) === `#${query}`) setQuestion(box.value.slice(0, start) + box.value.slice(caret));
+      box.focus();
+    }
+    host.post({ type: 'attach/add', refs: [{ kind: 'path', path }] });
+    draw();
   },
 };
 /** Files whose hunks the reader opened or closed, against the default (open when a change set has a few files). */
@@ -114,7 +177,7 @@ function draw(): void {
     ${running && state.busy
       ? statusLineView(progress?.figures() ?? emptyFigures, state.setup?.maxCostUsd ?? null, Date.now() - running.startedAt)
       : state.setup?.ready ? setupSummaryView(state.setup) : nothing}
-    ${composerView(state.busy, state.canAsk, composerHandlers)}
+    ${composerView(state.busy, state.canAsk, composerHandlers, html`${attachmentsView(state.attachments.chips, attachMenuOpen, attachmentHandlers)}${completionsView(state.attachments.completion, attachmentHandlers)}`)}
     <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">${announcement}</div>
   `, app);
   // Sizes change after a draw too (the VS Code elements render themselves a moment later, the question box
@@ -161,7 +224,7 @@ function scrollToEnd(): void {
   const c = conversation();
   if (c) c.scrollTop = c.scrollHeight;
 }
-const questionBox = () => app.querySelector<HTMLTextAreaElement>('[data-testid="question"]');
+const questionBox = () => app.querySelector<HTMLTextAreaElement & { wrappedElement?: HTMLTextAreaElement }>('[data-testid="question"]');
 
 function setQuestion(text: string): void {
   const box = questionBox();
@@ -173,7 +236,7 @@ function setQuestion(text: string): void {
 function save(): void {
   const c = conversation();
   const atBottom = !c || c.scrollTop + c.clientHeight >= c.scrollHeight - 4;
-  host.saveState({ draft, scrollTop: atBottom ? -1 : c.scrollTop, historyOpen } satisfies SavedView);
+  host.saveState({ draft, scrollTop: atBottom ? -1 : c.scrollTop, historyOpen, attachments: state.attachments.chips } satisfies SavedView);
 }
 
 function readSaved(value: unknown): SavedView {
@@ -182,6 +245,7 @@ function readSaved(value: unknown): SavedView {
     draft: typeof v.draft === 'string' ? v.draft : '',
     scrollTop: typeof v.scrollTop === 'number' ? v.scrollTop : -1,
     historyOpen: v.historyOpen === true,
+    attachments: savedChips(v.attachments),
   };
 }
 
@@ -190,6 +254,8 @@ const queue = new FrameQueue<MessageOf<HostToChat>>((message) => {
   // Emptied when a question starts, so an answer worded as the one before is announced too.
   if (message.type === 'run/start') announcement = '';
   if (message.type === 'run/end' && message.chatId === state.chat?.id) announcement = announcementOf(message.exchange);
+  // Chips are kept with the draft.
+  if (message.type === 'attach/chips') save();
 }, draw);
 host.onMessage((message) => {
   // Focus is not state: it acts now, on the box already drawn.
@@ -197,6 +263,23 @@ host.onMessage((message) => {
   else queue.push([message]);
 });
 onPathLinkClick(app, (ref) => host.post({ type: 'link/open', path: ref.path, line: ref.line, ...(ref.endLine !== undefined ? { endLine: ref.endLine } : {}) }));
+
+// Files and folders dropped from the Explorer (VS Code hands a webview the drop while Shift is held).
+const composerEl = () => app.querySelector<HTMLElement>('[data-testid="composer"]');
+app.addEventListener('dragover', (event) => {
+  if (!event.dataTransfer || !composerEl()?.contains(event.target as Node)) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+  composerEl()?.classList.add('dropping');
+});
+app.addEventListener('dragleave', () => composerEl()?.classList.remove('dropping'));
+app.addEventListener('drop', (event) => {
+  composerEl()?.classList.remove('dropping');
+  if (!event.dataTransfer || !composerEl()?.contains(event.target as Node)) return;
+  event.preventDefault();
+  const uris = droppedUris(event.dataTransfer);
+  if (uris.length > 0) host.post({ type: 'attach/drop', uris });
+});
 
 draw();
 setQuestion(draft);

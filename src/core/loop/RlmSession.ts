@@ -23,6 +23,7 @@ import { RunEdits, type EditView } from './RunEdits';
 import { SubCalls, promptCharsFor } from './SubCalls';
 import { keepingNoSecrets, type SubCallCache } from './SubCallCache';
 import { editFunctions } from './editFunctions';
+import type { FocusItem } from './focus';
 import { syntaxSymbols } from '../edits/syntaxSymbols';
 import { buildSystemPrompt } from './systemPrompt';
 import { SYNTAX_FUNCTION_DOCS, SYNTAX_PRELUDE, workspaceFunctions, WORKSPACE_PRELUDE } from './workspaceFunctions';
@@ -61,6 +62,8 @@ export interface AskOptions {
   trajectory?: Trajectory;
   /** Stream sub-call replies as model_text events (off by default: it costs CPU on big fan-outs). */
   streamSubCalls?: boolean;
+  /** What the user attached, checked by resolveFocus (focus.ts): named in the first message, context.focus in the REPL. */
+  focus?: FocusItem[];
 }
 
 /** One answered question, as a chat history keeps it. */
@@ -97,10 +100,12 @@ function FINAL_VAR(name) {
 }
 `;
 
-// In a workspace session, context.question always reads the question being answered now, and
-// context.workspace the folder as it is now (its file list may still be growing when the session starts).
+// In a workspace session, context.question always reads the question being answered now, context.focus what
+// the user attached to it, and context.workspace the folder as it is now (its file list may still be growing
+// when the session starts).
 const QUESTION_GETTER = `
 Object.defineProperty(context, 'question', { get: () => __rlm_question(), enumerable: true, configurable: true });
+Object.defineProperty(context, 'focus', { get: () => __rlm_focus(), enumerable: true, configurable: true });
 Object.defineProperty(context, 'workspace', { get: () => __rlm_workspace(), enumerable: true, configurable: true });
 `;
 
@@ -114,6 +119,8 @@ interface SessionShape {
 
 export class RlmSession {
   private run: RlmRun | undefined;
+  /** The attachments of the question being answered (context.focus). */
+  private focus: FocusItem[] = [];
   private readonly history: PriorExchange[];
   private readonly exchanges: SessionExchange[];
   private runSeq = 0;
@@ -158,6 +165,7 @@ export class RlmSession {
       rlm_query: { kind: 'model', fn: (args, call) => subCalls().recurse(args, call) },
       FINAL: { fn: ([value]) => current().setFinal(value) },
       __rlm_question: { fn: () => session?.run?.question ?? '' },
+      __rlm_focus: { fn: () => session?.focus ?? [] },
       ...(workspace ? { __rlm_workspace: { fn: () => workspace.summary() } } : {}),
       // read() answers from the run's proposals for files it proposed to change.
       ...(workspace ? workspaceFunctions(workspace, (path) => edits && session?.run?.edits.touches(path) ? session.run.edits : undefined) : {}),
@@ -210,6 +218,7 @@ export class RlmSession {
     const trajectory = options.trajectory ?? this.newTrajectory();
     const unsubscribe = options.onEvent ? trajectory.on((event) => options.onEvent!(event)) : undefined;
     const scope = RunScope.forQuestion(this.limits, this.options.costOf ?? (() => 0), trajectory, signal);
+    this.focus = options.focus ?? [];
     try {
       // Ids start with the id of the trajectory's session (this session's, unless the caller made its own).
       const result = await this.answer(question, scope, `${trajectory.session.id}.r${++this.runSeq}`, options);
@@ -276,7 +285,7 @@ export class RlmSession {
         extraFunctions: workspace?.syntax ? SYNTAX_FUNCTION_DOCS : undefined,
         notes: modelNotes(rootModel.name, subCallChars),
       });
-      return await rlmLoop(this.run, { systemPrompt, context: this.meta(), history: this.history });
+      return await rlmLoop(this.run, { systemPrompt, context: this.meta(), history: this.history, focus: this.focus });
     } finally {
       this.run = undefined;
     }

@@ -5,6 +5,7 @@ import type { VariableInfo } from '../sandbox/Sandbox';
 import { truncateOutput } from '../sandbox/truncate';
 import type { CellResult } from '../sandbox/types';
 import type { ContextMeta } from '../trajectory/events';
+import { describeFocus, type FocusItem } from './focus';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -15,7 +16,7 @@ export interface PriorExchange {
   variablesLost?: boolean;
 }
 
-export function firstMessage(question: string, meta: ContextMeta, history: PriorExchange[] = []): string {
+export function firstMessage(question: string, meta: ContextMeta, history: PriorExchange[] = [], focus: readonly FocusItem[] = []): string {
   const parts: string[] = [describeContext(meta)];
   if (history.length > 0) {
     const kept = history.some((h) => !h.variablesLost);
@@ -28,6 +29,8 @@ export function firstMessage(question: string, meta: ContextMeta, history: Prior
     );
   }
   parts.push(`Question: ${question}`);
+  const attached = describeFocus(focus);
+  if (attached) parts.push(attached);
   parts.push('You have not looked at the context yet. Start by exploring it in the REPL: your reply must contain a ```repl block.');
   return parts.join('\n\n');
 }

@@ -6,6 +6,7 @@
 import type { CellResult } from '../sandbox/types';
 import type { ContextMeta } from '../trajectory/events';
 import type { LimitHit } from './Budget';
+import type { FocusItem } from './focus';
 import { answerOf, extractCodeBlocks, findTextFinal } from './codeBlocks';
 import { executionFeedback, finalVarMissing, firstMessage, keepGoing, lastChance, NO_CODE_NUDGE, replyCut, type PriorExchange } from './messages';
 import type { RlmRun, RunResult } from './RlmRun';
@@ -15,6 +16,8 @@ export interface LoopInput {
   systemPrompt: string;
   context: ContextMeta;
   history?: PriorExchange[];
+  /** What the user attached to the question (named in the first message; context.focus in the REPL). */
+  focus?: FocusItem[];
 }
 
 /** Limits after which one more root call may still ask for the best answer (it costs no sub-calls). */
@@ -22,7 +25,7 @@ const LAST_CALL_AFTER = new Set(['max_iterations', 'max_sub_calls']);
 
 export async function rlmLoop(run: RlmRun, input: LoopInput): Promise<RunResult> {
   const { limits } = run.scope;
-  const history = new RootHistory(run, input.systemPrompt, firstMessage(run.question, input.context, input.history));
+  const history = new RootHistory(run, input.systemPrompt, firstMessage(run.question, input.context, input.history, input.focus));
   run.start(input.context);
   let failedTurns = 0;
 

@@ -3,7 +3,7 @@
 // what the model can read is exactly what files() lists. Nothing here blocks the host thread: file reads
 // are asynchronous, and every glob or regex the model wrote runs in a query worker under a deadline.
 
-import type { FileInfo, CallControl, GrepOptions, GrepResult, PartialResult, Workspace, WorkspaceSummary, WorkspaceSyntax } from './types';
+import type { FileInfo, CallControl, PathEntry, GrepOptions, GrepResult, PartialResult, Workspace, WorkspaceSummary, WorkspaceSyntax } from './types';
 import { type IndexedFile, WorkspaceIndex, type WorkspaceIndexOptions } from './WorkspaceIndex';
 import { closestPath } from './closestPath';
 import { waitForFileList } from './FirstWalk';
@@ -116,6 +116,27 @@ export class FileSystemWorkspace implements Workspace {
       throw new Error(`${(error as Error).message}. Try again, or list the files with files().`);
     }
     return linesIn(lines, range);
+  }
+
+  /** See Workspace.entry: a folder is the indexed files under it, counted now. */
+  async entry(path: string, control?: CallControl): Promise<PathEntry> {
+    const relative = await this.listedPath(path, 'entry', control);
+    if (this.index.get(relative)) return { kind: 'file', ...toFileInfo(this.resolveFile(relative)) };
+    if (relative === '' || this.index.explain(relative)?.reason === 'directory') {
+      const refused = this.index.explainFolder(relative);
+      if (refused) throw new Error(`Folder '${relative}' is not readable: ${refused.message}`);
+      const prefix = relative === '' ? '' : `${relative}/`;
+      let files = 0;
+      let bytes = 0;
+      for (const file of this.index.list()) {
+        if (!file.path.startsWith(prefix)) continue;
+        files++;
+        bytes += file.bytes;
+      }
+      if (files === 0) throw new Error(`Folder '${relative || '.'}' holds no file model code may read (each is ignored, binary or too large)`);
+      return { kind: 'folder', path: relative, files, bytes };
+    }
+    return { kind: 'file', ...toFileInfo(this.resolveFile(relative)) };
   }
 
   /**

@@ -237,6 +237,17 @@ export class WorkspaceIndex {
     return inspection.kind === 'skipped' ? { reason: inspection.reason, message: inspection.detail } : undefined;
   }
 
+  /** Why a folder is not indexed (ignored, excluded, a credential folder rule), or undefined when it is. */
+  explainFolder(relativePath: string): Exclusion | undefined {
+    if (relativePath === '' || this.walker.dirs.has(relativePath)) return undefined;
+    const link = lstatSync(this.guard.absolute(relativePath), { throwIfNoEntry: false });
+    if (!link) return { reason: 'missing', message: 'there is no such folder' };
+    if (!link.isDirectory()) return { reason: 'not-a-file', message: 'it is not a folder' };
+    const verdict = this.walker.rules.checkDeep(relativePath, true);
+    if (verdict.ignored) return { reason: verdict.credential ? 'credential' : 'ignored', message: `it is ${verdict.why}` };
+    return { reason: 'not-indexed', message: 'it is inside a folder symlink, and folder symlinks are not followed' };
+  }
+
   /**
    * Why a file may not be created at a workspace-relative path that does not exist yet, or undefined when it
    * may: the ignore and credential rules apply to it as to a file found there, and no folder on the way may be

@@ -10,6 +10,9 @@ export interface FileInfo {
   lines: number;
 }
 
+/** What a path the user names (an attachment) is, as model code may see it: an indexed file, or a folder of them. */
+export type PathEntry = ({ kind: 'file' } & FileInfo) | { kind: 'folder'; path: string; files: number; bytes: number };
+
 export interface GrepOptions {
   glob?: string;
   ignoreCase?: boolean;
@@ -68,6 +71,12 @@ export interface Workspace {
   /** 1-based, inclusive line range. Rejects with a clear Error for paths outside the workspace or missing files. */
   read(path: string, startLine?: number, endLine?: number, control?: CallControl): Promise<string>;
   grep(pattern: string, options?: GrepOptions, control?: CallControl): Promise<GrepResult>;
+  /**
+   * A file, or a folder with the indexed files under it ('' or '.' is the workspace itself). Rejects like read(),
+   * with a clear Error, for a path outside the workspace, missing, ignored, a credential file, or a folder with no
+   * file model code may see.
+   */
+  entry(path: string, control?: CallControl): Promise<PathEntry>;
   /**
    * A file's exact text (line endings kept), the base of a proposed edit; undefined when there is no file and
    * one may be created there. Refused like read() for paths the model may not see.

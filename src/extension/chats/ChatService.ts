@@ -21,7 +21,9 @@ import { readLastRunEnd } from '../../core/trajectory/lastRunEnd';
 import { readTraceAsync } from '../../core/trajectory/readTrace';
 import { TraceWriter } from '../../core/trajectory/TraceWriter';
 import type { Workspace } from '../../core/workspace/types';
-import type { ChatSnapshot, Exchange, Focus, HostToChat, HostToTree, MessageOf, SetupStatus } from '../../protocol/messages';
+import type { AttachmentChip, AttachmentRef, ChatSnapshot, Exchange, Focus, HostToChat, HostToTree, MessageOf, SetupStatus } from '../../protocol/messages';
+import { focusLabel, type ChangeEntry, type FocusItem, type ProblemEntry } from '../../core/loop/focus';
+import { attach, completePaths, type Attached } from './attachments';
 import type { Log } from '../log';
 import type { PreparedModels } from '../models/modelSetup';
 import type { ReviewService } from '../review/ReviewService';
@@ -72,6 +74,10 @@ export interface ChatServiceDeps {
   reviews?: ReviewService;
   /** The folder's sub-call cache (kept on this machine, outside the workspace); absent: answers are not reused. */
   subCallCache?(folder: FolderRef): SubCallCache | undefined;
+  /** The editor's Problems list for a folder, paths relative to it (the Problems attachment). */
+  problems?(folder: FolderRef): ProblemEntry[];
+  /** A folder's uncommitted changes (the changes attachment). */
+  changes?(folder: FolderRef): Promise<ChangeEntry[]>;
 }
 
 /** The question running now, as the Trajectory view and the status bar follow it. */
@@ -106,6 +112,8 @@ export interface AskOptions {
   focus?: Focus;
   /** The folder the question is about; a chat bound to another folder makes way for a new chat. */
   folder?: FolderRef;
+  /** What the user attached in the Chat view: checked against the folder now, named to the model, context.focus in the REPL. */
+  attachments?: AttachmentRef[];
   // What the other entry points (VS Code's Chat view, agent-mode tools) bring; the sidebar passes none of them.
   /** Ask in this chat instead of the one on show: a saved chat's id (a follow-up), or NEW_CHAT. The chat on show stays. */
   chat?: string;
@@ -216,6 +224,7 @@ export class ChatService {
       id: `${chat.id}.q${chat.exchanges.length + 1}`,
       question,
       ...(options.focus ? { focus: options.focus } : {}),
+      ...(options.attachments?.length ? { attached: options.attachments.map(focusLabel) } : {}),
       status: 'running',
       startedAt: now,
     };
@@ -258,6 +267,7 @@ export class ChatService {
       this.throwIfStopped(running);
       const workspace = await this.unlessStopped(running, this.deps.workspace(folder, settings));
       this.throwIfStopped(running);
+      const focus = options.attachments?.length ? await this.unlessStopped(running, this.focusFor(exchange.id, options.attachments, folder, workspace)) : [];
       let rootFailure: ModelError | undefined;
       const models: ModelPair = { ...prepared.models, root: rememberingFailures(prepared.models.root, (err) => (rootFailure = err)) };
       const session = await this.unlessStopped(running, this.sessions.sessionFor(chat, workspace, {
@@ -278,6 +288,7 @@ export class ChatService {
       const result = await session.ask(questionForModel(question, options.focus), {
         trajectory,
         signal: running.controller.signal,
+        focus,
         onEvent: (event) => {
           live.events.push(event);
           if (event.type === 'turn_end' || event.type === 'subcall_end' || event.type === 'compaction_end') {
@@ -336,6 +347,32 @@ export class ChatService {
       await this.save(chat);
     }
     return publicExchange(exchange);
+  }
+
+  /** The chips of attachments the Chat view asked for, checked against the folder the chat asks about. */
+  async attachmentChips(refs: readonly AttachmentRef[], folder: FolderRef): Promise<AttachmentChip[]> {
+    const settings = this.deps.settings(folder);
+    return (await this.attached(refs, folder, await this.deps.workspace(folder, settings))).map((a) => a.chip);
+  }
+
+  /** The folder's files for a `#` typed in the question box. */
+  async completePaths(query: string, folder: FolderRef): Promise<string[]> {
+    return completePaths(await this.deps.workspace(folder, this.deps.settings(folder)), query);
+  }
+
+  /** What a question's attachments give the model, checked again now; the refused ones are logged and left out. */
+  private async focusFor(exchangeId: string, refs: readonly AttachmentRef[], folder: FolderRef, workspace: Workspace): Promise<FocusItem[]> {
+    const attached = await this.attached(refs, folder, workspace);
+    for (const { chip } of attached) if (chip.refused) this.deps.log.info(`Question ${exchangeId}: ${chip.label} is not attached: ${chip.detail}`);
+    return attached.flatMap((a) => (a.item ? [a.item] : []));
+  }
+
+  private attached(refs: readonly AttachmentRef[], folder: FolderRef, workspace: Workspace): Promise<Attached[]> {
+    return attach(refs, {
+      workspace,
+      problems: () => this.deps.problems?.(folder) ?? [],
+      changes: () => this.deps.changes?.(folder) ?? Promise.reject(new Error('Uncommitted changes cannot be attached here')),
+    });
   }
 
   /** A run's proposed edits go to review, kept beside its trace; a run that proposed nothing has none. */

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { MCP_PROVIDER_ID } from '../commandIds';
 import type { Log } from '../log';
 import type { SetupService } from '../SetupService';
-import { mcpServerArgs } from './mcpServerArgs';
+import { mcpServerArgs, mcpServerEnv } from './mcpServerArgs';
 
 /** The parts of the MCP API (VS Code 1.101+) used here; @types/vscode 1.100 has none of it. */
 interface McpApi {
@@ -50,14 +50,17 @@ export function registerMcpDefinitions(deps: McpDefinitionDeps): vscode.Disposab
     vscode.workspace.onDidChangeWorkspaceFolders(() => changed.fire()),
     lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
-      provideMcpServerDefinitions: () => folders().map((folder) => new Definition(
-        `RLM: ${folder.name}`,
-        process.execPath,
-        [cli, ...mcpServerArgs(deps.setup.settings(folder.uri), folder.uri.fsPath)],
-        // The desktop editor's runtime is Electron: this makes it plain Node for the CLI.
-        { ELECTRON_RUN_AS_NODE: '1' },
-        deps.version,
-      )),
+      provideMcpServerDefinitions: () => folders().map((folder) => {
+        const settings = deps.setup.settings(folder.uri);
+        return new Definition(
+          `RLM: ${folder.name}`,
+          process.execPath,
+          [cli, ...mcpServerArgs(settings, folder.uri.fsPath)],
+          // The desktop editor's runtime is Electron: this makes it plain Node for the CLI.
+          { ELECTRON_RUN_AS_NODE: '1', ...mcpServerEnv(settings) },
+          deps.version,
+        );
+      }),
       resolveMcpServerDefinition: async (server) => {
         const folder = folders().find((f) => server.label === `RLM: ${f.name}`);
         const settings = deps.setup.settings(folder?.uri);

@@ -1,5 +1,6 @@
-// The settings in force for a folder as `rlm mcp` flags, for the MCP server VS Code starts (mcpDefinitions.ts). No
-// `vscode` here: test/extension/integrations/mcpDefinitions.test.ts checks the CLI parses them to the same limits.
+// The settings in force for a folder as `rlm mcp` flags and environment, for the MCP server VS Code starts
+// (mcpDefinitions.ts). No `vscode` here: test/extension/integrations/mcpDefinitions.test.ts checks the CLI parses
+// them to the same limits and prices.
 
 import type { RlmSettings } from '../settings';
 
@@ -24,4 +25,12 @@ export function mcpServerArgs(settings: RlmSettings, folder: string): string[] {
   for (const glob of settings.include) args.push('--include', glob);
   for (const glob of settings.sensitivePaths) args.push('--sensitive-path', glob);
   return args;
+}
+
+/**
+ * The server's environment beside its flags: the user's rlm.prices as RLM_PRICES (inline JSON), so its costs and
+ * cost cap match the sidebar's. rlm.prices is read from the user's settings only (settings.ts), like the keys.
+ */
+export function mcpServerEnv(settings: Pick<RlmSettings, 'prices'>): Record<string, string> {
+  return Object.keys(settings.prices).length > 0 ? { RLM_PRICES: JSON.stringify(settings.prices) } : {};
 }

@@ -1,22 +1,31 @@
-// The question box: Enter sends, Shift+Enter starts a new line; Stop replaces Send while a question runs.
+// The question box: Enter sends, Shift+Enter starts a new line; Stop replaces Send while a question runs. Above
+// it, what is attached (views/attachments.ts), which may take a key first (the `#file` completions).
 // The text area is not bound to state (a redraw must not move the caret): the page reads and clears it.
 
-import { html } from 'lit';
+import { html, type TemplateResult } from 'lit';
 
 export interface ComposerHandlers {
   send(): void;
   stop(): void;
   input(text: string): void;
+  /** Sees each key first; true when it handled it (a completion was picked). */
+  key?(event: KeyboardEvent): boolean;
 }
 
-export function composerView(busy: boolean, canAsk: boolean, on: ComposerHandlers) {
+export function composerView(busy: boolean, canAsk: boolean, on: ComposerHandlers, above?: TemplateResult) {
   const keydown = (event: KeyboardEvent) => {
+    if (on.key?.(event)) {
+      event.preventDefault();
+      return;
+    }
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
     on.send();
   };
   const input = (event: Event) => on.input((event.currentTarget as HTMLTextAreaElement).value);
-  return html`<div class="composer">
+  return html`<div class="composer" data-testid="composer">
+    ${above ?? ''}
+    <div class="composer-row">
     <vscode-textarea
       data-testid="question"
       class="question-box"
@@ -31,6 +40,7 @@ export function composerView(busy: boolean, canAsk: boolean, on: ComposerHandler
       ${busy
         ? html`<vscode-button data-testid="stop" @click=${on.stop} title="Stop the running question">Stop</vscode-button>`
         : html`<vscode-button data-testid="send" ?disabled=${!canAsk} @click=${on.send}>Send</vscode-button>`}
+    </div>
     </div>
   </div>`;
 }

@@ -24,9 +24,15 @@ export interface ExchangeHandlers {
 
 export function exchangeView(x: Exchange, progress: RunProgress | undefined, review: Review | undefined, markdown: MarkdownCache, on: ExchangeHandlers) {
   return html`<article class="exchange" data-testid="exchange" data-exchange-id=${x.id} data-status=${x.status}>
-    <div class="question" data-testid="question-text">${x.focus ? focusChip(x.focus) : nothing}<span class="text">${x.question}</span></div>
+    <div class="question" data-testid="question-text">${attachedView(x.attached)}${x.focus ? focusChip(x.focus) : nothing}<span class="text">${x.question}</span></div>
     ${x.status === 'running' ? runningView(x, progress, markdown) : endedView(x, review, markdown, on)}
   </article>`;
+}
+
+/** What was attached to the question, by name. */
+function attachedView(attached: readonly string[] | undefined) {
+  if (!attached?.length) return nothing;
+  return html`<div class="attached" data-testid="attached" aria-label="Attached">${attached.map((name) => html`<span class="focus">${name}</span>`)}</div>`;
 }
 
 function focusChip(focus: Focus) {
