@@ -236,7 +236,9 @@ describe('SymbolIndex', { timeout: 60_000 }, () => {
     await index.ready;
     await queries.astQuery('(string_fragment) @s', { language: 'typescript' }); // grammar loaded in a warm worker
     const started = Date.now();
-    await assert.rejects(queries.astQuery('((string_fragment) @s (#match? @s "^(a+)+$"))', { language: 'typescript' }), /ast_query: the query did not finish within 0\.5 s and was stopped/);
+    const slow = await queries.astQuery('((string_fragment) @s (#match? @s "^(a+)+$"))', { language: 'typescript' }).then((answer) => answer.incomplete, (error: Error) => error.message);
+    // On a starved machine the thread may not reach the file within 0.5 s: then it says it ran out of time, blaming nothing.
+    assert.match(slow ?? '', /^ast_query: the query did not finish within 0\.5 s and was stopped|^ran out of time before any file was searched \(0\.5 s budget\)/);
     assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
     assert.equal((await queries.astQuery('(string_fragment) @s', { glob: 'src/evil.ts' })).items.length, 1);
     index.remove(['src/evil.ts']);
