@@ -52,7 +52,8 @@ export class DraftAttachments {
 
   /** The host's completions; ignored when the question box has moved on to another query. */
   completed(query: string, paths: string[]): void {
-    if (this.completion?.query === query) this.completion = { query, paths, active: 0 };
+    // The host sends a query's answer again while a first walk lists files: the active row stays where the user moved it.
+    if (this.completion?.query === query) this.completion = { query, paths, active: Math.min(this.completion.active, Math.max(0, paths.length - 1)) };
   }
 
   /** Moves the active completion by `step`, wrapping. */

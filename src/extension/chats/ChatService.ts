@@ -356,7 +356,7 @@ export class ChatService {
   }
 
   /** The folder's files for a `#` typed in the question box. */
-  async completePaths(query: string, folder: FolderRef): Promise<string[]> {
+  async completePaths(query: string, folder: FolderRef): Promise<{ paths: string[]; partial: boolean }> {
     return completePaths(await this.deps.workspace(folder, this.deps.settings(folder)), query);
   }
 

@@ -55,9 +55,10 @@ export function refusedChip(ref: AttachmentRef, reason: string): Attached {
 /**
  * The files whose path holds `query` (case-insensitive), best first: the name starts with it, then the name holds
  * it, then the path; shorter paths first. Only the workspace's files: ignored and credential files are none of them.
+ * `partial` while the folder's first walk is still listing files.
  */
-export async function completePaths(workspace: Workspace, query: string): Promise<string[]> {
-  const { items } = await workspace.files(undefined, { timeBudgetMs: COMPLETION_BUDGET_MS });
+export async function completePaths(workspace: Workspace, query: string): Promise<{ paths: string[]; partial: boolean }> {
+  const { items, incomplete } = await workspace.files(undefined, { timeBudgetMs: COMPLETION_BUDGET_MS });
   const q = query.toLowerCase();
   const ranked: Array<{ path: string; rank: number }> = [];
   for (const { path } of items) {
@@ -67,5 +68,5 @@ export async function completePaths(workspace: Workspace, query: string): Promis
     if (rank >= 0) ranked.push({ path, rank });
   }
   ranked.sort((a, b) => a.rank - b.rank || a.path.length - b.path.length || (a.path < b.path ? -1 : 1));
-  return ranked.slice(0, MAX_COMPLETIONS).map((r) => r.path);
+  return { paths: ranked.slice(0, MAX_COMPLETIONS).map((r) => r.path), partial: incomplete !== undefined };
 }

@@ -14,6 +14,10 @@ import type { FolderRef } from '../chats/ChatStore';
 import type { Log } from '../log';
 import { WorkspaceRoots } from '../workspace/WorkspaceRoots';
 
+/** While a first walk lists files, `#` completions are sent again this often, for at most COMPLETION_FOLLOW_MS. */
+const COMPLETION_RETRY_MS = 400;
+const COMPLETION_FOLLOW_MS = 15_000;
+
 const SEVERITIES: Record<vscode.DiagnosticSeverity, ProblemSeverity> = { 0: 'error', 1: 'warning', 2: 'info', 3: 'hint' };
 
 export class AttachmentPicker {
@@ -79,13 +83,23 @@ export class AttachmentPicker {
     await this.answer(async () => [...refs]);
   }
 
+  /**
+   * The `#` completions for `query`. While the folder's first walk is still listing files (a question typed right after
+   * the window opened), what is listed so far goes out at once and the answer is sent again as the list grows, until
+   * it is whole or COMPLETION_FOLLOW_MS have passed: the page keeps the newest answer for the query it shows.
+   */
   async complete(query: string): Promise<void> {
     const folder = this.folder();
-    const paths = folder ? await this.chats.completePaths(query, folder).catch((err: Error) => {
-      this.log.warn(`#file completion failed: ${err.message}`);
-      return [];
-    }) : [];
-    this.post({ type: 'attach/completions', query, paths });
+    const deadline = Date.now() + COMPLETION_FOLLOW_MS;
+    for (;;) {
+      const { paths, partial } = folder ? await this.chats.completePaths(query, folder).catch((err: Error) => {
+        this.log.warn(`#file completion failed: ${err.message}`);
+        return { paths: [], partial: false };
+      }) : { paths: [], partial: false };
+      this.post({ type: 'attach/completions', query, paths });
+      if (!partial || Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, COMPLETION_RETRY_MS));
+    }
   }
 
   /** The editor's Problems list for a folder, paths relative to it. */

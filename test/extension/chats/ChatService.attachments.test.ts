@@ -42,9 +42,9 @@ test('#file completion lists the workspace\'s files that match, best first; igno
     writeFileSync(join(h.dir, '.env'), `OPENAI_API_KEY=${SECRET}\n`);
     writeFileSync(join(h.dir, 'src', 'retry.test.ts'), 'test;\n');
     writeFileSync(join(h.dir, 'src', 'noretryhere.ts'), 'x;\n');
-    assert.deepEqual(await h.service.completePaths('retry', h.folder), ['src/retry.ts', 'src/retry.test.ts', 'src/noretryhere.ts']);
-    assert.deepEqual(await h.service.completePaths('env', h.folder), []);
-    assert.deepEqual(await h.service.completePaths('READ', h.folder), ['README.md'], 'case-insensitive');
+    assert.deepEqual(await h.service.completePaths('retry', h.folder), { paths: ['src/retry.ts', 'src/retry.test.ts', 'src/noretryhere.ts'], partial: false });
+    assert.deepEqual(await h.service.completePaths('env', h.folder), { paths: [], partial: false });
+    assert.deepEqual(await h.service.completePaths('READ', h.folder), { paths: ['README.md'], partial: false }, 'case-insensitive');
   } finally {
     await h.close();
   }
