@@ -21,6 +21,9 @@ const COMPLETION_FOLLOW_MS = 15_000;
 const SEVERITIES: Record<vscode.DiagnosticSeverity, ProblemSeverity> = { 0: 'error', 1: 'warning', 2: 'info', 3: 'hint' };
 
 export class AttachmentPicker {
+  /** Completion requests so far: a follow stops once a newer one has come. */
+  private completions = 0;
+
   constructor(
     private readonly chats: ChatService,
     private readonly post: (message: MessageOf<HostToChat>) => void,
@@ -86,11 +89,13 @@ export class AttachmentPicker {
   /**
    * The `#` completions for `query`. While the folder's first walk is still listing files (a question typed right after
    * the window opened), what is listed so far goes out at once and the answer is sent again as the list grows, until
-   * it is whole or COMPLETION_FOLLOW_MS have passed: the page keeps the newest answer for the query it shows.
+   * it is whole or COMPLETION_FOLLOW_MS have passed: the page keeps the newest answer for the query it shows. Only the
+   * newest query is followed: each keystroke asks anew, and the older follows stop instead of ranking the list again.
    */
   async complete(query: string): Promise<void> {
     const folder = this.folder();
     const deadline = Date.now() + COMPLETION_FOLLOW_MS;
+    const asked = ++this.completions;
     for (;;) {
       const { paths, partial } = folder ? await this.chats.completePaths(query, folder).catch((err: Error) => {
         this.log.warn(`#file completion failed: ${err.message}`);
@@ -99,6 +104,7 @@ export class AttachmentPicker {
       this.post({ type: 'attach/completions', query, paths });
       if (!partial || Date.now() >= deadline) return;
       await new Promise((resolve) => setTimeout(resolve, COMPLETION_RETRY_MS));
+      if (asked !== this.completions) return;
     }
   }
 
