@@ -2,6 +2,7 @@
 // every workspace, so model code cannot read it), opened on a folder's first question and written out when the
 // window closes.
 
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cacheFileFor, SubCallCacheFile } from '../../core/loop/SubCallCache';
 import type { FolderRef } from './ChatStore';
@@ -15,17 +16,29 @@ export class SubCallCaches {
   for(folder: FolderRef): SubCallCacheFile | undefined {
     let cache = this.open.get(folder.uri);
     if (cache) return cache;
-    const root = folder.uri.startsWith('file:') ? fileURLToPath(folder.uri) : undefined;
-    const file = cacheFileFor(this.dir, folder.uri, root);
+    const file = this.fileOf(folder);
     if (!file) return undefined;
     cache = new SubCallCacheFile(file);
     this.open.set(folder.uri, cache);
     return cache;
   }
 
-  /** Empties the caches of these folders, open this session or not ("Clear Chat History"). */
+  /**
+   * Empties the caches of these folders ("Clear Chat History"): an open one forgets its answers and deletes its file;
+   * a file not opened this session is deleted without being read first.
+   */
   async clear(folders: readonly FolderRef[]): Promise<void> {
-    await Promise.all(folders.map((folder) => this.for(folder)?.clear()));
+    await Promise.all(folders.map(async (folder) => {
+      const open = this.open.get(folder.uri);
+      if (open) return open.clear();
+      const file = this.fileOf(folder);
+      if (file) await rm(file, { force: true });
+    }));
+  }
+
+  private fileOf(folder: FolderRef): string | undefined {
+    const root = folder.uri.startsWith('file:') ? fileURLToPath(folder.uri) : undefined;
+    return cacheFileFor(this.dir, folder.uri, root);
   }
 
   /** Writes out what is pending in every cache. */
