@@ -1,5 +1,5 @@
-// One CodeWorkspace per workspace folder, opened when a question first needs it (the first walk yields to the
-// event loop and the question starts meanwhile; parsing runs in worker threads), kept current from the editor's
+// One CodeWorkspace per workspace folder, opened when a question first needs it (the first walk runs in a thread
+// of its own and the question starts meanwhile; parsing runs in worker threads), kept current from the editor's
 // own file watcher, reopened when rlm.excludes or rlm.include changes, and closed when the folder leaves the window. Its first
 // indexing can be stopped (Stop, closing the chat, the status bar): the folder then opens again at the next
 // question, with what was parsed kept in the cache.
@@ -17,7 +17,6 @@ import { COMMANDS } from '../commandIds';
 import type { Log } from '../log';
 import { SetupProblem } from '../problems';
 import { FileChangeQueue } from './FileChangeQueue';
-
 
 /** What narrows a folder's workspace: rlm.excludes and rlm.include. */
 export type FolderScope = Pick<RlmSettings, 'excludes' | 'include'>;
