@@ -248,6 +248,11 @@ export async function selectRows(
   if (outcome.status === 'done') return outcome.answer;
   if (outcome.status === 'cancelled') throw new Error(`${fn} was cancelled`);
   if (outcome.queued) throw new Error(busyMessage(fn, budgetMs));
+  if (outcome.row === undefined) {
+    // Stopped before the worker reached a row (the budget went to waiting for the file list, or to a starved
+    // machine): nothing points at the pattern, as ast_query says it.
+    throw new Error(`${fn}: ran out of time before the pattern could be matched (${seconds(budgetMs)} s were left of the call's budget); try again`);
+  }
   throw new Error(`${fn}: the pattern ${JSON.stringify(pattern)} is too slow to match (over ${seconds(budgetMs)} s); use a simpler glob or regex`);
 }
 

@@ -81,7 +81,7 @@ export class WorkspaceRoots implements vscode.Disposable {
       });
     }
     if (folder.uri.scheme !== 'file') {
-      throw new SetupProblem({ message: `RLM reads folders on this machine's disk; "${folder.name}" is at ${folder.uri.scheme}:, which it cannot index.`, actions: [] });
+      throw new SetupProblem({ message: vscode.l10n.t('RLM reads folders on this machine\'s disk; "{0}" is at {1}:, which it cannot index.', folder.name, folder.uri.scheme), actions: [] });
     }
     const key = JSON.stringify([scope.excludes, scope.include]);
     const existing = this.roots.get(ref.uri);

@@ -11,13 +11,13 @@ const localFolders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) 
 /** The folder a new chat asks about: the only one, the active editor's, or the one the user picks. */
 export async function pickFolder(): Promise<FolderRef | undefined> {
   const folders = localFolders();
-  if (folders.length === 0) throw new SetupProblem({ message: 'Open a folder to ask about its code.', actions: [ACTIONS.openFolder()] });
+  if (folders.length === 0) throw new SetupProblem({ message: vscode.l10n.t('Open a folder to ask about its code.'), actions: [ACTIONS.openFolder()] });
   if (folders.length === 1) return WorkspaceRoots.refOf(folders[0]!);
   const active = vscode.window.activeTextEditor?.document.uri;
   const folder = active && vscode.workspace.getWorkspaceFolder(active);
   if (folder && folder.uri.scheme === 'file') return WorkspaceRoots.refOf(folder);
   const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder is the question about?'), ignoreFocusOut: true });
-  if (picked && picked.uri.scheme !== 'file') throw new SetupProblem({ message: `${picked.name} is not on this machine: questions need a folder whose files can be read here.`, actions: [] });
+  if (picked && picked.uri.scheme !== 'file') throw new SetupProblem({ message: vscode.l10n.t('{0} is not on this machine: questions need a folder whose files can be read here.', picked.name), actions: [] });
   return picked && WorkspaceRoots.refOf(picked);
 }
 

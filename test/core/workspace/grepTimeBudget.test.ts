@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileSystemWorkspace } from '../../../src/core/workspace/FileSystemWorkspace';
+import { FileSystemWorkspace, selectRows } from '../../../src/core/workspace/FileSystemWorkspace';
 import { Ripgrep } from '../../../src/core/workspace/RipgrepSearch';
 import { childProcesses, timeUntil } from '../../support/bigTree';
 import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../support/eventLoop';
@@ -151,6 +151,21 @@ test('a glob that would backtrack for minutes in files() fails within the budget
     assert.match(value, /files: the pattern .* is too slow to match/);
     assert.ok(took < 1_500, `took ${took} ms`);
     assert.ok(longestGapMs < HOST_STALL_LIMIT_MS, `the host thread stalled for ${Math.round(longestGapMs)} ms`);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test('a files() glob whose budget ran out before the worker reached a row blames the time, not the pattern', async () => {
+  // What a first walk that ate the call's budget leaves: a cold worker (its start alone takes longer than 1 ms)
+  // is stopped before it matched anything, so nothing points at the glob.
+  const dir = mkdtempSync(join(tmpdir(), 'rlm-glob-'));
+  writeFileSync(join(dir, 'a.ts'), 'x\n');
+  const ws = FileSystemWorkspace.open(dir, { timeBudgetMs: 300 });
+  try {
+    const message = await selectRows(ws.queries, 'files', 'fileGlob', '**/*.ts', 'files', 1).then(() => 'returned', (e: Error) => e.message);
+    assert.match(message, /^files: ran out of time before the pattern could be matched .*; try again$/);
+    assert.doesNotMatch(message, /too slow/);
   } finally {
     ws.dispose();
   }

@@ -172,7 +172,7 @@ export class QueryWorkers {
   private async acquire(deadline: number, signal: AbortSignal | undefined): Promise<Slot | 'cancelled' | 'stalled'> {
     for (;;) {
       if (this.disposed || signal?.aborted) return 'cancelled';
-      if (Date.now() >= deadline) return 'stalled';
+      // A free worker is taken even at the deadline: 'stalled' here means others held them all (busyMessage).
       const idle = this.slots.find((s) => !s.busy);
       const slot = idle ?? (this.slots.length < this.maxWorkers ? this.spawn() : undefined);
       if (slot) {
@@ -180,6 +180,7 @@ export class QueryWorkers {
         clearTimeout(slot.idleTimer);
         return slot;
       }
+      if (Date.now() >= deadline) return 'stalled';
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
