@@ -15,8 +15,8 @@ import type { CallControl, PartialResult, WorkspaceSyntax } from './types';
 import { WorkspaceIndex, type Disposable, type WorkspaceIndexOptions } from './WorkspaceIndex';
 import { WorkspaceWatcher } from './WorkspaceWatcher';
 
-export interface CodeWorkspaceOptions extends WorkspaceIndexOptions, FileSystemWorkspaceOptions {
-  /** Where the symbol cache lives; `false` keeps no cache. Default: defaultCacheDir(). */
+export interface CodeWorkspaceOptions extends Omit<WorkspaceIndexOptions, 'cacheDir'>, FileSystemWorkspaceOptions {
+  /** Where the symbol cache and the walk's InspectionCache live; `false` keeps neither. Default: defaultCacheDir(). */
   cacheDir?: string | false;
   /** Parser threads for background indexing (default: cores, at most 4). */
   workers?: number;
@@ -89,8 +89,8 @@ export class CodeWorkspace extends FileSystemWorkspace implements WorkspaceSynta
    * within their budget, or say how much of it is known (see `listed`); the summary counts what is listed so far.
    */
   static async start(root: string, options: CodeWorkspaceOptions = {}): Promise<CodeWorkspace> {
-    const index = WorkspaceIndex.start(root, options);
     const cacheDir = options.cacheDir === false ? undefined : options.cacheDir ?? defaultCacheDir();
+    const index = WorkspaceIndex.start(root, { ...options, cacheDir });
     const assets = locateSyntaxAssets();
     let symbolIndex: SymbolIndex;
     try {

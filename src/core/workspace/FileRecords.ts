@@ -5,12 +5,7 @@ import type { SkipReason } from './FileInspection';
 import type { FileInfo } from './types';
 
 /** One indexed file. `path` is workspace-relative with '/' separators. */
-export interface IndexedFile extends Omit<FileInfo, 'lines'> {
-  /**
-   * Undefined until counted for a file larger than the 64 KB the walk looks at (countLines): the first walk reads
-   * no more than that of any file, and only answers that show line counts need them.
-   */
-  lines?: number;
+export interface IndexedFile extends FileInfo {
   /** Last modification time when the file was indexed (ms since the epoch). */
   readonly mtimeMs: number;
   /**

@@ -92,7 +92,6 @@ export class FileSystemWorkspace implements Workspace {
         return file ? [file] : [];
       });
     }
-    await this.index.countLines(files);
     const items = files.map(toFileInfo);
     return incomplete ? { items, incomplete } : { items };
   }
@@ -265,9 +264,9 @@ export function toFileRow(file: IndexedFile): FileRow {
   return { path: file.path, language: file.language, bytes: file.bytes, mtimeMs: file.mtimeMs, ...(file.target ? { target: file.target } : {}) };
 }
 
-/** A record as files() shows it; a file whose lines could not be counted (it just went away) shows 0. */
+/** A record as files() shows it. */
 function toFileInfo(file: IndexedFile): FileInfo {
-  return { path: file.path, language: file.language, bytes: file.bytes, lines: file.lines ?? 0 };
+  return { path: file.path, language: file.language, bytes: file.bytes, lines: file.lines };
 }
 
 /** read()'s line range, checked: 1-based and inclusive; the end absent means to the last line. */

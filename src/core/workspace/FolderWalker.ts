@@ -5,11 +5,12 @@
 
 import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { inspectFile } from './FileInspection';
+import { inspectFile, type Inspection } from './FileInspection';
 import type { ChangeKind, Exclusion, FileRecords, IndexChange, IndexedFile } from './FileRecords';
 import { defaultGitUserPaths, type GitUserPaths } from './GitRepository';
 import { HeaderMajority } from './headerLanguage';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './IgnoreRules';
+import { InspectionCache } from './InspectionCache';
 import { PathGuard } from './PathGuard';
 import type { WalkBatch, WalkThreadData } from './WalkThread';
 
@@ -23,6 +24,8 @@ export interface WalkFrontier {
   foldersLeft: number;
   /** Folders read since the last batch. */
   read?: string[];
+  /** Those of them with rules of their own (the root always). */
+  ruled?: string[];
   /** Plain `.h` files admitted since the last batch. */
   plainHeaders?: string[];
 }
@@ -49,6 +52,8 @@ export class FolderWalker {
   private readonly links = new Map<string, string | undefined>();
   /** Decides the language of `.h` files that look neither C nor C++ (see headerLanguage.ts). */
   private readonly headers = new HeaderMajority();
+  /** How a file is looked at: at once, or through the first walk's InspectionCache. */
+  private inspect = (absolute: string, relative: string): Inspection => inspectFile(absolute, relative, this.maxFileBytes);
 
   /** `root` is the real absolute path of the workspace folder. */
   constructor(readonly root: string, readonly records: FileRecords, options: WalkRules) {
@@ -67,13 +72,18 @@ export class FolderWalker {
    * batches of a few milliseconds' work that the index takes in on the host (takeWalked). What was sent is not kept.
    */
   static walkInBatches(data: WalkThreadData, records: FileRecords, send: (batch: WalkBatch) => void): void {
-    const { root, ...options } = data;
+    const { root, inspectionCache, ...options } = data;
     const walker = new FolderWalker(root, records, options);
+    const cache = inspectionCache === undefined ? undefined : InspectionCache.load(inspectionCache, walker.maxFileBytes);
+    if (cache) walker.inspect = (absolute, relative) => cache.inspect(absolute, relative);
     const changes: IndexChange[] = [];
-    const frontier: WalkFrontier = { foldersLeft: 1, read: [], plainHeaders: [] };
+    const frontier: WalkFrontier = { foldersLeft: 1, read: [], ruled: [], plainHeaders: [] };
     const flush = (done: boolean) => {
       const files = changes.splice(0).flatMap((change) => (change.file ? [change.file] : []));
-      send({ files, plainHeaders: frontier.plainHeaders!.splice(0), dirs: frontier.read!.splice(0), links: done ? [...walker.links] : [], foldersLeft: frontier.foldersLeft, done });
+      send({
+        files, plainHeaders: frontier.plainHeaders!.splice(0), dirs: frontier.read!.splice(0), ruleDirs: frontier.ruled!.splice(0),
+        links: done ? [...walker.links] : [], foldersLeft: frontier.foldersLeft, done,
+      });
       records.clear(); // a first walk never looks a record up again; the host holds them
     };
     let sliceStart = performance.now();
@@ -84,6 +94,16 @@ export class FolderWalker {
       }
     }
     flush(true);
+    cache?.save(); // after the last batch: the host does not wait for it
+  }
+
+  /**
+   * The absolute path of a workspace-relative path the walk made (or PathGuard normalised): a concatenation, where
+   * PathGuard.absolute's path.join normalises again for each of a hundred thousand files.
+   */
+  private absolute(relative: string): string {
+    if (relative === '') return this.root;
+    return this.root + path.sep + (path.sep === '/' ? relative : relative.replaceAll('/', path.sep));
   }
 
   /** Once a walk of the whole folder is done: settles the header vote and packs the rules for the checks to come. */
@@ -94,10 +114,8 @@ export class FolderWalker {
 
   /** Takes in what the walk thread found: its folders' ignore rules are loaded here too, for later updates. */
   takeWalked(batch: WalkBatch, changes: IndexChange[]): void {
-    for (const dir of batch.dirs) {
-      this.dirs.add(dir);
-      this.rules.loadDirectory(dir);
-    }
+    for (const dir of batch.dirs) this.dirs.add(dir);
+    for (const dir of batch.ruleDirs) this.rules.loadDirectory(dir);
     const plain = new Set(batch.plainHeaders);
     for (const file of batch.files) {
       const isPlain = plain.has(file.path);
@@ -129,7 +147,7 @@ export class FolderWalker {
       if (parent !== '' && !this.rules.checkDeep(parent, true).ignored) yield* this.update(parent, 'created', changes);
       return;
     }
-    const absolute = this.guard.absolute(relative);
+    const absolute = this.absolute(relative);
     let link;
     try {
       link = lstatSync(absolute);
@@ -174,13 +192,13 @@ export class FolderWalker {
       if (frontier) frontier.foldersLeft = stack.length + 1;
       let entries: Dirent[];
       try {
-        entries = readdirSync(this.guard.absolute(current), { withFileTypes: true });
+        entries = readdirSync(this.absolute(current), { withFileTypes: true });
       } catch {
         continue; // vanished or unreadable: its records are removed below
       }
       this.dirs.add(current);
       frontier?.read?.push(current);
-      this.rules.loadDirectory(current);
+      if (this.rules.loadDirectory(current, (name) => entries.some((entry) => entry.name === name)) || current === '') frontier?.ruled?.push(current);
       let inspected = 0;
       for (const entry of entries) {
         // One folder may hold thousands of files, each read once: let an async walk yield within it too.
@@ -210,7 +228,7 @@ export class FolderWalker {
 
   /** Adds or refreshes one file's record; returns true when the file is (still) indexed. */
   private admit(relative: string, isSymlink: boolean, changes: IndexChange[], frontier?: WalkFrontier): boolean {
-    const absolute = this.guard.absolute(relative);
+    const absolute = this.absolute(relative);
     let target: string | undefined;
     if (isSymlink) {
       const resolved = this.resolveLink(absolute);
@@ -232,7 +250,7 @@ export class FolderWalker {
         // fall through: inspectFile reports it
       }
     }
-    const inspection = inspectFile(absolute, relative, this.maxFileBytes);
+    const inspection = this.inspect(absolute, relative);
     if (inspection.kind === 'skipped') {
       this.remove(relative, changes);
       return false;
@@ -242,7 +260,7 @@ export class FolderWalker {
       path: relative,
       language: this.headers.record(relative, inspection.language, inspection.plainHeader === true),
       bytes: inspection.bytes,
-      ...(inspection.lines === undefined ? {} : { lines: inspection.lines }),
+      lines: inspection.lines,
       mtimeMs: inspection.mtimeMs,
       ...(target === undefined ? {} : { target }),
     };

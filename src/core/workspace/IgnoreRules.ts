@@ -105,20 +105,23 @@ export class IgnoreRules {
   /**
    * (Re)reads the rule files of one directory; call it before testing anything inside that directory.
    * For the root this also re-reads the enclosing repository's rules (not watched: see README.md).
+   * `holds`, when the caller has just listed the directory, says which names are in it: a folder with no
+   * `.gitignore` and no `.git` (most of them) then costs no system call. Returns true when it has rules.
    */
-  loadDirectory(dir: string): void {
+  loadDirectory(dir: string, holds?: (name: string) => boolean): boolean {
     const files: RuleFile[] = [];
     if (dir === '') {
       this.loadRepository();
-    } else {
+    } else if (!holds || holds('.git')) {
       // A nested repository (a submodule or a clone inside the workspace) has its own excludes.
       const nested = repositoryAt(path.join(this.root, dir));
       if (nested) files.push(...this.repositoryExcludes(nested, '', `${dir}'s git info/exclude`));
     }
-    const gitignore = readText(path.join(this.root, dir, '.gitignore'));
+    const gitignore = !holds || holds('.gitignore') ? readText(path.join(this.root, dir, '.gitignore')) : undefined;
     if (gitignore !== undefined) files.push(new RuleFile(dir === '' ? '.gitignore' : `${dir}/.gitignore`, gitignore));
     if (files.length > 0) this.byDir.set(dir, files);
     else this.byDir.delete(dir);
+    return files.length > 0;
   }
 
   /** Forgets the rule files of a directory and everything under it (the directory went away or is ignored). */

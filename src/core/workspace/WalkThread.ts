@@ -14,6 +14,8 @@ export const BUNDLED_WALK_WORKER = 'walk-worker.js';
 /** What the walk thread is started with: the root (its real path) and the index's rules, resolved on the host (its environment). */
 export interface WalkThreadData extends WalkRules {
   root: string;
+  /** The InspectionCache file the walk reads and then rewrites; none: every file is opened. */
+  inspectionCache?: string;
 }
 
 /** What one slice of the walk found, in the order it found it. */
@@ -22,8 +24,10 @@ export interface WalkBatch {
   files: IndexedFile[];
   /** Those of `files` that are `.h` files with no C++ construct in their first 64 KB. */
   plainHeaders: string[];
-  /** Folders read (not ignored), parents first: the host loads their ignore rules in this order. */
+  /** Folders read (not ignored), parents first. */
   dirs: string[];
+  /** Those of `dirs` that hold a `.gitignore` or a nested repository, and the root: the host loads their rules. */
+  ruleDirs: string[];
   /** File symlinks met and where each leads (undefined: broken or outside); sent with the last batch. */
   links: Array<[string, string | undefined]>;
   foldersLeft: number;

@@ -8,12 +8,13 @@
 
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { countLines, inspectFile } from './FileInspection';
+import { inspectFile } from './FileInspection';
 import { type ChangeKind, type Disposable, type Exclusion, FileRecords, type IndexChange, type IndexedFile } from './FileRecords';
 import { FirstWalk, type WalkProgress, type WalkSource } from './FirstWalk';
 import { affectedScope, FolderWalker, parentOf, type WalkFrontier, type WalkRules } from './FolderWalker';
 import { defaultGitUserPaths, type GitUserPaths } from './GitRepository';
 import { DEFAULT_EXCLUDES } from './IgnoreRules';
+import { inspectionCacheFile } from './InspectionCache';
 import type { PathGuard } from './PathGuard';
 import { WalkThread } from './WalkThread';
 
@@ -47,14 +48,17 @@ export interface WorkspaceIndexOptions {
   followSymlinks?: false;
   /** Stops the first walk (see `start`); openAsync then rejects with IndexingStopped. */
   signal?: AbortSignal;
+  /**
+   * Where the first walk (`start`) keeps what it learnt of each file (InspectionCache.ts), so that the next one
+   * stats unchanged files instead of reading them. None: every file is read.
+   */
+  cacheDir?: string;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 // Yield to the event loop this often during an async re-walk so the editor stays responsive.
 const ASYNC_SLICE_MS = 8;
-/** Files whose lines are counted at once (each an open file and a 64 KB buffer). */
-const LINE_COUNTS_AT_ONCE = 16;
 
 export class WorkspaceIndex {
   /** Real absolute path of the root. Never show it to a model: use `name`. */
@@ -71,6 +75,7 @@ export class WorkspaceIndex {
   private firstWalk: FirstWalk | undefined;
   /** Single-path updates that arrived during the first walk: applied once it is done. */
   private readonly deferred: Array<{ path: string; kind: ChangeKind }> = [];
+  private readonly inspectionCache: string | undefined;
 
   private constructor(root: string, options: WorkspaceIndexOptions) {
     let real: string;
@@ -92,6 +97,7 @@ export class WorkspaceIndex {
       gitUserPaths: options.gitUserPaths ?? defaultGitUserPaths(), maxFileBytes,
     };
     this.walker = new FolderWalker(real, this.records, this.walkRules);
+    this.inspectionCache = options.cacheDir === undefined ? undefined : inspectionCacheFile(options.cacheDir, real);
     this.guard = this.walker.guard;
   }
 
@@ -125,7 +131,7 @@ export class WorkspaceIndex {
 
   /** The first walk in its own thread: each step takes in the batch it sent. */
   private walkThread(changes: IndexChange[], frontier: WalkFrontier): WalkSource {
-    const thread = new WalkThread({ root: this.root, ...this.walkRules });
+    const thread = new WalkThread({ root: this.root, ...this.walkRules, inspectionCache: this.inspectionCache });
     return {
       step: async () => {
         const batch = await thread.next();
@@ -189,20 +195,6 @@ export class WorkspaceIndex {
   /** Every record, sorted by path (code-unit order). The array is shared: do not mutate it. */
   list(): readonly IndexedFile[] {
     return this.records.list();
-  }
-
-  /**
-   * Counts the lines of those of `files` larger than the walk looked at (a few in a hundred), once: their
-   * records keep the count until the file changes (a change makes a new record).
-   */
-  async countLines(files: readonly IndexedFile[]): Promise<void> {
-    const uncounted = files.filter((file) => file.lines === undefined);
-    for (let at = 0; at < uncounted.length; at += LINE_COUNTS_AT_ONCE) {
-      await Promise.all(uncounted.slice(at, at + LINE_COUNTS_AT_ONCE).map(async (file) => {
-        const lines = await countLines(this.guard.absolute(file.target ?? file.path));
-        if (lines !== undefined && this.records.get(file.path) === file) file.lines = lines;
-      }));
-    }
   }
 
   /** Indexed directories ('' is the root). */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { countLines, inspectFile } from '../../../src/core/workspace/FileInspection';
+import { inspectFile } from '../../../src/core/workspace/FileInspection';
 import { write } from './fixtureWorkspace';
 
 const dir = mkdtempSync(join(tmpdir(), 'rlm-inspect-'));
@@ -29,16 +29,19 @@ test('counts lines like an editor: a final line without newline counts, an empty
   assert.equal(lines('crlf.txt', 'a\r\nb\r\n'), 2);
 });
 
-test('a file over 64 KB is looked at, not read: its lines are counted when asked, across the 64 KB chunks', async () => {
+test('a file over 64 KB is read on in 64 KB chunks to count its lines, whatever the chunk edges cut', () => {
   const line = 'const value = 1234567890; // some code\n'; // 39 bytes: lines straddle chunk edges
   const count = 5000;
   const result = inspect('big.ts', line.repeat(count) + 'tail');
-  assert.deepEqual(result.kind === 'text' && [result.lines, result.bytes, result.language], [undefined, line.length * count + 4, 'typescript']);
-  assert.equal(await countLines(join(dir, 'big.ts')), count + 1);
-  write(join(dir, 'exact.ts'), 'x\n'.repeat(32 * 1024)); // exactly 64 KB: read whole, counted at once
+  assert.deepEqual(result.kind === 'text' && [result.lines, result.bytes, result.language], [count + 1, line.length * count + 4, 'typescript']);
+  const ending = inspect('ending.ts', line.repeat(count)); // the last chunk ends with a newline: no extra line
+  assert.equal(ending.kind === 'text' && ending.lines, count);
+  write(join(dir, 'exact.ts'), 'x\n'.repeat(32 * 1024)); // exactly 64 KB: one read
   const exact = inspectFile(join(dir, 'exact.ts'), 'exact.ts', 1024 * 1024);
   assert.equal(exact.kind === 'text' && exact.lines, 32 * 1024);
-  assert.equal(await countLines(join(dir, 'nope.ts')), undefined, 'a file that went away has no count');
+  write(join(dir, 'edge.ts'), 'x'.repeat(64 * 1024) + '\ny'); // the probe ends right before the newline
+  const edge = inspectFile(join(dir, 'edge.ts'), 'edge.ts', 1024 * 1024);
+  assert.equal(edge.kind === 'text' && edge.lines, 2);
 });
 
 test('a binary file is known by its first 8 KB without reading the rest', () => {

@@ -147,6 +147,7 @@ test('a glob that would backtrack for minutes in files() fails within the budget
   writeFileSync(join(dir, 'a'.repeat(60) + '.ts'), 'x\n');
   const ws = FileSystemWorkspace.open(dir, { timeBudgetMs: 300 });
   try {
+    await warm(ws); // a worker still starting when the budget ends blames the time (the next test), not the glob
     const { value, took, longestGapMs } = await watchingTheEventLoop(() => ws.files('**/*a*a*a*a*a*a*a*a*a*a*a*a*b').then(() => 'returned', (e: Error) => e.message));
     assert.match(value, /files: the pattern .* is too slow to match/);
     assert.ok(took < 1_500, `took ${took} ms`);

@@ -1,0 +1,111 @@
+// What the first walk learnt of each file (FileInspection: its language, lines, or why it was left out), kept on
+// disk beside the symbol cache and keyed by size and mtime as that cache is. A later first walk stats an unchanged
+// file instead of opening and reading it: on a 96,000-file monorepo that is most of a warm start's walk. Only
+// inspections are kept: the ignore and credential rules are applied afresh on every walk, so nothing in this file
+// can let a path in. Read and written by the walk thread (walkWorker.ts), never on the host.
+
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspectFile, type Inspection } from './FileInspection';
+
+/** Bump when what inspectFile decides changes (languages, the bundle or header checks, how lines are counted). */
+const FORMAT = 1;
+
+/** One file as the cache keeps it: text (language, lines, a plain `.h`) or left out by its content (why). */
+type Entry =
+  | [path: string, bytes: number, mtimeMs: number, language: string, lines: number, plainHeader: 0 | 1]
+  | [path: string, bytes: number, mtimeMs: number, reason: 'binary' | 'minified', detail: string];
+
+interface CacheFile {
+  format: number;
+  maxFileBytes: number;
+  /** When the walk that wrote it started (ms since the epoch). */
+  walkedAt: number;
+  files: Entry[];
+}
+
+/**
+ * A file changed again within its file system's mtime granularity (2 s on FAT) after it was inspected could keep
+ * its size and mtime: as git does with "racily clean" entries, an entry this close to its walk is not trusted.
+ */
+const RACY_MS = 2_000;
+
+export function inspectionCacheFile(cacheDir: string, root: string): string {
+  return join(cacheDir, `files-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json`);
+}
+
+export class InspectionCache {
+  private readonly learnt: Entry[] = [];
+  /** Files the walk found unchanged and did not open. */
+  hits = 0;
+
+  private readonly walkedAt = Date.now();
+
+  private constructor(private readonly file: string, private readonly maxFileBytes: number, private readonly known: Map<string, Entry>) {}
+
+  /** The cache at `file`; empty when it is missing, torn, or from another format or size limit. */
+  static load(file: string, maxFileBytes: number): InspectionCache {
+    const known = new Map<string, Entry>();
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+      if (parsed.format === FORMAT && parsed.maxFileBytes === maxFileBytes && Array.isArray(parsed.files) && typeof parsed.walkedAt === 'number') {
+        for (const entry of parsed.files) if (isEntry(entry) && entry[2] < parsed.walkedAt - RACY_MS) known.set(entry[0], entry);
+      }
+    } catch {
+      // no cache yet, or an unreadable one: every file is inspected
+    }
+    return new InspectionCache(file, maxFileBytes, known);
+  }
+
+  /** inspectFile, or what it said last time when the file's size and mtime are the same. */
+  inspect(absolutePath: string, relativePath: string): Inspection {
+    const old = this.known.get(relativePath);
+    if (old) {
+      const stat = statSync(absolutePath, { throwIfNoEntry: false });
+      if (stat?.isFile() && stat.size === old[1] && stat.mtimeMs === old[2] && stat.size <= this.maxFileBytes) {
+        this.hits++;
+        this.learnt.push(old);
+        return fromEntry(old);
+      }
+    }
+    const inspection = inspectFile(absolutePath, relativePath, this.maxFileBytes);
+    const entry = toEntry(absolutePath, relativePath, inspection);
+    if (entry) this.learnt.push(entry);
+    return inspection;
+  }
+
+  /** Writes what this walk learnt (files it did not meet are dropped); a failure costs the next walk its reads. */
+  save(): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify({ format: FORMAT, maxFileBytes: this.maxFileBytes, walkedAt: this.walkedAt, files: this.learnt } satisfies CacheFile));
+      renameSync(tmp, this.file);
+    } catch {
+      // an unwritable cache folder: the next walk inspects every file again
+    }
+  }
+}
+
+function fromEntry(entry: Entry): Inspection {
+  const [, bytes, mtimeMs, languageOrReason] = entry;
+  if (entry.length === 5) return { kind: 'skipped', reason: entry[3], detail: entry[4] };
+  return { kind: 'text', language: languageOrReason, bytes, mtimeMs, lines: entry[4], ...(entry[5] === 1 ? { plainHeader: true } : {}) };
+}
+
+/** What is worth keeping: text, and files left out by their content. Missing, unreadable or oversized files are looked at again. */
+function toEntry(absolutePath: string, path: string, inspection: Inspection): Entry | undefined {
+  if (inspection.kind === 'text') return [path, inspection.bytes, inspection.mtimeMs, inspection.language, inspection.lines, inspection.plainHeader ? 1 : 0];
+  if (inspection.reason !== 'binary' && inspection.reason !== 'minified') return undefined;
+  // A file left out carries no size or mtime: one more stat, for binaries and bundles only. Should the file change
+  // between the two, the next walk finds a size or mtime that differs and looks again.
+  const stat = statSync(absolutePath, { throwIfNoEntry: false });
+  return stat?.isFile() ? [path, stat.size, stat.mtimeMs, inspection.reason, inspection.detail] : undefined;
+}
+
+/** An entry as written (a hand-edited or torn file is not trusted beyond its well-formed entries). */
+function isEntry(value: unknown): value is Entry {
+  if (!Array.isArray(value) || typeof value[0] !== 'string' || !Number.isFinite(value[1]) || !Number.isFinite(value[2])) return false;
+  if (value.length === 5) return (value[3] === 'binary' || value[3] === 'minified') && typeof value[4] === 'string';
+  return value.length === 6 && typeof value[3] === 'string' && Number.isInteger(value[4]) && value[4] >= 0 && (value[5] === 0 || value[5] === 1);
+}

@@ -1,0 +1,107 @@
+// The first walk's InspectionCache: an unchanged file (same size and mtime, not changed within 2 s of the walk that
+// saw it) is not opened again; anything else is looked at afresh; and nothing in the cache file can let a path in.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InspectionCache, inspectionCacheFile } from '../../../src/core/workspace/InspectionCache';
+import { WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
+import { createFixture, FIXTURE_MAX_FILE_BYTES, write } from './fixtureWorkspace';
+
+const dir = mkdtempSync(join(tmpdir(), 'rlm-inspection-cache-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const LAST_WEEK = new Date(Date.now() - 7 * 86_400_000);
+
+function file(name: string, content: string | Buffer, when: Date | null = LAST_WEEK): string {
+  const path = join(dir, name);
+  write(path, content);
+  if (when) utimesSync(path, when, when);
+  return path;
+}
+
+function walk(cacheFile: string, names: string[], maxFileBytes = 1024 * 1024) {
+  const cache = InspectionCache.load(cacheFile, maxFileBytes);
+  const seen = names.map((name) => cache.inspect(join(dir, name), name));
+  cache.save();
+  return { seen, hits: cache.hits };
+}
+
+test('an unchanged file is answered from the cache; a changed one is read again', () => {
+  const cacheFile = join(dir, 'a.json');
+  file('a.ts', 'const a = 1;\nconst b = 2;\n');
+  file('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
+  file('bundle.js', `var a=${'1+'.repeat(6000)}1;\n`);
+  const first = walk(cacheFile, ['a.ts', 'image.png', 'bundle.js']);
+  assert.equal(first.hits, 0);
+  const second = walk(cacheFile, ['a.ts', 'image.png', 'bundle.js']);
+  assert.equal(second.hits, 3, 'text, binary and bundle verdicts are all kept');
+  assert.deepEqual(second.seen, first.seen);
+
+  file('a.ts', 'const a = 1;\nconst b = 2;\nconst c = 3;\n'); // another size
+  const third = walk(cacheFile, ['a.ts', 'image.png', 'bundle.js']);
+  assert.equal(third.hits, 2);
+  assert.equal(third.seen[0]!.kind === 'text' && third.seen[0]!.lines, 3);
+
+  file('a.ts', 'const a = 1;\nconst b = 2;\nconst x = 3;\n', new Date(LAST_WEEK.getTime() + 60_000)); // same size, another mtime
+  assert.equal(walk(cacheFile, ['a.ts']).hits, 0);
+  // Files the last walk did not meet are dropped from the file it wrote.
+  assert.equal(walk(cacheFile, ['image.png']).hits, 0, 'a.ts alone was met last time');
+});
+
+test('a file changed within 2 s of the walk that saw it is read again (its mtime may not show a second change)', () => {
+  const cacheFile = join(dir, 'racy.json');
+  file('racy.ts', 'let x = 1;\n', null); // modified just now
+  walk(cacheFile, ['racy.ts']);
+  assert.equal(walk(cacheFile, ['racy.ts']).hits, 0);
+});
+
+test('a torn cache, another format or another size limit is an empty cache, never an error', () => {
+  file('b.ts', 'let b = 2;\n');
+  const cacheFile = join(dir, 'b.json');
+  walk(cacheFile, ['b.ts']);
+  assert.equal(walk(cacheFile, ['b.ts']).hits, 1);
+  assert.equal(walk(cacheFile, ['b.ts'], 512 * 1024).hits, 0, 'another maxFileBytes');
+  writeFileSync(cacheFile, readFileSync(cacheFile, 'utf8').slice(0, 40));
+  assert.equal(walk(cacheFile, ['b.ts']).hits, 0, 'torn');
+  const good = JSON.parse(readFileSync(cacheFile, 'utf8'));
+  good.files[0][4] = 'many';
+  writeFileSync(cacheFile, JSON.stringify(good));
+  const bad = walk(cacheFile, ['b.ts']);
+  assert.deepEqual([bad.hits, bad.seen[0]!.kind === 'text' && bad.seen[0]!.lines], [0, 1], 'a malformed entry is not trusted');
+  assert.equal(walk(join(dir, 'no-such-dir', 'c.json'), ['b.ts']).hits, 0, 'an unwritable place costs nothing but the cache');
+});
+
+test('a warm first walk lists what a cold one does, and no cache entry lets in a path the rules leave out', async () => {
+  const fixture = createFixture();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rlm-inspection-dir-'));
+  try {
+    for (const path of ['src/index.ts', 'secrets.txt', 'dist/bundle.js']) {
+      try { utimesSync(join(fixture.root, path), LAST_WEEK, LAST_WEEK); } catch { /* not every fixture file exists */ }
+    }
+    const cold = WorkspaceIndex.open(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES });
+    const record = (f: { path: string; language: string; bytes: number; lines: number; mtimeMs: number; target?: string }) => [f.path, f.language, f.bytes, f.lines, f.mtimeMs, f.target];
+    for (let run = 0; run < 2; run++) {
+      const walked = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES, cacheDir });
+      await walked.listed;
+      assert.deepEqual(walked.list().map(record), cold.list().map(record), `run ${run}`);
+    }
+    // A cache that claims an ignored file and a credential file are plain text changes nothing: the rules are applied afresh.
+    const cacheFile = inspectionCacheFile(cacheDir, cold.root);
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const src = cache.files.find((entry: unknown[]) => entry[0] === 'src/index.ts');
+    assert.ok(src, 'the walk kept src/index.ts');
+    writeFileSync(join(fixture.root, '.env'), 'TOKEN=secret\n');
+    cache.files.push(['secrets.txt', ...src.slice(1)], ['.env', ...src.slice(1)]);
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    const warm = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES, cacheDir });
+    await warm.listed;
+    assert.equal(warm.get('secrets.txt'), undefined);
+    assert.equal(warm.get('.env'), undefined);
+    assert.deepEqual(warm.list().map(record), cold.list().map(record));
+  } finally {
+    fixture.cleanup();
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
