@@ -1,4 +1,5 @@
-// The first indexing of a big folder in real VS Code: 30,000 generated files (TypeScript and Python). A question
+// The first indexing of a big folder in real VS Code: 96,000 generated files (TypeScript and Python), the issue's
+// monorepo in number of files. A question
 // starts while the folder is still listed and parsed, and the status bar shows how far indexing has got. Stop ends
 // the question and the indexing within about a second, and the chat says so under the question, which it keeps.
 // The next question opens the folder again (a note names rlm.include and rlm.excludes: the folder is large); clicking
@@ -11,7 +12,9 @@ import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor } from './harness';
 import { ANSWER_TIMEOUT_MS, askInChat, ended, exchange, ROOT_MODEL, ScriptedModels, SUB_MODEL, scriptedServerSettings } from './support';
 
-const FILES = 30_000;
+const FILES = 96_000;
+/** The extension host's longest stall while the folder is listed (the bench's target is 100 ms on a quiet machine; here Chromium and code-server share the 2 cores). */
+const HOST_STALL_LIMIT_MS = 500;
 const tree = generateBigTree(FILES, 'rlm-e2e-indexing-');
 process.on('exit', () => rmSync(tree.root, { recursive: true, force: true }));
 
@@ -53,7 +56,14 @@ e2eSuite('the first indexing of a big folder', {
     const { chat, exchangeId } = await askInChat(vs, 'How many files are there?');
     assert.equal(await ended(chat, exchangeId), 'done');
     assert.match(await exchange(chat, exchangeId).locator('[data-testid=answer]').textContent() ?? '', /^listed \d+/);
-    // Indexing 30,000 files goes on after the answer (parsing starts once they are all listed): the status bar
+    // The log says how long listing took and how long the extension host was held at once meanwhile.
+    const INDEXED = /Indexed \S+: ([\d]+) files in (\d+) ms, the extension host held at most (\d+) ms at once/;
+    await waitFor(async () => INDEXED.test(await vs.logs()), { timeoutMs: ANSWER_TIMEOUT_MS, what: 'the log line of the listed folder' });
+    const [, listed, listedMs, stallMs] = INDEXED.exec(await vs.logs())!;
+    console.log(`${listed} files listed in ${listedMs} ms; the extension host's longest stall meanwhile ${stallMs} ms`);
+    assert.equal(Number(listed), FILES);
+    assert.ok(Number(stallMs) < HOST_STALL_LIMIT_MS, `the extension host was held ${stallMs} ms at once while the folder was listed`);
+    // Indexing 96,000 files goes on after the answer (parsing starts once they are all listed): the status bar
     // shows how far it has got, and a click stops it.
     const indexing = vs.workbench.page.locator('.part.statusbar .statusbar-item', { hasText: 'RLM: indexing' });
     await indexing.waitFor({ timeout: TIMEOUTS.command });

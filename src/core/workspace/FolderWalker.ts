@@ -12,7 +12,7 @@ import { HeaderMajority } from './headerLanguage';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './IgnoreRules';
 import { InspectionCache } from './InspectionCache';
 import { PathGuard } from './PathGuard';
-import type { WalkBatch, WalkThreadData } from './WalkThread';
+import { waitForHost, type WalkBatch, type WalkThreadData } from './WalkThread';
 
 /** Within a folder, a walk offers to yield after this many entries. */
 const ENTRIES_PER_YIELD = 32;
@@ -52,6 +52,8 @@ export class FolderWalker {
   private readonly links = new Map<string, string | undefined>();
   /** Decides the language of `.h` files that look neither C nor C++ (see headerLanguage.ts). */
   private readonly headers = new HeaderMajority();
+  /** Whether this walk admits a file: all of them, or its share when several walk threads split the files. */
+  private mine = (_relative: string): boolean => true;
   /** How a file is looked at: at once, or through the first walk's InspectionCache. */
   private inspect = (absolute: string, relative: string): Inspection => inspectFile(absolute, relative, this.maxFileBytes);
 
@@ -72,16 +74,21 @@ export class FolderWalker {
    * batches of a few milliseconds' work that the index takes in on the host (takeWalked). What was sent is not kept.
    */
   static walkInBatches(data: WalkThreadData, records: FileRecords, send: (batch: WalkBatch) => void): void {
-    const { root, inspectionCache, ...options } = data;
+    const { root, inspectionCache, share, ...options } = data;
     const walker = new FolderWalker(root, records, options);
     const cache = inspectionCache === undefined ? undefined : InspectionCache.load(inspectionCache, walker.maxFileBytes);
     if (cache) walker.inspect = (absolute, relative) => cache.inspect(absolute, relative);
+    if (share.of > 1) walker.mine = (relative) => shareOf(relative, share.of) === share.index;
     const changes: IndexChange[] = [];
-    const frontier: WalkFrontier = { foldersLeft: 1, read: [], ruled: [], plainHeaders: [] };
+    // Every thread reads every folder (the rules need it); the first one tells the host about them.
+    const frontier: WalkFrontier = { foldersLeft: 1, plainHeaders: [], ...(share.index === 0 ? { read: [], ruled: [] } : {}) };
+    const taken = new Int32Array(data.taken);
+    let sent = 0;
     const flush = (done: boolean) => {
       const files = changes.splice(0).flatMap((change) => (change.file ? [change.file] : []));
+      waitForHost(taken, sent++);
       send({
-        files, plainHeaders: frontier.plainHeaders!.splice(0), dirs: frontier.read!.splice(0), ruleDirs: frontier.ruled!.splice(0),
+        files, plainHeaders: frontier.plainHeaders!.splice(0), dirs: frontier.read?.splice(0) ?? [], ruleDirs: frontier.ruled?.splice(0) ?? [],
         links: done ? [...walker.links] : [], foldersLeft: frontier.foldersLeft, done,
       });
       records.clear(); // a first walk never looks a record up again; the host holds them
@@ -211,7 +218,7 @@ export class FolderWalker {
             if (frontier) frontier.foldersLeft++;
           }
         } else if (entry.isFile() || entry.isSymbolicLink()) {
-          if (this.rules.check(relative, false).ignored) continue;
+          if (!this.mine(relative) || this.rules.check(relative, false).ignored) continue;
           if (entry.isSymbolicLink()) links.push(relative);
           else if (this.admit(relative, false, changes, frontier)) before.delete(relative);
         }
@@ -349,6 +356,16 @@ const NOT_A_FILE: Exclusion = { reason: 'not-a-file', message: 'it is not a regu
 export function affectedScope(relative: string): string {
   if (relative === '.git/info' || relative.startsWith('.git/info/')) return '';
   return path.posix.basename(relative) === '.gitignore' ? parentOf(relative) : relative;
+}
+
+/**
+ * Which of `of` walk threads admits a file: FNV-1a of its path, so a file keeps its thread (and that thread's
+ * InspectionCache) from one walk to the next whatever else the tree gains or loses.
+ */
+export function shareOf(relative: string, of: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < relative.length; i++) hash = Math.imul(hash ^ relative.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % of;
 }
 
 export function parentOf(relative: string): string {

@@ -31,8 +31,9 @@ interface CacheFile {
  */
 const RACY_MS = 2_000;
 
-export function inspectionCacheFile(cacheDir: string, root: string): string {
-  return join(cacheDir, `files-${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json`);
+/** The cache of one walk thread's share of a root's files (see WalkThreadData.share). */
+export function inspectionCacheFile(cacheDir: string, root: string, share: { index: number; of: number }): string {
+  return join(cacheDir, `files-${createHash('sha1').update(root).digest('hex').slice(0, 16)}-${share.index + 1}of${share.of}.json`);
 }
 
 export class InspectionCache {

@@ -4,6 +4,7 @@
 // indexing can be stopped (Stop, closing the chat, the status bar): the folder then opens again at the next
 // question, with what was parsed kept in the cache.
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { CodeWorkspace, defaultCacheDir, describeIndexing, type IndexingProgress } from '../../core/workspace/CodeWorkspace';
 import { IndexingStopped } from '../../core/workspace/FirstWalk';
@@ -161,6 +162,14 @@ export class WorkspaceRoots implements vscode.Disposable {
 
   private start(folder: vscode.WorkspaceFolder, scope: FolderScope, key: string): Root {
     const started = Date.now();
+    // How long the extension host (every extension's thread) was held at once while the folder was listed: the log
+    // says it, for a user who finds the editor slow while a large folder opens (and for the end-to-end test).
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
+    const longestStall = () => {
+      stalls.disable();
+      return Math.round(stalls.max / 1e6);
+    };
     const indexing = new AbortController();
     const workspace = this.ripgrep.then((ripgrep) => CodeWorkspace.start(folder.uri.fsPath, {
       exclude: [...DEFAULT_EXCLUDES, ...scope.excludes],
@@ -188,11 +197,12 @@ export class WorkspaceRoots implements vscode.Disposable {
       (w) => {
         root.opened = w;
         w.listed.then(
-          () => this.log.info(`Indexed ${folder.name}: ${w.summary().files} files in ${Date.now() - started} ms (symbols are parsed in the background)`),
-          (err: Error) => this.log.info(`${err.message} after ${Date.now() - started} ms`),
+          () => this.log.info(`Indexed ${folder.name}: ${w.summary().files} files in ${Date.now() - started} ms, the extension host held at most ${longestStall()} ms at once (symbols are parsed in the background)`),
+          (err: Error) => this.log.info(`${err.message} after ${Date.now() - started} ms (the extension host held at most ${longestStall()} ms at once)`),
         );
       },
       (err) => {
+        longestStall();
         if (err instanceof IndexingStopped) this.log.info(err.message);
         else this.log.error(`Could not open ${folder.name}: ${(err as Error).message}`);
         if (this.roots.get(folder.uri.toString()) === root) {

@@ -83,19 +83,19 @@ test('a warm first walk lists what a cold one does, and no cache entry lets in a
     const cold = WorkspaceIndex.open(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES });
     const record = (f: { path: string; language: string; bytes: number; lines: number; mtimeMs: number; target?: string }) => [f.path, f.language, f.bytes, f.lines, f.mtimeMs, f.target];
     for (let run = 0; run < 2; run++) {
-      const walked = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES, cacheDir });
+      const walked = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES, cacheDir, walkThreads: 1 });
       await walked.listed;
       assert.deepEqual(walked.list().map(record), cold.list().map(record), `run ${run}`);
     }
     // A cache that claims an ignored file and a credential file are plain text changes nothing: the rules are applied afresh.
-    const cacheFile = inspectionCacheFile(cacheDir, cold.root);
+    const cacheFile = inspectionCacheFile(cacheDir, cold.root, { index: 0, of: 1 });
     const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
     const src = cache.files.find((entry: unknown[]) => entry[0] === 'src/index.ts');
     assert.ok(src, 'the walk kept src/index.ts');
     writeFileSync(join(fixture.root, '.env'), 'TOKEN=secret\n');
     cache.files.push(['secrets.txt', ...src.slice(1)], ['.env', ...src.slice(1)]);
     writeFileSync(cacheFile, JSON.stringify(cache));
-    const warm = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES, cacheDir });
+    const warm = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES, cacheDir, walkThreads: 1 });
     await warm.listed;
     assert.equal(warm.get('secrets.txt'), undefined);
     assert.equal(warm.get('.env'), undefined);

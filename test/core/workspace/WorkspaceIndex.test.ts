@@ -8,6 +8,7 @@ import { WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
 import { DEFAULT_EXCLUDES } from '../../../src/core/workspace/IgnoreRules';
 import { rmSync } from 'node:fs';
 import { generateBigTree } from '../../support/bigTree';
+import { shareOf } from '../../../src/core/workspace/FolderWalker';
 
 const fixture = createFixture();
 after(() => fixture.cleanup());
@@ -128,17 +129,35 @@ test('a first walk in the background: the list grows sorted, changes wait for it
   }
 });
 
-test('the walk thread leaves the index as the walk on this thread does: records, folders, rules, links and headers', async () => {
-  const walked = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES });
-  await walked.listed;
-  const record = (f: { path: string; language: string; bytes: number; lines?: number; target?: string }) => [f.path, f.language, f.bytes, f.lines, f.target];
-  assert.deepEqual(walked.list().map(record), index.list().map(record));
-  assert.deepEqual([...walked.directories()].sort(), [...index.directories()].sort());
-  // What the host learnt from the thread's batches answers as the host's own walk would.
-  for (const path of ['dist/bundle.js', 'secrets.txt', 'local-notes.md', 'link-out-file.txt', 'link-in-dir/index.ts', 'node_modules/left-pad/index.js', 'src/index.ts', 'nope.ts']) {
-    assert.deepEqual(walked.explain(path), index.explain(path), path);
+test('the walk threads, one or several, leave the index as the walk on this thread does: records, folders, rules, links and headers', async () => {
+  for (const walkThreads of [1, 2, 3]) {
+    const walked = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES, walkThreads });
+    await walked.listed;
+    const record = (f: { path: string; language: string; bytes: number; lines: number; target?: string }) => [f.path, f.language, f.bytes, f.lines, f.target];
+    assert.deepEqual(walked.list().map(record), index.list().map(record), `${walkThreads} threads`);
+    assert.deepEqual([...walked.directories()].sort(), [...index.directories()].sort());
+    // What the host learnt from the threads' batches answers as the host's own walk would.
+    for (const path of ['dist/bundle.js', 'secrets.txt', 'local-notes.md', 'link-out-file.txt', 'link-in-dir/index.ts', 'node_modules/left-pad/index.js', 'src/index.ts', 'nope.ts']) {
+      assert.deepEqual(walked.explain(path), index.explain(path), `${path}, ${walkThreads} threads`);
+    }
+    assert.deepEqual(walked.explainNew('logs/new.log'), index.explainNew('logs/new.log'));
   }
-  assert.deepEqual(walked.explainNew('logs/new.log'), index.explainNew('logs/new.log'));
+});
+
+test('several walk threads split a big tree between them and list each file once, in path order', async () => {
+  const tree = generateBigTree(6_000, 'walk-split-');
+  try {
+    const one = WorkspaceIndex.start(tree.root, { walkThreads: 1 });
+    const three = WorkspaceIndex.start(tree.root, { walkThreads: 3 });
+    await Promise.all([one.listed, three.listed]);
+    assert.equal(three.size, 6_000);
+    assert.deepEqual(three.list().map((f) => [f.path, f.bytes, f.lines]), one.list().map((f) => [f.path, f.bytes, f.lines]));
+    assert.deepEqual(three.walkProgress(), { ...one.walkProgress() });
+    const shares = [0, 1, 2].map((share) => three.list().filter((f) => shareOf(f.path, 3) === share).length);
+    assert.ok(shares.every((n) => n > 1_500), `each thread took a fair share: ${shares}`);
+  } finally {
+    rmSync(tree.root, { recursive: true, force: true });
+  }
 });
 
 test('a stopped walk thread ends at once and keeps what it had sent', async () => {

@@ -239,13 +239,18 @@ export class SymbolIndex {
         continue;
       }
       const hit = this.cached.get(r.path);
-      if (hit) this.cached.delete(r.path);
       if (hit && hit.bytes === r.bytes && hit.mtimeMs === r.mtimeMs && hit.language === r.language) {
+        this.cached.delete(r.path);
         this.entries.set(r.path, hit);
         this.counters.cacheHits++;
         this.resolveWaiters(r.path);
       } else {
-        if (hit) this.dirty = true; // a stale entry: the next save drops it
+        if (hit && (hit.bytes !== r.bytes || hit.mtimeMs !== r.mtimeMs)) {
+          this.cached.delete(r.path);
+          this.dirty = true; // a stale entry: the next save drops it
+        }
+        // Another language only: a plain `.h` header the walk labels C until the workspace's vote makes it C++ (or
+        // back). The entry waits for that relabelling, which finds it; the job queued meanwhile is then not wanted.
         jobs.push(this.job(r));
       }
     }
@@ -382,7 +387,7 @@ export class SymbolIndex {
     if (outcome.error) this.failed.add(job.path);
     if (job.urgent) this.counters.parsedUrgently++;
     else this.counters.parsedInBackground++;
-    this.dirty = true;
+    if (!outcome.error) this.dirty = true; // a failed file is never written: failing again changes nothing to save
     this.resolveWaiters(job.path);
     if (this.isReady) this.scheduleSave();
   }
