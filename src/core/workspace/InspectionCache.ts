@@ -5,7 +5,7 @@
 // can let a path in. Read and written by the walk thread (walkWorker.ts), never on the host.
 
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectFile, type Inspection } from './FileInspection';
 
@@ -17,13 +17,19 @@ type Entry =
   | [path: string, bytes: number, mtimeMs: number, language: string, lines: number, plainHeader: 0 | 1]
   | [path: string, bytes: number, mtimeMs: number, reason: 'binary' | 'minified', detail: string];
 
-interface CacheFile {
+/** The first line of the file; each other line is one Entry, as JSON. */
+interface CacheHeader {
   format: number;
   maxFileBytes: number;
   /** When the walk that wrote it started (ms since the epoch). */
   walkedAt: number;
-  files: Entry[];
 }
+
+/**
+ * Lines packed into a buffer at a time. Kept as strings, a walk's lines raised its thread's heap, and with it how
+ * much garbage V8 lets pile up before collecting: 80 MB more peak RSS on 96,000 files. Buffers live off the heap.
+ */
+const LINES_PER_CHUNK = 2_000;
 
 /**
  * A file changed again within its file system's mtime granularity (2 s on FAT) after it was inspected could keep
@@ -33,11 +39,13 @@ const RACY_MS = 2_000;
 
 /** The cache of one walk thread's share of a root's files (see WalkThreadData.share). */
 export function inspectionCacheFile(cacheDir: string, root: string, share: { index: number; of: number }): string {
-  return join(cacheDir, `files-${createHash('sha1').update(root).digest('hex').slice(0, 16)}-${share.index + 1}of${share.of}.json`);
+  return join(cacheDir, `files-${createHash('sha1').update(root).digest('hex').slice(0, 16)}-${share.index + 1}of${share.of}.jsonl`);
 }
 
 export class InspectionCache {
-  private readonly learnt: Entry[] = [];
+  /** What this walk met, one JSON line each: packed into `chunks` (what save() writes) every LINES_PER_CHUNK lines. */
+  private learnt: string[] = [];
+  private readonly chunks: Buffer[] = [];
   /** Files the walk found unchanged and did not open. */
   hits = 0;
 
@@ -49,9 +57,18 @@ export class InspectionCache {
   static load(file: string, maxFileBytes: number): InspectionCache {
     const known = new Map<string, Entry>();
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-      if (parsed.format === FORMAT && parsed.maxFileBytes === maxFileBytes && Array.isArray(parsed.files) && typeof parsed.walkedAt === 'number') {
-        for (const entry of parsed.files) if (isEntry(entry) && entry[2] < parsed.walkedAt - RACY_MS) known.set(entry[0], entry);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const header = JSON.parse(lines[0]!) as CacheHeader;
+      if (header.format === FORMAT && header.maxFileBytes === maxFileBytes && typeof header.walkedAt === 'number') {
+        for (let i = 1; i < lines.length; i++) {
+          let entry: unknown;
+          try {
+            entry = JSON.parse(lines[i]!);
+          } catch {
+            continue; // a torn line: that file is inspected again
+          }
+          if (isEntry(entry) && entry[2] < header.walkedAt - RACY_MS) known.set(entry[0], entry);
+        }
       }
     } catch {
       // no cache yet, or an unreadable one: every file is inspected
@@ -63,27 +80,47 @@ export class InspectionCache {
   inspect(absolutePath: string, relativePath: string): Inspection {
     const old = this.known.get(relativePath);
     if (old) {
+      this.known.delete(relativePath); // each file is met once a walk: what is left at the end is gone
       const stat = statSync(absolutePath, { throwIfNoEntry: false });
       if (stat?.isFile() && stat.size === old[1] && stat.mtimeMs === old[2] && stat.size <= this.maxFileBytes) {
         this.hits++;
-        this.learnt.push(old);
+        this.learn(old);
         return fromEntry(old);
       }
     }
     const inspection = inspectFile(absolutePath, relativePath, this.maxFileBytes);
     const entry = toEntry(absolutePath, relativePath, inspection);
-    if (entry) this.learnt.push(entry);
+    if (entry) this.learn(entry);
     return inspection;
+  }
+
+  private learn(entry: Entry): void {
+    this.learnt.push(JSON.stringify(entry));
+    if (this.learnt.length < LINES_PER_CHUNK) return;
+    this.chunks.push(Buffer.from('\n' + this.learnt.join('\n')));
+    this.learnt = [];
   }
 
   /** Writes what this walk learnt (files it did not meet are dropped); a failure costs the next walk its reads. */
   save(): void {
     const tmp = `${this.file}.${process.pid}.tmp`;
+    let fd: number | undefined;
     try {
-      writeFileSync(tmp, JSON.stringify({ format: FORMAT, maxFileBytes: this.maxFileBytes, walkedAt: this.walkedAt, files: this.learnt } satisfies CacheFile));
+      fd = openSync(tmp, 'w');
+      writeSync(fd, JSON.stringify({ format: FORMAT, maxFileBytes: this.maxFileBytes, walkedAt: this.walkedAt } satisfies CacheHeader));
+      for (const chunk of this.chunks) writeSync(fd, chunk);
+      if (this.learnt.length > 0) writeSync(fd, '\n' + this.learnt.join('\n'));
+      closeSync(fd);
+      fd = undefined;
       renameSync(tmp, this.file);
     } catch {
       // an unwritable cache folder: the next walk inspects every file again
+      try {
+        if (fd !== undefined) closeSync(fd);
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing more to undo
+      }
     }
   }
 }

@@ -63,11 +63,14 @@ test('a torn cache, another format or another size limit is an empty cache, neve
   walk(cacheFile, ['b.ts']);
   assert.equal(walk(cacheFile, ['b.ts']).hits, 1);
   assert.equal(walk(cacheFile, ['b.ts'], 512 * 1024).hits, 0, 'another maxFileBytes');
-  writeFileSync(cacheFile, readFileSync(cacheFile, 'utf8').slice(0, 40));
+  const good = readFileSync(cacheFile, 'utf8').split('\n');
+  writeFileSync(cacheFile, good[0]!.slice(0, 20));
   assert.equal(walk(cacheFile, ['b.ts']).hits, 0, 'torn');
-  const good = JSON.parse(readFileSync(cacheFile, 'utf8'));
-  good.files[0][4] = 'many';
-  writeFileSync(cacheFile, JSON.stringify(good));
+  writeFileSync(cacheFile, [good[0], good[1]!.slice(0, 10)].join('\n'));
+  assert.equal(walk(cacheFile, ['b.ts']).hits, 0, 'a torn line');
+  const entry = JSON.parse(good[1]!);
+  entry[4] = 'many';
+  writeFileSync(cacheFile, [good[0], JSON.stringify(entry)].join('\n'));
   const bad = walk(cacheFile, ['b.ts']);
   assert.deepEqual([bad.hits, bad.seen[0]!.kind === 'text' && bad.seen[0]!.lines], [0, 1], 'a malformed entry is not trusted');
   assert.equal(walk(join(dir, 'no-such-dir', 'c.json'), ['b.ts']).hits, 0, 'an unwritable place costs nothing but the cache');
@@ -89,12 +92,12 @@ test('a warm first walk lists what a cold one does, and no cache entry lets in a
     }
     // A cache that claims an ignored file and a credential file are plain text changes nothing: the rules are applied afresh.
     const cacheFile = inspectionCacheFile(cacheDir, cold.root, { index: 0, of: 1 });
-    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
-    const src = cache.files.find((entry: unknown[]) => entry[0] === 'src/index.ts');
+    const lines = readFileSync(cacheFile, 'utf8').split('\n');
+    const src = lines.slice(1).map((line) => JSON.parse(line)).find((entry: unknown[]) => entry[0] === 'src/index.ts');
     assert.ok(src, 'the walk kept src/index.ts');
     writeFileSync(join(fixture.root, '.env'), 'TOKEN=secret\n');
-    cache.files.push(['secrets.txt', ...src.slice(1)], ['.env', ...src.slice(1)]);
-    writeFileSync(cacheFile, JSON.stringify(cache));
+    lines.push(JSON.stringify(['secrets.txt', ...src.slice(1)]), JSON.stringify(['.env', ...src.slice(1)]));
+    writeFileSync(cacheFile, lines.join('\n'));
     const warm = WorkspaceIndex.start(fixture.root, { maxFileBytes: FIXTURE_MAX_FILE_BYTES, cacheDir, walkThreads: 1 });
     await warm.listed;
     assert.equal(warm.get('secrets.txt'), undefined);
