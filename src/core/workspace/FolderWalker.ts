@@ -180,7 +180,10 @@ export class FolderWalker {
 
   /**
    * Walks `dir` (reloading its rule files) and makes the records under it match the disk: new files are
-   * added, changed ones re-read, vanished or newly ignored ones removed. Yields after each folder;
+   * added, changed ones re-read, vanished or newly ignored ones removed. Depth first, each folder's entries in
+   * name order with a folder's name read as 'name/', so files are found in path order (code-unit order, as list()
+   * sorts them): sorting a list that arrives sorted is linear, where the walk's own order cost the host thread a
+   * tenth of a second at the end of a monorepo's walk. Yields after each folder, and within large ones;
    * `frontier` follows how many folders are found but not read yet.
    */
   *reconcile(dir: string, changes: IndexChange[], frontier?: WalkFrontier): Generator<void> {
@@ -193,39 +196,48 @@ export class FolderWalker {
 
     // Links are admitted after the walk, once the rule files of every folder they may lead into are loaded.
     const links: string[] = [];
-    const stack = [dir];
-    while (stack.length > 0) {
-      const current = stack.pop()!;
-      if (frontier) frontier.foldersLeft = stack.length + 1;
+    /** The folders being read, outermost first, each with its entries in walk order and how far it has got. */
+    const open: Array<{ dir: string; entries: Dirent[]; next: number }> = [];
+    let foldersLeft = 0;
+    const enter = (current: string): void => {
       let entries: Dirent[];
       try {
         entries = readdirSync(this.absolute(current), { withFileTypes: true });
       } catch {
-        continue; // vanished or unreadable: its records are removed below
+        return; // vanished or unreadable: its records are removed below
       }
       this.dirs.add(current);
       frontier?.read?.push(current);
       if (this.rules.loadDirectory(current, (name) => entries.some((entry) => entry.name === name)) || current === '') frontier?.ruled?.push(current);
-      let inspected = 0;
-      for (const entry of entries) {
-        // One folder may hold thousands of files, each read once: let an async walk yield within it too.
-        if (++inspected % ENTRIES_PER_YIELD === 0) yield;
-        if (!isPortableName(entry.name)) continue;
-        const relative = current === '' ? entry.name : `${current}/${entry.name}`;
-        if (entry.isDirectory()) {
-          if (!this.rules.check(relative, true).ignored) {
-            stack.push(relative);
-            if (frontier) frontier.foldersLeft++;
-          }
-        } else if (entry.isFile() || entry.isSymbolicLink()) {
-          if (!this.mine(relative) || this.rules.check(relative, false).ignored) continue;
-          if (entry.isSymbolicLink()) links.push(relative);
-          else if (this.admit(relative, false, changes, frontier)) before.delete(relative);
-        }
+      open.push({ dir: current, entries: inWalkOrder(entries), next: 0 });
+      for (const entry of entries) if (entry.isDirectory()) foldersLeft++;
+    };
+    enter(dir);
+    if (frontier) frontier.foldersLeft = foldersLeft;
+    yield;
+    while (open.length > 0) {
+      const folder = open[open.length - 1]!;
+      if (folder.next === folder.entries.length) {
+        open.pop();
+        continue;
       }
-      if (frontier) frontier.foldersLeft = stack.length;
-      yield;
+      const entry = folder.entries[folder.next++]!;
+      // One folder may hold thousands of files, each read once: let an async walk yield within it too.
+      if (folder.next % ENTRIES_PER_YIELD === 0) yield;
+      if (entry.isDirectory()) foldersLeft--;
+      if (!isPortableName(entry.name)) continue;
+      const relative = folder.dir === '' ? entry.name : `${folder.dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!this.rules.check(relative, true).ignored) enter(relative);
+        if (frontier) frontier.foldersLeft = foldersLeft;
+        yield;
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        if (!this.mine(relative) || this.rules.check(relative, false).ignored) continue;
+        if (entry.isSymbolicLink()) links.push(relative);
+        else if (this.admit(relative, false, changes, frontier)) before.delete(relative);
+      }
     }
+    if (frontier) frontier.foldersLeft = 0;
     for (const link of links) {
       if (this.admit(link, true, changes, frontier)) before.delete(link);
       yield;
@@ -371,6 +383,13 @@ export function shareOf(relative: string, of: number): number {
 export function parentOf(relative: string): string {
   const slash = relative.lastIndexOf('/');
   return slash === -1 ? '' : relative.slice(0, slash);
+}
+
+/** A folder's entries in the order that walks it in path order: by name, a folder's name as 'name/'. */
+function inWalkOrder(entries: Dirent[]): Dirent[] {
+  const keyed = entries.map((entry) => ({ entry, key: entry.isDirectory() ? entry.name + '/' : entry.name }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.entry);
 }
 
 // Names that cannot round-trip through model code and tool output (backslashes read as separators,
