@@ -60,8 +60,9 @@ export interface WorkspaceIndexOptions {
 
 /**
  * At most this many walk threads. Each reads every folder and checks the folders' rules, and opens and reads its
- * share of the files, which is most of a walk's time: on 2 cores two threads list 96,000 files in TODO s against
- * TODO s for one. More threads would read the folders more often for less each.
+ * share of the files, which is most of a walk's time: on 2 cores, from `CodeWorkspace.start` to the first whole
+ * `files()` of 96,000 files, two threads took 2.9-3.0 s against 3.6-4.2 s for one (the system calls of two threads
+ * in one process contend, so not half). More threads would read the folders more often for less each.
  */
 export const WALK_THREADS = 3;
 
