@@ -8,8 +8,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectFile, type Inspection } from './FileInspection';
+import { AMBIGUOUS_HEADER } from './headerLanguage';
+import { languageFromName } from './languages';
 
-/** Bump when what inspectFile decides changes (languages, the bundle or header checks, how lines are counted). */
+/** Bump when what inspectFile decides from a file's text changes (the binary, bundle or header checks, shebangs, how lines are counted). */
 const FORMAT = 1;
 
 /** One file as the cache keeps it: text (language, lines, a plain `.h`) or left out by its content (why). */
@@ -126,9 +128,12 @@ export class InspectionCache {
 }
 
 function fromEntry(entry: Entry): Inspection {
-  const [, bytes, mtimeMs, languageOrReason] = entry;
+  const [path, bytes, mtimeMs, languageOrReason] = entry;
   if (entry.length === 5) return { kind: 'skipped', reason: entry[3], detail: entry[4] };
-  return { kind: 'text', language: languageOrReason, bytes, mtimeMs, lines: entry[4], ...(entry[5] === 1 ? { plainHeader: true } : {}) };
+  // The name decides most languages, and the table of names may have grown since: only a shebang's or a `.h`
+  // file's language (read from the text) is taken from the cache.
+  const language = AMBIGUOUS_HEADER.test(path) ? languageOrReason : languageFromName(path) ?? languageOrReason;
+  return { kind: 'text', language, bytes, mtimeMs, lines: entry[4], ...(entry[5] === 1 ? { plainHeader: true } : {}) };
 }
 
 /** What is worth keeping: text, and files left out by their content. Missing, unreadable or oversized files are looked at again. */

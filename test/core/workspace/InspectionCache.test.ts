@@ -108,3 +108,15 @@ test('a warm first walk lists what a cold one does, and no cache entry lets in a
     rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+test('a language the file name decides comes from the name, not the cache (the table of names may have grown)', () => {
+  const cacheFile = join(dir, 'names.json');
+  file('names.ts', 'export const n = 1;\n');
+  file('script', '#!/usr/bin/env python3\nprint(1)\n');
+  walk(cacheFile, ['names.ts', 'script']);
+  const lines = readFileSync(cacheFile, 'utf8').split('\n');
+  writeFileSync(cacheFile, lines.map((line) => line.replace('"typescript"', '"text"')).join('\n'));
+  const again = walk(cacheFile, ['names.ts', 'script']);
+  assert.equal(again.hits, 2);
+  assert.deepEqual(again.seen.map((s) => s.kind === 'text' && s.language), ['typescript', 'python'], 'the shebang language is the cached one');
+});
