@@ -29,6 +29,8 @@ const entries = [
   { in: 'src/core/workspace/queries/queryWorker.ts', out: 'query-worker' },
   // The first walk of a folder (src/core/workspace/WalkThread.ts starts dist/walk-worker.js).
   { in: 'src/core/workspace/walkWorker.ts', out: 'walk-worker' },
+  // The symbol cache's reader (src/core/workspace/syntax/SymbolCache.ts starts dist/cache-worker.js).
+  { in: 'src/core/workspace/syntax/cacheWorker.ts', out: 'cache-worker' },
 ];
 
 // Wasm files are loaded next to the bundle (explicit locations, see src/core/sandbox and src/core/workspace/syntax).

@@ -32,7 +32,7 @@ test('npm pack, then an install into an empty folder and a global one, offline: 
   const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> }>;
   const files = info!.files.map((f) => f.path);
   console.log(`# npm pack: ${(info!.size / 1e6).toFixed(1)} MB packed, ${(info!.unpackedSize / 1e6).toFixed(1)} MB unpacked, ${files.length} files, ${Date.now() - started} ms`);
-  for (const f of ['dist/cli.js', 'dist/sandbox-worker.js', 'dist/syntaxWorker.js', 'dist/query-worker.js', 'dist/walk-worker.js', 'dist/quickjs.wasm', 'dist/web-tree-sitter.wasm', 'package.json', 'README.md', 'LICENSE']) assert.ok(files.includes(f), f);
+  for (const f of ['dist/cli.js', 'dist/sandbox-worker.js', 'dist/syntaxWorker.js', 'dist/query-worker.js', 'dist/walk-worker.js', 'dist/cache-worker.js', 'dist/quickjs.wasm', 'dist/web-tree-sitter.wasm', 'package.json', 'README.md', 'LICENSE']) assert.ok(files.includes(f), f);
   assert.ok(files.some((f) => f.startsWith('dist/grammars/') && f.endsWith('.wasm')), 'the grammars');
   assert.ok(!files.some((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f === 'dist/extension.js'), 'the CLI only, no sources or maps');
   const tarball = join(packDir, info!.filename);

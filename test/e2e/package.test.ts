@@ -33,7 +33,7 @@ test('the .vsix holds dist/ (without source maps), media/, the manifest with its
   assert.deepEqual([...expected].filter((f) => !packaged.has(f)).sort(), [], 'files missing from the package');
 
   // What the extension loads at run time, named, so an empty or half-built dist/ cannot pass the comparison above.
-  for (const file of ['dist/extension.js', 'dist/cli.js', 'dist/sandbox-worker.js', 'dist/syntaxWorker.js', 'dist/query-worker.js', 'dist/walk-worker.js',
+  for (const file of ['dist/extension.js', 'dist/cli.js', 'dist/sandbox-worker.js', 'dist/syntaxWorker.js', 'dist/query-worker.js', 'dist/walk-worker.js', 'dist/cache-worker.js',
     'dist/quickjs.wasm', 'dist/web-tree-sitter.wasm', 'dist/webview/chat.js', 'dist/webview/chat.css', 'dist/webview/trajectory.js', 'dist/webview/trajectory.css']) {
     assert.ok(packaged.has(file), `${file} is packaged`);
   }

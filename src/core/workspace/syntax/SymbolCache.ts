@@ -1,25 +1,21 @@
 // The symbol index on disk: one JSON Lines file per workspace root, entries keyed by path + size + mtime +
 // language (a `.h` header turns C++ when the workspace does), the whole file invalidated when the grammars or
 // tags queries change (their hash is the cache's `key`). Definitions are stored as the index keeps them
-// (SymbolStore.ts): rows of integers, each string written once, on the line of the first file that uses it.
-// Streamed both ways and read a chunk at a time between turns of the event loop: the host thread (the editor's
-// extension host) never parses a whole cache at once, nor holds its whole text.
+// (SymbolStore.ts): rows of integers, each string written once, on the line of the first file that uses it
+// (the format: SymbolCacheFile.ts). Read in a thread of its own and written in slices between turns of the event
+// loop: the host thread (the editor's extension host) never parses the cache, nor holds its whole text.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { pauseIfDue } from '../../edits/TimeSlicer';
+import { launchWorker, workerEntry } from '../../workers/launchWorker';
 import { GRAMMAR_LANGUAGES } from './Grammars';
+import { emptyCache, FORMAT, parseSymbolCache, type FileLine, type ParsedCache } from './SymbolCacheFile';
 import type { SyntaxAssets } from './SyntaxAssets';
 import { remapRows, type StringTable, type SymbolRows } from './SymbolStore';
 import { buildTagsQuery } from './tagsQuery';
-
-/**
- * Bump when the file layout or what extractSymbols produces changes. 4: caches written before it may hold
- * files a name query skipped (their text lacked the name) as parsed with no definitions. 5: rows of integers
- * and strings written once (SymbolStore.ts).
- */
-const FORMAT = 5;
 
 export interface CachedFile {
   bytes: number;
@@ -30,11 +26,6 @@ export interface CachedFile {
   rows: SymbolRows;
 }
 
-/**
- * One line per file after the header line `{"format", "key"}`. The rows' string ids count in the order strings
- * first appear in the file: `strings` lists the ones this line uses first.
- */
-type FileLine = [path: string, bytes: number, mtimeMs: number, language: string, rows: number[], strings: string[]];
 
 /** What the cached symbols depend on: the queries we run and the grammar versions (listed in the README). */
 export function symbolCacheKey(assets: SyntaxAssets): string {
@@ -55,56 +46,63 @@ export function cacheFilePath(cacheDir: string, root: string): string {
 /**
  * Reads the cache into `table`'s ids; a missing or outdated file is simply an empty cache, and a torn or edited
  * line ends the read there (later lines count their strings from it): the files after it are parsed again.
- * The signal stops it between chunks (it then throws the signal's reason).
+ * The file is read and parsed in a thread of its own (cacheWorker.ts): on a monorepo (1.5 M definitions, 40 MB)
+ * that held the host thread for 1.6 s; the host only interns the strings and cuts the rows, between turns of the
+ * event loop. The signal stops it (it then throws the signal's reason).
  */
 export async function readSymbolCache(file: string, key: string, table: StringTable, signal?: AbortSignal): Promise<Map<string, CachedFile>> {
+  const parsed = await parseInThread(file, key, signal);
   const out = new Map<string, CachedFile>();
-  /** The cache's string ids (in order of first use) as ids of `table`. */
-  const ids: number[] = [];
+  const ids = new Int32Array(parsed.strings.length);
+  for (let i = 0; i < parsed.strings.length; i++) {
+    ids[i] = table.intern(parsed.strings[i]!);
+    if (i % 1024 === 0) await pauseOrStop(signal);
+  }
+  const toTable = (id: number) => ids[id]; // every id was checked in the thread
   const languages = new Map<string, string>();
-  let header = true;
-  let rest = '';
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
-  /** False once the rest of the file is not worth reading (outdated, or a broken line). */
-  const take = (line: string): boolean => {
-    if (line === '') return true;
-    try {
-      if (header) {
-        header = false;
-        const h = JSON.parse(line) as { format?: unknown; key?: unknown };
-        return h.format === FORMAT && h.key === key;
-      }
-      const [path, bytes, mtimeMs, language, rows, strings] = JSON.parse(line) as FileLine;
-      if (typeof path !== 'string' || !Array.isArray(rows) || !Array.isArray(strings)) return false;
-      for (const s of strings) ids.push(table.intern(String(s)));
-      const mapped = remapRows(Int32Array.from(rows), (id) => ids[id]);
-      if (!mapped) return false;
-      let lang = languages.get(language);
-      if (lang === undefined) languages.set(language, (lang = language));
-      out.set(path, { bytes, mtimeMs, language: lang, rows: mapped });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  try {
-    let whole = true;
-    for await (const chunk of stream as AsyncIterable<string>) {
-      signal?.throwIfAborted();
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop()!;
-      whole = lines.every(take);
-      if (!whole) break;
-      await pauseIfDue();
-    }
-    if (whole && !header) take(rest); // a last line without its newline
-  } catch {
-    // missing or unreadable: what was read is still good
-  } finally {
-    stream.destroy();
+  for (const [path, bytes, mtimeMs, language, start, end] of parsed.files) {
+    let lang = languages.get(language);
+    if (lang === undefined) languages.set(language, (lang = language));
+    out.set(path, { bytes, mtimeMs, language: lang, rows: remapRows(parsed.rows.subarray(start, end), toTable)! });
+    if (out.size % 1024 === 0) await pauseOrStop(signal);
   }
   signal?.throwIfAborted();
   return out;
+}
+
+async function pauseOrStop(signal: AbortSignal | undefined): Promise<void> {
+  await pauseIfDue();
+  signal?.throwIfAborted();
+}
+
+/** The cache thread's bundle (esbuild.mjs). */
+export const BUNDLED_CACHE_WORKER = 'cache-worker.js';
+
+/** parseSymbolCache in its own thread (on this one when the thread cannot start: a build without cache-worker.js). */
+function parseInThread(file: string, key: string, signal?: AbortSignal): Promise<ParsedCache> {
+  signal?.throwIfAborted();
+  let worker: Worker;
+  try {
+    worker = launchWorker(workerEntry(BUNDLED_CACHE_WORKER, join(__dirname, 'cacheWorker.ts')), { workerData: { file, key } });
+  } catch {
+    return Promise.resolve(parseSymbolCache(file, key));
+  }
+  return new Promise((resolve, reject) => {
+    const finish = (outcome: ParsedCache | Error) => {
+      signal?.removeEventListener('abort', onAbort);
+      worker.removeAllListeners();
+      worker.on('error', () => undefined);
+      void worker.terminate();
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const onAbort = () => finish(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (parsed: ParsedCache) => finish(parsed));
+    // A thread that failed is a cache that could not be read: parsed again, nothing lost.
+    worker.once('error', () => finish(emptyCache()));
+    worker.once('exit', () => finish(emptyCache()));
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 // The compact symbol store and its cache file: rows of integers with strings interned once, written and read back
-// through a real file (streamed), a torn line ending the read there, an outdated key giving an empty cache.
+// through a real file (read in its own thread), a torn line ending the read there, an outdated key giving an empty cache.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { after, describe, test } from 'node:test';
 import { readSymbolCache, writeSymbolCache, type CachedFile } from '../../../../src/core/workspace/syntax/SymbolCache';
 import { FIELDS, packSymbols, StringTable, unpackSymbols } from '../../../../src/core/workspace/syntax/SymbolStore';
 import type { FileSymbol } from '../../../../src/core/workspace/syntax/types';
+import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../../support/eventLoop';
 
 const dir = mkdtempSync(join(tmpdir(), 'rlm-symbol-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +56,7 @@ describe('symbol store', () => {
     assert.deepEqual(table.symbols(second), router);
   });
 
-  test('the cache file round-trips through a stream; strings are written once, only those in use', async () => {
+  test('the cache file round-trips through its thread; strings are written once, only those in use', async () => {
     const file = join(dir, 'round.jsonl');
     const table = new StringTable();
     table.intern('a name no file uses any more');
@@ -93,14 +94,17 @@ describe('symbol store', () => {
     assert.deepEqual((await readSymbolCache(file, 'key-1', new StringTable())).size, 0);
   });
 
-  test('a big cache is read in chunks, and the signal stops the read', async () => {
+  test('a big cache is read in its own thread without holding this one, and the signal stops the read', async () => {
     const file = join(dir, 'big.jsonl');
     const table = new StringTable();
     const many: Record<string, FileSymbol[]> = {};
-    for (let i = 0; i < 3000; i++) many[`src/f${i}.ts`] = [...router, { name: `only${i}`, kind: 'function', line: 50, endLine: 60 }];
+    for (let i = 0; i < 30_000; i++) many[`src/f${i}.ts`] = [...router, { name: `only${i}`, kind: 'function', line: 50, endLine: 60 }];
     await writeSymbolCache(file, 'key-1', table, indexed(table, many));
-    const read = await readSymbolCache(file, 'key-1', new StringTable());
-    assert.equal(read.size, 3000);
+    const fresh = new StringTable();
+    const { value: read, longestGapMs } = await watchingTheEventLoop(() => readSymbolCache(file, 'key-1', fresh));
+    assert.equal(read.size, 30_000);
+    assert.deepEqual(fresh.symbols(read.get('src/f29999.ts')!.rows), [...router, { name: 'only29999', kind: 'function', line: 50, endLine: 60 }]);
+    assert.ok(longestGapMs < HOST_STALL_LIMIT_MS, `this thread was held ${Math.round(longestGapMs)} ms while 30,000 files were read`);
     const controller = new AbortController();
     const reading = readSymbolCache(file, 'key-1', new StringTable(), controller.signal);
     controller.abort(new Error('stopped'));
