@@ -78,7 +78,7 @@ export function monorepoBench(scale: number): MonorepoFigures {
   const headRuns: number[] = [];
   for (let i = 0; i < RG_RUNS; i++) {
     const started = performance.now();
-    const r = spawnSync('rg', ['--hidden', '-g', '!.git', '--count', '--max-count', '1', ''], { cwd: corpus.dir, encoding: 'utf8', maxBuffer: 256 << 20 });
+    const r = spawnSync('rg', ['--hidden', '-g', '!.git', '--count', '--max-count', '1', '', '.'], { cwd: corpus.dir, encoding: 'utf8', maxBuffer: 256 << 20 });
     headRuns.push(performance.now() - started);
     if (r.status !== 0) throw new Error(`rg --count --max-count 1 failed (exit ${r.status}): ${r.stderr}`);
   }
