@@ -1,7 +1,7 @@
-// The first walk's own thread: it lists the folder, applies the ignore rules and looks at each file's first
-// 64 KB (walkWorker.ts runs the index's own walk there), and sends what it found in batches that the index on
-// the host takes in (WorkspaceIndex.start). On a monorepo that is a hundred thousand opens and reads the
-// host thread no longer makes; terminating the thread stops the walk at once.
+// One of the first walk's threads: it lists the folder, applies the ignore rules and reads its share of the files
+// (walkWorker.ts runs the index's own walk there), and sends what it found in batches that the index on the host
+// takes in (WorkspaceIndex.start), never more than a few ahead. On a monorepo that is a hundred thousand opens and
+// reads the host thread no longer makes; terminating the thread stops the walk at once.
 
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';

@@ -1,5 +1,5 @@
 // The list of files the RLM may see: one small record per file (FileRecords.ts), never the file's text. Built by
-// one walk of the root that honours the ignore rules (in a thread of its own, see WalkThread), then kept current
+// one walk of the root that honours the ignore rules (in threads of its own, see WalkThread), then kept current
 // by single-path updates from the editor or from a WorkspaceWatcher. How the disk becomes records is
 // FolderWalker's; this is what the index holds, when it is whole, and who hears of changes.
 //
