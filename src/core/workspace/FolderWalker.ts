@@ -104,15 +104,6 @@ export class FolderWalker {
     cache?.save(); // after the last batch: the host does not wait for it
   }
 
-  /**
-   * The absolute path of a workspace-relative path the walk made (or PathGuard normalised): a concatenation, where
-   * PathGuard.absolute's path.join normalises again for each of a hundred thousand files.
-   */
-  private absolute(relative: string): string {
-    if (relative === '') return this.root;
-    return this.root + path.sep + (path.sep === '/' ? relative : relative.replaceAll('/', path.sep));
-  }
-
   /** Once a walk of the whole folder is done: settles the header vote and packs the rules for the checks to come. */
   finishWalk(changes: IndexChange[]): void {
     this.relabelHeaders(changes);
@@ -154,7 +145,7 @@ export class FolderWalker {
       if (parent !== '' && !this.rules.checkDeep(parent, true).ignored) yield* this.update(parent, 'created', changes);
       return;
     }
-    const absolute = this.absolute(relative);
+    const absolute = this.guard.absolute(relative);
     let link;
     try {
       link = lstatSync(absolute);
@@ -202,7 +193,7 @@ export class FolderWalker {
     const enter = (current: string): void => {
       let entries: Dirent[];
       try {
-        entries = readdirSync(this.absolute(current), { withFileTypes: true });
+        entries = readdirSync(this.guard.absolute(current), { withFileTypes: true });
       } catch {
         return; // vanished or unreadable: its records are removed below
       }
@@ -247,7 +238,7 @@ export class FolderWalker {
 
   /** Adds or refreshes one file's record; returns true when the file is (still) indexed. */
   private admit(relative: string, isSymlink: boolean, changes: IndexChange[], frontier?: WalkFrontier): boolean {
-    const absolute = this.absolute(relative);
+    const absolute = this.guard.absolute(relative);
     let target: string | undefined;
     if (isSymlink) {
       const resolved = this.resolveLink(absolute);
