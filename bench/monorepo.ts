@@ -63,25 +63,11 @@ export function monorepoBench(scale: number): MonorepoFigures {
   const parseList = join(MONOREPO_DIR, `tree-${corpus.copies}.parse.txt`);
   writeFileSync(parseList, parseable.map((f) => f.path).join('\n') + '\n');
 
-  const rgRuns: number[] = [];
-  let rgFiles = 0;
-  for (let i = 0; i < RG_RUNS; i++) {
-    const started = performance.now();
-    // --hidden: the product lists dot-files too; .git is no part of either list.
-    const r = spawnSync('rg', ['--files', '--hidden', '-g', '!.git'], { cwd: corpus.dir, encoding: 'utf8', maxBuffer: 256 << 20 });
-    rgRuns.push(performance.now() - started);
-    if (r.status !== 0) throw new Error(`rg --files failed (exit ${r.status}): ${r.stderr}`);
-    rgFiles = r.stdout.split('\n').filter(Boolean).length;
-  }
+  // --hidden: the product lists dot-files too; .git is no part of either list.
+  const rgFiles = timedRg(corpus.dir, ['--files', '--hidden', '-g', '!.git']);
   // The work files() does besides listing: open every file and read its head (rg stops at the first line of each,
-  // after its binary check). Shown beside the target's peer, which opens none.
-  const headRuns: number[] = [];
-  for (let i = 0; i < RG_RUNS; i++) {
-    const started = performance.now();
-    const r = spawnSync('rg', ['--hidden', '-g', '!.git', '--count', '--max-count', '1', '', '.'], { cwd: corpus.dir, encoding: 'utf8', maxBuffer: 256 << 20 });
-    headRuns.push(performance.now() - started);
-    if (r.status !== 0) throw new Error(`rg --count --max-count 1 failed (exit ${r.status}): ${r.stderr}`);
-  }
+  // after its binary check). Shown beside the target's peer, which opens none. '.': rg would search its stdin.
+  const rgHeads = timedRg(corpus.dir, ['--hidden', '-g', '!.git', '--count', '--max-count', '1', '', '.']);
   const c = runCtags(corpus.dir, parseList, MONOREPO_DIR);
   const cacheDir = join(MONOREPO_DIR, `cache-${corpus.copies}`);
   rmSync(cacheDir, { recursive: true, force: true });
@@ -95,11 +81,25 @@ export function monorepoBench(scale: number): MonorepoFigures {
       scale, dir: corpus.dir, copies: corpus.copies, bytes: corpus.bytes, template: corpus.template, files: corpus.files.length,
       parseable: parseable.length, parseableBytes: parseable.reduce((n, f) => n + f.bytes, 0),
     },
-    rg: { ms: Math.min(...rgRuns), runs: rgRuns, files: rgFiles },
-    rgHeads: { ms: Math.min(...headRuns) },
+    rg: { ms: Math.min(...rgFiles.runs), runs: rgFiles.runs, files: rgFiles.stdout.split('\n').filter(Boolean).length },
+    rgHeads: { ms: Math.min(...rgHeads.runs) },
     ctags: { ms: c.ms, cpuMs: c.cpuMs, tags: c.tags.length, version: c.version },
     cold, warm, load: { cold: coldLoad, warm: warmLoad },
   };
+}
+
+/** RG_RUNS runs of rg in `dir`: each one's wall time, and the last one's output. */
+function timedRg(dir: string, args: string[]): { runs: number[]; stdout: string } {
+  const runs: number[] = [];
+  let stdout = '';
+  for (let i = 0; i < RG_RUNS; i++) {
+    const started = performance.now();
+    const r = spawnSync('rg', args, { cwd: dir, encoding: 'utf8', maxBuffer: 256 << 20 });
+    runs.push(performance.now() - started);
+    if (r.status !== 0) throw new Error(`rg ${args.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
+    stdout = r.stdout;
+  }
+  return { runs, stdout };
 }
 
 export function monorepoSection(f: MonorepoFigures): Section {
