@@ -131,10 +131,10 @@ e2eSuite('where users already work: @rlm in VS Code\'s Chat view', {
       const cancelled = logs.match(/^(\S+ \S+) \[info\] @rlm: the Chat view cancelled the question$/m)?.[1];
       const ended = logs.match(/^(\S+ \S+) \[info\] \S+ ended cancelled/m)?.[1];
       return cancelled && ended ? { cancelled: Date.parse(cancelled), ended: Date.parse(ended) } : undefined;
-    }, { timeoutMs: 5000, what: 'the RLM log to show the cancel and the run\'s end' });
+    }, { timeoutMs: TIMEOUTS.command, what: 'the RLM log to show the cancel and the run\'s end' });
     t.diagnostic(`from the Chat view's cancellation to the run's end: ${times.ended - times.cancelled} ms`);
     assert.ok(times.ended - times.cancelled < 1000, `the run ended ${times.ended - times.cancelled} ms after the cancel`);
-    await waitFor(async () => (await chat.locator('[data-testid=send]').getAttribute('disabled')) === null, { timeoutMs: 5000, what: 'RLM to be free for the next question' });
+    await waitFor(async () => (await chat.locator('[data-testid=send]').getAttribute('disabled')) === null, { timeoutMs: TIMEOUTS.command, what: 'RLM to be free for the next question' });
     assert.ok(vs.modelServer!.inFlight > 0, 'the provider\'s request is still open (VS Code did not cancel it), and the run did not wait for it');
     models.script(code('Quick.', 'FINAL("ready again")'));
     await sendInChatView(vs, '@rlm Are you free?', PICKED);

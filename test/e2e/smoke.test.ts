@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { e2eSuite, EXTENSION_ID, EXTENSION_VERSION, waitFor } from './harness';
+import { e2eSuite, EXTENSION_ID, EXTENSION_VERSION, TIMEOUTS, waitFor } from './harness';
 
 const PROBE_REPLY = 'pong from the fake server';
 
@@ -33,9 +33,9 @@ e2eSuite('VS Code with the packaged extension', {
     // question box shows (no welcome); the tree is empty and says how to fill it.
     // The question box is drawn from the start (disabled during the welcome); the welcome goes once the test
     // extension's models are seen (at activation, or at the next look while the welcome shows, every 4 s).
-    await waitFor(async () => (await chat.locator('[data-testid=question]').count()) === 1, { timeoutMs: 15_000, what: 'the chat page to show the question box' });
-    await waitFor(async () => (await chat.locator('[data-testid=welcome]').count()) === 0, { timeoutMs: 15_000, what: 'no welcome: the editor\'s models are set up' });
-    await waitFor(async () => (await tree.locator('#app').textContent())?.includes('No run yet'), { timeoutMs: 15_000, what: 'the trajectory page to show the host\'s title' });
+    await waitFor(async () => (await chat.locator('[data-testid=question]').count()) === 1, { timeoutMs: TIMEOUTS.webview, what: 'the chat page to show the question box' });
+    await waitFor(async () => (await chat.locator('[data-testid=welcome]').count()) === 0, { timeoutMs: TIMEOUTS.webview, what: 'no welcome: the editor\'s models are set up' });
+    await waitFor(async () => (await tree.locator('#app').textContent())?.includes('No run yet'), { timeoutMs: TIMEOUTS.webview, what: 'the trajectory page to show the host\'s title' });
     for (const frame of [chat, tree]) {
       const page = await frame.evaluate(() => ({
         csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',

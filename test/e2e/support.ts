@@ -199,16 +199,19 @@ export async function answerFileDialog(vs: VsCodeSession, path: string): Promise
   const input = widget.locator('.quick-input-box input');
   await widget.waitFor({ state: 'visible', timeout: TIMEOUTS.command });
   await input.fill(path);
+  // The dialog puts its default path in once it has read the folder, later on a busy machine: press Enter only on a
+  // value that was still ours at the previous look, or the default is what gets accepted.
+  let oursBefore = false;
   await waitFor(async () => {
     if (!(await widget.isVisible())) return true;
-    if ((await input.inputValue()) !== path) await input.fill(path);
-    // The dialog puts its default path in once it has read the folder, later on a busy machine: press Enter only on
-    // a value that stayed ours for a moment, or the default is what gets accepted.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    if ((await input.inputValue()) !== path) return false;
+    const ours = (await input.inputValue()) === path;
+    const steady = ours && oursBefore;
+    oursBefore = ours;
+    if (!ours) await input.fill(path);
+    if (!steady) return false;
     await input.press('Enter');
     return waitFor(async () => !(await widget.isVisible()), { timeoutMs: 1000, what: 'the file dialog to close' }).catch(() => false);
-  }, { timeoutMs: TIMEOUTS.command, what: `the file dialog to accept ${path}`, intervalMs: 0 });
+  }, { timeoutMs: TIMEOUTS.command, what: `the file dialog to accept ${path}`, intervalMs: 300 });
 }
 
 /**
