@@ -10,7 +10,7 @@ import type { ChangeKind, Exclusion, FileRecords, IndexChange, IndexedFile } fro
 import { defaultGitUserPaths, type GitUserPaths } from './GitRepository';
 import { HeaderMajority } from './headerLanguage';
 import { DEFAULT_EXCLUDES, IgnoreRules } from './IgnoreRules';
-import { InspectionCache } from './InspectionCache';
+import { InspectionCache, sweepInspectionCaches } from './InspectionCache';
 import { PathGuard } from './PathGuard';
 import { waitForHost, type WalkBatch, type WalkThreadData } from './WalkThread';
 
@@ -102,6 +102,7 @@ export class FolderWalker {
     }
     flush(true);
     cache?.save(); // after the last batch: the host does not wait for it
+    if (inspectionCache !== undefined && share.index === 0) sweepInspectionCaches(inspectionCache);
   }
 
   /** Once a walk of the whole folder is done: settles the header vote and packs the rules for the checks to come. */

@@ -5,8 +5,8 @@
 // can let a path in. Read and written by the walk thread (walkWorker.ts), never on the host.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { inspectFile, type Inspection } from './FileInspection';
 import { AMBIGUOUS_HEADER } from './headerLanguage';
 import { languageFromName } from './languages';
@@ -39,9 +39,44 @@ const LINES_PER_CHUNK = 2_000;
  */
 const RACY_MS = 2_000;
 
+/**
+ * A save that was killed leaves its temporary file; one this old is not another window's save still under way
+ * (a save writes a few megabytes).
+ */
+const ABANDONED_SAVE_MS = 10 * 60_000;
+
 /** The cache of one walk thread's share of a root's files (see WalkThreadData.share). */
 export function inspectionCacheFile(cacheDir: string, root: string, share: { index: number; of: number }): string {
   return join(cacheDir, `files-${createHash('sha1').update(root).digest('hex').slice(0, 16)}-${share.index + 1}of${share.of}.jsonl`);
+}
+
+/**
+ * Removes the files a root's earlier walks left that no walk will read: the shares of another number of walk threads
+ * (a machine with other cores, an older version) and the temporary files of saves that were killed. `file` is one
+ * share of this walk (inspectionCacheFile); the others of this walk are kept.
+ */
+export function sweepInspectionCaches(file: string, now = Date.now()): void {
+  const name = /^(files-[0-9a-f]+-)\d+of(\d+)\.jsonl$/.exec(basename(file));
+  if (!name) return;
+  const [, prefix, of] = name;
+  const dir = dirname(file);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix!)) continue;
+    const share = /^files-[0-9a-f]+-\d+of(\d+)\.jsonl(\.\d+\.tmp)?$/.exec(entry);
+    if (!share) continue;
+    const path = join(dir, entry);
+    try {
+      if (share[2] ? now - statSync(path).mtimeMs > ABANDONED_SAVE_MS : share[1] !== of) rmSync(path, { force: true });
+    } catch {
+      // gone already, or not ours to remove: the next walk tries again
+    }
+  }
 }
 
 export class InspectionCache {

@@ -3,10 +3,10 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { InspectionCache, inspectionCacheFile } from '../../../src/core/workspace/InspectionCache';
+import { basename, join } from 'node:path';
+import { InspectionCache, inspectionCacheFile, sweepInspectionCaches } from '../../../src/core/workspace/InspectionCache';
 import { WorkspaceIndex } from '../../../src/core/workspace/WorkspaceIndex';
 import { createFixture, FIXTURE_MAX_FILE_BYTES, write } from './fixtureWorkspace';
 
@@ -119,4 +119,25 @@ test('a language the file name decides comes from the name, not the cache (the t
   const again = walk(cacheFile, ['names.ts', 'script']);
   assert.equal(again.hits, 2);
   assert.deepEqual(again.seen.map((s) => s.kind === 'text' && s.language), ['typescript', 'python'], 'the shebang language is the cached one');
+});
+
+test('a walk removes the shares of another number of walk threads and killed saves, and keeps its own', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'rlm-inspection-sweep-'));
+  try {
+    const root = '/some/workspace';
+    const mine = [0, 1].map((index) => inspectionCacheFile(cacheDir, root, { index, of: 2 }));
+    const stale = [0, 1, 2].map((index) => inspectionCacheFile(cacheDir, root, { index, of: 3 }));
+    const other = inspectionCacheFile(cacheDir, '/another/workspace', { index: 0, of: 3 });
+    const killed = `${mine[0]}.4242.tmp`;
+    const saving = `${mine[1]}.4343.tmp`;
+    for (const path of [...mine, ...stale, other, killed, saving]) writeFileSync(path, '{}');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(killed, hourAgo, hourAgo);
+    sweepInspectionCaches(mine[0]!);
+    const left = readdirSync(cacheDir).sort();
+    assert.deepEqual(left, [mine[0], mine[1], other, saving].map((path) => basename(path!)).sort(),
+      'this walk\'s shares, another root\'s, and a save still under way stay');
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 });
