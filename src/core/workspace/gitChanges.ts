@@ -4,9 +4,10 @@
 //
 // git runs asynchronously with a deadline, never through a shell, and with the repository's own configuration
 // kept from running anything. A folder received as an archive or on a shared drive carries its .git/config, which
-// may name an fsmonitor hook, an external diff, a textconv or a clean/process filter (run by `git status` and
-// `git diff` alike on every file its .gitattributes names), and listing the changes must run none of them
-// (submodules, whose own config could, are not entered).
+// may name an fsmonitor hook, an external diff, a textconv, a clean/process filter (run by `git status` and
+// `git diff` alike on every file its .gitattributes names) or a promisor remote (a partial clone's `git diff`
+// fetches missing objects from it, and its URL can name a program, `ext::sh -c …`). Listing the changes must run
+// none of them (submodules, whose own config could, are not entered).
 // Filter drivers are switched off by name, whichever config file defines them: the .gitattributes chooses the
 // files, so even a driver from the user's own config would run on files the repository picked. A file that only
 // a filter makes equal to HEAD (Git LFS) may then show as changed; one file too many is the price of running none.
@@ -19,6 +20,12 @@ const GIT_DEADLINE_MS = 5_000;
 const GIT_MAX_OUTPUT = 32 * 1024 * 1024;
 /** Settings that would make git run a program the repository names. */
 const NO_REPOSITORY_PROGRAMS = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'diff.external=', '-c', 'core.quotepath=off'];
+/**
+ * The environment beats any config file: no lazy fetch of a partial clone's missing objects, and no transport if
+ * one started anyway (GIT_ALLOW_PROTOCOL lists the protocols allowed, over any `protocol.*.allow`). Without the
+ * missing objects the diff fails, and the changes are listed without their lines.
+ */
+const GIT_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '', GIT_PAGER: 'cat', GIT_NO_LAZY_FETCH: '1', GIT_ALLOW_PROTOCOL: 'none' };
 
 /** The folder's uncommitted changes, paths relative to it; rejects with a clear message when it is no git folder. */
 export async function uncommittedChanges(folder: string, signal?: AbortSignal): Promise<ChangeEntry[]> {
@@ -101,7 +108,7 @@ function git(cwd: string, args: string[], signal?: AbortSignal): Promise<string>
   return new Promise((resolve, reject) => {
     execFile('git', [...NO_REPOSITORY_PROGRAMS, ...args], {
       cwd, timeout: GIT_DEADLINE_MS, maxBuffer: GIT_MAX_OUTPUT, signal, windowsHide: true,
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '', GIT_PAGER: 'cat' },
+      env: { ...process.env, ...GIT_ENV },
     }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const said = String(stderr).trim().split('\n')[0] ?? '';

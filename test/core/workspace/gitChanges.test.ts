@@ -82,3 +82,24 @@ test("a driver whose name -c cannot express ('=' in it) stops the listing before
   await assert.rejects(uncommittedChanges(dir), /filter driver \("a=b"\) that cannot be switched off/);
   assert.equal(existsSync(marker), false);
 });
+
+test("a partial clone whose promisor remote's URL runs a program: the missing objects are not fetched; the change is listed without its lines", async () => {
+  const origin = await repository('');
+  await sandbox.git(origin, 'config', 'uploadpack.allowFilter', 'true');
+  const dir = join(sandbox.base, `clone${repos}`);
+  // No checkout, so no blob is fetched: the index knows HEAD's files, the folder holds only what is written here.
+  await sandbox.git(sandbox.base, 'clone', '-q', '--no-checkout', '--filter=blob:none', `file://${origin}`, dir);
+  await sandbox.git(dir, 'read-tree', 'HEAD');
+  const marker = join(sandbox.base, 'fetch-ran');
+  await sandbox.git(dir, 'config', 'remote.origin.url', `ext::sh -c touch% ${marker}`);
+  await sandbox.git(dir, 'config', 'protocol.ext.allow', 'always');
+  writeFileSync(join(dir, '.gitattributes'), '');
+  writeFileSync(join(dir, 'b.md'), 'one\n');
+  writeFileSync(join(dir, 'a.txt'), 'changed\n');
+
+  assert.deepEqual(await listed(dir), [{ path: 'a.txt', status: 'modified' }]);
+  assert.equal(existsSync(marker), false, 'no lazy fetch ran the remote');
+
+  await sandbox.git(dir, 'diff', 'HEAD').catch(() => '');
+  assert.equal(existsSync(marker), true, 'plain git diff fetches, and so runs the URL');
+});
