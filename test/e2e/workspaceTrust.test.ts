@@ -5,7 +5,8 @@
 // and the fake model obeys it: the change set flags that file as sensitive and Accept All leaves it out. What
 // Restricted Mode keeps works: the Trajectory view shows the run's tree, a trace opens in the trace editor, and a
 // proposed file opens in the diff editor from the review. In a trusted window the workspace may choose models (the
-// chat names them before anything is spent) and lower a limit, but still not raise one, nor choose the server.
+// chat names them before anything is spent) and lower a limit, but still not raise one, nor choose the server; and
+// "Select Provider and Model" writes the user's choice to the user settings, leaving the repository's file as it was.
 
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -224,6 +225,29 @@ e2eSuite('a trusted repository may choose models and lower a limit, never raise 
     assert.match(logs, /Setting ignored: rlm\.maxSubCalls in the workspace settings \(100000\) is ignored: a workspace may lower this limit, never raise it above yours \(3\)/);
     assert.match(logs, /Setting ignored: rlm\.baseUrl in the workspace settings \("http:\/\/attacker\.example\/v1"\) is ignored: where code goes/);
     assert.doesNotMatch(logs, /rlm\.cellTimeout in the workspace settings/, 'the lower cell timeout was taken');
+  });
+
+  it('"Select Provider and Model" writes the choice to the user settings; the repository\'s settings file, which sets the same keys, stays byte for byte', async (vs) => {
+    const workspaceSettings = join(vs.workspace, '.vscode', 'settings.json');
+    const before = readFileSync(workspaceSettings);
+    const baseUrl = vs.modelServer!.openaiBaseUrl;
+    await vs.workbench.runCommand('RLM: Select Provider and Model');
+    await vs.workbench.pickItem('OpenAI-compatible server');
+    await vs.workbench.answerInput(baseUrl);
+    await vs.workbench.pickItem('o3-pro');
+    await vs.workbench.pickItem('gpt-5-pro');
+    // The models are written last: once the sub-call model is in the user settings, every write has been made.
+    const settings = await waitFor(async () => {
+      const json = (await vs.userSettings()).json;
+      return json?.['rlm.subModel'] === 'gpt-5-pro' && json;
+    }, { timeoutMs: TIMEOUTS.command, what: 'the choices in the user settings' });
+    assert.deepEqual(
+      [settings['rlm.provider'], settings['rlm.baseUrl'], settings['rlm.rootModel'], settings['rlm.subModel']],
+      ['openai-compatible', baseUrl, 'o3-pro', 'gpt-5-pro'],
+    );
+    // The trusted workspace's own models still win here, and the user is told so.
+    await waitFor(async () => (await vs.workbench.notifications()).some((text) => text === `RLM: saved in your user settings. This trusted workspace's settings also set rlm.rootModel ("gpt-5-pro"), rlm.subModel ("o3-pro"), which win here.`), { timeoutMs: TIMEOUTS.command, what: 'the notice that the workspace\'s models win' });
+    assert.deepEqual(readFileSync(workspaceSettings), before, 'the repository\'s .vscode/settings.json is as it was, byte for byte');
   });
 
   it('shuts down leaving no process behind', async (vs) => {
