@@ -2,17 +2,20 @@
 // validation command that would leave a marker file. In Restricted Mode (workspace trust on, the folder not
 // trusted) RLM still answers, the chat says in one line what Restricted Mode turns off, and everything the run
 // used is the user's. The same repository plants a comment telling AI assistants to rewrite .vscode/settings.json,
-// and the fake model obeys it: the change set flags that file as sensitive and Accept All leaves it out. In a trusted window the workspace may choose models (the chat names them before anything is
-// spent) and lower a limit, but still not raise one, nor choose the server.
+// and the fake model obeys it: the change set flags that file as sensitive and Accept All leaves it out. What
+// Restricted Mode keeps works: the Trajectory view shows the run's tree, a trace opens in the trace editor, and a
+// proposed file opens in the diff editor from the review. In a trusted window the workspace may choose models (the
+// chat names them before anything is spent) and lower a limit, but still not raise one, nor choose the server; and
+// "Select Provider and Model" writes the user's choice to the user settings, leaving the repository's file as it was.
 
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunStartEvent } from '../../src/core/trajectory/events';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, FIXTURES, TIMEOUTS, waitFor, type VsCodeSession } from './harness';
-import { askInChat, changeSet, chatView, ended, exchange, fileRow, lastUser, ROOT_MODEL, ScriptedModels, scriptedServerSettings, SUB_MODEL } from './support';
+import { askInChat, changeSet, chatView, ended, exchange, fileRow, lastUser, ROOT_MODEL, ScriptedModels, scriptedServerSettings, SUB_MODEL, treeRows, webviewWhere } from './support';
 
 const MARKER = 'pwned-marker';
 /** What the planted comment asks a model to write into .vscode/settings.json. */
@@ -56,11 +59,16 @@ function hostileWorkspace(extra: Record<string, unknown> = {}): string {
   return dir;
 }
 
-/** The run_start of the question's trace: the limits and models the run really had. */
-function runStart(vs: VsCodeSession, exchangeId: string): RunStartEvent {
+/** The question's trace file, in the extension's workspace storage. */
+function traceOf(vs: VsCodeSession, exchangeId: string): string {
   const traces = readdirSync(vs.root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name === `${exchangeId}.rlm.jsonl`);
   assert.equal(traces.length, 1, `the trace of ${exchangeId}`);
-  const lines = readFileSync(join(traces[0]!.parentPath, traces[0]!.name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return join(traces[0]!.parentPath, traces[0]!.name);
+}
+
+/** The run_start of the question's trace: the limits and models the run really had. */
+function runStart(vs: VsCodeSession, exchangeId: string): RunStartEvent {
+  const lines = readFileSync(traceOf(vs, exchangeId), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
   return lines.find((l) => l.type === 'run_start' && l.depth === 0);
 }
 
@@ -143,6 +151,43 @@ propose_edit(".vscode/settings.json", wanted, "the tooling settings src/notes.ts
     assert.ok(!existsSync(join(vs.workspace, 'validated.txt')), 'not even the user\'s own check ran');
   });
 
+  it('the Trajectory view shows the run\'s tree, its trace opens in the trace editor, and a proposed file in the diff editor', async (vs) => {
+    const question = 'Take fifteen percent off instead';
+    restricted.script(
+      code('Changing the rate.', 'propose_edit("src/pricing.ts", [{find: "totalCents * 0.9)", replace: "totalCents * 0.85)"}], "fifteen percent off");'),
+      code('Proposed.', 'FINAL("The discount is now fifteen percent (src/pricing.ts:12).")'),
+    );
+    const { chat, exchangeId } = await askInChat(vs, question);
+    assert.equal(await ended(chat, exchangeId), 'done');
+
+    // The Trajectory view: the run it followed, every node done.
+    const tree = await vs.workbench.webview('trajectory');
+    const rows = await waitFor(async () => {
+      const shown = await treeRows(tree);
+      return (await tree.locator('[data-testid=tree-title]').textContent()) === question && shown.length === 6 && shown.every((r) => r.status === 'done') && shown;
+    }, { timeoutMs: TIMEOUTS.webview, what: 'the Trajectory view to show the finished run, every node done' });
+    assert.deepEqual(rows.map((r) => `${r.level} ${r.kind} ${r.label}`), [
+      `1 run run (${ROOT_MODEL})`, '2 turn turn 1', '3 cell cell 1', '4 edit modify src/pricing.ts +1 −1', '2 turn turn 2', '3 cell cell 1',
+    ]);
+
+    // The review: the file itself on the left, the proposal on the right.
+    await fileRow(chat, exchangeId, 'src/pricing.ts').locator('[data-testid=review-file-open]').click();
+    await vs.workbench.page.locator('.tabs-container .tab', { hasText: 'pricing.ts (RLM proposal)' }).waitFor({ timeout: TIMEOUTS.editor });
+    const diff = vs.workbench.page.locator('.editor-instance .monaco-diff-editor').first();
+    await diff.waitFor({ timeout: TIMEOUTS.editor });
+    // Monaco draws spaces as no-break spaces.
+    const side = async (which: 'original' | 'modified') => (await diff.locator(`.editor.${which} .view-lines`).textContent())?.replace(/\u00a0/g, ' ') ?? '';
+    await waitFor(async () => (await side('modified')).includes('Math.round(totalCents * 0.85)') && (await side('original')).includes('Math.round(totalCents * 0.9)'), { timeoutMs: TIMEOUTS.editor, what: 'the file and its proposal side by side' });
+
+    // The trace editor: the question's trace, copied into the folder and opened from the explorer.
+    copyFileSync(traceOf(vs, exchangeId), join(vs.workspace, 'fifteen.rlm.jsonl'));
+    await vs.workbench.page.locator('.part.activitybar .action-item .action-label[aria-label^="Explorer"]').click();
+    await vs.workbench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^fifteen\.rlm\.jsonl$/ }).click({ timeout: TIMEOUTS.command });
+    const editor = await webviewWhere(vs, 'trajectory', async (frame) => (await frame.locator('[data-testid=tree-title]').textContent()) === 'fifteen.rlm.jsonl', 'the trace editor opened from the explorer');
+    await waitFor(async () => (await editor.locator('[data-testid=receipt]').getAttribute('data-receipt', { timeout: 1000 })) === 'valid', { timeoutMs: TIMEOUTS.webview, what: 'the trace\'s receipt verified' });
+    await waitFor(async () => JSON.stringify((await treeRows(editor)).map((r) => `${r.kind} ${r.status}`)) === JSON.stringify(rows.map((r) => `${r.kind} done`)), { timeoutMs: TIMEOUTS.webview, what: 'the trace\'s six nodes, as the view showed them' });
+  });
+
   it('shuts down leaving no process behind', async (vs) => {
     assert.ok(!readdirSync(vs.workspace).some((name) => name.startsWith(MARKER)), 'no marker file ever appeared');
     assert.deepEqual(await vs.close(), []);
@@ -180,6 +225,29 @@ e2eSuite('a trusted repository may choose models and lower a limit, never raise 
     assert.match(logs, /Setting ignored: rlm\.maxSubCalls in the workspace settings \(100000\) is ignored: a workspace may lower this limit, never raise it above yours \(3\)/);
     assert.match(logs, /Setting ignored: rlm\.baseUrl in the workspace settings \("http:\/\/attacker\.example\/v1"\) is ignored: where code goes/);
     assert.doesNotMatch(logs, /rlm\.cellTimeout in the workspace settings/, 'the lower cell timeout was taken');
+  });
+
+  it('"Select Provider and Model" writes the choice to the user settings; the repository\'s settings file, which sets the same keys, stays byte for byte', async (vs) => {
+    const workspaceSettings = join(vs.workspace, '.vscode', 'settings.json');
+    const before = readFileSync(workspaceSettings);
+    const baseUrl = vs.modelServer!.openaiBaseUrl;
+    await vs.workbench.runCommand('RLM: Select Provider and Model');
+    await vs.workbench.pickItem('OpenAI-compatible server');
+    await vs.workbench.answerInput(baseUrl);
+    await vs.workbench.pickItem('o3-pro');
+    await vs.workbench.pickItem('gpt-5-pro');
+    // The models are written last: once the sub-call model is in the user settings, every write has been made.
+    const settings = await waitFor(async () => {
+      const json = (await vs.userSettings()).json;
+      return json?.['rlm.subModel'] === 'gpt-5-pro' && json;
+    }, { timeoutMs: TIMEOUTS.command, what: 'the choices in the user settings' });
+    assert.deepEqual(
+      [settings['rlm.provider'], settings['rlm.baseUrl'], settings['rlm.rootModel'], settings['rlm.subModel']],
+      ['openai-compatible', baseUrl, 'o3-pro', 'gpt-5-pro'],
+    );
+    // The trusted workspace's own models still win here, and the user is told so.
+    await waitFor(async () => (await vs.workbench.notifications()).some((text) => text === `RLM: saved in your user settings. This trusted workspace's settings also set rlm.rootModel ("gpt-5-pro"), rlm.subModel ("o3-pro"), which win here.`), { timeoutMs: TIMEOUTS.command, what: 'the notice that the workspace\'s models win' });
+    assert.deepEqual(readFileSync(workspaceSettings), before, 'the repository\'s .vscode/settings.json is as it was, byte for byte');
   });
 
   it('shuts down leaving no process behind', async (vs) => {

@@ -3,8 +3,14 @@
 // kept; the changed text stays on disk for read(), behind the same confinement as any read (focus.ts).
 //
 // git runs asynchronously with a deadline, never through a shell, and with the repository's own configuration
-// kept from running anything: a cloned repository's .git/config may name an fsmonitor hook, an external diff or
-// a textconv filter, and opening it must not run them (submodules, whose own config could, are not entered).
+// kept from running anything. A folder received as an archive or on a shared drive carries its .git/config, which
+// may name an fsmonitor hook, an external diff, a textconv, a clean/process filter (run by `git status` and
+// `git diff` alike on every file its .gitattributes names) or a promisor remote (a partial clone's `git diff`
+// fetches missing objects from it, and its URL can name a program, `ext::sh -c …`). Listing the changes must run
+// none of them (submodules, whose own config could, are not entered).
+// Filter drivers are switched off by name, whichever config file defines them: the .gitattributes chooses the
+// files, so even a driver from the user's own config would run on files the repository picked. A file that only
+// a filter makes equal to HEAD (Git LFS) may then show as changed; one file too many is the price of running none.
 
 import { execFile } from 'node:child_process';
 import type { ChangeEntry } from '../loop/focus';
@@ -14,12 +20,19 @@ const GIT_DEADLINE_MS = 5_000;
 const GIT_MAX_OUTPUT = 32 * 1024 * 1024;
 /** Settings that would make git run a program the repository names. */
 const NO_REPOSITORY_PROGRAMS = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'diff.external=', '-c', 'core.quotepath=off'];
+/**
+ * The environment beats any config file: no lazy fetch of a partial clone's missing objects, and no transport if
+ * one started anyway (GIT_ALLOW_PROTOCOL lists the protocols allowed, over any `protocol.*.allow`). Without the
+ * missing objects the diff fails, and the changes are listed without their lines.
+ */
+const GIT_ENV = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '', GIT_PAGER: 'cat', GIT_NO_LAZY_FETCH: '1', GIT_ALLOW_PROTOCOL: 'none' };
 
 /** The folder's uncommitted changes, paths relative to it; rejects with a clear message when it is no git folder. */
 export async function uncommittedChanges(folder: string, signal?: AbortSignal): Promise<ChangeEntry[]> {
   const prefix = (await git(folder, ['rev-parse', '--show-prefix'], signal)).trim();
-  const status = await git(folder, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all', '--', '.'], signal);
-  const diff = await git(folder, ['diff', 'HEAD', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=all', '-U0', '--relative', '--', '.'], signal).catch(() => '');
+  const noFilters = filtersOff(await git(folder, ['config', '-z', '--name-only', '--list'], signal));
+  const status = await git(folder, [...noFilters, 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all', '--', '.'], signal);
+  const diff = await git(folder, [...noFilters, 'diff', 'HEAD', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=all', '-U0', '--relative', '--', '.'], signal).catch(() => '');
   const stats = hunksOf(diff);
   const changes: ChangeEntry[] = [];
   for (const record of status.split('\0')) {
@@ -71,11 +84,31 @@ export function hunksOf(diff: string): Map<string, Required<Pick<ChangeEntry, 'a
   return files;
 }
 
+/**
+ * `-c` settings that switch off every filter driver in git's config (`-z --name-only --list`: names only, and
+ * reading config runs nothing). git skips an empty filter command, and `required=false` keeps a driver that no
+ * longer filters from failing the command. `-c` splits at the first '=', so a driver whose name holds one could
+ * not be switched off: then nothing is run at all.
+ */
+function filtersOff(configNames: string): string[] {
+  const drivers = new Set<string>();
+  for (const name of configNames.split('\0')) {
+    const lastDot = name.lastIndexOf('.');
+    if (name.startsWith('filter.') && lastDot > 'filter.'.length) drivers.add(name.slice('filter.'.length, lastDot));
+  }
+  const args: string[] = [];
+  for (const driver of drivers) {
+    if (driver.includes('=')) throw new Error(`git could not list the changes: its configuration names a filter driver ("${driver}") that cannot be switched off, so git is not run`);
+    for (const setting of ['clean=', 'smudge=', 'process=', 'required=false']) args.push('-c', `filter.${driver}.${setting}`);
+  }
+  return args;
+}
+
 function git(cwd: string, args: string[], signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('git', [...NO_REPOSITORY_PROGRAMS, ...args], {
       cwd, timeout: GIT_DEADLINE_MS, maxBuffer: GIT_MAX_OUTPUT, signal, windowsHide: true,
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '', GIT_PAGER: 'cat' },
+      env: { ...process.env, ...GIT_ENV },
     }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const said = String(stderr).trim().split('\n')[0] ?? '';
