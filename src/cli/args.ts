@@ -30,6 +30,8 @@ export interface ModelFlags {
   subReasoningEffort?: ReasoningEffort;
   /** The root model's window in tokens (also the sub-model's when it is the same model). */
   contextWindow?: number;
+  /** The sub-model's window in tokens: child runs (rlm_query) compact their history to it. */
+  subContextWindow?: number;
 }
 
 /** The budgets of one run (one question), child runs included. */
@@ -158,7 +160,7 @@ export const USAGE = `Usage:
       [--trace FILE] [--json]
       [--prices FILE] [--exclude GLOB]... [--include FOLDER]... [--allow-credential-file GLOB]... [--quiet]
       [--max-output-tokens N] [--sub-max-output-tokens N] [--reasoning-effort minimal|low|medium|high]
-      [--sub-reasoning-effort minimal|low|medium|high] [--context-window N]
+      [--sub-reasoning-effort minimal|low|medium|high] [--context-window N] [--sub-context-window N]
       [--patch FILE] [--apply [--validate "CMD"] [--allow-sensitive]] [--sensitive-path GLOB]... [--summary FILE]
       [--no-cache] [--compact-with root|sub]
   rlm replay <trace.jsonl> [--json]
@@ -203,6 +205,7 @@ const MODEL_OPTIONS = {
   'reasoning-effort': { type: 'string' },
   'sub-reasoning-effort': { type: 'string' },
   'context-window': { type: 'string' },
+  'sub-context-window': { type: 'string' },
 } as const;
 
 const RUN_BUDGET_OPTIONS = {
@@ -384,6 +387,7 @@ function modelFlags(v: Strings<typeof MODEL_OPTIONS>, env: NodeJS.ProcessEnv): M
     reasoningEffort: effort(v['reasoning-effort'], '--reasoning-effort'),
     subReasoningEffort: effort(v['sub-reasoning-effort'], '--sub-reasoning-effort'),
     contextWindow: int(v['context-window'], '--context-window', 1),
+    subContextWindow: int(v['sub-context-window'], '--sub-context-window', 1),
   };
 }
 

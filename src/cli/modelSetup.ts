@@ -36,7 +36,7 @@ export async function modelsFromFlags(flags: ModelFlags & { quiet?: boolean }, i
     subModel: flags.subModel,
     endpointConcurrency: flags.endpointConcurrency,
     root: { maxOutputTokens: flags.maxOutputTokens, reasoningEffort: flags.reasoningEffort, contextWindow: flags.contextWindow },
-    sub: { maxOutputTokens: flags.subMaxOutputTokens, reasoningEffort: flags.subReasoningEffort },
+    sub: { maxOutputTokens: flags.subMaxOutputTokens, reasoningEffort: flags.subReasoningEffort, contextWindow: flags.subContextWindow },
     prices,
     env: io.env,
   }).catch((err: unknown) => {

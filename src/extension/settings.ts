@@ -59,6 +59,8 @@ export interface RlmSettings {
   subReasoningEffort: EffortSetting;
   /** The root model's window in tokens; 0 for the price table's (a safe default for a model it does not know). */
   contextWindow: number;
+  /** The sub-model's, which child runs (rlm_query) compact to; 0 as above (the root's when it is the same model). */
+  subContextWindow: number;
   compactWith: CompactWithSetting;
   /** Reuse sub-call answers across questions (a cache on this machine, per workspace). */
   cacheSubCalls: boolean;
@@ -90,6 +92,7 @@ export const SETTING_DEFAULTS: Readonly<RlmSettings> = Object.freeze({
   reasoningEffort: 'default',
   subReasoningEffort: 'default',
   contextWindow: 0,
+  subContextWindow: 0,
   compactWith: 'root',
   cacheSubCalls: true,
   allowInsecureHttp: false,
@@ -112,11 +115,11 @@ export const USER_ONLY_SETTINGS: ReadonlySet<keyof RlmSettings> = new Set([
 
 /**
  * Limits: a trusted workspace may lower them (a big repository, a cautious team), never raise them above the user's.
- * The reply caps and the root window bound what each request may spend.
+ * The reply caps and the windows bound what each request may spend.
  */
 export const LOWER_ONLY_SETTINGS: ReadonlySet<NumberSetting> = new Set([
   'maxDepth', 'maxIterations', 'maxSubCalls', 'concurrency', 'cellTimeout', 'maxCostPerQuestion', 'maxRequestsPerQuestion',
-  'maxOutputTokens', 'subMaxOutputTokens', 'contextWindow',
+  'maxOutputTokens', 'subMaxOutputTokens', 'contextWindow', 'subContextWindow',
 ]);
 
 /**
@@ -146,7 +149,7 @@ const ZERO_IS_NO_CAP: ReadonlySet<NumberSetting> = new Set(['maxCostPerQuestion'
  * Number settings where 0 means the model's own value, which may be more or less than any number (Anthropic's
  * default reply cap is smaller than what a model may be asked for): a workspace may only lower a number the user set.
  */
-const ZERO_IS_MODEL_DEFAULT: ReadonlySet<NumberSetting> = new Set(['maxOutputTokens', 'subMaxOutputTokens', 'contextWindow']);
+const ZERO_IS_MODEL_DEFAULT: ReadonlySet<NumberSetting> = new Set(['maxOutputTokens', 'subMaxOutputTokens', 'contextWindow', 'subContextWindow']);
 
 /**
  * Lists every settings layer adds to (user, workspace, folder): a workspace may add sensitive paths, never take
@@ -253,10 +256,11 @@ export const NUMBER_BOUNDS: Readonly<Record<NumberSetting, { minimum: number; ma
   maxOutputTokens: { minimum: 0, integer: true },
   subMaxOutputTokens: { minimum: 0, integer: true },
   contextWindow: { minimum: 0, integer: true },
+  subContextWindow: { minimum: 0, integer: true },
 };
 
 type NumberSetting = 'maxDepth' | 'maxIterations' | 'maxSubCalls' | 'concurrency' | 'cellTimeout' | 'maxCostPerQuestion' | 'maxRequestsPerQuestion'
-  | 'maxOutputTokens' | 'subMaxOutputTokens' | 'contextWindow';
+  | 'maxOutputTokens' | 'subMaxOutputTokens' | 'contextWindow' | 'subContextWindow';
 
 /** True when `value` is a number this setting takes (in its bounds, whole where it must be). */
 function isValidNumber(name: NumberSetting, value: unknown): value is number {
@@ -325,6 +329,7 @@ export function readSettings(get: (name: keyof RlmSettings) => unknown): Setting
     reasoningEffort: oneOf('reasoningEffort', EFFORT_SETTINGS),
     subReasoningEffort: oneOf('subReasoningEffort', EFFORT_SETTINGS),
     contextWindow: number('contextWindow'),
+    subContextWindow: number('subContextWindow'),
     compactWith: oneOf('compactWith', COMPACT_WITH_SETTINGS),
     cacheSubCalls: flag('cacheSubCalls'),
     sensitivePaths: patterns('sensitivePaths'),
@@ -356,13 +361,13 @@ export function limitsFrom(settings: RlmSettings): RlmLimitsInput {
   };
 }
 
-/** The root and sub-model's reply caps, reasoning effort and the root's window, as createModelPair takes them. */
+/** The root and sub-model's reply caps, reasoning effort and windows, as createModelPair takes them. */
 export function tuningFrom(settings: RlmSettings): { root: ModelTuning; sub: ModelTuning } {
   const effort = (e: EffortSetting): ReasoningEffort | undefined => (e === 'default' ? undefined : e);
   const positive = (n: number) => (n > 0 ? n : undefined);
   return {
     root: { maxOutputTokens: positive(settings.maxOutputTokens), reasoningEffort: effort(settings.reasoningEffort), contextWindow: positive(settings.contextWindow) },
-    sub: { maxOutputTokens: positive(settings.subMaxOutputTokens), reasoningEffort: effort(settings.subReasoningEffort) },
+    sub: { maxOutputTokens: positive(settings.subMaxOutputTokens), reasoningEffort: effort(settings.subReasoningEffort), contextWindow: positive(settings.subContextWindow) },
   };
 }
 

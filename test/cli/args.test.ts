@@ -22,13 +22,16 @@ test('--allow-credential-file is repeatable and defaults to none', () => {
 
 test('reply caps, reasoning effort and the window, for the root and for sub-calls; bad values name the flag', () => {
   const none = ask();
-  assert.deepEqual([none.maxOutputTokens, none.subMaxOutputTokens, none.reasoningEffort, none.subReasoningEffort, none.contextWindow], [undefined, undefined, undefined, undefined, undefined]);
-  const set = ask('--max-output-tokens', '8000', '--sub-max-output-tokens', '1000', '--reasoning-effort', 'high', '--sub-reasoning-effort', 'minimal', '--context-window', '8192');
-  assert.deepEqual([set.maxOutputTokens, set.subMaxOutputTokens, set.reasoningEffort, set.subReasoningEffort, set.contextWindow], [8000, 1000, 'high', 'minimal', 8192]);
+  const figures = (a: typeof none) => [a.maxOutputTokens, a.subMaxOutputTokens, a.reasoningEffort, a.subReasoningEffort, a.contextWindow, a.subContextWindow];
+  assert.deepEqual(figures(none), [undefined, undefined, undefined, undefined, undefined, undefined]);
+  const set = ask('--max-output-tokens', '8000', '--sub-max-output-tokens', '1000', '--reasoning-effort', 'high', '--sub-reasoning-effort', 'minimal', '--context-window', '8192', '--sub-context-window', '4096');
+  assert.deepEqual(figures(set), [8000, 1000, 'high', 'minimal', 8192, 4096]);
   assert.throws(() => ask('--reasoning-effort', 'max'), (err) => err instanceof UsageError && /Bad --reasoning-effort 'max': use minimal, low, medium, high/.test(err.message));
   assert.throws(() => ask('--max-output-tokens', '0'), (err) => err instanceof UsageError && /--max-output-tokens/.test(err.message));
   assert.match(USAGE, /--sub-reasoning-effort/);
   assert.match(USAGE, /--context-window N/);
+  assert.match(USAGE, /--sub-context-window N/);
+  assert.throws(() => ask('--sub-context-window', '0'), (err) => err instanceof UsageError && /--sub-context-window/.test(err.message));
 });
 
 test('--no-cache and --compact-with', () => {

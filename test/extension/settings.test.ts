@@ -19,29 +19,30 @@ test('good values are taken, trimmed; a base URL loses its trailing slash', () =
     provider: 'openai-compatible', baseUrl: ' http://127.0.0.1:11434/v1/ ', rootModel: ' qwen2.5-coder ', subModel: '', maxDepth: 2, maxIterations: 12,
     maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', ' ', 'big/**'], include: [' packages/api', 'services/*'], validateCommand: ' npm test ',
     allowInsecureHttp: true, prices: { 'qwen2.5-coder': { input: 0.1, output: 0.2, contextWindow: 32768 } },
-    maxOutputTokens: 4096, subMaxOutputTokens: 0, reasoningEffort: 'low', subReasoningEffort: 'default', contextWindow: 8192, compactWith: 'sub', cacheSubCalls: false,
+    maxOutputTokens: 4096, subMaxOutputTokens: 0, reasoningEffort: 'low', subReasoningEffort: 'default', contextWindow: 8192, subContextWindow: 4096, compactWith: 'sub', cacheSubCalls: false,
   });
   assert.deepEqual(warnings, []);
   assert.deepEqual(settings, {
     provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', rootModel: 'qwen2.5-coder', subModel: '', maxDepth: 2, maxIterations: 12,
     maxSubCalls: 0, concurrency: 4, cellTimeout: 2.5, maxCostPerQuestion: 0, maxRequestsPerQuestion: 50, excludes: ['fixtures/', 'big/**'], include: ['packages/api', 'services/*'], validateCommand: 'npm test', sensitivePaths: [],
     allowInsecureHttp: true, prices: { 'qwen2.5-coder': { input: 0.1, output: 0.2, contextWindow: 32768 } },
-    maxOutputTokens: 4096, subMaxOutputTokens: 0, reasoningEffort: 'low', subReasoningEffort: 'default', contextWindow: 8192, compactWith: 'sub', cacheSubCalls: false,
+    maxOutputTokens: 4096, subMaxOutputTokens: 0, reasoningEffort: 'low', subReasoningEffort: 'default', contextWindow: 8192, subContextWindow: 4096, compactWith: 'sub', cacheSubCalls: false,
   } satisfies RlmSettings);
   assert.deepEqual(tuningFrom(settings), {
     root: { maxOutputTokens: 4096, reasoningEffort: 'low', contextWindow: 8192 },
-    sub: { maxOutputTokens: undefined, reasoningEffort: undefined },
+    sub: { maxOutputTokens: undefined, reasoningEffort: undefined, contextWindow: 4096 },
   });
+  assert.equal(tuningFrom(SETTING_DEFAULTS).sub.contextWindow, undefined, "0: the model's own window (the root's when it is the same model)");
 });
 
 test('bad values fall back to the default, one warning each naming the setting', () => {
   const { settings, warnings } = from({
     provider: 'gpt', baseUrl: 'ftp://x', rootModel: 7, maxDepth: 1.5, maxIterations: -3, concurrency: '8', cellTimeout: Infinity,
     maxCostPerQuestion: -1, maxRequestsPerQuestion: 2.5, excludes: 'dist/', include: ['../outside'], validateCommand: ['npm', 'test'], allowInsecureHttp: 'yes', prices: { 'm': { input: 'cheap' } },
-    maxOutputTokens: 1.5, contextWindow: -1, reasoningEffort: 'max', compactWith: 'other', cacheSubCalls: 'yes',
+    maxOutputTokens: 1.5, contextWindow: -1, subContextWindow: 0.5, reasoningEffort: 'max', compactWith: 'other', cacheSubCalls: 'yes',
   });
   assert.deepEqual(settings, SETTING_DEFAULTS);
-  assert.equal(warnings.length, 19);
+  assert.equal(warnings.length, 20);
   assert.ok(warnings.some((w) => /^rlm\.include: \["\.\.\/outside"\] is not usable \("\.\.\/outside" is not a folder inside the workspace; name folders such as 'packages\/api' or 'services\/\*'\); using \[\]\.$/.test(w)), warnings.join('\n'));
   assert.ok(warnings.some((w) => /^Prices in rlm\.prices: "m" needs "input" and "output".* Using none\.$/.test(w)));
   assert.ok(warnings.some((w) => w === 'rlm.reasoningEffort: "max" is not one of default, minimal, low, medium, high; using "default".'));
@@ -144,6 +145,8 @@ test('what a question spends: reply caps and the window only lowered below a num
   assert.deepEqual(value('contextWindow', { user: 32_768, workspace: 200_000 }, true), [32_768, 'user']);
   const unset = settingValue('contextWindow', at({ workspace: 1_000_000 }, 'contextWindow'), 1_000_000, true);
   assert.equal(unset.ignored, "rlm.contextWindow in the workspace settings (1000000) is ignored: a workspace may lower a number you set, and you set none (0: the model's own).");
+  assert.deepEqual(value('subContextWindow', { user: 32_768, folder: 8192 }, true), [8192, 'folder'], 'the same for the window child runs work to');
+  assert.deepEqual(value('subContextWindow', { workspace: 1_000_000 }, true), [0, 'default']);
   // Thinking is billed as output, and no order of efforts holds for every provider: the user's only, trusted or not.
   for (const trusted of [true, false]) {
     assert.deepEqual(value('reasoningEffort', { workspace: 'high' }, trusted), ['default', 'default']);
@@ -152,6 +155,7 @@ test('what a question spends: reply caps and the window only lowered below a num
   // In Restricted Mode not even a lower cap is read.
   assert.deepEqual(value('maxOutputTokens', { user: 8000, workspace: 4000 }, false), [8000, 'user']);
   assert.deepEqual(value('contextWindow', { user: 32_768, workspace: 8192 }, false), [32_768, 'user']);
+  assert.deepEqual(value('subContextWindow', { user: 32_768, workspace: 8192 }, false), [32_768, 'user']);
 });
 
 test('compactWith picks the model that summarises: a trusted workspace may choose it, Restricted Mode may not', () => {

@@ -13,7 +13,7 @@ import type { Log } from '../../src/extension/log';
 import { prepareModels, type ModelSources } from '../../src/extension/models/modelSetup';
 import { SETTING_DEFAULTS, type KeyedProvider, type RlmSettings } from '../../src/extension/settings';
 import type { HostToChat, MessageOf } from '../../src/protocol/messages';
-import { FakeModelServer, type FakeReply, type FakeRequest } from '../fakes/FakeModelServer';
+import { FakeModelServer, type FakeReply, type FakeRequest, type FakeServerOptions } from '../fakes/FakeModelServer';
 import { MapMemento } from './MapMemento';
 
 export const ROOT = 'root-model';
@@ -47,14 +47,17 @@ export async function harness(options: {
   subCallCache?: SubCallCache;
   /** Where the Problems and changes attachments come from (default: none). */
   attachments?: Pick<ChatServiceDeps, 'problems' | 'changes'>;
+  /** The sub-model's replies, child runs' turns among them (default: an answer quoting the prompt). */
+  sub?: (req: FakeRequest) => string | FakeReply;
+  server?: Omit<FakeServerOptions, 'models'>;
 } = {}) {
   const rootQueue: RootReply[] = [];
   const server = await FakeModelServer.start((req) => {
-    if (req.model !== ROOT) return `sub answer: ${req.messages.at(-1)!.content.slice(0, 30)}`;
+    if (req.model !== ROOT) return options.sub ? options.sub(req) : `sub answer: ${req.messages.at(-1)!.content.slice(0, 30)}`;
     const next = rootQueue.shift();
     if (next === undefined) return { status: 400, text: 'the test queued no root reply' };
     return typeof next === 'function' ? next(req) : next;
-  }, { models: [ROOT, SUB] });
+  }, { models: [ROOT, SUB], ...options.server });
   const dir = options.dir ?? folderWithCode();
   const folder: FolderRef = { uri: `file://${dir}`, name: 'demo' };
   const memento = options.memento ?? new MapMemento();

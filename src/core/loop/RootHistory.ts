@@ -126,7 +126,7 @@ export class RootHistory {
    */
   private async compact(reason: CompactionReason): Promise<void> {
     const [system, first, ...turns] = this.messages as [ChatMessage, ChatMessage, ...ChatMessage[]];
-    if (turns.length === 0) throw new Error(windowTooSmall(this.run.rootModel.name, this.window, this.tokens(this.messages)));
+    if (turns.length === 0) throw this.tooSmall(this.messages);
     const run = this.run;
     const model = run.summarizer;
     const isRoot = model === run.rootModel;
@@ -240,7 +240,12 @@ export class RootHistory {
         left -= keep;
       });
     }
-    if (this.tokens(out) > budget) throw new Error(windowTooSmall(this.run.rootModel.name, this.window, this.tokens(out.slice(0, from))));
+    if (this.tokens(out) > budget) throw this.tooSmall(out.slice(0, from));
     return out;
+  }
+
+  /** The run's end when `needed` (what must be sent whole) does not fit the window. */
+  private tooSmall(needed: ChatMessage[]): Error {
+    return new Error(windowTooSmall(this.run.rootModel.name, this.window, this.tokens(needed), this.run.depth > 0));
   }
 }

@@ -11,11 +11,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Usage } from '../models/types';
 import { redactSecrets } from '../redact';
-import { isInside } from '../workspace/rootPaths';
+import { isInside, realPathToBe } from '../workspace/rootPaths';
 
 /** What a reused answer brings back: its text, and what it cost the first time (what reusing it saves). */
 export interface CachedAnswer {
@@ -52,11 +52,12 @@ export function subCallKey(model: string, system: string, prompt: string): strin
 
 /**
  * The cache file of a context (a workspace folder, a text file) in `dir`, named by a hash of the context's
- * identity, never by its path. Undefined when `dir` lies inside the context's folder `root`: model code reads
- * there, and must not read the cache.
+ * identity, never by its path. Undefined when `dir` lies inside the context's folder `root` by any route (real
+ * paths are compared, so a symlink cannot hide it, even one to a folder not made yet): model code reads there,
+ * and must not read the cache.
  */
 export function cacheFileFor(dir: string, contextId: string, root?: string): string | undefined {
-  if (root !== undefined && isInside(resolve(root), resolve(dir))) return undefined;
+  if (root !== undefined && isInside(realPathToBe(root), realPathToBe(dir))) return undefined;
   return join(dir, 'subcalls', `${createHash('sha256').update(contextId).digest('hex').slice(0, 32)}.jsonl`);
 }
 

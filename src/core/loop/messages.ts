@@ -123,7 +123,11 @@ export function noSummary(why: string): string {
   return `[No summary of the earlier turns could be written (${why}); they were dropped to make room. Everything you computed is still in the REPL: SHOW_VARS() lists it.]`;
 }
 
-/** The run cannot go on: even the system prompt and the question do not fit the root model's window. */
-export function windowTooSmall(model: string, window: number, needed: number): string {
-  return `the root model ${model} has a window of ${fmt(window)} tokens, too small for the system prompt and the question (about ${fmt(needed)} tokens at 85% of the window): use a model with a larger window, or set its real window (--context-window, rlm.contextWindow) if it is larger`;
+/**
+ * The run cannot go on: even the system prompt and the question do not fit the root model's window. A child run's
+ * root is the sub-model, whose window has its own setting.
+ */
+export function windowTooSmall(model: string, window: number, needed: number, child: boolean): string {
+  const [role, setting] = child ? ['the sub-model', '--sub-context-window, rlm.subContextWindow'] : ['the root model', '--context-window, rlm.contextWindow'];
+  return `${role} ${model} has a window of ${fmt(window)} tokens, too small for the system prompt and the question (about ${fmt(needed)} tokens at 85% of the window): use a model with a larger window, or set its real window (${setting}) if it is larger`;
 }

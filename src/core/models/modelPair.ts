@@ -29,7 +29,10 @@ export interface ModelPairConfig extends Omit<ModelConfig, 'model' | keyof Model
   subModel?: string;
   /** The root model's output cap, reasoning effort and window (also the sub-model's window when it is the same model). */
   root?: ModelTuning;
-  /** The sub-model's, also for models llm_query names; each absent field: the provider's default (the price table's window). */
+  /**
+   * The sub-model's, which child runs (rlm_query) take as their root; the output cap and effort also for models
+   * llm_query names, each of which keeps its own window. Each absent field: the provider's default (the price table's window).
+   */
   sub?: ModelTuning;
 }
 
@@ -52,10 +55,12 @@ export async function createModelPair(config: ModelPairConfig): Promise<Required
   const sub = subName === root.name && sameTuning ? root : await createModel({ ...common, ...subTuning, model: subName });
   const cache = new Map<string, Promise<ChatModel>>([[sub.name, Promise.resolve(sub)]]);
   if (sameTuning) cache.set(root.name, Promise.resolve(root));
+  // A window belongs to a model, not to a role: another model named by llm_query does not get the sub-model's.
+  const windowOf = (name: string) => (name === subName ? subTuning.contextWindow : name === root.name ? rootTuning.contextWindow : undefined);
   const byName = (name: string): Promise<ChatModel> => {
     let created = cache.get(name);
     if (!created) {
-      created = createModel({ ...common, ...subTuning, model: name });
+      created = createModel({ ...common, ...subTuning, contextWindow: windowOf(name), model: name });
       // A failure is not remembered: the next ask may succeed (a server that was starting up).
       created.catch(() => cache.delete(name));
       cache.set(name, created);

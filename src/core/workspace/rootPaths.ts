@@ -3,8 +3,12 @@
 // a file an answer cites, a trace a client names) kept to the workspace's folders: lexically first, then by real
 // path, so a symlink cannot lead out.
 
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+/** Symlinks followed at most in one path, as Linux's MAXSYMLINKS: past it a loop is taken for what it is. */
+const MAX_LINKS = 40;
 
 /**
  * The absolute paths a link may name, one per root it lies inside (roots in order; a relative path is taken
@@ -29,6 +33,32 @@ export function pathInside(root: string, absolute: string): string | undefined {
 /** True when `absolute` is `root` or lies under it (lexically: callers that care about symlinks pass real paths). */
 export function isInside(root: string, absolute: string): boolean {
   return pathInside(root, absolute) !== undefined;
+}
+
+/**
+ * The real path `path` has, or will have once made (a cache folder created on first use): the real path of its
+ * nearest existing ancestor with the rest appended, a symlink to nowhere yet followed to where it points. Compared
+ * with isInside, no symlink (the path's, or one above it) can hide that a folder lies inside another.
+ */
+export function realPathToBe(path: string, links = 0): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync.native(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    if (parent === absolute || links > MAX_LINKS) return absolute;
+    const inParent = join(realPathToBe(parent, links), basename(absolute));
+    const target = linkTarget(inParent);
+    return target === undefined ? inParent : realPathToBe(resolve(dirname(inParent), target), links + 1);
+  }
+}
+
+function linkTarget(path: string): string | undefined {
+  try {
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first of `path`'s candidates in `roots` that is a file whose real path is inside a root too; undefined when none is. */

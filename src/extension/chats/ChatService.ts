@@ -660,6 +660,8 @@ function rememberingFailures(model: ChatModel, remember: (err: ModelError) => vo
     provider: model.provider,
     name: model.name,
     contextWindow: model.contextWindow,
+    // Without it a stand-in window (a local model nobody set one for) would pass for known, and go unguarded.
+    contextWindowKnown: model.contextWindowKnown,
     complete: (request) => model.complete(request).catch((err: unknown) => {
       if (err instanceof ModelError) remember(err);
       throw err;

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheFileFor, subCallKey, SubCallCacheFile, type CachedAnswer } from '../../../src/core/loop/SubCallCache';
@@ -98,6 +98,24 @@ test('the cache file is named by a hash, never inside the workspace', () => {
   assert.equal(cacheFileFor('/home/u/project', 'workspace:/home/u/project', '/home/u/project'), undefined);
   assert.equal(cacheFileFor('/home/u', 'workspace:/home/u/project', '/home/u/project')?.startsWith('/home/u/subcalls/'), true, 'a folder above the workspace is fine');
   assert.ok(cacheFileFor('/home/u/project2', 'x', '/home/u/project'), 'a sibling whose name starts the same is outside');
+});
+
+test('a cache folder inside the workspace by a symlink is refused too, whichever way the link goes', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'rlm-subcalls-links-'));
+  const ws = join(tmp, 'ws');
+  mkdirSync(join(ws, '.c'), { recursive: true });
+  mkdirSync(join(tmp, 'outside'));
+  const link = (name: string, target: string) => {
+    symlinkSync(target, join(tmp, name));
+    return join(tmp, name);
+  };
+  assert.equal(cacheFileFor(link('into-ws', join(ws, '.c')), 'w', ws), undefined, 'RLM_CACHE_DIR a link into the workspace');
+  assert.equal(cacheFileFor(link('into-ws-not-made', join(ws, '.later')), 'w', ws), undefined, 'a link to a folder in it not made yet');
+  assert.equal(cacheFileFor(join(link('to-ws', ws), 'cache', 'rlm'), 'w', ws), undefined, 'under a link to the workspace, not made yet');
+  assert.equal(cacheFileFor(join(ws, '.c'), 'w', link('ws-by-link', ws)), undefined, 'the workspace named by a link');
+  assert.equal(cacheFileFor(join(tmp, 'outside'), 'w', link('outside-link', join(tmp, 'outside'))), undefined, 'a workspace that is the cache folder');
+  assert.ok(cacheFileFor(link('elsewhere', join(tmp, 'outside')), 'w', ws), 'a link that leads outside the workspace is fine');
+  assert.ok(cacheFileFor(join(tmp, 'outside'), 'w', link('ws-link', ws)), 'and so is a folder outside a workspace named by a link');
 });
 
 test('clear forgets every answer and deletes the file, queued writes included; the cache works on afterwards', async () => {

@@ -12,30 +12,10 @@ import { PriceTable } from '../../../src/core/models/pricing';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
 import { TrajectoryTree } from '../../../src/core/trajectory/TrajectoryTree';
 import type { FakeRequest } from '../../fakes/FakeModelServer';
+import { counter, DELEGATE_COUNTING, SUMMARY } from '../../support/countingModel';
 import { code, ROOT, scripted, SUB, withSession } from '../../support/scriptedModels';
 
 const WINDOW = 8_192;
-const SUMMARY = 'Found so far: the running count is in the REPL variable `counts` (counts.a). Nothing failed. Next: keep counting, then FINAL(counts.a).';
-
-/**
- * A root model that counts in a REPL variable over `turns` turns, printing `outputChars` characters each turn,
- * then answers with the count (1 + turns - 2). It answers a summary request with SUMMARY.
- */
-function counter(turns: number, outputChars: number) {
-  let turn = 0;
-  const summaryRequests: FakeRequest[] = [];
-  const reply = (req: FakeRequest) => {
-    if (/about to be compacted/.test(req.messages.at(-1)!.content)) {
-      summaryRequests.push(req);
-      return SUMMARY;
-    }
-    turn++;
-    if (turn === 1) return code('Start counting.', `const counts = { a: 1 };\nprint("x".repeat(${outputChars}))`);
-    if (turn < turns) return code(`Step ${turn}.`, `counts.a++;\nprint("y".repeat(${outputChars}))`);
-    return code('Done.', 'FINAL(String(counts.a))');
-  };
-  return { script: Array.from({ length: 3 * turns }, () => reply), summaryRequests };
-}
 
 const ends = <T extends RlmEvent['type']>(events: RlmEvent[], type: T) => events.filter((e): e is Extract<RlmEvent, { type: T }> => e.type === type);
 
@@ -149,17 +129,23 @@ test('a window too small for the system prompt and the question: the run fails a
   });
 });
 
+test('a child run whose sub-model window is too small: the error names the sub-model\'s window setting', async () => {
+  const s = await scripted(
+    [code('Delegate.', 'try { await rlm_query("Count", {context: "abc"}) } catch (e) { print(e.message) }'), code('Done.', 'FINAL("no child")')],
+    undefined,
+    { subContextWindow: 1_000 },
+  );
+  await withSession(s, { models: s.models, context: { kind: 'text', text: 'abc' }, limits: { maxDepth: 2 } }, async (session) => {
+    assert.equal((await session.ask('?')).answer, 'no child');
+    const seen = s.rootRequests()[1]!.messages.at(-1)!.content;
+    assert.match(seen, /the sub-model sub-model has a window of 1,000 tokens, too small .*--sub-context-window, rlm\.subContextWindow/);
+    assert.equal(s.subRequests().length, 0);
+  });
+});
+
 test('child RLMs compact their own history, to their own model\'s window', async () => {
   const child = counter(8, 6_000);
-  let rootTurn = 0;
-  const s = await scripted(
-    [
-      () => code('Delegate.', 'const n = await rlm_query("Count", {context: "abc"});\nprint(n)'),
-      () => code('Done.', 'FINAL("child said " + n)'),
-    ],
-    (req) => child.script[rootTurn++]!(req),
-    { subContextWindow: WINDOW },
-  );
+  const s = await scripted(DELEGATE_COUNTING, child.reply, { subContextWindow: WINDOW });
   const events: RlmEvent[] = [];
   await withSession(s, { models: s.models, context: { kind: 'text', text: 'abc' }, limits: { maxDepth: 2 } }, async (session) => {
     const result = await session.ask('Ask a child.', { onEvent: (e) => events.push(e) });

@@ -2,12 +2,15 @@
 // that changes per turn (counters, time) may live before the newest message. Checked on the wire, through the
 // official SDKs, over a 10-turn run that meets every kind of turn (output, an error, no code, sub-calls) and ends
 // with the last call for an answer after the iterations ran out. Then the cache itself: root requests are marked
-// for it, the provider's cache hits are read, priced at the cached rate, and the savings reported.
+// for it, the provider's cache hits are read, priced at the cached rate, and the savings reported; and the same
+// figures for sub-calls, apart from the root's, in their nodes, the run's usage and the trace.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PriceTable } from '../../../src/core/models/pricing';
+import type { Usage } from '../../../src/core/models/types';
 import type { RlmEvent } from '../../../src/core/trajectory/events';
+import { TrajectoryTree } from '../../../src/core/trajectory/TrajectoryTree';
 import type { FakeRequest } from '../../fakes/FakeModelServer';
 import { code, ROOT, scripted, SUB, withSession } from '../../support/scriptedModels';
 
@@ -107,5 +110,68 @@ for (const api of ['openai', 'anthropic'] as const) {
       }
       assert.ok(subs.every((r) => !JSON.stringify(r.body).includes('cache_control')), 'sub-calls write nothing to the cache (a write costs 25% more)');
     }
+  });
+}
+
+// What the sub-model's server reports for every sub-call, in its own wire format (OpenAI's
+// prompt_tokens_details.cached_tokens; Anthropic's cache_read_input_tokens and cache_creation_input_tokens).
+const SUB_USAGE = {
+  openai: { input: 3_000, output: 40, cachedInput: 2_048 },
+  anthropic: { input: 3_000, output: 40, cachedInput: 2_048, cacheWrite: 512 },
+};
+
+for (const api of ['openai', 'anthropic'] as const) {
+  test(`${api}: sub-calls' cached tokens are reported apart from the root's, billed at the cached rate, with the savings, in the nodes, the usage and the trace`, async () => {
+    const s = await scripted(
+      [
+        code('Ask one.', 'const a = await llm_query("What is in: alpha");\nprint(a)'),
+        code('Batch.', 'const many = await llm_query_batched(["beta", "gamma"]);\nprint(many.length)'),
+        code('Done.', 'FINAL("done")'),
+      ],
+      (req) => ({ text: `about ${req.messages.at(-1)!.content.slice(-5)}`, usage: SUB_USAGE[api] }),
+      { api },
+    );
+    const prices = PRICES[api];
+    const events: RlmEvent[] = [];
+    const tree = new TrajectoryTree();
+    const options = { models: s.models, context: { kind: 'text', text: 'alpha' } as const, costOf: (m: string, u: Usage) => prices.costUsd(m, u) };
+    const result = await withSession(s, options, (session) => session.ask('What is in the context?', {
+      onEvent: (e) => {
+        events.push(e);
+        tree.apply(e);
+      },
+    }));
+    assert.equal(result.stopReason, 'final');
+
+    const ends = events.filter((e): e is Extract<RlmEvent, { type: 'subcall_end' }> => e.type === 'subcall_end');
+    assert.deepEqual(events.filter((e) => e.type === 'subcall_start').map((e) => 'fn' in e && e.fn), ['llm_query', 'llm_query_batched', 'llm_query_batched']);
+    assert.equal(ends.length, 3);
+    const read = SUB_USAGE[api].cachedInput;
+    const written = api === 'anthropic' ? SUB_USAGE.anthropic.cacheWrite : undefined;
+    const list = prices.costUsd(SUB, { inputTokens: 3_000, outputTokens: 40 })!;
+    const billed = prices.costUsd(SUB, { inputTokens: 3_000, outputTokens: 40, cachedInputTokens: read, cacheWriteTokens: written })!;
+    assert.ok(billed < list, `billed ${billed} below the list price ${list}`);
+    for (const end of ends) {
+      const usage = { inputTokens: 3_000, outputTokens: 40, estimated: false, cachedInputTokens: read, ...(written ? { cacheWriteTokens: written } : {}) };
+      assert.deepEqual(end.usage, usage, `${end.id}: the trace event carries the cached tokens apart`);
+      assert.equal(end.costUsd, billed, `${end.id}: billed with the cached discount`);
+      assert.ok(Math.abs(end.savedUsd! - (list - billed)) < 1e-15, `${end.id}: says what the cache saved`);
+      const node = tree.get(end.id)!;
+      assert.equal(node.own.cachedInputTokens, read, `${end.id}: the node shows its cached tokens`);
+      assert.equal(node.own.costUsd, billed);
+      assert.ok(Math.abs(node.own.savedUsd - (list - billed)) < 1e-15);
+    }
+
+    const { root, sub, total } = result.usage;
+    assert.equal(sub.calls, 3);
+    assert.equal(sub.cachedInputTokens, 3 * read, 'the run reports sub-calls\' cached tokens');
+    assert.equal(sub.cacheWriteTokens, written && 3 * written);
+    assert.ok(Math.abs(sub.costUsd - 3 * billed) < 1e-15);
+    assert.ok(Math.abs(sub.savedUsd! - 3 * (list - billed)) < 1e-15);
+    assert.equal(root.cachedInputTokens, undefined, 'the root read nothing from the cache: the sub-calls\' tokens stay apart');
+    assert.equal(total.cachedInputTokens, 3 * read);
+    const [run] = tree.roots;
+    assert.equal(run!.total.cachedInputTokens, 3 * read);
+    assert.ok(Math.abs(run!.total.savedUsd - sub.savedUsd!) < 1e-15, 'the tree rolls the savings up to the run');
   });
 }

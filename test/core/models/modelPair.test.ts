@@ -127,3 +127,20 @@ test('root and sub-model tuning reach the wire: output caps, reasoning effort, t
   await tight.root.complete(ask);
   assert.ok(!('thinking' in server.requests.at(-1)!.body), 'no room for the minimum budget: no thinking');
 });
+
+test('windows: the sub-model\'s reaches the sub-model (child runs take it as their root); a model named in llm_query keeps its own', async () => {
+  const server = await start(() => 'ok', ['local-root', 'local-sub']);
+  const prices = new PriceTable({ 'big-local': { input: 0, output: 0, contextWindow: 65_536 } });
+  const base = { provider: 'openai', baseUrl: server.openaiBaseUrl, env: {}, prices } as const;
+  const pair = await createModelPair({ ...base, model: 'local-root', subModel: 'local-sub', root: { contextWindow: 32_768 }, sub: { contextWindow: 8192 } });
+  assert.deepEqual([pair.root.contextWindow, pair.sub.contextWindow], [32_768, 8192]);
+  assert.equal(pair.sub.contextWindowKnown, true, 'set: no safe default stands in for it');
+  assert.equal((await pair.byName('big-local')).contextWindow, 65_536, 'its own window, not the sub-model\'s');
+  assert.equal((await pair.byName('unlisted')).contextWindowKnown, false, 'a model nobody set a window for keeps the safe default');
+
+  const unset = await createModelPair({ ...base, model: 'local-root', subModel: 'local-sub' });
+  assert.equal(unset.sub.contextWindowKnown, false, 'a local sub-model nobody set a window for: the safe default');
+  const same = await createModelPair({ ...base, model: 'local-root', root: { contextWindow: 32_768 }, sub: { contextWindow: 8192 } });
+  assert.deepEqual([same.root.contextWindow, same.sub.contextWindow], [32_768, 8192], 'one model tuned apart by role: each role its window');
+  assert.equal((await same.byName('local-root')).contextWindow, 8192, 'by name, the model the sub-calls use');
+});
