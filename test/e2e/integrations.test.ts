@@ -201,6 +201,7 @@ e2eSuite('where users already work: @rlm in VS Code\'s Chat view', {
 
   it('RLM\'s MCP server is offered to VS Code only when it can run outside the editor: none with the editor\'s models, the log says why; "RLM: workspace" once rlm.baseUrl is set, and VS Code starts it', async (vs) => {
     // The editor's models only: the server could not use them, so VS Code is offered none.
+    await chatView(vs);
     await vs.workbench.runCommand('MCP: List Servers');
     await waitFor(async () => /RLM's MCP server is not offered to VS Code for workspace: No API key or rlm\.baseUrl is set, so RLM would answer with the editor's language models/.test(await vs.logs()),
       { timeoutMs: TIMEOUTS.command, what: 'the RLM log to say why no MCP server is offered' });
@@ -220,8 +221,16 @@ e2eSuite('where users already work: @rlm in VS Code\'s Chat view', {
     await vs.workbench.pickItem('RLM: workspace');
     await vs.workbench.pickItem('Start Server');
     await waitFor(async () => /VS Code starts RLM's MCP server for workspace/.test(await vs.logs()), { timeoutMs: TIMEOUTS.command, what: 'VS Code to ask for the server\'s start' });
-    await waitFor(async () => /rlm mcp: serving .*workspace/.test(await vs.logs()), { timeoutMs: TIMEOUTS.command, what: 'the server to start (its note on stderr, in VS Code\'s MCP log)' });
-    await vs.workbench.page.keyboard.press('Escape');
+    // The server's own output channel lives in the page (the web workbench keeps no file of it): shown, then read.
+    await vs.workbench.runCommand('MCP: List Servers');
+    await vs.workbench.pickItem('RLM: workspace');
+    await vs.workbench.pickItem('Show Output');
+    const output = vs.workbench.page.locator('.part.panel .monaco-editor .view-lines');
+    const shown = await waitFor(async () => {
+      const text = (await output.allTextContents().catch(() => [])).join('').replace(/\u00a0/g, ' ');
+      return /Discovered 3 tools/.test(text) ? text : undefined;
+    }, { timeoutMs: TIMEOUTS.command, what: 'the server\'s output to show it started and listed its tools' });
+    assert.match(shown, /\[server stderr\] rlm mcp: serving/, 'its note on stderr: it runs with the settings\' provider');
   });
 
   it('shuts down leaving no process behind', async (vs) => {
