@@ -77,7 +77,8 @@ export class RlmExtension implements vscode.Disposable {
     if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
     this.tracesDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'traces');
     this.chatView = new ChatView(context.extensionUri, log, (message) => this.onChatMessage(message), () => this.chats.stopIfIndexing());
-    this.setup = this.own(new SetupService(context.secrets, context.globalState, secrets, log, (setup) => {
+    this.setup = this.own(new SetupService(context.secrets, context.globalState, secrets, log));
+    this.own(this.setup.onDidChange((setup) => {
       this.chatView.post({ type: 'chat/setup', setup });
       this.walkthrough.onSetup(setup);
     }));

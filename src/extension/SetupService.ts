@@ -37,6 +37,9 @@ export class SetupService implements vscode.Disposable {
   /** Keys of the earlier per-provider form, moved before any key is read. */
   private readonly migrated: Promise<void>;
   private readonly listings = new Map<string, { at: number; listing: Promise<ModelListing> }>();
+  private readonly changed = new vscode.EventEmitter<SetupStatus>();
+  /** The set-up as looked up after each change of the settings, keys, editor models, trust or folders. */
+  readonly onDidChange = this.changed.event;
 
   constructor(
     secretStorage: vscode.SecretStorage,
@@ -45,7 +48,6 @@ export class SetupService implements vscode.Disposable {
     /** Every key read in this window, for redaction (shared with the sessions and the log). */
     private readonly secrets: string[],
     private readonly log: Log,
-    private readonly onChange: (status: SetupStatus) => void,
   ) {
     this.keys = new ApiKeys(secretStorage, keyIndex);
     const settings = this.settings();
@@ -146,7 +148,7 @@ export class SetupService implements vscode.Disposable {
           const { facts } = await gatherFacts(settings, this.sources(), this.windowFacts());
           this.current = setupStatus(settings, facts);
         } while (this.refreshAgain);
-        this.onChange(this.current);
+        this.changed.fire(this.current);
       } catch (err) {
         this.log.error(`Looking up the model set-up: ${(err as Error).message}`);
       } finally {
@@ -214,5 +216,6 @@ export class SetupService implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.changed.dispose();
   }
 }

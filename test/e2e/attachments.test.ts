@@ -4,6 +4,10 @@
 // none of their text and nothing of the credential file, and the model's code reads them as context.focus.
 // (Dropping from the Explorer is a real drag between VS Code's parts that Playwright cannot make here; the page's
 // side of it is tested in test/webview/attachments.test.ts, the host's in the same messages as the `+` menu.)
+// Then the two sources the editor itself gathers when the `+` menu asks: the open editors (each file once, whatever
+// its groups; an untitled editor is no file; none open is a notice) and the Problems list, as a linter extension (the
+// probe) fills it: the folder's entries go with the question, one in a credential file is left out and counted, one
+// outside the folder is not the chat's.
 
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
@@ -11,6 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { code } from '../support/scriptedModels';
+import { setProblems } from './chatPanel';
 import { e2eSuite, TIMEOUTS, waitFor } from './harness';
 import {
   answerFileDialog, chatView, ended, exchange, exchangeIds, lastUser, newExchange, ROOT_MODEL, ScriptedModels, scriptedServerSettings, SUB_MODEL,
@@ -20,9 +25,10 @@ const models = new ScriptedModels();
 const SECRET = 'sk-live-e2e-attached-9f3b';
 
 e2eSuite('attachments in the chat', {
+  extensions: ['probe'],
   modelServer: models.respond,
   modelServerOptions: { models: [ROOT_MODEL, SUB_MODEL] },
-  settings: ({ modelServer }) => scriptedServerSettings(modelServer),
+  settings: ({ modelServer, root }) => ({ ...scriptedServerSettings(modelServer), 'rlmE2eProbe.outputDir': root }),
 }, (it) => {
   it('attaches a file by #, the selection by +, refuses a credential file; the model gets names and sizes and reads context.focus', async (vs) => {
     await writeFile(join(vs.workspace, '.env'), `OPENAI_API_KEY=${SECRET}\n`);
@@ -118,5 +124,76 @@ e2eSuite('attachments in the chat', {
       await chat.locator('[data-testid=chip-remove]').first().click();
       await waitFor(async () => (await chips()).length === left - 1, { timeoutMs: TIMEOUTS.command, what: 'a chip removed' });
     }
+  });
+
+  it('the open editors and the Problems list, as the editor has them: each open file once, only files; the folder\'s problems go with the question, a credential file\'s are left out and counted', async (vs) => {
+    const chat = await chatView(vs);
+    const chips = () => chat.locator('[data-testid=chip]').evaluateAll((els) => els.map((el) => `${el.querySelector('.chip-label')?.textContent} | ${el.querySelector('[data-testid=chip-detail]')?.textContent}`));
+    const attach = async (source: 'editors' | 'problems') => {
+      await chat.locator('[data-testid=attach-add]').click();
+      await chat.locator(`[data-testid=attach-menu] [data-source=${source}]`).click();
+    };
+
+    // No editor open: a notice says so, and nothing is attached.
+    await vs.workbench.runCommand('View: Close All Editors');
+    await attach('editors');
+    await waitFor(async () => (await vs.workbench.notifications()).includes('RLM: no file is open in an editor.'), { timeoutMs: TIMEOUTS.command, what: 'the notice that no file is open' });
+    assert.deepEqual(await chips(), []);
+
+    // Two files, one of them in two groups, and an untitled editor: each file once, in tab order; the untitled one is none.
+    await vs.workbench.openFile('src/cart.ts');
+    await vs.workbench.openFile('src/receipt.ts');
+    await vs.workbench.runCommand('View: Split Editor');
+    await vs.workbench.runCommand('File: New Untitled Text File');
+    await attach('editors');
+    await waitFor(async () => (await chips()).length === 2, { timeoutMs: TIMEOUTS.command, what: 'the chips of the open editors' });
+    const [cart, receipt] = await chips();
+    assert.match(cart!, /^src\/cart\.ts \| 25 lines, \d+ bytes$/);
+    assert.match(receipt!, /^src\/receipt\.ts \| 12 lines, \d+ bytes$/);
+
+    // A linter's entries in the Problems list: two in the folder's files, one in .env, one outside the folder.
+    await writeFile(join(vs.workspace, '.env'), `OPENAI_API_KEY=${SECRET}\n`);
+    const lint = [
+      { file: join(vs.workspace, 'src', 'pricing.ts'), line: 12, severity: 'error', message: 'Math.round drops half a cent', source: 'e2e-lint' },
+      { file: join(vs.workspace, 'src', 'cart.ts'), line: 2, severity: 'warning', message: 'priceOf is imported for nothing', source: 'e2e-lint' },
+      { file: join(vs.workspace, '.env'), line: 1, severity: 'error', message: `a key in plain text: ${SECRET}`, source: 'e2e-lint' },
+      { file: join(vs.root, 'elsewhere.ts'), line: 1, severity: 'hint', message: 'not in this folder', source: 'e2e-lint' },
+    ] as const;
+    assert.ok(await setProblems(vs, lint) >= lint.length);
+    await attach('problems');
+    await waitFor(async () => (await chips()).length === 3, { timeoutMs: TIMEOUTS.command, what: 'the chip of the Problems list' });
+    // The editor's own language features may add entries of their own: the counts are at least the linter's.
+    assert.match((await chips())[2]!, /^Problems \| \d+ problems \(\d+ errors?\) in \d+ files; 1 in files that may not be read left out$/);
+
+    // Asked: the model finds the folder's problems in context.focus, and nothing of .env or the file outside.
+    let output = '';
+    let firstMessage = '';
+    models.script(
+      (req) => {
+        firstMessage = req.messages.find((m) => m.role === 'user')?.content ?? '';
+        return code('Look at what the user attached.', 'const list = context.focus.find((f) => f.kind === "problems");\nprint(JSON.stringify({files: context.focus.filter((f) => f.kind === "file").map((f) => f.path), lint: list.problems.filter((p) => p.source === "e2e-lint"), hidden: list.hidden}));');
+      },
+      (req) => {
+        output = /\[cell 1 output\]\n(.*)/.exec(lastUser(req))?.[1] ?? '';
+        return code('Answer.', 'FINAL("The discount at src/pricing.ts:12 drops half a cent.")');
+      },
+    );
+    const box = chat.locator('[data-testid=question] textarea');
+    const before = await exchangeIds(chat);
+    await box.fill('What do the open files and the problems say?');
+    await box.press('Enter');
+    const id = await newExchange(chat, 'What do the open files and the problems say?', before);
+    assert.equal(await ended(chat, id), 'done');
+    const seen = JSON.parse(output) as { files: string[]; lint: Array<{ path: string }>; hidden: number };
+    assert.deepEqual(seen.files, ['src/cart.ts', 'src/receipt.ts']);
+    assert.deepEqual(seen.lint.sort((a, b) => a.path.localeCompare(b.path)), [
+      { path: 'src/cart.ts', line: 2, severity: 'warning', message: 'priceOf is imported for nothing', source: 'e2e-lint' },
+      { path: 'src/pricing.ts', line: 12, severity: 'error', message: 'Math.round drops half a cent', source: 'e2e-lint' },
+    ]);
+    assert.equal(seen.hidden, 1, 'the .env entry is counted, never named');
+    assert.match(firstMessage, /- context\.focus\[2\]: problems Problems \(\d+ problems \(\d+ errors?\) in \d+ files; 1 in files that may not be read left out\)/);
+    const everything = JSON.stringify(vs.modelServer!.requests);
+    assert.doesNotMatch(everything, new RegExp(SECRET), 'nothing of the credential file reached the model');
+    assert.doesNotMatch(everything, /not in this folder/, 'nor the entry of a file outside the folder');
   });
 });

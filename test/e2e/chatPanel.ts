@@ -1,7 +1,8 @@
 // VS Code's own Chat view and language-model tools, driven as the e2e tests need them: a command with arguments run
 // through the probe extension (the palette cannot pass them), a question to `@rlm` with a picked model (VS Code's
 // `workbench.action.chat.open` with `{query, modelSelector}`), the progress lines and requests recorded as the page
-// draws them (a MutationObserver, with the page's clock), and the response's parts read from the DOM.
+// draws them (a MutationObserver, with the page's clock), and the response's parts read from the DOM. The probe also
+// fills the Problems list as a linter extension would (setProblems).
 
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,6 +50,20 @@ export async function cancelTool(vs: VsCodeSession): Promise<boolean> {
 /** vscode.lm.tools as another extension sees them. */
 export async function listedTools(vs: VsCodeSession): Promise<Array<{ name: string; description: string; inputSchema?: Record<string, unknown>; tags: string[] }>> {
   return (await probe<{ tools: Array<{ name: string; description: string; inputSchema?: Record<string, unknown>; tags: string[] }> }>(vs, 'tools', 'RLM E2E: Probe Tools')).tools;
+}
+
+/** One entry of the Problems list: `file` absolute, `line` 1-based. */
+export interface ProbeProblem {
+  file: string;
+  line: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  source?: string;
+}
+
+/** Puts these entries in the editor's Problems list (through the probe, replacing its earlier ones); the list's size then. */
+export async function setProblems(vs: VsCodeSession, problems: readonly ProbeProblem[]): Promise<number> {
+  return (await probe<{ count: number }>(vs, 'diagnostics', 'RLM E2E: Probe Set Diagnostics', { problems })).count;
 }
 
 async function probe<T>(vs: VsCodeSession, name: string, title: string, request?: unknown, timeoutMs = TIMEOUTS.command): Promise<T> {

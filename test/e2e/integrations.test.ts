@@ -4,6 +4,8 @@
 // REPL, `/refactor` handing its change set to the sidebar's review (sensitive file held out), and a cancel that ends
 // the run. Then the agent-mode tools as another extension sees them: listed by vscode.lm.tools, called through
 // vscode.lm.invokeTool (the answer and its files; a refactor as a patch, nothing written; a bad argument; a cancel).
+// Last, RLM's MCP server as VS Code is offered it: none while only the editor's models answer (a process outside the
+// editor cannot use them), then, with rlm.baseUrl set to the fake server, listed and started by VS Code.
 
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
@@ -12,7 +14,7 @@ import type { FakeRequest } from '../fakes/FakeModelServer';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor } from './harness';
 import { cancelTool, execute, invokeTool, lastResponse, listedTools, recordChat, recorded, responseShows, sendInChatView } from './chatPanel';
-import { ANSWER_TIMEOUT_MS, changeSet, chatView, fileRow, lastUser, ScriptedModels } from './support';
+import { ANSWER_TIMEOUT_MS, changeSet, chatView, fileRow, lastUser, ScriptedModels, setUserSetting } from './support';
 
 const PICKED = { vendor: 'e2etest', id: 'e2e-coder' };
 const SIBLING = 'e2e-coder-mini';
@@ -197,14 +199,38 @@ e2eSuite('where users already work: @rlm in VS Code\'s Chat view', {
     assert.ok(cancelled.afterCancelMs! < 1000, `ended ${cancelled.afterCancelMs} ms after the cancel`);
   });
 
-  it('RLM\'s MCP server is offered to VS Code: "MCP: List Servers" names it for the workspace folder', async (vs) => {
+  it('RLM\'s MCP server is offered to VS Code only when it can run outside the editor: none with the editor\'s models, the log says why; "RLM: workspace" once rlm.baseUrl is set, and VS Code starts it', async (vs) => {
+    // The editor's models only: the server could not use them, so VS Code is offered none.
+    await chatView(vs);
     await vs.workbench.runCommand('MCP: List Servers');
-    const labels = await waitFor(async () => {
+    await waitFor(async () => /RLM's MCP server is not offered to VS Code for workspace: No API key or rlm\.baseUrl is set, so RLM would answer with the editor's language models/.test(await vs.logs()),
+      { timeoutMs: TIMEOUTS.command, what: 'the RLM log to say why no MCP server is offered' });
+    const without = await waitFor(async () => {
       const shown = await vs.workbench.quickPickLabels().catch(() => []);
-      return shown.some((l) => l.includes('RLM: workspace')) ? shown : undefined;
-    }, { timeoutMs: TIMEOUTS.command, what: 'the MCP server list to name RLM\'s server' });
-    assert.ok(labels.some((l) => l.includes('RLM: workspace')), JSON.stringify(labels));
+      return shown.length > 0 ? shown : undefined;
+    }, { timeoutMs: TIMEOUTS.command, what: 'the MCP server list' });
+    assert.ok(!without.some((l) => l.includes('RLM')), JSON.stringify(without));
     await vs.workbench.page.keyboard.press('Escape');
+
+    // An OpenAI-compatible server in the settings (the fake one): the server is offered, and starts when VS Code asks.
+    await setUserSetting(vs, 'rlm.baseUrl', vs.modelServer!.openaiBaseUrl);
+    await vs.workbench.runCommand('MCP: List Servers');
+    await waitFor(async () => (await vs.workbench.quickPickLabels().catch(() => [])).some((l) => l.includes('RLM: workspace')) || undefined,
+      { timeoutMs: TIMEOUTS.command, what: 'the MCP server list to name RLM\'s server' });
+    assert.match(await vs.logs(), /RLM's MCP server is offered to VS Code for workspace again/);
+    await vs.workbench.pickItem('RLM: workspace');
+    await vs.workbench.pickItem('Start Server');
+    await waitFor(async () => /VS Code starts RLM's MCP server for workspace/.test(await vs.logs()), { timeoutMs: TIMEOUTS.command, what: 'VS Code to ask for the server\'s start' });
+    // The server's own output channel lives in the page (the web workbench keeps no file of it): shown, then read.
+    await vs.workbench.runCommand('MCP: List Servers');
+    await vs.workbench.pickItem('RLM: workspace');
+    await vs.workbench.pickItem('Show Output');
+    const output = vs.workbench.page.locator('.part.panel .monaco-editor .view-lines');
+    const shown = await waitFor(async () => {
+      const text = (await output.allTextContents().catch(() => [])).join('').replace(/\u00a0/g, ' ');
+      return /Discovered 3 tools/.test(text) ? text : undefined;
+    }, { timeoutMs: TIMEOUTS.command, what: 'the server\'s output to show it started and listed its tools' });
+    assert.match(shown, /\[server stderr\] rlm mcp: serving/, 'its note on stderr: it runs with the settings\' provider');
   });
 
   it('shuts down leaving no process behind', async (vs) => {

@@ -1,12 +1,11 @@
 // A run told as short progress lines for another tool's user (VS Code's Chat view's `stream.progress`, an MCP
 // client's progress notifications): one per root turn and one per batch of sub-calls, not one per event, since a
-// fan-out of hundreds of sub-calls must not flood them. It also gathers the files the run's code read by name
-// (read("..."), outline("...")), which the answer cites as references. The lines go to a callback.
+// fan-out of hundreds of sub-calls must not flood them. It also gathers the files the run's code read with read()
+// or outline(), as each cell's end event names them (child runs' included), which the answer cites as references.
+// The lines go to a callback.
 
 import type { RlmEvent } from '../trajectory/events';
 
-/** read("path") and outline("path") with a literal path in model code. */
-const READ_CALL = /\b(?:read|outline)\(\s*(["'`])([^"'`\n$]{1,300})\1/g;
 /** Paths kept for references: enough to show what the answer rests on, few enough to read. */
 export const MAX_READ_PATHS = 20;
 
@@ -35,8 +34,8 @@ export class RunNarration {
         this.turn = event.iteration;
         this.say(event.last ? `Asking ${this.rootModel} for its best answer so far…` : `Turn ${event.iteration}: ${this.rootModel} is writing code…`);
         return;
-      case 'cell_start':
-        for (const m of event.code.matchAll(READ_CALL)) if (this.paths.size < MAX_READ_PATHS) this.paths.add(m[2]!);
+      case 'cell_end':
+        for (const path of event.filesRead ?? []) if (this.paths.size < MAX_READ_PATHS) this.paths.add(path);
         return;
       case 'subcall_start':
         this.subCall(event);
@@ -52,7 +51,7 @@ export class RunNarration {
     }
   };
 
-  /** The files the run's code read by name, in the order it first read them. */
+  /** The workspace files the run's code read, in the order it first read them. */
   readPaths(): string[] {
     return [...this.paths];
   }

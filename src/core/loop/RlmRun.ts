@@ -30,6 +30,9 @@ export const MAX_ANSWER_CHARS = MAX_TRACE_LINE_CHARS / 2;
  */
 export const FINAL_EVENT_ANSWER_CHARS = 20_000;
 
+/** A cell_end event names at most this many of the files its cell read (a loop over files() may read thousands). */
+export const MAX_CELL_FILES_READ = 200;
+
 export interface RunResult {
   answer: string;
   stopReason: StopReason;
@@ -80,6 +83,8 @@ export class RlmRun {
   private childSeq = 0;
   private subCallsMade = 0;
   private lastTurnId = '';
+  /** The files the running cell read, in the order first read. */
+  private cellReads = new Set<string>();
   private readonly tally = new UsageTally();
   private readonly startedAt = Date.now();
 
@@ -215,6 +220,7 @@ export class RlmRun {
     const trajectory = this.scope.trajectory;
     trajectory.emit({ type: 'cell_start', time: Date.now(), id, parentId: this.lastTurnId, index, code });
     this.currentCellId = id;
+    this.cellReads = new Set();
     let result: CellResult;
     try {
       result = await this.sandbox.run(code, { signal: this.scope.signal });
@@ -228,9 +234,21 @@ export class RlmRun {
     trajectory.emit({
       type: 'cell_end', time: Date.now(), id, parentId: this.lastTurnId, status, output: truncateOutput(shown, outputChars),
       ...(result.error !== undefined ? { error: truncateOutput(result.error, outputChars) } : {}),
-      durationMs: result.durationMs, ...(result.timedOut ? { timedOut: true } : {}),
+      durationMs: result.durationMs, ...(result.timedOut ? { timedOut: true } : {}), ...this.filesRead(),
     });
     return result;
+  }
+
+  /** Model code read a workspace file (workspaceFunctions.ts): the cell's end event names it. */
+  noteRead(path: string): void {
+    if (this.currentCellId !== undefined) this.cellReads.add(path);
+  }
+
+  private filesRead(): { filesRead?: string[]; moreFilesRead?: number } {
+    const read = [...this.cellReads];
+    if (read.length === 0) return {};
+    const more = read.length - MAX_CELL_FILES_READ;
+    return { filesRead: read.slice(0, MAX_CELL_FILES_READ), ...(more > 0 ? { moreFilesRead: more } : {}) };
   }
 
   /** Runs code the engine needs (resolving a text FINAL_VAR) without showing it as a cell. */

@@ -167,8 +167,8 @@ export class RlmSession {
       __rlm_question: { fn: () => session?.run?.question ?? '' },
       __rlm_focus: { fn: () => session?.focus ?? [] },
       ...(workspace ? { __rlm_workspace: { fn: () => workspace.summary() } } : {}),
-      // read() answers from the run's proposals for files it proposed to change.
-      ...(workspace ? workspaceFunctions(workspace, (path) => edits && session?.run?.edits.touches(path) ? session.run.edits : undefined) : {}),
+      // read() answers from the run's proposals for files it proposed to change; the files read go in the cell's end event.
+      ...(workspace ? workspaceFunctions(workspace, (path) => edits && session?.run?.edits.touches(path) ? session.run.edits : undefined, (path) => session?.run?.noteRead(path)) : {}),
       ...(edits ? editFunctions(current) : {}),
     };
     const contextValue = childContext !== undefined ? childContext : context.kind === 'text' ? context.text : { workspace: workspace!.summary() };

@@ -2,9 +2,12 @@
 // ast_query(). Host functions of kind 'blocking': async on the host (so the editor's thread never waits on a
 // disk, a regex or a parser), plain calls in model code. Each gets the cell's abort signal and what is left
 // of its deadline. Searches that can be partial print a note, so the model knows the list is not complete.
+// Each file read() or outline() gave model code is reported (`onRead`), so a run can say which files it read
+// whatever the code computed the path from.
 
 import type { HostCall, HostFunctionSpec } from '../sandbox/types';
 import { lineRange, linesIn } from '../workspace/FileSystemWorkspace';
+import { relativeForm } from '../workspace/PathGuard';
 import { splitLines } from '../workspace/RegexSearch';
 import { describeType } from '../workspace/queries/patterns';
 import type { AstQueryOptions, SymbolFilter } from '../workspace/syntax/types';
@@ -13,16 +16,20 @@ import type { CallControl, GrepOptions, Workspace, WorkspaceSyntax } from '../wo
 /** The proposals read() answers from for a path they changed (the run's RunEdits), or undefined. */
 export type ProposedView = (path: string) => { view(path: string): Promise<string | undefined> } | undefined;
 
-export function workspaceFunctions(workspace: Workspace, proposed?: ProposedView): Record<string, HostFunctionSpec> {
+/** Told of each workspace file whose text or outline reached model code, by its workspace-relative path. */
+export type ReadObserver = (path: string) => void;
+
+export function workspaceFunctions(workspace: Workspace, proposed?: ProposedView, onRead: ReadObserver = () => {}): Record<string, HostFunctionSpec> {
   const syntax = workspace.syntax;
   return {
-    ...(syntax ? syntaxFunctions(syntax) : {}),
+    ...(syntax ? syntaxFunctions(syntax, onRead) : {}),
     __rlm_files: blocking(([glob], control) => workspace.files(optionalString(glob, 'files', 'glob'), control)),
-    read: blocking(([path, start, end], control) => {
+    read: blocking(async ([path, start, end], control) => {
       if (typeof path !== 'string') throw new Error(`read: path must be a workspace-relative path string, e.g. read("src/index.ts", 1, 80), got ${describeType(path)}`);
       const proposals = proposed?.(path);
+      // A proposal's pending text is not the workspace's file: not reported.
       if (proposals) return readProposed(proposals, path, start, end);
-      return workspace.read(path, optionalLine(start, 'startLine'), optionalLine(end, 'endLine'), control);
+      return reported(await workspace.read(path, optionalLine(start, 'startLine'), optionalLine(end, 'endLine'), control), path, control, onRead);
     }),
     __rlm_grep: blocking(([pattern, options], control) => {
       if (typeof pattern !== 'string' || pattern === '') {
@@ -41,15 +48,21 @@ async function readProposed(proposals: { view(path: string): Promise<string | un
   return linesIn(splitLines(text), range);
 }
 
-function syntaxFunctions(syntax: WorkspaceSyntax): Record<string, HostFunctionSpec> {
+function syntaxFunctions(syntax: WorkspaceSyntax, onRead: ReadObserver): Record<string, HostFunctionSpec> {
   return {
     __rlm_symbols: blocking(([filter], control) => syntax.symbols(optionalObject<SymbolFilter>(filter, 'symbols', '{name, kind, path}'), control)),
     __rlm_ast_query: blocking(([query, options], control) => syntax.astQuery(query as string, optionalObject<AstQueryOptions>(options, 'ast_query', '{language, glob, maxResults}'), control)),
-    outline: blocking(([path], control) => {
+    outline: blocking(async ([path], control) => {
       if (typeof path !== 'string') throw new Error(`outline: path must be a workspace-relative path string, e.g. outline("src/server.ts"), got ${describeType(path)}`);
-      return syntax.outline(path, control);
+      return reported(await syntax.outline(path, control), path, control, onRead);
     }),
   };
+}
+
+/** What a read gave, reported once it reaches model code (a refused path threw before; a late answer is dropped). */
+function reported<T>(value: T, path: string, control: CallControl, onRead: ReadObserver): T {
+  if (!control.signal?.aborted) onRead(relativeForm(path));
+  return value;
 }
 
 /** A host function that runs asynchronously on the host while model code waits for its value. */

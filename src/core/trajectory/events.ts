@@ -171,6 +171,14 @@ export interface CellEndEvent extends EventBase {
   durationMs: number;
   /** The cell hit its deadline. */
   timedOut?: boolean;
+  /**
+   * Workspace files the cell's code read with read() or outline(), each once, in the order first read (at most
+   * RlmRun's MAX_CELL_FILES_READ); absent when none. A path computed at run time counts as much as one written out; a
+   * read that was refused (an ignored or credential file) is no read.
+   */
+  filesRead?: string[];
+  /** Further files the cell read beyond those listed. */
+  moreFilesRead?: number;
 }
 
 /** A sub-call was made by model code; it waits for a slot until `subcall_running`. */

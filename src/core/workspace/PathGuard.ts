@@ -27,12 +27,11 @@ export class PathGuard {
       if (inside !== undefined) throw new Error(`Path '${input}' is absolute: use the workspace-relative path '${inside || '.'}' instead`);
       throw new Error(`Path '${input}' is outside the workspace: ${EXAMPLE}`);
     }
-    const normal = path.posix.normalize(slashed === '' ? '.' : slashed);
-    if (normal === '..' || normal.startsWith('../')) {
+    const relative = relativeForm(slashed);
+    if (relative === '..' || relative.startsWith('../')) {
       throw new Error(`Path '${input}' is outside the workspace: ${EXAMPLE}`);
     }
-    const trimmed = normal.replace(/\/+$/, '');
-    return trimmed === '.' ? '' : trimmed;
+    return relative;
   }
 
   /**
@@ -66,4 +65,14 @@ export class PathGuard {
     }
     return relative;
   }
+}
+
+/**
+ * A relative path in the form the workspace names files by ('' for the root): '/' separators, normalised, no './'
+ * or trailing '/'. It checks nothing: PathGuard.relative refuses what leaves the root.
+ */
+export function relativeForm(input: string): string {
+  const slashed = input.trim().replace(/\\/g, '/');
+  const trimmed = path.posix.normalize(slashed === '' ? '.' : slashed).replace(/\/+$/, '');
+  return trimmed === '.' ? '' : trimmed;
 }

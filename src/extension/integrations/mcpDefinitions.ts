@@ -1,22 +1,26 @@
 // RLM's MCP server offered to VS Code itself (`vscode.lm.registerMcpServerDefinitionProvider`, declared in
 // `contributes.mcpServerDefinitionProviders`): one stdio server per local workspace folder, the extension's own
-// bundled CLI (`rlm mcp --workspace FOLDER`) run by the extension host's runtime. Its flags are the settings in force
-// for that folder (the trust rules already applied: a workspace lowers limits, never raises them); keys are read
-// from the secret storage only when VS Code starts the server, into its environment, never into the definition.
+// bundled CLI (`rlm mcp --workspace FOLDER`) run by the extension host's runtime, with the settings in force for that
+// folder as flags (the trust rules already applied: a workspace lowers limits, never raises them). The server is a
+// process of its own and cannot use the editor's language models, so a folder whose settings leave only those gets
+// no server, and the RLM log says why once (mcpServerArgs.ts decides). Keys are read from the secret storage only
+// when VS Code starts the server, into its environment, never into the definition VS Code keeps. The definitions are
+// offered again whenever the set-up changes (settings, keys, trust, folders, a local server found).
 // VS Code 1.101 added the API; on an older VS Code nothing is offered.
 
 import * as vscode from 'vscode';
 import { MCP_PROVIDER_ID } from '../commandIds';
 import type { Log } from '../log';
+import { providersWithKeys } from '../models/modelSetup';
 import type { SetupService } from '../SetupService';
-import { mcpServerArgs, mcpServerEnv } from './mcpServerArgs';
+import { McpOffers, type McpServer } from './mcpServerArgs';
 
 /** The parts of the MCP API (VS Code 1.101+) used here; @types/vscode 1.100 has none of it. */
 interface McpApi {
   registerMcpServerDefinitionProvider(id: string, provider: {
     onDidChangeMcpServerDefinitions?: vscode.Event<void>;
-    provideMcpServerDefinitions(token: vscode.CancellationToken): unknown[];
-    resolveMcpServerDefinition?(server: McpStdioDefinition, token: vscode.CancellationToken): Promise<McpStdioDefinition>;
+    provideMcpServerDefinitions(token: vscode.CancellationToken): Promise<unknown[]>;
+    resolveMcpServerDefinition?(server: McpStdioDefinition, token: vscode.CancellationToken): Promise<McpStdioDefinition | undefined>;
   }): vscode.Disposable;
 }
 interface McpStdioDefinition {
@@ -43,33 +47,46 @@ export function registerMcpDefinitions(deps: McpDefinitionDeps): vscode.Disposab
   }
   const changed = new vscode.EventEmitter<void>();
   const cli = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'cli.js').fsPath;
+  const label = (folder: vscode.WorkspaceFolder) => `RLM: ${folder.name}`;
   const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  const offers = new McpOffers(deps.log);
+  const serverFor = async (folder: vscode.WorkspaceFolder): Promise<McpServer> => {
+    const settings = deps.setup.settings(folder.uri);
+    const keys = await providersWithKeys(settings, (provider, baseUrl) => deps.setup.key(provider, baseUrl));
+    const facts = { keys, localServer: deps.setup.lastLocalServer, ...deps.setup.windowFacts() };
+    return offers.decide({ uri: folder.uri.toString(), name: folder.name, path: folder.uri.fsPath }, settings, facts);
+  };
   return [
     changed,
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('rlm')) changed.fire(); }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => changed.fire()),
+    deps.setup.onDidChange(() => changed.fire()),
     lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
-      provideMcpServerDefinitions: () => folders().map((folder) => {
-        const settings = deps.setup.settings(folder.uri);
-        return new Definition(
-          `RLM: ${folder.name}`,
-          process.execPath,
-          [cli, ...mcpServerArgs(settings, folder.uri.fsPath)],
-          // The desktop editor's runtime is Electron: this makes it plain Node for the CLI.
-          { ELECTRON_RUN_AS_NODE: '1', ...mcpServerEnv(settings) },
-          deps.version,
-        );
-      }),
-      resolveMcpServerDefinition: async (server) => {
-        const folder = folders().find((f) => server.label === `RLM: ${f.name}`);
-        const settings = deps.setup.settings(folder?.uri);
-        const openai = await deps.setup.key(settings.provider === 'openai-compatible' ? 'openai-compatible' : 'openai', settings.baseUrl || undefined);
-        const anthropic = await deps.setup.key('anthropic', settings.baseUrl || undefined);
-        deps.log.info(`VS Code starts RLM's MCP server for ${folder?.name ?? server.label}`);
-        server.env = { ...server.env, ...(openai ? { OPENAI_API_KEY: openai } : {}), ...(anthropic ? { ANTHROPIC_API_KEY: anthropic } : {}) };
-        return server;
+      provideMcpServerDefinitions: async () => {
+        const offered: McpStdioDefinition[] = [];
+        for (const folder of folders()) {
+          const server = await serverFor(folder);
+          if (server.offered) offered.push(new Definition(label(folder), process.execPath, [cli, ...server.args], environment(server), deps.version));
+        }
+        return offered;
+      },
+      // Decided again at start, with the settings and keys of that moment; undefined: VS Code does not start it.
+      resolveMcpServerDefinition: async (definition) => {
+        const folder = folders().find((f) => definition.label === label(f));
+        const server = folder && await serverFor(folder);
+        if (!folder || !server?.offered) return undefined;
+        const key = await deps.setup.key(server.key.provider, server.key.baseUrl);
+        // A provider's own API with its key removed since: the list offered next has no server for it.
+        if (!key && !server.key.baseUrl) return undefined;
+        deps.log.info(`VS Code starts RLM's MCP server for ${folder.name}`);
+        definition.args = [cli, ...server.args];
+        definition.env = { ...environment(server), ...(key ? { [server.key.variable]: key } : {}) };
+        return definition;
       },
     }),
   ];
+}
+
+/** The server's environment without its key. The desktop editor's runtime is Electron: ELECTRON_RUN_AS_NODE makes it plain Node. */
+function environment(server: Extract<McpServer, { offered: true }>): Record<string, string | null> {
+  return { ELECTRON_RUN_AS_NODE: '1', ...server.env };
 }

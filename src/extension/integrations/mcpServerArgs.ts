@@ -1,25 +1,86 @@
-// The settings in force for a folder as `rlm mcp` flags and environment, for the MCP server VS Code starts
-// (mcpDefinitions.ts). No `vscode` here: test/extension/integrations/mcpDefinitions.test.ts checks the CLI parses
-// them to the same limits and prices.
+// RLM's MCP server as VS Code is offered it for a folder (mcpDefinitions.ts): whether it can run at all, and its flags
+// and environment. It is a process of its own, outside the extension host, so the editor's language models are no use
+// to it: it is offered only when the settings name a provider it can reach by itself (a saved key for OpenAI or
+// Anthropic, an OpenAI-compatible server at rlm.baseUrl or the local one found), decided as the sidebar decides
+// (providerPlan.ts) with the editor's models left out. No `vscode` here: test/extension/integrations/mcpDefinitions.test.ts
+// checks the CLI parses the flags to the same limits and prices.
 
-import type { RlmSettings } from '../settings';
+import type { Log } from '../log';
+import { planProvider, type SetupFacts } from '../models/providerPlan';
+import type { KeyedProvider, RlmSettings } from '../settings';
 
-/** The flags of `rlm mcp` that carry the settings: the models, the limits and caps, the excludes, included folders and sensitive paths. */
-export function mcpServerArgs(settings: RlmSettings, folder: string): string[] {
-  const args = ['mcp', '--workspace', folder];
-  const provider = settings.provider === 'anthropic' ? 'anthropic' : settings.provider === 'openai' || settings.provider === 'openai-compatible' ? 'openai' : undefined;
-  if (provider) args.push('--provider', provider);
-  if (settings.baseUrl && provider) args.push('--base-url', settings.baseUrl);
-  if (settings.rootModel) args.push('--model', settings.rootModel);
-  if (settings.subModel) args.push('--sub-model', settings.subModel);
-  args.push(
+/** Where the server's key goes when VS Code starts it: the variable the CLI reads it from. */
+export interface McpServerKey {
+  provider: KeyedProvider;
+  baseUrl?: string;
+  variable: 'OPENAI_API_KEY' | 'ANTHROPIC_API_KEY';
+}
+
+export type McpServer =
+  | {
+    offered: true;
+    args: string[];
+    /** Beside the editor's environment; null removes a variable from it. No key: that is added only at start. */
+    env: Record<string, string | null>;
+    key: McpServerKey;
+  }
+  | { offered: false; why: string };
+
+/** The environment's keys and endpoint, which the extension never reads: the server uses what the settings say. */
+const NOT_FROM_THE_EDITOR = { OPENAI_API_KEY: null, ANTHROPIC_API_KEY: null, RLM_API_URL: null };
+
+/** What the editor's models cannot do, and what would let the server run. */
+const EDITOR_MODELS_ONLY = 'only the editor can use them, not a process it starts. Set an OpenAI or Anthropic key ("RLM: Set API Key") or rlm.baseUrl (an OpenAI-compatible server such as Ollama), and VS Code is offered RLM\'s MCP server.';
+
+/** The MCP server for `folder` with these settings, or why none can run; `facts` as the sidebar knows them (its editor models are not used). */
+export function mcpServer(settings: RlmSettings, facts: Omit<SetupFacts, 'editorModels'>, folder: string): McpServer {
+  const plan = planProvider(settings, { ...facts, editorModels: [] });
+  if (plan.kind !== 'api') {
+    if (settings.provider === 'vscode-lm') return { offered: false, why: `rlm.provider is vscode-lm: the editor's language models answer, and ${EDITOR_MODELS_ONLY}` };
+    if (plan.kind === 'unavailable' && !(settings.provider === 'auto' && !settings.baseUrl && facts.keys.size === 0)) return { offered: false, why: plan.problem.message };
+    return { offered: false, why: `No API key or rlm.baseUrl is set, so RLM would answer with the editor's language models, and ${EDITOR_MODELS_ONLY}` };
+  }
+  const anthropic = plan.provider === 'anthropic';
+  const args = ['mcp', '--workspace', folder, '--provider', anthropic ? 'anthropic' : 'openai'];
+  if (plan.baseUrl) args.push('--base-url', plan.baseUrl);
+  if (plan.rootModel) args.push('--model', plan.rootModel);
+  if (plan.subModel) args.push('--sub-model', plan.subModel);
+  return {
+    offered: true,
+    args: [...args, ...limitFlags(settings)],
+    env: { ...NOT_FROM_THE_EDITOR, ...mcpServerEnv(settings) },
+    key: { provider: plan.provider, ...(plan.baseUrl ? { baseUrl: plan.baseUrl } : {}), variable: anthropic ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY' },
+  };
+}
+
+/** Decides each folder's server as the definitions are asked for, and says in the log why a folder has none, once per change. */
+export class McpOffers {
+  /** Why each folder had no server, as last said ('' while it has one). */
+  private readonly told = new Map<string, string>();
+
+  constructor(private readonly log: Log) {}
+
+  decide(folder: { uri: string; name: string; path: string }, settings: RlmSettings, facts: Omit<SetupFacts, 'editorModels'>): McpServer {
+    const server = mcpServer(settings, facts, folder.path);
+    const why = server.offered ? '' : server.why;
+    if (why !== (this.told.get(folder.uri) ?? '')) {
+      this.log.info(why ? `RLM's MCP server is not offered to VS Code for ${folder.name}: ${why}` : `RLM's MCP server is offered to VS Code for ${folder.name} again`);
+      this.told.set(folder.uri, why);
+    }
+    return server;
+  }
+}
+
+/** The flags of `rlm mcp` that carry the settings' limits and caps, the excludes, included folders and sensitive paths. */
+function limitFlags(settings: RlmSettings): string[] {
+  const args = [
     '--max-depth', String(settings.maxDepth),
     '--max-iterations', String(settings.maxIterations),
     '--max-sub-calls', String(settings.maxSubCalls),
     '--concurrency', String(settings.concurrency),
     '--cell-timeout', String(settings.cellTimeout),
     '--max-requests', String(settings.maxRequestsPerQuestion),
-  );
+  ];
   if (settings.maxCostPerQuestion > 0) args.push('--max-cost', String(settings.maxCostPerQuestion));
   for (const glob of settings.excludes) args.push('--exclude', glob);
   for (const glob of settings.include) args.push('--include', glob);

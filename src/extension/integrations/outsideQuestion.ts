@@ -35,7 +35,7 @@ export interface OutsideAnswer {
   exchange: Exchange;
   /** The run's result and its folder, when it got as far as running. */
   ended?: { result: RunResult; folder: FolderRef; root: string };
-  /** Workspace paths the run's code read by name, in order. */
+  /** Workspace files the run's code read (read(), outline()), in order. */
   readPaths: string[];
   /** Workspace path -> absolute, for the read paths and the answer's path references that name a file of the folder. */
   files: Map<string, string>;

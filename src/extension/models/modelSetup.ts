@@ -55,17 +55,20 @@ export interface PreparedModels {
  * bring what the caller knows about the window (trust, a virtual folder).
  */
 export async function gatherFacts<M>(settings: RlmSettings, sources: ModelSources<M>, known: Pick<SetupFacts, 'trusted' | 'virtualFolder'> = {}): Promise<{ facts: SetupFacts; editorModels: ReadonlyArray<EditorLanguageModel<M>> }> {
-  const [editorModels, keyed] = await Promise.all([
-    sources.editorModels().catch(() => []),
-    Promise.all(KEYED_PROVIDERS.map(async (p) => ((await sources.key(p, endpointOf(p, settings))) ? p : undefined))),
-  ]);
-  const facts: SetupFacts = { ...known, editorModels, keys: new Set(keyed.filter((p): p is KeyedProvider => p !== undefined)) };
+  const [editorModels, keys] = await Promise.all([sources.editorModels().catch(() => []), providersWithKeys(settings, sources.key)]);
+  const facts: SetupFacts = { ...known, editorModels, keys };
   if (wantsLocalServer(settings, facts)) facts.localServer = await sources.findLocalServer();
   const plan = planProvider(settings, facts);
   if (plan.kind === 'api' && plan.baseUrl && plan.provider !== 'anthropic' && !plan.localServer && sources.listModels) {
     facts.listing = await sources.listModels(plan.baseUrl, await sources.key(plan.provider, plan.baseUrl));
   }
   return { facts, editorModels };
+}
+
+/** The providers with a key saved for where the settings send them. */
+export async function providersWithKeys(settings: RlmSettings, key: ModelSources['key']): Promise<Set<KeyedProvider>> {
+  const keyed = await Promise.all(KEYED_PROVIDERS.map(async (p) => ((await key(p, endpointOf(p, settings))) ? p : undefined)));
+  return new Set(keyed.filter((p): p is KeyedProvider => p !== undefined));
 }
 
 /**

@@ -46,7 +46,7 @@ test('narration: one line per root turn and per batch of sub-calls (counted), no
   for (const e of events(
     { type: 'run_start', id: 'r1', depth: 0, rootModel: 'big', subModel: 'mini', question: 'q' },
     { type: 'turn_start', id: 't1', parentId: 'r1', iteration: 1 },
-    { type: 'cell_start', id: 'c1', parentId: 't1', index: 0, code: 'const a = read("src/a.ts", 1, 20);\nconst b = outline(\'src/b.ts\');\nread(`src/${x}.ts`)' },
+    { type: 'cell_start', id: 'c1', parentId: 't1', index: 0, code: 'for (const f of files("src/**")) read(f.path);' },
     ...batch,
     { type: 'subcall_start', id: 'q1', parentId: 'c1', fn: 'llm_query', model: 'mini', prompt: 'p', promptChars: 1 },
     { type: 'subcall_start', id: 'q2', parentId: 'c1', fn: 'llm_query', model: 'mini', prompt: 'p', promptChars: 1 },
@@ -55,6 +55,8 @@ test('narration: one line per root turn and per batch of sub-calls (counted), no
     { type: 'turn_start', id: 'kt1', parentId: 'r1.k1', iteration: 1 },
     { type: 'edit_proposed', id: 'e1', parentId: 'c1', path: 'src/a.ts', change: 'modify', added: 1, removed: 1 },
     { type: 'edit_proposed', id: 'e2', parentId: 'c1', path: 'src/a.ts', change: 'modify', added: 1, removed: 1 },
+    { type: 'cell_end', id: 'kc1', parentId: 'kt1', status: 'done', output: '', durationMs: 1, filesRead: ['src/b.ts', 'src/c.ts'] },
+    { type: 'cell_end', id: 'c1', parentId: 't1', status: 'done', output: '', durationMs: 1, filesRead: ['src/a.ts', 'src/b.ts'] },
     { type: 'turn_start', id: 't2', parentId: 'r1', iteration: 2 },
     { type: 'turn_start', id: 't3', parentId: 'r1', iteration: 3, last: true },
   )) narration.onEvent(e);
@@ -69,13 +71,13 @@ test('narration: one line per root turn and per batch of sub-calls (counted), no
     'Asking big for its best answer so far…',
     'Turn 1: 50 sub-calls to mini in parallel…',
   ]);
-  assert.deepEqual(narration.readPaths(), ['src/a.ts', 'src/b.ts'], 'literal paths only (a template is not a path)');
+  assert.deepEqual(narration.readPaths(), ['src/b.ts', 'src/c.ts', 'src/a.ts'], 'the files each cell\'s end names, the child run\'s included, each once in the order first read');
 });
 
 test('narration keeps at most MAX_READ_PATHS paths for references', () => {
   const narration = new RunNarration(() => {});
-  const code = Array.from({ length: MAX_READ_PATHS + 10 }, (_, i) => `read("f${i}.ts")`).join('\n');
-  narration.onEvent({ type: 'cell_start', id: 'c', parentId: 't', index: 0, code, time: 0 });
+  const filesRead = Array.from({ length: MAX_READ_PATHS + 10 }, (_, i) => `f${i}.ts`);
+  narration.onEvent({ type: 'cell_end', id: 'c', parentId: 't', status: 'done', output: '', durationMs: 1, filesRead, time: 0 });
   assert.equal(narration.readPaths().length, MAX_READ_PATHS);
 });
 
