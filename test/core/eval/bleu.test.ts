@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sentenceBleu, tokens } from '../../../src/core/eval/benchmarks/bleu';
-import { firstCodeBlock, judgeNeedle, removeComments } from '../../../src/core/eval/benchmarks/needleFunction';
+import { firstCodeBlock, judgeNeedle, NEEDLE_PASS_SIMILARITY, removeComments } from '../../../src/core/eval/benchmarks/needleFunction';
 
 const NLTK: Array<[candidate: string, reference: string, bleu: number]> = [
   ['def add(a, b):\n    return a + b', 'def add(a, b):\n    return a + b', 1.0],
@@ -58,7 +58,15 @@ test('the needle is the most similar function, and passes at 0.8 or more', () =>
     { name: 'add', code: 'def add(a, b):\n    # sum them\n    return a + b' },
     { name: 'sub', code: 'def sub(a, b):\n    return a - b' },
   ];
-  assert.deepEqual(judgeNeedle('```python\ndef add(a, b):\n    return a + b\n```', 'add', needles, 'python'), { best: 'add', similarity: 1, pass: true });
+  const bare = '```python\ndef add(a, b):\n    return a + b\n```';
+  // RepoQA's default keeps comments: the needle's "# sum them" counts against an answer without it.
+  const kept = judgeNeedle(bare, 'add', needles, 'python');
+  // 0.3873479811032991 is NLTK 3.8's sentence BLEU of the two, as above; against sub it is 0.219.
+  assert.deepEqual({ best: kept.best, pass: kept.pass, ignoreComments: kept.ignoreComments }, { best: 'add', pass: false, ignoreComments: false });
+  assert.ok(Math.abs(kept.similarity - 0.3873479811032991) < 1e-12 && kept.similarity < NEEDLE_PASS_SIMILARITY, String(kept.similarity));
+  assert.deepEqual(judgeNeedle('```python\n' + needles[0]!.code + '\n```', 'add', needles, 'python'), { best: 'add', similarity: 1, pass: true, ignoreComments: false });
+  // --ignore-comments (RepoQA's --eval-ignore-comments): removed from both sides first.
+  assert.deepEqual(judgeNeedle(bare, 'add', needles, 'python', true), { best: 'add', similarity: 1, pass: true, ignoreComments: true });
   const wrong = judgeNeedle('```python\ndef sub(a, b):\n    return a - b\n```', 'add', needles, 'python');
   assert.equal(wrong.best, 'sub');
   assert.equal(wrong.pass, false);
