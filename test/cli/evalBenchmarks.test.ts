@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { REFACTOR_VANILLA_SYSTEM } from '../../src/core/eval/benchmarks/refactorRun';
 import { VANILLA_SYSTEM } from '../../src/core/eval/vanillaPrompt';
 import { FakeModelServer, type FakeRequest } from '../fakes/FakeModelServer';
+import { judgeInput } from '../support/judgeRequests';
 import { code } from '../support/scriptedModels';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -35,7 +36,7 @@ function rlm(args: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: numb
 /** Root replies FINAL at once (no change, a short answer); the judge gives middling scores; the plain model a sentence. */
 function idle(req: FakeRequest): string {
   const first = req.messages.find((m) => m.role === 'user')?.content ?? '';
-  if (first.startsWith('You are a strict evaluator')) return '{"correctness": 10, "completeness": 10, "relevance": 10, "clarity": 10, "reasoning": 10}';
+  if (judgeInput(req)) return '{"correctness": 10, "completeness": 10, "relevance": 10, "clarity": 10, "reasoning": 10}';
   const system = req.messages[0]?.role === 'system' ? req.messages[0].content : '';
   // The RLM root has the engine's system prompt; the plain models have theirs; sub-calls have none.
   if (system && system !== VANILLA_SYSTEM && system !== REFACTOR_VANILLA_SYSTEM) return code('Done.', 'FINAL("No change needed.")');
