@@ -1,6 +1,7 @@
 // SWE-QA through `rlm eval`'s runner: the fixture in SWE-QA-Bench's layout, answered by scripted models over
 // the fake server, scored by a scripted judge that reads the benchmark's own prompt. The judge's verdict is kept
-// beside each answer, its cost is counted toward the cap but apart from the modes' cost; a judge reply that is not
+// beside each answer, its cost is counted toward the cap but apart from the modes' cost; an empty answer scores 0
+// with no judge call, the reference answer scores 100% with a judge giving full marks; a judge reply that is not
 // the asked-for JSON scores 0 with the reply kept; the prompt is SWE-QA-Bench's word for word; and the loader
 // names what is missing and how to get it.
 import { test } from 'node:test';
@@ -33,21 +34,29 @@ const PRICES = new PriceTable({
   'judge-model': { input: 3, output: 15, contextWindow: 64_000 },
 });
 
-/** The RLM finds the facts; the plain model answers vaguely; the judge (found by its prompt's structure) scores by the reference's key terms. */
-function models(options: { judgeReply?: string } = {}) {
+const QUESTIONS = readFileSync(join(DATA, 'Benchmark', 'minishop.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; answer: string });
+
+/**
+ * By default the RLM finds the facts and the plain model answers vaguely; `answers: 'empty'` makes both say
+ * nothing, `answers: 'reference'` both give the reference answer. The judge (found by its prompt's structure)
+ * gives full marks to the reference answer itself and otherwise scores by the reference's key terms.
+ */
+function models(options: { judgeReply?: string; answers?: 'empty' | 'reference' } = {}) {
   return (req: FakeRequest) => {
     const judged = judgeInput(req);
     if (judged) {
       if (options.judgeReply !== undefined) return options.judgeReply;
+      if (judged.candidate === judged.reference) return JSON.stringify({ correctness: 20, completeness: 20, relevance: 20, clarity: 20, reasoning: 20 });
       const good = /order_total|Cart\.add/.test(judged.candidate);
       return '```json\n' + JSON.stringify({ correctness: good ? 18 : 4, completeness: good ? 16 : 3, relevance: good ? 19 : 10, clarity: 17, reasoning: good ? 16 : 6 }) + '\n```';
     }
     const first = req.messages.find((m) => m.role === 'user')?.content ?? '';
-    if (isVanilla(req)) return 'Probably somewhere in the pricing code.';
+    const fixed = options.answers === 'empty' ? '' : options.answers === 'reference' ? QUESTIONS.find((q) => first.includes(q.question))!.answer : undefined;
+    if (isVanilla(req)) return fixed ?? 'Probably somewhere in the pricing code.';
     if (req.messages[0]?.role !== 'system') return 'unused';
-    const answer = first.includes('discount')
+    const answer = fixed ?? (first.includes('discount')
       ? 'In `order_total` (minishop/pricing.py): the subtotal times 1 - DISCOUNTS[tier]; gold is 0.15 in minishop/tiers.py.'
-      : '`Cart.add` raises ValueError("quantity must be positive") for a quantity of zero or less.';
+      : '`Cart.add` raises ValueError("quantity must be positive") for a quantity of zero or less.');
     return code('Read the code, then answer.', `print(grep("DISCOUNTS|quantity").length);\nFINAL(${JSON.stringify(answer)})`);
   };
 }
@@ -107,6 +116,45 @@ test('questions are answered in both modes and judged on the five dimensions; th
   } finally {
     await h.close();
   }
+});
+
+/** Both modes answer both questions once, judged by the judge model; with the calls the judge got. */
+async function judgedRun(options: Parameters<typeof models>[0]) {
+  const h = await harness(options);
+  try {
+    const tasks = await sweQaTasks(DATA, { reposDir: REPOS });
+    const outcome = await runEval(tasks, {
+      models: { root: h.root, sub: h.sub }, judge: h.judge, costOf: (m, u) => PRICES.costUsd(m, u), limits: { maxIterations: 3 }, secrets: [KEY],
+      outDir: mkdtempSync(join(tmpdir(), 'rlm-eval-sweqa-')), workspaces: h.workspaces, modes: ['rlm', 'vanilla'], trials: 1, concurrency: 1, resume: false,
+    });
+    return { outcome, judgeCalls: h.server.requests.filter((r) => r.model === 'judge-model').length };
+  } finally {
+    await h.close();
+  }
+}
+
+test('an empty answer scores 0 without calling the judge', async () => {
+  const { outcome, judgeCalls } = await judgedRun({ answers: 'empty' });
+  assert.equal(outcome.ran, 4);
+  for (const r of outcome.results) {
+    assert.deepEqual({ answer: r.answer, score: r.score, verdict: r.judge!.verdict, judgeCost: r.judge!.usage.costUsd }, { answer: '', score: 0, verdict: 'not judged: the answer is empty', judgeCost: 0 }, r.key);
+  }
+  assert.equal(judgeCalls, 0, 'no judge call');
+  assert.match(reportMarkdown(buildReport(outcome.results)), /\| swe-qa \| rlm \| minishop \| 2 \| 0\.00 \|/);
+});
+
+test('a right answer scores 100% with a scripted judge giving full marks', async () => {
+  const { outcome, judgeCalls } = await judgedRun({ answers: 'reference' });
+  assert.equal(outcome.ran, 4);
+  for (const r of outcome.results) {
+    assert.equal(r.answer, r.expected, r.key);
+    assert.deepEqual(r.judge!.scores, { correctness: 20, completeness: 20, relevance: 20, clarity: 20, reasoning: 20 }, r.key);
+    assert.equal(r.score, 1, r.key);
+  }
+  assert.equal(judgeCalls, 4);
+  const md = reportMarkdown(buildReport(outcome.results));
+  assert.match(md, /\| swe-qa \| rlm \| minishop \| 2 \| 1\.00 \|/);
+  assert.match(md, /\| swe-qa \| vanilla \| minishop \| 2 \| 1\.00 \|/);
 });
 
 test('the judge gets SWE-QA-Bench\'s own prompt: its principles, each dimension\'s score bands, the input, the JSON asked for, its instructions', () => {
