@@ -1,6 +1,7 @@
 // Scripted models for RefactorBench's fixture (test/fixtures/refactorbench), served by the FakeModelServer: the
-// RLM root proposes edits in code that the real sandbox runs, the plain model answers with a diff of the files
-// it was sent. Used by test/core/eval/refactorBench.test.ts and the README's example (fakeBenchmarkDemo.ts).
+// RLM root proposes edits in code that the real sandbox runs (itself, or through child runs), the plain model
+// answers with a diff of the files it was sent. Used by test/core/eval/refactorBench.test.ts and the README's
+// example (fakeBenchmarkDemo.ts).
 
 import { createTwoFilesPatch } from 'diff';
 import { REFACTOR_VANILLA_SYSTEM } from '../../src/core/eval/benchmarks/refactorRun';
@@ -13,15 +14,25 @@ const RENAME = [
   ['src/flask/__init__.py', [['from .helpers import send_from_directory as send_from_directory', 'from .helpers import send_from_directory_helper as send_from_directory']]],
 ] as const;
 
+/** The child runs' files: every file of the rename. */
+const RENAME_FILES = JSON.stringify(RENAME.map(([path]) => path));
+
+/** Model code proposing `swaps` to each file of `edits`, as one proposal per file. */
+function proposals(edits: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, string]>]>, why: string): string {
+  return edits.map(([path, swaps]) => `propose_edit(${JSON.stringify(path)}, read(${JSON.stringify(path)})${swaps.map(([a, b]) => `.replace(${JSON.stringify(a)}, ${JSON.stringify(b)})`).join('')}, ${JSON.stringify(why)});`).join('\n');
+}
+
 /**
  * The models: `right` makes the send_from_directory rename (the RLM by proposing the edits in code, the plain
  * model with a diff of the files it was sent) and does nothing on the other tasks; `idle` does nothing anywhere.
+ * `partitioned`: the RLM root hands the rename to one child run (rlm_query), and that child tries a child of its
+ * own.
  */
-export function refactorModels(behaviour: 'right' | 'idle', options: { bare?: boolean } = {}): FakeResponder {
+export function refactorModels(behaviour: 'right' | 'idle' | 'partitioned', options: { bare?: boolean } = {}): FakeResponder {
   return (req: FakeRequest) => {
     const system = req.messages[0]?.role === 'system' ? req.messages[0].content : '';
     const prompt = req.messages.find((m) => m.role === 'user')?.content ?? '';
-    const rename = behaviour === 'right' && prompt.includes('send_from_directory_helper');
+    const rename = behaviour !== 'idle' && prompt.includes('send_from_directory_helper');
     if (system === REFACTOR_VANILLA_SYSTEM) {
       if (!rename) return 'I would need to see more of the repository before changing it.';
       const files = new Map<string, string>();
@@ -34,9 +45,12 @@ export function refactorModels(behaviour: 'right' | 'idle', options: { bare?: bo
       return `Here is the change:\n\n\`\`\`diff\n${diff}\`\`\`\n`;
     }
     if (!system) return 'unused';
+    const partition = /PARTITION (\w+)/.exec(prompt)?.[1];
+    if (partition === 'rename') {
+      return code('My partition: the rename; one level down would help.', `${proposals(RENAME, 'rename send_from_directory')}\nprint(await rlm_query("DEEPER: anything left to rename?"));\nFINAL("renamed in 3 files")`);
+    }
     if (!rename) return code('Nothing to do.', 'FINAL("I made no change.")');
-    const edits = RENAME.map(([path, swaps]) => `propose_edit(${JSON.stringify(path)}, read(${JSON.stringify(path)})${swaps.map(([a, b]) => `.replace(${JSON.stringify(a)}, ${JSON.stringify(b)})`).join('')}, "rename send_from_directory");`).join('\n');
-    return code('Rename the helper and keep the public name.', `${edits}\nFINAL("Renamed send_from_directory to send_from_directory_helper.")`);
+    if (behaviour === 'partitioned') return code('One partition does it.', `print(await rlm_query("PARTITION rename: send_from_directory to send_from_directory_helper", {files: ${RENAME_FILES}}));\nFINAL("Renamed send_from_directory to send_from_directory_helper.")`);
+    return code('Rename the helper and keep the public name.', `${proposals(RENAME, 'rename send_from_directory')}\nFINAL("Renamed send_from_directory to send_from_directory_helper.")`);
   };
 }
-
