@@ -3,7 +3,7 @@
 // official SDK over HTTP against the fake server, git apply --3way for the plain model, and python3 running the
 // tasks' unittest files. A model that does nothing scores 0; a scripted model that makes the right change scores
 // 100% on that task in both modes; the broken task is reported as broken; the user's clone is never touched. The
-// RLM runs at depth 2 (a child run starts, a third level does not).
+// RLM runs at depth 2 (a child run starts, a third level does not), and conflicts are counted in both modes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -147,4 +147,21 @@ test('the RLM refactors with --max-depth 2: the root\'s child run starts and its
   ], 'the eval\'s limits say nothing of depth: the refactor raises it to 2, and no run starts at a third level');
   const calls = events.filter((e): e is Extract<RlmEvent, { type: 'subcall_start' }> => e.type === 'subcall_start' && e.fn === 'rlm_query');
   assert.deepEqual(calls.map((e) => e.model), ['sub-model'], 'the child\'s rlm_query went to the sub-model as one plain call');
+});
+
+test('conflicts are counted and shown: partitions left colliding (rlm), and a patch that git apply --3way merges into a conflict (vanilla)', async () => {
+  const before = snapshot(FIXTURE);
+  const { outcome } = await evalWith('conflicting', { task: 'refactorbench/flask/rename-send-from-directory' });
+  const byMode = Object.fromEntries(outcome.results.map((r) => [r.mode, r.refactor!]));
+  // rlm: the second partition's rename of the helper collides with the first's on its line (overlap) and takes away
+  // the name __init__.py imports (semantic); left unresolved, both files are refused and app.py alone is written.
+  assert.deepEqual({ conflicts: byMode.rlm!.conflicts, files: byMode.rlm!.filesTouched, passed: byMode.rlm!.passed, tests: byMode.rlm!.tests }, { conflicts: 2, files: 1, passed: 1, tests: 3 }, JSON.stringify(byMode.rlm));
+  assert.match(byMode.rlm!.applied, /^applied 1 file; refused src\/flask\/__init__\.py \(unresolved semantic conflict c2: .*\), src\/flask\/helpers\.py \(unresolved conflict c1 \(overlap\) /);
+  // vanilla: the second section for helpers.py was made against the original text; --3way leaves conflict markers.
+  assert.deepEqual({ conflicts: byMode.vanilla!.conflicts, files: byMode.vanilla!.filesTouched, passed: byMode.vanilla!.passed, tests: byMode.vanilla!.tests }, { conflicts: 1, files: 3, passed: 2, tests: 3 }, JSON.stringify(byMode.vanilla));
+  assert.equal(byMode.vanilla!.applied, 'git apply --3way: 3 files, 1 with conflicts');
+  const md = reportMarkdown(buildReport(outcome.results));
+  assert.match(md, /\| refactorbench \| rlm \| flask \| 1 \| 0\.33 \| 1 \/ 3 \| 0 of 1 \| 0 \| 1 \| 2 \|/);
+  assert.match(md, /\| refactorbench \| vanilla \| flask \| 1 \| 0\.67 \| 2 \/ 3 \| 0 of 1 \| 0 \| 3 \| 1 \|/);
+  assert.deepEqual(snapshot(FIXTURE), before, 'the user\'s clone is untouched');
 });
