@@ -11,8 +11,11 @@ import { headingAnchors, isExternal, markdownLinks } from './support/markdownLin
 const ROOT = join(__dirname, '..');
 const README = join(ROOT, 'README.md');
 const DOCS = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(ROOT, 'docs', f));
-/** About 250 lines of what a user needs; the rest belongs in docs/ (room left for a paragraph or two per feature). */
-const README_MAX_LINES = 300;
+/**
+ * About 270 lines of what a user needs, the published benchmarks' commands, estimated costs and example report
+ * among them (issue 18 asks the README to show those); the rest belongs in docs/ (room left for a paragraph).
+ */
+const README_MAX_LINES = 325;
 
 /** What is wrong with each relative link of a Markdown file: a missing file, or an anchor no heading makes. */
 export function brokenLinks(file: string): string[] {

@@ -119,6 +119,8 @@ export interface EvalArgs extends ModelFlags, RunBudgetFlags, WorkspaceFlags {
   only?: string[];
   /** SWE-QA's judge (default: the root model). */
   judgeModel?: string;
+  /** RepoQA: compare functions with their comments removed (its --eval-ignore-comments; default: kept, as RepoQA). */
+  ignoreComments: boolean;
 }
 
 export interface ExportArgs {
@@ -172,7 +174,7 @@ export const USAGE = `Usage:
       [--out DIR] [--resume] [--label TEXT] [--json] [--quiet] [model flags and run budgets as in ask]
   rlm eval --suite refactorbench --data DIR [--variant base|lazy|descriptive] [--only REPO[,REPO]] [eval flags]
   rlm eval --suite swe-qa --data DIR --repos DIR [--judge-model NAME] [--only REPO[,REPO]] [eval flags]
-  rlm eval --suite repoqa --data FILE.json.gz [--only REPO[,REPO]] [eval flags]
+  rlm eval --suite repoqa --data FILE.json.gz [--ignore-comments] [--only REPO[,REPO]] [eval flags]
   rlm export <trace.jsonl|DIR>... --format openai-chat|sharegpt --out FILE.jsonl [--only final]
       [--max-cost USD] [--include-subcalls] [--json]
 
@@ -270,6 +272,7 @@ const EVAL_OPTIONS = {
   variant: { type: 'string' },
   only: { type: 'string' },
   'judge-model': { type: 'string' },
+  'ignore-comments': { type: 'boolean' },
 } as const;
 
 const MCP_OPTIONS = {
@@ -490,18 +493,19 @@ function parseEval(args: string[], env: NodeJS.ProcessEnv): EvalArgs {
     variant: (v.variant ?? 'base') as RefactorVariant,
     only: v.only === undefined ? undefined : list(v.only),
     judgeModel: v['judge-model'],
+    ignoreComments: v['ignore-comments'] ?? false,
   };
 }
 
 /** Each benchmark's own flags, and only its own. */
-function checkBenchmarkFlags(benchmark: BenchmarkName | undefined, v: { data?: string; repos?: string; variant?: string; only?: string; 'judge-model'?: string }): void {
+function checkBenchmarkFlags(benchmark: BenchmarkName | undefined, v: { data?: string; repos?: string; variant?: string; only?: string; 'judge-model'?: string; 'ignore-comments'?: boolean }): void {
   const data: Record<BenchmarkName, string> = {
     refactorbench: '--data DIR (a clone of microsoft/RefactorBench)',
     'swe-qa': '--data DIR (a clone of SWE-QA-Bench) and --repos DIR (its repositories, cloned by its clone_repos.sh)',
     repoqa: '--data FILE (repoqa-<version>.json.gz)',
   };
   if (!benchmark) {
-    const stray = (['data', 'repos', 'variant', 'only', 'judge-model'] as const).find((f) => v[f] !== undefined);
+    const stray = (['data', 'repos', 'variant', 'only', 'judge-model', 'ignore-comments'] as const).find((f) => v[f] !== undefined);
     if (stray) throw new UsageError(`--${stray} belongs to a published benchmark: --suite ${BENCHMARK_NAMES.join(' | ')}`);
     return;
   }
@@ -511,6 +515,7 @@ function checkBenchmarkFlags(benchmark: BenchmarkName | undefined, v: { data?: s
   if (benchmark !== 'refactorbench' && v.variant !== undefined) throw new UsageError('--variant is for --suite refactorbench');
   if (v.variant !== undefined && !(REFACTOR_VARIANTS as readonly string[]).includes(v.variant)) throw new UsageError(`Unknown --variant '${v.variant}': use ${REFACTOR_VARIANTS.join(', ')}`);
   if (benchmark !== 'swe-qa' && v['judge-model'] !== undefined) throw new UsageError('--judge-model is for --suite swe-qa');
+  if (benchmark !== 'repoqa' && v['ignore-comments'] !== undefined) throw new UsageError('--ignore-comments is for --suite repoqa');
 }
 
 function parseMcp(args: string[], env: NodeJS.ProcessEnv): McpArgs {

@@ -68,7 +68,7 @@ export async function runEvalCommand(args: EvalArgs, io: CliIO): Promise<number>
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'plan.json'), JSON.stringify({
       createdAt: new Date().toISOString(), suites: args.benchmark ? [args.benchmark] : args.suites, tasksFile: args.tasksFile ?? null,
-      ...(args.benchmark ? { benchmark: { name: args.benchmark, data: resolve(args.data!), repos: args.repos ? resolve(args.repos) : null, variant: args.benchmark === 'refactorbench' ? args.variant : null, only: args.only ?? null, judge: args.benchmark === 'swe-qa' ? (judge ?? models.root).name : null } } : {}), sizes: args.sizes.map((s) => s.label),
+      ...(args.benchmark ? { benchmark: { name: args.benchmark, data: resolve(args.data!), repos: args.repos ? resolve(args.repos) : null, variant: args.benchmark === 'refactorbench' ? args.variant : null, only: args.only ?? null, judge: args.benchmark === 'swe-qa' ? (judge ?? models.root).name : null, ignoreComments: args.benchmark === 'repoqa' ? args.ignoreComments : null } } : {}), sizes: args.sizes.map((s) => s.label),
       seed: args.seed, perSize: args.perSize, modes: args.modes, trials: args.trials, models: { root: models.root.name, sub: models.sub.name },
       tasks: tasks.map((t) => ({ id: t.id, suite: t.suite, sizeTokens: t.sizeTokens, question: t.question, answer: t.answer, scorer: t.scorer })),
       estimate,
@@ -148,9 +148,9 @@ async function benchmarkTasks(args: EvalArgs, workspaceAt: (path: string) => Pro
       return tasks;
     }
     case 'repoqa': {
-      const data = await repoQaTasks(args.data!, { only: args.only });
+      const data = await repoQaTasks(args.data!, { only: args.only, ignoreComments: args.ignoreComments });
       cleanups.push(data.dispose);
-      say(`repoqa: ${data.tasks.length} needles; each repository's content written under ${data.scratch} (removed at the end)`);
+      say(`repoqa: ${data.tasks.length} needles; each repository's content written under ${data.scratch} (removed at the end); functions compared ${args.ignoreComments ? 'with their comments removed (--ignore-comments)' : 'with their comments, as RepoQA\'s default'}`);
       return data.tasks;
     }
   }

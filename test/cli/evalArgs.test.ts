@@ -47,7 +47,9 @@ test('eval: the published benchmarks take their own flags, and only theirs', () 
   assert.equal((parseCli(['eval', '--suite', 'refactorbench', '--data', 'x'], {}) as EvalArgs).variant, 'base');
   const qa = parseCli(['eval', '--suite', 'swe-qa', '--data', 'SWE-QA-Bench', '--repos', 'SWE-QA-Bench/datas/repos', '--judge-model', 'gpt-5'], {}) as EvalArgs;
   assert.deepEqual({ benchmark: qa.benchmark, repos: qa.repos, judgeModel: qa.judgeModel }, { benchmark: 'swe-qa', repos: 'SWE-QA-Bench/datas/repos', judgeModel: 'gpt-5' });
-  assert.equal((parseCli(['eval', '--suite', 'repoqa', '--data', 'repoqa-2024-06-23.json.gz'], {}) as EvalArgs).benchmark, 'repoqa');
+  const rq = parseCli(['eval', '--suite', 'repoqa', '--data', 'repoqa-2024-06-23.json.gz'], {}) as EvalArgs;
+  assert.deepEqual({ benchmark: rq.benchmark, ignoreComments: rq.ignoreComments }, { benchmark: 'repoqa', ignoreComments: false }, 'comments are kept, as RepoQA\'s default');
+  assert.equal((parseCli(['eval', '--suite', 'repoqa', '--data', 'x', '--ignore-comments'], {}) as EvalArgs).ignoreComments, true);
   const bad: Array<[string[], RegExp]> = [
     [['--suite', 'refactorbench'], /--suite refactorbench needs --data DIR \(a clone of microsoft\/RefactorBench\)/],
     [['--suite', 'swe-qa', '--data', 'x'], /--suite swe-qa needs --data DIR \(a clone of SWE-QA-Bench\) and --repos DIR/],
@@ -55,6 +57,8 @@ test('eval: the published benchmarks take their own flags, and only theirs', () 
     [['--suite', 'refactorbench', '--data', 'x', '--variant', 'verbose'], /Unknown --variant 'verbose': use base, lazy, descriptive/],
     [['--suite', 'repoqa', '--data', 'x', '--variant', 'lazy'], /--variant is for --suite refactorbench/],
     [['--suite', 'repoqa', '--data', 'x', '--judge-model', 'm'], /--judge-model is for --suite swe-qa/],
+    [['--suite', 'refactorbench', '--data', 'x', '--ignore-comments'], /--ignore-comments is for --suite repoqa/],
+    [['--suite', 'needle-text', '--ignore-comments'], /--ignore-comments belongs to a published benchmark/],
     [['--suite', 'needle-text', '--data', 'x'], /--data belongs to a published benchmark/],
     [['--suite', 'swebench'], /Unknown suite 'swebench': .* and the published benchmarks refactorbench, swe-qa, repoqa/],
   ];

@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { REFACTOR_VANILLA_SYSTEM } from '../../src/core/eval/benchmarks/refactorRun';
 import { VANILLA_SYSTEM } from '../../src/core/eval/vanillaPrompt';
 import { FakeModelServer, type FakeRequest } from '../fakes/FakeModelServer';
+import { judgeInput } from '../support/judgeRequests';
 import { code } from '../support/scriptedModels';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -35,7 +36,7 @@ function rlm(args: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: numb
 /** Root replies FINAL at once (no change, a short answer); the judge gives middling scores; the plain model a sentence. */
 function idle(req: FakeRequest): string {
   const first = req.messages.find((m) => m.role === 'user')?.content ?? '';
-  if (first.startsWith('You are a strict evaluator')) return '{"correctness": 10, "completeness": 10, "relevance": 10, "clarity": 10, "reasoning": 10}';
+  if (judgeInput(req)) return '{"correctness": 10, "completeness": 10, "relevance": 10, "clarity": 10, "reasoning": 10}';
   const system = req.messages[0]?.role === 'system' ? req.messages[0].content : '';
   // The RLM root has the engine's system prompt; the plain models have theirs; sub-calls have none.
   if (system && system !== VANILLA_SYSTEM && system !== REFACTOR_VANILLA_SYSTEM) return code('Done.', 'FINAL("No change needed.")');
@@ -90,11 +91,18 @@ test('swe-qa with --judge-model, and repoqa from its .json.gz: both through the 
     const data = join(mkdtempSync(join(tmpdir(), 'rlm-evalb-repoqa-')), 'repoqa-fixture.json.gz');
     writeFileSync(data, gzipSync(readFileSync(join(FIXTURES, 'repoqa', 'repoqa-fixture.json'))));
     const scratch = mkdtempSync(join(tmpdir(), 'rlm-evalb-tmp-'));
-    const rq = await rlm(['eval', '--suite', 'repoqa', '--data', data, '--only', 'tiny-ring', '--modes', 'vanilla', ...models, '--out', out()], { ...ENV, TMPDIR: scratch });
+    const rqOut = out();
+    const rq = await rlm(['eval', '--suite', 'repoqa', '--data', data, '--only', 'tiny-ring', '--modes', 'vanilla', ...models, '--out', rqOut], { ...ENV, TMPDIR: scratch });
     assert.equal(rq.code, 0, rq.stderr);
     assert.deepEqual(readdirSync(scratch), [], 'the repositories\' scratch folder was removed');
-    assert.match(rq.stderr, /repoqa: 2 needles; each repository's content written under (\S+) \(removed at the end\)/);
+    assert.match(rq.stderr, /repoqa: 2 needles; each repository's content written under (\S+) \(removed at the end\); functions compared with their comments, as RepoQA's default/);
     assert.match(rq.stdout, /\| repoqa \| vanilla \| tiny-ring \| 2 \| 0\.00 \|/);
+    assert.match(rq.stdout, /RepoQA: functions compared with their comments \(RepoQA's default/);
+    assert.equal(JSON.parse(readFileSync(join(rqOut, 'plan.json'), 'utf8')).benchmark.ignoreComments, false);
+    const ignoring = await rlm(['eval', '--suite', 'repoqa', '--data', data, '--only', 'tiny-ring', '--ignore-comments', '--modes', 'vanilla', ...models, '--out', rqOut + '-ignoring']);
+    assert.equal(ignoring.code, 0, ignoring.stderr);
+    assert.match(ignoring.stdout, /RepoQA: functions compared with their comments removed \(`--ignore-comments`/);
+    assert.equal(JSON.parse(readFileSync(join(rqOut + '-ignoring', 'plan.json'), 'utf8')).benchmark.ignoreComments, true);
   });
 });
 

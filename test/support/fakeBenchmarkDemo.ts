@@ -1,4 +1,4 @@
-// docs/eval.md's example RefactorBench report: `rlm eval --suite refactorbench` on the fixture
+// The example RefactorBench report in the README and docs/eval.md: `rlm eval --suite refactorbench` on the fixture
 // (test/fixtures/refactorbench) against the fake model server, the scripted models making the send_from_directory
 // rename and nothing else (benchmarkModels.ts), priced at gpt-5 / gpt-5-mini list prices. Not a real model.
 //   npm run build && node --import tsx test/support/fakeBenchmarkDemo.ts

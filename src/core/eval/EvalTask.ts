@@ -24,7 +24,7 @@ export const SCORER_NAMES: readonly ScorerName[] = ['exact', 'contains', 'numeri
 export type BenchmarkTask =
   | { kind: 'refactorbench'; repo: string; repoDir: string; testFile: string; variant: RefactorVariant }
   | { kind: 'swe-qa'; repo: string }
-  | { kind: 'repoqa'; repo: string; lang: string; needle: string; needles: NeedleFunction[] };
+  | { kind: 'repoqa'; repo: string; lang: string; needle: string; needles: NeedleFunction[]; ignoreComments: boolean };
 
 export type RefactorVariant = 'base' | 'lazy' | 'descriptive';
 export const REFACTOR_VARIANTS: readonly RefactorVariant[] = ['base', 'lazy', 'descriptive'];

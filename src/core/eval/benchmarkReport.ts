@@ -1,11 +1,13 @@
 // The report's part for published benchmarks, from the results alone: per suite, mode and repository, the
 // score and cost, and what each benchmark publishes beside it: RefactorBench's tests passed out of tests, tasks
 // fully passed, broken tasks, files touched, conflicts and the cost per solved task; SWE-QA's judge cost (apart
-// from the modes' cost) and each verdict beside its answer; RepoQA's passes.
+// from the modes' cost) and each verdict beside its answer; RepoQA's passes, and whether its functions were
+// compared with their comments.
 
 import { formatCost, formatUsd } from '../models/costText';
 import type { EvalMode } from './EvalTask';
 import type { JobResult, JudgeOutcome } from './JobResult';
+import type { NeedleVerdict } from './benchmarks/needleFunction';
 
 export interface RepoFigures {
   suite: string;
@@ -45,6 +47,8 @@ export interface BenchmarkFigures {
   /** RefactorBench tasks with a test that cannot pass whatever the change: reported, not counted as failures. */
   broken: BrokenTask[];
   verdicts: JudgeVerdict[];
+  /** RepoQA: functions compared with their comments (its default), without (--ignore-comments), or both (a --resume that changed the flag). */
+  repoQaComments?: 'kept' | 'ignored' | 'both';
 }
 
 export function benchmarkFigures(results: JobResult[]): BenchmarkFigures | undefined {
@@ -58,11 +62,14 @@ export function benchmarkFigures(results: JobResult[]): BenchmarkFigures | undef
   const byRepo = [...groups.values()].map(repoFigures).sort((a, b) => a.suite.localeCompare(b.suite) || a.repo.localeCompare(b.repo) || a.mode.localeCompare(b.mode));
   const broken = new Map<string, BrokenTask>();
   for (const r of bench) if (r.refactor?.broken.length && !broken.has(r.taskId)) broken.set(r.taskId, { taskId: r.taskId, tests: r.refactor.broken });
+  // Results from before the choice was recorded (no ignoreComments) were scored with comments removed.
+  const comments = new Set(bench.filter((r) => r.suite === 'repoqa').map((r) => ((r.parsed as Partial<NeedleVerdict> | null)?.ignoreComments === false ? 'kept' : 'ignored')));
   return {
     byRepo,
     judgeCostUsd: bench.reduce((n, r) => n + (r.judge?.usage.costUsd ?? 0), 0),
     broken: [...broken.values()],
     verdicts: bench.filter((r) => r.judge).map((r) => ({ taskId: r.taskId, mode: r.mode, trial: r.trial, score: r.score, answer: r.answer, judge: r.judge! })),
+    ...(comments.size > 0 ? { repoQaComments: comments.size > 1 ? 'both' : [...comments][0] } : {}),
   };
 }
 
@@ -95,6 +102,12 @@ const cell = (text: string, max: number) => {
   return (flat.length > max ? flat.slice(0, max - 1) + '…' : flat).replace(/\|/g, '\\|');
 };
 
+const REPOQA_COMMENTS = {
+  kept: 'RepoQA: functions compared with their comments (RepoQA\'s default; `--ignore-comments` removes them, as its `--eval-ignore-comments`).',
+  ignored: 'RepoQA: functions compared with their comments removed (`--ignore-comments`, RepoQA\'s `--eval-ignore-comments`; its default keeps them).',
+  both: 'RepoQA: some jobs compared functions with their comments and some without (a `--resume` changed `--ignore-comments`): their scores do not compare.',
+} as const;
+
 export function benchmarkMarkdown(figures: BenchmarkFigures): string[] {
   const lines = [
     '', '## Per repository (published benchmarks)', '',
@@ -106,6 +119,7 @@ export function benchmarkMarkdown(figures: BenchmarkFigures): string[] {
     lines.push(`| ${g.suite} | ${g.mode} | ${g.repo} | ${g.jobs} | ${g.score.toFixed(2)} | ${t ? `${t.passed} / ${t.total}` : ''} | ${t ? `${t.tasksPassed} of ${g.jobs}` : ''} | ${t ? t.brokenTasks : ''} | ${t ? t.filesTouched : ''} | ${t ? t.conflicts : ''} | ${formatCost(g.costUsd, g.unpriced)} | ${g.costPerSolved !== undefined ? formatUsd(g.costPerSolved) : g.tests || g.suite === 'repoqa' ? 'none solved' : ''} | ${g.judgeCostUsd !== undefined ? formatUsd(g.judgeCostUsd) : ''} |`);
   }
   lines.push('', 'Score: RefactorBench, tests passed out of tests (broken tests left out); SWE-QA, the judge\'s five 1-20 scores summed over 100; RepoQA, 1 when the answer\'s function is most similar to the true needle with BLEU at least 0.8. Conflicts: rlm, conflicts between partitions left unresolved (their files refused); vanilla, files `git apply --3way` left conflicted. The judge\'s cost is not in the modes\' cost.');
+  if (figures.repoQaComments) lines.push('', REPOQA_COMMENTS[figures.repoQaComments]);
   if (figures.judgeCostUsd > 0) lines.push('', `The judge cost ${formatUsd(figures.judgeCostUsd)} in all.`);
   if (figures.broken.length > 0) {
     lines.push('', '### Broken tasks', '', 'Tests that cannot pass whatever the change (the test\'s own fault): left out of the counts above.', '');

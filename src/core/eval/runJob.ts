@@ -75,7 +75,7 @@ export async function runJob(task: EvalTask, mode: EvalMode, trial: number, env:
     return resultOf(task, mode, trial, judged, { score: judge.score, parsed: judge.outcome.scores ?? null }, env, { repo: bench.repo, judge: judge.outcome });
   }
   if (bench?.kind === 'repoqa') {
-    const verdict = judgeNeedle(outcome.answer, bench.needle, bench.needles, bench.lang);
+    const verdict = judgeNeedle(outcome.answer, bench.needle, bench.needles, bench.lang, bench.ignoreComments);
     return resultOf(task, mode, trial, outcome, { score: verdict.pass ? 1 : 0, parsed: verdict }, env, { repo: bench.repo });
   }
   return resultOf(task, mode, trial, outcome, scoreReply(task, outcome.answer), env);

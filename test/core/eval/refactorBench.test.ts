@@ -2,7 +2,8 @@
 // three tasks, one whose test is broken): the real engine (QuickJS, the workspace, edits, applyChanges) and the
 // official SDK over HTTP against the fake server, git apply --3way for the plain model, and python3 running the
 // tasks' unittest files. A model that does nothing scores 0; a scripted model that makes the right change scores
-// 100% on that task in both modes; the broken task is reported as broken; the user's clone is never touched.
+// 100% on that task in both modes; the broken task is reported as broken; the user's clone is never touched. The
+// RLM runs at depth 2 (a child run starts, a third level does not), and conflicts are counted in both modes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -16,6 +17,8 @@ import { runEval, type EvalOptions } from '../../../src/core/eval/runEval';
 import { createModel } from '../../../src/core/models/createModel';
 import { PriceTable } from '../../../src/core/models/pricing';
 import { CodeWorkspace } from '../../../src/core/workspace/CodeWorkspace';
+import { readTrace } from '../../../src/core/trajectory/readTrace';
+import type { RlmEvent } from '../../../src/core/trajectory/events';
 import { FakeModelServer } from '../../fakes/FakeModelServer';
 import { refactorModels } from '../../support/benchmarkModels';
 
@@ -55,7 +58,7 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-async function evalWith(behaviour: 'right' | 'idle', only?: { bare: boolean; task: string; modes: EvalOptions['modes'] }) {
+async function evalWith(behaviour: Parameters<typeof refactorModels>[0], only?: { bare?: boolean; task: string; modes?: EvalOptions['modes'] }) {
   const server = await FakeModelServer.start(refactorModels(behaviour, { bare: only?.bare }), { models: ['root-model', 'sub-model'] });
   const common = { provider: 'openai' as const, baseUrl: server.openaiBaseUrl, apiKey: KEY, retries: 0, prices: PRICES };
   const root = await createModel({ ...common, model: 'root-model' });
@@ -129,4 +132,36 @@ test('a patch whose paths lack git\'s a/ and b/ prefixes still applies (with -p0
   const r = outcome.results[0]!;
   assert.equal(r.score, 1, JSON.stringify(r.refactor));
   assert.match(r.refactor!.applied, /^git apply --3way: 3 files$/);
+});
+
+test('the RLM refactors with --max-depth 2: the root\'s child run starts and its edits are applied; the child\'s own rlm_query, a third level, is a plain call', async () => {
+  const { outcome, options } = await evalWith('partitioned', { task: 'refactorbench/flask/rename-send-from-directory', modes: ['rlm'] });
+  const r = outcome.results[0]!;
+  assert.equal(r.score, 1, JSON.stringify(r.refactor));
+  assert.match(r.refactor!.applied, /^applied 3 files$/);
+  const { events } = readTrace(join(options.outDir, r.trace));
+  const runs = events.filter((e): e is Extract<RlmEvent, { type: 'run_start' }> => e.type === 'run_start');
+  assert.deepEqual(runs.map((e) => ({ depth: e.depth, maxDepth: e.limits?.maxDepth, child: e.parentId !== undefined })), [
+    { depth: 0, maxDepth: 2, child: false },
+    { depth: 1, maxDepth: 2, child: true },
+  ], 'the eval\'s limits say nothing of depth: the refactor raises it to 2, and no run starts at a third level');
+  const calls = events.filter((e): e is Extract<RlmEvent, { type: 'subcall_start' }> => e.type === 'subcall_start' && e.fn === 'rlm_query');
+  assert.deepEqual(calls.map((e) => e.model), ['sub-model'], 'the child\'s rlm_query went to the sub-model as one plain call');
+});
+
+test('conflicts are counted and shown: partitions left colliding (rlm), and a patch that git apply --3way merges into a conflict (vanilla)', async () => {
+  const before = snapshot(FIXTURE);
+  const { outcome } = await evalWith('conflicting', { task: 'refactorbench/flask/rename-send-from-directory' });
+  const byMode = Object.fromEntries(outcome.results.map((r) => [r.mode, r.refactor!]));
+  // rlm: the second partition's rename of the helper collides with the first's on its line (overlap) and takes away
+  // the name __init__.py imports (semantic); left unresolved, both files are refused and app.py alone is written.
+  assert.deepEqual({ conflicts: byMode.rlm!.conflicts, files: byMode.rlm!.filesTouched, passed: byMode.rlm!.passed, tests: byMode.rlm!.tests }, { conflicts: 2, files: 1, passed: 1, tests: 3 }, JSON.stringify(byMode.rlm));
+  assert.match(byMode.rlm!.applied, /^applied 1 file; refused src\/flask\/__init__\.py \(unresolved semantic conflict c2: .*\), src\/flask\/helpers\.py \(unresolved conflict c1 \(overlap\) /);
+  // vanilla: the second section for helpers.py was made against the original text; --3way leaves conflict markers.
+  assert.deepEqual({ conflicts: byMode.vanilla!.conflicts, files: byMode.vanilla!.filesTouched, passed: byMode.vanilla!.passed, tests: byMode.vanilla!.tests }, { conflicts: 1, files: 3, passed: 2, tests: 3 }, JSON.stringify(byMode.vanilla));
+  assert.equal(byMode.vanilla!.applied, 'git apply --3way: 3 files, 1 with conflicts');
+  const md = reportMarkdown(buildReport(outcome.results));
+  assert.match(md, /\| refactorbench \| rlm \| flask \| 1 \| 0\.33 \| 1 \/ 3 \| 0 of 1 \| 0 \| 1 \| 2 \|/);
+  assert.match(md, /\| refactorbench \| vanilla \| flask \| 1 \| 0\.67 \| 2 \/ 3 \| 0 of 1 \| 0 \| 3 \| 1 \|/);
+  assert.deepEqual(snapshot(FIXTURE), before, 'the user\'s clone is untouched');
 });

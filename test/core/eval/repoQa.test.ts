@@ -79,12 +79,29 @@ test('needles are found in the scratch workspaces and scored with RepoQA\'s metr
     const md = reportMarkdown(buildReport(outcome.results));
     assert.match(md, /\| repoqa \| rlm \| tiny-ring \| 2 \| 1\.00 \|/);
     assert.match(md, /\| repoqa \| vanilla \| tiny-slugify \| 2 \| 0\.00 (\|  ){5}\| \$\d\.\d{4} \| none solved \|/);
+    assert.match(md, /RepoQA: functions compared with their comments \(RepoQA's default; `--ignore-comments` removes them/);
+    // A --resume that changed --ignore-comments mixes both comparisons: the report says so.
+    const mixed = outcome.results.map((r, i) => (i === 0 ? { ...r, parsed: { ...(r.parsed as object), ignoreComments: true } } : r));
+    assert.match(reportMarkdown(buildReport(mixed)), /some jobs compared functions with their comments and some without/);
   } finally {
     for (const w of open.values()) (await w).dispose();
     await server.close();
     data.dispose();
   }
   assert.equal(existsSync(data.scratch), false, 'the scratch folder is removed');
+});
+
+test('--ignore-comments reaches every task; without it comments are kept, as RepoQA\'s default', async () => {
+  const kept = await repoQaTasks(gzipped(), { only: ['tiny-retry'] });
+  const ignored = await repoQaTasks(gzipped(), { only: ['tiny-retry'], ignoreComments: true });
+  try {
+    const flags = (tasks: typeof kept.tasks) => tasks.map((t) => (t.benchmark?.kind === 'repoqa' ? t.benchmark.ignoreComments : undefined));
+    assert.deepEqual(flags(kept.tasks), [false, false]);
+    assert.deepEqual(flags(ignored.tasks), [true, true]);
+  } finally {
+    kept.dispose();
+    ignored.dispose();
+  }
 });
 
 test('the loader refuses a path that leaves its repository and a file that is not RepoQA\'s, with the download command', async () => {

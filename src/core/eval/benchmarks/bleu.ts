@@ -42,8 +42,10 @@ export function sentenceBleu(reference: string[], candidate: string[]): number {
       p = 1 / ((2 ** zeros * METHOD4_K) / Math.log(hypLen)) / denominators[i]!;
       zeros++;
     }
-    // NLTK sums w * log(p) with math.fsum; a zero p left (a one-token candidate) makes log(0) = -inf: score 0.
-    logSum += Math.log(p) / MAX_N;
+    // NLTK 3.8 sums w * log(p) only over p > 0 (bleu_score.py: `if p_i > 0`): the zeros method 4 leaves (a
+    // one-token candidate has no bigrams and is not smoothed) drop out, so "a" against "a b c" scores its
+    // brevity penalty, e^-2, and "a" against "a" scores 1.
+    if (p > 0) logSum += Math.log(p) / MAX_N;
   }
   return bp * Math.exp(logSum);
 }

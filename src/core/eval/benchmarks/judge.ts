@@ -1,28 +1,104 @@
-// SWE-QA's score: a judge model rates the answer against the reference answer on the benchmark's five
-// dimensions (correctness, completeness, relevance, clarity, reasoning), each 1 to 20, strictly, and replies
-// with JSON only (SWE-QA-Bench, "Benchmark construction/score/llm-as-a-judge.py"). The job's score is the sum
-// over 100. The judge's reply is kept beside the answer; its cost counts toward --max-cost but is reported
-// apart from the answering modes' cost, so RLM and the plain model are compared on their own spend.
+// SWE-QA's score: a judge model rates the answer against the reference answer with the benchmark's own prompt
+// (score bands for each of five dimensions, 1 to 20, its evaluation principles and scoring instructions) and
+// replies with JSON only. The job's score is the sum over 100, as SWE-QA totals it. The judge's reply is kept
+// beside the answer; its cost counts toward --max-cost but is reported apart from the answering modes' cost, so
+// RLM and the plain model are compared on their own spend.
 
 import type { CostOf } from '../../loop/Budget';
 import { ModelError, type ChatModel, type ChatMessage } from '../../models/types';
 import { UsageTally } from '../../models/usage';
 import { JUDGE_DIMENSIONS, type JudgeDimension, type JudgeOutcome } from '../JobResult';
 
-const RUBRIC = `You are a strict evaluator. Rate the candidate answer to a question about a code repository against the reference answer, point by point. Award high scores (16-20) only to answers that are nearly as correct, complete and precise as the reference; when unsure between two ranges, choose the lower.
+/*!
+ * The judge prompt below is SWE-QA-Bench's, word for word: `prompt` in score_answer() of "Benchmark
+ * construction/score/llm-as-a-judge.py", https://github.com/peng-weihan/SWE-QA-Bench at commit
+ * d7bf283d65f4bbdc86ead92fc130eee4986355f0. Copyright 2025 peng-weihan. @license Apache-2.0
+ * (http://www.apache.org/licenses/LICENSE-2.0). Changed here: the Python f-string became a template string
+ * (its doubled braces single); the script's request also asks its Azure endpoint for a 1,024-token thinking
+ * budget, which is not a prompt and is left to the judge model's own settings.
+ */
+export function judgePrompt(question: string, reference: string, candidate: string): string {
+  return `You are a STRICT and RIGOROUS evaluator. You must rate the candidate answer STRICTLY against the reference answer. Be CONSERVATIVE with high scores - only award high scores (16-20) when the candidate answer is truly excellent and closely matches the reference answer in quality and content.
 
-Score each dimension from 1 to 20:
-1. correctness: are its facts right? Any error lowers it; a wrong or misleading answer scores 1-3.
-2. completeness: does it cover every key point of the reference? Missing points lower it.
-3. relevance: does it stay on the question? Off-topic content lowers it.
-4. clarity: is it fluent, precise and unambiguous?
-5. reasoning: is its reasoning logical and well organised?
+CRITICAL EVALUATION PRINCIPLES:
+1. Compare the candidate answer DIRECTLY with the reference answer point by point
+2. Any deviation, omission, or inaccuracy should result in score reduction
+3. High scores (16-20) should be RARE - reserve them only for answers that are nearly perfect
+4. Be strict about factual accuracy - even minor errors should lower the correctness score
+5. Missing key points from the reference answer should significantly reduce completeness score
+6. Vague or imprecise language should lower clarity scores
+7. When in doubt between two score ranges, choose the LOWER one
 
-Reply with only a JSON object of five integers, no other text:
-{"correctness": <1-20>, "completeness": <1-20>, "relevance": <1-20>, "clarity": <1-20>, "reasoning": <1-20>}`;
+Evaluation Criteria and Scoring Guidelines (each scored 1 to 20, total score 100):
+        1. Correctness (STRICT - penalize any inaccuracies):
+            20 — ONLY if completely correct with ALL core points and details accurate, matching reference answer precisely
+            16-19 — Mostly correct but must have only TRIVIAL inaccuracies; any noticeable error reduces to 15 or below
+            12-15 — Partially correct; has some errors or omissions that affect understanding; main points may be accurate but details are wrong
+            8-11 — Several errors or ambiguities that significantly affect understanding of core information
+            4-7 — Many errors; misleading or fails to convey key information correctly
+            1-3 — Serious errors; completely wrong or misleading
+        2. Completeness (STRICT - penalize missing information):
+            20 — ONLY if covers ALL key points from reference answer without ANY omission; must match reference in depth
+            16-19 — Covers most key points but missing some non-trivial information; minor omissions are acceptable
+            12-15 — Missing several important key points; content is noticeably incomplete compared to reference
+            8-11 — Important information largely missing; content is one-sided or superficial
+            4-7 — Covers very little relevant information; seriously incomplete
+            1-3 — Covers almost no relevant information; completely incomplete
+        3. Relevance (STRICT - penalize off-topic content):
+            20 — ONLY if content is fully focused on question topic with NO irrelevant information whatsoever
+            16-19 — Mostly focused but may have minor peripheral information; any significant off-topic content reduces score
+            12-15 — Generally on topic but contains some off-topic content that detracts from answer
+            8-11 — Topic not sufficiently focused; contains considerable off-topic or tangential content
+            4-7 — Content deviates from topic; includes excessive irrelevant information
+            1-3 — Majority of content irrelevant to the question
+        4. Clarity (STRICT - penalize unclear expression):
+            20 — ONLY if language is exceptionally fluent, clear, and precise; very easy to understand without any ambiguity
+            16-19 — Mostly fluent and clear but may have minor unclear points; any significant ambiguity reduces score
+            12-15 — Generally clear but some expressions are unclear or not concise; may require effort to understand
+            8-11 — Expression somewhat awkward; has ambiguity or lacks fluency that hinders understanding
+            4-7 — Language obscure; sentences are not smooth; significantly hinders understanding
+            1-3 — Expression confusing; very difficult to understand
+        5. Reasoning (STRICT - penalize weak logic):
+            20 — ONLY if reasoning is exceptionally clear, logical, and well-structured; argumentation is excellent and matches reference quality
+            16-19 — Reasoning is clear and logical with solid argumentation; minor logical gaps may exist
+            12-15 — Reasoning generally reasonable but has noticeable logical jumps or organization issues
+            8-11 — Reasoning is average; has logical jumps or organization problems that affect understanding
+            4-7 — Reasoning unclear; lacks logical order; difficult to follow
+            1-3 — No clear reasoning; logic is chaotic
 
+INPUT:
+    Question:${question}
+    Reference Answer:${reference}
+    Candidate Answer:${candidate}
+
+OUTPUT:
+    Please output ONLY a JSON object with 5 integer fields in the range [1,20], corresponding
+    to the evaluation scores:
+        {
+        "correctness": <1-20>,
+        "completeness": <1-20>,
+        "relevance": <1-20>,
+        "clarity": <1-20>,
+        "reasoning": <1-20>
+        }
+
+SCORING INSTRUCTIONS:
+- Read the reference answer carefully and identify ALL key points, details, and structure
+- Compare the candidate answer systematically against the reference answer
+- For each criterion, start with a conservative score and only increase if the candidate truly deserves it
+- If the candidate answer is significantly shorter, less detailed, or less precise than the reference, reduce scores accordingly
+- If the candidate answer contains information not in the reference (unless it's clearly relevant and accurate), consider reducing relevance score
+- When scoring, ask yourself: "Does this candidate answer match the quality and completeness of the reference answer?" If not, reduce scores
+- Average or mediocre answers should receive scores in the 8-15 range, not higher
+- Only truly excellent answers that closely match the reference should receive 16-20 scores
+
+REQUIREMENT:
+    No explanation, no extra text, no formatting other than valid JSON. Be strict and conservative with your scores.`;
+}
+
+/** One user message, as the script sends it. */
 export function judgeMessages(question: string, reference: string, candidate: string): ChatMessage[] {
-  return [{ role: 'user', content: `${RUBRIC}\n\nQuestion: ${question}\n\nReference answer: ${reference}\n\nCandidate answer: ${candidate}` }];
+  return [{ role: 'user', content: judgePrompt(question, reference, candidate) }];
 }
 
 /** The five scores from the judge's reply (a ```json fence allowed), or undefined when it is not that. */

@@ -1,7 +1,9 @@
 // RepoQA's "search needle function" score (repoqa/compute_score.py, needle_evaluator): the answer's first code
-// block is the model's function; comments are removed from it and from every needle of the repository; the
-// needle with the highest BLEU (bleu.ts) is the model's pick. It passes when that pick is the true needle and
-// its similarity is at least 0.8 (the threshold RepoQA's leaderboard reports).
+// block is the model's function; the needle with the highest BLEU (bleu.ts) against it is the model's pick. It
+// passes when that pick is the true needle and its similarity is at least 0.8 (the threshold RepoQA's
+// leaderboard reports). Comments are kept on both sides, as RepoQA's default (compute_main's
+// ignore_comments=False); `ignoreComments` removes them from the answer and from every needle first, as its
+// optional --eval-ignore-comments does.
 //
 // Where we differ, and why: RepoQA takes the first function inside the block and finds comments with
 // Tree-sitter; here the whole first block is the function (RepoQA's own fallback when the block does not
@@ -23,6 +25,8 @@ export interface NeedleVerdict {
   best: string;
   similarity: number;
   pass: boolean;
+  /** Comments were removed from the answer and the needles before comparing (RepoQA's --eval-ignore-comments). */
+  ignoreComments: boolean;
 }
 
 /** RepoQA's regex: the first fenced block; no block at all means the whole reply. */
@@ -42,17 +46,18 @@ export function removeComments(code: string, lang: string): string {
   return code.replace(pattern, (all, literal: string | undefined) => (literal !== undefined ? all : ''));
 }
 
-export function judgeNeedle(reply: string, truth: string, needles: readonly NeedleFunction[], lang: string): NeedleVerdict {
-  const answer = tokens(removeComments(firstCodeBlock(reply), lang));
+export function judgeNeedle(reply: string, truth: string, needles: readonly NeedleFunction[], lang: string, ignoreComments = false): NeedleVerdict {
+  const compared = (code: string) => tokens(ignoreComments ? removeComments(code, lang) : code);
+  const answer = compared(firstCodeBlock(reply));
   let best = '';
   let similarity = 0;
   for (const needle of needles) {
-    const s = sentenceBleu(tokens(removeComments(needle.code, lang)), answer);
+    const s = sentenceBleu(compared(needle.code), answer);
     // Strictly greater, as RepoQA: the first of equally similar needles wins.
     if (s > similarity) {
       similarity = s;
       best = needle.name;
     }
   }
-  return { best, similarity, pass: best === truth && similarity >= NEEDLE_PASS_SIMILARITY };
+  return { best, similarity, pass: best === truth && similarity >= NEEDLE_PASS_SIMILARITY, ignoreComments };
 }

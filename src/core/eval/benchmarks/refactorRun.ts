@@ -98,7 +98,8 @@ async function changeWithPatch(task: EvalTask, trial: number, dir: string, root:
   const status = String(await git(root, 'status', '--porcelain', '-uall')).split('\n').filter(Boolean);
   const touched = status.filter((l) => !l.slice(3).startsWith('.rlm-eval-tests-'));
   const conflicts = touched.filter((l) => /^(U.|.U|AA|DD)/.test(l)).length;
-  const how = apply instanceof Error ? `git apply --3way failed: ${apply.message.split('\n').find((l) => /error|fatal/i.test(l)) ?? apply.message.split('\n')[0]}` : `git apply --3way: ${touched.length} file${touched.length === 1 ? '' : 's'}${conflicts ? `, ${conflicts} with conflicts` : ''}`;
+  // git apply --3way exits 1 when it left conflicts: the patch did apply, with markers in those files.
+  const how = apply instanceof Error && conflicts === 0 ? `git apply --3way failed: ${apply.message.split('\n').find((l) => /error|fatal/i.test(l)) ?? apply.message.split('\n')[0]}` : `git apply --3way: ${touched.length} file${touched.length === 1 ? '' : 's'}${conflicts ? `, ${conflicts} with conflicts` : ''}`;
   return { outcome, applied: { applied: how, filesTouched: touched.length, conflicts } };
 }
 

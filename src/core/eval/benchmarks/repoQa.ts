@@ -33,7 +33,13 @@ export function needleQuestion(description: string): string {
   return `Find the function this description is about in the repository, and reply with its code exactly as written there (the whole function) in one fenced code block.\n\nDescription:\n${description.trim()}`;
 }
 
-export async function repoQaTasks(file: string, options: { only?: string[] } = {}): Promise<RepoQaData> {
+export interface RepoQaOptions {
+  only?: string[];
+  /** Compare functions with their comments removed (RepoQA's --eval-ignore-comments); its default keeps them. */
+  ignoreComments?: boolean;
+}
+
+export async function repoQaTasks(file: string, options: RepoQaOptions = {}): Promise<RepoQaData> {
   let raw: Buffer;
   try {
     raw = readFileSync(resolve(file));
@@ -72,7 +78,7 @@ export async function repoQaTasks(file: string, options: { only?: string[] } = {
           tasks.push({
             id: `repoqa/${lang}/${entry.repo}/${n.name}`, suite: 'repoqa', question: needleQuestion(n.description),
             context: { kind: 'workspace', path: folder }, answer: n.name, scorer: 'exact',
-            sizeTokens: Math.ceil(bytes / CHARS_PER_TOKEN), benchmark: { kind: 'repoqa', repo: entry.repo, lang, needle: n.name, needles },
+            sizeTokens: Math.ceil(bytes / CHARS_PER_TOKEN), benchmark: { kind: 'repoqa', repo: entry.repo, lang, needle: n.name, needles, ignoreComments: options.ignoreComments ?? false },
           });
         }
       }
