@@ -88,3 +88,13 @@ test('the server gets the user\'s rlm.prices as RLM_PRICES, so a call costs what
   assert.equal(server.costUsd('qwen-local', usage)?.toFixed(6), '1.200000', 'the user\'s price, not a built-in one');
   assert.deepEqual(mcpServerEnv(SETTING_DEFAULTS), {}, 'no prices set: the server keeps its own environment\'s RLM_PRICES, if any');
 });
+
+test('plain http:// to another machine is refused for the MCP server as for the sidebar, unless the user allows it', () => {
+  const remote = { ...SETTING_DEFAULTS, provider: 'openai-compatible' as const, baseUrl: 'http://10.1.2.3:8080/v1', rootModel: 'qwen' };
+  const refused = mcpServer(remote, { keys: new Set(['openai-compatible']) }, '/r');
+  assert.equal(refused.offered, false, 'no server sends the code and a saved key in clear text');
+  assert.match(refused.offered ? '' : refused.why, /plain http:\/\/ to another machine .* rlm\.allowInsecureHttp/);
+  const allowed = offered(mcpServer({ ...remote, allowInsecureHttp: true }, noKeys, '/r'));
+  assert.ok(allowed.args.includes('http://10.1.2.3:8080/v1'));
+  assert.equal(offered(mcpServer({ ...remote, baseUrl: 'https://10.1.2.3:8080/v1' }, noKeys, '/r')).key.baseUrl, 'https://10.1.2.3:8080/v1');
+});
