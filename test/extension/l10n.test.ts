@@ -44,16 +44,18 @@ test('l10n/bundle.l10n.json holds exactly the strings the extension and its page
 /** Where a user reads a string the editor shows: a literal there has skipped vscode.l10n.t. */
 const SHOWN_LITERAL = /\b(?:show(?:Information|Warning|Error)Message\(|new SetupProblem\(\{ message: |(?:title|prompt|placeHolder|openLabel|saveLabel|invocationMessage): )\s*['"`]/g;
 
+/** Where `pattern` matches in a file, each as the file and the text from there. */
+const matchesIn = (file: string, text: string, pattern: RegExp): string[] => [...text.matchAll(pattern)].map((m) => `${file}: ${text.slice(m.index, m.index + 80)}`);
+
+/** The extractor reads only literal messages: a template literal inside l10n.t (vscode's or @vscode/l10n's) would go untranslated. */
+const TEMPLATE_MESSAGE = /l10n\.t\(\s*`/g;
+
 test('no message, input box or quick pick in the editor layer shows a literal that skipped vscode.l10n.t', () => {
-  const offenders: string[] = [];
   const files = tsFiles(EXTENSION_SOURCES);
-  for (const file of files) {
+  const offenders = files.flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    // The extractor reads only literal messages: a template literal inside l10n.t (vscode's or @vscode/l10n's) would go untranslated.
-    for (const m of text.matchAll(/l10n\.t\(\s*`/g)) offenders.push(`${file}: ${text.slice(m.index, m.index + 80)}`);
-    if (!/from 'vscode'/.test(text)) continue;
-    for (const m of text.matchAll(SHOWN_LITERAL)) offenders.push(`${file}: ${text.slice(m.index, m.index + 80)}`);
-  }
+    return [...matchesIn(file, text, TEMPLATE_MESSAGE), ...(/from 'vscode'/.test(text) ? matchesIn(file, text, SHOWN_LITERAL) : [])];
+  });
   assert.deepEqual(offenders, []);
   assert.ok(files.length > 30);
 });
@@ -135,14 +137,12 @@ function wordsInMarkup(parts: string[]): string[] {
 const NOT_WORDS = new Set(['path:line']);
 
 test('the webview pages write no words of their own outside l10n.t: not in their markup, nor in the attributes they set', () => {
-  const offenders: string[] = [];
   const files = tsFiles(WEBVIEW_SOURCES);
-  for (const file of files) {
+  const offenders = files.flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/l10n\.t\(\s*`/g)) offenders.push(`${file}: ${text.slice(m.index, m.index + 80)}`);
-    for (const parts of templateStatics(text)) for (const words of wordsInMarkup(parts)) if (!NOT_WORDS.has(words)) offenders.push(`${file}: ${words}`);
-    for (const m of text.matchAll(/setAttribute\(\s*'(?:title|aria-label|placeholder|label)',\s*['"`]/g)) offenders.push(`${file}: ${text.slice(m.index, m.index + 80)}`);
-  }
+    const markup = templateStatics(text).flatMap(wordsInMarkup).filter((words) => !NOT_WORDS.has(words)).map((words) => `${file}: ${words}`);
+    return [...matchesIn(file, text, TEMPLATE_MESSAGE), ...markup, ...matchesIn(file, text, /setAttribute\(\s*'(?:title|aria-label|placeholder|label)',\s*['"`]/g)];
+  });
   assert.deepEqual(offenders, []);
   assert.ok(files.length > 30);
   // The check finds what it is for.

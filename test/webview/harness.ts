@@ -4,6 +4,7 @@
 // its state. Tests send protocol messages as the host would (window.postMessage). Every request that is not
 // the page's own file is recorded as a leak and aborted; CSP violations and page errors are recorded too.
 
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -118,6 +119,13 @@ export async function openWebview(browser: Browser, pageName: PageName, options:
     close: () => context.close(),
   };
   return webview;
+}
+
+/** The page threw nothing, asked for nothing outside its files, and broke no rule of its CSP. */
+export async function assertClean(w: Webview): Promise<void> {
+  assert.deepEqual(w.errors, []);
+  assert.deepEqual(w.leaks, []);
+  assert.deepEqual(await w.violations(), []);
 }
 
 /** Typed host messages for a page's map (keeps the tests honest about the protocol). */

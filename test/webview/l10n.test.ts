@@ -3,14 +3,14 @@
 // bundle is the pseudo-locale of l10n/bundle.l10n.json (@vscode/l10n-dev's, every letter accented), so an English
 // word left on the page stands out. A translation is text: markup in one is shown, never parsed or run.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getL10nPseudoLocalized } from '@vscode/l10n-dev';
-import type { Browser, Locator } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { pageStringsHtml, PAGE_STRINGS_ID, type HostToChat, type HostToTree } from '../../src/protocol/messages';
-import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
+import { assertClean, chromiumForTests, message, NO_CHROMIUM, openWebview } from './harness';
 import { chat, doneExchange, endingEvents, READY, runningEvents } from './protocolData';
 
 const BUNDLE = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
@@ -41,22 +41,10 @@ test('the page strings go into the HTML as data that cannot close its element', 
 });
 
 describe('Pages given a translation', { skip: NO_CHROMIUM }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-
-  async function assertClean(w: Webview): Promise<void> {
-    assert.deepEqual(w.errors, []);
-    assert.deepEqual(w.leaks, []);
-    assert.deepEqual(await w.violations(), []);
-  }
+  const browser = chromiumForTests();
 
   test('the Chat view draws in the bundle\'s words from its first frame: buttons, labels, figures and what it announces', async () => {
-    const w = await openWebview(browser, 'chat', { strings: PSEUDO });
+    const w = await openWebview(browser(), 'chat', { strings: PSEUDO });
     const page = w.page;
     // Drawn before the host's first message.
     assert.equal(await page.textContent('[data-testid="send"]'), pseudo('Send'));
@@ -94,7 +82,7 @@ describe('Pages given a translation', { skip: NO_CHROMIUM }, () => {
   });
 
   test('the Trajectory view words its header, rows and detail from the bundle; the fields keep their names', async () => {
-    const w = await openWebview(browser, 'trajectory', { strings: PSEUDO, width: 900 });
+    const w = await openWebview(browser(), 'trajectory', { strings: PSEUDO, width: 900 });
     const page = w.page;
     await w.send(message<HostToTree>({ type: 'tree/reset', title: 'q', events: [...runningEvents(), ...endingEvents()], live: false }));
     await page.click('[data-node-id="s1.r1.t1.c1.s2"]');
@@ -113,7 +101,7 @@ describe('Pages given a translation', { skip: NO_CHROMIUM }, () => {
 
   test('a translation is text: markup in it shows as written and runs nothing; a broken bundle leaves the English', async () => {
     const hostile = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">Send';
-    const w = await openWebview(browser, 'chat', { strings: { Send: hostile, 'New chat': 42 as unknown as string } });
+    const w = await openWebview(browser(), 'chat', { strings: { Send: hostile, 'New chat': 42 as unknown as string } });
     assert.equal(await w.page.textContent('[data-testid="send"]'), hostile);
     assert.equal(await w.page.textContent('[data-testid="chat-title"]'), 'New chat', 'a translation that is not text is left out');
     assert.equal(await w.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
