@@ -58,7 +58,7 @@ export function historyCommands(deps: HistoryDeps): Array<[string, () => Promise
         defaultUri: vscode.Uri.file(join(homedir(), `rlm-chat-history-${new Date().toISOString().slice(0, 10)}`)),
       });
       if (!picked) return;
-      if (picked.scheme !== 'file') throw new Error('pick a folder on this machine to export to.');
+      if (picked.scheme !== 'file') throw new Error(vscode.l10n.t('pick a folder on this machine to export to.'));
       const summary = await exportChatHistory(chats, deps.tracesDir, picked.fsPath, deps.secrets);
       const missing = summary.missing ? ` (${summary.missing} files the chats name were gone)` : '';
       deps.redactedLog.info(`Exported ${summary.chats} chat(s) and ${summary.files} file(s) to ${picked.fsPath}${missing}`);

@@ -1,9 +1,11 @@
 // The HTML every RLM webview starts from: a strict Content-Security-Policy (scripts only from the extension,
-// with a nonce; no inline script, no remote anything), the page's bundled script and style, and an empty
-// #app the script fills. Model text is never run here: the pages sanitise what they render.
+// with a nonce; no inline script, no remote anything), the page's bundled script and style, an empty #app the
+// script fills, and the page's strings in the window's language (PageStrings). Model text is never run here: the
+// pages sanitise what they render.
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { pageStringsHtml } from '../protocol/messages';
 import type { Log } from './log';
 import type { Checked } from './webviewMessages';
 
@@ -21,7 +23,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
     `img-src ${webview.cspSource} data:`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${vscode.env.language}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -30,6 +32,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 </head>
 <body data-page="${page}">
 <div id="app"></div>
+${pageStringsHtml(vscode.l10n.bundle, nonce)}
 <script nonce="${nonce}" src="${asset(`${page}.js`)}"></script>
 </body>
 </html>`;

@@ -5,6 +5,7 @@
 // rule, core/edits/editPath.ts), and a command that changes state runs only once the user confirmed it in the host's own UI
 // (a click in the page is no proof: a script can post the same message).
 
+import * as l10n from '@vscode/l10n';
 import { editPath } from '../core/edits/editPath';
 import { MAX_TRACE_LINE_CHARS } from '../core/trajectory/readTrace';
 import { ATTACH_SOURCES, CHAT_TO_HOST_TYPES, isMessage, isReviewMessage, MAX_ATTACHMENTS, OPENED_LANGUAGES, TREE_TO_HOST_TYPES, type AttachmentRef, type AttachSource, type ChatToHost, type MessageOf, type OpenedLanguage, type TreeToHost } from '../protocol/messages';
@@ -212,9 +213,9 @@ export interface ConfirmationContext {
 /** Commands that change settings or stored state: a page may ask for them, the user decides in the host. */
 export const PAGE_CONFIRMATIONS: Readonly<Record<string, (context: ConfirmationContext) => Confirmation>> = {
   [COMMANDS.useLocalServer]: ({ localServer }) => ({
-    message: localServer ? `Use ${localServer.name} at ${localServer.baseUrl}?` : 'Use the local model server found?',
-    detail: 'RLM will send your questions and the code it reads to this server. This sets rlm.provider and rlm.baseUrl in your user settings.',
-    button: 'Use It',
+    message: localServer ? l10n.t('Use {0} at {1}?', localServer.name, localServer.baseUrl) : l10n.t('Use the local model server found?'),
+    detail: l10n.t('RLM will send your questions and the code it reads to this server. This sets rlm.provider and rlm.baseUrl in your user settings.'),
+    button: l10n.t('Use It'),
   }),
 };
 

@@ -1,7 +1,8 @@
 // The one message protocol between the extension host and its webviews (the Chat view, the Trajectory view
 // and the trace editor), shared by both sides: each direction is a map from message type to its fields, so
-// every post and every handler is checked by the compiler. Pure types plus two tiny helpers: no `vscode`, no
-// Node, no DOM, so both bundles import it.
+// every post and every handler is checked by the compiler. Pure types plus a few tiny helpers: no `vscode`, no
+// Node, no DOM, so both bundles import it. What a page needs before its first message (its strings) comes in its
+// HTML: PageStrings below.
 //
 // Trajectory events travel as they are (RlmEvent, batched); both sides fold them with the same
 // TrajectoryTree (src/core/trajectory/TrajectoryTree.ts).
@@ -308,6 +309,25 @@ export interface TreeToHost {
 /** The languages a page may give a text it opens in an editor. */
 export const OPENED_LANGUAGES = ['markdown', 'javascript', 'diff', 'plaintext'] as const;
 export type OpenedLanguage = (typeof OPENED_LANGUAGES)[number];
+
+/**
+ * A page's translations, keyed by the English message as the page passes it to `l10n.t` (@vscode/l10n): the bundle
+ * VS Code chose for the window's language (`vscode.l10n.bundle`); none in English. They come in the page's HTML,
+ * before its script, so its first drawing is already in the user's language (a message comes after it).
+ */
+export type PageStrings = Record<string, string>;
+
+/** The id of the element of a page's HTML that holds its PageStrings (webview/shared/l10n.ts reads it). */
+export const PAGE_STRINGS_ID = 'rlm-strings';
+
+/**
+ * PageStrings as a page's HTML carries them: JSON in a data block, which no browser runs (the nonce is for CSPs
+ * that check every script element). `<` is escaped, so no translation can close the element or open another.
+ */
+export function pageStringsHtml(strings: PageStrings | undefined, nonce: string): string {
+  if (!strings || Object.keys(strings).length === 0) return '';
+  return `<script type="application/json" id="${PAGE_STRINGS_ID}" nonce="${nonce}">${JSON.stringify(strings).replace(/</g, '\\u003c')}</script>`;
+}
 
 /** One message of a map: `{type, ...fields}`. */
 export type MessageOf<M> = { [K in keyof M & string]: { type: K } & M[K] }[keyof M & string];

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { AttachmentChip, HostToChat } from '../../src/protocol/messages';
-import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
+import { assertClean, launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
 import { chat, READY } from './protocolData';
 
 const msg = (m: Parameters<typeof message<HostToChat>>[0]) => message<HostToChat>(m);
@@ -30,12 +30,6 @@ describe('Chat view attachments', { skip: NO_CHROMIUM }, () => {
     await w.send(msg({ type: 'chat/state', chat: chat([]), history: [], setup: READY, busy: false }));
     await w.page.waitForSelector('[data-testid="empty-chat"]');
     return w;
-  }
-
-  async function assertClean(w: Webview): Promise<void> {
-    assert.deepEqual(w.errors, []);
-    assert.deepEqual(w.leaks, []);
-    assert.deepEqual(await w.violations(), []);
   }
 
   const chipTexts = (w: Webview) => w.page.locator('[data-testid="chip"]').evaluateAll((els) => els.map((el) => [

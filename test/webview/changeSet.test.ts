@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { HostToChat, Review } from '../../src/protocol/messages';
-import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
+import { assertClean, launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
 import { chat, doneExchange, READY, reviewOf, SENSITIVE_FILE, T0 } from './protocolData';
 
 const msg = (m: Parameters<typeof message<HostToChat>>[0]) => message<HostToChat>(m);
@@ -32,12 +32,6 @@ describe('Chat view: proposed changes', { skip: NO_CHROMIUM }, () => {
     await w.send(msg({ type: 'review/state', chatId: 'c1', review }));
     await w.page.waitForSelector('[data-testid="change-set"]');
     return w;
-  }
-
-  async function assertClean(w: Webview): Promise<void> {
-    assert.deepEqual(w.errors, []);
-    assert.deepEqual(w.leaks, []);
-    assert.deepEqual(await w.violations(), []);
   }
 
   /** Clicks and returns what the page posted for it. */

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import type { HostToChat } from '../../src/protocol/messages';
 import { TrajectoryTree } from '../../src/core/trajectory/TrajectoryTree';
 import { formatCost, formatTokens } from '../../webview/shared/format';
-import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
+import { assertClean, launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
 import type { RlmEvent } from '../../src/core/trajectory/events';
 import { shownAnswer } from '../../src/extension/chats/answers';
 import { longProse } from './largeAnswers';
@@ -30,12 +30,6 @@ describe('Chat view', { skip: NO_CHROMIUM }, () => {
   }
 
   /** No page errors, no request left the page, no CSP violation. */
-  async function assertClean(w: Webview): Promise<void> {
-    assert.deepEqual(w.errors, []);
-    assert.deepEqual(w.leaks, []);
-    assert.deepEqual(await w.violations(), []);
-  }
-
   test('an answer renders as Markdown with highlighted code; its path:line references post link/open', async () => {
     const w = await openChat();
     const answer = [

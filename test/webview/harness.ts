@@ -1,15 +1,16 @@
 // Loads a built webview page (dist/webview/<page>.js + .css) in Debian's Chromium the way VS Code serves it:
 // the same Content-Security-Policy as src/extension/webviewHtml.ts (scripts by nonce only, no remote anything),
-// the theme's variables on the body, and a fake `acquireVsCodeApi` that records what the page posts and keeps
+// the page's strings when a test gives a translation, the theme's variables on the body, and a fake `acquireVsCodeApi` that records what the page posts and keeps
 // its state. Tests send protocol messages as the host would (window.postMessage). Every request that is not
 // the page's own file is recorded as a leak and aborted; CSP violations and page errors are recorded too.
 
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { MessageOf } from '../../src/protocol/messages';
+import { pageStringsHtml, type MessageOf, type PageStrings } from '../../src/protocol/messages';
 import { THEMES, type ThemeKind } from './themes';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -47,6 +48,8 @@ export interface OpenOptions {
   state?: unknown;
   width?: number;
   height?: number;
+  /** The translations the host gives the page in its HTML (vscode.l10n.bundle); none: English. */
+  strings?: PageStrings;
 }
 
 export interface Webview {
@@ -77,7 +80,7 @@ export async function openWebview(browser: Browser, pageName: PageName, options:
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     if (url === `${ORIGIN}/index.html`) {
-      return route.fulfill({ contentType: 'text/html', body: harnessHtml(pageName, nonce, theme, options.state) });
+      return route.fulfill({ contentType: 'text/html', body: harnessHtml(pageName, nonce, theme, options) });
     }
     const file = url.startsWith(`${ORIGIN}/dist/webview/`) ? url.slice(`${ORIGIN}/`.length).split(/[?#]/)[0]! : '';
     if (file && !file.includes('..') && existsSync(join(ROOT, file))) {
@@ -118,6 +121,13 @@ export async function openWebview(browser: Browser, pageName: PageName, options:
   return webview;
 }
 
+/** The page threw nothing, asked for nothing outside its files, and broke no rule of its CSP. */
+export async function assertClean(w: Webview): Promise<void> {
+  assert.deepEqual(w.errors, []);
+  assert.deepEqual(w.leaks, []);
+  assert.deepEqual(await w.violations(), []);
+}
+
 /** Typed host messages for a page's map (keeps the tests honest about the protocol). */
 export function message<M>(m: MessageOf<M>): { type: string } & Record<string, unknown> {
   return m as unknown as { type: string } & Record<string, unknown>;
@@ -143,7 +153,7 @@ export function webviewCsp(nonce: string): string {
   return directives.join('; ');
 }
 
-function harnessHtml(page: PageName, nonce: string, theme: (typeof THEMES)[ThemeKind], state: unknown): string {
+function harnessHtml(page: PageName, nonce: string, theme: (typeof THEMES)[ThemeKind], { state, strings }: OpenOptions): string {
   const csp = webviewCsp(nonce);
   const vars = Object.entries(theme.vars).map(([k, v]) => `${k}: ${v}`).join('; ');
   const fakeHost = `(() => {
@@ -172,6 +182,7 @@ function harnessHtml(page: PageName, nonce: string, theme: (typeof THEMES)[Theme
 <body data-page="${page}" class="${theme.bodyClass}" data-vscode-theme-kind="${theme.bodyClass}" style="${vars.replace(/"/g, '&quot;')}">
 <div id="app"></div>
 <script nonce="${nonce}">${fakeHost}</script>
+${pageStringsHtml(strings, nonce)}
 <script nonce="${nonce}" src="${ORIGIN}/dist/webview/${page}.js"></script>
 </body>
 </html>`;

@@ -11,7 +11,7 @@ import { TrajectoryTree, type TreeNode } from '../../src/core/trajectory/Traject
 import { formatCost, formatDuration } from '../../webview/shared/format';
 import { DETAIL_SHOWN_CHARS } from '../../webview/trajectory/nodeDetail';
 import { sampleRun } from '../core/trajectory/sampleRun';
-import { launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
+import { assertClean, launchChromium, message, NO_CHROMIUM, openWebview, type Webview } from './harness';
 import { endingEvents, largeRun, runningEvents } from './protocolData';
 
 const msg = (m: Parameters<typeof message<HostToTree>>[0]) => message<HostToTree>(m);
@@ -42,12 +42,6 @@ describe('Trajectory view', { skip: NO_CHROMIUM }, () => {
   after(async () => {
     await browser?.close();
   });
-
-  async function assertClean(w: Webview): Promise<void> {
-    assert.deepEqual(w.errors, []);
-    assert.deepEqual(w.leaks, []);
-    assert.deepEqual(await w.violations(), []);
-  }
 
   test('the live tree shows each node with the status and rolled-up cost and time TrajectoryTree folds', async () => {
     const w = await openWebview(browser, 'trajectory');

@@ -2,6 +2,7 @@
 // cannot see the answer render is told it is there, and how it starts, without moving their focus. Only a question
 // that ends while the view is open is announced, not the chats it loads.
 
+import * as l10n from '@vscode/l10n';
 import type { Exchange } from '../../src/protocol/messages';
 
 /** Enough of the answer to know what it says; the rest is read in the conversation. */
@@ -10,15 +11,17 @@ export const ANNOUNCED_CHARS = 300;
 export function announcementOf(x: Exchange): string {
   switch (x.status) {
     case 'done': {
-      if (!x.answer) return 'The question ended without an answer.';
+      if (!x.answer) return l10n.t('The question ended without an answer.');
       const text = plainText(x.answer);
-      return `Answer ready: ${text.length > ANNOUNCED_CHARS ? `${text.slice(0, ANNOUNCED_CHARS).trimEnd()}… (the whole answer is in the conversation)` : text}`;
+      return text.length > ANNOUNCED_CHARS
+        ? l10n.t('Answer ready: {0}… (the whole answer is in the conversation)', text.slice(0, ANNOUNCED_CHARS).trimEnd())
+        : l10n.t('Answer ready: {0}', text);
     }
     case 'cancelled':
-      return x.answer ? `Stopped, with an answer so far: ${plainText(x.answer).slice(0, ANNOUNCED_CHARS)}` : 'The question was stopped.';
+      return x.answer ? l10n.t('Stopped, with an answer so far: {0}', plainText(x.answer).slice(0, ANNOUNCED_CHARS)) : l10n.t('The question was stopped.');
     case 'error':
       // The error itself is an alert in the conversation, which is read out by itself.
-      return 'The question failed.';
+      return l10n.t('The question failed.');
     case 'running':
       return '';
   }

@@ -2,9 +2,12 @@
 // lit templates (chat/views). The draft and the scroll position survive the view being hidden or reloaded
 // through VS Code's webview state.
 
+// First: the page's strings are in place before anything is worded.
+import '../shared/l10n';
 import '../shared/base.css';
 import './chat.css';
 import '../shared/elements';
+import * as l10n from '@vscode/l10n';
 import { html, nothing, render } from 'lit';
 import type { Action, AttachmentChip, AttachSource, ChatToHost, HostToChat, MessageOf } from '../../src/protocol/messages';
 import { connectHost } from '../host';
@@ -165,9 +168,9 @@ function draw(): void {
   const exchanges = chat?.exchanges ?? [];
   markdown.retain(exchanges.flatMap((x) => [x.id, `${x.id}#stream`]));
   render(html`
-    ${toolbarView(chat?.title || 'New chat', historyOpen, state.history.length, historyHandlers)}
+    ${toolbarView(chat?.title || l10n.t('New chat'), historyOpen, state.history.length, historyHandlers)}
     ${historyView(historyOpen, state.history, chat?.id, historyHandlers)}
-    <main class="conversation" data-testid="conversation" aria-label="Conversation">
+    <main class="conversation" data-testid="conversation" aria-label=${l10n.t('Conversation')}>
       ${welcomeView(state.setup, runAction)}
       ${state.setup?.ready && exchanges.length === 0 ? emptyChatView() : nothing}
       ${exchanges.map((x) => exchangeView(x, x.status === 'running' ? progress : undefined, state.reviews.get(x.id), markdown, exchangeHandlers))}

@@ -3,6 +3,7 @@
 // not parsed: even an inert parse of `<img onerror=...>` makes Chromium report a CSP violation, and models
 // rarely need HTML in an answer. DOMPurify is the second wall, behind markdown-it's escaping and link checks.
 
+import * as l10n from '@vscode/l10n';
 import MarkdownIt from 'markdown-it';
 import type { StateCore, Token } from 'markdown-it';
 import { highlightCode } from './highlight';
@@ -65,7 +66,7 @@ function refOpen(state: StateCore, ref: PathRef): Token {
   open.attrSet('data-path', ref.path);
   open.attrSet('data-line', String(ref.line));
   if (ref.endLine !== undefined) open.attrSet('data-end-line', String(ref.endLine));
-  open.attrSet('title', `Open ${ref.path} at line ${ref.line}`);
+  open.attrSet('title', l10n.t('Open {0} at line {1}', ref.path, ref.line));
   return open;
 }
 

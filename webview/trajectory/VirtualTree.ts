@@ -2,12 +2,13 @@
 // DOM, so 10,000 nodes cost what 40 do. ARIA tree semantics with the selection as the active descendant;
 // arrow keys move and open/close like VS Code's own trees.
 
+import * as l10n from '@vscode/l10n';
 import { html, nothing, render } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { firstLine } from '../../src/core/shortText';
 import type { TreeNode } from '../../src/core/trajectory/TrajectoryTree';
-import { formatCost, formatDuration, formatSavings, formatTokens } from '../shared/format';
+import { formatCost, formatDuration, formatSavings, formatStatus, formatTokens } from '../shared/format';
 import type { Row, TreeRows } from './TreeRows';
 
 export const ROW_HEIGHT = 22;
@@ -37,7 +38,7 @@ export class VirtualTree {
     this.element = document.createElement('div');
     this.element.className = 'tree';
     this.element.setAttribute('role', 'tree');
-    this.element.setAttribute('aria-label', 'Run trajectory');
+    this.element.setAttribute('aria-label', l10n.t('Run trajectory'));
     this.element.tabIndex = 0;
     this.element.dataset.testid = 'tree';
     this.spacer = document.createElement('div');
@@ -115,12 +116,12 @@ export class VirtualTree {
       aria-posinset=${row.position}
       aria-expanded=${hasChildren ? String(row.expanded) : nothing}
       aria-selected=${selected ? 'true' : 'false'}
-      aria-label=${`${node.label}, ${node.status}, ${formatCost(t.costUsd, t.unpriced)}, ${formatDuration(t.elapsedMs)}`}
+      aria-label=${`${node.label}, ${formatStatus(node.status)}, ${formatCost(t.costUsd, t.unpriced)}, ${formatDuration(t.elapsedMs)}`}
       data-testid="tree-row"
       data-node-id=${node.id}
       data-kind=${node.kind}
       data-status=${node.status}
-      title=${`${node.label}\n${node.status} · ${t.estimated ? '~' : ''}${formatTokens(t.inputTokens)} in${t.cachedInputTokens ? ` (${formatTokens(t.cachedInputTokens)} cached)` : ''} + ${formatTokens(t.outputTokens)} out tokens · ${formatCost(t.costUsd, t.unpriced)}${t.savedUsd ? ` (${formatSavings(t.savedUsd)})` : ''} · ${formatDuration(t.elapsedMs)}${t.subCalls ? ` · ${t.subCalls} sub-calls` : ''}${t.errors ? ` · ${t.errors} errors` : ''}`}
+      title=${rowTitle(node)}
     >
       <span class="indent" style=${styleMap({ width: `${depth * INDENT}px` })}></span>
       <span class="twisty${hasChildren ? (row.expanded ? ' open' : ' closed') : ''}" data-action="toggle"></span>
@@ -221,3 +222,21 @@ export class VirtualTree {
   };
 }
 
+
+/** A row's tooltip: the node's label, then its figures with all under it. */
+function rowTitle(node: TreeNode): string {
+  const t = node.total;
+  const input = `${t.estimated ? '~' : ''}${formatTokens(t.inputTokens)}`;
+  const tokens = t.cachedInputTokens
+    ? l10n.t('{0} in ({1} cached) + {2} out tokens', input, formatTokens(t.cachedInputTokens), formatTokens(t.outputTokens))
+    : l10n.t('{0} in + {1} out tokens', input, formatTokens(t.outputTokens));
+  const parts = [
+    formatStatus(node.status),
+    tokens,
+    t.savedUsd ? `${formatCost(t.costUsd, t.unpriced)} (${formatSavings(t.savedUsd)})` : formatCost(t.costUsd, t.unpriced),
+    formatDuration(t.elapsedMs),
+    ...(t.subCalls ? [t.subCalls === 1 ? l10n.t('1 sub-call') : l10n.t('{0} sub-calls', t.subCalls)] : []),
+    ...(t.errors ? [t.errors === 1 ? l10n.t('1 error') : l10n.t('{0} errors', t.errors)] : []),
+  ];
+  return `${node.label}\n${parts.join(' · ')}`;
+}

@@ -2,6 +2,9 @@
 // engine's TrajectoryTree once per animation frame (FrameQueue, a few ms per frame at most), the rows are a
 // virtual list (VirtualTree), and the selected node's detail sits beside or below the tree.
 
+// First: the page's strings are in place before anything is worded.
+import * as l10n from '@vscode/l10n';
+import '../shared/l10n';
 import '../shared/base.css';
 import './trajectory.css';
 import '../shared/elements';
@@ -67,21 +70,21 @@ function draw(): void {
   render(html`
     <header class="tree-header">
       <div class="title-line">
-        <span class="tree-title" data-testid="tree-title" title=${header?.title ?? ''}>${header?.title ?? 'No run yet'}</span>
-        ${header?.live && root?.endTime === undefined ? html`<vscode-badge data-testid="live">live</vscode-badge>` : nothing}
-        <span class="hint" data-testid="tree-count">${rows.tree.size.toLocaleString()} nodes</span>
+        <span class="tree-title" data-testid="tree-title" title=${header?.title ?? ''}>${header?.title ?? l10n.t('No run yet')}</span>
+        ${header?.live && root?.endTime === undefined ? html`<vscode-badge data-testid="live">${l10n.t('live')}</vscode-badge>` : nothing}
+        <span class="hint" data-testid="tree-count">${rows.tree.size === 1 ? l10n.t('1 node') : l10n.t('{0} nodes', rows.tree.size.toLocaleString())}</span>
         ${root ? html`<span class="hint" data-testid="tree-total">${formatCost(root.total.costUsd, root.total.unpriced)}${root.total.savedUsd > 0 ? ` (${formatSavings(root.total.savedUsd)})` : ''} · ${formatDuration(root.total.elapsedMs)}</span>` : nothing}
       </div>
       <vscode-textfield
         data-testid="tree-search"
         class="search"
         type="search"
-        placeholder="Search the tree (labels, code, prompts, output)"
-        label="Search the tree"
+        placeholder=${l10n.t('Search the tree (labels, code, prompts, output)')}
+        label=${l10n.t('Search the tree')}
         .value=${query}
         @input=${onSearchInput}
       ></vscode-textfield>
-      ${rows.searching ? html`<span class="hint" data-testid="search-count" aria-live="polite">${rows.matchCount} matching</span>` : nothing}
+      ${rows.searching ? html`<span class="hint" data-testid="search-count" aria-live="polite">${l10n.t('{0} matching', rows.matchCount)}</span>` : nothing}
       ${sourceView(header?.source, rows.tree.anomalies)}
       ${header?.error ? html`<div class="problem" role="alert" data-testid="tree-error">${header.error}</div>` : nothing}
     </header>

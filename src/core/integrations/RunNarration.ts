@@ -2,8 +2,10 @@
 // client's progress notifications): one per root turn and one per batch of sub-calls, not one per event, since a
 // fan-out of hundreds of sub-calls must not flood them. It also gathers the files the run's code read with read()
 // or outline(), as each cell's end event names them (child runs' included), which the answer cites as references.
-// The lines go to a callback.
+// The lines go to a callback, in the editor's language through @vscode/l10n (configured by the extension; English
+// in the MCP server, where nothing configures it).
 
+import * as l10n from '@vscode/l10n';
 import type { RlmEvent } from '../trajectory/events';
 
 /** Paths kept for references: enough to show what the answer rests on, few enough to read. */
@@ -11,7 +13,7 @@ export const MAX_READ_PATHS = 20;
 
 export class RunNarration {
   private topRun: string | undefined;
-  private rootModel = 'the model';
+  private rootModel: string | undefined;
   private turn = 0;
   /** Sub-call batches and cells already told in this turn. */
   private readonly told = new Set<string>();
@@ -29,11 +31,13 @@ export class RunNarration {
           this.rootModel = event.rootModel;
         }
         return;
-      case 'turn_start':
+      case 'turn_start': {
         if (event.parentId !== this.topRun) return;
         this.turn = event.iteration;
-        this.say(event.last ? `Asking ${this.rootModel} for its best answer so far…` : `Turn ${event.iteration}: ${this.rootModel} is writing code…`);
+        const model = this.rootModel ?? l10n.t('the model');
+        this.say(event.last ? l10n.t('Asking {0} for its best answer so far…', model) : l10n.t('Turn {0}: {1} is writing code…', event.iteration, model));
         return;
+      }
       case 'cell_end':
         for (const path of event.filesRead ?? []) if (this.paths.size < MAX_READ_PATHS) this.paths.add(path);
         return;
@@ -43,7 +47,7 @@ export class RunNarration {
       case 'edit_proposed':
         if (!this.told.has(`edit:${event.path}`)) {
           this.told.add(`edit:${event.path}`);
-          this.say(`Turn ${this.turn}: proposed a change to ${event.path}`);
+          this.say(l10n.t('Turn {0}: proposed a change to {1}', this.turn, event.path));
         }
         return;
       default:
@@ -70,7 +74,7 @@ export class RunNarration {
       queueMicrotask(() => {
         const batch = this.pendingBatches.get(event.batchId!)!;
         this.pendingBatches.delete(event.batchId!);
-        this.say(`Turn ${batch.turn}: ${batch.count} sub-call${batch.count === 1 ? '' : 's'} to ${batch.model} in parallel…`);
+        this.say(batch.count === 1 ? l10n.t('Turn {0}: 1 sub-call to {1} in parallel…', batch.turn, batch.model) : l10n.t('Turn {0}: {1} sub-calls to {2} in parallel…', batch.turn, batch.count, batch.model));
       });
       return;
     }
@@ -78,6 +82,6 @@ export class RunNarration {
     const key = `${event.parentId}:${event.fn}`;
     if (this.told.has(key)) return;
     this.told.add(key);
-    this.say(event.fn === 'rlm_query' ? `Turn ${this.turn}: a child RLM works on part of the question…` : `Turn ${this.turn}: sub-calls to ${event.model}…`);
+    this.say(event.fn === 'rlm_query' ? l10n.t('Turn {0}: a child RLM works on part of the question…', this.turn) : l10n.t('Turn {0}: sub-calls to {1}…', this.turn, event.model));
   }
 }

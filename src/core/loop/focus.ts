@@ -88,8 +88,38 @@ async function readable<T extends { path: string; status?: ChangeStatus }>(works
   return { kept, hidden: entries.length - kept.length };
 }
 
+/**
+ * The words of an attachment's name and size. English here, as the model's first message has them; the chat's chips
+ * pass theirs in the user's language (src/extension/chats/chipWords.ts).
+ */
+export interface FocusWords {
+  /** The names of the Problems list and of the uncommitted changes. */
+  problems(): string;
+  changes(): string;
+  file(lines: number, bytes: number): string;
+  folder(files: number, bytes: number): string;
+  selection(lines: number): string;
+  /** `hidden`: entries left out because their file may not be read. */
+  problemList(problems: number, errors: number, files: number, hidden: number): string;
+  changeList(files: number, added: number, removed: number, hidden: number): string;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+const ENGLISH: FocusWords = {
+  problems: () => 'Problems',
+  changes: () => 'Uncommitted changes',
+  file: (lines, bytes) => `${plural(lines, 'line')}, ${plural(bytes, 'byte')}`,
+  folder: (files, bytes) => `${plural(files, 'file')}, ${plural(bytes, 'byte')}`,
+  selection: (lines) => plural(lines, 'line'),
+  problemList: (problems, errors, files, hidden) =>
+    `${plural(problems, 'problem')} (${plural(errors, 'error')}) in ${plural(files, 'file')}${hidden ? `; ${fmt(hidden)} in files that may not be read left out` : ''}`,
+  changeList: (files, added, removed, hidden) => `${plural(files, 'file')} (+${fmt(added)} -${fmt(removed)})${hidden ? `; ${fmt(hidden)} that may not be read left out` : ''}`,
+};
+
 /** An attachment's name, as its chip and the first message show it (the lists' names need not their entries). */
-export function focusLabel(item: FocusRequest | FocusItem | { kind: 'problems' | 'changes' }): string {
+export function focusLabel(item: FocusRequest | FocusItem | { kind: 'problems' | 'changes' }, words = ENGLISH): string {
   switch (item.kind) {
     case 'path':
     case 'file':
@@ -99,33 +129,30 @@ export function focusLabel(item: FocusRequest | FocusItem | { kind: 'problems' |
     case 'selection':
       return `${item.path}:${item.startLine === item.endLine ? item.startLine : `${item.startLine}-${item.endLine}`}`;
     case 'problems':
-      return 'Problems';
+      return words.problems();
     case 'changes':
-      return 'Uncommitted changes';
+      return words.changes();
   }
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
-
 /** An attachment's size, as its chip and the first message show it. */
-export function focusSize(item: FocusItem): string {
+export function focusSize(item: FocusItem, words = ENGLISH): string {
   switch (item.kind) {
     case 'file':
-      return `${plural(item.lines, 'line')}, ${plural(item.bytes, 'byte')}`;
+      return words.file(item.lines, item.bytes);
     case 'folder':
-      return `${plural(item.files, 'file')}, ${plural(item.bytes, 'byte')}`;
+      return words.folder(item.files, item.bytes);
     case 'selection':
-      return plural(item.endLine - item.startLine + 1, 'line');
+      return words.selection(item.endLine - item.startLine + 1);
     case 'problems': {
       const files = new Set(item.problems.map((p) => p.path)).size;
       const errors = item.problems.filter((p) => p.severity === 'error').length;
-      return `${plural(item.problems.length + item.more, 'problem')} (${plural(errors, 'error')}) in ${plural(files, 'file')}${item.hidden ? `; ${fmt(item.hidden)} in files that may not be read left out` : ''}`;
+      return words.problemList(item.problems.length + item.more, errors, files, item.hidden);
     }
     case 'changes': {
       const added = item.changes.reduce((n, c) => n + (c.added ?? 0), 0);
       const removed = item.changes.reduce((n, c) => n + (c.removed ?? 0), 0);
-      return `${plural(item.changes.length + item.more, 'file')} (+${fmt(added)} -${fmt(removed)})${item.hidden ? `; ${fmt(item.hidden)} that may not be read left out` : ''}`;
+      return words.changeList(item.changes.length + item.more, added, removed, item.hidden);
     }
   }
 }

@@ -6,15 +6,35 @@ export function formatUsd(usd: number): string {
   return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
+/**
+ * The words around the figures. English here: the terminal, the log and whatever a model reads say them so; the
+ * editor's pages and status bar pass theirs in the user's language (webview/shared/format.ts).
+ */
+export interface CostWords {
+  /** Nothing was priced. */
+  unknown(): string;
+  /** Some calls had no price; `usd` is what the others cost. */
+  plusUnknown(usd: string): string;
+  saved(usd: string): string;
+  cacheWritesCost(usd: string): string;
+}
+
+const ENGLISH: CostWords = {
+  unknown: () => 'unknown',
+  plusUnknown: (usd) => `${usd} + unknown`,
+  saved: (usd) => `saved ${usd}`,
+  cacheWritesCost: (usd) => `cache writes cost ${usd}`,
+};
+
 /** "$0.0123"; "unknown" when nothing was priced; "$0.0123 + unknown" when some calls had no price. */
-export function formatCost(usd: number, unpriced = 0): string {
+export function formatCost(usd: number, unpriced = 0, words = ENGLISH): string {
   if (!(unpriced > 0)) return formatUsd(usd);
-  return usd > 0 ? `${formatUsd(usd)} + unknown` : 'unknown';
+  return usd > 0 ? words.plusUnknown(formatUsd(usd)) : words.unknown();
 }
 
 /** What caching saved ("saved $0.0123"), or cost when Anthropic cache writes were never read back. */
-export function formatSavings(usd: number): string {
-  return usd >= 0 ? `saved ${formatUsd(usd)}` : `cache writes cost ${formatUsd(-usd)}`;
+export function formatSavings(usd: number, words = ENGLISH): string {
+  return usd >= 0 ? words.saved(formatUsd(usd)) : words.cacheWritesCost(formatUsd(-usd));
 }
 
 /** A token count: "950", "12.3k", "1.25M". */

@@ -23,6 +23,7 @@ import { TraceWriter } from '../../core/trajectory/TraceWriter';
 import type { Workspace } from '../../core/workspace/types';
 import type { AttachmentChip, AttachmentRef, ChatSnapshot, Exchange, Focus, HostToChat, HostToTree, MessageOf, SetupStatus } from '../../protocol/messages';
 import { focusLabel, type ChangeEntry, type FocusItem, type ProblemEntry } from '../../core/loop/focus';
+import { CHIP_WORDS } from './chipWords';
 import { attach, completePaths, type Attached } from './attachments';
 import type { Log } from '../log';
 import type { PreparedModels } from '../models/modelSetup';
@@ -224,7 +225,7 @@ export class ChatService {
       id: `${chat.id}.q${chat.exchanges.length + 1}`,
       question,
       ...(options.focus ? { focus: options.focus } : {}),
-      ...(options.attachments?.length ? { attached: options.attachments.map(focusLabel) } : {}),
+      ...(options.attachments?.length ? { attached: options.attachments.map((item) => focusLabel(item, CHIP_WORDS)) } : {}),
       status: 'running',
       startedAt: now,
     };
@@ -371,7 +372,7 @@ export class ChatService {
     return attach(refs, {
       workspace,
       problems: () => this.deps.problems?.(folder) ?? [],
-      changes: () => this.deps.changes?.(folder) ?? Promise.reject(new Error('Uncommitted changes cannot be attached here')),
+      changes: () => this.deps.changes?.(folder) ?? Promise.reject(new Error(l10n.t('Uncommitted changes cannot be attached here'))),
     });
   }
 
@@ -622,7 +623,7 @@ export function questionForModel(question: string, focus: Focus | undefined): st
 
 function newChat(): ChatRecord {
   const now = Date.now();
-  return { id: `c${now.toString(36)}${randomBytes(3).toString('hex')}`, title: 'New chat', createdAt: now, updatedAt: now, exchanges: [] };
+  return { id: `c${now.toString(36)}${randomBytes(3).toString('hex')}`, title: l10n.t('New chat'), createdAt: now, updatedAt: now, exchanges: [] };
 }
 
 function redactSnapshot(snapshot: SessionSnapshot, secrets: readonly string[]): SessionSnapshot {

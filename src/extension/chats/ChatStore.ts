@@ -4,6 +4,7 @@
 // extension's storage folder, with the proposed edits of the questions that made some; each exchange names its own. The oldest chats go once there are too many, and
 // their trace files with them (the caller deletes those).
 
+import * as l10n from '@vscode/l10n';
 import type { SessionSnapshot } from '../../core/loop/RlmSession';
 import { redactSecrets } from '../../core/redact';
 import { firstLine } from '../../core/shortText';
@@ -52,7 +53,7 @@ const CHAT_KEY_PREFIX = 'rlm.chat.v1/';
 const chatKey = (id: string) => `${CHAT_KEY_PREFIX}${id}`;
 const TITLE_CHARS = 80;
 
-export const INTERRUPTED_DETAIL = 'The window was closed or reloaded while this question was running.';
+export const interruptedDetail = (): string => l10n.t('The window was closed or reloaded while this question was running.');
 
 export class ChatStore {
   private readonly maxChats: number;
@@ -80,7 +81,7 @@ export class ChatStore {
       ...record,
       exchanges: record.exchanges.map((e) => {
         const exchange = withShownAnswer(e.detail ? { ...e, detail: redactSecrets(e.detail) } : e);
-        return exchange.status === 'running' ? { ...exchange, status: 'cancelled', detail: INTERRUPTED_DETAIL } : exchange;
+        return exchange.status === 'running' ? { ...exchange, status: 'cancelled', detail: interruptedDetail() } : exchange;
       }),
     };
   }
@@ -138,5 +139,5 @@ export function summaryOf(chat: ChatRecord): ChatSummary {
 
 /** A chat's title: the first line of its first question, shortened. */
 export function titleOf(question: string): string {
-  return firstLine(question, TITLE_CHARS) || 'Untitled question';
+  return firstLine(question, TITLE_CHARS) || l10n.t('Untitled question');
 }

@@ -2,6 +2,7 @@
 // at most a few at once. A session that goes (evicted, its folder closed or reopened) leaves its snapshot with
 // its chat, and the chat's next question restores it: the conversation goes on, the variables do not.
 
+import * as l10n from '@vscode/l10n';
 import { RlmSession, type SessionSettings, type SessionSnapshot } from '../../core/loop/RlmSession';
 import type { Workspace } from '../../core/workspace/types';
 import type { ChatRecord } from './ChatStore';
@@ -57,7 +58,7 @@ export class SessionPool {
     }
     if (this.disposed) {
       session.dispose();
-      throw new Error('The chats were closed while the session started.');
+      throw new Error(l10n.t('The chats were closed while the session started.'));
     }
     this.sessions.set(chat.id, { session, workspace, lastUsed: Date.now() });
     this.evict(chat.id);

@@ -3,9 +3,11 @@
 // (core/loop/focus.ts): for its chip when it is attached, and again when the question is sent, so what reaches the
 // model never rests on the page's word. No `vscode`: the editor's parts come in as AttachmentSources.
 
+import * as l10n from '@vscode/l10n';
 import { focusLabel, focusSize, resolveFocus, type ChangeEntry, type FocusItem, type FocusRequest, type ProblemEntry } from '../../core/loop/focus';
 import type { Workspace } from '../../core/workspace/types';
 import type { AttachmentChip, AttachmentRef } from '../../protocol/messages';
+import { CHIP_WORDS } from './chipWords';
 
 export interface AttachmentSources {
   workspace: Workspace;
@@ -42,14 +44,14 @@ export async function attach(refs: readonly AttachmentRef[], sources: Attachment
     }
     const { items, refused } = await resolveFocus(sources.workspace, [request]);
     const item = items[0];
-    attached.push(item ? { ref, item, chip: { ref, label: focusLabel(item), detail: focusSize(item) } } : refusedChip(ref, refused[0]?.reason ?? 'It cannot be attached'));
+    attached.push(item ? { ref, item, chip: { ref, label: focusLabel(item, CHIP_WORDS), detail: focusSize(item, CHIP_WORDS) } } : refusedChip(ref, refused[0]?.reason ?? l10n.t('It cannot be attached')));
   }
   return attached;
 }
 
 /** A chip for something that cannot be attached: the reason is on the chip, the question goes without it. */
 export function refusedChip(ref: AttachmentRef, reason: string): Attached {
-  return { ref, chip: { ref, label: focusLabel(ref), detail: reason, refused: true } };
+  return { ref, chip: { ref, label: focusLabel(ref, CHIP_WORDS), detail: reason, refused: true } };
 }
 
 /**

@@ -5,6 +5,7 @@
 // The chats are cut of the keys in use and of anything shaped like a credential, as every export is (redact.ts);
 // the traces were cut of the keys when they were written. No `vscode` here: tested in plain Node.
 
+import * as l10n from '@vscode/l10n';
 import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ async function createEmptyFolder(folder: string): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const entries = await readdir(folder).catch(() => undefined);
-    if (!entries) throw new Error(`${folder} is a file: pick a name for a new folder.`);
-    if (entries.length > 0) throw new Error(`${folder} is not empty: pick a name for a new folder.`);
+    if (!entries) throw new Error(l10n.t('{0} is a file: pick a name for a new folder.', folder));
+    if (entries.length > 0) throw new Error(l10n.t('{0} is not empty: pick a name for a new folder.', folder));
   }
 }

@@ -4,11 +4,10 @@
 // to the review. No `vscode` here: the parts go to a ReplySink (the participant's ChatResponseStream).
 
 import * as l10n from '@vscode/l10n';
-import { formatCost } from '../../core/models/costText';
 import type { ProposedFiles } from '../../core/edits/proposalReport';
 import type { Exchange } from '../../protocol/messages';
 import type { PathRef } from '../../../webview/shared/pathRefs';
-import { formatDuration, formatStopReason } from '../../../webview/shared/format';
+import { formatCost, formatDuration, formatStopReason } from '../../../webview/shared/format';
 import { COMMANDS } from '../commandIds';
 import { answerParts } from './answerParts';
 

@@ -5,6 +5,7 @@
 // the earlier per-provider form (`rlm.apiKey.<provider>`) are moved to the endpoint they were in use with.
 // No `vscode` here: SetupService passes the editor's SecretStorage and Memento in.
 
+import * as l10n from '@vscode/l10n';
 import { ANTHROPIC_DEFAULT_BASE_URL } from '../../core/models/anthropicModel';
 import { originOf } from '../../core/models/endpoints';
 import { OPENAI_DEFAULT_BASE_URL } from '../../core/models/openaiModel';
@@ -104,8 +105,8 @@ export class ApiKeys {
       if (binding && !(await this.get(binding))) await this.store(binding, key);
       await this.secrets.delete(legacy);
       notes.push(binding
-        ? { note: `The ${providerLabel(provider)} API key now belongs to ${binding.origin} only.`, removed: false }
-        : { note: `The ${providerLabel(provider)} API key was removed: keys now belong to one server's address, and rlm.baseUrl names none. Set it again with "RLM: Set API Key" once rlm.baseUrl names the server.`, removed: true });
+        ? { note: l10n.t('The {0} API key now belongs to {1} only.', providerLabel(provider), binding.origin), removed: false }
+        : { note: l10n.t('The {0} API key was removed: keys now belong to one server\'s address, and rlm.baseUrl names none. Set it again with "RLM: Set API Key" once rlm.baseUrl names the server.', providerLabel(provider)), removed: true });
     }
     return notes;
   }

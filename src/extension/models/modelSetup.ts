@@ -4,6 +4,7 @@
 // The `vscode` pieces come in through ModelSources, so this runs in plain Node tests against the fake server
 // and the fake editor model.
 
+import * as l10n from '@vscode/l10n';
 import type { CostOf } from '../../core/loop/Budget';
 import type { ModelPair } from '../../core/loop/options';
 import { ConfigError } from '../../core/models/configError';
@@ -107,7 +108,7 @@ export function editorModelPair<M>(rootModel: EditorLanguageModel<M>, subModel: 
   const sub = model(subModel);
   const byName = async (name: string): Promise<ChatModel> => {
     const lm = pickEditorModel(await sources.editorModels(), name);
-    if (!lm) throw new ModelError(`The editor offers no language model called "${name}".`, 'bad_request');
+    if (!lm) throw new ModelError(l10n.t('The editor offers no language model called "{0}".', name), 'bad_request');
     return model(lm);
   };
   return {
@@ -138,7 +139,7 @@ async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, source
   } catch (err) {
     if (err instanceof ConfigError && /lists no models/.test(err.message)) {
       throw new SetupProblem({
-        message: `The server at ${plan.baseUrl} lists no models: load or pull one there (for Ollama: \`ollama pull qwen2.5-coder\`), or name one in rlm.rootModel.`,
+        message: l10n.t('The server at {0} lists no models: load or pull one there (for Ollama: `ollama pull qwen2.5-coder`), or name one in rlm.rootModel.', plan.baseUrl ?? ''),
         actions: [ACTIONS.openSettings('rlm.rootModel'), ACTIONS.refreshSetup()],
       });
     }
@@ -150,7 +151,7 @@ async function apiModelsFor(plan: Extract<ProviderPlan, { kind: 'api' }>, source
     }
     if (err instanceof ModelError && err.kind === 'unreachable' && plan.baseUrl) {
       throw new SetupProblem({
-        message: `Could not reach ${plan.baseUrl}: is the server running? ${inEditorTerms(err.message)}`,
+        message: l10n.t('Could not reach {0}: is the server running? {1}', plan.baseUrl, inEditorTerms(err.message)),
         actions: [ACTIONS.openSettings('rlm.baseUrl'), ACTIONS.selectModel()],
       });
     }

@@ -10,6 +10,7 @@
 // Nothing answers from a window whose folders are not on this machine (a virtual workspace), nor through plain
 // http:// to another machine unless the user allowed it.
 
+import * as l10n from '@vscode/l10n';
 import { isInsecureRemoteUrl } from '../../core/models/endpoints';
 import type { LocalServer } from '../../core/models/localServers';
 import type { ModelListing } from '../../core/models/modelListing';
@@ -150,7 +151,7 @@ function editorPlan(settings: RlmSettings, facts: SetupFacts): ProviderPlan | un
   const missing = !root ? settings.rootModel : !sub ? settings.subModel : undefined;
   if (missing !== undefined || !root || !sub) {
     return { kind: 'unavailable', problem: {
-      message: `The editor offers no language model called "${missing}" (it has ${facts.editorModels.map((m) => m.id).join(', ')}).`,
+      message: l10n.t('The editor offers no language model called "{0}" (it has {1}).', missing ?? '', facts.editorModels.map((m) => m.id).join(', ')),
       actions: [ACTIONS.selectModel(), ACTIONS.openSettings(missing === settings.rootModel ? 'rlm.rootModel' : 'rlm.subModel')],
     } };
   }
@@ -166,42 +167,42 @@ function localPlan(settings: RlmSettings, facts: SetupFacts): ProviderPlan | und
 
 function notOnThisMachine(folder: string): Problem {
   return {
-    message: `Questions need the workspace's files on this machine, and ${folder} is not (a virtual workspace). Clone the repository and open the folder to ask about it. Traces (*.rlm.jsonl) still open here.`,
+    message: l10n.t("Questions need the workspace's files on this machine, and {0} is not (a virtual workspace). Clone the repository and open the folder to ask about it. Traces (*.rlm.jsonl) still open here.", folder),
     actions: [ACTIONS.openFolder()],
   };
 }
 
 function insecureUrl(baseUrl: string): Problem {
   return {
-    message: `rlm.baseUrl is ${baseUrl}: plain http:// to another machine would send your code and API key across the network unencrypted. Use https://, or, on a network you trust, turn on rlm.allowInsecureHttp in your user settings.`,
+    message: l10n.t('rlm.baseUrl is {0}: plain http:// to another machine would send your code and API key across the network unencrypted. Use https://, or, on a network you trust, turn on rlm.allowInsecureHttp in your user settings.', baseUrl),
     actions: [ACTIONS.openSettings('rlm.baseUrl'), ACTIONS.openSettings('rlm.allowInsecureHttp')],
   };
 }
 
 function missingKey(provider: 'openai' | 'anthropic'): Problem {
   return {
-    message: `No ${providerLabel(provider)} API key is set. Set one (it is kept in the editor's secret storage, never in settings), or pick another provider.`,
+    message: l10n.t("No {0} API key is set. Set one (it is kept in the editor's secret storage, never in settings), or pick another provider.", providerLabel(provider)),
     actions: [ACTIONS.setApiKey(provider), ACTIONS.selectModel()],
   };
 }
 
 function noEditorModels(): Problem {
   return {
-    message: 'The editor offers no language models. Install an extension that provides them (GitHub Copilot, for example), or pick another provider: OpenAI, Anthropic, or a local server.',
+    message: l10n.t('The editor offers no language models. Install an extension that provides them (GitHub Copilot, for example), or pick another provider: OpenAI, Anthropic, or a local server.'),
     actions: [ACTIONS.selectModel(), ACTIONS.setApiKey(), ACTIONS.refreshSetup()],
   };
 }
 
 function noServerUrl(): Problem {
   return {
-    message: 'No OpenAI-compatible server is set, and none answers on the usual local ports (Ollama 11434, LM Studio 1234, llama.cpp 8080). Set its address in rlm.baseUrl, for example http://127.0.0.1:11434/v1.',
+    message: l10n.t('No OpenAI-compatible server is set, and none answers on the usual local ports (Ollama 11434, LM Studio 1234, llama.cpp 8080). Set its address in rlm.baseUrl, for example http://127.0.0.1:11434/v1.'),
     actions: [ACTIONS.openSettings('rlm.baseUrl'), ACTIONS.refreshSetup()],
   };
 }
 
 function nothingSetUp(): Problem {
   return {
-    message: "Choose how RLM reaches a model: use the editor's language models (from an extension such as GitHub Copilot), set an API key for OpenAI or Anthropic, or start a local server (Ollama, LM Studio or llama.cpp; it is found on its usual port).",
+    message: l10n.t("Choose how RLM reaches a model: use the editor's language models (from an extension such as GitHub Copilot), set an API key for OpenAI or Anthropic, or start a local server (Ollama, LM Studio or llama.cpp; it is found on its usual port)."),
     actions: [ACTIONS.setApiKey(), ACTIONS.selectModel(), ACTIONS.openSettings(), ACTIONS.refreshSetup()],
   };
 }
@@ -210,16 +211,16 @@ function nothingSetUp(): Problem {
 function offerLocalServer(server: LocalServer | undefined): ProviderPlan | undefined {
   if (!server) return undefined;
   if (server.models.length === 0) return { kind: 'unavailable', problem: noModelOn(server) };
-  const models = server.models.length > 3 ? `${server.models.slice(0, 3).join(', ')} and ${server.models.length - 3} more` : server.models.join(', ');
+  const models = server.models.length > 3 ? l10n.t('{0} and {1} more', server.models.slice(0, 3).join(', '), server.models.length - 3) : server.models.join(', ');
   return { kind: 'unavailable', problem: {
-    message: `${server.name} answers at ${server.baseUrl} (models: ${models}). Use it to answer questions about this workspace, or set up another provider.`,
+    message: l10n.t('{0} answers at {1} (models: {2}). Use it to answer questions about this workspace, or set up another provider.', server.name, server.baseUrl, models),
     actions: [ACTIONS.useLocalServer(server), ACTIONS.setApiKey(), ACTIONS.selectModel()],
   } };
 }
 
 function noModelOn(server: LocalServer): Problem {
   return {
-    message: `${server.name} answers at ${server.baseUrl} but has no model yet: load or pull one there (for Ollama: \`ollama pull qwen2.5-coder\`), then look again.`,
+    message: l10n.t('{0} answers at {1} but has no model yet: load or pull one there (for Ollama: `ollama pull qwen2.5-coder`), then look again.', server.name, server.baseUrl),
     actions: [ACTIONS.refreshSetup(), ACTIONS.setApiKey(), ACTIONS.selectModel()],
   };
 }

@@ -1,7 +1,8 @@
 // One question's proposed edits under review: what the run proposed (its change set and conflicts), what the
 // user decided (rejected hunks, merge-editor resolutions), what was applied. No `vscode` here: the files as they
 // are now come in through a reader (the open document's text when there is one, else the disk), and applying
-// is a plan of edits the editor makes in one WorkspaceEdit; this is tested in plain Node.
+// is a plan of edits the editor makes in one WorkspaceEdit; this is tested in plain Node. Its notes are worded through
+// @vscode/l10n; the engine's reasons quoted in them (core/edits/staleBase.ts, shared with the CLI) stay English.
 //
 // The stale-base guard (core/edits/staleBase.ts, the CLI's --apply follows it too), file by file, each time the
 // review is looked at:
@@ -16,6 +17,7 @@
 // sensitive file (core/edits/sensitive.ts). A file with a semantic conflict, or a sensitive one, is held back:
 // shown with why, and applied only by its own accept (for a sensitive file, after the host asks).
 
+import * as l10n from '@vscode/l10n';
 import { ChangeSet, changeOf } from '../../core/edits/ChangeSet';
 import type { Conflict } from '../../core/edits/conflicts';
 import { applyHunks, changeHunks, lineReplacements, type ChangeHunk, type LineReplacement } from '../../core/edits/hunks';
@@ -28,6 +30,7 @@ import { pauseIfDue } from '../../core/edits/TimeSlicer';
 import type { WrittenFile } from '../../core/edits/validationGate';
 import type { ChangeSetJSON, FileChange } from '../../core/edits/types';
 import type { RunConflict } from '../../core/loop/RunEdits';
+import { formatList } from '../../../webview/shared/format';
 import type { Review, ReviewFile, ReviewHunk, ReviewStatus, ReviewValidation } from '../../protocol/messages';
 
 /** The file's text now, or undefined when it does not exist. */
@@ -159,7 +162,7 @@ export class ChangeReview {
 
   static fromJSON(json: unknown): ChangeReview {
     const data = json as Partial<ReviewJSON> | null;
-    if (typeof data !== 'object' || data === null || data.version !== 1) throw new Error('Not a saved review: expected {version: 1, changes, conflicts, files}');
+    if (typeof data !== 'object' || data === null || data.version !== 1) throw new Error(l10n.t('Not a saved review: expected {0}', '{version: 1, changes, conflicts, files}'));
     const review = new ChangeReview(ChangeSet.fromJSON(data.changes), Array.isArray(data.conflicts) ? data.conflicts : [], data.files && typeof data.files === 'object' ? data.files : {});
     review.validation = data.validation;
     return review;
@@ -229,11 +232,11 @@ export class ChangeReview {
   plan(selection: Selection): ApplyPlan {
     const plan: ApplyPlan = { edits: [], skipped: [], hunks: 0 };
     const wanted = selection.path === undefined ? [...this.assessed.values()] : [this.assessed.get(selection.path)].filter((a): a is Assessed => a !== undefined);
-    if (selection.path !== undefined && wanted.length === 0) plan.skipped.push({ path: selection.path, why: 'it is not in this change set' });
+    if (selection.path !== undefined && wanted.length === 0) plan.skipped.push({ path: selection.path, why: l10n.t('it is not in this change set') });
     for (const a of wanted) {
       if (a.done) continue;
       if (a.blocked) {
-        plan.skipped.push({ path: a.file.path, why: a.notes[0] ?? 'it is conflicted' });
+        plan.skipped.push({ path: a.file.path, why: a.notes[0] ?? l10n.t('it is conflicted') });
         continue;
       }
       const edit = this.editFor(a, selection);
@@ -243,7 +246,7 @@ export class ChangeReview {
         plan.edits.push(edit);
         plan.hunks += edit.kind === 'modify' ? edit.hunks.length : 1;
       } else if (selection.hunk !== undefined) {
-        plan.skipped.push({ path: a.file.path, why: 'that change is no longer there (the file changed): look again' });
+        plan.skipped.push({ path: a.file.path, why: l10n.t('that change is no longer there (the file changed): look again') });
       }
     }
     return plan;
@@ -314,8 +317,8 @@ export class ChangeReview {
    */
   resolve(path: string, anchor: string, text: string): string | undefined {
     const state = this.states.get(path);
-    if (!state) return `${path} is not in this change set`;
-    if (CONFLICT_MARKER.test(text)) return `The merge result for ${path} still has conflict markers: resolve each conflict, then complete the merge again.`;
+    if (!state) return l10n.t('{0} is not in this change set', path);
+    if (CONFLICT_MARKER.test(text)) return l10n.t('The merge result for {0} still has conflict markers: resolve each conflict, then complete the merge again.', path);
     state.resolution = { anchor, text };
     state.rejected = [];
     state.merged = false;
@@ -327,14 +330,14 @@ export class ChangeReview {
     const change = changeOf(file);
     const base: Assessed = { file, state, status: 'clean', current: undefined, target: file.text, hunks: [], blocked: false, done: false, notes: [] };
     const open = this.openConflicts(file);
-    for (const c of open.filter((c) => c.kind === 'semantic')) base.notes.push(`Semantic conflict ${c.id}: ${firstLine(c.description, NOTE_CHARS)}`);
-    for (const c of this.conflicts.filter((c) => c.resolved && touches(c, file))) base.notes.push(`Conflict ${c.id} (${c.kind}) between ${c.partitions.join(' and ')} was resolved by the model.`);
+    for (const c of open.filter((c) => c.kind === 'semantic')) base.notes.push(l10n.t('Semantic conflict {0}: {1}', c.id, firstLine(c.description, NOTE_CHARS)));
+    for (const c of this.conflicts.filter((c) => c.resolved && touches(c, file))) base.notes.push(l10n.t('Conflict {0} ({1}) between {2} was resolved by the model.', c.id, c.kind, formatList(c.partitions)));
 
     if (change === 'create') {
       const now = await read(file.path);
       base.current = now;
       if (now === file.text) return { ...base, done: true };
-      if (now !== undefined) return { ...base, status: 'conflicted', blocked: true, hunks: changeHunks(now, file.text), notes: [`${file.path} exists now (created since the run looked): not overwritten.`, ...base.notes] };
+      if (now !== undefined) return { ...base, status: 'conflicted', blocked: true, hunks: changeHunks(now, file.text), notes: [l10n.t('{0} exists now (created since the run looked): not overwritten.', file.path), ...base.notes] };
       return withModelConflict({ ...base, hunks: changeHunks(undefined, file.text) }, open);
     }
 
@@ -343,7 +346,7 @@ export class ChangeReview {
       base.current = now;
       if (now === undefined) return { ...base, done: true, target: undefined };
       const reapplied = reapply(file.path, file.base!, now, undefined);
-      if (reapplied.kind === 'refused') return { ...base, status: 'conflicted', blocked: true, target: undefined, hunks: changeHunks(now, undefined), notes: [`${reapplied.why}: not deleted.`, ...base.notes] };
+      if (reapplied.kind === 'refused') return { ...base, status: 'conflicted', blocked: true, target: undefined, hunks: changeHunks(now, undefined), notes: [l10n.t('{0}: not deleted.', reapplied.why), ...base.notes] };
       return withModelConflict({ ...base, target: undefined, hunks: changeHunks(now, undefined) }, open);
     }
 
@@ -353,10 +356,10 @@ export class ChangeReview {
     if (change === 'rename') {
       const there = await read(file.path);
       if (now === undefined && there !== undefined) return { ...base, done: true };
-      if (there !== undefined) return { ...base, status: 'conflicted', blocked: true, notes: [`${file.path} exists now: ${source} is not renamed onto it.`, ...base.notes] };
+      if (there !== undefined) return { ...base, status: 'conflicted', blocked: true, notes: [l10n.t('{0} exists now: {1} is not renamed onto it.', file.path, source), ...base.notes] };
     }
     if (now === undefined) {
-      return { ...base, status: 'conflicted', blocked: true, target: file.text, hunks: changeHunks(undefined, file.text), notes: [`${deletedSince(source)}: not written.`, ...base.notes] };
+      return { ...base, status: 'conflicted', blocked: true, target: file.text, hunks: changeHunks(undefined, file.text), notes: [l10n.t('{0}: not written.', deletedSince(source)), ...base.notes] };
     }
     const anchor = state.resolution?.anchor ?? file.base!;
     const proposal = state.resolution?.text ?? file.text!;
@@ -369,8 +372,8 @@ export class ChangeReview {
         blocked: true,
         target: proposal,
         hunks: changeHunks(now, proposal),
-        notes: [`${reapplied.why}: nothing is applied until you merge them.`, ...base.notes],
-        merge: { path: file.path, base: anchor, ours: { title: 'Yours: the file now', text: now }, theirs: { title: 'Proposed by RLM', text: proposal }, anchor: now },
+        notes: [l10n.t('{0}: nothing is applied until you merge them.', reapplied.why), ...base.notes],
+        merge: { path: file.path, base: anchor, ours: { title: l10n.t('Yours: the file now'), text: now }, theirs: { title: l10n.t('Proposed by RLM'), text: proposal }, anchor: now },
       };
     }
     const target = reapplied.text!;
@@ -383,7 +386,7 @@ export class ChangeReview {
       if (state.merged && !resolvedStatus) status = 'merged';
     }
     const notes = [...base.notes];
-    if (status === 'merged') notes.unshift(`${mergedSince(source)}. Your changes are kept.`);
+    if (status === 'merged') notes.unshift(l10n.t('{0}. Your changes are kept.', mergedSince(source)));
     const hunks = changeHunks(now, target);
     const assessed: Assessed = { ...base, status, current: now, target, hunks, notes, done: change === 'modify' && hunks.length === 0 };
     return resolvedStatus ? assessed : withModelConflict(assessed, open);
@@ -413,10 +416,10 @@ export class ChangeReview {
 
 /** Why Accept All leaves a file out: it is sensitive, or has a semantic conflict the model left unresolved. */
 function heldBack(a: Assessed, open: readonly RunConflict[]): string | undefined {
-  if (a.sensitive) return `Accept All leaves sensitive files out: ${a.sensitive}. Read its diff, then accept it on its own.`;
+  if (a.sensitive) return l10n.t('Accept All leaves sensitive files out: {0}. Read its diff, then accept it on its own.', a.sensitive);
   const semantic = open.filter((c) => c.kind === 'semantic');
   if (semantic.length > 0) {
-    return `Accept All leaves out files with a semantic conflict the model left unresolved (${semantic.map((c) => c.id).join(', ')}): check the note, then accept it on its own.`;
+    return l10n.t('Accept All leaves out files with a semantic conflict the model left unresolved ({0}): check the note, then accept it on its own.', semantic.map((c) => c.id).join(', '));
   }
   return undefined;
 }
@@ -431,8 +434,8 @@ function withModelConflict(a: Assessed, open: readonly RunConflict[]): Assessed 
     ? {
       path: a.file.path,
       base: texts.base,
-      ours: { title: `Kept: partition ${c.partitions[0] ?? 'one'}`, text: a.file.text },
-      theirs: { title: `Not applied: partition ${c.partitions[1] ?? 'two'}`, text: texts.theirs },
+      ours: { title: l10n.t('Kept: partition {0}', c.partitions[0] ?? l10n.t('one')), text: a.file.text },
+      theirs: { title: l10n.t('Not applied: partition {0}', c.partitions[1] ?? l10n.t('two')), text: texts.theirs },
       anchor: a.file.base ?? texts.base,
     }
     : undefined;
@@ -440,7 +443,7 @@ function withModelConflict(a: Assessed, open: readonly RunConflict[]): Assessed 
     ...a,
     status: 'conflicted',
     blocked: true,
-    notes: [...blocking.map((x) => `Conflict ${x.id} (${x.kind}) between ${x.partitions.join(' and ')} was left unresolved by the model: ${firstLine(x.description, NOTE_CHARS)}`), ...a.notes],
+    notes: [...blocking.map((x) => l10n.t('Conflict {0} ({1}) between {2} was left unresolved by the model: {3}', x.id, x.kind, formatList(x.partitions), firstLine(x.description, NOTE_CHARS))), ...a.notes],
     ...(merge ? { merge } : {}),
   };
 }

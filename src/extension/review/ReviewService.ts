@@ -344,7 +344,7 @@ export class ReviewService {
   private async load(entry: Entry): Promise<ChangeReview | undefined> {
     if (entry.review || entry.error) return entry.review;
     try {
-      if (!CHANGES_FILE.test(entry.file)) throw new Error('not a change set file');
+      if (!CHANGES_FILE.test(entry.file)) throw new Error(l10n.t('not a change set file'));
       entry.review = ChangeReview.fromJSON(JSON.parse(await readFile(join(this.deps.dir, entry.file), 'utf8')));
     } catch (err) {
       entry.error = l10n.t('The proposed edits of this question could not be read back ({0}).', (err as NodeJS.ErrnoException).code ?? (err as Error).message);

@@ -225,7 +225,7 @@ export class VsCodeReviewEditor implements ReviewEditor, vscode.Disposable {
     for (const path of paths) {
       const uri = fileUri(folder, path).toString();
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-      if (doc?.isDirty && !(await doc.save())) throw new Error(`${path} could not be saved`);
+      if (doc?.isDirty && !(await doc.save())) throw new Error(vscode.l10n.t('{0} could not be saved', path));
     }
   }
 

@@ -77,7 +77,7 @@ export class AttachmentPicker {
       try {
         return this.pathRef(vscode.Uri.parse(uri, true), folder);
       } catch {
-        return refusedChip({ kind: 'path', path: uri.slice(0, 80) }, 'This is not a file the chat can attach').chip;
+        return refusedChip({ kind: 'path', path: uri.slice(0, 80) }, vscode.l10n.t('This is not a file the chat can attach')).chip;
       }
     }));
   }
@@ -148,7 +148,7 @@ export class AttachmentPicker {
     const path = relativeIn(uri, vscode.Uri.parse(folder.uri));
     if (path !== undefined) return { kind: 'path', path: path || '.' };
     const name = uri.path.slice(uri.path.lastIndexOf('/') + 1) || uri.toString().slice(0, 80);
-    return refusedChip({ kind: 'path', path: name }, `It is not in ${folder.name}, the folder this chat asks about: only its files can be attached`).chip;
+    return refusedChip({ kind: 'path', path: name }, vscode.l10n.t('It is not in {0}, the folder this chat asks about: only its files can be attached', folder.name)).chip;
   }
 }
 

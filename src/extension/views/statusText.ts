@@ -4,7 +4,7 @@
 // far it has got, and for a large folder, which settings narrow it).
 
 import * as l10n from '@vscode/l10n';
-import { formatCost, formatSavings, formatUsd } from '../../core/models/costText';
+import { formatCost, formatSavings, formatUsd } from '../../../webview/shared/format';
 import type { LiveRun } from '../chats/ChatService';
 import { describeIndexing } from '../../core/workspace/CodeWorkspace';
 import type { FolderIndexing } from '../workspace/WorkspaceRoots';

@@ -12,7 +12,7 @@ import { SubCallCacheFile, type SubCallCache } from '../../../src/core/loop/SubC
 import { readTrace } from '../../../src/core/trajectory/readTrace';
 import { CodeWorkspace, describeIndexing } from '../../../src/core/workspace/CodeWorkspace';
 import { questionForModel } from '../../../src/extension/chats/ChatService';
-import { ChatStore, INTERRUPTED_DETAIL } from '../../../src/extension/chats/ChatStore';
+import { ChatStore, interruptedDetail } from '../../../src/extension/chats/ChatStore';
 import { folderWithCode, harness, KEY, ROOT, SUB } from '../../support/chatHarness';
 import type { FakeRequest } from '../../fakes/FakeModelServer';
 import { generateBigTree, threadCount, timeUntil } from '../../support/bigTree';
@@ -139,7 +139,7 @@ test('a question cut off by a closed window comes back cancelled, and its trace 
     const store = new ChatStore(memento);
     const record = store.load(store.currentId()!)!;
     assert.equal(record.exchanges[0]!.status, 'cancelled');
-    assert.equal(record.exchanges[0]!.detail, INTERRUPTED_DETAIL);
+    assert.equal(record.exchanges[0]!.detail, interruptedDetail());
     const cutOff = readTrace(join(h.tracesDir, record.exchanges[0]!.traceFile!));
     assert.equal(cutOff.receipt, 'missing', 'a prefix of the stream, as a crash leaves it');
     assert.equal(cutOff.events[0]!.type, 'run_start');

@@ -1,7 +1,7 @@
 // Chats in the editor's workspace storage: the history index, one entry per chat, the current chat, the cap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatStore, INTERRUPTED_DETAIL, titleOf, type ChatRecord } from '../../../src/extension/chats/ChatStore';
+import { ChatStore, interruptedDetail, titleOf, type ChatRecord } from '../../../src/extension/chats/ChatStore';
 import { ANSWER_SHOWN_CHARS } from '../../../src/protocol/messages';
 import { MapMemento } from '../../support/MapMemento';
 
@@ -43,7 +43,7 @@ test('a question saved as running belonged to a closed window: it reads back can
   await store.save(record);
   const loaded = store.load('a')!;
   assert.deepEqual(loaded.exchanges.map((e) => e.status), ['done', 'cancelled']);
-  assert.equal(loaded.exchanges[1]!.detail, INTERRUPTED_DETAIL);
+  assert.equal(loaded.exchanges[1]!.detail, interruptedDetail());
   assert.equal(loaded.exchanges[1]!.traceFile, 'a.q2.rlm.jsonl', 'its trace still opens');
 });
 

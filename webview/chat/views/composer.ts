@@ -2,6 +2,7 @@
 // it, what is attached (views/attachments.ts), which may take a key first (the `#file` completions).
 // The text area is not bound to state (a redraw must not move the caret): the page reads and clears it.
 
+import * as l10n from '@vscode/l10n';
 import { html, type TemplateResult } from 'lit';
 
 export interface ComposerHandlers {
@@ -31,15 +32,15 @@ export function composerView(busy: boolean, canAsk: boolean, on: ComposerHandler
       class="question-box"
       rows="3"
       resize="vertical"
-      label="Question"
-      placeholder="Ask about this workspace (Enter to send, Shift+Enter for a new line)"
+      label=${l10n.t('Question')}
+      placeholder=${l10n.t('Ask about this workspace (Enter to send, Shift+Enter for a new line)')}
       @keydown=${keydown}
       @input=${input}
     ></vscode-textarea>
     <div class="composer-buttons">
       ${busy
-        ? html`<vscode-button data-testid="stop" @click=${on.stop} title="Stop the running question">Stop</vscode-button>`
-        : html`<vscode-button data-testid="send" ?disabled=${!canAsk} @click=${on.send}>Send</vscode-button>`}
+        ? html`<vscode-button data-testid="stop" @click=${on.stop} title=${l10n.t('Stop the running question')}>${l10n.t('Stop')}</vscode-button>`
+        : html`<vscode-button data-testid="send" ?disabled=${!canAsk} @click=${on.send}>${l10n.t('Send')}</vscode-button>`}
     </div>
     </div>
   </div>`;
