@@ -6,7 +6,7 @@ import { run } from './processes';
 
 export const REPO = join(__dirname, '..', '..', '..');
 export const FIXTURES = join(REPO, 'test', 'e2e', 'fixtures');
-/** A first install builds VS Code's native modules (about 1.5 to 3.5 minutes); the lock waits for a parallel one. */
+/** A first install builds VS Code's native modules (4 to 5 minutes on 2 cores); the lock waits for a parallel one. */
 const INSTALL_TIMEOUT_MS = 25 * 60_000;
 
 export interface E2eEnvironment {
