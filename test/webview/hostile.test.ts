@@ -110,7 +110,7 @@ describe('hostile model output', { skip: NO_CHROMIUM }, () => {
     const targets = page.locator(['answer', 'streamed'].map((id) => `[data-testid="${id}"] a:not([href^="https:"])`).join(', '));
     const count = await targets.count();
     assert.ok(count >= PAYLOADS.length, `${count} links to click`);
-    for (let i = 0; i < count; i++) await targets.nth(i).click({ timeout: 2_000 });
+    for (let i = 0; i < count; i++) await targets.nth(i).click({ timeout: 10_000 }); // a loaded machine took over 2 s to make one clickable
     await assertNothingRan(w);
     // The only messages the clicks posted open the real reference: the text that was shown, nothing the markup claimed.
     const opened = (await w.posted()).slice(posted).filter((m) => m.type === 'link/open');
