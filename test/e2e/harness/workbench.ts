@@ -274,7 +274,15 @@ export class Workbench {
       const shown = await this.quickPickLabels().catch(() => []);
       throw new Error(`no ${what} (the list shows: ${JSON.stringify(shown.slice(0, 8))})`);
     }
-    await row.click();
+    // By keyboard, not by a click: a hover the pointer left over another row (MCP's "Add a new server configuration")
+    // can cover the row and swallow the click. Focus walks down the list until it is on the row, then Enter takes it.
+    const focusedLabel = () => rows.and(this.page.locator('.focused')).locator('.label-name').first().textContent({ timeout: 1000 }).catch(() => null);
+    await waitFor(async () => {
+      if ((await focusedLabel())?.trim() === label) return true;
+      await this.quickInputBox().press('ArrowDown');
+      return false;
+    }, { timeoutMs: TIMEOUTS.command, what: `the focus on ${what}`, intervalMs: 0 });
+    await this.quickInputBox().press('Enter');
   }
 }
 
