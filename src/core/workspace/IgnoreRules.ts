@@ -20,6 +20,9 @@ const ALWAYS_EXCLUDED: readonly string[] = ['.git', '.hg/', '.svn/']; // '.git' 
 // The `ignore` package caches every path it tests; rebuilding the matcher now and then keeps memory flat.
 const TESTS_BEFORE_CACHE_RESET = 20_000;
 
+/** An exclude pattern that is one name, maybe with a trailing slash: no wildcard, negation, comment, inner slash or edge space. */
+const BARE_NAME = /^[^*?[\]!#\\/\s](?:[^*?[\]\\/]*[^*?[\]\\/\s])?\/?$/;
+
 const NO_MATCH = Object.freeze({ ignored: false, unignored: false });
 
 /** One rule file (or option list), tested with paths relative to the folder it applies to. */
@@ -80,6 +83,7 @@ const NOT_INCLUDED: IgnoreVerdict = Object.freeze({ ignored: true, why: 'outside
 
 export class IgnoreRules {
   private readonly excludes: RuleFile;
+  private readonly excludePatterns: readonly string[];
   private readonly credentials: RuleFile | undefined;
   private readonly user: GitUserPaths;
   private readonly include: IncludeRules | undefined;
@@ -95,7 +99,8 @@ export class IgnoreRules {
   private readonly byDir = new Map<string, RuleFile[]>();
 
   constructor(private readonly root: string, options: IgnoreRulesOptions) {
-    this.excludes = new RuleFile('the exclude option', [...ALWAYS_EXCLUDED, ...(options.exclude ?? DEFAULT_EXCLUDES)].join('\n'));
+    this.excludePatterns = [...ALWAYS_EXCLUDED, ...(options.exclude ?? DEFAULT_EXCLUDES)];
+    this.excludes = new RuleFile('the exclude option', this.excludePatterns.join('\n'));
     const credentials = options.credentialFiles ?? DEFAULT_CREDENTIAL_FILES;
     this.credentials = credentials.length > 0 ? new RuleFile('the credential files list', credentials.join('\n')) : undefined;
     this.user = options.gitUserPaths;
@@ -154,6 +159,17 @@ export class IgnoreRules {
     }
     if (!verdict.ignored && !isDirectory && this.credentials?.test(tested).ignored) return CREDENTIAL;
     return verdict;
+  }
+
+  /**
+   * What ripgrep may leave out when it walks the whole folder for a query (see Ripgrep.filesContaining), as its
+   * `--glob` arguments: the excludes that are a bare name (`node_modules/`, `.git`), which git's rules and rg's
+   * globs read alike, so rg never skips a file the workspace holds. Undefined when an include setting narrows the
+   * workspace: rg would read far more than it holds.
+   */
+  ripgrepExcludes(): string[] | undefined {
+    if (this.include) return undefined;
+    return this.excludePatterns.filter((p) => BARE_NAME.test(p)).map((p) => `!${p}`);
   }
 
   /** Like `check`, but also checks every ancestor directory (for single-path updates outside a walk). */

@@ -37,6 +37,13 @@ const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 export interface ContainingOptions {
   /** Only whole-word occurrences count (for a name made of word characters). */
   word: boolean;
+  /**
+   * The files are most of the folder: rg walks the folder itself (one start, in parallel, no ignore file read),
+   * leaving out these `--glob` excludes, and reads the symbolic links among the files by name. Without it, the
+   * files are named to rg in chunks: at 96,000 files, thirteen starts one after another took 1.6-3.7 s where
+   * the folder's walk takes 0.8-1.0 s.
+   */
+  wholeFolder?: { excludes: readonly string[] };
   /** Epoch ms: past it, rg is stopped and the answer is undefined. */
   until: number;
   signal?: AbortSignal;
@@ -102,14 +109,25 @@ export class Ripgrep {
    * that can define the name, reading 1 GB in well under the time the parser threads take to read it. Undefined
    * when rg fails, or `until` or the signal comes first: the caller then reads the files itself.
    */
-  async filesContaining(root: string, files: readonly { path: string }[], literal: string, options: ContainingOptions): Promise<Set<string> | undefined> {
+  async filesContaining(root: string, files: readonly { path: string; target?: string }[], literal: string, options: ContainingOptions): Promise<Set<string> | undefined> {
     const found = new Set<string>();
     const args = ['--no-config', '--no-ignore', '--hidden', '--text', '--files-with-matches', '--null', '--fixed-strings', '--case-sensitive'];
     if (options.word) args.push('--word-regexp');
-    args.push('--regexp', literal, '--');
-    for (let start = 0; start < files.length; ) {
-      const end = chunkEnd(files, start, Number.POSITIVE_INFINITY);
-      const output = await this.list(root, [...args, ...files.slice(start, end).map((f) => f.path)], options);
+    args.push('--regexp', literal);
+    let byName = files;
+    if (options.wholeFolder) {
+      // rg reaches every regular file under the folder but the excluded ones, which the workspace leaves out too
+      // (so it never misses one of the files); it does not follow symbolic links, so those are named next. What it
+      // reads beyond the files (ignored or credential files) stays in its process: the caller keeps only the files.
+      const output = await this.list(root, [...args, ...options.wholeFolder.excludes.flatMap((g) => ['--glob', g]), '--', '.'], options);
+      if (output === undefined) return undefined;
+      for (const printed of output.split('\0')) if (printed) found.add(relativeOutputPath(printed));
+      byName = files.filter((f) => f.target !== undefined);
+    }
+    args.push('--');
+    for (let start = 0; start < byName.length; ) {
+      const end = chunkEnd(byName, start, Number.POSITIVE_INFINITY);
+      const output = await this.list(root, [...args, ...byName.slice(start, end).map((f) => f.path)], options);
       if (output === undefined) return undefined;
       for (const path of output.split('\0')) if (path) found.add(path);
       start = end;
@@ -335,4 +353,10 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** rg's './a/b' (or '.\a\b' on Windows) for the folder '.', as a workspace path 'a/b'. */
+function relativeOutputPath(printed: string): string {
+  const slashed = path.sep === '\\' ? printed.replace(/\\/g, '/') : printed;
+  return slashed.startsWith('./') ? slashed.slice(2) : slashed;
 }

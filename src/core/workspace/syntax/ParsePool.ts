@@ -37,8 +37,9 @@ export interface ParsePoolOptions {
   parseTextInline(language: string, text: string, lines: number[]): Promise<TextSyntax>;
 }
 
-// Batches big enough to amortise message passing, small enough to balance two workers near the end.
-const BATCH_BYTES = 256 * 1024;
+// Batches big enough to amortise message passing, small enough that a query's urgent files wait behind little: a
+// worker holds at most two background batches, ~64 KB of source each, some 50 ms of parsing.
+const BATCH_BYTES = 64 * 1024;
 const BATCH_FILES = 64;
 const BATCHES_IN_FLIGHT_PER_WORKER = 2;
 /** Small batches for urgent jobs: a query waits for the whole batch. */
@@ -63,19 +64,20 @@ interface WorkerSlot {
 }
 
 /**
- * Jobs by size, largest first, equal sizes in the order given. Through a typed array (size and position in one
- * number): a comparator called from the sort took 0.15 s of the host thread for the 88,000 files of a monorepo.
+ * Jobs by size, equal sizes in the order given. Through a typed array (size and position in one number): a
+ * comparator called from the sort took 0.15 s of the host thread for the 88,000 files of a monorepo.
  */
-function largestFirst(jobs: readonly ParseJob[]): ParseJob[] {
+function bySize(jobs: readonly ParseJob[], order: 'smallest first' | 'largest first'): ParseJob[] {
   const n = jobs.length;
-  const keys = new Float64Array(n);
   // Sizes are at most maxFileBytes (far below 2^31) and positions below 2^21: the product stays an exact integer.
   const span = 2 ** 21;
-  if (n >= span) return [...jobs].sort((a, b) => b.bytes - a.bytes);
-  for (let i = 0; i < n; i++) keys[i] = jobs[i]!.bytes * span + (span - 1 - i);
+  const sign = order === 'smallest first' ? 1 : -1;
+  if (n >= span) return [...jobs].sort((a, b) => sign * (a.bytes - b.bytes));
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = sign * jobs[i]!.bytes * span + i;
   keys.sort();
   const out = new Array<ParseJob>(n);
-  for (let i = 0; i < n; i++) out[i] = jobs[span - 1 - (keys[n - 1 - i]! % span)]!;
+  for (let i = 0; i < n; i++) out[i] = jobs[((keys[i]! % span) + span) % span]!;
   return out;
 }
 
@@ -109,6 +111,8 @@ export class ParsePool {
   private inlineScheduled = false;
   private inline: boolean;
   private disposed = false;
+  /** Queries waiting on the pool (see hold()): while any does, no background batch is sent. */
+  private holds = 0;
 
   constructor(private readonly options: ParsePoolOptions) {
     this.inline = options.workers <= 0;
@@ -120,11 +124,17 @@ export class ParsePool {
       && this.slots.every((s) => s.inFlight.size === 0);
   }
 
-  /** Largest first, so a big file never ends up alone on one worker at the end. Urgent jobs go first of all. */
+  /**
+   * Urgent jobs go first of all. The others go smallest first: the first questions come early, and behind a batch
+   * of small files they wait tens of milliseconds, behind the largest files seconds. What that costs at the end is
+   * one file under BIG_FILE_BYTES parsed while the other thread has nothing left: well under a second.
+   */
   enqueue(jobs: ParseJob[]): void {
     if (this.disposed) return;
-    this.urgent.push(jobs.filter((j) => j.urgent));
-    const sorted = largestFirst(jobs.filter((j) => !j.urgent));
+    // A query waits for all of its urgent files: largest first, so that no thread is left with a big one at the end.
+    // By size, copies of a file (the same package vendored twice) also meet in one batch, parsed once.
+    this.urgent.push(bySize(jobs.filter((j) => j.urgent), 'largest first'));
+    const sorted = bySize(jobs.filter((j) => !j.urgent), 'smallest first');
     this.big.push(sorted.filter((j) => j.bytes >= BIG_FILE_BYTES));
     this.small.push(sorted.filter((j) => j.bytes < BIG_FILE_BYTES));
     this.pump();
@@ -146,6 +156,22 @@ export class ParsePool {
     });
   }
 
+  /**
+   * A query is waiting (for ripgrep's pre-filter, then for its urgent files): until the returned release is called,
+   * the pool sends no background batch, so the query has the cores. Two background batches per worker may still be
+   * in flight, at most one of them a file of BIG_FILE_BYTES or more.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.pump();
+    };
+  }
+
   dispose(): void {
     for (const s of this.slots) for (const t of s.texts.values()) t.reject(new Error('The parser threads were stopped'));
     this.disposed = true;
@@ -161,9 +187,10 @@ export class ParsePool {
     if (this.inline) {
       this.scheduleInline();
     } else {
+      const held = this.holds > 0;
       const bigInFlight = this.slots.some((s) => s.recycle);
       const idleSlot = this.slots.find((s) => s.inFlight.size === 0);
-      if (!bigInFlight && idleSlot) {
+      if (!held && !bigInFlight && idleSlot) {
         const job = this.takeWanted(this.big);
         if (job) { idleSlot.recycle = true; this.send(idleSlot, [job]); }
       }
@@ -175,7 +202,7 @@ export class ParsePool {
           this.send(slot, jobs);
         }
       }
-      for (const slot of this.slots) {
+      for (const slot of held ? [] : this.slots) {
         while (!slot.recycle && slot.inFlight.size < BATCHES_IN_FLIGHT_PER_WORKER) {
           const jobs = this.takeBatch(this.small, BATCH_FILES);
           if (jobs.length === 0) break;
@@ -303,7 +330,8 @@ export class ParsePool {
   }
 
   private scheduleInline(): void {
-    if (this.inlineScheduled || (this.urgent.size === 0 && this.small.size === 0 && this.big.size === 0)) return;
+    const background = this.holds === 0 && (this.small.size > 0 || this.big.size > 0);
+    if (this.inlineScheduled || (this.urgent.size === 0 && !background)) return;
     this.inlineScheduled = true;
     setImmediate(() => void this.parseInlineSlice());
   }
@@ -312,7 +340,7 @@ export class ParsePool {
     try {
       const until = performance.now() + INLINE_SLICE_MS;
       while (performance.now() < until && !this.disposed) {
-        const job = this.takeWanted(this.urgent) ?? this.takeWanted(this.big) ?? this.takeWanted(this.small);
+        const job = this.takeWanted(this.urgent) ?? (this.holds > 0 ? undefined : this.takeWanted(this.big) ?? this.takeWanted(this.small));
         if (!job) break;
         let outcome: ParseOutcome;
         try {

@@ -116,7 +116,11 @@ export class SymbolQueries {
     if (!ripgrep || name === undefined || !literals) return undefined;
     const longest = literals.reduce((a, b) => (b.length > a.length ? b : a));
     const word = literals.length === 1 && longest === name && IDENTIFIER.test(name);
-    return (files) => ripgrep.filesContaining(this.index.root, files, longest, { word, until, signal: control?.signal });
+    return (files) => {
+      // Most of the folder: rg walks it itself (see ContainingOptions.wholeFolder), unless an include narrows it.
+      const excludes = files.length * 2 >= this.index.fileCount ? this.listing.ripgrepExcludes?.() : undefined;
+      return ripgrep.filesContaining(this.index.root, files, longest, { word, until, signal: control?.signal, ...(excludes ? { wholeFolder: { excludes } } : {}) });
+    };
   }
 
   /** The file's definitions as an indented outline with line ranges. */

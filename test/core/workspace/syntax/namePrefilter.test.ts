@@ -4,12 +4,13 @@
 // skipped must stay unparsed for every later query. Real ripgrep, real Tree-sitter in worker threads, on the
 // openai SDK's TypeScript sources (about 300 files) from this repo's node_modules.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { QueryWorkers } from '../../../../src/core/workspace/queries/QueryWorkers';
-import { Ripgrep } from '../../../../src/core/workspace/RipgrepSearch';
+import { Ripgrep, type ContainingOptions } from '../../../../src/core/workspace/RipgrepSearch';
+import type { FileListing } from '../../../../src/core/workspace/types';
 import { PREFILTER_MIN_FILES, SymbolIndex } from '../../../../src/core/workspace/syntax/SymbolIndex';
 import { SymbolQueries } from '../../../../src/core/workspace/syntax/SymbolQueries';
 import type { CodeSymbol, SourceFileRecord } from '../../../../src/core/workspace/syntax/types';
@@ -25,11 +26,11 @@ const open: Array<{ dispose(): void }> = [];
 let whole: CodeSymbol[];
 
 /** `complete: false` holds background parsing back: whatever gets parsed, the queries asked for. */
-async function openCold(rg: Ripgrep | undefined, complete = false): Promise<{ index: SymbolIndex; queries: SymbolQueries }> {
+async function openCold(rg: Ripgrep | undefined, complete = false, listing?: FileListing): Promise<{ index: SymbolIndex; queries: SymbolQueries }> {
   const index = await SymbolIndex.open({ root, files, workers: 2, complete });
   const workers = new QueryWorkers({ assets: index.assets });
   open.push(index, workers);
-  return { index, queries: new SymbolQueries(index, workers, 20_000, undefined, rg) };
+  return { index, queries: new SymbolQueries(index, workers, 20_000, listing, rg) };
 }
 
 const key = (s: CodeSymbol) => `${s.path}:${s.line}:${s.kind}:${s.name}`;
@@ -39,7 +40,19 @@ before(async () => {
   cpSync(OPENAI_SOURCES, root, { recursive: true });
   // The name inside a longer word only: an exact query must not need it, a glob query must find it.
   writeFileSync(join(root, 'lookalike.ts'), 'export class CompletionsLookalike {}\nexport const notCompletions_ = 1;\n');
-  files = scanTypeScript(root);
+  // What rg's own walk would not reach or must not keep: a folder its default rules hide (a .ignore file), a
+  // symbolic link (rg does not follow them), and an excluded folder that is no file of the workspace.
+  writeFileSync(join(root, '.ignore'), 'behind-dot-ignore/\n');
+  mkdirSync(join(root, 'behind-dot-ignore'));
+  writeFileSync(join(root, 'behind-dot-ignore', 'defs.ts'), 'export class Completions {}\n');
+  mkdirSync(join(root, 'linked'));
+  writeFileSync(join(root, 'linked', 'target.txt'), 'export interface Completions { linked: true }\n');
+  symlinkSync(join('linked', 'target.txt'), join(root, 'link-to-defs.ts'));
+  mkdirSync(join(root, 'node_modules', 'pkg'), { recursive: true });
+  writeFileSync(join(root, 'node_modules', 'pkg', 'index.ts'), 'export class Completions {}\n');
+  files = scanTypeScript(root)
+    .filter((f) => !f.path.startsWith('node_modules/'))
+    .map((f) => (f.path === 'link-to-defs.ts' ? { ...f, target: 'linked/target.txt' } : f));
   const { index, queries } = await openCold(undefined, true);
   await index.ready;
   whole = (await queries.symbols(ALL)).items;
@@ -83,6 +96,45 @@ describe('a cold name query narrowed by ripgrep', { skip: ripgrep ? false : 'no 
     const all = await queries.symbols(ALL);
     assert.equal(all.incomplete, undefined);
     assert.deepEqual(all.items.map(key), whole.map(key));
+  });
+
+  test('when rg walks the folder itself: the same answer, with the files its own rules hide and the symbolic links, without the excluded folders', async () => {
+    const calls: ContainingOptions[] = [];
+    class Watched extends Ripgrep {
+      override filesContaining(...args: Parameters<Ripgrep['filesContaining']>): ReturnType<Ripgrep['filesContaining']> {
+        calls.push(args[3]);
+        return super.filesContaining(...args);
+      }
+    }
+    const listing: FileListing = { untilListed: async () => undefined, ripgrepExcludes: () => ['!node_modules/', '!.git'] };
+    const { queries } = await openCold(new Watched(ripgrep!.executable), false, listing);
+    const cold = await queries.symbols({ name: 'Completions' });
+    assert.deepEqual(calls.map((c) => c.wholeFolder), [{ excludes: ['!node_modules/', '!.git'] }]);
+    assert.equal(cold.incomplete, undefined);
+    assert.deepEqual(cold.items.map(key), whole.filter((s) => s.name === 'Completions').map(key));
+    const paths = cold.items.map((s) => s.path);
+    for (const path of ['behind-dot-ignore/defs.ts', 'link-to-defs.ts']) assert.ok(paths.includes(path), `${path} in ${paths}`);
+    assert.ok(!paths.some((p) => p.startsWith('node_modules/')));
+  });
+
+  test('a narrow query names its files to rg; so does a workspace an include narrows', async () => {
+    const calls: ContainingOptions[] = [];
+    class Watched extends Ripgrep {
+      override filesContaining(...args: Parameters<Ripgrep['filesContaining']>): ReturnType<Ripgrep['filesContaining']> {
+        calls.push(args[3]);
+        return super.filesContaining(...args);
+      }
+    }
+    const listing: FileListing = { untilListed: async () => undefined, ripgrepExcludes: () => ['!node_modules/'] };
+    const narrowed = await openCold(new Watched(ripgrep!.executable), false, listing);
+    // 81 of the 300 files: enough for rg's pre-filter, too few for rg to walk the whole folder for them.
+    const narrow = /^(internal|lib|resources\/beta)\//;
+    assert.ok(files.filter((f) => narrow.test(f.path)).length >= PREFILTER_MIN_FILES);
+    const part = await narrowed.queries.symbols({ name: 'Completions', path: '{internal,lib,resources/beta}/**' });
+    assert.deepEqual(part.items.map(key), whole.filter((s) => s.name === 'Completions' && narrow.test(s.path)).map(key));
+    const included = await openCold(new Watched(ripgrep!.executable), false, { untilListed: async () => undefined, ripgrepExcludes: () => undefined });
+    assert.deepEqual((await included.queries.symbols({ name: 'Completions' })).items.map(key), whole.filter((s) => s.name === 'Completions').map(key));
+    assert.deepEqual(calls.map((c) => c.wholeFolder), [undefined, undefined]);
   });
 
   test('an rg that cannot run leaves the check to the parser threads, with the same answer', async () => {

@@ -1,0 +1,97 @@
+// The parser threads' queue (issue 17): a query that waits for files has the cores to itself (hold), urgent files
+// go largest first and background files smallest first. Real worker threads parsing the openai SDK's sources.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ParsePool, type ParseJob } from '../../../../src/core/workspace/syntax/ParsePool';
+import { parseFileSymbols } from '../../../../src/core/workspace/syntax/parseFileSymbols';
+import { Grammars } from '../../../../src/core/workspace/syntax/Grammars';
+import { locateSyntaxAssets } from '../../../../src/core/workspace/syntax/SyntaxAssets';
+import type { SourceFileRecord } from '../../../../src/core/workspace/syntax/types';
+import { OPENAI_SOURCES, scanTypeScript } from './openaiSources';
+
+let files: SourceFileRecord[];
+const pools: ParsePool[] = [];
+
+interface Seen { path: string; urgent: boolean; bytes: number }
+
+function openPool(workers: number): { pool: ParsePool; seen: Seen[]; idle: Promise<void> } {
+  const seen: Seen[] = [];
+  let onIdle!: () => void;
+  const idle = new Promise<void>((resolve) => { onIdle = resolve; });
+  const assets = locateSyntaxAssets();
+  const pool = new ParsePool({
+    assets, root: OPENAI_SOURCES, maxBytes: 16 << 20, workers,
+    wanted: () => true,
+    onResult: (job, outcome) => {
+      assert.equal(outcome.error, undefined, `${job.path}: ${outcome.error}`);
+      seen.push({ path: job.path, urgent: job.urgent !== undefined, bytes: job.bytes });
+    },
+    onIdle: () => { if (seen.length > 0) onIdle(); },
+    parseInline: (job) => Grammars.create(assets).then((g) => parseFileSymbols(g, OPENAI_SOURCES, job, 16 << 20)),
+    parseTextInline: () => Promise.reject(new Error('not used')),
+  });
+  pools.push(pool);
+  return { pool, seen, idle };
+}
+
+const job = (r: SourceFileRecord, urgent = false): ParseJob => ({ path: r.path, language: r.language, bytes: r.bytes, mtimeMs: r.mtimeMs, ...(urgent ? { urgent: {} } : {}) });
+
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+before(() => {
+  files = scanTypeScript(OPENAI_SOURCES);
+  assert.ok(files.length >= 200, `${files.length} files`);
+});
+
+after(() => {
+  for (const pool of pools) pool.dispose();
+});
+
+for (const [mode, workers] of [['two worker threads', 2], ['inline (no worker thread)', 0]] as const) {
+  describe(`a held pool, ${mode}`, { timeout: 120_000 }, () => {
+    test('sends no background file while held, parses the urgent ones, and resumes the background when released', async () => {
+      const { pool, seen, idle } = openPool(workers);
+      const background = files.slice(0, 150);
+      const urgent = files.slice(150, 170);
+      const release = pool.hold();
+      pool.enqueue(background.map((r) => job(r)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(seen.length, 0, 'nothing parsed while held with only background work');
+      pool.enqueue(urgent.map((r) => job(r, true)));
+      await until(() => seen.length === urgent.length, 'the urgent files');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(seen.length, urgent.length, 'still no background file after the urgent ones');
+      assert.ok(seen.every((s) => s.urgent));
+      assert.equal(pool.idle, false);
+      release();
+      release(); // a second call changes nothing
+      await idle;
+      assert.equal(seen.length, urgent.length + background.length);
+      // Background files went smallest first (each worker's order; with two, they interleave by batch).
+      const sizes = seen.slice(urgent.length).map((s) => s.bytes);
+      if (workers === 0) assert.deepEqual(sizes, [...sizes].sort((a, b) => a - b));
+      else assert.ok(sizes.slice(0, 20).every((b) => b <= median(background.map((r) => r.bytes))), `first background sizes ${sizes.slice(0, 20)}`);
+    });
+
+    test('urgent files go largest first', async () => {
+      const { pool, seen, idle } = openPool(workers);
+      const urgent = files.slice(0, 60);
+      pool.enqueue(urgent.map((r) => job(r, true)));
+      await idle;
+      const sizes = seen.map((s) => s.bytes);
+      if (workers === 0) assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a));
+      else assert.ok(sizes.slice(0, 10).every((b) => b >= median(urgent.map((r) => r.bytes))), `first urgent sizes ${sizes.slice(0, 10)}`);
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
