@@ -13,7 +13,7 @@ const DIST = join(REPO, 'dist');
 const OUT_DIR = join(REPO, '.bench', 'build');
 const ENTRIES = ['workspacePhase', 'eventLoopPhase', 'monorepoPhase'];
 /** What the engine looks for beside a bundle: syntax assets, and the worker scripts it starts. */
-const SHARED_ASSETS = ['grammars', 'web-tree-sitter.wasm', 'syntaxWorker.js', 'query-worker.js', 'sandbox-worker.js', 'walk-worker.js', 'quickjs.wasm'];
+const SHARED_ASSETS = ['grammars', 'web-tree-sitter.wasm', 'syntaxWorker.js', 'query-worker.js', 'sandbox-worker.js', 'walk-worker.js', 'cache-worker.js', 'quickjs.wasm'];
 
 let built = false;
 

@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import { pauseIfDue } from '../../edits/TimeSlicer';
 import { launchWorker, workerEntry } from '../../workers/launchWorker';
 import { GRAMMAR_LANGUAGES } from './Grammars';
-import { emptyCache, FORMAT, parseSymbolCache, type FileLine, type ParsedCache } from './SymbolCacheFile';
+import { cachedFileAt, cachedStringAt, emptyCache, FORMAT, parseSymbolCache, type FileLine, type ParsedCache } from './SymbolCacheFile';
 import type { SyntaxAssets } from './SyntaxAssets';
 import { remapRows, type StringTable, type SymbolRows } from './SymbolStore';
 import { buildTagsQuery } from './tagsQuery';
@@ -53,17 +53,16 @@ export function cacheFilePath(cacheDir: string, root: string): string {
 export async function readSymbolCache(file: string, key: string, table: StringTable, signal?: AbortSignal): Promise<Map<string, CachedFile>> {
   const parsed = await parseInThread(file, key, signal);
   const out = new Map<string, CachedFile>();
-  const ids = new Int32Array(parsed.strings.length);
-  for (let i = 0; i < parsed.strings.length; i++) {
-    ids[i] = table.intern(parsed.strings[i]!);
+  const count = parsed.stringEnds.length;
+  const ids = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    ids[i] = table.intern(cachedStringAt(parsed, i));
     if (i % 1024 === 0) await pauseOrStop(signal);
   }
   const toTable = (id: number) => ids[id]; // every id was checked in the thread
-  const languages = new Map<string, string>();
-  for (const [path, bytes, mtimeMs, language, start, end] of parsed.files) {
-    let lang = languages.get(language);
-    if (lang === undefined) languages.set(language, (lang = language));
-    out.set(path, { bytes, mtimeMs, language: lang, rows: remapRows(parsed.rows.subarray(start, end), toTable)! });
+  for (let i = 0; i < parsed.pathEnds.length; i++) {
+    const { path, bytes, mtimeMs, language, start, end } = cachedFileAt(parsed, i);
+    out.set(path, { bytes, mtimeMs, language, rows: remapRows(parsed.rows.subarray(start, end), toTable)! });
     if (out.size % 1024 === 0) await pauseOrStop(signal);
   }
   signal?.throwIfAborted();

@@ -56,6 +56,7 @@ export class SymbolQueries {
     const callMs = callBudget(this.timeBudgetMs, control);
     const until = Date.now() + callMs;
     const unlisted = await waitForFileList(this.listing, 'symbols', until, control);
+    await this.index.caughtUp(); // the files listed so far, all of them (a big list reaches the index in slices)
     const candidates = (await this.filesAt(path, 'symbols', budgetLeft(until, callMs), control)).sort(byPath);
     const literals = name === undefined ? undefined : nameLiterals(name);
     const lackLiterals = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal, containing: this.containing(name, literals, until, control) });
@@ -130,6 +131,7 @@ export class SymbolQueries {
     let record = this.index.record(path);
     if (!record) {
       const unlisted = await waitForFileList(this.listing, 'outline', until, control);
+      await this.index.caughtUp();
       record = this.index.record(path);
       if (!record && unlisted) throw new Error(`outline('${path}'): not in the file list yet, ${unlisted}`);
     }
@@ -153,6 +155,7 @@ export class SymbolQueries {
     const callMs = callBudget(this.timeBudgetMs, control);
     const until = Date.now() + callMs;
     const unlisted = await waitForFileList(this.listing, 'ast_query', until, control);
+    await this.index.caughtUp();
     const budgetMs = budgetLeft(until, callMs);
     const outcome = await this.queries.run(
       { kind: 'astQuery', root: this.index.root, files: { name: 'symbolFiles' }, query, language, glob, maxResults, maxFileBytes: this.index.maxFileBytes, budgetMs },

@@ -279,3 +279,32 @@ describe('SymbolIndex', { timeout: 60_000 }, () => {
     assert.equal((await new SymbolQueries(index, workers, 10_000).symbols({ name: 'EventBus', kind: 'class' })).items.length, 1);
   });
 });
+
+describe('a large file list reaches the index in slices, in order', () => {
+  test('one update of 20,000 files holds the thread for one slice; the changes after it apply after it; queries wait for all of them', async () => {
+    const index = await SymbolIndex.open({ root, files: records(), workers: 1, complete: false });
+    const workers = new QueryWorkers({ assets: index.assets });
+    open.push(index, workers);
+    const queries = new SymbolQueries(index, workers, 10_000);
+    // Files that are not there (markdown: never parsed) stand for a walk's many records.
+    const many = Array.from({ length: 20_000 }, (_, i) => ({ path: `gen/${String(i).padStart(5, '0')}.md`, language: 'markdown', bytes: 10, mtimeMs: 1 }));
+    const before = index.fileCount;
+    let held = performance.now();
+    index.update(many);
+    held = performance.now() - held;
+    assert.ok(index.fileCount < before + many.length, 'not all at once');
+    assert.ok(held < 50, `update() held the thread ${held.toFixed(0)} ms`);
+    // Given after it, applied after it: a removal, a change of language, the list complete.
+    index.remove(['gen/00007.md']);
+    index.update([{ ...many[8]!, language: 'typescript', bytes: 11 }]);
+    index.completeFileList();
+    assert.equal(index.record('gen/00008.md')?.language ?? 'not yet', 'not yet');
+    const all = await queries.symbols({ path: 'gen/**', maxResults: 50_000 });
+    assert.equal(index.fileCount, before + many.length - 1);
+    assert.equal(index.record('gen/00007.md'), undefined);
+    assert.equal(index.record('gen/00008.md')?.language, 'typescript');
+    assert.equal(all.incomplete, undefined);
+    await index.caughtUp();
+    await index.ready;
+  });
+});
