@@ -6,13 +6,13 @@
 // the window, as a user's afternoon would.
 
 import assert from 'node:assert/strict';
-import { copyFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, TIMEOUTS, waitFor } from './harness';
 import {
   ANSWER_TIMEOUT_MS, answerFileDialog, askInChat, chatView, ended, exchange, exchangeIds, lastUser, newExchange, resizeSideBar,
-  ROOT_MODEL, screenshotPath, ScriptedModels, SUB_MODEL, treeRows, webviewWhere, scriptedServerSettings,
+  openTraceFromExplorer, ROOT_MODEL, screenshotPath, ScriptedModels, SUB_MODEL, treeRows, webviewWhere, scriptedServerSettings,
 } from './support';
 
 const models = new ScriptedModels();
@@ -237,13 +237,7 @@ print(rule, caller);`), chunkChars: 8, chunkDelayMs: 80 },
     assert.deepEqual(rows.map((r) => `${r.kind} ${r.status}`), ['run done', 'turn done', 'cell done', 'subcall done', 'subcall done', 'turn done', 'cell done']);
 
     // From the explorer: a *.rlm.jsonl in the workspace opens in the trace editor by default.
-    await copyFile(trace, join(vs.workspace, 'discount.rlm.jsonl'));
-    const explorer = vs.workbench.page.locator('.part.activitybar .action-item .action-label[aria-label^="Explorer"]');
-    await explorer.click();
-    const row = vs.workbench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^discount\.rlm\.jsonl$/ });
-    await row.click({ timeout: TIMEOUTS.command });
-    const fromExplorer = await webviewWhere(vs, 'trajectory', async (frame) => (await frame.locator('[data-testid=tree-title]').textContent()) === 'discount.rlm.jsonl', 'the trace editor opened from the explorer');
-    await waitFor(async () => (await fromExplorer.locator('[data-testid=receipt]').getAttribute('data-receipt', { timeout: 1000 })) === 'valid', { timeoutMs: TIMEOUTS.webview, what: 'the copied trace\'s receipt verified' });
+    const fromExplorer = await openTraceFromExplorer(vs, trace, 'discount.rlm.jsonl');
     await waitFor(async () => (await treeRows(fromExplorer)).length === 7, { timeoutMs: TIMEOUTS.webview, what: 'the copied trace\'s seven nodes' });
 
     // The README's picture of the tree: a sub-call selected, its prompt and response beside the tree.

@@ -2,7 +2,7 @@
 // ```repl code turn by turn, a sub-model that answers the code's llm_query calls), and the moves a user makes
 // in the RLM views (ask in the chat, read the conversation and the tree) on top of the harness.
 
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import type { FakeReply, FakeRequest } from '../fakes/FakeModelServer';
@@ -157,6 +157,19 @@ export function webviewWhere(vs: VsCodeSession, page: string, probe: (frame: Fra
     for (const frame of await webviews(vs, page)) if (await probe(frame).catch(() => false)) return frame;
     return undefined;
   }, { timeoutMs: TIMEOUTS.webview, what });
+}
+
+/**
+ * Copies a trace into the workspace as `name` (a `*.rlm.jsonl`), opens it from the explorer, and waits for the trace
+ * editor to show it with its receipt verified: the editor's frame.
+ */
+export async function openTraceFromExplorer(vs: VsCodeSession, trace: string, name: string): Promise<Frame> {
+  await copyFile(trace, join(vs.workspace, name));
+  await vs.workbench.page.locator('.part.activitybar .action-item .action-label[aria-label^="Explorer"]').click();
+  await vs.workbench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).click({ timeout: TIMEOUTS.command });
+  const editor = await webviewWhere(vs, 'trajectory', async (frame) => (await frame.locator('[data-testid=tree-title]').textContent()) === name, `the trace editor opened from the explorer on ${name}`);
+  await waitFor(async () => (await editor.locator('[data-testid=receipt]').getAttribute('data-receipt', { timeout: 1000 })) === 'valid', { timeoutMs: TIMEOUTS.webview, what: `${name}'s receipt verified` });
+  return editor;
 }
 
 /**

@@ -9,13 +9,13 @@
 // "Select Provider and Model" writes the user's choice to the user settings, leaving the repository's file as it was.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunStartEvent } from '../../src/core/trajectory/events';
 import { code } from '../support/scriptedModels';
 import { e2eSuite, FIXTURES, TIMEOUTS, waitFor, type VsCodeSession } from './harness';
-import { askInChat, changeSet, chatView, ended, exchange, fileRow, lastUser, ROOT_MODEL, ScriptedModels, scriptedServerSettings, SUB_MODEL, treeRows, webviewWhere } from './support';
+import { askInChat, changeSet, chatView, ended, exchange, fileRow, lastUser, openTraceFromExplorer, ROOT_MODEL, ScriptedModels, scriptedServerSettings, SUB_MODEL, treeRows } from './support';
 
 const MARKER = 'pwned-marker';
 /** What the planted comment asks a model to write into .vscode/settings.json. */
@@ -180,11 +180,7 @@ propose_edit(".vscode/settings.json", wanted, "the tooling settings src/notes.ts
     await waitFor(async () => (await side('modified')).includes('Math.round(totalCents * 0.85)') && (await side('original')).includes('Math.round(totalCents * 0.9)'), { timeoutMs: TIMEOUTS.editor, what: 'the file and its proposal side by side' });
 
     // The trace editor: the question's trace, copied into the folder and opened from the explorer.
-    copyFileSync(traceOf(vs, exchangeId), join(vs.workspace, 'fifteen.rlm.jsonl'));
-    await vs.workbench.page.locator('.part.activitybar .action-item .action-label[aria-label^="Explorer"]').click();
-    await vs.workbench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^fifteen\.rlm\.jsonl$/ }).click({ timeout: TIMEOUTS.command });
-    const editor = await webviewWhere(vs, 'trajectory', async (frame) => (await frame.locator('[data-testid=tree-title]').textContent()) === 'fifteen.rlm.jsonl', 'the trace editor opened from the explorer');
-    await waitFor(async () => (await editor.locator('[data-testid=receipt]').getAttribute('data-receipt', { timeout: 1000 })) === 'valid', { timeoutMs: TIMEOUTS.webview, what: 'the trace\'s receipt verified' });
+    const editor = await openTraceFromExplorer(vs, traceOf(vs, exchangeId), 'fifteen.rlm.jsonl');
     await waitFor(async () => JSON.stringify((await treeRows(editor)).map((r) => `${r.kind} ${r.status}`)) === JSON.stringify(rows.map((r) => `${r.kind} done`)), { timeoutMs: TIMEOUTS.webview, what: 'the trace\'s six nodes, as the view showed them' });
   });
 

@@ -5,7 +5,7 @@
 // can let a path in. Read and written by the walk thread (walkWorker.ts), never on the host.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { inspectFile, type Inspection } from './FileInspection';
 import { AMBIGUOUS_HEADER } from './headerLanguage';
@@ -50,15 +50,18 @@ export function inspectionCacheFile(cacheDir: string, root: string, share: { ind
   return join(cacheDir, `files-${createHash('sha1').update(root).digest('hex').slice(0, 16)}-${share.index + 1}of${share.of}.jsonl`);
 }
 
+/** A walk thread's share of the cache: `files-<root hash>-<share>of<threads>.jsonl`, or a save of it in progress (`.<pid>.tmp`). */
+const SHARE_FILE = /^(files-[0-9a-f]+-)(\d+)of(\d+)\.jsonl(\.\d+\.tmp)?$/;
+
 /**
  * Removes the files a root's earlier walks left that no walk will read: the shares of another number of walk threads
  * (a machine with other cores, an older version) and the temporary files of saves that were killed. `file` is one
  * share of this walk (inspectionCacheFile); the others of this walk are kept.
  */
 export function sweepInspectionCaches(file: string, now = Date.now()): void {
-  const name = /^(files-[0-9a-f]+-)\d+of(\d+)\.jsonl$/.exec(basename(file));
-  if (!name) return;
-  const [, prefix, of] = name;
+  const name = SHARE_FILE.exec(basename(file));
+  if (!name || name[4]) return;
+  const [, prefix, , of] = name;
   const dir = dirname(file);
   let entries: string[];
   try {
@@ -67,12 +70,11 @@ export function sweepInspectionCaches(file: string, now = Date.now()): void {
     return;
   }
   for (const entry of entries) {
-    if (!entry.startsWith(prefix!)) continue;
-    const share = /^files-[0-9a-f]+-\d+of(\d+)\.jsonl(\.\d+\.tmp)?$/.exec(entry);
-    if (!share) continue;
+    const share = SHARE_FILE.exec(entry);
+    if (!share || share[1] !== prefix) continue;
     const path = join(dir, entry);
     try {
-      if (share[2] ? now - statSync(path).mtimeMs > ABANDONED_SAVE_MS : share[1] !== of) rmSync(path, { force: true });
+      if (share[4] ? now - statSync(path).mtimeMs > ABANDONED_SAVE_MS : share[3] !== of) rmSync(path, { force: true });
     } catch {
       // gone already, or not ours to remove: the next walk tries again
     }
@@ -143,6 +145,9 @@ export class InspectionCache {
     const tmp = `${this.file}.${process.pid}.tmp`;
     let fd: number | undefined;
     try {
+      // The first walk of a machine comes before anything else made the cache folder (a monorepo's second start
+      // opened its 96,000 files again for want of it).
+      mkdirSync(dirname(this.file), { recursive: true });
       fd = openSync(tmp, 'w');
       writeSync(fd, JSON.stringify({ format: FORMAT, maxFileBytes: this.maxFileBytes, walkedAt: this.walkedAt } satisfies CacheHeader));
       for (const chunk of this.chunks) writeSync(fd, chunk);

@@ -50,6 +50,13 @@ test('an unchanged file is answered from the cache; a changed one is read again'
   assert.equal(walk(cacheFile, ['image.png']).hits, 0, 'a.ts alone was met last time');
 });
 
+test('the first walk makes the cache folder: the next one reads the files from its cache', () => {
+  const cacheFile = join(dir, 'not', 'made', 'yet', 'files.jsonl');
+  file('first.ts', 'export const first = 1;\n');
+  walk(cacheFile, ['first.ts']);
+  assert.equal(walk(cacheFile, ['first.ts']).hits, 1);
+});
+
 test('a file changed within 2 s of the walk that saw it is read again (its mtime may not show a second change)', () => {
   const cacheFile = join(dir, 'racy.json');
   file('racy.ts', 'let x = 1;\n', null); // modified just now

@@ -7,12 +7,13 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { pauseIfDue } from '../../edits/TimeSlicer';
 import { launchWorker, workerEntry } from '../../workers/launchWorker';
 import { GRAMMAR_LANGUAGES } from './Grammars';
-import { cachedFileAt, cachedStringAt, emptyCache, FORMAT, parseSymbolCache, type FileLine, type ParsedCache } from './SymbolCacheFile';
+import { cachedFileAt, cachedStringAt, emptyCache, FORMAT, parseSymbolCache, rowsText, type FileLine, type ParsedCache } from './SymbolCacheFile';
 import type { SyntaxAssets } from './SyntaxAssets';
 import { remapRows, type StringTable, type SymbolRows } from './SymbolStore';
 import { buildTagsQuery } from './tagsQuery';
@@ -29,7 +30,7 @@ export interface CachedFile {
 
 /** What the cached symbols depend on: the queries we run and the grammar versions (listed in the README). */
 export function symbolCacheKey(assets: SyntaxAssets): string {
-  const hash = createHash('sha1').update(`format ${FORMAT}\n`);
+  const hash = createHash('sha1').update(`format ${FORMAT} ${endianness()}\n`);
   const readme = join(assets.grammarsDir, 'README.md');
   if (existsSync(readme)) hash.update(readFileSync(readme));
   for (const id of GRAMMAR_LANGUAGES) {
@@ -124,7 +125,7 @@ export async function writeSymbolCache(file: string, key: string, table: StringT
     let chunk = '';
     for (const [path, e] of entries) {
       const strings: string[] = [];
-      const rows = Array.from(remapRows(e.rows, (id) => {
+      const rows = rowsText(remapRows(e.rows, (id) => {
         if (fileIds[id] === -1) {
           fileIds[id] = next++;
           strings.push(table.at(id));

@@ -6,15 +6,33 @@ import { FIELDS, remapRows } from './SymbolStore';
 /**
  * Bump when the file layout or what extractSymbols produces changes. 4: caches written before it may hold
  * files a name query skipped (their text lacked the name) as parsed with no definitions. 5: rows of integers
- * and strings written once (SymbolStore.ts).
+ * and strings written once (SymbolStore.ts). 6: the rows in base64 (rowsText), read without parsing a number each.
  */
-export const FORMAT = 5;
+export const FORMAT = 6;
 
 /**
  * One line per file after the header line `{"format", "key"}`. The rows' string ids count in the order strings
  * first appear in the file: `strings` lists the ones this line uses first.
  */
-export type FileLine = [path: string, bytes: number, mtimeMs: number, language: string, rows: number[], strings: string[]];
+export type FileLine = [path: string, bytes: number, mtimeMs: number, language: string, rows: string, strings: string[]];
+
+/**
+ * The rows as a line holds them: their 32-bit integers in the machine's byte order (the cache key names it), in
+ * base64. A monorepo's 7.5 M integers as JSON numbers took the cache thread 0.4 s more to read.
+ */
+export function rowsText(rows: Int32Array): string {
+  return Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength).toString('base64');
+}
+
+/** The rows of rowsText, or undefined when the text cannot be rows. */
+function rowsFromText(text: unknown): Int32Array | undefined {
+  if (typeof text !== 'string') return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % (4 * FIELDS) !== 0) return undefined;
+  const rows = new Int32Array(bytes.length / 4);
+  new Uint8Array(rows.buffer).set(bytes); // a copy: the decoded bytes need not sit on a 4-byte boundary
+  return rows;
+}
 
 /**
  * The cache as its thread sends it, in a few flat values: a message of a million small strings and arrays took the
@@ -118,10 +136,11 @@ export function parseSymbolCache(file: string, key: string): ParsedCache {
       break; // a torn line
     }
     const [path, bytes, mtimeMs, language, lineRows, lineStrings] = parsedLine;
+    const decoded = rowsFromText(lineRows);
     if (typeof path !== 'string' || typeof language !== 'string' || !Number.isFinite(bytes) || !Number.isFinite(mtimeMs)
-      || !Array.isArray(lineRows) || !Array.isArray(lineStrings) || lineRows.length % FIELDS !== 0) break;
+      || !decoded || !Array.isArray(lineStrings)) break;
     for (const s of lineStrings) strings.push(String(s));
-    const checked = remapRows(Int32Array.from(lineRows), (id) => (Number.isInteger(id) && id >= 0 && id < strings.length ? id : undefined));
+    const checked = remapRows(decoded, (id) => (id >= 0 && id < strings.length ? id : undefined));
     if (!checked) break; // a string no line listed (edited by hand)
     while (used + checked.length > rows.length) {
       const grown = new Int32Array(rows.length * 2);

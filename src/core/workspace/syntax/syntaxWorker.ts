@@ -2,12 +2,15 @@
 // Bundled as its own entry (dist/syntaxWorker.js, see esbuild.mjs); from source it runs under tsx, which
 // worker threads inherit through execArgv.
 import { parentPort, workerData } from 'node:worker_threads';
+import { runInBackground } from '../../workers/backgroundPriority';
 import { readIfConfined } from '../confinedRead';
 import { Grammars } from './Grammars';
 import { NOTHING_PARSED, parseFileSymbols, type ParseOutcome } from './parseFileSymbols';
 import { parseTextSyntax } from './parseText';
 import type { SyntaxAssets } from './SyntaxAssets';
 import { FATAL_PREFIX, type TextRequest, type TextResponse, type WorkerRequest, type WorkerResponse } from './workerProtocol';
+
+runInBackground();
 
 const port = parentPort;
 if (!port) throw new Error('syntaxWorker must run in a worker thread (new Worker(...)).');

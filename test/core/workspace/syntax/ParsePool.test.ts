@@ -1,7 +1,10 @@
 // The parser threads' queue (issue 17): a query that waits for files has the cores to itself (hold), urgent files
 // go largest first and background files smallest first. Real worker threads parsing the openai SDK's sources.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { after, before, describe, test } from 'node:test';
+import { BACKGROUND_NICENESS } from '../../../../src/core/workers/backgroundPriority';
 import { ParsePool, type ParseJob } from '../../../../src/core/workspace/syntax/ParsePool';
 import { parseFileSymbols } from '../../../../src/core/workspace/syntax/parseFileSymbols';
 import { Grammars } from '../../../../src/core/workspace/syntax/Grammars';
@@ -90,6 +93,28 @@ for (const [mode, workers] of [['two worker threads', 2], ['inline (no worker th
     });
   });
 }
+
+/** The nice value of each of this process's threads (Linux). */
+function threadNice(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    // The fields after the command name (which may hold spaces), the state first: nice is the 17th of them.
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    out.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return out;
+}
+
+test('the parser threads yield the cores to the host thread: they run at a lower priority (Linux)', { skip: process.platform === 'linux' ? false : 'per-thread priorities are a Linux matter', timeout: 60_000 }, async () => {
+  const before = new Set(threadNice().keys());
+  const { pool, idle } = openPool(2);
+  pool.enqueue(files.slice(0, 4).map((r) => job(r)));
+  await idle;
+  const started = [...threadNice()].filter(([tid]) => !before.has(tid));
+  const host = getPriority();
+  assert.equal(started.filter(([, nice]) => nice === Math.min(19, host + BACKGROUND_NICENESS)).length, 2, `host ${host}, started ${JSON.stringify(started)}`);
+  assert.equal(threadNice().get(process.pid), host, 'the host thread keeps its priority');
+});
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

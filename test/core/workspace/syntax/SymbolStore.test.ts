@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readSymbolCache, writeSymbolCache, type CachedFile } from '../../../../src/core/workspace/syntax/SymbolCache';
+import { rowsText } from '../../../../src/core/workspace/syntax/SymbolCacheFile';
 import { FIELDS, packSymbols, StringTable, unpackSymbols } from '../../../../src/core/workspace/syntax/SymbolStore';
 import type { FileSymbol } from '../../../../src/core/workspace/syntax/types';
 import { HOST_STALL_LIMIT_MS, watchingTheEventLoop } from '../../../support/eventLoop';
@@ -90,7 +91,10 @@ describe('symbol store', () => {
     assert.deepEqual(fresh.symbols(read.get('a.ts')!.rows), router);
 
     // A line that refers to a string no line listed (edited by hand) is refused the same way.
-    writeFileSync(file, [lines[0], JSON.stringify(['x.ts', 1, 1, 'typescript', [7, 0, 1, 1, -1], []]), lines[1], ''].join('\n'));
+    writeFileSync(file, [lines[0], JSON.stringify(['x.ts', 1, 1, 'typescript', rowsText(Int32Array.of(7, 0, 1, 1, -1)), []]), lines[1], ''].join('\n'));
+    assert.deepEqual((await readSymbolCache(file, 'key-1', new StringTable())).size, 0);
+    // So is one whose rows are not whole rows of integers.
+    writeFileSync(file, [lines[0], JSON.stringify(['x.ts', 1, 1, 'typescript', rowsText(Int32Array.of(0, 0, 1)), []]), lines[1], ''].join('\n'));
     assert.deepEqual((await readSymbolCache(file, 'key-1', new StringTable())).size, 0);
   });
 
