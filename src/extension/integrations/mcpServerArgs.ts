@@ -35,11 +35,7 @@ const EDITOR_MODELS_ONLY = 'only the editor can use them, not a process it start
 /** The MCP server for `folder` with these settings, or why none can run; `facts` as the sidebar knows them (its editor models are not used). */
 export function mcpServer(settings: RlmSettings, facts: Omit<SetupFacts, 'editorModels'>, folder: string): McpServer {
   const plan = planProvider(settings, { ...facts, editorModels: [] });
-  if (plan.kind !== 'api') {
-    if (settings.provider === 'vscode-lm') return { offered: false, why: `rlm.provider is vscode-lm: the editor's language models answer, and ${EDITOR_MODELS_ONLY}` };
-    if (plan.kind === 'unavailable' && !(settings.provider === 'auto' && !settings.baseUrl && facts.keys.size === 0)) return { offered: false, why: plan.problem.message };
-    return { offered: false, why: `No API key or rlm.baseUrl is set, so RLM would answer with the editor's language models, and ${EDITOR_MODELS_ONLY}` };
-  }
+  if (plan.kind !== 'api') return { offered: false, why: whyNotOffered(settings, facts, plan) };
   const anthropic = plan.provider === 'anthropic';
   const args = ['mcp', '--workspace', folder, '--provider', anthropic ? 'anthropic' : 'openai'];
   if (plan.baseUrl) args.push('--base-url', plan.baseUrl);
@@ -51,6 +47,14 @@ export function mcpServer(settings: RlmSettings, facts: Omit<SetupFacts, 'editor
     env: { ...NOT_FROM_THE_EDITOR, ...mcpServerEnv(settings) },
     key: { provider: plan.provider, ...(plan.baseUrl ? { baseUrl: plan.baseUrl } : {}), variable: anthropic ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY' },
   };
+}
+
+/** Why the settings give the server no model of its own: the editor's models are chosen, or none other is set up. */
+function whyNotOffered(settings: RlmSettings, facts: Omit<SetupFacts, 'editorModels'>, plan: Exclude<ReturnType<typeof planProvider>, { kind: 'api' }>): string {
+  if (settings.provider === 'vscode-lm') return `rlm.provider is vscode-lm: the editor's language models answer, and ${EDITOR_MODELS_ONLY}`;
+  const nothingSetUp = settings.provider === 'auto' && !settings.baseUrl && facts.keys.size === 0;
+  if (plan.kind === 'unavailable' && !nothingSetUp) return plan.problem.message; // a provider chosen but not usable: its own reason
+  return `No API key or rlm.baseUrl is set, so RLM would answer with the editor's language models, and ${EDITOR_MODELS_ONLY}`;
 }
 
 /** Decides each folder's server as the definitions are asked for, and says in the log why a folder has none, once per change. */

@@ -33,6 +33,16 @@ async function openCold(rg: Ripgrep | undefined, complete = false, listing?: Fil
   return { index, queries: new SymbolQueries(index, workers, 20_000, listing, rg) };
 }
 
+/** The real rg, noting the options of each pre-filter it is asked for. */
+function watched(calls: ContainingOptions[]): Ripgrep {
+  return new (class extends Ripgrep {
+    override filesContaining(...args: Parameters<Ripgrep['filesContaining']>): ReturnType<Ripgrep['filesContaining']> {
+      calls.push(args[3]);
+      return super.filesContaining(...args);
+    }
+  })(ripgrep!.executable);
+}
+
 const key = (s: CodeSymbol) => `${s.path}:${s.line}:${s.kind}:${s.name}`;
 
 before(async () => {
@@ -100,14 +110,8 @@ describe('a cold name query narrowed by ripgrep', { skip: ripgrep ? false : 'no 
 
   test('when rg walks the folder itself: the same answer, with the files its own rules hide and the symbolic links, without the excluded folders', async () => {
     const calls: ContainingOptions[] = [];
-    class Watched extends Ripgrep {
-      override filesContaining(...args: Parameters<Ripgrep['filesContaining']>): ReturnType<Ripgrep['filesContaining']> {
-        calls.push(args[3]);
-        return super.filesContaining(...args);
-      }
-    }
     const listing: FileListing = { untilListed: async () => undefined, ripgrepExcludes: () => ['!node_modules/', '!.git'] };
-    const { queries } = await openCold(new Watched(ripgrep!.executable), false, listing);
+    const { queries } = await openCold(watched(calls), false, listing);
     const cold = await queries.symbols({ name: 'Completions' });
     assert.deepEqual(calls.map((c) => c.wholeFolder), [{ excludes: ['!node_modules/', '!.git'] }]);
     assert.equal(cold.incomplete, undefined);
@@ -119,20 +123,14 @@ describe('a cold name query narrowed by ripgrep', { skip: ripgrep ? false : 'no 
 
   test('a narrow query names its files to rg; so does a workspace an include narrows', async () => {
     const calls: ContainingOptions[] = [];
-    class Watched extends Ripgrep {
-      override filesContaining(...args: Parameters<Ripgrep['filesContaining']>): ReturnType<Ripgrep['filesContaining']> {
-        calls.push(args[3]);
-        return super.filesContaining(...args);
-      }
-    }
     const listing: FileListing = { untilListed: async () => undefined, ripgrepExcludes: () => ['!node_modules/'] };
-    const narrowed = await openCold(new Watched(ripgrep!.executable), false, listing);
+    const narrowed = await openCold(watched(calls), false, listing);
     // 81 of the 300 files: enough for rg's pre-filter, too few for rg to walk the whole folder for them.
     const narrow = /^(internal|lib|resources\/beta)\//;
     assert.ok(files.filter((f) => narrow.test(f.path)).length >= PREFILTER_MIN_FILES);
     const part = await narrowed.queries.symbols({ name: 'Completions', path: '{internal,lib,resources/beta}/**' });
     assert.deepEqual(part.items.map(key), whole.filter((s) => s.name === 'Completions' && narrow.test(s.path)).map(key));
-    const included = await openCold(new Watched(ripgrep!.executable), false, { untilListed: async () => undefined, ripgrepExcludes: () => undefined });
+    const included = await openCold(watched(calls), false, { untilListed: async () => undefined, ripgrepExcludes: () => undefined });
     assert.deepEqual((await included.queries.symbols({ name: 'Completions' })).items.map(key), whole.filter((s) => s.name === 'Completions').map(key));
     assert.deepEqual(calls.map((c) => c.wholeFolder), [undefined, undefined]);
   });
