@@ -23,3 +23,8 @@ export function pauseIfDue(): Promise<void> | undefined {
   if (now - sliceStart < SLICE_MS) return undefined;
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/** Yields to the event loop now: between two steps that each take some milliseconds and are never run together. */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -47,7 +47,7 @@ export class FileSystemWorkspace implements Workspace {
     this.lineCache = new LineCache(options.readCacheBytes);
     this.timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
     this.queries = new QueryWorkers({ assets });
-    this.queries.setTable('files', { version: () => this.filesVersion, rows: () => this.index.list().map(toFileRow) });
+    this.queries.setTable('files', { version: () => this.filesVersion, rows: () => this.index.list() }); // packed as FileRows
     this.stopListening = index.onDidChange(() => this.filesVersion++).dispose;
   }
 

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { launchWorker, workerEntry } from '../../workers/launchWorker';
 import type { GrepMatch } from '../types';
+import { packRows } from './packedRows';
 import type { SyntaxAssets } from '../syntax/SyntaxAssets';
 import {
   PROGRESS_SLOTS,
+  type FileRow,
   type FromQueryWorker,
   type QueryAnswers,
   type QueryKind,
@@ -25,7 +27,8 @@ export const BUNDLED_QUERY_WORKER = 'query-worker.js';
 /** A table the workers read (the file list, the symbol names), with a version that changes with its rows. */
 export interface TableSource {
   version(): number;
-  rows(): readonly unknown[];
+  /** Strings, or files (records with a FileRow's fields; only those reach the worker). */
+  rows(): readonly string[] | readonly FileRow[];
   /**
    * The table only grows and its version is its length (the symbol index's strings): a worker that holds an older
    * version gets only the rows added since, never a second copy of the whole table.
@@ -157,10 +160,10 @@ export class QueryWorkers {
       if (held !== version) {
         const rows = source.rows();
         if (source.appendOnly && held !== undefined && held < version) {
-          ref.rows = rows.slice(held, version);
+          ref.rows = packRows(rows.slice(held, version));
           ref.appendedTo = held;
         } else {
-          ref.rows = rows as unknown[];
+          ref.rows = packRows(rows);
         }
         slot.known.set(ref.name, version);
       }

@@ -5,6 +5,7 @@
 import type { GrepOptions, GrepMatch } from '../types';
 import type { AstMatch } from '../syntax/types';
 import type { SyntaxAssets } from '../syntax/SyntaxAssets';
+import type { PackedRows } from './packedRows';
 import type { PatternKind } from './patterns';
 
 /** One indexed file as a worker needs it: where to read it and what it is. */
@@ -24,7 +25,7 @@ export type TableName = 'files' | 'symbolFiles' | 'symbolNames';
 export interface TableRef {
   name: TableName;
   version: number;
-  rows?: unknown[];
+  rows?: PackedRows;
   /** Set when `rows` are only what was appended to the table since version `appendedTo`, which the worker holds. */
   appendedTo?: number;
 }

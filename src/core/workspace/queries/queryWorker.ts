@@ -8,6 +8,7 @@ import { regexSearch } from '../RegexSearch';
 import { Ripgrep, type GrepEngine } from '../RipgrepSearch';
 import { AstQueryRunner } from '../syntax/AstQueryRunner';
 import { Grammars } from '../syntax/Grammars';
+import { unpackRows } from './packedRows';
 import { compilePattern } from './patterns';
 import {
   PROGRESS_SLOTS,
@@ -59,10 +60,10 @@ function table<T>(ref: TableRef): T[] {
   if (ref.rows && ref.appendedTo !== undefined) {
     const held = tables.get(ref.name);
     if (held?.version !== ref.appendedTo) throw new Error(`query worker: table ${ref.name} v${ref.appendedTo} was never sent`);
-    for (const row of ref.rows) held.rows.push(row);
+    for (const row of unpackRows(ref.rows)) held.rows.push(row);
     held.version = ref.version;
   } else if (ref.rows) {
-    tables.set(ref.name, { version: ref.version, rows: ref.rows });
+    tables.set(ref.name, { version: ref.version, rows: unpackRows(ref.rows) });
   }
   const known = tables.get(ref.name);
   if (!known || known.version !== ref.version) throw new Error(`query worker: table ${ref.name} v${ref.version} was never sent`);

@@ -4,7 +4,6 @@
 // and Tree-sitter query the model wrote runs in a query worker under a deadline.
 import { budgetLeft, callBudget, seconds, workerDeadline } from '../queries/budget';
 import { checkPattern, describeType, literalMatcher, nameLiterals } from '../queries/patterns';
-import type { FileRow } from '../queries/protocol';
 import type { QueryWorkers } from '../queries/QueryWorkers';
 import { busyMessage, selectRows } from '../FileSystemWorkspace';
 import { waitForFileList } from '../FirstWalk';
@@ -17,7 +16,7 @@ import type { Ripgrep } from '../RipgrepSearch';
 import type { EnsureParsedOptions, SymbolIndex } from './SymbolIndex';
 import { kindId, nameId, NO_SYMBOLS, symbolCount, type SymbolRows } from './SymbolStore';
 import type { AstMatch, AstQueryOptions, CodeSymbol, SourceFileRecord, SymbolFilter } from './types';
-import { pauseIfDue } from '../../edits/TimeSlicer';
+import { nextTurn, pauseIfDue } from '../../edits/TimeSlicer';
 
 export const DEFAULT_SYMBOL_RESULTS = 5_000;
 /** A name filter always gets this long in its worker, even after waiting for the parser used up the budget. */
@@ -40,7 +39,7 @@ export class SymbolQueries {
   ) {
     queries.setTable('symbolFiles', {
       version: () => index.version('records'),
-      rows: () => [...index.files()].map(toRow),
+      rows: () => [...index.files()], // packed as FileRows
     });
     // The index's strings: every name (and the few kinds and containers beside them); the table only grows.
     queries.setTable('symbolNames', { version: () => index.version('strings'), rows: () => index.strings.all(), appendOnly: true });
@@ -59,7 +58,7 @@ export class SymbolQueries {
     await this.index.caughtUp(); // the files listed so far, all of them (a big list reaches the index in slices)
     const candidates = (await this.filesAt(path, 'symbols', budgetLeft(until, callMs), control)).sort(byPath);
     const literals = name === undefined ? undefined : nameLiterals(name);
-    await pauseIfDue(); // ripgrep's start (a fork of this process) waits for the next turn once this one is used up
+    await nextTurn(); // gathering 96,000 candidates and checking which need parsing take some 20 ms each: not in one turn
     const lackLiterals = await this.index.ensureParsed(candidates, { literals, until, signal: control?.signal, containing: this.containing(name, literals, until, control) });
     if (control?.signal?.aborted) throw new Error('symbols was cancelled');
     // What the answer covers, taken before a name filter runs in a worker against the names of (at least) these
@@ -243,8 +242,4 @@ function wholeNumber(value: unknown, fn: string, fallback: number, max: number):
     throw new Error(`${fn}: maxResults must be a whole number of at least 1, got ${describeType(value)}`);
   }
   return Math.min(value, max);
-}
-
-function toRow(r: SourceFileRecord): FileRow {
-  return { path: r.path, language: r.language, bytes: r.bytes, mtimeMs: r.mtimeMs, ...(r.target ? { target: r.target } : {}) };
 }
