@@ -3,7 +3,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InspectionCache, inspectionCacheFile, sweepInspectionCaches } from '../../../src/core/workspace/InspectionCache';
@@ -48,6 +48,31 @@ test('an unchanged file is answered from the cache; a changed one is read again'
   assert.equal(walk(cacheFile, ['a.ts']).hits, 0);
   // Files the last walk did not meet are dropped from the file it wrote.
   assert.equal(walk(cacheFile, ['image.png']).hits, 0, 'a.ts alone was met last time');
+});
+
+test('a walk that learnt nothing new leaves the file as it was; one that did rewrites it', () => {
+  const cacheFile = join(dir, 'unchanged.jsonl');
+  file('u1.ts', 'export const u1 = 1;\n');
+  file('u2.ts', 'export const u2 = 2;\n');
+  walk(cacheFile, ['u1.ts', 'u2.ts']);
+  const written = readFileSync(cacheFile, 'utf8');
+  utimesSync(cacheFile, LAST_WEEK, LAST_WEEK);
+  const mtime = () => statSync(cacheFile).mtimeMs;
+  const before = mtime();
+  assert.equal(walk(cacheFile, ['u2.ts', 'u1.ts']).hits, 2);
+  assert.equal(mtime(), before, 'every file met and unchanged: not written again');
+  assert.equal(readFileSync(cacheFile, 'utf8'), written);
+  assert.equal(walk(cacheFile, ['u1.ts', 'u2.ts']).hits, 2, 'and still answers the next walk');
+
+  file('u3.ts', 'export const u3 = 3;\n');
+  walk(cacheFile, ['u1.ts', 'u2.ts', 'u3.ts']);
+  assert.notEqual(mtime(), before, 'a new file is learnt');
+  assert.equal(walk(cacheFile, ['u1.ts', 'u2.ts', 'u3.ts']).hits, 3);
+  walk(cacheFile, ['u1.ts', 'u3.ts']);
+  assert.equal(walk(cacheFile, ['u1.ts', 'u2.ts', 'u3.ts']).hits, 2, 'a file not met is dropped: the file was written again');
+  writeFileSync(cacheFile, readFileSync(cacheFile, 'utf8') + '\n["torn');
+  walk(cacheFile, ['u1.ts', 'u2.ts', 'u3.ts']);
+  assert.ok(!readFileSync(cacheFile, 'utf8').includes('torn'), 'a torn line makes the walk write a clean file');
 });
 
 test('the first walk makes the cache folder: the next one reads the files from its cache', () => {

@@ -321,7 +321,9 @@ export class SymbolIndex {
       if (old && old.bytes === r.bytes && old.mtimeMs === r.mtimeMs && old.language === r.language && old.target === r.target) continue;
       this.records.set(r.path, r);
       this.recordsVersion++;
-      this.forgetParsed(r.path);
+      // A warm start takes 96,000 files here, each lookup by path costing about half a microsecond: a new path has
+      // nothing parsed to forget (its removal forgot what it had).
+      if (old) this.forgetParsed(r.path);
       if (!this.parseable(r)) {
         this.resolveWaiters(r.path); // grown too large, or no grammar now: nothing to wait for
         continue;
@@ -481,6 +483,7 @@ export class SymbolIndex {
 
   /** The file is parsed (or gone): its waiters stop waiting for it; with `skippedFor`, only those that asked for those literals. */
   private resolveWaiters(path: string, skippedFor?: string): void {
+    if (this.waiters.size === 0) return;
     const set = this.waiters.get(path);
     if (!set) return;
     for (const waiter of [...set]) {
