@@ -20,8 +20,6 @@ const ALWAYS_EXCLUDED: readonly string[] = ['.git', '.hg/', '.svn/']; // '.git' 
 // The `ignore` package caches every path it tests; rebuilding the matcher now and then keeps memory flat.
 const TESTS_BEFORE_CACHE_RESET = 20_000;
 
-/** An exclude pattern that is one name, maybe with a trailing slash: no wildcard, negation, comment, inner slash or edge space. */
-const BARE_NAME = /^[^*?[\]!#\\/\s](?:[^*?[\]\\/]*[^*?[\]\\/\s])?\/?$/;
 
 const NO_MATCH = Object.freeze({ ignored: false, unignored: false });
 
@@ -159,17 +157,6 @@ export class IgnoreRules {
     }
     if (!verdict.ignored && !isDirectory && this.credentials?.test(tested).ignored) return CREDENTIAL;
     return verdict;
-  }
-
-  /**
-   * What ripgrep may leave out when it walks the whole folder for a query (see Ripgrep.filesContaining), as its
-   * `--glob` arguments: the excludes that are a bare name (`node_modules/`, `.git`), which git's rules and rg's
-   * globs read alike, so rg never skips a file the workspace holds. Undefined when an include setting narrows the
-   * workspace: rg would read far more than it holds.
-   */
-  ripgrepExcludes(): string[] | undefined {
-    if (this.include) return undefined;
-    return this.excludePatterns.filter((p) => BARE_NAME.test(p)).map((p) => `!${p}`);
   }
 
   /** Like `check`, but also checks every ancestor directory (for single-path updates outside a walk). */

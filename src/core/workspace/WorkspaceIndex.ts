@@ -206,10 +206,6 @@ export class WorkspaceIndex {
     return this.firstWalk?.wait(until, signal) ?? Promise.resolve(undefined);
   }
 
-  ripgrepExcludes(): string[] | undefined {
-    return this.walker.rules.ripgrepExcludes();
-  }
-
   /** Stops a first walk still running (the index then keeps what it found). */
   stop(): void {
     this.firstWalk?.stop();

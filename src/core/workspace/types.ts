@@ -91,8 +91,8 @@ export interface Workspace {
 export interface FileListing {
   /** Waits until the list is whole, or `until` (epoch ms) or the signal; else a note for the model saying how much is known. */
   untilListed(until: number, signal?: AbortSignal): Promise<string | undefined>;
-  /** ripgrep's `--glob` excludes for a walk of the whole folder, or undefined when it must be given the files by name. */
-  ripgrepExcludes?(): string[] | undefined;
+  /** The folders read so far ('' the root): every listed file is directly in one of them. */
+  directories?(): ReadonlySet<string>;
 }
 
 /** An answer that may be partial: `incomplete` says why, in words the model can act on. */

@@ -47,11 +47,3 @@ test('patterns without literal text or with escapes turn the prefilter off; comm
   assert.equal(literalPrefilter('**/.aws/credentials')!.test('.aws/credentials'), true, "'**/' may match no folder");
 });
 
-test('ripgrep is told only the excludes that are a bare name, and none when an include narrows the workspace', () => {
-  const gitUserPaths = { home: '/nonexistent-home' };
-  const rules = new IgnoreRules('/nonexistent-root', { gitUserPaths, exclude: ['node_modules/', 'dist', '*.log', 'build/out', '!keep', '#note', 'a b/', 'trailing ', '[ab]c'] });
-  // .git, .hg/ and .svn/ are always excluded; every other pattern would need rg's glob rules to match git's exactly.
-  assert.deepEqual(rules.ripgrepExcludes(), ['!.git', '!.hg/', '!.svn/', '!node_modules/', '!dist', '!a b/']);
-  assert.deepEqual(new IgnoreRules('/nonexistent-root', { gitUserPaths }).ripgrepExcludes(), ['!.git', '!.hg/', '!.svn/', ...DEFAULT_EXCLUDES.map((p) => `!${p}`)]);
-  assert.equal(new IgnoreRules('/nonexistent-root', { gitUserPaths, include: ['packages/api'] }).ripgrepExcludes(), undefined);
-});

@@ -128,9 +128,9 @@ export class SymbolQueries {
     const longest = literals.reduce((a, b) => (b.length > a.length ? b : a));
     const word = literals.length === 1 && longest === name && IDENTIFIER.test(name);
     return (files) => {
-      // Most of the folder: rg walks it itself (see ContainingOptions.wholeFolder), unless an include narrows it.
-      const excludes = files.length * 2 >= this.index.fileCount ? this.listing.ripgrepExcludes?.() : undefined;
-      return ripgrep.filesContaining(this.index.root, files, longest, { word, until, signal: control?.signal, ...(excludes ? { wholeFolder: { excludes } } : {}) });
+      // Most of the folder: rg reads the folders the walk read (see ContainingOptions.folders) rather than the files.
+      const folders = files.length * 2 >= this.index.fileCount ? this.listing.directories?.() : undefined;
+      return ripgrep.filesContaining(this.index.root, files, longest, { word, until, signal: control?.signal, ...(folders ? { folders } : {}) });
     };
   }
 

@@ -45,6 +45,16 @@ function watched(calls: ContainingOptions[]): Ripgrep {
 
 const key = (s: CodeSymbol) => `${s.path}:${s.line}:${s.kind}:${s.name}`;
 
+/** The folders a walk of the fixture reads: the root, every folder holding a listed file and their parents. */
+function walkedFolders(): Set<string> {
+  const folders = new Set(['']);
+  for (const file of files) {
+    const parts = file.path.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  return folders;
+}
+
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'name-prefilter-'));
   cpSync(OPENAI_SOURCES, root, { recursive: true });
@@ -60,8 +70,11 @@ before(async () => {
   symlinkSync(join('linked', 'target.txt'), join(root, 'link-to-defs.ts'));
   mkdirSync(join(root, 'node_modules', 'pkg'), { recursive: true });
   writeFileSync(join(root, 'node_modules', 'pkg', 'index.ts'), 'export class Completions {}\n');
+  // A folder the walk leaves out (an ignored build output): no file of the workspace, never read.
+  mkdirSync(join(root, 'ignored-build'));
+  writeFileSync(join(root, 'ignored-build', 'bundle.ts'), 'export class Completions {}\n');
   files = scanTypeScript(root)
-    .filter((f) => !f.path.startsWith('node_modules/'))
+    .filter((f) => !f.path.startsWith('node_modules/') && !f.path.startsWith('ignored-build/'))
     .map((f) => (f.path === 'link-to-defs.ts' ? { ...f, target: 'linked/target.txt' } : f));
   const { index, queries } = await openCold(undefined, true);
   await index.ready;
@@ -108,31 +121,41 @@ describe('a cold name query narrowed by ripgrep', { skip: ripgrep ? false : 'no 
     assert.deepEqual(all.items.map(key), whole.map(key));
   });
 
-  test('when rg walks the folder itself: the same answer, with the files its own rules hide and the symbolic links, without the excluded folders', async () => {
+  test('when rg reads the folders the walk read: the same answer, with the files its own rules hide and the symbolic links, never a folder the walk left out', async () => {
     const calls: ContainingOptions[] = [];
-    const listing: FileListing = { untilListed: async () => undefined, ripgrepExcludes: () => ['!node_modules/', '!.git'] };
+    const folders = walkedFolders();
+    assert.ok(!folders.has('ignored-build') && !folders.has('node_modules') && folders.has('behind-dot-ignore'));
+    const listing: FileListing = { untilListed: async () => undefined, directories: () => folders };
     const { queries } = await openCold(watched(calls), false, listing);
     const cold = await queries.symbols({ name: 'Completions' });
-    assert.deepEqual(calls.map((c) => c.wholeFolder), [{ excludes: ['!node_modules/', '!.git'] }]);
+    assert.deepEqual(calls.map((c) => c.folders && [...c.folders].sort()), [[...folders].sort()]);
     assert.equal(cold.incomplete, undefined);
     assert.deepEqual(cold.items.map(key), whole.filter((s) => s.name === 'Completions').map(key));
     const paths = cold.items.map((s) => s.path);
     for (const path of ['behind-dot-ignore/defs.ts', 'link-to-defs.ts']) assert.ok(paths.includes(path), `${path} in ${paths}`);
-    assert.ok(!paths.some((p) => p.startsWith('node_modules/')));
+    assert.ok(!paths.some((p) => p.startsWith('node_modules/') || p.startsWith('ignored-build/')));
   });
 
-  test('a narrow query names its files to rg; so does a workspace an include narrows', async () => {
+  test('rg never enters a folder the walk left out', async () => {
+    const found = await ripgrep!.filesContaining(root, files, 'Completions', { word: true, until: Date.now() + 20_000, folders: walkedFolders() });
+    assert.ok(found && found.has('behind-dot-ignore/defs.ts') && found.has('link-to-defs.ts'));
+    assert.ok(![...found].some((p) => p.startsWith('ignored-build/') || p.startsWith('node_modules/')), [...found].join(', '));
+    const everywhere = await ripgrep!.filesContaining(root, files, 'Completions', { word: true, until: Date.now() + 20_000, folders: [''] });
+    assert.ok(everywhere && ![...everywhere].some((p) => p.includes('/')), "one level deep: the root's own files only");
+  });
+
+  test('a narrow query names its files to rg; so does a listing that cannot say which folders it read', async () => {
     const calls: ContainingOptions[] = [];
-    const listing: FileListing = { untilListed: async () => undefined, ripgrepExcludes: () => ['!node_modules/'] };
+    const listing: FileListing = { untilListed: async () => undefined, directories: () => walkedFolders() };
     const narrowed = await openCold(watched(calls), false, listing);
-    // 81 of the 300 files: enough for rg's pre-filter, too few for rg to walk the whole folder for them.
+    // 81 of the 300 files: enough for rg's pre-filter, too few for rg to read every folder for them.
     const narrow = /^(internal|lib|resources\/beta)\//;
     assert.ok(files.filter((f) => narrow.test(f.path)).length >= PREFILTER_MIN_FILES);
     const part = await narrowed.queries.symbols({ name: 'Completions', path: '{internal,lib,resources/beta}/**' });
     assert.deepEqual(part.items.map(key), whole.filter((s) => s.name === 'Completions' && narrow.test(s.path)).map(key));
-    const included = await openCold(watched(calls), false, { untilListed: async () => undefined, ripgrepExcludes: () => undefined });
-    assert.deepEqual((await included.queries.symbols({ name: 'Completions' })).items.map(key), whole.filter((s) => s.name === 'Completions').map(key));
-    assert.deepEqual(calls.map((c) => c.wholeFolder), [undefined, undefined]);
+    const plain = await openCold(watched(calls), false, { untilListed: async () => undefined });
+    assert.deepEqual((await plain.queries.symbols({ name: 'Completions' })).items.map(key), whole.filter((s) => s.name === 'Completions').map(key));
+    assert.deepEqual(calls.map((c) => c.folders), [undefined, undefined]);
   });
 
   test('an rg that cannot run leaves the check to the parser threads, with the same answer', async () => {
