@@ -194,7 +194,12 @@ export class SymbolQueries {
     const literal = literalMatcher('symbolPath', path ?? '');
     if (literal) return all.filter((r) => literal(r.path));
     const paths = new Set(await selectRows(this.queries, 'symbolFiles', 'symbolPath', path!, fn, budgetMs, control));
-    return all.filter((r) => paths.has(r.path));
+    const picked: SourceFileRecord[] = [];
+    for (let i = 0; i < all.length; i++) { // in slices: a lookup by path costs about half a microsecond
+      if (paths.has(all[i]!.path)) picked.push(all[i]!);
+      if ((i & 1023) === 1023) await pauseIfDue();
+    }
+    return picked;
   }
 }
 
