@@ -24,6 +24,22 @@ export function pauseIfDue(): Promise<void> | undefined {
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Calls `take` on each entry in order, yielding to the event loop whenever this turn's slice is used up (looked at
+ * every 1,024 entries); `resumed` runs after each yield (to stop a cancelled call by throwing).
+ */
+export async function eachInSlices<T>(list: readonly T[], take: (entry: T) => void, resumed?: () => void): Promise<void> {
+  for (let i = 0; i < list.length; i++) {
+    take(list[i]!);
+    if ((i & 1023) !== 1023) continue;
+    const pause = pauseIfDue();
+    if (pause) {
+      await pause;
+      resumed?.();
+    }
+  }
+}
+
 /** Yields to the event loop now: between two steps that each take some milliseconds and are never run together. */
 export function nextTurn(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));

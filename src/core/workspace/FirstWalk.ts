@@ -1,6 +1,7 @@
 // The first walk of a folder, in the background, in a thread of its own (WalkThread): the host thread (the
 // editor's extension host) never waits on it, and the workspace answers while it runs. An answer that depends on the file list waits for the walk within its own time budget, or says
 // how much of the list is known (`walkNote`). A signal or stop() ends the walk at once.
+import { nextTurn } from '../edits/TimeSlicer';
 import type { CallControl, FileListing } from './types';
 
 /** How far the walk has got: files listed, folders read, folders found but not read yet. */
@@ -100,7 +101,7 @@ export class FirstWalk {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       // Nothing before the caller had a chance to subscribe to what the slices announce.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       let sliceStart = performance.now();
       for (;;) {
         if (this.state !== 'walking') throw new IndexingStopped(this.folder);
@@ -111,7 +112,7 @@ export class FirstWalk {
         if (!more) break;
         if (performance.now() - sliceStart > SLICE_MS) {
           this.hooks.slice();
-          await new Promise((resolve) => setImmediate(resolve));
+          await nextTurn();
           sliceStart = performance.now();
         }
       }
@@ -119,10 +120,10 @@ export class FirstWalk {
       // milliseconds ordering 96,000 paths), then the answers that waited for the list; in one turn they held the
       // host 250 ms.
       this.hooks.slice();
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       if (this.state !== 'walking') throw new IndexingStopped(this.folder);
       this.hooks.finish();
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       if (this.state !== 'walking') throw new IndexingStopped(this.folder);
       this.state = 'done';
     } catch (error) {
