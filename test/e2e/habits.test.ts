@@ -26,8 +26,12 @@ async function walkthroughSteps(vs: VsCodeSession): Promise<Array<{ title: strin
 
 /** "Welcome: Open Walkthrough..." lists RLM's; choosing it shows its steps in the editor area. */
 async function openWalkthrough(vs: VsCodeSession): Promise<void> {
-  await vs.workbench.runCommand('Welcome: Open Walkthrough...');
-  await waitFor(async () => (await vs.workbench.quickPickLabels()).includes(WALKTHROUGH_TITLE), { timeoutMs: TIMEOUTS.command, what: `"${WALKTHROUGH_TITLE}" among the walkthroughs` });
+  // An editor that takes the focus as the list opens (a proposed change's diff, opened just before) closes it again:
+  // run the command until the list stays (CI saw the list gone, the diff focused, after 30 s).
+  await waitFor(async () => {
+    await vs.workbench.runCommand('Welcome: Open Walkthrough...');
+    return waitFor(async () => (await vs.workbench.quickPickLabels()).includes(WALKTHROUGH_TITLE), { timeoutMs: 5_000, what: 'the walkthroughs' }).then(() => true, () => false);
+  }, { timeoutMs: TIMEOUTS.command, what: `"${WALKTHROUGH_TITLE}" among the walkthroughs`, intervalMs: 0 });
   await vs.workbench.pickItem(WALKTHROUGH_TITLE);
   await waitFor(async () => (await walkthroughSteps(vs)).length === STEP_TITLES.length, { timeoutMs: TIMEOUTS.editor, what: 'the walkthrough on the Welcome page' });
 }
